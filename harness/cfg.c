@@ -1,0 +1,526 @@
+/* cfg.c - the Lua configuration layer (see cfg.h).
+ *
+ * Follows the embedding recipe of lua.c (protected call, message handler) and the
+ * constructor-style configuration of lsyncd/awesome: `task "nmf" { ... }` returns a
+ * validated component immediately, raising errors at the caller's line.
+ */
+#include "harness/cfg.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CFG_MEM_LIMIT ((size_t)256 << 20)   /* bytes a script may allocate */
+#define CFG_INSN_LIMIT 200000000LL          /* VM instructions a script may run */
+#define COMP_MT "lrlab.component"
+
+const ParamSpec cfg_task_common[] = {
+    {"label", PARAM_STR, NULL, 0, 0, PARAM_OPTIONAL, NULL,
+     "name in results and legends (default: task-dataset)"},
+    {"steps", PARAM_INT, "1000", 1, 1e9, 0, NULL, "training steps of every run"},
+    {"eval_every", PARAM_INT, NULL, 1, 1e9, PARAM_OPTIONAL, NULL,
+     "steps between evaluations (default: steps / 20)"},
+    {"diverge_factor", PARAM_NUM, "1e3", 1, INFINITY, PARAM_LO_OPEN, NULL,
+     "a run diverges when its loss exceeds this multiple of its first loss"},
+    {0},
+};
+const ParamSpec cfg_optim_common[] = {
+    {"label", PARAM_STR, NULL, 0, 0, PARAM_OPTIONAL, NULL, "name in results (default: name)"},
+    {"lr", PARAM_NUM, NULL, 0, INFINITY, PARAM_LO_OPEN, NULL, "base learning rate"},
+    {"clip_norm", PARAM_NUM, NULL, 0, INFINITY, PARAM_LO_OPEN | PARAM_OPTIONAL, NULL,
+     "clip the gradient to this global L2 norm (default: no clipping)"},
+    {0},
+};
+const ParamSpec cfg_sched_common[] = {
+    {"label", PARAM_STR, NULL, 0, 0, PARAM_OPTIONAL, NULL, "name in results (default: name)"},
+    {0},
+};
+
+const char *cfg_kind_name(CompKind k) {
+    return k == KIND_TASK ? "task" : k == KIND_OPTIM ? "optimizer" : "scheduler";
+}
+
+/* ---- sandbox: allocator cap and instruction limit ---- */
+
+typedef struct {
+    size_t used;
+    long long insns;
+} Limits;
+
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    Limits *lim = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        lim->used -= old;
+        return NULL;
+    }
+    if (nsize > old && lim->used + (nsize - old) > CFG_MEM_LIMIT) return NULL;
+    void *q = realloc(ptr, nsize);
+    if (q) lim->used = lim->used - old + nsize;
+    return q;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar) {
+    Limits *lim;
+    lua_getallocf(L, (void **)&lim);
+    lim->insns += 10000;
+    if (lim->insns > CFG_INSN_LIMIT)
+        luaL_error(L, "instruction limit exceeded (expected a script that ends within %lld "
+                      "instructions)", (long long)CFG_INSN_LIMIT);
+}
+
+/* load(chunk [, name [, mode [, env]]]) restricted to text chunks. */
+static int sandbox_load(lua_State *L) {
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    const char *name = luaL_optstring(L, 2, "=(load)");
+    if (luaL_loadbufferx(L, s, n, name, "t") != LUA_OK) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    if (!lua_isnoneornil(L, 4)) {
+        lua_pushvalue(L, 4);
+        if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+    }
+    return 1;
+}
+
+static void open_sandbox(lua_State *L, uint64_t seed) {
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    lua_pop(L, 4);
+    static const char *const removed[] = {"dofile", "loadfile", "collectgarbage", NULL};
+    for (int i = 0; removed[i]; i++) {
+        lua_pushnil(L);
+        lua_setglobal(L, removed[i]);
+    }
+    lua_pushcfunction(L, sandbox_load);
+    lua_setglobal(L, "load");
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
+    lua_getglobal(L, "math");
+    lua_getfield(L, -1, "randomseed");
+    lua_pushinteger(L, (lua_Integer)(seed & 0x7fffffffffffffffULL));
+    lua_call(L, 1, 0);
+    lua_pop(L, 1);
+}
+
+/* ---- raising errors at the caller's line ---- */
+
+static void where_of(lua_State *L, char *out, size_t n) {
+    luaL_where(L, 1);
+    snprintf(out, n, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    size_t len = strlen(out);
+    if (len >= 2 && out[len - 2] == ':' && out[len - 1] == ' ') out[len - 2] = '\0';
+}
+
+static int raise_err(lua_State *L, const Err *e) {
+    lua_pushstring(L, e->msg);
+    return lua_error(L);
+}
+
+static int raise(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int raise(lua_State *L, const char *fmt, ...) {
+    char where[256], msg[512];
+    va_list ap;
+    where_of(L, where, sizeof where);
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    lua_pushfstring(L, "%s: %s", where, msg);
+    return lua_error(L);
+}
+
+static void describe_value(lua_State *L, int idx, char *out, size_t n) {
+    int t = lua_type(L, idx);
+    if (t == LUA_TSTRING) snprintf(out, n, "string \"%.60s\"", lua_tostring(L, idx));
+    else if (t == LUA_TNUMBER) snprintf(out, n, "%.17g", lua_tonumber(L, idx));
+    else if (t == LUA_TBOOLEAN) snprintf(out, n, "%s", lua_toboolean(L, idx) ? "true" : "false");
+    else if (t == LUA_TUSERDATA && luaL_testudata(L, idx, COMP_MT)) {
+        CompCfg *c = *(CompCfg **)lua_touserdata(L, idx);
+        snprintf(out, n, "%s \"%s\"", cfg_kind_name(c->kind), c->name);
+    } else snprintf(out, n, "%s", luaL_typename(L, idx));
+}
+
+/* ---- component constructors ---- */
+
+static const ParamSpec *common_spec(CompKind k) {
+    return k == KIND_TASK ? cfg_task_common : k == KIND_OPTIM ? cfg_optim_common : cfg_sched_common;
+}
+
+static int comp_gc(lua_State *L) {
+    CompCfg **pc = luaL_checkudata(L, 1, COMP_MT);
+    if (*pc) {
+        params_free(&(*pc)->p);
+        params_free(&(*pc)->common);
+        free(*pc);
+        *pc = NULL;
+    }
+    return 0;
+}
+
+/* Sets one key from the Lua value at the top of the stack. */
+static int set_value(lua_State *L, Params *p, const ParamSpec *s, const char *subject, Err *e) {
+    char got[128];
+    const char *key = s->name;
+    int t = lua_type(L, -1);
+    switch (s->type) {
+    case PARAM_NUM:
+    case PARAM_INT:
+        if (t == LUA_TNUMBER) return params_set_num(p, key, lua_tonumber(L, -1), subject, e);
+        break;
+    case PARAM_BOOL:
+        if (t == LUA_TBOOLEAN) return params_set_bool(p, key, lua_toboolean(L, -1), subject, e);
+        break;
+    case PARAM_ENUM:
+    case PARAM_STR:
+        if (t == LUA_TSTRING) return params_set_str(p, key, lua_tostring(L, -1), subject, e);
+        break;
+    case PARAM_LIST:
+        if (t == LUA_TNUMBER) {
+            double x = lua_tonumber(L, -1);
+            return params_set_list(p, key, &x, 1, subject, e);
+        }
+        if (t == LUA_TTABLE) {
+            lua_Integer n = luaL_len(L, -1);
+            if (n > 4096) n = 4096;
+            double *x = xmalloc(sizeof(double) * (size_t)(n ? n : 1));
+            int ok = 1;
+            for (lua_Integer i = 1; i <= n && ok; i++) {
+                lua_geti(L, -1, i);
+                if (lua_type(L, -1) != LUA_TNUMBER) {
+                    describe_value(L, -1, got, 96);
+                    char ex[160];
+                    param_expect(s, ex, sizeof ex);
+                    char pos[160];
+                    snprintf(pos, sizeof pos, "%s at position %lld", got, (long long)i);
+                    err_set(e, EXIT_USAGE, subject, "%s: invalid value (expected %s, got %s)", key,
+                            ex, pos);
+                    ok = 0;
+                } else {
+                    x[i - 1] = lua_tonumber(L, -1);
+                }
+                lua_pop(L, 1);
+            }
+            int rc = ok ? params_set_list(p, key, x, (int)n, subject, e) : -1;
+            free(x);
+            return rc;
+        }
+        break;
+    case PARAM_FUNC:
+        if (t == LUA_TFUNCTION) {
+            lua_pushvalue(L, -1);
+            return params_set_func(p, key, luaL_ref(L, LUA_REGISTRYINDEX), subject, e);
+        }
+        break;
+    }
+    char ex[160];
+    param_expect(s, ex, sizeof ex);
+    describe_value(L, -1, got, sizeof got);
+    return err_set(e, EXIT_USAGE, subject, "%s: invalid value (expected %s, got %s)", key, ex, got);
+}
+
+static int comp_build(lua_State *L) {
+    CompKind kind = (CompKind)lua_tointeger(L, lua_upvalueindex(1));
+    const char *name = lua_tostring(L, lua_upvalueindex(2));
+    char subject[512], where[256];
+    where_of(L, where, sizeof where);
+    snprintf(subject, sizeof subject, "%s: %s \"%s\"", where, cfg_kind_name(kind), name);
+    if (lua_type(L, 1) != LUA_TTABLE || lua_gettop(L) != 1) {
+        char got[128];
+        describe_value(L, 1, got, sizeof got);
+        return raise(L, "%s \"%s\": invalid arguments (expected one table of parameters, got %s)",
+                     cfg_kind_name(kind), name, lua_gettop(L) ? got : "nothing");
+    }
+    CompCfg **pc = lua_newuserdatauv(L, sizeof(CompCfg *), 0);
+    *pc = NULL;
+    luaL_setmetatable(L, COMP_MT);
+    CompCfg *c = xcalloc(1, sizeof *c);
+    *pc = c;
+    c->kind = kind;
+    c->name = name; /* interned in the registry below */
+    const ParamSpec *spec = NULL;
+    if (kind == KIND_TASK) c->task = task_find(name), spec = c->task->params, c->name = c->task->name;
+    if (kind == KIND_OPTIM) c->optim = optim_find(name), spec = c->optim->params, c->name = c->optim->name;
+    if (kind == KIND_SCHED) c->sched = sched_find(name), spec = c->sched->params, c->name = c->sched->name;
+    snprintf(c->where, sizeof c->where, "%s", where);
+    params_init(&c->p, spec);
+    params_init(&c->common, common_spec(kind));
+    Err e;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        if (lua_type(L, -2) != LUA_TSTRING) {
+            char got[128];
+            describe_value(L, -2, got, sizeof got);
+            return raise(L, "%s \"%s\": invalid key (expected a parameter name, got %s)",
+                         cfg_kind_name(kind), name, got);
+        }
+        const char *key = lua_tostring(L, -2);
+        const ParamSpec *s = param_find(spec, key);
+        Params *target = &c->p;
+        if (!s) s = param_find(common_spec(kind), key), target = &c->common;
+        if (!s) {
+            char a[512], b[256];
+            param_names(spec, a, sizeof a);
+            param_names(common_spec(kind), b, sizeof b);
+            return raise(L, "%s \"%s\": %s: unknown key (expected one of %s%s%s)",
+                         cfg_kind_name(kind), name, key, a, *a ? ", " : "", b);
+        }
+        if (set_value(L, target, s, subject, &e) != 0) return raise_err(L, &e);
+        lua_pop(L, 1);
+    }
+    if (params_check_required(&c->p, where, subject + strlen(where) + 2, &e) != 0 ||
+        params_check_required(&c->common, where, subject + strlen(where) + 2, &e) != 0)
+        return raise_err(L, &e);
+    return 1;
+}
+
+static int comp_ctor(lua_State *L) {
+    CompKind kind = (CompKind)lua_tointeger(L, lua_upvalueindex(1));
+    if (lua_type(L, 1) != LUA_TSTRING) {
+        char got[128];
+        describe_value(L, 1, got, sizeof got);
+        return raise(L, "%s: invalid name (expected a string such as %s \"%s\", got %s)",
+                     cfg_kind_name(kind), cfg_kind_name(kind),
+                     kind == KIND_TASK ? "nmf" : kind == KIND_OPTIM ? "sgd" : "cosine", got);
+    }
+    const char *name = lua_tostring(L, 1);
+    int found = kind == KIND_TASK    ? task_find(name) != NULL
+                : kind == KIND_OPTIM ? optim_find(name) != NULL
+                                     : sched_find(name) != NULL;
+    if (!found) {
+        char names[1024];
+        size_t off = 0;
+        names[0] = '\0';
+        for (int i = 0;; i++) {
+            const char *n = kind == KIND_TASK    ? (task_registry[i] ? task_registry[i]->name : NULL)
+                            : kind == KIND_OPTIM ? (optim_registry[i] ? optim_registry[i]->name : NULL)
+                                                 : (sched_registry[i] ? sched_registry[i]->name : NULL);
+            if (!n) break;
+            off += (size_t)snprintf(names + off, sizeof names - off, "%s%s", i ? ", " : "", n);
+            if (off >= sizeof names) break;
+        }
+        return raise(L, "%s \"%s\": unknown %s (expected one of %s)", cfg_kind_name(kind), name,
+                     cfg_kind_name(kind), names);
+    }
+    lua_pushinteger(L, kind);
+    lua_pushvalue(L, 1);
+    lua_pushcclosure(L, comp_build, 2);
+    return 1;
+}
+
+/* ---- experiment { ... } ---- */
+
+static const char *const experiment_keys[] = {"name", "seeds", "tasks", "optimizers",
+                                              "schedulers", NULL};
+
+static void take_list(lua_State *L, Experiment *ex, const char *key, CompKind kind, CompCfg **out,
+                      int *nout) {
+    lua_getfield(L, 1, key);
+    if (lua_type(L, -1) != LUA_TTABLE)
+        raise(L, "experiment: %s: invalid value (expected a list of %s constructors, got %s)", key,
+              cfg_kind_name(kind), luaL_typename(L, -1));
+    lua_Integer n = luaL_len(L, -1);
+    if (n < 1 || n > 10000)
+        raise(L, "experiment: %s: invalid value (expected 1 to 10000 entries, got %lld)", key,
+              (long long)n);
+    *out = xcalloc((size_t)n, sizeof(CompCfg));
+    *nout = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, -1, i);
+        CompCfg **pc = luaL_testudata(L, -1, COMP_MT);
+        if (!pc || !*pc || (*pc)->kind != kind) {
+            char got[128];
+            describe_value(L, -1, got, sizeof got);
+            raise(L, "experiment: %s: entry %lld: invalid value (expected %s \"NAME\" { ... }, "
+                     "got %s)", key, (long long)i, cfg_kind_name(kind), got);
+        }
+        CompCfg *dst = &(*out)[(*nout)++];
+        *dst = **pc;
+        params_copy(&dst->p, &(*pc)->p);
+        params_copy(&dst->common, &(*pc)->common);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    /* labels: given, or derived; they must be unique within the list */
+    for (int i = 0; i < *nout; i++) {
+        CompCfg *c = &(*out)[i];
+        const char *given = params_str(&c->common, "label");
+        if (given) snprintf(c->label, sizeof c->label, "%s", given);
+        else if (kind == KIND_TASK && param_find(c->p.spec, "dataset"))
+            snprintf(c->label, sizeof c->label, "%s-%s", c->name, params_str(&c->p, "dataset"));
+        else snprintf(c->label, sizeof c->label, "%s", c->name);
+        for (int j = 0; j < i; j++)
+            if (strcmp((*out)[j].label, c->label) == 0)
+                raise(L, "experiment: %s: entries %d and %d are both named \"%s\" (expected "
+                         "distinct labels, set label = \"...\" on one of them)",
+                      key, j + 1, i + 1, c->label);
+    }
+}
+
+static int experiment_fn(lua_State *L) {
+    Experiment *ex = lua_touserdata(L, lua_upvalueindex(1));
+    if (ex->where[0])
+        return raise(L, "experiment: defined twice (expected one experiment per script, the "
+                        "first at %s)", ex->where);
+    if (lua_type(L, 1) != LUA_TTABLE)
+        return raise(L, "experiment: invalid arguments (expected a table, got %s)",
+                     luaL_typename(L, 1));
+    where_of(L, ex->where, sizeof ex->where);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        int ok = 0;
+        for (int i = 0; k && experiment_keys[i]; i++) ok |= strcmp(k, experiment_keys[i]) == 0;
+        if (!ok)
+            return raise(L, "experiment: %s: unknown key (expected one of name, seeds, tasks, "
+                            "optimizers, schedulers)", k ? k : "(not a string)");
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, 1, "name");
+    const char *name = lua_tostring(L, -1);
+    size_t len = name && lua_type(L, -1) == LUA_TSTRING ? strlen(name) : 0;
+    int valid = len >= 1 && len < sizeof ex->name && name[0] != '.';
+    for (size_t i = 0; valid && i < len; i++)
+        valid = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+                (name[i] >= '0' && name[i] <= '9') || strchr("_-.", name[i]);
+    if (!valid) {
+        char got[128];
+        describe_value(L, -1, got, sizeof got);
+        return raise(L, "experiment: name: invalid value (expected 1 to 63 characters of "
+                        "[A-Za-z0-9_.-], got %s)", got);
+    }
+    snprintf(ex->name, sizeof ex->name, "%s", name);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "seeds");
+    if (lua_type(L, -1) != LUA_TTABLE || luaL_len(L, -1) < 1 || luaL_len(L, -1) > 100000)
+        return raise(L, "experiment: seeds: invalid value (expected a list of 1 to 100000 "
+                        "integers, got %s)", luaL_typename(L, -1));
+    ex->nseeds = (int)luaL_len(L, -1);
+    ex->seeds = xcalloc((size_t)ex->nseeds, sizeof(int64_t));
+    for (int i = 0; i < ex->nseeds; i++) {
+        lua_geti(L, -1, i + 1);
+        lua_Number x = lua_tonumber(L, -1);
+        if (!lua_isnumber(L, -1) || x != floor(x) || x < 0 || x > 9007199254740991.0) {
+            char got[128];
+            describe_value(L, -1, got, sizeof got);
+            return raise(L, "experiment: seeds: entry %d: invalid value (expected an integer in "
+                            "[0, 2^53), got %s)", i + 1, got);
+        }
+        ex->seeds[i] = (int64_t)x;
+        for (int j = 0; j < i; j++)
+            if (ex->seeds[j] == ex->seeds[i])
+                return raise(L, "experiment: seeds: entry %d: duplicate seed (expected distinct "
+                                "seeds, got %lld twice)", i + 1, (long long)x);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    take_list(L, ex, "tasks", KIND_TASK, &ex->tasks, &ex->ntasks);
+    take_list(L, ex, "optimizers", KIND_OPTIM, &ex->optims, &ex->noptims);
+    take_list(L, ex, "schedulers", KIND_SCHED, &ex->scheds, &ex->nscheds);
+    return 0;
+}
+
+static int msg_handler(lua_State *L) {
+    if (lua_type(L, 1) != LUA_TSTRING) {
+        lua_pushfstring(L, "error object is a %s value (expected a string)", luaL_typename(L, 1));
+    }
+    return 1;
+}
+
+int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
+    memset(ex, 0, sizeof *ex);
+    snprintf(ex->file, sizeof ex->file, "%s", path);
+    ex->lua_seed = lua_seed;
+    Limits *lim = xcalloc(1, sizeof *lim);
+    lua_State *L = lua_newstate(limited_alloc, lim);
+    if (!L) {
+        free(lim);
+        return err_set(e, EXIT_RUN, path, "cannot create a Lua state");
+    }
+    ex->lua = L;
+    open_sandbox(L, lua_seed);
+    luaL_newmetatable(L, COMP_MT);
+    lua_pushcfunction(L, comp_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    static const struct {
+        const char *name;
+        CompKind kind;
+    } ctors[] = {{"task", KIND_TASK}, {"optimizer", KIND_OPTIM}, {"scheduler", KIND_SCHED}};
+    for (int i = 0; i < 3; i++) {
+        lua_pushinteger(L, ctors[i].kind);
+        lua_pushcclosure(L, comp_ctor, 1);
+        lua_setglobal(L, ctors[i].name);
+    }
+    lua_pushlightuserdata(L, ex);
+    lua_pushcclosure(L, experiment_fn, 1);
+    lua_setglobal(L, "experiment");
+
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cfg_free(ex);
+        return err_set(e, EXIT_USAGE, path, "cannot open experiment script (expected a readable "
+                                            ".lua file)");
+    }
+    fclose(f);
+    lua_pushcfunction(L, msg_handler);
+    int rc = luaL_loadfilex(L, path, "t");
+    if (rc == LUA_OK) {
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, 10000);
+        rc = lua_pcall(L, 0, 0, -2);
+        lua_sethook(L, NULL, 0, 0);
+    }
+    if (rc != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        if (rc == LUA_ERRMEM)
+            err_set(e, EXIT_USAGE, path, "memory limit exceeded (expected a script within %zu MB)",
+                    CFG_MEM_LIMIT >> 20);
+        else if (msg && strncmp(msg, path, strlen(path)) == 0)
+            err_set(e, EXIT_USAGE, NULL, "%s", msg);
+        else
+            err_set(e, EXIT_USAGE, path, "%s", msg ? msg : "error");
+        cfg_free(ex);
+        return -1;
+    }
+    lua_pop(L, 1);
+    if (!ex->where[0]) {
+        cfg_free(ex);
+        return err_set(e, EXIT_USAGE, path, "no experiment (expected a call experiment { ... })");
+    }
+    return 0;
+}
+
+static void free_list(CompCfg *c, int n) {
+    for (int i = 0; i < n; i++) {
+        params_free(&c[i].p);
+        params_free(&c[i].common);
+    }
+    free(c);
+}
+
+void cfg_free(Experiment *ex) {
+    free_list(ex->tasks, ex->ntasks);
+    free_list(ex->optims, ex->noptims);
+    free_list(ex->scheds, ex->nscheds);
+    free(ex->seeds);
+    if (ex->lua) {
+        lua_State *L = ex->lua;
+        void *lim;
+        lua_getallocf(L, &lim);
+        lua_close(L);
+        free(lim);
+    }
+    memset(ex, 0, sizeof *ex);
+}

@@ -1,0 +1,61 @@
+/* cfg.h - the Lua configuration layer: experiment scripts in a sandbox.
+ *
+ * An experiment script is Lua 5.4 run in a sandbox (base, string, table and math
+ * only; text chunks only; instruction and memory limits; math.random seeded from the
+ * experiment seed). It builds components with constructor calls that validate at
+ * once against the component's parameter table, and declares one experiment:
+ *
+ *   experiment {
+ *     name = "quick", seeds = {1, 2, 3},
+ *     tasks = { task "nmf" { dataset = "faces", rank = 16, steps = 600 } },
+ *     optimizers = { optimizer "sgd" { lr = 0.5 } },
+ *     schedulers = { scheduler "constant" {}, scheduler "greedy" { factor = 0.9 } },
+ *   }
+ *
+ * Every error reads `file:line: subject: problem (expected X, got Y)`.
+ */
+#ifndef LRLAB_CFG_H
+#define LRLAB_CFG_H
+
+#include "harness/err.h"
+#include "harness/optim.h"
+#include "harness/param.h"
+#include "schedulers/sched.h"
+#include "tasks/task.h"
+
+#include <stdint.h>
+
+typedef enum CompKind { KIND_TASK, KIND_OPTIM, KIND_SCHED } CompKind;
+
+typedef struct CompCfg {
+    CompKind kind;
+    const char *name;      /* registry name */
+    const TaskDef *task;   /* exactly one of the three is set, by kind */
+    const OptimDef *optim;
+    const SchedDef *sched;
+    Params p;              /* the component's own parameters */
+    Params common;         /* keys every component of this kind has (see cfg.c) */
+    char label[64];        /* legend and CSV name: `label` key or derived */
+    char where[256];       /* "file:line" of the constructor call */
+} CompCfg;
+
+typedef struct Experiment {
+    char name[64];
+    char file[1024];
+    char where[256];
+    CompCfg *tasks, *optims, *scheds;
+    int ntasks, noptims, nscheds;
+    int64_t *seeds;
+    int nseeds;
+    uint64_t lua_seed;
+    void *lua; /* lua_State kept alive for Lua-defined functions */
+} Experiment;
+
+extern const ParamSpec cfg_task_common[], cfg_optim_common[], cfg_sched_common[];
+
+/* cfg_load: runs the script and fills ex; on error fills e (exit code 2). */
+int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e);
+void cfg_free(Experiment *ex);
+const char *cfg_kind_name(CompKind k);
+
+#endif

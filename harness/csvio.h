@@ -1,0 +1,36 @@
+/* csvio.h - CSV in and out through libcsv.
+ *
+ * Writing: rows are appended to an in-memory Buf with fields quoted by libcsv
+ * (csv_write), and the Buf is written atomically. Numbers use one canonical format so
+ * that the same results give the same bytes. Reading: a whole file into a table of
+ * strings, with the header checked against the expected columns.
+ */
+#ifndef LRLAB_CSVIO_H
+#define LRLAB_CSVIO_H
+
+#include "harness/buf.h"
+#include "harness/err.h"
+
+typedef struct CsvTable {
+    int ncols, nrows;
+    char **header;  /* [ncols] */
+    char **cells;   /* [nrows * ncols], row-major */
+} CsvTable;
+
+void csvio_field(Buf *b, const char *s, int first);
+void csvio_num(Buf *b, double x, int first);  /* %.10g; NaN as "nan", empty never */
+void csvio_int(Buf *b, long long x, int first);
+void csvio_end(Buf *b);
+/* csvio_header: writes "a,b,c\n" from a NULL-terminated list. */
+void csvio_header(Buf *b, const char *const *cols);
+
+/* csvio_read: parses path; every row must have the header's width; when expect is
+ * given the header must equal it. Fills e naming the file and line on failure. */
+int csvio_read(const char *path, const char *const *expect, CsvTable *t, Err *e);
+const char *csvio_at(const CsvTable *t, int row, int col);
+int csvio_col(const CsvTable *t, const char *name);
+void csvio_free(CsvTable *t);
+/* csvio_parse_num: strict double parse of a field ("nan" and "inf" accepted). */
+int csvio_parse_num(const char *s, double *x);
+
+#endif

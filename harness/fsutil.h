@@ -1,0 +1,21 @@
+/* fsutil.h - files that are never half-written: atomic replace, directory creation. */
+#ifndef LRLAB_FSUTIL_H
+#define LRLAB_FSUTIL_H
+
+#include "harness/err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* fs_write_atomic: writes data to a temporary file beside path, fsyncs it, renames it
+ * over path and fsyncs the directory. On failure path is untouched and e says why. */
+int fs_write_atomic(const char *path, const char *data, size_t n, Err *e);
+/* fs_mkdirs: mkdir -p. */
+int fs_mkdirs(const char *path, Err *e);
+bool fs_exists(const char *path);
+/* fs_read: whole file into a NUL-terminated malloc'd buffer; NULL if unreadable. */
+char *fs_read(const char *path, size_t *n);
+/* fs_check_writable: creates dir if needed and proves a file can be written there. */
+int fs_check_writable(const char *dir, Err *e);
+
+#endif

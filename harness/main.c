@@ -1,0 +1,185 @@
+/* main.c - the lrlab command line: a table of commands, each with its own help.
+ *
+ *   lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--quiet]
+ *   lrlab list [tasks|optimizers|schedulers]
+ *   lrlab --help | lrlab CMD --help | lrlab --version
+ */
+#include "harness/blas.h"
+#include "harness/cfg.h"
+#include "harness/run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Command {
+    const char *name;
+    const char *usage;
+    const char *help;
+    int (*fn)(int argc, char **argv);
+} Command;
+
+static const Command commands[];
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg) {
+    fprintf(stderr, "lrlab %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nhint: lrlab %s --help\n", cmd);
+    return EXIT_USAGE;
+}
+
+static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
+
+static int print_help(const Command *c) {
+    printf("usage: %s\n\n%s", c->usage, c->help);
+    return EXIT_OK;
+}
+
+/* ---- lrlab run ---- */
+
+static int parse_u64(const char *s, uint64_t *out) {
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-') return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno) return -1;
+    *out = v;
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv) {
+    RunOpts o = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) return print_help(&commands[0]);
+        if (strcmp(a, "--check") == 0) o.check = 1;
+        else if (strcmp(a, "--fresh") == 0) o.fresh = 1;
+        else if (strcmp(a, "--quiet") == 0) o.quiet = 1;
+        else if (strcmp(a, "--out") == 0) {
+            if (++i >= argc || !*argv[i])
+                return usage_error("run", "--out: missing value (expected a folder, got %s)",
+                                   "nothing");
+            o.out = argv[i];
+        } else if (strcmp(a, "--seed") == 0) {
+            if (++i >= argc || parse_u64(argv[i], &o.lua_seed) != 0)
+                return usage_error("run", "--seed: invalid value (expected a non-negative "
+                                          "integer, got %s)", i < argc ? argv[i] : "nothing");
+        } else if (a[0] == '-') {
+            return usage_error("run", "%s: unknown option (expected --out, --check, --fresh, "
+                                      "--seed or --quiet)", a);
+        } else if (o.script) {
+            return usage_error("run", "%s: unexpected argument (expected one script)", a);
+        } else {
+            o.script = a;
+        }
+    }
+    if (!o.script) return usage_error("run", "missing script (expected FILE.lua, got %s)", "nothing");
+    return run_main(&o);
+}
+
+/* ---- lrlab list ---- */
+
+static void list_params(const ParamSpec *spec) {
+    for (int i = 0; spec && spec[i].name; i++) {
+        char ex[160];
+        param_expect(&spec[i], ex, sizeof ex);
+        printf("      %-16s %-34s default %-10s %s\n", spec[i].name, ex,
+               spec[i].def ? spec[i].def
+                           : (spec[i].flags & PARAM_OPTIONAL) ? "(unset)" : "(required)",
+               spec[i].help);
+    }
+}
+
+static void list_kind(CompKind k) {
+    printf("%ss\n", cfg_kind_name(k));
+    for (int i = 0;; i++) {
+        const char *name, *summary, *ref = NULL, *extra = NULL;
+        const ParamSpec *spec;
+        if (k == KIND_TASK) {
+            const TaskDef *d = task_registry[i];
+            if (!d) break;
+            name = d->name, summary = d->summary, spec = d->params, extra = d->datasets;
+        } else if (k == KIND_OPTIM) {
+            const OptimDef *d = optim_registry[i];
+            if (!d) break;
+            name = d->name, summary = d->summary, spec = d->params, ref = d->reference;
+        } else {
+            const SchedDef *d = sched_registry[i];
+            if (!d) break;
+            name = d->name, summary = d->summary, spec = d->params, ref = d->reference;
+        }
+        printf("  %-12s %s\n", name, summary);
+        if (ref) printf("  %-12s reference: %s\n", "", ref);
+        if (extra) printf("  %-12s data: %s\n", "", extra);
+        if (k == KIND_TASK) printf("  %-12s metric: %s\n", "", task_registry[i]->metric);
+        list_params(spec);
+    }
+    const ParamSpec *common = k == KIND_TASK    ? cfg_task_common
+                              : k == KIND_OPTIM ? cfg_optim_common
+                                                : cfg_sched_common;
+    printf("  keys every %s accepts:\n", cfg_kind_name(k));
+    list_params(common);
+    printf("\n");
+}
+
+static int cmd_list(int argc, char **argv) {
+    if (argc > 2) return usage_error("list", "%s: unexpected argument (expected at most one kind)", argv[2]);
+    const char *what = argc == 2 ? argv[1] : "all";
+    if (is_help(what)) return print_help(&commands[1]);
+    int all = strcmp(what, "all") == 0;
+    int any = 0;
+    if (all || strcmp(what, "tasks") == 0) list_kind(KIND_TASK), any = 1;
+    if (all || strcmp(what, "optimizers") == 0) list_kind(KIND_OPTIM), any = 1;
+    if (all || strcmp(what, "schedulers") == 0) list_kind(KIND_SCHED), any = 1;
+    if (!any)
+        return usage_error("list", "%s: unknown kind (expected tasks, optimizers or schedulers)",
+                           what);
+    return EXIT_OK;
+}
+
+static const Command commands[] = {
+    {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--quiet]",
+     "Runs every cell of the experiment FILE.lua declares (tasks x optimizers x schedulers x\n"
+     "seeds) and writes results to results/<experiment>/ (or DIR):\n"
+     "  runs.csv     one row per cell and stage (10%, 50%, 100% of steps)\n"
+     "  curves.csv   learning rate and training loss against step\n"
+     "  evals.csv    training objective, validation loss and task metric at each evaluation\n"
+     "  figures/     one PNG per task and optimizer (and the gnuplot script that drew it)\n"
+     "Cells already complete in the output folder are not trained again.\n\n"
+     "  --out DIR   output folder\n"
+     "  --check     validate the script and the data, print the resolved plan, write nothing\n"
+     "  --fresh     retrain every cell, ignoring earlier results\n"
+     "  --seed N    seed of Lua's math.random in the script (default 0)\n"
+     "  --quiet     no per-cell progress lines\n",
+     cmd_run},
+    {"list", "lrlab list [tasks|optimizers|schedulers]",
+     "Prints every component with its parameters: type, range, default and meaning.\n", cmd_list},
+    {0},
+};
+
+static int main_help(void) {
+    printf("lrlab %s - a reproducible benchmark of learning-rate schedules\n\n"
+           "usage: lrlab COMMAND [ARGS]\n\ncommands:\n", LRLAB_VERSION);
+    for (int i = 0; commands[i].name; i++) printf("  %s\n", commands[i].usage);
+    printf("\n  lrlab COMMAND --help    help on one command\n  lrlab --version\n");
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        main_help();
+        return EXIT_USAGE;
+    }
+    if (is_help(argv[1])) return main_help();
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("lrlab %s (%s)\n", LRLAB_VERSION, LRLAB_GIT);
+        return EXIT_OK;
+    }
+    for (int i = 0; commands[i].name; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "lrlab: %s: unknown command (expected run or list)\nhint: lrlab --help\n",
+            argv[1]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,357 @@
+/* param.c - parameter tables: defaults, validation, canonical dump (see param.h). */
+#include "harness/param.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int param_count(const ParamSpec *spec) {
+    int n = 0;
+    while (spec && spec[n].name) n++;
+    return n;
+}
+
+const ParamSpec *param_find(const ParamSpec *spec, const char *name) {
+    for (int i = 0; spec && spec[i].name; i++)
+        if (strcmp(spec[i].name, name) == 0) return &spec[i];
+    return NULL;
+}
+
+const char *param_type_name(ParamType t) {
+    switch (t) {
+    case PARAM_NUM: return "number";
+    case PARAM_INT: return "integer";
+    case PARAM_BOOL: return "boolean";
+    case PARAM_ENUM: return "string";
+    case PARAM_STR: return "string";
+    case PARAM_LIST: return "list";
+    case PARAM_FUNC: return "function";
+    }
+    return "?";
+}
+
+static void fmt_bound(char *out, size_t n, double x) {
+    if (isinf(x)) snprintf(out, n, "%sinf", x < 0 ? "-" : "");
+    else snprintf(out, n, "%.17g", x);
+}
+
+static bool has_range(const ParamSpec *s) { return !(isinf(s->lo) && isinf(s->hi)); }
+
+void param_expect(const ParamSpec *s, char *out, size_t n) {
+    char lo[32], hi[32];
+    fmt_bound(lo, sizeof lo, s->lo);
+    fmt_bound(hi, sizeof hi, s->hi);
+    const char *l = (s->flags & PARAM_LO_OPEN) || isinf(s->lo) ? "(" : "[";
+    const char *r = (s->flags & PARAM_HI_OPEN) || isinf(s->hi) ? ")" : "]";
+    switch (s->type) {
+    case PARAM_NUM:
+    case PARAM_INT:
+        if (has_range(s)) snprintf(out, n, "%s in %s%s, %s%s", param_type_name(s->type), l, lo, hi, r);
+        else snprintf(out, n, "%s", param_type_name(s->type));
+        break;
+    case PARAM_LIST:
+        snprintf(out, n, "list of numbers in %s%s, %s%s%s", l, lo, hi, r,
+                 s->flags & PARAM_INCREASING ? ", strictly increasing" : "");
+        break;
+    case PARAM_ENUM: snprintf(out, n, "one of %s", s->choices); break;
+    default: snprintf(out, n, "%s", param_type_name(s->type)); break;
+    }
+}
+
+void param_names(const ParamSpec *spec, char *out, size_t n) {
+    size_t off = 0;
+    out[0] = '\0';
+    for (int i = 0; spec && spec[i].name && off < n; i++) {
+        int w = snprintf(out + off, n - off, "%s%s", i ? ", " : "", spec[i].name);
+        if (w < 0) break;
+        off += (size_t)w;
+    }
+}
+
+static int find_index(const Params *p, const char *name) {
+    for (int i = 0; i < p->n; i++)
+        if (strcmp(p->spec[i].name, name) == 0) return i;
+    return -1;
+}
+
+static bool in_range(const ParamSpec *s, double x) {
+    if (isnan(x)) return false;
+    if (x < s->lo || (x == s->lo && (s->flags & PARAM_LO_OPEN))) return false;
+    if (x > s->hi || (x == s->hi && (s->flags & PARAM_HI_OPEN))) return false;
+    return true;
+}
+
+static int expect_err(Err *e, const char *where, const ParamSpec *s, const char *got) {
+    char ex[160];
+    param_expect(s, ex, sizeof ex);
+    return err_set(e, EXIT_USAGE, where, "%s: invalid value (expected %s, got %s)", s->name, ex,
+                   got);
+}
+
+static int lookup(Params *p, const char *key, const char *where, Err *e) {
+    int i = find_index(p, key);
+    if (i < 0) {
+        char names[512];
+        param_names(p->spec, names, sizeof names);
+        return err_set(e, EXIT_USAGE, where, "%s: unknown key (expected one of %s)", key, names);
+    }
+    return i;
+}
+
+static const char *numtext(double x, char *buf, size_t n) {
+    fmt_bound(buf, n, x);
+    if (isnan(x)) snprintf(buf, n, "nan");
+    return buf;
+}
+
+int params_set_num(Params *p, const char *key, double x, const char *where, Err *e) {
+    int i = lookup(p, key, where, e);
+    if (i < 0) return -1;
+    const ParamSpec *s = &p->spec[i];
+    char got[64], num[32];
+    if (s->type == PARAM_LIST) return params_set_list(p, key, &x, 1, where, e);
+    if (s->type != PARAM_NUM && s->type != PARAM_INT) {
+        snprintf(got, sizeof got, "number %s", numtext(x, num, sizeof num));
+        return expect_err(e, where, s, got);
+    }
+    if (s->type == PARAM_INT && (x != floor(x) || fabs(x) > 9007199254740992.0))
+        return expect_err(e, where, s, numtext(x, got, sizeof got));
+    if (!in_range(s, x)) return expect_err(e, where, s, numtext(x, got, sizeof got));
+    p->v[i].num = x;
+    p->v[i].set = true;
+    return 0;
+}
+
+int params_set_bool(Params *p, const char *key, bool b, const char *where, Err *e) {
+    int i = lookup(p, key, where, e);
+    if (i < 0) return -1;
+    if (p->spec[i].type != PARAM_BOOL) return expect_err(e, where, &p->spec[i], "boolean");
+    p->v[i].num = b;
+    p->v[i].set = true;
+    return 0;
+}
+
+static bool choice_ok(const char *choices, const char *s) {
+    size_t n = strlen(s);
+    for (const char *c = choices; *c;) {
+        const char *bar = strchr(c, '|');
+        size_t len = bar ? (size_t)(bar - c) : strlen(c);
+        if (len == n && strncmp(c, s, n) == 0) return true;
+        if (!bar) break;
+        c = bar + 1;
+    }
+    return false;
+}
+
+int params_set_str(Params *p, const char *key, const char *str, const char *where, Err *e) {
+    int i = lookup(p, key, where, e);
+    if (i < 0) return -1;
+    const ParamSpec *s = &p->spec[i];
+    char got[96];
+    snprintf(got, sizeof got, "\"%.80s\"", str);
+    if (s->type != PARAM_ENUM && s->type != PARAM_STR) return expect_err(e, where, s, got);
+    if (s->type == PARAM_ENUM && !choice_ok(s->choices, str)) return expect_err(e, where, s, got);
+    free(p->v[i].str);
+    p->v[i].str = xstrdup(str);
+    p->v[i].set = true;
+    return 0;
+}
+
+int params_set_list(Params *p, const char *key, const double *x, int n, const char *where,
+                    Err *e) {
+    int i = lookup(p, key, where, e);
+    if (i < 0) return -1;
+    const ParamSpec *s = &p->spec[i];
+    char got[96];
+    if (s->type != PARAM_LIST) return expect_err(e, where, s, "list");
+    if (n < 1) return expect_err(e, where, s, "an empty list");
+    for (int k = 0; k < n; k++) {
+        if (!in_range(s, x[k]) || ((s->flags & PARAM_INCREASING) && k && x[k] <= x[k - 1])) {
+            char num[32];
+            snprintf(got, sizeof got, "%s at position %d", numtext(x[k], num, sizeof num), k + 1);
+            return expect_err(e, where, s, got);
+        }
+    }
+    free(p->v[i].list);
+    p->v[i].list = xmalloc(sizeof(double) * (size_t)n);
+    memcpy(p->v[i].list, x, sizeof(double) * (size_t)n);
+    p->v[i].nlist = n;
+    p->v[i].set = true;
+    return 0;
+}
+
+int params_set_func(Params *p, const char *key, int ref, const char *where, Err *e) {
+    int i = lookup(p, key, where, e);
+    if (i < 0) return -1;
+    if (p->spec[i].type != PARAM_FUNC) return expect_err(e, where, &p->spec[i], "function");
+    p->v[i].ref = ref;
+    p->v[i].set = true;
+    return 0;
+}
+
+/* Strict number parsing: the whole text must be a finite or infinite number. */
+static bool parse_num(const char *t, double *x) {
+    char *end;
+    errno = 0;
+    if (!*t) return false;
+    *x = strtod(t, &end);
+    return *end == '\0' && errno != ERANGE;
+}
+
+int params_set_text(Params *p, const char *key, const char *text, const char *where, Err *e) {
+    int i = lookup(p, key, where, e);
+    if (i < 0) return -1;
+    const ParamSpec *s = &p->spec[i];
+    char got[96];
+    snprintf(got, sizeof got, "\"%.80s\"", text);
+    double x;
+    switch (s->type) {
+    case PARAM_NUM:
+    case PARAM_INT:
+        if (!parse_num(text, &x)) return expect_err(e, where, s, got);
+        return params_set_num(p, key, x, where, e);
+    case PARAM_BOOL:
+        if (strcmp(text, "true") == 0) return params_set_bool(p, key, true, where, e);
+        if (strcmp(text, "false") == 0) return params_set_bool(p, key, false, where, e);
+        return expect_err(e, where, s, got);
+    case PARAM_ENUM:
+    case PARAM_STR: return params_set_str(p, key, text, where, e);
+    case PARAM_LIST: {
+        double vals[256];
+        int n = 0;
+        char tmp[1024];
+        snprintf(tmp, sizeof tmp, "%s", text);
+        for (char *save = NULL, *tok = strtok_r(tmp, "|,", &save); tok;
+             tok = strtok_r(NULL, "|,", &save)) {
+            if (n == 256 || !parse_num(tok, &vals[n])) return expect_err(e, where, s, got);
+            n++;
+        }
+        return params_set_list(p, key, vals, n, where, e);
+    }
+    case PARAM_FUNC:
+        return err_set(e, EXIT_USAGE, where, "%s: a function can only be given in a Lua script",
+                       key);
+    }
+    return -1;
+}
+
+void params_init(Params *p, const ParamSpec *spec) {
+    p->spec = spec;
+    p->n = param_count(spec);
+    p->v = xcalloc((size_t)p->n + 1, sizeof(ParamValue));
+    for (int i = 0; i < p->n; i++) {
+        if (!spec[i].def) continue;
+        Err e;
+        int rc = params_set_text(p, spec[i].name, spec[i].def, "default", &e);
+        if (rc != 0) {
+            err_print(&e);
+            LR_ASSERT(!"invalid default in a parameter table");
+        }
+        p->v[i].set = false;
+    }
+}
+
+void params_free(Params *p) {
+    for (int i = 0; i < p->n; i++) {
+        free(p->v[i].str);
+        free(p->v[i].list);
+    }
+    free(p->v);
+    p->v = NULL;
+    p->n = 0;
+}
+
+void params_copy(Params *dst, const Params *src) {
+    dst->spec = src->spec;
+    dst->n = src->n;
+    dst->v = xcalloc((size_t)src->n + 1, sizeof(ParamValue));
+    for (int i = 0; i < src->n; i++) {
+        dst->v[i] = src->v[i];
+        if (src->v[i].str) dst->v[i].str = xstrdup(src->v[i].str);
+        if (src->v[i].list) {
+            dst->v[i].list = xmalloc(sizeof(double) * (size_t)src->v[i].nlist);
+            memcpy(dst->v[i].list, src->v[i].list, sizeof(double) * (size_t)src->v[i].nlist);
+        }
+    }
+}
+
+static bool has_value(const ParamSpec *s, const ParamValue *v) {
+    switch (s->type) {
+    case PARAM_ENUM:
+    case PARAM_STR: return v->str != NULL;
+    case PARAM_LIST: return v->list != NULL;
+    case PARAM_FUNC: return v->ref != 0;
+    default: return s->def != NULL || v->set;
+    }
+}
+
+int params_check_required(const Params *p, const char *where, const char *subject, Err *e) {
+    for (int i = 0; i < p->n; i++) {
+        if (!(p->spec[i].flags & PARAM_OPTIONAL) && !has_value(&p->spec[i], &p->v[i])) {
+            char ex[160];
+            param_expect(&p->spec[i], ex, sizeof ex);
+            return err_set(e, EXIT_USAGE, where, "%s: %s: missing required key (expected %s)",
+                           subject, p->spec[i].name, ex);
+        }
+    }
+    return 0;
+}
+
+static const ParamValue *get(const Params *p, const char *name, ParamType t1, ParamType t2) {
+    int i = find_index(p, name);
+    LR_ASSERT(i >= 0);
+    LR_ASSERT(p->spec[i].type == t1 || p->spec[i].type == t2);
+    return &p->v[i];
+}
+
+double params_num(const Params *p, const char *name) {
+    return get(p, name, PARAM_NUM, PARAM_INT)->num;
+}
+int64_t params_int(const Params *p, const char *name) {
+    return (int64_t)get(p, name, PARAM_INT, PARAM_INT)->num;
+}
+bool params_bool(const Params *p, const char *name) {
+    return get(p, name, PARAM_BOOL, PARAM_BOOL)->num != 0;
+}
+const char *params_str(const Params *p, const char *name) {
+    return get(p, name, PARAM_ENUM, PARAM_STR)->str;
+}
+const double *params_list(const Params *p, const char *name, int *n) {
+    const ParamValue *v = get(p, name, PARAM_LIST, PARAM_LIST);
+    *n = v->nlist;
+    return v->list;
+}
+int params_func(const Params *p, const char *name) {
+    return get(p, name, PARAM_FUNC, PARAM_FUNC)->ref;
+}
+bool params_isset(const Params *p, const char *name) {
+    int i = find_index(p, name);
+    LR_ASSERT(i >= 0);
+    return p->v[i].set;
+}
+
+void params_dump(const Params *p, Buf *out) {
+    for (int i = 0; i < p->n; i++) {
+        const ParamSpec *s = &p->spec[i];
+        const ParamValue *v = &p->v[i];
+        buf_printf(out, "%s%s=", i ? ";" : "", s->name);
+        switch (s->type) {
+        case PARAM_NUM:
+        case PARAM_INT:
+            if (s->def || v->set) buf_num(out, v->num);
+            break;
+        case PARAM_BOOL: buf_printf(out, "%s", v->num != 0 ? "true" : "false"); break;
+        case PARAM_ENUM:
+        case PARAM_STR: buf_printf(out, "%s", v->str ? v->str : ""); break;
+        case PARAM_LIST:
+            for (int k = 0; k < v->nlist; k++) {
+                if (k) buf_printf(out, "|");
+                buf_num(out, v->list[k]);
+            }
+            break;
+        case PARAM_FUNC: buf_printf(out, "%s", v->ref ? "<function>" : ""); break;
+        }
+    }
+}

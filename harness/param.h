@@ -1,0 +1,99 @@
+/* param.h - parameter tables: the one description of every component's knobs.
+ *
+ * Each task, optimizer and scheduler declares a const ParamSpec table (name, type,
+ * range, default, help). The same table drives validation of Lua configuration and
+ * of `--set key=value` options, `lrlab list`, and the canonical resolved-config dump
+ * whose hash names a cell. Defaults are written once, as text, in the table.
+ */
+#ifndef LRLAB_PARAM_H
+#define LRLAB_PARAM_H
+
+#include "harness/buf.h"
+#include "harness/err.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum ParamType {
+    PARAM_NUM,  /* double */
+    PARAM_INT,  /* integer, stored as double, exact up to 2^53 */
+    PARAM_BOOL,
+    PARAM_ENUM, /* one of `choices`, "a|b|c" */
+    PARAM_STR,
+    PARAM_LIST, /* list of numbers, written "1|2|3" as text */
+    PARAM_FUNC, /* a Lua function (Lua-defined schedulers) */
+} ParamType;
+
+enum {
+    PARAM_LO_OPEN = 1, /* lo itself is excluded */
+    PARAM_HI_OPEN = 2, /* hi itself is excluded */
+    PARAM_INCREASING = 4, /* PARAM_LIST: strictly increasing */
+    PARAM_OPTIONAL = 8,   /* no default and not required: unset means "derived" (see help) */
+};
+
+typedef struct ParamSpec {
+    const char *name;
+    ParamType type;
+    const char *def;     /* default as text; NULL = required */
+    double lo, hi;       /* NUM, INT and LIST elements: allowed range */
+    unsigned flags;
+    const char *choices; /* ENUM: "a|b|c" */
+    const char *help;
+} ParamSpec;
+
+typedef struct ParamValue {
+    double num;    /* NUM, INT, BOOL (0/1) */
+    char *str;     /* ENUM, STR (owned) */
+    double *list;  /* LIST (owned) */
+    int nlist;
+    int ref;       /* FUNC: Lua registry reference, 0 when unset */
+    bool set;      /* given by the user rather than defaulted */
+} ParamValue;
+
+typedef struct Params {
+    const ParamSpec *spec;
+    int n;
+    ParamValue *v; /* [n], owned */
+} Params;
+
+/* Count of a NULL-name-terminated table. */
+int param_count(const ParamSpec *spec);
+const ParamSpec *param_find(const ParamSpec *spec, const char *name);
+
+/* params_init: every parameter at its default (defaults are checked: a bad default
+ * in a table is a programmer error). Required parameters stay unset. */
+void params_init(Params *p, const ParamSpec *spec);
+void params_free(Params *p);
+void params_copy(Params *dst, const Params *src);
+
+/* Setters validate type and range and fill `e` with
+ * "WHERE: KEY: problem (expected X, got Y)". They return 0 or -1. */
+int params_set_num(Params *p, const char *key, double x, const char *where, Err *e);
+int params_set_bool(Params *p, const char *key, bool b, const char *where, Err *e);
+int params_set_str(Params *p, const char *key, const char *s, const char *where, Err *e);
+int params_set_list(Params *p, const char *key, const double *x, int n, const char *where,
+                    Err *e);
+int params_set_func(Params *p, const char *key, int ref, const char *where, Err *e);
+/* params_set_text: parses text by the parameter's type (for --set key=value). */
+int params_set_text(Params *p, const char *key, const char *text, const char *where, Err *e);
+/* params_check_required: every required parameter has a value. */
+int params_check_required(const Params *p, const char *where, const char *subject, Err *e);
+
+/* Typed getters; asking for an unknown name or the wrong type is a programmer error. */
+double params_num(const Params *p, const char *name);
+int64_t params_int(const Params *p, const char *name);
+bool params_bool(const Params *p, const char *name);
+const char *params_str(const Params *p, const char *name);
+const double *params_list(const Params *p, const char *name, int *n);
+int params_func(const Params *p, const char *name);
+bool params_isset(const Params *p, const char *name);
+
+/* params_dump: canonical "k=v;k=v" in table order (numbers %.17g, lists a|b). */
+void params_dump(const Params *p, Buf *out);
+/* param_expect: describes what a parameter accepts, e.g. "number in (0, 1)". */
+void param_expect(const ParamSpec *s, char *out, size_t n);
+const char *param_type_name(ParamType t);
+/* param_names: "a, b, c" of a table, for unknown-key messages. */
+void param_names(const ParamSpec *spec, char *out, size_t n);
+
+#endif

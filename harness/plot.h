@@ -1,0 +1,16 @@
+/* plot.h - gnuplot figures drawn from result files only.
+ *
+ * For every (task, optimizer) of a plan, figures/<task>__<optimizer>.png shows the
+ * training objective, the validation loss and the learning rate against the step,
+ * one line per scheduler, for the first seed. The gnuplot script is written beside
+ * the PNG (figures/NAME.gp) so a researcher can restyle it and rerun gnuplot.
+ */
+#ifndef LRLAB_PLOT_H
+#define LRLAB_PLOT_H
+
+#include "harness/plan.h"
+
+/* plot_experiment: writes the scripts and runs gnuplot; returns the number of figures. */
+int plot_experiment(const char *dir, const Plan *p, Err *e);
+
+#endif

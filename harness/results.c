@@ -1,0 +1,174 @@
+/* results.c - per-cell result files and their merge (see results.h). */
+#include "harness/results.h"
+
+#include "harness/csvio.h"
+#include "harness/fsutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const results_cell_cols[] = {"stage", "step", "reached", "train_loss", "val_loss",
+                                         "metric", "lr", "status", "diverged_step", "lr_clips",
+                                         "reason", NULL};
+static const char *const curve_cols[] = {"step", "lr", "train_loss", NULL};
+static const char *const eval_cols[] = {"step", "train_loss", "val_loss", "metric", "lr", NULL};
+
+static int write_buf(const char *dir, const char *sub, const char *id, const char *ext, Buf *b,
+                     Err *e) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s/%s.%s", dir, sub, id, ext);
+    int rc = fs_write_atomic(path, b->s ? b->s : "", b->len, e);
+    buf_free(b);
+    return rc;
+}
+
+int results_write_cell(const char *dir, const Cell *c, const CellResult *r, Err *e) {
+    Buf b = {0};
+    csvio_header(&b, curve_cols);
+    for (int i = 0; i < r->ncurve; i++) {
+        csvio_int(&b, r->curve[i].step, 1);
+        csvio_num(&b, r->curve[i].lr, 0);
+        csvio_num(&b, r->curve[i].train_loss, 0);
+        csvio_end(&b);
+    }
+    if (write_buf(dir, "curves", c->id, "csv", &b, e) != 0) return -1;
+    csvio_header(&b, eval_cols);
+    for (int i = 0; i < r->nevals; i++) {
+        const EvalRow *v = &r->evals[i];
+        csvio_int(&b, v->step, 1);
+        csvio_num(&b, v->train_loss, 0);
+        csvio_num(&b, v->val_loss, 0);
+        csvio_num(&b, v->metric, 0);
+        csvio_num(&b, v->lr, 0);
+        csvio_end(&b);
+    }
+    if (write_buf(dir, "evals", c->id, "csv", &b, e) != 0) return -1;
+    buf_printf(&b, "%.3f\n", r->seconds);
+    if (write_buf(dir, "cells", c->id, "time", &b, e) != 0) return -1;
+    csvio_header(&b, results_cell_cols);
+    for (int k = 0; k < NSTAGES; k++) {
+        const StageRow *s = &r->stages[k];
+        csvio_int(&b, train_stage_pct[k], 1);
+        csvio_int(&b, s->step, 0);
+        csvio_int(&b, s->reached, 0);
+        csvio_num(&b, s->train_loss, 0);
+        csvio_num(&b, s->val_loss, 0);
+        csvio_num(&b, s->metric, 0);
+        csvio_num(&b, s->lr, 0);
+        csvio_field(&b, cell_status_name(r->status), 0);
+        csvio_int(&b, r->diverged_step, 0);
+        csvio_int(&b, r->lr_clips, 0);
+        csvio_field(&b, r->reason, 0);
+        csvio_end(&b);
+    }
+    return write_buf(dir, "cells", c->id, "csv", &b, e);
+}
+
+static int read_sub(const char *dir, const char *sub, const char *id,
+                    const char *const *cols, CsvTable *t, Err *e) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s/%s.csv", dir, sub, id);
+    return csvio_read(path, cols, t, e);
+}
+
+int results_cell_complete(const char *dir, const Cell *c) {
+    CsvTable t;
+    Err e;
+    if (read_sub(dir, "cells", c->id, results_cell_cols, &t, &e) != 0) return 0;
+    int ok = t.nrows == NSTAGES;
+    csvio_free(&t);
+    return ok;
+}
+
+static const char *const runs_cols[] = {
+    "experiment", "cell", "task", "optimizer", "scheduler", "seed", "lr0", "stage", "step",
+    "train_loss", "val_loss", "metric_name", "metric", "status", "diverged_step", "lr",
+    "lr_clips", NULL};
+
+static void keys(Buf *b, const Cell *c) {
+    csvio_field(b, c->id, 1);
+    csvio_field(b, c->task->label, 0);
+    csvio_field(b, c->optim->label, 0);
+    csvio_field(b, c->sched->label, 0);
+    csvio_int(b, c->seed, 0);
+}
+
+int results_merge(const char *dir, const Plan *p, Err *e) {
+    Buf runs = {0}, curves = {0}, evals = {0}, timing = {0};
+    csvio_header(&runs, runs_cols);
+    static const char *const long_curve[] = {"cell", "task", "optimizer", "scheduler", "seed",
+                                             "step", "lr", "train_loss", NULL};
+    static const char *const long_eval[] = {"cell", "task", "optimizer", "scheduler", "seed",
+                                            "step", "train_loss", "val_loss", "metric", "lr",
+                                            NULL};
+    csvio_header(&curves, long_curve);
+    csvio_header(&evals, long_eval);
+    buf_printf(&timing, "cell,seconds\n");
+    int rc = -1;
+    for (int i = 0; i < p->n; i++) {
+        const Cell *c = &p->cells[i];
+        CsvTable t;
+        if (read_sub(dir, "cells", c->id, results_cell_cols, &t, e) != 0) goto out;
+        for (int r = 0; r < t.nrows; r++) {
+            csvio_field(&runs, p->ex->name, 1);
+            csvio_field(&runs, c->id, 0);
+            csvio_field(&runs, c->task->label, 0);
+            csvio_field(&runs, c->optim->label, 0);
+            csvio_field(&runs, c->sched->label, 0);
+            csvio_int(&runs, c->seed, 0);
+            csvio_num(&runs, c->lr0, 0);
+            csvio_field(&runs, csvio_at(&t, r, 0), 0);  /* stage */
+            csvio_field(&runs, csvio_at(&t, r, 1), 0);  /* step */
+            csvio_field(&runs, csvio_at(&t, r, 3), 0);  /* train_loss */
+            csvio_field(&runs, csvio_at(&t, r, 4), 0);  /* val_loss */
+            csvio_field(&runs, c->task->task->metric, 0);
+            csvio_field(&runs, csvio_at(&t, r, 5), 0);  /* metric */
+            int reached = strcmp(csvio_at(&t, r, 2), "1") == 0;
+            csvio_field(&runs, reached ? "ok" : csvio_at(&t, r, 7), 0);
+            csvio_field(&runs, csvio_at(&t, r, 8), 0);  /* diverged_step */
+            csvio_field(&runs, csvio_at(&t, r, 6), 0);  /* lr */
+            csvio_field(&runs, csvio_at(&t, r, 9), 0);  /* lr_clips */
+            csvio_end(&runs);
+        }
+        csvio_free(&t);
+        if (read_sub(dir, "curves", c->id, curve_cols, &t, e) != 0) goto out;
+        for (int r = 0; r < t.nrows; r++) {
+            keys(&curves, c);
+            for (int k = 0; k < t.ncols; k++) csvio_field(&curves, csvio_at(&t, r, k), 0);
+            csvio_end(&curves);
+        }
+        csvio_free(&t);
+        if (read_sub(dir, "evals", c->id, eval_cols, &t, e) != 0) goto out;
+        for (int r = 0; r < t.nrows; r++) {
+            keys(&evals, c);
+            for (int k = 0; k < t.ncols; k++) csvio_field(&evals, csvio_at(&t, r, k), 0);
+            csvio_end(&evals);
+        }
+        csvio_free(&t);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/cells/%s.time", dir, c->id);
+        char *s = fs_read(path, NULL);
+        double sec = NAN;
+        if (s) sec = strtod(s, NULL);
+        free(s);
+        buf_printf(&timing, "%s,%.3f\n", c->id, sec);
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    if (fs_write_atomic(path, runs.s, runs.len, e) != 0) goto out;
+    snprintf(path, sizeof path, "%s/curves.csv", dir);
+    if (fs_write_atomic(path, curves.s, curves.len, e) != 0) goto out;
+    snprintf(path, sizeof path, "%s/evals.csv", dir);
+    if (fs_write_atomic(path, evals.s, evals.len, e) != 0) goto out;
+    snprintf(path, sizeof path, "%s/timing.csv", dir);
+    if (fs_write_atomic(path, timing.s, timing.len, e) != 0) goto out;
+    rc = 0;
+out:
+    buf_free(&runs);
+    buf_free(&curves);
+    buf_free(&evals);
+    buf_free(&timing);
+    return rc;
+}

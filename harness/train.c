@@ -1,0 +1,169 @@
+/* train.c - the training loop of one cell (see train.h). */
+#include "harness/train.h"
+
+#include "harness/optim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const int train_stage_pct[NSTAGES] = {10, 50, 100};
+
+const char *cell_status_name(int status) {
+    return status == CELL_OK ? "ok" : status == CELL_DIVERGED ? "diverged" : "failed";
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double loss_at_cb(void *ctx, const float *w) {
+    Task *t = ctx;
+    return t->def->loss_at(t, w);
+}
+
+static int64_t stage_step(int64_t steps, int pct) {
+    int64_t s = (steps * pct + 99) / 100;
+    return s < 1 ? 1 : s;
+}
+
+static double mean_lr(const SchedLr *lr, const Task *t) {
+    if (lr->elem_used) {
+        double s = 0;
+        for (size_t i = 0; i < t->n; i++) s += lr->elem[i];
+        return s / (double)t->n;
+    }
+    return lr->group[0];
+}
+
+int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
+    memset(r, 0, sizeof *r);
+    r->diverged_step = -1;
+    Task task = {.def = c->task->task};
+    if (task.def->create(&task, &c->task->p, (uint64_t)c->seed, env, c->task->where, e) != 0)
+        return -1;
+    Optim opt;
+    if (optim_create(&opt, c->optim->optim, &c->optim->p, &task, e) != 0) {
+        task.def->destroy(&task);
+        return -1;
+    }
+    const SchedDef *sd = c->sched->sched;
+    SchedRun run = {.lr0 = c->lr0,
+                    .total_steps = c->steps,
+                    .steps_per_epoch = task.steps_per_epoch,
+                    .eval_every = c->eval_every,
+                    .ngroups = task.ngroups,
+                    .groups = task.groups,
+                    .nparams = task.n};
+    Sched sched;
+    if (sched_create(&sched, sd, &c->sched->p, &run, c->sched->where, e) != 0) {
+        optim_destroy(&opt);
+        task.def->destroy(&task);
+        return -1;
+    }
+    double t0 = now();
+    const int ng = task.ngroups;
+    double *group_lr = xcalloc((size_t)ng, sizeof(double));
+    double *bound = xcalloc((size_t)ng, sizeof(double));
+    float *elem_lr = xcalloc(task.n, sizeof(float));
+    float *dir = (sd->needs & SCHED_NEEDS_DIR) ? xcalloc(task.n, sizeof(float)) : NULL;
+    SchedLr lr = {.group = group_lr, .elem = elem_lr, .ngroups = ng};
+    const double clip_norm = params_isset(&c->optim->common, "clip_norm")
+                                 ? params_num(&c->optim->common, "clip_norm") : 0;
+    const double diverge = params_num(&c->task->common, "diverge_factor");
+    const int64_t curve_every = c->steps > 1000 ? (c->steps + 999) / 1000 : 1;
+    r->curve = xcalloc((size_t)(c->steps / curve_every + 2), sizeof(CurveRow));
+    r->evals = xcalloc((size_t)(c->steps / c->eval_every + NSTAGES + 2), sizeof(EvalRow));
+    int64_t stage_at[NSTAGES];
+    for (int k = 0; k < NSTAGES; k++) stage_at[k] = stage_step(c->steps, train_stage_pct[k]);
+
+    double metrics[METRIC_MAX];
+    task.def->evaluate(&task, metrics);
+    r->evals[r->nevals++] = (EvalRow){0, metrics[METRIC_TRAIN_LOSS], metrics[METRIC_VAL_LOSS],
+                                      metrics[METRIC_TASK], c->lr0};
+    double first = NAN, acc = 0, last_lr = c->lr0;
+    int64_t nacc = 0;
+    for (int64_t step = 0; step < c->steps; step++) {
+        double loss = task.def->train_step(&task, step);
+        if (step == 0) first = loss;
+        if (!isfinite(loss) || loss > diverge * fabs(first)) {
+            r->status = CELL_DIVERGED;
+            r->diverged_step = step;
+            snprintf(r->reason, sizeof r->reason, "%s training loss %g at step %lld",
+                     isfinite(loss) ? "exploding" : "non-finite", loss, (long long)step);
+            break;
+        }
+        SchedStep ss = {.step = step,
+                        .loss = loss,
+                        .w = task.w,
+                        .g = task.g,
+                        .dir_prev = dir,
+                        .loss_at = loss_at_cb,
+                        .loss_ctx = &task};
+        sched_lr(&sched, &ss, &lr);
+        if (task.clip_lr && task.def->lr_bound) {
+            task.def->lr_bound(&task, bound);
+            for (int gi = 0; gi < ng; gi++)
+                if (group_lr[gi] > bound[gi]) group_lr[gi] = bound[gi], r->lr_clips++;
+        }
+        if (clip_norm > 0) optim_clip_grad_norm(task.g, task.n, clip_norm);
+        for (int gi = 0; gi < ng; gi++) {
+            const TaskGroup *grp = &task.groups[gi];
+            opt.def->step(opt.st, step + 1, grp, task.w + grp->off, task.g + grp->off,
+                          group_lr[gi], lr.elem_used ? elem_lr + grp->off : NULL,
+                          dir ? dir + grp->off : NULL);
+        }
+        if (task.def->project) task.def->project(&task);
+        last_lr = mean_lr(&lr, &task);
+        acc += loss;
+        nacc++;
+        if ((step + 1) % curve_every == 0 || step + 1 == c->steps) {
+            r->curve[r->ncurve++] = (CurveRow){step + 1, last_lr, acc / (double)nacc};
+            acc = 0;
+            nacc = 0;
+        }
+        sched_observe(&sched, SIGNAL_TRAIN_STEP, step, loss);
+        const int64_t done = step + 1;
+        int stage = -1;
+        for (int k = 0; k < NSTAGES; k++)
+            if (stage_at[k] == done) stage = k;
+        if (done % c->eval_every != 0 && stage < 0) continue;
+        task.def->evaluate(&task, metrics);
+        r->evals[r->nevals++] = (EvalRow){done, metrics[METRIC_TRAIN_LOSS],
+                                          metrics[METRIC_VAL_LOSS], metrics[METRIC_TASK], last_lr};
+        if (!isfinite(metrics[METRIC_TRAIN_LOSS]) || !isfinite(metrics[METRIC_VAL_LOSS])) {
+            r->status = CELL_DIVERGED;
+            r->diverged_step = step;
+            snprintf(r->reason, sizeof r->reason, "non-finite evaluation at step %lld",
+                     (long long)done);
+            break;
+        }
+        for (int k = 0; k < NSTAGES; k++)
+            if (stage_at[k] == done)
+                r->stages[k] = (StageRow){done, 1, metrics[METRIC_TRAIN_LOSS],
+                                          metrics[METRIC_VAL_LOSS], metrics[METRIC_TASK], last_lr};
+        sched_observe(&sched, SIGNAL_EVAL, step, metrics[METRIC_VAL_LOSS]);
+    }
+    for (int k = 0; k < NSTAGES; k++)
+        if (!r->stages[k].reached)
+            r->stages[k] = (StageRow){stage_at[k], 0, NAN, NAN, NAN, NAN};
+    r->seconds = now() - t0;
+    free(group_lr);
+    free(bound);
+    free(elem_lr);
+    free(dir);
+    sched_destroy(&sched);
+    optim_destroy(&opt);
+    task.def->destroy(&task);
+    return 0;
+}
+
+void cell_result_free(CellResult *r) {
+    free(r->curve);
+    free(r->evals);
+    memset(r, 0, sizeof *r);
+}

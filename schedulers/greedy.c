@@ -1,0 +1,191 @@
+/* greedy.c - GreedyLR: raise the learning rate while the loss improves, lower it when
+ * it worsens.
+ *
+ * Variants (reference/algorithms.md section 1):
+ *   hf    the scheduler merged into Hugging Face transformers (default): patience,
+ *         threshold (abs|rel), cooldown, warmup, min/max bounds, eps, optional
+ *         moving-average smoothing over `window` values, and a reset to the initial
+ *         learning rate after `reset_start` reductions that end at min_lr.
+ *   alg1  Algorithm 1 of Subramanian & Ganapathiraman (PRML 2023): on every signal,
+ *         lr /= factor if the loss fell below the previous one, else lr *= factor;
+ *         no bounds, no patience.
+ * Patience is strict: with patience p a change fires on the (p+1)-th consecutive event.
+ * The signal is the training minibatch loss after every step (`train_step`, what the
+ * paper's runs used) or the validation loss after every evaluation (`eval`, what the
+ * merged reference uses).
+ */
+#include "schedulers/sched.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const ParamSpec params[] = {
+    {"variant", PARAM_ENUM, "hf", 0, 0, 0, "hf|alg1", "which definition of GreedyLR"},
+    {"signal", PARAM_ENUM, "eval", 0, 0, 0, "train_step|eval",
+     "observe the minibatch loss every step, or the validation loss every evaluation"},
+    {"mode", PARAM_ENUM, "min", 0, 0, 0, "min|max", "whether lower or higher signal is better"},
+    {"factor", PARAM_NUM, "0.95", 0, 1, PARAM_LO_OPEN | PARAM_HI_OPEN, NULL,
+     "multiplier F: lr*F to reduce, lr/F to increase"},
+    {"patience", PARAM_INT, "10", 0, INFINITY, 0, NULL,
+     "consecutive better (or worse) signals tolerated before a change"},
+    {"threshold", PARAM_NUM, "1e-6", 0, INFINITY, 0, NULL, "minimum improvement that counts"},
+    {"threshold_mode", PARAM_ENUM, "abs", 0, 0, 0, "abs|rel", "threshold absolute or relative"},
+    {"cooldown", PARAM_INT, "0", 0, INFINITY, 0, NULL, "signals ignored after a reduction"},
+    {"warmup", PARAM_INT, "0", 0, INFINITY, 0, NULL, "signals ignored after an increase"},
+    {"min_lr", PARAM_NUM, "1e-3", 0, INFINITY, 0, NULL, "lower bound of the learning rate"},
+    {"max_lr", PARAM_NUM, "1", 0, INFINITY, PARAM_LO_OPEN, NULL,
+     "upper bound of the learning rate"},
+    {"eps", PARAM_NUM, "1e-8", 0, INFINITY, 0, NULL, "changes smaller than eps are skipped"},
+    {"smooth", PARAM_BOOL, "false", 0, 0, 0, NULL, "moving average of the signal"},
+    {"window", PARAM_INT, "50", 1, INFINITY, 0, NULL, "length of the moving average"},
+    {"reset_start", PARAM_INT, "500", 0, INFINITY, 0, NULL,
+     "reductions at min_lr before the lr is reset to its initial value"},
+    {0},
+};
+
+typedef enum { V_HF, V_ALG1 } Variant;
+
+typedef struct {
+    Variant variant;
+    SignalKind signal;
+    int maximize, rel;
+    double factor, threshold, min_lr, max_lr, eps;
+    int64_t patience, cooldown, warmup, window, reset_start;
+    int smooth;
+    double lr, lr_init, best, prev;
+    int have_prev;
+    int64_t good, bad, cooldown_left, warmup_left, reset_left;
+    double *ring; /* [window] raw values for smoothing */
+    int64_t ring_n, ring_pos;
+    double ring_sum;
+} State;
+
+static int check(const Params *p, const SchedRun *run, const char *where, Err *e) {
+    double lo = params_num(p, "min_lr"), hi = params_num(p, "max_lr");
+    if (strcmp(params_str(p, "variant"), "alg1") == 0) return 0;
+    if (lo > hi)
+        return err_set(e, EXIT_USAGE, where,
+                       "scheduler \"greedy\": min_lr: above max_lr (expected min_lr <= %g, got %g)",
+                       hi, lo);
+    if (run->lr0 < lo || run->lr0 > hi)
+        return err_set(e, EXIT_USAGE, where,
+                       "scheduler \"greedy\": the optimizer's lr is outside [min_lr, max_lr] "
+                       "(expected %g <= lr <= %g, got %g)",
+                       lo, hi, run->lr0);
+    return 0;
+}
+
+static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
+    State *s = st;
+    s->variant = strcmp(params_str(p, "variant"), "alg1") == 0 ? V_ALG1 : V_HF;
+    s->signal = strcmp(params_str(p, "signal"), "eval") == 0 ? SIGNAL_EVAL : SIGNAL_TRAIN_STEP;
+    s->maximize = strcmp(params_str(p, "mode"), "max") == 0;
+    s->rel = strcmp(params_str(p, "threshold_mode"), "rel") == 0;
+    s->factor = params_num(p, "factor");
+    s->threshold = params_num(p, "threshold");
+    s->min_lr = params_num(p, "min_lr");
+    s->max_lr = params_num(p, "max_lr");
+    s->eps = params_num(p, "eps");
+    s->patience = params_int(p, "patience");
+    s->cooldown = params_int(p, "cooldown");
+    s->warmup = params_int(p, "warmup");
+    s->window = params_int(p, "window");
+    s->reset_start = params_int(p, "reset_start");
+    s->smooth = params_bool(p, "smooth");
+    s->lr = s->lr_init = run->lr0;
+    s->best = s->maximize ? -INFINITY : INFINITY;
+    s->reset_left = s->reset_start;
+    if (s->smooth) s->ring = xcalloc((size_t)s->window, sizeof(double));
+    return 0;
+}
+
+static void destroy(void *st) { free(((State *)st)->ring); }
+
+static void lr(void *st, const SchedStep *step, SchedLr *out) { sched_lr_fill(out, ((State *)st)->lr); }
+
+static int is_better(const State *s, double x) {
+    if (s->maximize)
+        return s->rel ? x > s->best * (1.0 + s->threshold) : x > s->best + s->threshold;
+    return s->rel ? x < s->best * (1.0 - s->threshold) : x < s->best - s->threshold;
+}
+
+/* Plain moving average of the last `window` raw values (fewer at the start). The sum is
+ * recomputed from the ring so that rounding does not drift over long runs. */
+static double smooth(State *s, double x) {
+    s->ring[s->ring_pos] = x;
+    s->ring_pos = (s->ring_pos + 1) % s->window;
+    if (s->ring_n < s->window) s->ring_n++;
+    double sum = 0;
+    for (int64_t i = 0; i < s->ring_n; i++) sum += s->ring[i];
+    return sum / (double)s->ring_n;
+}
+
+static void reset(State *s) {
+    s->lr = s->lr_init;
+    s->best = s->maximize ? -INFINITY : INFINITY;
+    s->good = s->bad = s->cooldown_left = s->warmup_left = 0;
+    s->reset_left = s->reset_start;
+    s->ring_n = s->ring_pos = 0;
+}
+
+static void step_hf(State *s, double x) {
+    if (s->smooth) x = smooth(s, x);
+    if (s->cooldown_left > 0) {
+        s->cooldown_left--;
+        s->good = s->bad = 0;
+        return;
+    }
+    if (s->warmup_left > 0) {
+        s->warmup_left--;
+        s->good = s->bad = 0;
+        return;
+    }
+    if (is_better(s, x)) {
+        s->best = x;
+        s->bad = 0;
+        s->good++;
+    } else {
+        s->bad++;
+        s->good = 0;
+    }
+    if (s->good > s->patience) {
+        double up = fmin(s->lr / s->factor, s->max_lr);
+        if (up - s->lr > s->eps) s->lr = up;
+        s->warmup_left = s->warmup;
+        s->good = 0;
+        s->reset_left = s->reset_start;
+    } else if (s->bad > s->patience) {
+        double down = fmax(s->lr * s->factor, s->min_lr);
+        if (s->lr - down > s->eps) s->lr = down;
+        s->cooldown_left = s->cooldown;
+        s->bad = 0;
+        if (s->lr <= s->min_lr && --s->reset_left <= 0) reset(s);
+    }
+}
+
+static void step_alg1(State *s, double x) {
+    if (s->have_prev) s->lr = x < s->prev ? s->lr / s->factor : s->lr * s->factor;
+    s->prev = x;
+    s->have_prev = 1;
+}
+
+static void observe(void *st, SignalKind kind, int64_t step, double value) {
+    State *s = st;
+    if (kind != s->signal) return;
+    if (s->variant == V_ALG1) step_alg1(s, value);
+    else step_hf(s, value);
+}
+
+const SchedDef sched_greedy = {
+    .name = "greedy",
+    .summary = "GreedyLR: raise lr while the loss improves, lower it when it worsens",
+    .reference = "Subramanian & Ganapathiraman, PRML 2023; arXiv 2512.14527; HF transformers PR 44271",
+    .params = params,
+    .state_size = sizeof(State),
+    .check = check,
+    .init = init,
+    .lr = lr,
+    .observe = observe,
+    .destroy = destroy,
+};

@@ -1,0 +1,46 @@
+/* registry.c - the list of schedulers and the generic wrapper around a definition. */
+#include "schedulers/sched.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const SchedDef sched_constant, sched_cosine, sched_greedy;
+
+const SchedDef *const sched_registry[] = {
+    &sched_constant,
+    &sched_cosine,
+    &sched_greedy,
+    NULL,
+};
+
+const SchedDef *sched_find(const char *name) {
+    for (int i = 0; sched_registry[i]; i++)
+        if (strcmp(sched_registry[i]->name, name) == 0) return sched_registry[i];
+    return NULL;
+}
+
+int sched_create(Sched *s, const SchedDef *def, const Params *p, const SchedRun *run,
+                 const char *where, Err *e) {
+    s->def = def;
+    s->st = NULL;
+    if (def->check && def->check(p, run, where, e) != 0) return -1;
+    s->st = xcalloc(1, def->state_size ? def->state_size : 1);
+    if (def->init(s->st, p, run, e) != 0) {
+        free(s->st);
+        s->st = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void sched_lr(Sched *s, const SchedStep *step, SchedLr *out) { s->def->lr(s->st, step, out); }
+
+void sched_observe(Sched *s, SignalKind kind, int64_t step, double value) {
+    if (s->def->observe) s->def->observe(s->st, kind, step, value);
+}
+
+void sched_destroy(Sched *s) {
+    if (s->st && s->def->destroy) s->def->destroy(s->st);
+    free(s->st);
+    s->st = NULL;
+}

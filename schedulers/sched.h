@@ -1,0 +1,98 @@
+/* sched.h - the learning-rate scheduler interface.
+ *
+ * Before each optimizer step the training loop asks the scheduler for the learning
+ * rates of that step (one per parameter group, optionally one per element); after
+ * each step and each evaluation it shows the scheduler the observed signal. What a
+ * scheduler needs beyond the step index it declares in `needs`, and the loop
+ * provides it: the gradient and parameters (hypergradient descent), the previous
+ * update direction, re-evaluation of the same minibatch's loss at trial points
+ * (stochastic line search), or a feature vector (a learned policy).
+ */
+#ifndef LRLAB_SCHED_H
+#define LRLAB_SCHED_H
+
+#include "harness/err.h"
+#include "harness/param.h"
+#include "tasks/task.h"
+
+enum {
+    SCHED_NEEDS_GRAD = 1,      /* SchedStep.w and .g */
+    SCHED_NEEDS_DIR = 2,       /* SchedStep.dir_prev */
+    SCHED_NEEDS_LOSS_EVAL = 4, /* SchedStep.loss_at */
+    SCHED_NEEDS_FEATURES = 8,  /* SchedStep.features */
+};
+
+typedef enum SignalKind {
+    SIGNAL_TRAIN_STEP, /* minibatch training loss, after every optimizer step */
+    SIGNAL_EVAL,       /* validation loss, after every evaluation */
+} SignalKind;
+
+/* Fixed facts about the run, known at init. */
+typedef struct SchedRun {
+    double lr0;               /* the optimizer's base learning rate */
+    int64_t total_steps;
+    int64_t steps_per_epoch;
+    int64_t eval_every;
+    int ngroups;
+    const TaskGroup *groups;  /* NULL in `lrlab trace` */
+    size_t nparams;
+} SchedRun;
+
+/* What the loop offers at step `step`, before the optimizer step. */
+typedef struct SchedStep {
+    int64_t step;                /* 0-based index of the step about to be taken */
+    double loss;                 /* minibatch loss at w (NAN when unknown) */
+    const float *w, *g;          /* SCHED_NEEDS_GRAD */
+    const float *dir_prev;       /* SCHED_NEEDS_DIR: last update direction */
+    double (*loss_at)(void *ctx, const float *w_trial); /* SCHED_NEEDS_LOSS_EVAL */
+    void *loss_ctx;
+    const double *features;      /* SCHED_NEEDS_FEATURES */
+    int nfeatures;
+} SchedStep;
+
+/* The scheduler's answer: group[ngroups] always; elem[nparams] when elem_used. */
+typedef struct SchedLr {
+    double *group;
+    float *elem;
+    int elem_used;
+    int ngroups;
+} SchedLr;
+
+typedef struct SchedDef {
+    const char *name;
+    const char *summary;
+    const char *reference;
+    const ParamSpec *params;
+    unsigned needs;
+    size_t state_size;
+    /* check: optional cross-parameter validation against the run (e.g. min_lr <= max_lr). */
+    int (*check)(const Params *p, const SchedRun *run, const char *where, Err *e);
+    int (*init)(void *st, const Params *p, const SchedRun *run, Err *e);
+    void (*lr)(void *st, const SchedStep *s, SchedLr *out);
+    /* observe: optional; feedback schedulers see every signal and pick theirs. */
+    void (*observe)(void *st, SignalKind kind, int64_t step, double value);
+    void (*destroy)(void *st);
+} SchedDef;
+
+typedef struct Sched {
+    const SchedDef *def;
+    void *st;
+} Sched;
+
+extern const SchedDef *const sched_registry[];
+const SchedDef *sched_find(const char *name);
+
+/* sched_create: validates (check) and initialises; fills e on a user error. */
+int sched_create(Sched *s, const SchedDef *def, const Params *p, const SchedRun *run,
+                 const char *where, Err *e);
+void sched_lr(Sched *s, const SchedStep *step, SchedLr *out);
+void sched_observe(Sched *s, SignalKind kind, int64_t step, double value);
+void sched_destroy(Sched *s);
+
+/* Fills every group with one rate. */
+static inline void sched_lr_fill(SchedLr *out, double lr) {
+    for (int i = 0; i < out->ngroups; i++) out->group[i] = lr;
+    out->elem_used = 0;
+}
+
+#endif
