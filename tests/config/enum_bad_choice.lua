@@ -1,0 +1,7 @@
+-- bad: signal is one of train_step|eval
+experiment {
+  name = "bad", seeds = { 1 },
+  tasks = { task "nmf" { steps = 100 } },
+  optimizers = { optimizer "sgd" { lr = 0.1 } },
+  schedulers = { scheduler "greedy" { signal = "validation" } },
+}

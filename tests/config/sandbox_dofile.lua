@@ -1,0 +1,2 @@
+-- bad: dofile is not in the sandbox
+dofile("scripts/quick.lua")

@@ -1,0 +1,2 @@
+-- bad: the io library is not in the sandbox
+local f = io.open("/etc/passwd")

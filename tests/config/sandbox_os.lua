@@ -1,0 +1,2 @@
+-- bad: the os library is not in the sandbox
+os.execute("true")

@@ -1,0 +1,2 @@
+-- bad: require is not in the sandbox
+local lfs = require("lfs")

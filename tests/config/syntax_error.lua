@@ -1,0 +1,7 @@
+-- bad: a missing comma between two fields
+experiment {
+  name = "bad", seeds = { 1 },
+  tasks = { task "nmf" { steps = 100 } }
+  optimizers = { optimizer "sgd" { lr = 0.1 } },
+  schedulers = { scheduler "constant" {} },
+}
