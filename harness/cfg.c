@@ -65,13 +65,21 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return q;
 }
 
+/* Past the limit the hook fires at every instruction, so a pcall in the script cannot
+ * swallow the error and loop on: the first instruction outside it raises again. Level 0
+ * is the script's function (a hook runs without a call frame of its own). */
 static void count_hook(lua_State *L, lua_Debug *ar) {
     Limits *lim;
     lua_getallocf(L, (void **)&lim);
     lim->insns += 10000;
-    if (lim->insns > CFG_INSN_LIMIT)
-        luaL_error(L, "instruction limit exceeded (expected a script that ends within %lld "
-                      "instructions)", (long long)CFG_INSN_LIMIT);
+    if (lim->insns > CFG_INSN_LIMIT) {
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+        luaL_where(L, 0);
+        lua_pushfstring(L, "instruction limit exceeded (expected a script that ends within %I "
+                           "instructions, got one still running)", (lua_Integer)CFG_INSN_LIMIT);
+        lua_concat(L, 2);
+        lua_error(L);
+    }
 }
 
 /* load(chunk [, name [, mode [, env]]]) restricted to text chunks. */
@@ -79,6 +87,12 @@ static int sandbox_load(lua_State *L) {
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
     const char *name = luaL_optstring(L, 2, "=(load)");
+    if (n > 0 && s[0] == LUA_SIGNATURE[0]) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "load: binary chunk refused (expected Lua source text, got "
+                           "precompiled bytecode)");
+        return 2;
+    }
     if (luaL_loadbufferx(L, s, n, name, "t") != LUA_OK) {
         lua_pushnil(L);
         lua_insert(L, -2);

@@ -6,6 +6,7 @@
  */
 #include "harness/blas.h"
 #include "harness/cfg.h"
+#include "harness/compare.h"
 #include "harness/run.h"
 
 #include <errno.h>
@@ -139,6 +140,45 @@ static int cmd_list(int argc, char **argv) {
     return EXIT_OK;
 }
 
+/* ---- lrlab compare ---- */
+
+static int cmd_compare(int argc, char **argv) {
+    CompareOpts o = {.reference = "greedy", .tau = 0.1};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) return print_help(&commands[2]);
+        if (strcmp(a, "--reference") == 0) {
+            if (++i >= argc || !*argv[i])
+                return usage_error("compare", "--reference: missing value (expected a scheduler "
+                                              "label, got %s)", "nothing");
+            o.reference = argv[i];
+        } else if (strcmp(a, "--tie") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : "nothing";
+            char *end;
+            int rel = strncmp(v, "rel:", 4) == 0;
+            if (!rel && strncmp(v, "abs:", 4) != 0)
+                return usage_error("compare", "--tie: invalid value (expected abs:X or rel:X, "
+                                              "got %s)", v);
+            errno = 0;
+            o.tau = strtod(v + 4, &end);
+            if (*end || errno || !(o.tau >= 0) || isinf(o.tau))
+                return usage_error("compare", "--tie: invalid value (expected a finite number "
+                                              ">= 0 after abs: or rel:, got %s)", v);
+            o.relative = rel;
+        } else if (a[0] == '-') {
+            return usage_error("compare", "%s: unknown option (expected --reference or --tie)", a);
+        } else if (o.dir) {
+            return usage_error("compare", "%s: unexpected argument (expected one folder)", a);
+        } else {
+            o.dir = a;
+        }
+    }
+    if (!o.dir)
+        return usage_error("compare", "missing folder (expected DIR with runs.csv, got %s)",
+                           "nothing");
+    return compare_main(&o);
+}
+
 static const Command commands[] = {
     {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--quiet]",
      "Runs every cell of the experiment FILE.lua declares (tasks x optimizers x schedulers x\n"
@@ -156,6 +196,15 @@ static const Command commands[] = {
      cmd_run},
     {"list", "lrlab list [tasks|optimizers|schedulers]",
      "Prints every component with its parameters: type, range, default and meaning.\n", cmd_list},
+    {"compare", "lrlab compare DIR [--reference greedy] [--tie abs:0.1|rel:0.01]",
+     "Counts, from DIR/runs.csv, how often the reference scheduler is as good as or better\n"
+     "than each baseline: paired by task, optimizer, seed and stage, on the training loss,\n"
+     "with the paper's categories yes, yes*, no*, no (Delta = baseline - reference against\n"
+     "the tie tolerance). Diverged runs count as worse than any finite one. Writes\n"
+     "DIR/comparisons.csv and prints the tables by baseline, stage, task and optimizer.\n\n"
+     "  --reference LABEL   the scheduler under test (default greedy)\n"
+     "  --tie abs:X|rel:X   tie tolerance, absolute or relative to the baseline (default abs:0.1)\n",
+     cmd_compare},
     {0},
 };
 
@@ -179,7 +228,7 @@ int main(int argc, char **argv) {
     }
     for (int i = 0; commands[i].name; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "lrlab: %s: unknown command (expected run or list)\nhint: lrlab --help\n",
+    fprintf(stderr, "lrlab: %s: unknown command (expected run, list or compare)\nhint: lrlab --help\n",
             argv[1]);
     return EXIT_USAGE;
 }

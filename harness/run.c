@@ -3,6 +3,7 @@
 
 #include "harness/blas.h"
 #include "harness/cfg.h"
+#include "harness/compare.h"
 #include "harness/fsutil.h"
 #include "harness/plan.h"
 #include "harness/plot.h"
@@ -142,6 +143,8 @@ int run_main(const RunOpts *o) {
     printf("results: %s/runs.csv (stages), %s/curves.csv and %s/evals.csv (curves)\n", dir, dir,
            dir);
     printf("figures: %s/figures/*.png (%d)\n", dir, nfig);
+    CompareOpts co = {.dir = dir, .reference = "greedy", .tau = 0.1, .quiet_missing = 1};
+    if (!o->quiet && compare_main(&co) != EXIT_OK) code = EXIT_RUN;
     code = failed ? EXIT_RUN : EXIT_OK;
     goto done;
 fail:
