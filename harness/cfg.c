@@ -6,6 +6,7 @@
  */
 #include "harness/cfg.h"
 
+#include <errno.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -105,17 +106,39 @@ static int sandbox_load(lua_State *L) {
     return 1;
 }
 
+/* __index of the globals: names of the standard library the sandbox leaves out raise
+ * an error that says so at the script's line, rather than a bare "attempt to call a nil
+ * value"; any other absent global reads as nil, as usual. */
+static const char *const sandbox_absent[] = {"io", "os", "require", "package", "debug",
+                                             "dofile", "loadfile", "collectgarbage",
+                                             "coroutine", "utf8", NULL};
+
+static int absent_global(lua_State *L) {
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    for (int i = 0; k && sandbox_absent[i]; i++)
+        if (strcmp(k, sandbox_absent[i]) == 0)
+            return luaL_error(L, "%s: not available in the configuration sandbox (expected "
+                                 "string, table, math or a base function without file access, "
+                                 "got %s)", k, k);
+    return 0;
+}
+
 static void open_sandbox(lua_State *L, uint64_t seed) {
     luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
     luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
     luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
     luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
     lua_pop(L, 4);
-    static const char *const removed[] = {"dofile", "loadfile", "collectgarbage", NULL};
-    for (int i = 0; removed[i]; i++) {
+    for (int i = 0; sandbox_absent[i]; i++) {
         lua_pushnil(L);
-        lua_setglobal(L, removed[i]);
+        lua_setglobal(L, sandbox_absent[i]);
     }
+    lua_pushglobaltable(L);
+    lua_newtable(L);
+    lua_pushcfunction(L, absent_global);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    lua_pop(L, 1);
     lua_pushcfunction(L, sandbox_load);
     lua_setglobal(L, "load");
     lua_getglobal(L, "string");
@@ -156,11 +179,29 @@ static int raise(lua_State *L, const char *fmt, ...) {
     return lua_error(L);
 }
 
+/* raise_at: as raise, at a given "file:line" (a component's constructor call). */
+static int raise_at(lua_State *L, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int raise_at(lua_State *L, const char *where, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    lua_pushfstring(L, "%s: %s", where, msg);
+    return lua_error(L);
+}
+
 static void describe_value(lua_State *L, int idx, char *out, size_t n) {
     int t = lua_type(L, idx);
     if (t == LUA_TSTRING) snprintf(out, n, "string \"%.60s\"", lua_tostring(L, idx));
-    else if (t == LUA_TNUMBER) snprintf(out, n, "%.17g", lua_tonumber(L, idx));
-    else if (t == LUA_TBOOLEAN) snprintf(out, n, "%s", lua_toboolean(L, idx) ? "true" : "false");
+    else if (lua_isinteger(L, idx)) snprintf(out, n, LUA_INTEGER_FMT, lua_tointeger(L, idx));
+    else if (t == LUA_TNUMBER) { /* the shortest text that reads back as the number */
+        for (int prec = 15; prec <= 17; prec++) {
+            snprintf(out, n, "%.*g", prec, lua_tonumber(L, idx));
+            if (strtod(out, NULL) == lua_tonumber(L, idx)) break;
+        }
+    } else if (t == LUA_TBOOLEAN) snprintf(out, n, "%s", lua_toboolean(L, idx) ? "true" : "false");
     else if (t == LUA_TUSERDATA && luaL_testudata(L, idx, COMP_MT)) {
         CompCfg *c = *(CompCfg **)lua_touserdata(L, idx);
         snprintf(out, n, "%s \"%s\"", cfg_kind_name(c->kind), c->name);
@@ -192,6 +233,17 @@ static int set_value(lua_State *L, Params *p, const ParamSpec *s, const char *su
     switch (s->type) {
     case PARAM_NUM:
     case PARAM_INT:
+        /* an integer past 2^53 would round silently on its way to a double */
+        if (s->type == PARAM_INT && lua_isinteger(L, -1) &&
+            (lua_tointeger(L, -1) > ((lua_Integer)1 << 53) ||
+             lua_tointeger(L, -1) < -((lua_Integer)1 << 53))) {
+            char ex[160];
+            param_expect(s, ex, sizeof ex);
+            describe_value(L, -1, got, sizeof got);
+            return err_set(e, EXIT_USAGE, subject, "%s: invalid value (expected %s%s, got %s)",
+                           key, ex, isinf(s->lo) || isinf(s->hi) ? " and at most 2^53" : "",
+                           got);
+        }
         if (t == LUA_TNUMBER) return params_set_num(p, key, lua_tonumber(L, -1), subject, e);
         break;
     case PARAM_BOOL:
@@ -355,10 +407,13 @@ static void take_list(lua_State *L, Experiment *ex, const char *key, CompKind ki
         lua_geti(L, -1, i);
         CompCfg **pc = luaL_testudata(L, -1, COMP_MT);
         if (!pc || !*pc || (*pc)->kind != kind) {
-            char got[128];
+            char got[128], where[256];
             describe_value(L, -1, got, sizeof got);
-            raise(L, "experiment: %s: entry %lld: invalid value (expected %s \"NAME\" { ... }, "
-                     "got %s)", key, (long long)i, cfg_kind_name(kind), got);
+            /* a component of the wrong kind is reported where it was built */
+            if (pc && *pc) snprintf(where, sizeof where, "%s", (*pc)->where);
+            else where_of(L, where, sizeof where);
+            raise_at(L, where, "experiment: %s: entry %lld: invalid value (expected %s \"NAME\" "
+                               "{ ... }, got %s)", key, (long long)i, cfg_kind_name(kind), got);
         }
         CompCfg *dst = &(*out)[(*nout)++];
         *dst = **pc;
@@ -377,9 +432,9 @@ static void take_list(lua_State *L, Experiment *ex, const char *key, CompKind ki
         else snprintf(c->label, sizeof c->label, "%s", c->name);
         for (int j = 0; j < i; j++)
             if (strcmp((*out)[j].label, c->label) == 0)
-                raise(L, "experiment: %s: entries %d and %d are both named \"%s\" (expected "
-                         "distinct labels, set label = \"...\" on one of them)",
-                      key, j + 1, i + 1, c->label);
+                raise_at(L, c->where, "experiment: %s: entries %d and %d are both named \"%s\" "
+                                      "(expected distinct labels, set label = \"...\" on one "
+                                      "of them)", key, j + 1, i + 1, c->label);
     }
 }
 
@@ -418,9 +473,15 @@ static int experiment_fn(lua_State *L) {
     snprintf(ex->name, sizeof ex->name, "%s", name);
     lua_pop(L, 1);
     lua_getfield(L, 1, "seeds");
-    if (lua_type(L, -1) != LUA_TTABLE || luaL_len(L, -1) < 1 || luaL_len(L, -1) > 100000)
+    lua_Integer nseeds = lua_type(L, -1) == LUA_TTABLE ? luaL_len(L, -1) : 0;
+    if (lua_type(L, -1) != LUA_TTABLE || nseeds < 1 || nseeds > 100000) {
+        char got[128];
+        if (lua_type(L, -1) != LUA_TTABLE) describe_value(L, -1, got, sizeof got);
+        else if (nseeds == 0) snprintf(got, sizeof got, "an empty list");
+        else snprintf(got, sizeof got, "%lld entries", (long long)nseeds);
         return raise(L, "experiment: seeds: invalid value (expected a list of 1 to 100000 "
-                        "integers, got %s)", luaL_typename(L, -1));
+                        "integers, got %s)", got);
+    }
     ex->nseeds = (int)luaL_len(L, -1);
     ex->seeds = xcalloc((size_t)ex->nseeds, sizeof(int64_t));
     for (int i = 0; i < ex->nseeds; i++) {
@@ -486,7 +547,7 @@ int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
     if (!f) {
         cfg_free(ex);
         return err_set(e, EXIT_USAGE, path, "cannot open experiment script (expected a readable "
-                                            ".lua file)");
+                                            ".lua file, got %s)", strerror(errno));
     }
     fclose(f);
     lua_pushcfunction(L, msg_handler);
@@ -501,6 +562,12 @@ int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
         if (rc == LUA_ERRMEM)
             err_set(e, EXIT_USAGE, path, "memory limit exceeded (expected a script within %zu MB)",
                     CFG_MEM_LIMIT >> 20);
+        else if (rc == LUA_ERRFILE) { /* "cannot read PATH: REASON", e.g. a folder */
+            const char *why = msg ? strrchr(msg, ':') : NULL;
+            why = why ? why + 1 + (why[1] == ' ') : "an unreadable file";
+            err_set(e, EXIT_USAGE, path, "cannot read experiment script (expected a readable "
+                    ".lua file, got %s)", why);
+        }
         else if (msg && strncmp(msg, path, strlen(path)) == 0)
             err_set(e, EXIT_USAGE, NULL, "%s", msg);
         else

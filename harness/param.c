@@ -32,9 +32,16 @@ const char *param_type_name(ParamType t) {
     return "?";
 }
 
+/* The shortest text that reads back as x: 1e+300 rather than 1.0000000000000001e+300. */
 static void fmt_bound(char *out, size_t n, double x) {
-    if (isinf(x)) snprintf(out, n, "%sinf", x < 0 ? "-" : "");
-    else snprintf(out, n, "%.17g", x);
+    if (isinf(x)) {
+        snprintf(out, n, "%sinf", x < 0 ? "-" : "");
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, n, "%.*g", prec, x);
+        if (strtod(out, NULL) == x) return;
+    }
 }
 
 static bool has_range(const ParamSpec *s) { return !(isinf(s->lo) && isinf(s->hi)); }
@@ -292,7 +299,7 @@ int params_check_required(const Params *p, const char *where, const char *subjec
         if (!(p->spec[i].flags & PARAM_OPTIONAL) && !has_value(&p->spec[i], &p->v[i])) {
             char ex[160];
             param_expect(&p->spec[i], ex, sizeof ex);
-            return err_set(e, EXIT_USAGE, where, "%s: %s: missing required key (expected %s)",
+            return err_set(e, EXIT_USAGE, where, "%s: %s: missing required key (expected %s, got nothing)",
                            subject, p->spec[i].name, ex);
         }
     }

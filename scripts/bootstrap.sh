@@ -79,7 +79,7 @@ bash scripts/fetch-data.sh
 # --- d. run -----------------------------------------------------------------------------------
 if [[ $MODE == quick ]]; then
   ./build/lrlab run scripts/quick.lua "$@"
-  say "results in results/quick/: runs.csv (one row per run), curves/ (per-run curves), figures/*.png"
+  say "results in results/quick/: runs.csv (one row per cell and stage), curves.csv, evals.csv, comparisons.csv, figures/*.png"
   if compgen -G 'results/quick/figures/*.png' >/dev/null; then
     for f in results/quick/figures/*.png; do say "  $f"; done
   fi
