@@ -560,7 +560,8 @@ int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
     if (rc != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         if (rc == LUA_ERRMEM)
-            err_set(e, EXIT_USAGE, path, "memory limit exceeded (expected a script within %zu MB)",
+            err_set(e, EXIT_USAGE, path, "memory limit exceeded (expected a script within %zu MB, "
+                                         "got one asking for more)",
                     CFG_MEM_LIMIT >> 20);
         else if (rc == LUA_ERRFILE) { /* "cannot read PATH: REASON", e.g. a folder */
             const char *why = msg ? strrchr(msg, ':') : NULL;
@@ -578,7 +579,8 @@ int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
     lua_pop(L, 1);
     if (!ex->where[0]) {
         cfg_free(ex);
-        return err_set(e, EXIT_USAGE, path, "no experiment (expected a call experiment { ... })");
+        return err_set(e, EXIT_USAGE, path, "no experiment (expected a call experiment { ... }, "
+                                            "got a script that never makes it)");
     }
     return 0;
 }

@@ -2,12 +2,15 @@
  *
  *   lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--quiet]
  *   lrlab list [tasks|optimizers|schedulers]
+ *   lrlab compare DIR [--reference greedy] [--tie abs:0.1|rel:0.01]
+ *   lrlab trace SCHEDULER [--set key=value ...] --lr LR0 --steps N [--metrics FILE]
  *   lrlab --help | lrlab CMD --help | lrlab --version
  */
 #include "harness/blas.h"
 #include "harness/cfg.h"
 #include "harness/compare.h"
 #include "harness/run.h"
+#include "harness/trace.h"
 
 #include <errno.h>
 #include <math.h>
@@ -25,7 +28,7 @@ typedef struct Command {
 static const Command commands[];
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
-    fprintf(stderr, "lrlab %s: ", cmd);
+    fprintf(stderr, "lrlab: %s: ", cmd);
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nhint: lrlab %s --help\n", cmd);
     return EXIT_USAGE;
@@ -179,6 +182,8 @@ static int cmd_compare(int argc, char **argv) {
     return compare_main(&o);
 }
 
+static int cmd_trace(int argc, char **argv) { return trace_main(argc, argv); }
+
 static const Command commands[] = {
     {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--quiet]",
      "Runs every cell of the experiment FILE.lua declares (tasks x optimizers x schedulers x\n"
@@ -205,6 +210,7 @@ static const Command commands[] = {
      "  --reference LABEL   the scheduler under test (default greedy)\n"
      "  --tie abs:X|rel:X   tie tolerance, absolute or relative to the baseline (default abs:0.1)\n",
      cmd_compare},
+    {"trace", trace_usage, trace_help, cmd_trace},
     {0},
 };
 
@@ -216,9 +222,24 @@ static int main_help(void) {
     return EXIT_OK;
 }
 
+/* command_names: "run, list or compare", from the table, for error messages. */
+static void command_names(char *out, size_t n) {
+    size_t off = 0;
+    out[0] = '\0';
+    for (int i = 0; commands[i].name && off < n; i++) {
+        const char *sep = i == 0 ? "" : commands[i + 1].name ? ", " : " or ";
+        int w = snprintf(out + off, n - off, "%s%s", sep, commands[i].name);
+        if (w < 0) break;
+        off += (size_t)w;
+    }
+}
+
 int main(int argc, char **argv) {
+    char names[256];
+    command_names(names, sizeof names);
     if (argc < 2) {
-        main_help();
+        fprintf(stderr, "lrlab: missing command (expected %s, got nothing)\nhint: lrlab --help\n",
+                names);
         return EXIT_USAGE;
     }
     if (is_help(argv[1])) return main_help();
@@ -228,7 +249,7 @@ int main(int argc, char **argv) {
     }
     for (int i = 0; commands[i].name; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "lrlab: %s: unknown command (expected run, list or compare)\nhint: lrlab --help\n",
-            argv[1]);
+    fprintf(stderr, "lrlab: %s: unknown command (expected %s)\nhint: lrlab --help\n", argv[1],
+            names);
     return EXIT_USAGE;
 }

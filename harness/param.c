@@ -299,8 +299,9 @@ int params_check_required(const Params *p, const char *where, const char *subjec
         if (!(p->spec[i].flags & PARAM_OPTIONAL) && !has_value(&p->spec[i], &p->v[i])) {
             char ex[160];
             param_expect(&p->spec[i], ex, sizeof ex);
-            return err_set(e, EXIT_USAGE, where, "%s: %s: missing required key (expected %s, got nothing)",
-                           subject, p->spec[i].name, ex);
+            return err_set(e, EXIT_USAGE, where,
+                           "%s: %s: missing required key (expected %s, got nothing)", subject,
+                           p->spec[i].name, ex);
         }
     }
     return 0;

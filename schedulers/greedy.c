@@ -6,6 +6,14 @@
  *         threshold (abs|rel), cooldown, warmup, min/max bounds, eps, optional
  *         moving-average smoothing over `window` values, and a reset to the initial
  *         learning rate after `reset_start` reductions that end at min_lr.
+ *   paper the authors' research code behind the paper's runs: the comparison always runs
+ *         and `best` always takes the current value (so "better" means better than the
+ *         previous signal); cooldown zeroes only the bad count and warmup only the good
+ *         count, after the comparison; a reduction is checked before an increase; and
+ *         reset_start is a timer decremented on every call: at zero, best and the counts
+ *         are forgotten but the learning rate is NOT restored. The article's description
+ *         ("cooldown and warmup continue increasing or decreasing the lr even if the trend
+ *         reverses") matches neither code.
  *   alg1  Algorithm 1 of Subramanian & Ganapathiraman (PRML 2023): on every signal,
  *         lr /= factor if the loss fell below the previous one, else lr *= factor;
  *         no bounds, no patience.
@@ -21,7 +29,7 @@
 #include <string.h>
 
 static const ParamSpec params[] = {
-    {"variant", PARAM_ENUM, "hf", 0, 0, 0, "hf|alg1", "which definition of GreedyLR"},
+    {"variant", PARAM_ENUM, "hf", 0, 0, 0, "hf|paper|alg1", "which definition of GreedyLR"},
     {"signal", PARAM_ENUM, "eval", 0, 0, 0, "train_step|eval",
      "observe the minibatch loss every step, or the validation loss every evaluation"},
     {"mode", PARAM_ENUM, "min", 0, 0, 0, "min|max", "whether lower or higher signal is better"},
@@ -44,7 +52,7 @@ static const ParamSpec params[] = {
     {0},
 };
 
-typedef enum { V_HF, V_ALG1 } Variant;
+typedef enum { V_HF, V_PAPER, V_ALG1 } Variant;
 
 typedef struct {
     Variant variant;
@@ -78,7 +86,8 @@ static int check(const Params *p, const SchedRun *run, const char *where, Err *e
 
 static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     State *s = st;
-    s->variant = strcmp(params_str(p, "variant"), "alg1") == 0 ? V_ALG1 : V_HF;
+    const char *v = params_str(p, "variant");
+    s->variant = strcmp(v, "alg1") == 0 ? V_ALG1 : strcmp(v, "paper") == 0 ? V_PAPER : V_HF;
     s->signal = strcmp(params_str(p, "signal"), "eval") == 0 ? SIGNAL_EVAL : SIGNAL_TRAIN_STEP;
     s->maximize = strcmp(params_str(p, "mode"), "max") == 0;
     s->rel = strcmp(params_str(p, "threshold_mode"), "rel") == 0;
@@ -164,6 +173,42 @@ static void step_hf(State *s, double x) {
     }
 }
 
+static void step_paper(State *s, double x) {
+    if (s->smooth) x = smooth(s, x);
+    if (is_better(s, x)) {
+        s->good++;
+        s->bad = 0;
+    } else {
+        s->bad++;
+        s->good = 0;
+    }
+    s->best = x;
+    if (s->cooldown_left > 0) {
+        s->cooldown_left--;
+        s->bad = 0;
+    }
+    if (s->warmup_left > 0) {
+        s->warmup_left--;
+        s->good = 0;
+    }
+    if (s->bad > s->patience) {
+        double down = fmax(s->lr * s->factor, s->min_lr);
+        if (s->lr - down > s->eps) s->lr = down;
+        s->cooldown_left = s->cooldown;
+        s->bad = 0;
+    } else if (s->good > s->patience) {
+        double up = fmin(s->lr / s->factor, s->max_lr);
+        if (up - s->lr > s->eps) s->lr = up;
+        s->warmup_left = s->warmup;
+        s->good = 0;
+    }
+    if (--s->reset_left <= 0) {
+        s->best = s->maximize ? -INFINITY : INFINITY;
+        s->good = s->bad = s->cooldown_left = s->warmup_left = 0;
+        s->reset_left = s->reset_start;
+    }
+}
+
 static void step_alg1(State *s, double x) {
     if (s->have_prev) s->lr = x < s->prev ? s->lr / s->factor : s->lr * s->factor;
     s->prev = x;
@@ -174,6 +219,7 @@ static void observe(void *st, SignalKind kind, int64_t step, double value) {
     State *s = st;
     if (kind != s->signal) return;
     if (s->variant == V_ALG1) step_alg1(s, value);
+    else if (s->variant == V_PAPER) step_paper(s, value);
     else step_hf(s, value);
 }
 

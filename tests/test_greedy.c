@@ -123,6 +123,38 @@ int main(void) {
     CHECK_NEAR(feed(&g, 4), 0.05, 1e-15);
     done(&g);
 
+    /* paper variant: "better" is against the previous signal, not the best so far:
+     * 10, 5, 6, 5.5 with patience 0 ends up (5.5 < 6) where hf ends down (5.5 > 5) */
+    const char *pv[] = {"variant", "paper", "factor", "0.5", "patience", "0", "min_lr", "1e-6",
+                        NULL};
+    const char *hv[] = {"variant", "hf", "factor", "0.5", "patience", "0", "min_lr", "1e-6", NULL};
+    double seq[] = {10, 5, 6, 5.5};
+    double want_p[] = {0.2, 0.4, 0.2, 0.4}, want_h[] = {0.2, 0.4, 0.2, 0.1};
+    CHECK(make(&g, 0.1, pv, &e) == 0);
+    for (int i = 0; i < 4; i++) CHECK_NEAR(feed(&g, seq[i]), want_p[i], 1e-15);
+    done(&g);
+    CHECK(make(&g, 0.1, hv, &e) == 0);
+    for (int i = 0; i < 4; i++) CHECK_NEAR(feed(&g, seq[i]), want_h[i], 1e-15);
+    done(&g);
+    /* paper variant: the reset is a timer that forgets best but keeps the lr. With
+     * reset_start 2: 5 (up), 6 (down, then reset), 7 is better than the forgotten best (up) */
+    const char *pr[] = {"variant", "paper", "factor", "0.5", "patience", "0", "min_lr", "1e-6",
+                        "reset_start", "2", NULL};
+    CHECK(make(&g, 0.1, pr, &e) == 0);
+    CHECK_NEAR(feed(&g, 5), 0.2, 1e-15);
+    CHECK_NEAR(feed(&g, 6), 0.1, 1e-15); /* not restored to 0.1 by the reset: reduced to it */
+    CHECK_NEAR(feed(&g, 7), 0.2, 1e-15);
+    done(&g);
+    /* paper variant: cooldown zeroes only the bad count; good signals still raise the lr */
+    const char *pc[] = {"variant", "paper", "factor", "0.5", "patience", "0", "min_lr", "1e-6",
+                        "cooldown", "3", NULL};
+    CHECK(make(&g, 0.1, pc, &e) == 0);
+    CHECK_NEAR(feed(&g, 5), 0.2, 1e-15);
+    CHECK_NEAR(feed(&g, 6), 0.1, 1e-15);  /* reduce, cooldown 3 */
+    CHECK_NEAR(feed(&g, 7), 0.1, 1e-15);  /* bad, zeroed by cooldown */
+    CHECK_NEAR(feed(&g, 4), 0.2, 1e-15);  /* good counts during cooldown (hf would ignore it) */
+    done(&g);
+
     /* signal selection: a train_step scheduler ignores evaluations and vice versa */
     const char *ts[] = {"signal", "train_step", "factor", "0.5", "patience", "0", "min_lr",
                         "1e-6", NULL};

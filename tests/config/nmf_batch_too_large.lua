@@ -1,4 +1,4 @@
--- bad: the faces data has 160 training samples, fewer than one batch
+-- bad: the faces data has 160 training samples, fewer than one batch (needs: faces)
 experiment {
   name = "bad", seeds = { 1 },
   tasks = {
