@@ -11,7 +11,7 @@
 
 const char *const results_cell_cols[] = {"stage", "step", "reached", "train_loss", "val_loss",
                                          "metric", "lr", "status", "diverged_step", "lr_clips",
-                                         "reason", NULL};
+                                         "loss_evals", "reason", NULL};
 static const char *const curve_cols[] = {"step", "lr", "train_loss", NULL};
 static const char *const eval_cols[] = {"step", "train_loss", "val_loss", "metric", "lr", NULL};
 
@@ -60,6 +60,7 @@ int results_write_cell(const char *dir, const Cell *c, const CellResult *r, Err 
         csvio_field(&b, cell_status_name(r->status), 0);
         csvio_int(&b, r->diverged_step, 0);
         csvio_int(&b, r->lr_clips, 0);
+        csvio_int(&b, r->loss_evals, 0);
         csvio_field(&b, r->reason, 0);
         csvio_end(&b);
     }
@@ -85,7 +86,7 @@ int results_cell_complete(const char *dir, const Cell *c) {
 static const char *const runs_cols[] = {
     "experiment", "cell", "task", "optimizer", "scheduler", "seed", "lr0", "stage", "step",
     "train_loss", "val_loss", "metric_name", "metric", "status", "diverged_step", "lr",
-    "lr_clips", NULL};
+    "lr_clips", "loss_evals", NULL};
 
 static void keys(Buf *b, const Cell *c) {
     csvio_field(b, c->id, 1);
@@ -130,6 +131,7 @@ int results_merge(const char *dir, const Plan *p, Err *e) {
             csvio_field(&runs, csvio_at(&t, r, 8), 0);  /* diverged_step */
             csvio_field(&runs, csvio_at(&t, r, 6), 0);  /* lr */
             csvio_field(&runs, csvio_at(&t, r, 9), 0);  /* lr_clips */
+            csvio_field(&runs, csvio_at(&t, r, 10), 0); /* loss_evals */
             csvio_end(&runs);
         }
         csvio_free(&t);

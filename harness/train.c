@@ -151,6 +151,7 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
     for (int k = 0; k < NSTAGES; k++)
         if (!r->stages[k].reached)
             r->stages[k] = (StageRow){stage_at[k], 0, NAN, NAN, NAN, NAN};
+    r->loss_evals = lr.loss_evals;
     r->seconds = now() - t0;
     free(group_lr);
     free(bound);

@@ -44,6 +44,7 @@ typedef struct CellResult {
     EvalRow *evals;
     int nevals;
     int64_t lr_clips;
+    int64_t loss_evals;    /* extra minibatch loss evaluations made by the scheduler */
     double seconds;
 } CellResult;
 

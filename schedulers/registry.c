@@ -5,11 +5,14 @@
 #include <string.h>
 
 extern const SchedDef sched_constant, sched_cosine, sched_greedy;
+extern const SchedDef sched_hd, sched_sls;
 
 const SchedDef *const sched_registry[] = {
     &sched_constant,
     &sched_cosine,
     &sched_greedy,
+    &sched_hd,
+    &sched_sls,
     NULL,
 };
 

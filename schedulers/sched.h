@@ -56,6 +56,7 @@ typedef struct SchedLr {
     float *elem;
     int elem_used;
     int ngroups;
+    int64_t loss_evals; /* extra loss evaluations the scheduler made (line search), added up */
 } SchedLr;
 
 typedef struct SchedDef {
