@@ -1,7 +1,7 @@
--- bad: no task by that name
+-- bad: no task by that name (a typo of "nmf")
 experiment {
   name = "bad", seeds = { 1 },
-  tasks = { task "mnist" { steps = 100 } },
+  tasks = { task "nfm" { steps = 100 } },
   optimizers = { optimizer "sgd" { lr = 0.1 } },
   schedulers = { scheduler "constant" {} },
 }

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# cli_errors.sh - command-line mistakes and the good paths of the lrlab CLI.
+#
+# What: each mistake (no command, unknown command or option, missing or bad values, a
+# missing script, two scripts, an unknown list kind, ...) must exit with code 2, print
+# nothing on stdout, and one line `lrlab: ... (expected ...)` on stderr, optionally
+# followed by a `hint:` line, naming what was wrong; no output folder may appear. The
+# good paths (--help, --version, run --help, list, list schedulers, run --check) must exit
+# 0 with output on stdout, and run --check must print the plan and write nothing.
+# Why: the house rules (STYLE.md): exit code 2 and one line for every usage error.
+#
+# usage: cli_errors.sh SRC_DIR LRLAB_BIN
+set -u
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 SRC_DIR LRLAB_BIN" >&2
+  exit 2
+fi
+src=$(cd "$1" && pwd) || exit 2
+bin=$2
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+[ -x "$bin" ] || { echo "FAIL: $bin is not an executable" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lrlab-cli.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+faces=lfw_subset.npy
+if [ -f "$src/data/$faces" ]; then
+  export LRLAB_DATA=$src/data
+fi
+have_faces=0
+[ -f "${LRLAB_DATA:-$src/data}/$faces" ] && have_faces=1
+
+cd "$src" || exit 2
+out=$tmp/out # an output folder that must never appear
+fails=0 passes=0 skips=0
+
+report() { # NAME OK WHY
+  if [ "$2" -eq 0 ]; then
+    echo "PASS $1"
+    passes=$((passes + 1))
+  else
+    echo "FAIL $1: $3"
+    for f in stdout stderr; do
+      [ -s "$tmp/$f" ] && { echo "  $f:"; head -n 20 "$tmp/$f" | sed 's/^/    /'; }
+    done
+    fails=$((fails + 1))
+  fi
+}
+
+run() { # ARGS...: runs lrlab, fills $tmp/stdout, $tmp/stderr and $rc
+  rm -rf "$out"
+  timeout 10 "$bin" "$@" > "$tmp/stdout" 2> "$tmp/stderr" < /dev/null
+  rc=$?
+}
+
+# bad NAME NEEDLE ARGS...: exit code 2, stdout empty, stderr one line `lrlab: ...` that
+# contains NEEDLE and an "(expected ...)", plus at most a hint line; no output folder.
+bad() {
+  local name=$1 needle=$2 why=""
+  shift 2
+  run "$@"
+  local first nlines
+  first=$(head -n 1 "$tmp/stderr")
+  nlines=$(awk 'END { print NR }' "$tmp/stderr")
+  if [ $rc -ne 2 ]; then why="exit code $rc (expected 2)"
+  elif [ -s "$tmp/stdout" ]; then why="stdout is not empty"
+  elif [ "$nlines" -lt 1 ] || [ "$nlines" -gt 2 ]; then
+    why="stderr has $nlines lines (expected the message and at most a hint)"
+  elif [ "$nlines" -eq 2 ] && ! sed -n 2p "$tmp/stderr" | grep -q '^hint: '; then
+    why="second stderr line is not a hint"
+  elif [ "${first#lrlab: }" = "$first" ]; then why="message does not start with \"lrlab: \""
+  elif [ "${first#*"$needle"}" = "$first" ]; then why="message does not mention: $needle"
+  elif [ "${first#*(expected }" = "$first" ]; then why="message has no \"(expected ...)\""
+  elif [ -e "$out" ]; then why="the output folder was created"
+  fi
+  report "$name" $([ -z "$why" ]; echo $?) "$why"
+}
+
+# good NAME ARGS...: exit code 0, stdout not empty, stderr empty.
+good() {
+  local name=$1 why=""
+  shift
+  run "$@"
+  if [ $rc -ne 0 ]; then why="exit code $rc (expected 0)"
+  elif [ ! -s "$tmp/stdout" ]; then why="stdout is empty"
+  elif [ -s "$tmp/stderr" ]; then why="stderr is not empty"
+  fi
+  report "$name" $([ -z "$why" ]; echo $?) "$why"
+}
+
+script=scripts/quick.lua
+[ -f "$script" ] || { echo "FAIL: $src/$script is missing" >&2; exit 1; }
+
+# ---- mistakes ----
+bad "no command" "missing command"
+bad "unknown command" "frobnicate: unknown command" frobnicate
+bad "unknown command that looks like an option" "--frobnicate: unknown command" --frobnicate
+bad "run without a script" "missing script" run
+bad "run with an unknown option" "--frobnicate: unknown option" run "$script" --frobnicate --out "$out"
+bad "--out without a value" "--out: missing value" run "$script" --out
+bad "--out with an empty value" "--out: missing value" run "$script" --out ""
+bad "--seed -1" "got -1" run "$script" --seed -1 --out "$out"
+bad "--seed abc" "got abc" run "$script" --seed abc --out "$out"
+bad "--seed 1.5" "got 1.5" run "$script" --seed 1.5 --out "$out"
+bad "--seed past 2^64" "got 99999999999999999999" run "$script" --seed 99999999999999999999 --out "$out"
+bad "--seed without a value" "--seed: invalid value" run "$script" --seed
+bad "a missing script file" "$tmp/no_such_script.lua: cannot open" run "$tmp/no_such_script.lua" --out "$out"
+bad "a folder as the script" "$tmp: cannot read" run "$tmp" --out "$out"
+bad "two scripts" "$script: unexpected argument" run "$script" "$script" --out "$out"
+bad "list bogus" "bogus: unknown kind" list bogus
+bad "list with two kinds" "schedulers: unexpected argument" list tasks schedulers
+
+# ---- good paths ----
+good "--help" --help
+good "-h" -h
+good "--version" --version
+good "run --help" run --help
+good "list --help" list --help
+good "list" list
+good "list schedulers" list schedulers
+good "list tasks" list tasks
+good "list optimizers" list optimizers
+
+# run --check: the plan, with a cell count that is the product of its factors, and
+# nothing written (needs the faces data when quick.lua uses it)
+if [ $have_faces -eq 0 ] && grep -q '"faces"' "$script"; then
+  echo "FAIL run --check: no $faces in ${LRLAB_DATA:-$src/data} (fetch it: bash scripts/fetch-data.sh faces)"
+  fails=$((fails + 1))
+else
+  good "run --check" run "$script" --check --out "$out"
+  why=""
+  line=$(grep -m 1 '^cells: ' "$tmp/stdout")
+  if [ -z "$line" ]; then why="no \"cells:\" line in the plan"
+  elif ! grep -q 'nothing written' "$tmp/stdout"; then why="no \"nothing written\" in the plan"
+  elif [ -e "$out" ]; then why="the output folder was created"
+  else
+    # cells: N = T task(s) x O optimizer(s) x S scheduler(s) x D seed(s)
+    read -r n t o s d <<< "$(echo "$line" | tr -c '0-9\n' ' ')"
+    if [ -z "${d:-}" ] || [ "$n" -ne $((t * o * s * d)) ] || [ "$n" -lt 1 ]; then
+      why="cell count is not the product of its factors: $line"
+    fi
+  fi
+  report "run --check prints the plan and writes nothing" $([ -z "$why" ]; echo $?) "$why"
+fi
+
+echo "cli: $passes passed, $fails failed, $skips skipped"
+[ $fails -eq 0 ]
