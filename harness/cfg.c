@@ -38,6 +38,10 @@ const ParamSpec cfg_optim_common[] = {
 };
 const ParamSpec cfg_sched_common[] = {
     {"label", PARAM_STR, NULL, 0, 0, PARAM_OPTIONAL, NULL, "name in results (default: name)"},
+    {"warmup_steps", PARAM_INT, "0", 0, 1e9, 0, NULL,
+     "linear warmup: the first steps' lr is scaled from warmup_start_factor up to 1"},
+    {"warmup_start_factor", PARAM_NUM, "0.1", 0, 1, PARAM_LO_OPEN, NULL,
+     "scale of the lr at step 0 of the warmup"},
     {0},
 };
 

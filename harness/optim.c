@@ -5,12 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const OptimDef optim_sgd, optim_adam, optim_adamw;
+extern const OptimDef optim_sgd, optim_adam, optim_adamw, optim_adagrad, optim_rmsprop,
+    optim_adafactor;
 
 const OptimDef *const optim_registry[] = {
     &optim_sgd,
     &optim_adam,
     &optim_adamw,
+    &optim_adagrad,
+    &optim_rmsprop,
+    &optim_adafactor,
     NULL,
 };
 

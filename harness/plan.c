@@ -28,7 +28,10 @@ static void canon(Cell *c) {
         buf_num(&b, params_num(&c->optim->common, "clip_norm"));
     buf_printf(&b, "\nscheduler=%s{", c->sched->name);
     params_dump(&c->sched->p, &b);
-    buf_printf(&b, "}\nseed=%lld\n", (long long)c->seed);
+    buf_printf(&b, "}\nwarmup_steps=%lld;warmup_start_factor=",
+               (long long)params_int(&c->sched->common, "warmup_steps"));
+    buf_num(&b, params_num(&c->sched->common, "warmup_start_factor"));
+    buf_printf(&b, "\nseed=%lld\n", (long long)c->seed);
     c->canon = b.s;
     snprintf(c->id, sizeof c->id, "%016llx", (unsigned long long)plan_fnv1a(b.s));
 }
@@ -56,6 +59,14 @@ int plan_build(const Experiment *ex, Plan *p, Err *e) {
                 SchedRun run = {.lr0 = params_num(&o->common, "lr"),
                                 .total_steps = steps,
                                 .eval_every = every};
+                int64_t warm = params_int(&s->common, "warmup_steps");
+                if (warm >= steps) {
+                    plan_free(p);
+                    return err_set(e, EXIT_USAGE, s->where,
+                                   "scheduler \"%s\": warmup_steps: longer than the run of task "
+                                   "\"%s\" (expected at most %lld, got %lld)",
+                                   s->name, t->label, (long long)steps - 1, (long long)warm);
+                }
                 if (s->sched->check && s->sched->check(&s->p, &run, s->where, e) != 0) {
                     plan_free(p);
                     return -1;

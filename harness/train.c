@@ -75,6 +75,8 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
     const double clip_norm = params_isset(&c->optim->common, "clip_norm")
                                  ? params_num(&c->optim->common, "clip_norm") : 0;
     const double diverge = params_num(&c->task->common, "diverge_factor");
+    const int64_t warmup = params_int(&c->sched->common, "warmup_steps");
+    const double warm0 = params_num(&c->sched->common, "warmup_start_factor");
     const int64_t curve_every = c->steps > 1000 ? (c->steps + 999) / 1000 : 1;
     r->curve = xcalloc((size_t)(c->steps / curve_every + 2), sizeof(CurveRow));
     r->evals = xcalloc((size_t)(c->steps / c->eval_every + NSTAGES + 2), sizeof(EvalRow));
@@ -105,6 +107,12 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
                         .loss_at = loss_at_cb,
                         .loss_ctx = &task};
         sched_lr(&sched, &ss, &lr);
+        if (step < warmup) { /* linear warmup scales whatever the scheduler chose */
+            double f = warm0 + (1.0 - warm0) * (double)step / (double)warmup;
+            for (int gi = 0; gi < ng; gi++) group_lr[gi] *= f;
+            if (lr.elem_used)
+                for (size_t i = 0; i < task.n; i++) elem_lr[i] = (float)(elem_lr[i] * f);
+        }
         if (task.clip_lr && task.def->lr_bound) {
             task.def->lr_bound(&task, bound);
             for (int gi = 0; gi < ng; gi++)

@@ -2,7 +2,10 @@
  *
  * Per step: the task computes the minibatch loss and gradient; the scheduler sets
  * the learning rates (seeing the loss, gradient, previous update direction or a
- * loss re-evaluation callback if it asked for them); the stability bound caps them
+ * loss re-evaluation callback if it asked for them); a linear warmup, when the
+ * scheduler has warmup_steps, scales them during its first steps by
+ * f = s + (1 - s) * step / warmup_steps (s = warmup_start_factor), whatever the
+ * scheduler (composition by multiplication); the stability bound caps them
  * when the task enforces one; the gradient is clipped when asked; the optimizer
  * updates each group; the task projects; the scheduler observes the loss. Every
  * eval_every steps and at 10%, 50% and 100% of the budget the task evaluates, and
