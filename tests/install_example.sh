@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# install_example.sh - `cmake --install` into a scratch prefix, then build the example of
+# scripts/examples/ against the installed library with pkg-config alone, and run it.
+# usage: install_example.sh SRC_DIR BUILD_DIR
+set -euo pipefail
+src=$1 build=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" > "$tmp/install.log"
+pc=$(find "$tmp/prefix" -name lrlab.pc)
+[ -n "$pc" ] || { echo "FAIL: no lrlab.pc installed" >&2; exit 1; }
+# the prefix in a relocated install: point pkg-config at it
+export PKG_CONFIG_PATH
+PKG_CONFIG_PATH=$(dirname "$pc")
+cc -std=c11 -Wall -Wextra -Werror "$src/scripts/examples/greedy_loop.c" \
+  $(pkg-config --define-variable=prefix="$tmp/prefix" --cflags --libs lrlab) -o "$tmp/greedy_loop"
+"$tmp/greedy_loop"
+echo "install: headers, library and pkg-config file usable from outside the tree"
