@@ -18,7 +18,8 @@ static const ParamSpec params[] = {
     {"milestones", PARAM_LIST, NULL, 0, INFINITY, PARAM_OPTIONAL, NULL,
      "non-decreasing steps at which the lr is multiplied by gamma, a repeated step applying it "
      "again (unset: 50% and 75% of the run's total steps, rounded up)"},
-    {"gamma", PARAM_NUM, "0.1", 0, INFINITY, PARAM_LO_OPEN, NULL, "factor applied at each milestone"},
+    {"gamma", PARAM_NUM, "0.1", 0, INFINITY, PARAM_LO_OPEN, NULL,
+     "factor applied at each milestone"},
     {0},
 };
 
@@ -82,6 +83,5 @@ const SchedDef sched_multistep = {
     .check = check,
     .init = init,
     .lr = lr,
-    .observe = NULL,
     .destroy = destroy,
 };

@@ -6,13 +6,31 @@
 
 extern const SchedDef sched_constant, sched_cosine, sched_greedy;
 extern const SchedDef sched_hd, sched_sls;
+extern const SchedDef sched_step, sched_multistep, sched_exponential, sched_cosine_restarts;
+extern const SchedDef sched_linear, sched_polynomial, sched_onecycle, sched_cyclic, sched_plateau;
+extern const SchedDef sched_hf_constant, sched_hf_linear, sched_hf_cosine, sched_hf_polynomial;
+extern const SchedDef sched_inverse_sqrt;
 
 const SchedDef *const sched_registry[] = {
     &sched_constant,
+    &sched_step,
+    &sched_multistep,
+    &sched_exponential,
+    &sched_linear,
+    &sched_polynomial,
     &sched_cosine,
+    &sched_cosine_restarts,
+    &sched_onecycle,
+    &sched_cyclic,
+    &sched_plateau,
     &sched_greedy,
     &sched_hd,
     &sched_sls,
+    &sched_hf_constant,
+    &sched_hf_linear,
+    &sched_hf_cosine,
+    &sched_hf_polynomial,
+    &sched_inverse_sqrt,
     NULL,
 };
 
