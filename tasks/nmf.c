@@ -361,6 +361,7 @@ const TaskDef task_nmf = {
     .datasets = "faces (LFW subset from Debian python3-skimage, 200 x 625), synthetic",
     .params = params,
     .metric = "rel_error",
+    .test_params = "dataset=synthetic;m=12;n=25;rank=3;true_rank=2;batch=4",
     .create = create,
     .train_step = train_step,
     .loss_at = loss_at,

@@ -47,6 +47,9 @@ struct TaskDef {
     const char *datasets;     /* "faces|synthetic": documented data sources */
     const ParamSpec *params;
     const char *metric;       /* name of metrics[METRIC_TASK], lower is better unless noted */
+    /* test_params: a small configuration ("k=v;k=v") that the registry-wide tests use for
+     * finite-difference gradient checks of every group; it must need no fetched data. */
+    const char *test_params;
     int metric_higher_better;
     /* create: loads data, allocates, initialises w from `seed`. */
     int (*create)(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, const char *where,

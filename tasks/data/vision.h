@@ -1,0 +1,40 @@
+/* vision.h - image classification data: IDX files (gzipped or raw) of MNIST and
+ * Fashion-MNIST, verified against their sha256 and kept as bytes (scaled per batch).
+ *
+ * IDX (LeCun et al.): big-endian header; images magic 00 00 08 03, u32 count, rows,
+ * cols, then count*rows*cols bytes; labels magic 00 00 08 01, u32 count, then bytes.
+ * A gzip stream (magic 1f 8b) is inflated in memory (RFC 1951/1952, tasks/data/inflate.c).
+ */
+#ifndef LRLAB_VISION_H
+#define LRLAB_VISION_H
+
+#include "harness/err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Idx {
+    int ndim;            /* 1 (labels) or 3 (images) */
+    uint32_t dims[3];
+    size_t count;        /* product of dims */
+    uint8_t *data;       /* [count], owned */
+} Idx;
+
+/* idx_load: reads a raw or gzipped IDX file of unsigned bytes. On failure fills e with
+ * one line naming the file, and `fetch_hint` (e.g. the fetch command) as the hint. */
+int idx_load(const char *path, Idx *out, const char *fetch_hint, Err *e);
+void idx_free(Idx *a);
+
+typedef struct VisionSet {
+    int n, rows, cols;   /* n images of rows x cols */
+    uint8_t *images;     /* [n, rows*cols], owned */
+    uint8_t *labels;     /* [n], values 0..9, owned */
+} VisionSet;
+
+/* vision_load: `name` is "fashion" or "mnist"; loads the train and test splits from
+ * datadir (files as scripts/fetch-data.sh places them), checking sha256 first. */
+int vision_load(const char *datadir, const char *name, VisionSet *train, VisionSet *test,
+                Err *e);
+void vision_free(VisionSet *s);
+
+#endif
