@@ -9,6 +9,7 @@
 #include "harness/blas.h"
 #include "harness/cfg.h"
 #include "harness/compare.h"
+#include "harness/merge.h"
 #include "harness/run.h"
 #include "harness/trace.h"
 
@@ -53,26 +54,61 @@ static int parse_u64(const char *s, uint64_t *out) {
     return 0;
 }
 
+static int parse_shard(const char *s, Shard *out) {
+    int k, n, used;
+    if (sscanf(s, "%d/%d%n", &k, &n, &used) != 2 || s[used] || n < 1 || k < 1 || k > n) return -1;
+    out->k = k;
+    out->n = n;
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv) {
-    RunOpts o = {0};
+    RunOpts o = {.shard = {1, 1}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end;
         if (is_help(a)) return print_help(&commands[0]);
         if (strcmp(a, "--check") == 0) o.check = 1;
         else if (strcmp(a, "--fresh") == 0) o.fresh = 1;
+        else if (strcmp(a, "--retry-failed") == 0) o.retry_failed = 1;
         else if (strcmp(a, "--quiet") == 0) o.quiet = 1;
+        else if (strcmp(a, "--verbose") == 0) o.verbose = 1;
         else if (strcmp(a, "--out") == 0) {
-            if (++i >= argc || !*argv[i])
+            if (!v || !*v)
                 return usage_error("run", "--out: missing value (expected a folder, got %s)",
                                    "nothing");
-            o.out = argv[i];
+            o.out = argv[++i];
         } else if (strcmp(a, "--seed") == 0) {
-            if (++i >= argc || parse_u64(argv[i], &o.lua_seed) != 0)
+            if (!v || parse_u64(v, &o.lua_seed) != 0)
                 return usage_error("run", "--seed: invalid value (expected a non-negative "
-                                          "integer, got %s)", i < argc ? argv[i] : "nothing");
+                                          "integer, got %s)", v ? v : "nothing");
+            i++;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            errno = 0;
+            long j = v ? strtol(v, &end, 10) : 0;
+            if (!v || *end || errno || j < 1 || j > 1024)
+                return usage_error("run", "-j: invalid value (expected an integer from 1 to "
+                                          "1024, got %s)", v ? v : "nothing");
+            o.jobs = (int)j;
+            i++;
+        } else if (strcmp(a, "--shard") == 0) {
+            if (!v || parse_shard(v, &o.shard) != 0)
+                return usage_error("run", "--shard: invalid value (expected K/N with 1 <= K <= "
+                                          "N, got %s)", v ? v : "nothing");
+            i++;
+        } else if (strcmp(a, "--cell-timeout") == 0) {
+            errno = 0;
+            double t = v ? strtod(v, &end) : 0;
+            if (!v || *end || errno || !(t > 0) || isinf(t))
+                return usage_error("run", "--cell-timeout: invalid value (expected seconds > 0, "
+                                          "got %s)", v ? v : "nothing");
+            o.cell_timeout = t;
+            i++;
         } else if (a[0] == '-') {
             return usage_error("run", "%s: unknown option (expected --out, --check, --fresh, "
-                                      "--seed or --quiet)", a);
+                                      "--retry-failed, -j, --shard, --cell-timeout, --seed, "
+                                      "--quiet or --verbose)", a);
         } else if (o.script) {
             return usage_error("run", "%s: unexpected argument (expected one script)", a);
         } else {
@@ -81,6 +117,34 @@ static int cmd_run(int argc, char **argv) {
     }
     if (!o.script) return usage_error("run", "missing script (expected FILE.lua, got %s)", "nothing");
     return run_main(&o);
+}
+
+/* ---- lrlab merge ---- */
+
+static int cmd_merge(int argc, char **argv) {
+    const char *out = NULL;
+    const char **dirs = xcalloc((size_t)argc + 1, sizeof(char *));
+    int n = 0, quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            free(dirs);
+            return print_help(&commands[4]);
+        }
+        if (strcmp(argv[i], "--quiet") == 0) quiet = 1;
+        else if (argv[i][0] == '-') {
+            free(dirs);
+            return usage_error("merge", "%s: unknown option (expected --quiet)", argv[i]);
+        } else if (!out) out = argv[i];
+        else dirs[n++] = argv[i];
+    }
+    if (!out || n == 0) {
+        free(dirs);
+        return usage_error("merge", "missing folders (expected OUT DIR..., got %s)",
+                           out ? "only OUT" : "nothing");
+    }
+    int rc = merge_main(out, dirs, n, quiet);
+    free(dirs);
+    return rc;
 }
 
 /* ---- lrlab list ---- */
@@ -185,19 +249,26 @@ static int cmd_compare(int argc, char **argv) {
 static int cmd_trace(int argc, char **argv) { return trace_main(argc, argv); }
 
 static const Command commands[] = {
-    {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--quiet]",
+    {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [-j N] [--shard K/N] [...]",
      "Runs every cell of the experiment FILE.lua declares (tasks x optimizers x schedulers x\n"
      "seeds) and writes results to results/<experiment>/ (or DIR):\n"
      "  runs.csv     one row per cell and stage (10%, 50%, 100% of steps)\n"
      "  curves.csv   learning rate and training loss against step\n"
      "  evals.csv    training objective, validation loss and task metric at each evaluation\n"
      "  figures/     one PNG per task and optimizer (and the gnuplot script that drew it)\n"
-     "Cells already complete in the output folder are not trained again.\n\n"
-     "  --out DIR   output folder\n"
-     "  --check     validate the script and the data, print the resolved plan, write nothing\n"
-     "  --fresh     retrain every cell, ignoring earlier results\n"
-     "  --seed N    seed of Lua's math.random in the script (default 0)\n"
-     "  --quiet     no per-cell progress lines\n",
+     "Cells already complete in the output folder are not trained again: after an\n"
+     "interruption (even kill -9), the same command resumes and ends with the same bytes.\n\n"
+     "  --out DIR            output folder\n"
+     "  --check              validate the script and the data, print the plan, write nothing\n"
+     "  --fresh              retrain every cell, ignoring earlier results\n"
+     "  --retry-failed       train again the cells recorded as failed (crash, time limit)\n"
+     "  -j, --jobs N         worker processes (default: the number of cores)\n"
+     "  --shard K/N          run only cells whose plan index is K-1 modulo N (join the\n"
+     "                       shards' folders with lrlab merge)\n"
+     "  --cell-timeout S     a cell running longer than S seconds is recorded as failed\n"
+     "  --seed N             seed of Lua's math.random in the script (default 0)\n"
+     "  --quiet              no progress and no comparison table\n"
+     "  --verbose            one line per finished cell\n",
      cmd_run},
     {"list", "lrlab list [tasks|optimizers|schedulers]",
      "Prints every component with its parameters: type, range, default and meaning.\n", cmd_list},
@@ -211,6 +282,11 @@ static const Command commands[] = {
      "  --tie abs:X|rel:X   tie tolerance, absolute or relative to the baseline (default abs:0.1)\n",
      cmd_compare},
     {"trace", trace_usage, trace_help, cmd_trace},
+    {"merge", "lrlab merge OUT DIR... [--quiet]",
+     "Joins the output folders of the shards of one plan (lrlab run --shard K/N) into OUT:\n"
+     "refuses folders of different plans, a cell present in two folders, or a cell missing\n"
+     "from all of them. Then writes runs.csv, curves.csv, evals.csv, figures and the\n"
+     "comparison table in OUT as lrlab run does.\n", cmd_merge},
     {0},
 };
 

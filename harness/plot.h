@@ -8,9 +8,9 @@
 #ifndef LRLAB_PLOT_H
 #define LRLAB_PLOT_H
 
-#include "harness/plan.h"
+#include "harness/planfile.h"
 
 /* plot_experiment: writes the scripts and runs gnuplot; returns the number of figures. */
-int plot_experiment(const char *dir, const Plan *p, Err *e);
+int plot_experiment(const char *dir, const PlanFile *pf, Shard shard, Err *e);
 
 #endif

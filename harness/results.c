@@ -24,7 +24,7 @@ static int write_buf(const char *dir, const char *sub, const char *id, const cha
     return rc;
 }
 
-int results_write_cell(const char *dir, const Cell *c, const CellResult *r, Err *e) {
+int results_write_cell(const char *dir, const char *id, const CellResult *r, Err *e) {
     Buf b = {0};
     csvio_header(&b, curve_cols);
     for (int i = 0; i < r->ncurve; i++) {
@@ -33,7 +33,7 @@ int results_write_cell(const char *dir, const Cell *c, const CellResult *r, Err 
         csvio_num(&b, r->curve[i].train_loss, 0);
         csvio_end(&b);
     }
-    if (write_buf(dir, "curves", c->id, "csv", &b, e) != 0) return -1;
+    if (write_buf(dir, "curves", id, "csv", &b, e) != 0) return -1;
     csvio_header(&b, eval_cols);
     for (int i = 0; i < r->nevals; i++) {
         const EvalRow *v = &r->evals[i];
@@ -44,9 +44,9 @@ int results_write_cell(const char *dir, const Cell *c, const CellResult *r, Err 
         csvio_num(&b, v->lr, 0);
         csvio_end(&b);
     }
-    if (write_buf(dir, "evals", c->id, "csv", &b, e) != 0) return -1;
+    if (write_buf(dir, "evals", id, "csv", &b, e) != 0) return -1;
     buf_printf(&b, "%.3f\n", r->seconds);
-    if (write_buf(dir, "cells", c->id, "time", &b, e) != 0) return -1;
+    if (write_buf(dir, "cells", id, "time", &b, e) != 0) return -1;
     csvio_header(&b, results_cell_cols);
     for (int k = 0; k < NSTAGES; k++) {
         const StageRow *s = &r->stages[k];
@@ -64,7 +64,7 @@ int results_write_cell(const char *dir, const Cell *c, const CellResult *r, Err 
         csvio_field(&b, r->reason, 0);
         csvio_end(&b);
     }
-    return write_buf(dir, "cells", c->id, "csv", &b, e);
+    return write_buf(dir, "cells", id, "csv", &b, e);
 }
 
 static int read_sub(const char *dir, const char *sub, const char *id,
@@ -74,12 +74,43 @@ static int read_sub(const char *dir, const char *sub, const char *id,
     return csvio_read(path, cols, t, e);
 }
 
-int results_cell_complete(const char *dir, const Cell *c) {
+int results_write_failed(const char *dir, const char *id, long long steps, const char *reason,
+                         Err *e) {
+    CellResult r;
+    memset(&r, 0, sizeof r);
+    r.status = CELL_FAILED;
+    r.diverged_step = -1;
+    snprintf(r.reason, sizeof r.reason, "%s", reason);
+    for (int k = 0; k < NSTAGES; k++) {
+        int64_t s = (steps * train_stage_pct[k] + 99) / 100;
+        r.stages[k] = (StageRow){s < 1 ? 1 : s, 0, NAN, NAN, NAN, NAN};
+    }
+    return results_write_cell(dir, id, &r, e);
+}
+
+static int stage_rows_ok(const CsvTable *t) {
+    if (t->nrows != NSTAGES) return 0;
+    for (int k = 0; k < NSTAGES; k++) {
+        double x;
+        if (csvio_parse_num(csvio_at(t, k, 0), &x) || x != train_stage_pct[k]) return 0;
+        const char *st = csvio_at(t, k, 7);
+        if (strcmp(st, "ok") && strcmp(st, "diverged") && strcmp(st, "failed")) return 0;
+        for (int c = 1; c <= 6; c++)
+            if (csvio_parse_num(csvio_at(t, k, c), &x)) return 0;
+    }
+    return 1;
+}
+
+int results_cell_complete(const char *dir, const char *id) {
     CsvTable t;
     Err e;
-    if (read_sub(dir, "cells", c->id, results_cell_cols, &t, &e) != 0) return 0;
-    int ok = t.nrows == NSTAGES;
+    if (read_sub(dir, "cells", id, results_cell_cols, &t, &e) != 0) return 0;
+    int ok = stage_rows_ok(&t);
     csvio_free(&t);
+    if (ok && read_sub(dir, "curves", id, curve_cols, &t, &e) == 0) csvio_free(&t);
+    else ok = 0;
+    if (ok && read_sub(dir, "evals", id, eval_cols, &t, &e) == 0) csvio_free(&t);
+    else ok = 0;
     return ok;
 }
 
@@ -88,15 +119,15 @@ static const char *const runs_cols[] = {
     "train_loss", "val_loss", "metric_name", "metric", "status", "diverged_step", "lr",
     "lr_clips", "loss_evals", NULL};
 
-static void keys(Buf *b, const Cell *c) {
+static void keys(Buf *b, const PlanRow *c) {
     csvio_field(b, c->id, 1);
-    csvio_field(b, c->task->label, 0);
-    csvio_field(b, c->optim->label, 0);
-    csvio_field(b, c->sched->label, 0);
+    csvio_field(b, c->task, 0);
+    csvio_field(b, c->optim, 0);
+    csvio_field(b, c->sched, 0);
     csvio_int(b, c->seed, 0);
 }
 
-int results_merge(const char *dir, const Plan *p, Err *e) {
+int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
     Buf runs = {0}, curves = {0}, evals = {0}, timing = {0};
     csvio_header(&runs, runs_cols);
     static const char *const long_curve[] = {"cell", "task", "optimizer", "scheduler", "seed",
@@ -109,22 +140,23 @@ int results_merge(const char *dir, const Plan *p, Err *e) {
     buf_printf(&timing, "cell,seconds\n");
     int rc = -1;
     for (int i = 0; i < p->n; i++) {
-        const Cell *c = &p->cells[i];
+        const PlanRow *c = &p->rows[i];
+        if (!shard_has(shard, i)) continue;
         CsvTable t;
         if (read_sub(dir, "cells", c->id, results_cell_cols, &t, e) != 0) goto out;
         for (int r = 0; r < t.nrows; r++) {
-            csvio_field(&runs, p->ex->name, 1);
+            csvio_field(&runs, p->experiment, 1);
             csvio_field(&runs, c->id, 0);
-            csvio_field(&runs, c->task->label, 0);
-            csvio_field(&runs, c->optim->label, 0);
-            csvio_field(&runs, c->sched->label, 0);
+            csvio_field(&runs, c->task, 0);
+            csvio_field(&runs, c->optim, 0);
+            csvio_field(&runs, c->sched, 0);
             csvio_int(&runs, c->seed, 0);
             csvio_num(&runs, c->lr0, 0);
             csvio_field(&runs, csvio_at(&t, r, 0), 0);  /* stage */
             csvio_field(&runs, csvio_at(&t, r, 1), 0);  /* step */
             csvio_field(&runs, csvio_at(&t, r, 3), 0);  /* train_loss */
             csvio_field(&runs, csvio_at(&t, r, 4), 0);  /* val_loss */
-            csvio_field(&runs, c->task->task->metric, 0);
+            csvio_field(&runs, c->metric, 0);
             csvio_field(&runs, csvio_at(&t, r, 5), 0);  /* metric */
             int reached = strcmp(csvio_at(&t, r, 2), "1") == 0;
             csvio_field(&runs, reached ? "ok" : csvio_at(&t, r, 7), 0);

@@ -11,14 +11,20 @@
 #ifndef LRLAB_RESULTS_H
 #define LRLAB_RESULTS_H
 
-#include "harness/plan.h"
+#include "harness/planfile.h"
 #include "harness/train.h"
 
 extern const char *const results_cell_cols[];
 
-int results_write_cell(const char *dir, const Cell *c, const CellResult *r, Err *e);
-/* results_cell_complete: the cell file exists and is well formed. */
-int results_cell_complete(const char *dir, const Cell *c);
-int results_merge(const char *dir, const Plan *p, Err *e);
+int results_write_cell(const char *dir, const char *id, const CellResult *r, Err *e);
+/* results_write_failed: records a cell that crashed or ran out of time, with the reason. */
+int results_write_failed(const char *dir, const char *id, long long steps, const char *reason,
+                         Err *e);
+/* results_cell_complete: the cell's three files exist and are well formed (a truncated or
+ * corrupt one makes the cell incomplete, so that it is trained again). */
+int results_cell_complete(const char *dir, const char *id);
+/* results_merge: runs.csv, curves.csv, evals.csv and timing.csv from the cells of the
+ * shard, in plan order. */
+int results_merge(const char *dir, const PlanFile *pf, Shard shard, Err *e);
 
 #endif

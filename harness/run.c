@@ -1,4 +1,4 @@
-/* run.c - the experiment runner (see run.h). */
+/* run.c - the experiment runner: worker processes, resume, shards, progress (see run.h). */
 #include "harness/run.h"
 
 #include "harness/blas.h"
@@ -12,9 +12,25 @@
 #include "harness/train.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static const char *datadir(void) {
     const char *d = getenv("LRLAB_DATA");
@@ -40,8 +56,8 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, Err *e)
     buf_printf(&b, "lrlab_version: %s\ngit_commit: %s\ncompiler: %s\nbuild: %s\n", LRLAB_VERSION,
                LRLAB_GIT, LRLAB_COMPILER, LRLAB_CFLAGS);
     buf_printf(&b, "blas: %s\n", blas_describe());
-    buf_printf(&b, "script: %s sha256 %s\nlua_seed: %llu\n", o->script, sum,
-               (unsigned long long)o->lua_seed);
+    buf_printf(&b, "script: %s sha256 %s\nlua_seed: %llu\nshard: %d/%d\n", o->script, sum,
+               (unsigned long long)o->lua_seed, o->shard.k, o->shard.n);
     buf_printf(&b, "data_dir: %s\n", datadir());
     DIR *d = opendir(datadir());
     if (d) {
@@ -66,11 +82,131 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, Err *e)
     buf_free(&b);
 }
 
+/* Temporary files of writers killed mid-write ("NAME.tmp.PID") are removed. */
+static void remove_stale_temps(const char *dir) {
+    static const char *const subs[] = {"cells", "curves", "evals", "figures", "."};
+    for (int i = 0; i < 5; i++) {
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", dir, subs[i]);
+        DIR *d = opendir(sub);
+        if (!d) continue;
+        struct dirent *de;
+        while ((de = readdir(d)))
+            if (strstr(de->d_name, ".tmp")) {
+                char path[4400];
+                snprintf(path, sizeof path, "%s/%s", sub, de->d_name);
+                unlink(path);
+            }
+        closedir(d);
+    }
+}
+
+/* Status of a finished cell, from its file: CELL_OK, CELL_DIVERGED or CELL_FAILED. */
+static int cell_status(const char *dir, const char *id) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cells/%s.csv", dir, id);
+    char *s = fs_read(path, NULL);
+    int st = CELL_FAILED;
+    if (s && strstr(s, ",ok,")) st = CELL_OK;
+    if (s && strstr(s, ",diverged,")) st = CELL_DIVERGED;
+    free(s);
+    return st;
+}
+
+/* ---- the worker: one cell in a child process ---- */
+
+static void worker(const Cell *c, const TaskEnv *env, const char *dir, pid_t parent) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed runner leaves no orphans writing */
+    if (getppid() != parent) _exit(EXIT_RUN);
+    /* fault injection for the runner's tests: LRLAB_FAULT_CRASH / LRLAB_FAULT_HANG name a
+     * cell id that crashes (SIGSEGV) or never finishes */
+    const char *crash = getenv("LRLAB_FAULT_CRASH"), *hang = getenv("LRLAB_FAULT_HANG");
+    if (crash && strcmp(crash, c->id) == 0) raise(SIGSEGV);
+    if (hang && strcmp(hang, c->id) == 0)
+        for (;;) pause();
+    CellResult r;
+    Err e = {0};
+    if (train_cell(c, env, &r, &e) != 0) {
+        /* could not start (e.g. the data changed since the preflight): recorded as failed */
+        if (results_write_failed(dir, c->id, c->steps, e.msg, &e) != 0) {
+            err_print(&e);
+            _exit(EXIT_RUN);
+        }
+        _exit(EXIT_OK);
+    }
+    if (results_write_cell(dir, c->id, &r, &e) != 0) {
+        err_print(&e);
+        _exit(EXIT_RUN);
+    }
+    _exit(EXIT_OK);
+}
+
+/* ---- progress ---- */
+
+typedef struct Progress {
+    int tty, total, done, running, diverged, failed, trained;
+    double t0, last;
+    int at_start; /* complete before this invocation */
+} Progress;
+
+static void fmt_time(char *out, size_t n, double s) {
+    long t = (long)(s + 0.5);
+    if (t >= 3600) snprintf(out, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else snprintf(out, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+static void progress(Progress *p, int final) {
+    double t = now();
+    if (!final && t - p->last < (p->tty ? 0.25 : 10.0)) return;
+    p->last = t;
+    char el[32], eta[32] = "?";
+    fmt_time(el, sizeof el, t - p->t0);
+    if (p->trained > 0) fmt_time(eta, sizeof eta, (t - p->t0) / p->trained * (p->total - p->done));
+    if (p->tty)
+        fprintf(stderr, "\r[%d/%d cells] running %d, diverged %d, failed %d, %s elapsed, ETA %s  %s",
+                p->done, p->total, p->running, p->diverged, p->failed, el, final ? "0:00" : eta,
+                final ? "\n" : "");
+    else
+        fprintf(stderr, "progress: %d/%d cells, %d running, %d diverged, %d failed, %s elapsed, "
+                        "ETA %s\n", p->done, p->total, p->running, p->diverged, p->failed, el,
+                final ? "0:00" : eta);
+}
+
+/* ---- the runner ---- */
+
+typedef struct Slot {
+    pid_t pid;
+    int cell;
+    double start;
+    int timed_out;
+} Slot;
+
+int run_finish(const char *dir, const PlanFile *pf, Shard shard, int quiet, Err *e) {
+    if (results_merge(dir, pf, shard, e) != 0) return EXIT_RUN;
+    int nfig = plot_experiment(dir, pf, shard, e);
+    if (nfig < 0) return EXIT_RUN;
+    printf("results: %s/runs.csv (stages), %s/curves.csv and %s/evals.csv (curves)\n", dir, dir,
+           dir);
+    printf("figures: %s/figures/*.png (%d)\n", dir, nfig);
+    CompareOpts co = {.dir = dir, .reference = "greedy", .tau = 0.1, .quiet_missing = 1};
+    if (!quiet && compare_main(&co) != EXIT_OK) return EXIT_RUN;
+    return EXIT_OK;
+}
+
+static int ncores(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
 int run_main(const RunOpts *o) {
     Err e = {0};
     Experiment ex;
     Plan plan = {0};
-    int code = EXIT_USAGE;
+    PlanFile pf = {0};
+    int code = EXIT_USAGE, *pending = NULL, npending = 0;
+    Slot *slots = NULL;
     blas_single_thread();
     if (cfg_load(o->script, o->lua_seed, &ex, &e) != 0) {
         err_print(&e);
@@ -82,10 +218,14 @@ int run_main(const RunOpts *o) {
     char dir[2048];
     if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
     else snprintf(dir, sizeof dir, "results/%s", ex.name);
+    const int jobs = o->jobs > 0 ? o->jobs : ncores();
+    int in_shard = 0;
+    for (int i = 0; i < plan.n; i++) in_shard += shard_has(o->shard, i);
     if (o->check) {
         Buf b = {0};
         plan_describe(&plan, &b, 20);
-        printf("%sdata: ok (%s)\noutput: %s (nothing written: --check)\n", b.s, env.datadir, dir);
+        printf("%sshard: %d/%d (%d cells)\nworkers: %d\ndata: ok (%s)\noutput: %s (nothing "
+               "written: --check)\n", b.s, o->shard.k, o->shard.n, in_shard, jobs, env.datadir, dir);
         buf_free(&b);
         code = EXIT_OK;
         goto done;
@@ -97,60 +237,137 @@ int run_main(const RunOpts *o) {
         snprintf(sub, sizeof sub, "%s/%s", dir, subs[i]);
         if (fs_mkdirs(sub, &e) != 0) goto fail;
     }
+    remove_stale_temps(dir);
+    code = EXIT_RUN;
+    planfile_from_plan(&plan, &pf);
+    if (planfile_write(dir, &pf, &e) != 0) goto fail;
     provenance(dir, o, &plan, &e);
-    int done = 0, trained = 0, diverged = 0, failed = 0;
+
+    pending = xcalloc((size_t)plan.n + 1, sizeof(int));
+    Progress pr = {.tty = isatty(2) && !(getenv("CI") && strcmp(getenv("CI"), "true") == 0),
+                   .total = in_shard, .t0 = now()};
+    pr.last = pr.t0;
     for (int i = 0; i < plan.n; i++) {
-        const Cell *c = &plan.cells[i];
-        if (!o->fresh && results_cell_complete(dir, c)) {
-            done++;
+        if (!shard_has(o->shard, i)) continue;
+        const char *id = plan.cells[i].id;
+        int complete = !o->fresh && results_cell_complete(dir, id);
+        if (complete && o->retry_failed && cell_status(dir, id) == CELL_FAILED) complete = 0;
+        if (complete) {
+            pr.done++;
+            int st = cell_status(dir, id);
+            pr.diverged += st == CELL_DIVERGED;
+            pr.failed += st == CELL_FAILED;
+        } else {
+            pending[npending++] = i;
+        }
+    }
+    pr.at_start = pr.done;
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    slots = xcalloc((size_t)jobs, sizeof(Slot));
+    int next = 0, fatal = 0;
+    const pid_t self = getpid();
+    for (;;) {
+        while (!stop_signal && !fatal && pr.running < jobs && next < npending) {
+            int k = 0;
+            while (slots[k].pid) k++;
+            fflush(stdout);
+            fflush(stderr);
+            pid_t pid = fork();
+            if (pid < 0) {
+                err_set(&e, EXIT_RUN, dir, "cannot start a worker (%s)", strerror(errno));
+                fatal = 1;
+                break;
+            }
+            if (pid == 0) worker(&plan.cells[pending[next]], &env, dir, self);
+            slots[k] = (Slot){pid, pending[next], now(), 0};
+            next++;
+            pr.running++;
+        }
+        if (pr.running == 0 && (next == npending || stop_signal || fatal)) break;
+        int st;
+        pid_t pid = waitpid(-1, &st, WNOHANG);
+        if (pid < 0 && errno == EINTR) continue;
+        if (pid <= 0) {
+            double t = now();
+            for (int k = 0; k < jobs; k++)
+                if (slots[k].pid && o->cell_timeout > 0 && !slots[k].timed_out &&
+                    t - slots[k].start > o->cell_timeout) {
+                    kill(slots[k].pid, SIGKILL);
+                    slots[k].timed_out = 1;
+                }
+            if (stop_signal)
+                for (int k = 0; k < jobs; k++)
+                    if (slots[k].pid) kill(slots[k].pid, SIGTERM);
+            if (!o->quiet) progress(&pr, 0);
+            struct timespec ts = {0, 20 * 1000 * 1000};
+            nanosleep(&ts, NULL);
             continue;
         }
-        CellResult r;
-        if (train_cell(c, &env, &r, &e) != 0) goto fail;
-        if (results_write_cell(dir, c, &r, &e) != 0) {
-            cell_result_free(&r);
-            code = EXIT_RUN;
-            goto fail;
+        int k = 0;
+        while (k < jobs && slots[k].pid != pid) k++;
+        if (k == jobs) continue;
+        Slot s = slots[k];
+        slots[k].pid = 0;
+        pr.running--;
+        const Cell *c = &plan.cells[s.cell];
+        char reason[256] = "";
+        if (s.timed_out) {
+            snprintf(reason, sizeof reason, "time limit of %g s exceeded", o->cell_timeout);
+        } else if (WIFSIGNALED(st) && stop_signal) {
+            continue; /* interrupted: not a result; trained again on resume */
+        } else if (WIFSIGNALED(st)) {
+            snprintf(reason, sizeof reason, "crashed (signal %d: %s)", WTERMSIG(st),
+                     strsignal(WTERMSIG(st)));
+        } else if (WEXITSTATUS(st) != 0) {
+            err_set(&e, EXIT_RUN, dir, "cell %s: results could not be written (see above); "
+                                       "earlier results are intact", c->id);
+            fatal = 1;
+            continue;
         }
-        trained++;
-        done++;
-        diverged += r.status == CELL_DIVERGED;
-        failed += r.status == CELL_FAILED;
-        if (!o->quiet) {
-            const StageRow *last = &r.stages[NSTAGES - 1];
-            fprintf(stderr, "[%d/%d] %s %s %s seed %lld: %s", done, plan.n, c->task->label,
-                    c->optim->label, c->sched->label, (long long)c->seed,
-                    cell_status_name(r.status));
-            if (r.status == CELL_OK)
-                fprintf(stderr, ", val_loss %.5g, %s %.4g", last->val_loss,
-                        c->task->task->metric, last->metric);
-            else fprintf(stderr, " (%s)", r.reason);
-            fprintf(stderr, " [%.2f s]\n", r.seconds);
+        if (reason[0] && results_write_failed(dir, c->id, c->steps, reason, &e) != 0) {
+            fatal = 1;
+            continue;
         }
-        cell_result_free(&r);
+        int status = reason[0] ? CELL_FAILED : cell_status(dir, c->id);
+        pr.done++;
+        pr.trained++;
+        pr.diverged += status == CELL_DIVERGED;
+        pr.failed += status == CELL_FAILED;
+        if (o->verbose || (status == CELL_FAILED && !o->quiet)) {
+            if (pr.tty) fprintf(stderr, "\r");
+            fprintf(stderr, "cell %d (%s): %s %s %s seed %lld: %s%s%s\n", c->index + 1, c->id,
+                    c->task->label, c->optim->label, c->sched->label, (long long)c->seed,
+                    cell_status_name(status), reason[0] ? ": " : "", reason);
+        }
+        if (!o->quiet) progress(&pr, 0);
     }
-    if (results_merge(dir, &plan, &e) != 0) {
-        code = EXIT_RUN;
-        goto fail;
+    if (!o->quiet) progress(&pr, 1);
+    if (stop_signal) {
+        fprintf(stderr, "lrlab: interrupted by %s: %d of %d cells complete; run the same command "
+                        "again to resume\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                pr.done, pr.total);
+        code = stop_signal == SIGINT ? 130 : 143;
+        goto done;
     }
-    int nfig = plot_experiment(dir, &plan, &e);
-    if (nfig < 0) {
-        code = EXIT_RUN;
-        goto fail;
-    }
-    printf("%s: %d cells (%d trained now, %d already done; %d diverged, %d failed)\n", ex.name,
-           plan.n, trained, plan.n - trained, diverged, failed);
-    printf("results: %s/runs.csv (stages), %s/curves.csv and %s/evals.csv (curves)\n", dir, dir,
-           dir);
-    printf("figures: %s/figures/*.png (%d)\n", dir, nfig);
-    CompareOpts co = {.dir = dir, .reference = "greedy", .tau = 0.1, .quiet_missing = 1};
-    if (!o->quiet && compare_main(&co) != EXIT_OK) code = EXIT_RUN;
-    code = failed ? EXIT_RUN : EXIT_OK;
+    if (fatal) goto fail;
+    printf("%s: %d cells%s (%d trained now, %d already done; %d diverged, %d failed)\n", ex.name,
+           pr.total, o->shard.n > 1 ? " in this shard" : "", pr.trained, pr.at_start, pr.diverged,
+           pr.failed);
+    code = run_finish(dir, &pf, o->shard, o->quiet, &e);
+    if (code != EXIT_OK) goto fail;
+    code = pr.failed ? EXIT_RUN : EXIT_OK;
     goto done;
 fail:
     err_print(&e);
-    if (e.code) code = e.code;
+    if (e.code && code != EXIT_RUN) code = e.code;
 done:
+    free(pending);
+    free(slots);
+    planfile_free(&pf);
     plan_free(&plan);
     cfg_free(&ex);
     return code;

@@ -1,10 +1,18 @@
-/* run.h - `lrlab run`: load, plan, check data, train every cell not yet done, merge,
- * write provenance and figures. Resumes by default: a cell whose result file is
- * complete is not trained again. */
+/* run.h - `lrlab run`: load, plan, check data, train every cell of the shard not yet
+ * done in worker processes, merge, write provenance and figures.
+ *
+ * Resumes by default: a cell whose result files are complete is not trained again.
+ * Cells run in `jobs` forked worker processes, each with single-threaded BLAS; a cell's
+ * results depend only on its configuration, so the bytes are the same whatever the
+ * number of workers, the shard split or the interruptions. A worker that crashes or runs
+ * past the time limit is recorded as a failed cell with the reason, and the matrix goes
+ * on. SIGINT and SIGTERM stop the workers and say how to resume.
+ */
 #ifndef LRLAB_RUN_H
 #define LRLAB_RUN_H
 
 #include "harness/err.h"
+#include "harness/planfile.h"
 
 #include <stdint.h>
 
@@ -13,11 +21,20 @@ typedef struct RunOpts {
     const char *out;      /* NULL: results/<experiment name> */
     int check;            /* print the plan, train nothing */
     int fresh;            /* ignore existing cell results */
+    int retry_failed;     /* train failed cells again */
     int quiet;
+    int verbose;          /* one line per finished cell */
+    int jobs;             /* worker processes; 0 = number of cores */
+    double cell_timeout;  /* seconds; 0 = none */
+    Shard shard;
     uint64_t lua_seed;
 } RunOpts;
 
-/* run_main: returns an exit code (0, 1 when some cell failed, 2 on bad input). */
+/* run_main: returns an exit code (0; 1 when a cell failed or results could not be
+ * written; 2 on bad input; 130 or 143 when interrupted by SIGINT or SIGTERM). */
 int run_main(const RunOpts *o);
+
+/* run_finish: merge, figures and the comparison table for the cells of `shard` in dir. */
+int run_finish(const char *dir, const PlanFile *pf, Shard shard, int quiet, Err *e);
 
 #endif

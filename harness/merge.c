@@ -1,0 +1,89 @@
+/* merge.c - joining shard outputs (see merge.h). */
+#include "harness/merge.h"
+
+#include "harness/fsutil.h"
+#include "harness/planfile.h"
+#include "harness/results.h"
+#include "harness/run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int copy_file(const char *src, const char *dst, Err *e) {
+    size_t n;
+    char *s = fs_read(src, &n);
+    if (!s) return err_set(e, EXIT_USAGE, src, "cannot read (expected a readable result file)");
+    int rc = fs_write_atomic(dst, s, n, e);
+    free(s);
+    return rc;
+}
+
+int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
+    Err e = {0};
+    PlanFile *pfs = xcalloc((size_t)ndirs, sizeof(PlanFile));
+    int code = EXIT_USAGE, loaded = 0, *owner = NULL;
+    for (int i = 0; i < ndirs; i++, loaded++) {
+        if (planfile_read(dirs[i], &pfs[i], &e) != 0) goto fail;
+        if (i > 0 && !planfile_equal(&pfs[0], &pfs[i])) {
+            err_set(&e, EXIT_USAGE, dirs[i], "plan.csv: a different plan from %s/plan.csv "
+                                             "(expected shards of one plan)", dirs[0]);
+            goto fail;
+        }
+    }
+    const PlanFile *pf = &pfs[0];
+    owner = xcalloc((size_t)pf->n + 1, sizeof(int));
+    for (int c = 0; c < pf->n; c++) {
+        owner[c] = -1;
+        for (int i = 0; i < ndirs; i++) {
+            if (!results_cell_complete(dirs[i], pf->rows[c].id)) continue;
+            if (owner[c] >= 0) {
+                err_set(&e, EXIT_USAGE, dirs[i], "cell %s (plan row %d) is also in %s (expected "
+                                                 "each cell in exactly one shard)",
+                        pf->rows[c].id, c + 1, dirs[owner[c]]);
+                goto fail;
+            }
+            owner[c] = i;
+        }
+        if (owner[c] < 0) {
+            err_set(&e, EXIT_USAGE, dirs[0], "cell %s (plan row %d: %s %s %s seed %lld) is in "
+                                             "none of the folders (expected every cell; run the "
+                                             "missing shard)", pf->rows[c].id, c + 1,
+                    pf->rows[c].task, pf->rows[c].optim, pf->rows[c].sched, pf->rows[c].seed);
+            goto fail;
+        }
+    }
+    code = EXIT_RUN;
+    static const char *const subs[] = {"cells", "curves", "evals", "figures"};
+    for (int i = 0; i < 4; i++) {
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", out, subs[i]);
+        if (fs_mkdirs(sub, &e) != 0) goto fail;
+    }
+    for (int c = 0; c < pf->n; c++) {
+        const char *src = dirs[owner[c]];
+        if (strcmp(src, out) == 0) continue;
+        static const char *const files[][2] = {
+            {"curves", "csv"}, {"evals", "csv"}, {"cells", "time"}, {"cells", "csv"}};
+        for (int f = 0; f < 4; f++) {
+            char a[4096], b[4096];
+            snprintf(a, sizeof a, "%s/%s/%s.%s", src, files[f][0], pf->rows[c].id, files[f][1]);
+            snprintf(b, sizeof b, "%s/%s/%s.%s", out, files[f][0], pf->rows[c].id, files[f][1]);
+            if (f == 2 && !fs_exists(a)) continue; /* timing is optional */
+            if (copy_file(a, b, &e) != 0) goto fail;
+        }
+    }
+    if (planfile_write(out, pf, &e) != 0) goto fail;
+    printf("%s: merged %d cells from %d folder(s) into %s\n", pf->experiment, pf->n, ndirs, out);
+    Shard all = {1, 1};
+    code = run_finish(out, pf, all, quiet, &e);
+    if (code == EXIT_OK) goto done;
+fail:
+    err_print(&e);
+    if (e.code && code != EXIT_RUN) code = e.code;
+done:
+    for (int i = 0; i < loaded; i++) planfile_free(&pfs[i]);
+    free(pfs);
+    free(owner);
+    return code;
+}
