@@ -31,7 +31,9 @@ const ParamSpec cfg_task_common[] = {
 };
 const ParamSpec cfg_optim_common[] = {
     {"label", PARAM_STR, NULL, 0, 0, PARAM_OPTIONAL, NULL, "name in results (default: name)"},
-    {"lr", PARAM_NUM, NULL, 0, INFINITY, PARAM_LO_OPEN, NULL, "base learning rate"},
+    {"lr", PARAM_LIST, NULL, 0, INFINITY, PARAM_LO_OPEN | PARAM_INCREASING, NULL,
+     "base learning rate, or a grid {a, b, ...} chosen per task and scheduler by the "
+     "experiment's tune stage"},
     {"clip_norm", PARAM_NUM, NULL, 0, INFINITY, PARAM_LO_OPEN | PARAM_OPTIONAL, NULL,
      "clip the gradient to this global L2 norm (default: no clipping)"},
     {0},
@@ -393,7 +395,7 @@ static int comp_ctor(lua_State *L) {
 /* ---- experiment { ... } ---- */
 
 static const char *const experiment_keys[] = {"name", "seeds", "tasks", "optimizers",
-                                              "schedulers", NULL};
+                                              "schedulers", "tune", NULL};
 
 static void take_list(lua_State *L, Experiment *ex, const char *key, CompKind kind, CompCfg **out,
                       int *nout) {
@@ -442,6 +444,46 @@ static void take_list(lua_State *L, Experiment *ex, const char *key, CompKind ki
     }
 }
 
+/* tune = { seed = S, by = "val_loss" }: the tuning stage of DeepOBS / Crowded Valley. */
+static void take_tune(lua_State *L, Experiment *ex) {
+    if (lua_type(L, -1) != LUA_TTABLE)
+        raise(L, "experiment: tune: invalid value (expected a table { seed = S, by = "
+                 "\"val_loss\" }, got %s)", luaL_typename(L, -1));
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "(not a string)";
+        if (strcmp(k, "seed") != 0 && strcmp(k, "by") != 0)
+            raise(L, "experiment: tune: %s: unknown key (expected one of seed, by)", k);
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, -1, "seed");
+    lua_Number x = lua_tonumber(L, -1);
+    if (!lua_isnumber(L, -1) || x != floor(x) || x < 0 || x > 9007199254740991.0) {
+        char got[128];
+        describe_value(L, -1, got, sizeof got);
+        raise(L, "experiment: tune: seed: invalid value (expected an integer in [0, 2^53), "
+                 "got %s)", lua_isnil(L, -1) ? "nothing" : got);
+    }
+    ex->tune_seed = (int64_t)x;
+    for (int i = 0; i < ex->nseeds; i++)
+        if (ex->seeds[i] == ex->tune_seed)
+            raise(L, "experiment: tune: seed: also an evaluation seed (expected a seed not in "
+                     "seeds, got %lld)", (long long)x);
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "by");
+    const char *by = lua_isnil(L, -1) ? "val_loss" : lua_tostring(L, -1);
+    if (!by || lua_type(L, -1) == LUA_TNUMBER ||
+        (strcmp(by, "val_loss") != 0 && strcmp(by, "train_loss") != 0)) {
+        char got[128];
+        describe_value(L, -1, got, sizeof got);
+        raise(L, "experiment: tune: by: invalid value (expected one of val_loss|train_loss, "
+                 "got %s)", got);
+    }
+    snprintf(ex->tune_by, sizeof ex->tune_by, "%s", by);
+    lua_pop(L, 1);
+    ex->tune = 1;
+}
+
 static int experiment_fn(lua_State *L) {
     Experiment *ex = lua_touserdata(L, lua_upvalueindex(1));
     if (ex->where[0])
@@ -458,7 +500,7 @@ static int experiment_fn(lua_State *L) {
         for (int i = 0; k && experiment_keys[i]; i++) ok |= strcmp(k, experiment_keys[i]) == 0;
         if (!ok)
             return raise(L, "experiment: %s: unknown key (expected one of name, seeds, tasks, "
-                            "optimizers, schedulers)", k ? k : "(not a string)");
+                            "optimizers, schedulers, tune)", k ? k : "(not a string)");
         lua_pop(L, 1);
     }
     lua_getfield(L, 1, "name");
@@ -508,6 +550,9 @@ static int experiment_fn(lua_State *L) {
     take_list(L, ex, "tasks", KIND_TASK, &ex->tasks, &ex->ntasks);
     take_list(L, ex, "optimizers", KIND_OPTIM, &ex->optims, &ex->noptims);
     take_list(L, ex, "schedulers", KIND_SCHED, &ex->scheds, &ex->nscheds);
+    lua_getfield(L, 1, "tune");
+    if (!lua_isnil(L, -1)) take_tune(L, ex);
+    lua_pop(L, 1);
     return 0;
 }
 

@@ -47,6 +47,9 @@ typedef struct Experiment {
     int ntasks, noptims, nscheds;
     int64_t *seeds;
     int nseeds;
+    int tune;            /* a tuning stage: optimizers with an lr grid pick it on tune_seed */
+    int64_t tune_seed;
+    char tune_by[16];    /* val_loss or train_loss, at the end of the tuning run */
     uint64_t lua_seed;
     void *lua; /* lua_State kept alive for Lua-defined functions */
 } Experiment;

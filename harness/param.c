@@ -59,8 +59,8 @@ void param_expect(const ParamSpec *s, char *out, size_t n) {
         else snprintf(out, n, "%s", param_type_name(s->type));
         break;
     case PARAM_LIST:
-        snprintf(out, n, "list of numbers in %s%s, %s%s%s", l, lo, hi, r,
-                 s->flags & PARAM_INCREASING ? ", strictly increasing" : "");
+        snprintf(out, n, "number in %s%s, %s%s or a%s list of them", l, lo, hi, r,
+                 s->flags & PARAM_INCREASING ? " strictly increasing" : "");
         break;
     case PARAM_ENUM: snprintf(out, n, "one of %s", s->choices); break;
     default: snprintf(out, n, "%s", param_type_name(s->type)); break;
@@ -177,7 +177,8 @@ int params_set_list(Params *p, const char *key, const double *x, int n, const ch
     for (int k = 0; k < n; k++) {
         if (!in_range(s, x[k]) || ((s->flags & PARAM_INCREASING) && k && x[k] <= x[k - 1])) {
             char num[32];
-            snprintf(got, sizeof got, "%s at position %d", numtext(x[k], num, sizeof num), k + 1);
+            if (n == 1) snprintf(got, sizeof got, "%s", numtext(x[k], num, sizeof num));
+            else snprintf(got, sizeof got, "%s at position %d", numtext(x[k], num, sizeof num), k + 1);
             return expect_err(e, where, s, got);
         }
     }

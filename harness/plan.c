@@ -36,65 +36,121 @@ static void canon(Cell *c) {
     snprintf(c->id, sizeof c->id, "%016llx", (unsigned long long)plan_fnv1a(b.s));
 }
 
-int plan_build(const Experiment *ex, Plan *p, Err *e) {
-    p->ex = ex;
-    p->n = ex->ntasks * ex->noptims * ex->nscheds * ex->nseeds;
-    p->cells = xcalloc((size_t)p->n, sizeof(Cell));
-    int k = 0;
-    for (int ti = 0; ti < ex->ntasks; ti++) {
-        const CompCfg *t = &ex->tasks[ti];
-        int64_t steps = params_int(&t->common, "steps");
-        int64_t every = params_isset(&t->common, "eval_every") ? params_int(&t->common, "eval_every")
-                                                               : (steps >= 20 ? steps / 20 : 1);
-        if (every > steps) {
-            plan_free(p);
-            return err_set(e, EXIT_USAGE, t->where,
-                           "task \"%s\": eval_every: longer than the run (expected at most %lld, "
-                           "got %lld)", t->name, (long long)steps, (long long)every);
-        }
-        for (int oi = 0; oi < ex->noptims; oi++) {
-            const CompCfg *o = &ex->optims[oi];
-            for (int si = 0; si < ex->nscheds; si++) {
-                const CompCfg *s = &ex->scheds[si];
-                SchedRun run = {.lr0 = params_num(&o->common, "lr"),
-                                .total_steps = steps,
-                                .eval_every = every};
-                int64_t warm = params_int(&s->common, "warmup_steps");
-                if (warm >= steps) {
-                    plan_free(p);
-                    return err_set(e, EXIT_USAGE, s->where,
-                                   "scheduler \"%s\": warmup_steps: longer than the run of task "
-                                   "\"%s\" (expected at most %lld, got %lld)",
-                                   s->name, t->label, (long long)steps - 1, (long long)warm);
-                }
-                if (s->sched->check && s->sched->check(&s->p, &run, s->where, e) != 0) {
-                    plan_free(p);
-                    return -1;
-                }
-                for (int di = 0; di < ex->nseeds; di++) {
-                    Cell *c = &p->cells[k];
-                    c->index = k++;
-                    c->task = t, c->optim = o, c->sched = s;
-                    c->seed = ex->seeds[di];
-                    c->steps = steps;
-                    c->eval_every = every;
-                    c->lr0 = run.lr0;
-                    canon(c);
-                }
-            }
-        }
-    }
+static int grid_size(const CompCfg *o) {
+    int n;
+    params_list(&o->common, "lr", &n);
+    return n;
+}
+
+int plan_has_grid(const Experiment *ex) {
+    for (int i = 0; i < ex->noptims; i++)
+        if (grid_size(&ex->optims[i]) > 1) return 1;
+    return 0;
+}
+
+static int64_t eval_every_of(const CompCfg *t, int64_t steps) {
+    return params_isset(&t->common, "eval_every") ? params_int(&t->common, "eval_every")
+                                                  : (steps >= 20 ? steps / 20 : 1);
+}
+
+/* Validates one (task, optimizer, scheduler) at a learning rate; 0 or -1 with e set. */
+static int check_combo(const CompCfg *t, const CompCfg *s, double lr0, Err *e) {
+    int64_t steps = params_int(&t->common, "steps");
+    int64_t every = eval_every_of(t, steps);
+    if (every > steps)
+        return err_set(e, EXIT_USAGE, t->where,
+                       "task \"%s\": eval_every: longer than the run (expected at most %lld, "
+                       "got %lld)", t->name, (long long)steps, (long long)every);
+    int64_t warm = params_int(&s->common, "warmup_steps");
+    if (warm >= steps)
+        return err_set(e, EXIT_USAGE, s->where,
+                       "scheduler \"%s\": warmup_steps: longer than the run of task \"%s\" "
+                       "(expected at most %lld, got %lld)",
+                       s->name, t->label, (long long)steps - 1, (long long)warm);
+    SchedRun run = {.lr0 = lr0, .total_steps = steps, .eval_every = every};
+    if (s->sched->check && s->sched->check(&s->p, &run, s->where, e) != 0) return -1;
+    return 0;
+}
+
+static void add_cell(Plan *p, const CompCfg *t, const CompCfg *o, const CompCfg *s, int64_t seed,
+                     double lr0) {
+    Cell *c = &p->cells[p->n];
+    c->index = p->n++;
+    c->task = t, c->optim = o, c->sched = s;
+    c->seed = seed;
+    c->steps = params_int(&t->common, "steps");
+    c->eval_every = eval_every_of(t, c->steps);
+    c->lr0 = lr0;
+    canon(c);
+}
+
+static int unique_ids(const Plan *p, const Experiment *ex, Err *e) {
     for (int i = 0; i < p->n; i++)
         for (int j = 0; j < i; j++)
-            if (strcmp(p->cells[i].id, p->cells[j].id) == 0) {
-                int a = j, b = i;
-                plan_free(p);
+            if (strcmp(p->cells[i].id, p->cells[j].id) == 0)
                 return err_set(e, EXIT_USAGE, ex->where,
                                "experiment: cells %d and %d are the same run (expected distinct "
                                "configurations; two entries differ only in their label)",
-                               a + 1, b + 1);
-            }
+                               j + 1, i + 1);
     return 0;
+}
+
+int plan_build(const Experiment *ex, const double *lr_choice, Plan *p, Err *e) {
+    p->ex = ex;
+    p->n = 0;
+    p->cells = xcalloc((size_t)ex->ntasks * ex->noptims * ex->nscheds * ex->nseeds + 1,
+                       sizeof(Cell));
+    for (int ti = 0; ti < ex->ntasks; ti++) {
+        const CompCfg *t = &ex->tasks[ti];
+        for (int oi = 0; oi < ex->noptims; oi++) {
+            const CompCfg *o = &ex->optims[oi];
+            int ngrid;
+            const double *grid = params_list(&o->common, "lr", &ngrid);
+            if (ngrid > 1 && !ex->tune) {
+                plan_free(p);
+                return err_set(e, EXIT_USAGE, o->where,
+                               "optimizer \"%s\": lr: a grid of %d values needs a tuning stage "
+                               "(expected one lr, or tune = { seed = S } in the experiment)",
+                               o->name, ngrid);
+            }
+            for (int si = 0; si < ex->nscheds; si++) {
+                const CompCfg *s = &ex->scheds[si];
+                double lr0 = grid[0];
+                if (ngrid > 1 && lr_choice) lr0 = lr_choice[(ti * ex->noptims + oi) * ex->nscheds + si];
+                for (int g = 0; g < ngrid; g++)
+                    if (check_combo(t, s, ngrid > 1 && !lr_choice ? grid[g] : lr0, e) != 0) {
+                        plan_free(p);
+                        return -1;
+                    }
+                for (int di = 0; di < ex->nseeds; di++) add_cell(p, t, o, s, ex->seeds[di], lr0);
+            }
+        }
+    }
+    if (unique_ids(p, ex, e) != 0) {
+        plan_free(p);
+        return -1;
+    }
+    return 0;
+}
+
+int plan_build_tuning(const Experiment *ex, Plan *p, Err *e) {
+    p->ex = ex;
+    p->n = 0;
+    int total = 0;
+    for (int oi = 0; oi < ex->noptims; oi++)
+        if (grid_size(&ex->optims[oi]) > 1) total += grid_size(&ex->optims[oi]);
+    p->cells = xcalloc((size_t)total * ex->ntasks * ex->nscheds + 1, sizeof(Cell));
+    for (int ti = 0; ti < ex->ntasks; ti++)
+        for (int oi = 0; oi < ex->noptims; oi++) {
+            int ngrid;
+            const double *grid = params_list(&ex->optims[oi].common, "lr", &ngrid);
+            if (ngrid < 2) continue;
+            for (int si = 0; si < ex->nscheds; si++)
+                for (int g = 0; g < ngrid; g++)
+                    add_cell(p, &ex->tasks[ti], &ex->optims[oi], &ex->scheds[si], ex->tune_seed,
+                             grid[g]);
+        }
+    return unique_ids(p, ex, e) != 0 ? (plan_free(p), -1) : 0;
 }
 
 void plan_free(Plan *p) {

@@ -25,8 +25,16 @@ typedef struct Plan {
     int n;
 } Plan;
 
-/* plan_build: expands and validates every cell (scheduler checks against the run). */
-int plan_build(const Experiment *ex, Plan *p, Err *e);
+/* plan_build: expands and validates every cell (scheduler checks against the run).
+ * An optimizer with an lr grid takes, for each (task, optimizer, scheduler), the lr of
+ * lr_choice[(ti * noptims + oi) * nscheds + si]; with lr_choice NULL the grid's first
+ * value stands in (for --check and validation before tuning). */
+int plan_build(const Experiment *ex, const double *lr_choice, Plan *p, Err *e);
+/* plan_build_tuning: one cell per (task, grid optimizer, scheduler, lr of the grid) on the
+ * tuning seed; empty when no optimizer has a grid. */
+int plan_build_tuning(const Experiment *ex, Plan *p, Err *e);
+/* plan_has_grid: some optimizer has more than one lr. */
+int plan_has_grid(const Experiment *ex);
 void plan_free(Plan *p);
 /* plan_print: the resolved plan, for --check and the provenance file. */
 void plan_describe(const Plan *p, Buf *out, int max_rows);

@@ -4,6 +4,7 @@
 #include "harness/blas.h"
 #include "harness/cfg.h"
 #include "harness/compare.h"
+#include "harness/csvio.h"
 #include "harness/fsutil.h"
 #include "harness/plan.h"
 #include "harness/plot.h"
@@ -13,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,32 +202,241 @@ static int ncores(void) {
     return n > 0 ? (int)n : 1;
 }
 
+typedef struct Runner {
+    const RunOpts *o;
+    const char *dir;
+    TaskEnv env;
+    Progress pr;
+    int jobs;
+    Slot *slots;
+    int fatal;
+    Err *e;
+} Runner;
+
+/* Pending cells of the shard: not complete (or failed, with --retry-failed, or all, with
+ * --fresh); complete ones are counted in the progress. */
+static int pending_cells(Runner *R, const Plan *plan, Shard shard, int *pending) {
+    int n = 0;
+    for (int i = 0; i < plan->n; i++) {
+        if (!shard_has(shard, i)) continue;
+        const char *id = plan->cells[i].id;
+        int complete = !R->o->fresh && results_cell_complete(R->dir, id);
+        if (complete && R->o->retry_failed && cell_status(R->dir, id) == CELL_FAILED) complete = 0;
+        if (complete) {
+            int st = cell_status(R->dir, id);
+            R->pr.done++;
+            R->pr.at_start++;
+            R->pr.diverged += st == CELL_DIVERGED;
+            R->pr.failed += st == CELL_FAILED;
+        } else {
+            pending[n++] = i;
+        }
+    }
+    return n;
+}
+
+/* Trains the pending cells in worker processes; returns 0, or -1 when stopped by a signal
+ * or a fatal error (R->fatal, R->e). */
+static int run_cells(Runner *R, const Plan *plan, Shard shard) {
+    const RunOpts *o = R->o;
+    Progress *pr = &R->pr;
+    int *pending = xcalloc((size_t)plan->n + 1, sizeof(int));
+    int npending = pending_cells(R, plan, shard, pending), next = 0;
+    const pid_t self = getpid();
+    for (;;) {
+        while (!stop_signal && !R->fatal && pr->running < R->jobs && next < npending) {
+            int k = 0;
+            while (R->slots[k].pid) k++;
+            fflush(stdout);
+            fflush(stderr);
+            pid_t pid = fork();
+            if (pid < 0) {
+                err_set(R->e, EXIT_RUN, R->dir, "cannot start a worker (%s)", strerror(errno));
+                R->fatal = 1;
+                break;
+            }
+            if (pid == 0) worker(&plan->cells[pending[next]], &R->env, R->dir, self);
+            R->slots[k] = (Slot){pid, pending[next], now(), 0};
+            next++;
+            pr->running++;
+        }
+        if (pr->running == 0 && (next == npending || stop_signal || R->fatal)) break;
+        int st;
+        pid_t pid = waitpid(-1, &st, WNOHANG);
+        if (pid < 0 && errno == EINTR) continue;
+        if (pid <= 0) {
+            double t = now();
+            for (int k = 0; k < R->jobs; k++)
+                if (R->slots[k].pid && o->cell_timeout > 0 && !R->slots[k].timed_out &&
+                    t - R->slots[k].start > o->cell_timeout) {
+                    kill(R->slots[k].pid, SIGKILL);
+                    R->slots[k].timed_out = 1;
+                }
+            if (stop_signal)
+                for (int k = 0; k < R->jobs; k++)
+                    if (R->slots[k].pid) kill(R->slots[k].pid, SIGTERM);
+            if (!o->quiet) progress(pr, 0);
+            struct timespec ts = {0, 20 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        int k = 0;
+        while (k < R->jobs && R->slots[k].pid != pid) k++;
+        if (k == R->jobs) continue;
+        Slot s = R->slots[k];
+        R->slots[k].pid = 0;
+        pr->running--;
+        const Cell *c = &plan->cells[s.cell];
+        char reason[256] = "";
+        if (s.timed_out) {
+            snprintf(reason, sizeof reason, "time limit of %g s exceeded", o->cell_timeout);
+        } else if (WIFSIGNALED(st) && stop_signal) {
+            continue; /* interrupted: not a result; trained again on resume */
+        } else if (WIFSIGNALED(st)) {
+            snprintf(reason, sizeof reason, "crashed (signal %d: %s)", WTERMSIG(st),
+                     strsignal(WTERMSIG(st)));
+        } else if (WEXITSTATUS(st) != 0) {
+            err_set(R->e, EXIT_RUN, R->dir, "cell %s: results could not be written (see above); "
+                                            "earlier results are intact", c->id);
+            R->fatal = 1;
+            continue;
+        }
+        if (reason[0] && results_write_failed(R->dir, c->id, c->steps, reason, R->e) != 0) {
+            R->fatal = 1;
+            continue;
+        }
+        int status = reason[0] ? CELL_FAILED : cell_status(R->dir, c->id);
+        pr->done++;
+        pr->trained++;
+        pr->diverged += status == CELL_DIVERGED;
+        pr->failed += status == CELL_FAILED;
+        if (o->verbose || (status == CELL_FAILED && !o->quiet)) {
+            if (pr->tty) fprintf(stderr, "\r");
+            fprintf(stderr, "cell %s: %s %s %s seed %lld lr %g: %s%s%s\n", c->id, c->task->label,
+                    c->optim->label, c->sched->label, (long long)c->seed, c->lr0,
+                    cell_status_name(status), reason[0] ? ": " : "", reason);
+        }
+        if (!o->quiet) progress(pr, 0);
+    }
+    free(pending);
+    return stop_signal || R->fatal ? -1 : 0;
+}
+
+/* The tuning stage's choice: per (task, optimizer, scheduler), the grid's lr with the lowest
+ * final tune_by value on the tuning seed (diverged or failed: +inf; ties: the first, i.e.
+ * the smallest lr; all diverged: the smallest lr). Written to tuning.csv. */
+static int choose_lrs(Runner *R, const Experiment *ex, const Plan *tplan, double *choice) {
+    Buf b = {0};
+    buf_printf(&b, "task,optimizer,scheduler,lr,%s,chosen\n", ex->tune_by);
+    int col = strcmp(ex->tune_by, "train_loss") == 0 ? 3 : 4;
+    for (int i = 0; i < tplan->n;) {
+        const Cell *first = &tplan->cells[i];
+        int j = i, best = -1;
+        double best_v = INFINITY;
+        double vals[4096];
+        while (j < tplan->n && tplan->cells[j].task == first->task &&
+               tplan->cells[j].optim == first->optim && tplan->cells[j].sched == first->sched) {
+            CsvTable t;
+            char path[4096];
+            snprintf(path, sizeof path, "%s/cells/%s.csv", R->dir, tplan->cells[j].id);
+            double v = INFINITY;
+            if (csvio_read(path, results_cell_cols, &t, R->e) != 0) return -1;
+            double x;
+            if (strcmp(csvio_at(&t, NSTAGES - 1, 2), "1") == 0 &&
+                csvio_parse_num(csvio_at(&t, NSTAGES - 1, col), &x) == 0 && isfinite(x))
+                v = x;
+            csvio_free(&t);
+            vals[(j - i) % 4096] = v;
+            if (v < best_v) best_v = v, best = j;
+            j++;
+        }
+        if (best < 0) best = i;
+        int ti = (int)(first->task - ex->tasks), oi = (int)(first->optim - ex->optims),
+            si = (int)(first->sched - ex->scheds);
+        choice[(ti * ex->noptims + oi) * ex->nscheds + si] = tplan->cells[best].lr0;
+        for (int k = i; k < j; k++) {
+            csvio_field(&b, first->task->label, 1);
+            csvio_field(&b, first->optim->label, 0);
+            csvio_field(&b, first->sched->label, 0);
+            csvio_num(&b, tplan->cells[k].lr0, 0);
+            csvio_num(&b, vals[(k - i) % 4096], 0);
+            csvio_int(&b, k == best, 0);
+            csvio_end(&b);
+        }
+        i = j;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tuning.csv", R->dir);
+    int rc = fs_write_atomic(path, b.s, b.len, R->e);
+    buf_free(&b);
+    return rc;
+}
+
+/* Expected wall time: 10 training steps of every task, scaled to its cells, over the workers. */
+static double estimate_seconds(const Experiment *ex, const Plan *plan, const Plan *tplan,
+                               const TaskEnv *env, int jobs, Shard shard) {
+    double total = 0;
+    for (int ti = 0; ti < ex->ntasks; ti++) {
+        Task t = {.def = ex->tasks[ti].task};
+        Err e;
+        if (t.def->create(&t, &ex->tasks[ti].p, 0, env, "", &e) != 0) continue;
+        double t0 = now();
+        for (int s = 0; s < 10; s++) t.def->train_step(&t, s);
+        double per = (now() - t0) / 10;
+        double m[METRIC_MAX];
+        t0 = now();
+        t.def->evaluate(&t, m);
+        double ev = now() - t0;
+        t.def->destroy(&t);
+        for (int i = 0; i < plan->n; i++)
+            if (plan->cells[i].task == &ex->tasks[ti] && shard_has(shard, i))
+                total += per * plan->cells[i].steps +
+                         ev * (double)(plan->cells[i].steps / plan->cells[i].eval_every + 4);
+        for (int i = 0; i < tplan->n; i++)
+            if (tplan->cells[i].task == &ex->tasks[ti])
+                total += per * tplan->cells[i].steps +
+                         ev * (double)(tplan->cells[i].steps / tplan->cells[i].eval_every + 4);
+    }
+    return total / jobs;
+}
+
 int run_main(const RunOpts *o) {
     Err e = {0};
     Experiment ex;
-    Plan plan = {0};
+    Plan plan = {0}, tplan = {0};
     PlanFile pf = {0};
-    int code = EXIT_USAGE, *pending = NULL, npending = 0;
-    Slot *slots = NULL;
+    double *choice = NULL;
+    int code = EXIT_USAGE;
+    Runner R = {.o = o, .e = &e};
     blas_single_thread();
     if (cfg_load(o->script, o->lua_seed, &ex, &e) != 0) {
         err_print(&e);
         return e.code ? e.code : EXIT_USAGE;
     }
-    if (plan_build(&ex, &plan, &e) != 0) goto fail;
-    TaskEnv env = {.datadir = datadir()};
-    if (preflight(&ex, &env, &e) != 0) goto fail;
+    if (plan_build(&ex, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
+        goto fail;
+    R.env.datadir = datadir();
+    if (preflight(&ex, &R.env, &e) != 0) goto fail;
     char dir[2048];
     if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
     else snprintf(dir, sizeof dir, "results/%s", ex.name);
-    const int jobs = o->jobs > 0 ? o->jobs : ncores();
+    R.dir = dir;
+    R.jobs = o->jobs > 0 ? o->jobs : ncores();
     int in_shard = 0;
     for (int i = 0; i < plan.n; i++) in_shard += shard_has(o->shard, i);
     if (o->check) {
         Buf b = {0};
         plan_describe(&plan, &b, 20);
-        printf("%sshard: %d/%d (%d cells)\nworkers: %d\ndata: ok (%s)\noutput: %s (nothing "
-               "written: --check)\n", b.s, o->shard.k, o->shard.n, in_shard, jobs, env.datadir, dir);
+        char est[32];
+        fmt_time(est, sizeof est, estimate_seconds(&ex, &plan, &tplan, &R.env, R.jobs, o->shard));
+        printf("%s", b.s);
+        if (tplan.n)
+            printf("tuning: %d cells on seed %lld choose each grid optimizer's lr by %s; the "
+                   "cells above show the grid's first lr until then\n",
+                   tplan.n, (long long)ex.tune_seed, ex.tune_by);
+        printf("shard: %d/%d (%d cells)\nworkers: %d\nestimate: %s on this machine (10 steps "
+               "of each task timed)\ndata: ok (%s)\noutput: %s (nothing written: --check)\n",
+               o->shard.k, o->shard.n, in_shard, R.jobs, est, R.env.datadir, dir);
         buf_free(&b);
         code = EXIT_OK;
         goto done;
@@ -239,136 +450,53 @@ int run_main(const RunOpts *o) {
     }
     remove_stale_temps(dir);
     code = EXIT_RUN;
-    planfile_from_plan(&plan, &pf);
-    if (planfile_write(dir, &pf, &e) != 0) goto fail;
     provenance(dir, o, &plan, &e);
-
-    pending = xcalloc((size_t)plan.n + 1, sizeof(int));
-    Progress pr = {.tty = isatty(2) && !(getenv("CI") && strcmp(getenv("CI"), "true") == 0),
-                   .total = in_shard, .t0 = now()};
-    pr.last = pr.t0;
-    for (int i = 0; i < plan.n; i++) {
-        if (!shard_has(o->shard, i)) continue;
-        const char *id = plan.cells[i].id;
-        int complete = !o->fresh && results_cell_complete(dir, id);
-        if (complete && o->retry_failed && cell_status(dir, id) == CELL_FAILED) complete = 0;
-        if (complete) {
-            pr.done++;
-            int st = cell_status(dir, id);
-            pr.diverged += st == CELL_DIVERGED;
-            pr.failed += st == CELL_FAILED;
-        } else {
-            pending[npending++] = i;
-        }
-    }
-    pr.at_start = pr.done;
+    R.pr = (Progress){.tty = isatty(2) && !(getenv("CI") && strcmp(getenv("CI"), "true") == 0),
+                      .total = in_shard + tplan.n, .t0 = now()};
+    R.pr.last = R.pr.t0;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    slots = xcalloc((size_t)jobs, sizeof(Slot));
-    int next = 0, fatal = 0;
-    const pid_t self = getpid();
-    for (;;) {
-        while (!stop_signal && !fatal && pr.running < jobs && next < npending) {
-            int k = 0;
-            while (slots[k].pid) k++;
-            fflush(stdout);
-            fflush(stderr);
-            pid_t pid = fork();
-            if (pid < 0) {
-                err_set(&e, EXIT_RUN, dir, "cannot start a worker (%s)", strerror(errno));
-                fatal = 1;
-                break;
-            }
-            if (pid == 0) worker(&plan.cells[pending[next]], &env, dir, self);
-            slots[k] = (Slot){pid, pending[next], now(), 0};
-            next++;
-            pr.running++;
-        }
-        if (pr.running == 0 && (next == npending || stop_signal || fatal)) break;
-        int st;
-        pid_t pid = waitpid(-1, &st, WNOHANG);
-        if (pid < 0 && errno == EINTR) continue;
-        if (pid <= 0) {
-            double t = now();
-            for (int k = 0; k < jobs; k++)
-                if (slots[k].pid && o->cell_timeout > 0 && !slots[k].timed_out &&
-                    t - slots[k].start > o->cell_timeout) {
-                    kill(slots[k].pid, SIGKILL);
-                    slots[k].timed_out = 1;
-                }
-            if (stop_signal)
-                for (int k = 0; k < jobs; k++)
-                    if (slots[k].pid) kill(slots[k].pid, SIGTERM);
-            if (!o->quiet) progress(&pr, 0);
-            struct timespec ts = {0, 20 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-            continue;
-        }
-        int k = 0;
-        while (k < jobs && slots[k].pid != pid) k++;
-        if (k == jobs) continue;
-        Slot s = slots[k];
-        slots[k].pid = 0;
-        pr.running--;
-        const Cell *c = &plan.cells[s.cell];
-        char reason[256] = "";
-        if (s.timed_out) {
-            snprintf(reason, sizeof reason, "time limit of %g s exceeded", o->cell_timeout);
-        } else if (WIFSIGNALED(st) && stop_signal) {
-            continue; /* interrupted: not a result; trained again on resume */
-        } else if (WIFSIGNALED(st)) {
-            snprintf(reason, sizeof reason, "crashed (signal %d: %s)", WTERMSIG(st),
-                     strsignal(WTERMSIG(st)));
-        } else if (WEXITSTATUS(st) != 0) {
-            err_set(&e, EXIT_RUN, dir, "cell %s: results could not be written (see above); "
-                                       "earlier results are intact", c->id);
-            fatal = 1;
-            continue;
-        }
-        if (reason[0] && results_write_failed(dir, c->id, c->steps, reason, &e) != 0) {
-            fatal = 1;
-            continue;
-        }
-        int status = reason[0] ? CELL_FAILED : cell_status(dir, c->id);
-        pr.done++;
-        pr.trained++;
-        pr.diverged += status == CELL_DIVERGED;
-        pr.failed += status == CELL_FAILED;
-        if (o->verbose || (status == CELL_FAILED && !o->quiet)) {
-            if (pr.tty) fprintf(stderr, "\r");
-            fprintf(stderr, "cell %d (%s): %s %s %s seed %lld: %s%s%s\n", c->index + 1, c->id,
-                    c->task->label, c->optim->label, c->sched->label, (long long)c->seed,
-                    cell_status_name(status), reason[0] ? ": " : "", reason);
-        }
-        if (!o->quiet) progress(&pr, 0);
+    R.slots = xcalloc((size_t)R.jobs, sizeof(Slot));
+    if (tplan.n) { /* the tuning stage, whole in every shard: it decides the plan */
+        Shard all = {1, 1};
+        if (run_cells(&R, &tplan, all) != 0) goto stopped;
+        choice = xcalloc((size_t)ex.ntasks * ex.noptims * ex.nscheds, sizeof(double));
+        if (choose_lrs(&R, &ex, &tplan, choice) != 0) goto fail;
+        plan_free(&plan);
+        if (plan_build(&ex, choice, &plan, &e) != 0) goto fail;
     }
-    if (!o->quiet) progress(&pr, 1);
-    if (stop_signal) {
-        fprintf(stderr, "lrlab: interrupted by %s: %d of %d cells complete; run the same command "
-                        "again to resume\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-                pr.done, pr.total);
-        code = stop_signal == SIGINT ? 130 : 143;
-        goto done;
-    }
-    if (fatal) goto fail;
-    printf("%s: %d cells%s (%d trained now, %d already done; %d diverged, %d failed)\n", ex.name,
-           pr.total, o->shard.n > 1 ? " in this shard" : "", pr.trained, pr.at_start, pr.diverged,
-           pr.failed);
+    planfile_from_plan(&plan, &pf);
+    if (planfile_write(dir, &pf, &e) != 0) goto fail;
+    if (run_cells(&R, &plan, o->shard) != 0) goto stopped;
+    if (!o->quiet) progress(&R.pr, 1);
+    printf("%s: %d cells%s (%d trained now, %d already done; %d diverged, %d failed)%s\n",
+           ex.name, R.pr.total, o->shard.n > 1 ? " in this shard" : "", R.pr.trained,
+           R.pr.at_start, R.pr.diverged, R.pr.failed,
+           tplan.n ? "; learning rates tuned: tuning.csv" : "");
     code = run_finish(dir, &pf, o->shard, o->quiet, &e);
     if (code != EXIT_OK) goto fail;
-    code = pr.failed ? EXIT_RUN : EXIT_OK;
+    code = R.pr.failed ? EXIT_RUN : EXIT_OK;
+    goto done;
+stopped:
+    if (!o->quiet) progress(&R.pr, 1);
+    if (R.fatal) goto fail;
+    fprintf(stderr, "lrlab: interrupted by %s: %d of %d cells complete; run the same command "
+                    "again to resume\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+            R.pr.done, R.pr.total);
+    code = stop_signal == SIGINT ? 130 : 143;
     goto done;
 fail:
     err_print(&e);
     if (e.code && code != EXIT_RUN) code = e.code;
 done:
-    free(pending);
-    free(slots);
+    free(R.slots);
+    free(choice);
     planfile_free(&pf);
     plan_free(&plan);
+    plan_free(&tplan);
     cfg_free(&ex);
     return code;
 }

@@ -4,9 +4,13 @@
 #include <string.h>
 
 extern const TaskDef task_nmf;
+extern const TaskDef task_quadratic, task_rosenbrock, task_rastrigin;
 
 const TaskDef *const task_registry[] = {
     &task_nmf,
+    &task_quadratic,
+    &task_rosenbrock,
+    &task_rastrigin,
     NULL,
 };
 

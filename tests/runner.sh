@@ -99,3 +99,22 @@ out=$("$bin" run $script --out "$tmp/corrupt" -j 2 --quiet)
 echo "$out" | grep -q "(2 trained now" || fail "corrupt cells not retrained: $out"
 same "$tmp/ref" "$tmp/corrupt"
 echo "ok: truncated and corrupt cell files detected and retrained"
+
+# the tuning stage: the grid's choice is recorded in tuning.csv, the same with any -j and
+# shard split, and reused (not retrained) on resume
+t=tests/e2e/tune.lua
+"$bin" run $t --out "$tmp/tune1" -j 1 --quiet > /dev/null
+"$bin" run $t --out "$tmp/tune2" -j 2 --quiet > /dev/null
+same "$tmp/tune1" "$tmp/tune2"
+cmp -s "$tmp/tune1/tuning.csv" "$tmp/tune2/tuning.csv" || fail "tuning.csv differs with -j"
+[ "$(grep -c ',1$' "$tmp/tune1/tuning.csv")" -eq 2 ] || fail "one choice per (task, optimizer, scheduler)"
+chosen=$(awk -F, '$3 == "constant" && $6 == 1 { print $4 }' "$tmp/tune1/tuning.csv")
+awk -F, -v lr="$chosen" 'NR > 1 && $4 == "sgd" && $5 == "constant" && $8 != lr { exit 1 }' \
+  "$tmp/tune1/plan.csv" || fail "evaluation cells do not use the chosen lr $chosen"
+"$bin" run $t --out "$tmp/tune-s1" --shard 1/2 --quiet > /dev/null
+"$bin" run $t --out "$tmp/tune-s2" --shard 2/2 --quiet > /dev/null
+"$bin" merge "$tmp/tune-m" "$tmp/tune-s1" "$tmp/tune-s2" --quiet > /dev/null
+same "$tmp/tune1" "$tmp/tune-m"
+out=$("$bin" run $t --out "$tmp/tune1" -j 2 --quiet)
+echo "$out" | grep -q "(0 trained now" || fail "resume retrained tuning cells: $out"
+echo "ok: tuning stage reproducible across -j and shards, choice reused on resume"
