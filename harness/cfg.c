@@ -6,6 +6,8 @@
  */
 #include "harness/cfg.h"
 
+#include "harness/sha256.h"
+
 #include <errno.h>
 #include <lauxlib.h>
 #include <lua.h>
@@ -56,6 +58,8 @@ const char *cfg_kind_name(CompKind k) {
 typedef struct {
     size_t used;
     long long insns;
+    long long limit; /* instructions allowed from the last reset */
+    int in_call;     /* 1 while a Lua function of a component runs during training */
 } Limits;
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -79,14 +83,38 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
     Limits *lim;
     lua_getallocf(L, (void **)&lim);
     lim->insns += 10000;
-    if (lim->insns > CFG_INSN_LIMIT) {
+    if (lim->insns > lim->limit) {
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
         luaL_where(L, 0);
-        lua_pushfstring(L, "instruction limit exceeded (expected a script that ends within %I "
-                           "instructions, got one still running)", (lua_Integer)CFG_INSN_LIMIT);
+        if (lim->in_call)
+            lua_pushfstring(L, "instruction limit exceeded (expected a call that returns within "
+                               "%I instructions, got one still running)", (lua_Integer)lim->limit);
+        else
+            lua_pushfstring(L, "instruction limit exceeded (expected a script that ends within "
+                               "%I instructions, got one still running)", (lua_Integer)lim->limit);
         lua_concat(L, 2);
         lua_error(L);
     }
+}
+
+int cfg_call(void *lua, int nargs, int nresults, long long budget, char *msg, size_t n) {
+    lua_State *L = lua;
+    Limits *lim;
+    lua_getallocf(L, (void **)&lim);
+    lim->insns = 0;
+    lim->limit = budget;
+    lim->in_call = 1;
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 10000);
+    int rc = lua_pcall(L, nargs, nresults, 0);
+    lua_sethook(L, NULL, 0, 0);
+    lim->in_call = 0;
+    if (rc != LUA_OK) {
+        const char *m = lua_tostring(L, -1);
+        snprintf(msg, n, "%s", rc == LUA_ERRMEM ? "memory limit exceeded" : m ? m : "error");
+        lua_pop(L, 1);
+        return -1;
+    }
+    return 0;
 }
 
 /* load(chunk [, name [, mode [, env]]]) restricted to text chunks. */
@@ -292,8 +320,18 @@ static int set_value(lua_State *L, Params *p, const ParamSpec *s, const char *su
         break;
     case PARAM_FUNC:
         if (t == LUA_TFUNCTION) {
+            /* identity for the cell id: the script's content and the function's lines, so a
+             * changed function is a new cell and an unchanged one resumes */
+            lua_Debug ar;
             lua_pushvalue(L, -1);
-            return params_set_func(p, key, luaL_ref(L, LUA_REGISTRYINDEX), subject, e);
+            lua_getinfo(L, ">S", &ar);
+            lua_getfield(L, LUA_REGISTRYINDEX, "lrlab.script_sha256");
+            char ident[160];
+            snprintf(ident, sizeof ident, "function@%s:%d-%d", lua_tostring(L, -1),
+                     ar.linedefined, ar.lastlinedefined);
+            lua_pop(L, 1);
+            lua_pushvalue(L, -1);
+            return params_set_func(p, key, luaL_ref(L, LUA_REGISTRYINDEX), ident, subject, e);
         }
         break;
     }
@@ -321,6 +359,7 @@ static int comp_build(lua_State *L) {
     CompCfg *c = xcalloc(1, sizeof *c);
     *pc = c;
     c->kind = kind;
+    c->lua = L;
     c->name = name; /* interned in the registry below */
     const ParamSpec *spec = NULL;
     if (kind == KIND_TASK) c->task = task_find(name), spec = c->task->params, c->name = c->task->name;
@@ -568,6 +607,7 @@ int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
     snprintf(ex->file, sizeof ex->file, "%s", path);
     ex->lua_seed = lua_seed;
     Limits *lim = xcalloc(1, sizeof *lim);
+    lim->limit = CFG_INSN_LIMIT;
     lua_State *L = lua_newstate(limited_alloc, lim);
     if (!L) {
         free(lim);
@@ -592,6 +632,10 @@ int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
     lua_pushcclosure(L, experiment_fn, 1);
     lua_setglobal(L, "experiment");
 
+    char sum[65] = "unreadable";
+    sha256_file(path, sum);
+    lua_pushstring(L, sum);
+    lua_setfield(L, LUA_REGISTRYINDEX, "lrlab.script_sha256");
     FILE *f = fopen(path, "rb");
     if (!f) {
         cfg_free(ex);

@@ -37,6 +37,7 @@ typedef struct CompCfg {
     Params common;         /* keys every component of this kind has (see cfg.c) */
     char label[64];        /* legend and CSV name: `label` key or derived */
     char where[256];       /* "file:line" of the constructor call */
+    void *lua;             /* the script's lua_State, for Lua functions among the params */
 } CompCfg;
 
 typedef struct Experiment {
@@ -60,5 +61,9 @@ extern const ParamSpec cfg_task_common[], cfg_optim_common[], cfg_sched_common[]
 int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e);
 void cfg_free(Experiment *ex);
 const char *cfg_kind_name(CompKind k);
+/* cfg_call: lua_pcall of the function below its nargs arguments on the script's Lua state,
+ * with an instruction budget; on error fills msg and returns -1. For Lua-defined
+ * components (scheduler "lua") during training. */
+int cfg_call(void *lua, int nargs, int nresults, long long budget, char *msg, size_t n);
 
 #endif

@@ -190,11 +190,14 @@ int params_set_list(Params *p, const char *key, const double *x, int n, const ch
     return 0;
 }
 
-int params_set_func(Params *p, const char *key, int ref, const char *where, Err *e) {
+int params_set_func(Params *p, const char *key, int ref, const char *identity, const char *where,
+                    Err *e) {
     int i = lookup(p, key, where, e);
     if (i < 0) return -1;
     if (p->spec[i].type != PARAM_FUNC) return expect_err(e, where, &p->spec[i], "function");
     p->v[i].ref = ref;
+    free(p->v[i].str);
+    p->v[i].str = xstrdup(identity);
     p->v[i].set = true;
     return 0;
 }
@@ -360,7 +363,7 @@ void params_dump(const Params *p, Buf *out) {
                 buf_num(out, v->list[k]);
             }
             break;
-        case PARAM_FUNC: buf_printf(out, "%s", v->ref ? "<function>" : ""); break;
+        case PARAM_FUNC: buf_printf(out, "%s", v->ref && v->str ? v->str : ""); break;
         }
     }
 }

@@ -73,7 +73,9 @@ int params_set_bool(Params *p, const char *key, bool b, const char *where, Err *
 int params_set_str(Params *p, const char *key, const char *s, const char *where, Err *e);
 int params_set_list(Params *p, const char *key, const double *x, int n, const char *where,
                     Err *e);
-int params_set_func(Params *p, const char *key, int ref, const char *where, Err *e);
+/* params_set_func: ref is a Lua registry reference; identity names the function in dumps. */
+int params_set_func(Params *p, const char *key, int ref, const char *identity, const char *where,
+                    Err *e);
 /* params_set_text: parses text by the parameter's type (for --set key=value). */
 int params_set_text(Params *p, const char *key, const char *text, const char *where, Err *e);
 /* params_check_required: every required parameter has a value. */

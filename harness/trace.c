@@ -75,6 +75,11 @@ int trace_main(int argc, char **argv) {
     }
     const SchedDef *d = sched_find(argv[1]);
     if (!d) return fail("%s: unknown scheduler (expected a name from %s)", argv[1], "lrlab list schedulers");
+    if (d->needs & SCHED_NEEDS_SCRIPT) {
+        fprintf(stderr, "lrlab trace: %s: needs an experiment script (expected a closed-form or "
+                        "feedback scheduler; define it in an experiment instead)\n", d->name);
+        return EXIT_USAGE;
+    }
     if (d->needs & (SCHED_NEEDS_GRAD | SCHED_NEEDS_DIR | SCHED_NEEDS_LOSS_EVAL | SCHED_NEEDS_FEATURES)) {
         fprintf(stderr, "lrlab trace: %s: needs %s during training (expected a closed-form or "
                         "feedback scheduler; run it in an experiment instead)\n", d->name,

@@ -58,7 +58,8 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
                     .eval_every = c->eval_every,
                     .ngroups = task.ngroups,
                     .groups = task.groups,
-                    .nparams = task.n};
+                    .nparams = task.n,
+                    .lua = c->sched->lua};
     Sched sched;
     if (sched_create(&sched, sd, &c->sched->p, &run, c->sched->where, e) != 0) {
         optim_destroy(&opt);
@@ -107,6 +108,12 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
                         .loss_at = loss_at_cb,
                         .loss_ctx = &task};
         sched_lr(&sched, &ss, &lr);
+        if (lr.error) {
+            r->status = CELL_FAILED;
+            snprintf(r->reason, sizeof r->reason, "scheduler at step %lld: %s", (long long)step,
+                     lr.error);
+            break;
+        }
         if (step < warmup) { /* linear warmup scales whatever the scheduler chose */
             double f = warm0 + (1.0 - warm0) * (double)step / (double)warmup;
             for (int gi = 0; gi < ng; gi++) group_lr[gi] *= f;

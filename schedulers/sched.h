@@ -20,6 +20,7 @@ enum {
     SCHED_NEEDS_DIR = 2,       /* SchedStep.dir_prev */
     SCHED_NEEDS_LOSS_EVAL = 4, /* SchedStep.loss_at */
     SCHED_NEEDS_FEATURES = 8,  /* SchedStep.features */
+    SCHED_NEEDS_SCRIPT = 16,   /* SchedRun.lua: functions defined in the experiment script */
 };
 
 typedef enum SignalKind {
@@ -36,6 +37,7 @@ typedef struct SchedRun {
     int ngroups;
     const TaskGroup *groups;  /* NULL in `lrlab trace` */
     size_t nparams;
+    void *lua;                /* the experiment script's lua_State (Lua-defined schedulers) */
 } SchedRun;
 
 /* What the loop offers at step `step`, before the optimizer step. */
@@ -57,6 +59,8 @@ typedef struct SchedLr {
     int elem_used;
     int ngroups;
     int64_t loss_evals; /* extra loss evaluations the scheduler made (line search), added up */
+    const char *error;  /* set when the scheduler cannot go on (a Lua function failed): the
+                           run ends as failed with this reason */
 } SchedLr;
 
 typedef struct SchedDef {

@@ -4,12 +4,14 @@
  *     under any signal sequence; parameter tables well formed;
  *   optimizers with their defaults: finite updates that lower a convex quadratic. */
 #include "check.h"
+#include "harness/cfg.h"
 #include "harness/optim.h"
 #include "harness/rng.h"
 #include "schedulers/sched.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void table_ok(const ParamSpec *spec) {
     for (int i = 0; spec[i].name; i++) {
@@ -20,14 +22,45 @@ static void table_ok(const ParamSpec *spec) {
     }
 }
 
+/* Schedulers defined in a script (SCHED_NEEDS_SCRIPT) take their functions from this one. */
+static Experiment script_ex;
+static const char script_text[] =
+    "experiment { name = 't', seeds = {1},\n"
+    "  tasks = { task 'nmf' { dataset = 'synthetic' } },\n"
+    "  optimizers = { optimizer 'sgd' { lr = 0.1 } },\n"
+    "  schedulers = { scheduler 'lua' {\n"
+    "    lr = function(step, ctx) return ctx.lr0 * (ctx.scale or 1) * 0.99 ^ (step % 50) end,\n"
+    "    observe = function(signal, step, value, ctx)\n"
+    "      if signal == 'eval' then ctx.scale = value > 5 and 0.5 or 1 end end } } }\n";
+
+static const CompCfg *script_sched(const SchedDef *d) {
+    if (!script_ex.lua) {
+        char path[] = "/tmp/lrlab-test-registry-XXXXXX";
+        int fd = mkstemp(path);
+        CHECK(fd >= 0 && write(fd, script_text, sizeof script_text - 1) > 0);
+        close(fd);
+        Err e;
+        int rc = cfg_load(path, 0, &script_ex, &e);
+        if (rc) fprintf(stderr, "%s\n", e.msg);
+        CHECK(rc == 0);
+        unlink(path);
+    }
+    for (int i = 0; i < script_ex.nscheds; i++)
+        if (script_ex.scheds[i].sched == d) return &script_ex.scheds[i];
+    CHECK(!"no script example for this scheduler");
+    return NULL;
+}
+
 /* Runs a scheduler for 300 steps with seeded noisy signals; returns the lr trace. */
 static void trace(const SchedDef *d, uint64_t seed, double *lrs) {
     Params p;
     Err e;
-    params_init(&p, d->params);
+    const CompCfg *sc = d->needs & SCHED_NEEDS_SCRIPT ? script_sched(d) : NULL;
+    if (sc) params_copy(&p, &sc->p);
+    else params_init(&p, d->params);
     TaskGroup groups[2] = {{"a", 0, 4, 2, 2}, {"b", 4, 4, 4, 1}};
     SchedRun run = {.lr0 = 0.1, .total_steps = 300, .steps_per_epoch = 30, .eval_every = 10,
-                    .ngroups = 2, .groups = groups, .nparams = 8};
+                    .ngroups = 2, .groups = groups, .nparams = 8, .lua = sc ? sc->lua : NULL};
     Sched s;
     int rc = sched_create(&s, d, &p, &run, "test", &e);
     CHECK(rc == 0);
