@@ -318,6 +318,48 @@ static int set_value(lua_State *L, Params *p, const ParamSpec *s, const char *su
             return rc;
         }
         break;
+    case PARAM_COMPS:
+        if (t == LUA_TTABLE) {
+            lua_Integer n = luaL_len(L, -1);
+            if (n < 1 || n > 64) break;
+            ParamComp *comps = xcalloc((size_t)n, sizeof(ParamComp));
+            for (lua_Integer i = 1; i <= n; i++) {
+                lua_geti(L, -1, i);
+                CompCfg **pc = luaL_testudata(L, -1, COMP_MT);
+                const ParamSpec *spec = NULL;
+                const void *def = pc && *pc ? s->resolve((*pc)->name, &spec) : NULL;
+                if (!def || (*pc)->kind != KIND_SCHED) {
+                    describe_value(L, -1, got, sizeof got);
+                    lua_pop(L, 1);
+                    for (lua_Integer k = 1; k < i; k++) {
+                        params_free(comps[k - 1].params);
+                        free(comps[k - 1].params);
+                    }
+                    free(comps);
+                    return err_set(e, EXIT_USAGE, subject, "%s: entry %lld: invalid value "
+                                   "(expected a scheduler among %s, got %s)", key, (long long)i,
+                                   s->choices, got);
+                }
+                if (params_isset(&(*pc)->common, "warmup_steps") || params_isset(&(*pc)->common, "label")) {
+                    lua_pop(L, 1);
+                    for (lua_Integer k = 1; k < i; k++) {
+                        params_free(comps[k - 1].params);
+                        free(comps[k - 1].params);
+                    }
+                    free(comps);
+                    return err_set(e, EXIT_USAGE, subject, "%s: entry %lld: label and warmup "
+                                   "keys belong on the outer scheduler (expected none inside, "
+                                   "got one)", key, (long long)i);
+                }
+                comps[i - 1].def = def;
+                snprintf(comps[i - 1].name, sizeof comps[i - 1].name, "%s", (*pc)->name);
+                comps[i - 1].params = xcalloc(1, sizeof(Params));
+                params_copy(comps[i - 1].params, &(*pc)->p);
+                lua_pop(L, 1);
+            }
+            return params_set_comps(p, key, comps, (int)n, subject, e);
+        }
+        break;
     case PARAM_FUNC:
         if (t == LUA_TFUNCTION) {
             /* identity for the cell id: the script's content and the function's lines, so a

@@ -28,6 +28,7 @@ const char *param_type_name(ParamType t) {
     case PARAM_STR: return "string";
     case PARAM_LIST: return "list";
     case PARAM_FUNC: return "function";
+    case PARAM_COMPS: return "components";
     }
     return "?";
 }
@@ -63,6 +64,7 @@ void param_expect(const ParamSpec *s, char *out, size_t n) {
                  s->flags & PARAM_INCREASING ? " strictly increasing" : "");
         break;
     case PARAM_ENUM: snprintf(out, n, "one of %s", s->choices); break;
+    case PARAM_COMPS: snprintf(out, n, "a list of components among %s", s->choices); break;
     default: snprintf(out, n, "%s", param_type_name(s->type)); break;
     }
 }
@@ -202,6 +204,93 @@ int params_set_func(Params *p, const char *key, int ref, const char *identity, c
     return 0;
 }
 
+static void comps_free(ParamComp *c, int n) {
+    for (int i = 0; i < n; i++) {
+        params_free(c[i].params);
+        free(c[i].params);
+    }
+    free(c);
+}
+
+int params_set_comps(Params *p, const char *key, ParamComp *comps, int n, const char *where,
+                     Err *e) {
+    int i = lookup(p, key, where, e);
+    if (i < 0) {
+        comps_free(comps, n);
+        return -1;
+    }
+    if (p->spec[i].type != PARAM_COMPS || n < 1) {
+        comps_free(comps, n);
+        return expect_err(e, where, &p->spec[i], n < 1 ? "an empty list" : "components");
+    }
+    comps_free(p->v[i].comps, p->v[i].ncomps);
+    p->v[i].comps = comps;
+    p->v[i].ncomps = n;
+    p->v[i].set = true;
+    return 0;
+}
+
+const ParamComp *params_comps(const Params *p, const char *name, int *n) {
+    int i = find_index(p, name);
+    LR_ASSERT(i >= 0 && p->spec[i].type == PARAM_COMPS);
+    *n = p->v[i].ncomps;
+    return p->v[i].comps;
+}
+
+/* "name{k=v;k=v}|name{}" -> components, each validated by its own table. */
+static int parse_comps(Params *p, const ParamSpec *s, const char *text, const char *where, Err *e) {
+    ParamComp *comps = NULL;
+    int n = 0;
+    const char *c = text;
+    char sub[1024];
+    while (*c) {
+        const char *brace = strchr(c, '{'), *close = brace ? strchr(brace, '}') : NULL;
+        if (!brace || !close || brace == c || (size_t)(brace - c) >= sizeof comps[0].name) {
+            comps_free(comps, n);
+            return err_set(e, EXIT_USAGE, where, "%s: invalid value (expected "
+                           "name{key=value;...}|name{...}, got \"%.80s\")", s->name, text);
+        }
+        comps = xrealloc(comps, sizeof(ParamComp) * (size_t)(n + 1));
+        ParamComp *pc = &comps[n++];
+        memset(pc, 0, sizeof *pc);
+        snprintf(pc->name, sizeof pc->name, "%.*s", (int)(brace - c), c);
+        const ParamSpec *spec = NULL;
+        pc->def = s->resolve ? s->resolve(pc->name, &spec) : NULL;
+        pc->params = xcalloc(1, sizeof(Params));
+        if (!pc->def) {
+            params_init(pc->params, NULL);
+            comps_free(comps, n);
+            return err_set(e, EXIT_USAGE, where, "%s: unknown component \"%.31s\" (expected one "
+                           "of %s)", s->name, pc->name, s->choices);
+        }
+        params_init(pc->params, spec);
+        snprintf(sub, sizeof sub, "%.*s", (int)(close - brace - 1), brace + 1);
+        char w[512];
+        snprintf(w, sizeof w, "%s: %s: %s", where, s->name, pc->name);
+        for (char *save = NULL, *kv = strtok_r(sub, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+            char *eq = strchr(kv, '=');
+            if (!eq) {
+                comps_free(comps, n);
+                return err_set(e, EXIT_USAGE, w, "invalid setting (expected key=value, got "
+                               "\"%.60s\")", kv);
+            }
+            *eq = '\0';
+            if (params_set_text(pc->params, kv, eq + 1, w, e) != 0) {
+                comps_free(comps, n);
+                return -1;
+            }
+        }
+        c = close + 1;
+        if (*c == '|') c++;
+        else if (*c) {
+            comps_free(comps, n);
+            return err_set(e, EXIT_USAGE, where, "%s: invalid value (expected | between "
+                           "components, got \"%.40s\")", s->name, c);
+        }
+    }
+    return params_set_comps(p, s->name, comps, n, where, e);
+}
+
 /* Strict number parsing: the whole text must be a finite or infinite number. */
 static bool parse_num(const char *t, double *x) {
     char *end;
@@ -244,6 +333,7 @@ int params_set_text(Params *p, const char *key, const char *text, const char *wh
     case PARAM_FUNC:
         return err_set(e, EXIT_USAGE, where, "%s: a function can only be given in a Lua script",
                        key);
+    case PARAM_COMPS: return parse_comps(p, s, text, where, e);
     }
     return -1;
 }
@@ -268,6 +358,7 @@ void params_free(Params *p) {
     for (int i = 0; i < p->n; i++) {
         free(p->v[i].str);
         free(p->v[i].list);
+        comps_free(p->v[i].comps, p->v[i].ncomps);
     }
     free(p->v);
     p->v = NULL;
@@ -285,6 +376,14 @@ void params_copy(Params *dst, const Params *src) {
             dst->v[i].list = xmalloc(sizeof(double) * (size_t)src->v[i].nlist);
             memcpy(dst->v[i].list, src->v[i].list, sizeof(double) * (size_t)src->v[i].nlist);
         }
+        if (src->v[i].comps) {
+            dst->v[i].comps = xcalloc((size_t)src->v[i].ncomps, sizeof(ParamComp));
+            for (int k = 0; k < src->v[i].ncomps; k++) {
+                dst->v[i].comps[k] = src->v[i].comps[k];
+                dst->v[i].comps[k].params = xcalloc(1, sizeof(Params));
+                params_copy(dst->v[i].comps[k].params, src->v[i].comps[k].params);
+            }
+        }
     }
 }
 
@@ -294,6 +393,7 @@ static bool has_value(const ParamSpec *s, const ParamValue *v) {
     case PARAM_STR: return v->str != NULL;
     case PARAM_LIST: return v->list != NULL;
     case PARAM_FUNC: return v->ref != 0;
+    case PARAM_COMPS: return v->comps != NULL;
     default: return s->def != NULL || v->set;
     }
 }
@@ -364,6 +464,13 @@ void params_dump(const Params *p, Buf *out) {
             }
             break;
         case PARAM_FUNC: buf_printf(out, "%s", v->ref && v->str ? v->str : ""); break;
+        case PARAM_COMPS:
+            for (int k = 0; k < v->ncomps; k++) {
+                buf_printf(out, "%s%s{", k ? "|" : "", v->comps[k].name);
+                params_dump(v->comps[k].params, out);
+                buf_printf(out, "}");
+            }
+            break;
         }
     }
 }

@@ -22,6 +22,8 @@ typedef enum ParamType {
     PARAM_STR,
     PARAM_LIST, /* list of numbers, written "1|2|3" as text */
     PARAM_FUNC, /* a Lua function (Lua-defined schedulers) */
+    PARAM_COMPS, /* a list of components (e.g. the schedulers of a sequence), resolved by
+                    the spec's `resolve`; as text "name{k=v;k=v}|name{...}" */
 } ParamType;
 
 enum {
@@ -39,7 +41,16 @@ typedef struct ParamSpec {
     unsigned flags;
     const char *choices; /* ENUM: "a|b|c" */
     const char *help;
+    /* PARAM_COMPS: finds a component by name, returning its definition and parameter
+     * table, or NULL when there is none (the message then lists `choices`) */
+    const void *(*resolve)(const char *name, const struct ParamSpec **spec);
 } ParamSpec;
+
+typedef struct ParamComp {
+    const void *def;       /* what resolve returned */
+    char name[32];
+    struct Params *params; /* owned */
+} ParamComp;
 
 typedef struct ParamValue {
     double num;    /* NUM, INT, BOOL (0/1) */
@@ -47,6 +58,8 @@ typedef struct ParamValue {
     double *list;  /* LIST (owned) */
     int nlist;
     int ref;       /* FUNC: Lua registry reference, 0 when unset */
+    ParamComp *comps; /* COMPS (owned) */
+    int ncomps;
     bool set;      /* given by the user rather than defaulted */
 } ParamValue;
 
@@ -78,6 +91,10 @@ int params_set_func(Params *p, const char *key, int ref, const char *identity, c
                     Err *e);
 /* params_set_text: parses text by the parameter's type (for --set key=value). */
 int params_set_text(Params *p, const char *key, const char *text, const char *where, Err *e);
+/* params_set_comps: takes ownership of comps[n] (each with its own Params). */
+int params_set_comps(Params *p, const char *key, ParamComp *comps, int n, const char *where,
+                     Err *e);
+const ParamComp *params_comps(const Params *p, const char *name, int *n);
 /* params_check_required: every required parameter has a value. */
 int params_check_required(const Params *p, const char *where, const char *subject, Err *e);
 

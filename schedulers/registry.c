@@ -5,7 +5,7 @@
 #include <string.h>
 
 extern const SchedDef sched_constant, sched_cosine, sched_greedy;
-extern const SchedDef sched_hd, sched_sls, sched_lua;
+extern const SchedDef sched_hd, sched_sls, sched_lua, sched_sequential;
 extern const SchedDef sched_step, sched_multistep, sched_exponential, sched_cosine_restarts;
 extern const SchedDef sched_linear, sched_polynomial, sched_onecycle, sched_cyclic, sched_plateau;
 extern const SchedDef sched_hf_constant, sched_hf_linear, sched_hf_cosine, sched_hf_polynomial;
@@ -27,6 +27,7 @@ const SchedDef *const sched_registry[] = {
     &sched_hd,
     &sched_sls,
     &sched_lua,
+    &sched_sequential,
     &sched_hf_constant,
     &sched_hf_linear,
     &sched_hf_cosine,
