@@ -1,12 +1,31 @@
-/* compare.h - paired comparison of a reference scheduler with every baseline.
+/* compare.h - paired comparison of a reference scheduler with every baseline, the paper's
+ * way and with statistics, and the verdict on the claim.
  *
- * Paper counting (reference/algorithms.md 1.6): one datapoint is the reference against one
- * baseline on the same task, optimizer, seed and stage (10%, 50%, 100% of steps), on the
- * training loss. Delta = L_baseline - L_reference; with tolerance tau:
- *   yes  Delta >= tau     yes*  0 < Delta < tau     no*  -tau < Delta <= 0     no  Delta <= -tau
- * As good or better = (yes + yes* + no*) / N. A diverged run is worse than any finite one;
- * two diverged runs tie (no*). tau is absolute (abs:0.1, the paper's small models) or
- * relative to the baseline's loss (rel:0.01, the paper's fine-tunes).
+ * Unit of comparison: the reference against one baseline on the same task and optimizer,
+ * paired by seed, at a stage (10%, 50%, 100% of steps), on a measure. Measures, all made
+ * "lower is better" (a metric whose goal is max is negated):
+ *   train_loss, val_loss, metric       at every stage (runs.csv)
+ *   auc                                mean validation loss over the evaluations (evals.csv)
+ *   steps_to_target, seconds_to_target first evaluation whose validation loss reaches the
+ *                                      target of its (task, optimizer): the median over the
+ *                                      baselines' runs of their best validation loss
+ *                                      (seconds pro rata of the cell's wall time)
+ * A diverged or failed run is worse than any finite one (+inf).
+ *
+ * Paper counting (reference/algorithms.md 1.6): every seed is a datapoint; Delta =
+ * L_baseline - L_reference against the tolerance tau gives yes, yes*, no*, no, and the five
+ * percentages, overall and by stage, task, optimizer and baseline (training loss).
+ *
+ * Statistics: per unit, the paired Wilcoxon signed-rank test (exact for small n, scipy 1.10's
+ * rule) and the sign test; Holm's correction across all units of a measure; a unit is a win
+ * when its adjusted Wilcoxon p < alpha and the median difference exceeds the practical
+ * threshold tau, a loss in the mirror case, a tie otherwise. The claim's fraction ("as good
+ * or better" = win or tie) over the units of the primary measure gets a percentile bootstrap
+ * interval (10,000 resamples of units, fixed seed); the verdict is "supported" when the
+ * interval lies above the claimed 90%, "not supported" when below, "undecided" otherwise.
+ *
+ * Across schedulers: Dolan-More performance profiles and mean ranks of the final primary
+ * measure over the problems (task, optimizer, seed).
  */
 #ifndef LRLAB_COMPARE_H
 #define LRLAB_COMPARE_H
@@ -16,13 +35,18 @@
 typedef struct CompareOpts {
     const char *dir;
     const char *reference; /* scheduler label, default "greedy" */
-    int relative;          /* tau relative to the baseline's loss */
+    int relative;          /* tau relative to the baseline's value */
     double tau;
+    double alpha;          /* significance level, default 0.05 */
+    double claim;          /* the claimed fraction, default 0.9 */
+    const char *measure;   /* primary measure, default train_loss (the paper's) */
     int quiet_missing;     /* return 0 quietly when the reference is absent (from `run`) */
+    int brief;             /* print only the overall lines (from `run`) */
 } CompareOpts;
 
-/* compare_main: reads DIR/runs.csv, writes DIR/comparisons.csv, prints the table.
- * Returns an exit code. */
+/* compare_main: reads DIR/runs.csv (and evals.csv, timing.csv), writes comparisons.csv,
+ * tests.csv, verdict.csv, profiles.csv and ranks.csv in DIR, prints the tables. Returns an
+ * exit code. */
 int compare_main(const CompareOpts *o);
 
 #endif

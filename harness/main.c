@@ -84,14 +84,16 @@ static int cmd_run(int argc, char **argv) {
                 return usage_error("run", "--seed: invalid value (expected a non-negative "
                                           "integer, got %s)", v ? v : "nothing");
             i++;
-        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0 ||
+                   (strncmp(a, "-j", 2) == 0 && a[2])) {
+            const char *num = a[2] && a[1] == 'j' ? a + 2 : v; /* -j N, --jobs N or -jN */
             errno = 0;
-            long j = v ? strtol(v, &end, 10) : 0;
-            if (!v || *end || errno || j < 1 || j > 1024)
+            long j = num ? strtol(num, &end, 10) : 0;
+            if (!num || *end || errno || j < 1 || j > 1024)
                 return usage_error("run", "-j: invalid value (expected an integer from 1 to "
-                                          "1024, got %s)", v ? v : "nothing");
+                                          "1024, got %s)", num ? num : "nothing");
             o.jobs = (int)j;
-            i++;
+            if (num == v) i++;
         } else if (strcmp(a, "--shard") == 0) {
             if (!v || parse_shard(v, &o.shard) != 0)
                 return usage_error("run", "--shard: invalid value (expected K/N with 1 <= K <= "
@@ -210,18 +212,21 @@ static int cmd_list(int argc, char **argv) {
 /* ---- lrlab compare ---- */
 
 static int cmd_compare(int argc, char **argv) {
-    CompareOpts o = {.reference = "greedy", .tau = 0.1};
+    CompareOpts o = {.reference = "greedy", .tau = 0.1, .alpha = 0.05, .claim = 0.9,
+                     .measure = "train_loss"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end;
         if (is_help(a)) return print_help(&commands[2]);
-        if (strcmp(a, "--reference") == 0) {
-            if (++i >= argc || !*argv[i])
-                return usage_error("compare", "--reference: missing value (expected a scheduler "
-                                              "label, got %s)", "nothing");
-            o.reference = argv[i];
+        if (strcmp(a, "--reference") == 0 || strcmp(a, "--measure") == 0) {
+            if (!v || !*v)
+                return usage_error("compare", "%s: missing value (expected a name, got nothing)", a);
+            if (a[2] == 'r') o.reference = v;
+            else o.measure = v;
+            i++;
         } else if (strcmp(a, "--tie") == 0) {
-            const char *v = i + 1 < argc ? argv[++i] : "nothing";
-            char *end;
+            v = v ? v : "nothing";
             int rel = strncmp(v, "rel:", 4) == 0;
             if (!rel && strncmp(v, "abs:", 4) != 0)
                 return usage_error("compare", "--tie: invalid value (expected abs:X or rel:X, "
@@ -232,8 +237,21 @@ static int cmd_compare(int argc, char **argv) {
                 return usage_error("compare", "--tie: invalid value (expected a finite number "
                                               ">= 0 after abs: or rel:, got %s)", v);
             o.relative = rel;
+            i++;
+        } else if (strcmp(a, "--alpha") == 0 || strcmp(a, "--claim") == 0) {
+            errno = 0;
+            double x = v ? strtod(v, &end) : NAN;
+            if (!v || *end || errno || !(x > 0 && x < 1)) {
+                fprintf(stderr, "lrlab: compare: %s: invalid value (expected a number in (0, 1), "
+                                "got %s)\nhint: lrlab compare --help\n", a, v ? v : "nothing");
+                return EXIT_USAGE;
+            }
+            if (a[2] == 'a') o.alpha = x;
+            else o.claim = x;
+            i++;
         } else if (a[0] == '-') {
-            return usage_error("compare", "%s: unknown option (expected --reference or --tie)", a);
+            return usage_error("compare", "%s: unknown option (expected --reference, --measure, "
+                                          "--tie, --alpha or --claim)", a);
         } else if (o.dir) {
             return usage_error("compare", "%s: unexpected argument (expected one folder)", a);
         } else {
@@ -272,14 +290,24 @@ static const Command commands[] = {
      cmd_run},
     {"list", "lrlab list [tasks|optimizers|schedulers]",
      "Prints every component with its parameters: type, range, default and meaning.\n", cmd_list},
-    {"compare", "lrlab compare DIR [--reference greedy] [--tie abs:0.1|rel:0.01]",
-     "Counts, from DIR/runs.csv, how often the reference scheduler is as good as or better\n"
-     "than each baseline: paired by task, optimizer, seed and stage, on the training loss,\n"
-     "with the paper's categories yes, yes*, no*, no (Delta = baseline - reference against\n"
-     "the tie tolerance). Diverged runs count as worse than any finite one. Writes\n"
-     "DIR/comparisons.csv and prints the tables by baseline, stage, task and optimizer.\n\n"
+    {"compare", "lrlab compare DIR [--reference greedy] [--measure M] [--tie abs:0.1|rel:0.01] [--alpha 0.05] [--claim 0.9]",
+     "Compares, from the results in DIR, the reference scheduler with each baseline: paired by\n"
+     "task, optimizer and seed, at 10%, 50% and 100% of the steps.\n"
+     "  paper counting: every seed a datapoint, Delta = baseline - reference against the tie\n"
+     "    tolerance: yes, yes*, no*, no, and the paper's five percentages\n"
+     "  statistics: per (measure, stage, task, optimizer, baseline) the Wilcoxon signed-rank\n"
+     "    and sign tests over seeds, Holm's correction per measure, win/tie/loss from the\n"
+     "    adjusted p-value and the tolerance; the fraction as good or better with a bootstrap\n"
+     "    interval and the verdict on the claim\n"
+     "  across schedulers: performance profiles and mean ranks\n"
+     "Measures: train_loss (default, the paper's), val_loss, metric, auc, steps_to_target,\n"
+     "seconds_to_target. Diverged or failed runs count as worse than any finite result.\n"
+     "Writes comparisons.csv, tests.csv, verdict.csv, profiles.csv and ranks.csv in DIR.\n\n"
      "  --reference LABEL   the scheduler under test (default greedy)\n"
-     "  --tie abs:X|rel:X   tie tolerance, absolute or relative to the baseline (default abs:0.1)\n",
+     "  --measure M         the primary measure of the verdict (default train_loss)\n"
+     "  --tie abs:X|rel:X   tie tolerance, absolute or relative to the baseline (default abs:0.1)\n"
+     "  --alpha A           significance level (default 0.05)\n"
+     "  --claim C           the claimed fraction (default 0.9)\n",
      cmd_compare},
     {"trace", trace_usage, trace_help, cmd_trace},
     {"merge", "lrlab merge OUT DIR... [--quiet]",

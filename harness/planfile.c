@@ -9,7 +9,8 @@
 #include <string.h>
 
 static const char *const cols[] = {"index", "cell", "experiment", "task", "optimizer",
-                                   "scheduler", "seed", "lr0", "steps", "metric", NULL};
+                                   "scheduler", "seed", "lr0", "steps", "metric", "metric_goal",
+                                   NULL};
 
 void planfile_from_plan(const Plan *p, PlanFile *pf) {
     snprintf(pf->experiment, sizeof pf->experiment, "%s", p->ex->name);
@@ -24,6 +25,7 @@ void planfile_from_plan(const Plan *p, PlanFile *pf) {
         snprintf(r->optim, sizeof r->optim, "%s", c->optim->label);
         snprintf(r->sched, sizeof r->sched, "%s", c->sched->label);
         snprintf(r->metric, sizeof r->metric, "%s", c->task->task->metric);
+        r->metric_max = c->task->task->metric_higher_better;
         r->seed = c->seed;
         r->steps = c->steps;
         r->lr0 = c->lr0;
@@ -45,6 +47,7 @@ int planfile_write(const char *dir, const PlanFile *pf, Err *e) {
         csvio_num(&b, r->lr0, 0);
         csvio_int(&b, r->steps, 0);
         csvio_field(&b, r->metric, 0);
+        csvio_field(&b, r->metric_max ? "max" : "min", 0);
         csvio_end(&b);
     }
     char path[4096];
@@ -96,6 +99,13 @@ int planfile_read(const char *dir, PlanFile *pf, Err *e) {
             copy_field(r->sched, sizeof r->sched, csvio_at(&t, i, 5), path, line, "scheduler", e) ||
             copy_field(r->metric, sizeof r->metric, csvio_at(&t, i, 9), path, line, "metric", e))
             goto bad;
+        const char *goal = csvio_at(&t, i, 10);
+        if (strcmp(goal, "min") != 0 && strcmp(goal, "max") != 0) {
+            err_set(e, EXIT_USAGE, path, "line %d: metric_goal: invalid value (expected min or "
+                                         "max, got \"%.20s\")", line, goal);
+            goto bad;
+        }
+        r->metric_max = strcmp(goal, "max") == 0;
         double seed, steps;
         if (csvio_parse_num(csvio_at(&t, i, 6), &seed) || csvio_parse_num(csvio_at(&t, i, 7), &r->lr0) ||
             csvio_parse_num(csvio_at(&t, i, 8), &steps) || !(r->lr0 > 0) || steps < 1 || seed < 0) {
@@ -127,7 +137,7 @@ int planfile_equal(const PlanFile *a, const PlanFile *b) {
         const PlanRow *x = &a->rows[i], *y = &b->rows[i];
         if (strcmp(x->id, y->id) || strcmp(x->task, y->task) || strcmp(x->optim, y->optim) ||
             strcmp(x->sched, y->sched) || x->seed != y->seed || x->steps != y->steps ||
-            x->lr0 != y->lr0 || strcmp(x->metric, y->metric))
+            x->lr0 != y->lr0 || strcmp(x->metric, y->metric) || x->metric_max != y->metric_max)
             return 0;
     }
     return 1;

@@ -1,7 +1,8 @@
 /* planfile.h - plan.csv: the expanded plan as a file, so that later stages (merge of
  * shards, figures, comparisons) read only files and never need the experiment script.
  *
- * Columns: index, cell, experiment, task, optimizer, scheduler, seed, lr0, steps, metric.
+ * Columns: index, cell, experiment, task, optimizer, scheduler, seed, lr0, steps, metric,
+ * metric_goal (min or max).
  * One row per cell in plan order; a shard K/N of the plan is the cells whose index
  * satisfies index % N == K - 1 (round robin, so every shard gets every kind of cell).
  */
@@ -14,6 +15,7 @@ typedef struct PlanRow {
     int index;
     char id[17];
     char task[64], optim[64], sched[64], metric[32];
+    int metric_max;   /* the task metric is better when higher (accuracy) */
     long long seed, steps;
     double lr0;
 } PlanRow;

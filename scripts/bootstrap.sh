@@ -2,8 +2,9 @@
 # bootstrap.sh - install what lrlab needs, build it, fetch its data, then run the quick demo or the tests.
 #
 # What: checks the Debian packages the build needs (installs the missing ones as root, else
-# prints the exact apt-get line), configures CMake once, builds, fetches the default data set,
-# then either runs the quick experiment (quick) or the test suite under ctest (test).
+# prints the exact apt-get line), configures CMake once, builds, fetches the data (the default
+# set for quick, every set for test), then runs the quick experiment (quick) or the test suite
+# under ctest (test).
 # Why: one command from a fresh Debian 12 machine to results, the same for a developer and CI;
 # every step is skipped or incremental when nothing changed, so a second run is fast.
 #
@@ -16,8 +17,8 @@ set -euo pipefail
 # Debian packages the build and the quick demo need. gnuplot-nox stands for any gnuplot
 # (gnuplot, gnuplot-qt, gnuplot-x11): a gnuplot binary on PATH is what counts.
 PACKAGES="gcc make cmake pkg-config liblua5.4-dev libopenblas-dev libcsv-dev gnuplot-nox"
-# Extra packages only the test suite needs (e.g. slurm-wlm munge); none yet.
-TEST_PACKAGES=""
+# Extra packages only the test suite needs: a real one-node Slurm for tests/slurm.sh.
+TEST_PACKAGES="slurm-wlm munge"
 
 usage() {
   echo "usage: bash scripts/bootstrap.sh quick|test [ARGS...]" >&2
@@ -74,7 +75,12 @@ fi
 cmake --build build -j "$(nproc)"
 
 # --- c. data ----------------------------------------------------------------------------------
-bash scripts/fetch-data.sh
+# The demo needs the default set (faces); the tests load every data set (tests/test_data_real.c).
+if [[ $MODE == test ]]; then
+  bash scripts/fetch-data.sh all
+else
+  bash scripts/fetch-data.sh
+fi
 
 # --- d. run -----------------------------------------------------------------------------------
 if [[ $MODE == quick ]]; then

@@ -1,8 +1,8 @@
 /* nmf.c - stochastic non-negative matrix factorization with projected updates.
  *
  * V (m x n) ~ W H with W (m x r) >= 0 and H (r x n) >= 0 (reference/algorithms.md
- * section 5). We store the transposes so that a sample (a column of V, e.g. one face
- * image) is a contiguous row:
+ * section 5). We store the transposes so that a sample (a column of V: one face image,
+ * one Fashion-MNIST image or one Bible chapter) is a contiguous row:
  *   X  = V^T   [n, m]   data, one row per sample
  *   W          [m, r]   parameter group "W" (the dictionary)
  *   Ht = H^T   [n, r]   parameter group "H" (one coefficient row per training sample)
@@ -19,11 +19,23 @@
  * Validation: held-out samples are encoded with W fixed by `val_iters` multiplicative
  * updates (Lee & Seung, NIPS 2000) from a fixed start; the task metric is the relative
  * reconstruction error |X_val - Ht_val W^T|_F / |X_val|_F.
+ * Data sets (X [n, m], rows are samples):
+ *   faces      200 x 625      LFW subset (scikit-image), pixels in [0, 1]
+ *   fashion    samples x 784  the first `samples` Fashion-MNIST training images in file
+ *                             order, pixels / 255
+ *   kjv        1189 x vocab   King James Bible chapters x the `vocab` words in the most
+ *                             chapters: counts or tf-idf (tasks/data/text.h), each row divided
+ *                             by its L2 norm, so entries lie in [0, 1] like the pixels and a
+ *                             short chapter (Psalm 117, 2 verses) weighs as much as a long
+ *                             one (Psalm 119, 176 verses)
+ *   synthetic  n x m          planted non-negative rank-k matrix plus clipped noise
  */
 #include "harness/blas.h"
 #include "harness/rng.h"
 #include "harness/sha256.h"
 #include "tasks/data/npy.h"
+#include "tasks/data/text.h"
+#include "tasks/data/vision.h"
 #include "tasks/task.h"
 
 #include <math.h>
@@ -35,8 +47,10 @@
 #define FACES_SHA256 "9560ec2f5edfac01973f63a8a99d00053fecd11e21877e18038fbe500f8e872c"
 
 static const ParamSpec params[] = {
-    {"dataset", PARAM_ENUM, "faces", 0, 0, 0, "faces|synthetic",
-     "faces: LFW subset, 200 images of 25x25 (scikit-image); synthetic: planted low rank + noise"},
+    {"dataset", PARAM_ENUM, "faces", 0, 0, 0, "faces|fashion|kjv|synthetic",
+     "faces: LFW subset, 200 images of 25x25 (scikit-image); fashion: Fashion-MNIST training "
+     "images, samples x 784; kjv: King James Bible chapters x vocab words; synthetic: planted "
+     "low rank + noise"},
     {"rank", PARAM_INT, "16", 1, 4096, 0, NULL, "factorization rank r"},
     {"batch", PARAM_INT, "16", 1, INFINITY, 0, NULL, "samples (columns of V) per minibatch"},
     {"val_every", PARAM_INT, "5", 2, INFINITY, 0, NULL,
@@ -54,6 +68,12 @@ static const ParamSpec params[] = {
      "synthetic: gaussian noise, relative to the mean entry"},
     {"data_seed", PARAM_INT, "1", 0, 9007199254740991.0, 0, NULL,
      "synthetic: seed of the planted matrix (the cell seed drives init and order)"},
+    {"samples", PARAM_INT, "2000", 2, 60000, 0, NULL,
+     "fashion: the first N training images, in file order"},
+    {"vocab", PARAM_INT, "4096", 1, 100000, 0, NULL,
+     "kjv: words (columns), those in the most chapters, ties alphabetical"},
+    {"weighting", PARAM_ENUM, "tfidf", 0, 0, 0, "counts|tfidf",
+     "kjv: word counts or tf-idf (smoothed idf), each chapter scaled to unit L2 norm"},
     {0},
 };
 
@@ -104,6 +124,51 @@ static int load_faces(const TaskEnv *env, float **x, int *n, int *m, const char 
     return 0;
 }
 
+/* The first `samples` Fashion-MNIST training images, one per row, pixels scaled to [0, 1]. */
+static int load_fashion(const Params *p, const TaskEnv *env, float **x, int *n, int *m,
+                        const char *where, Err *e) {
+    VisionSet tr;
+    if (vision_load_split(env->datadir, "fashion", 0, &tr, e) != 0) return -1;
+    int64_t want = params_int(p, "samples");
+    if (want > tr.n) {
+        vision_free(&tr);
+        return err_set(e, EXIT_USAGE, where,
+                       "task \"nmf\": samples: more than the training images (expected at most "
+                       "%d, got %lld)",
+                       tr.n, (long long)want);
+    }
+    *n = (int)want;
+    *m = tr.rows * tr.cols;
+    size_t count = (size_t)*n * (size_t)*m;
+    float *v = xmalloc(sizeof(float) * count); /* [n, m] */
+    for (size_t i = 0; i < count; i++) v[i] = (float)tr.images[i] / 255.0f;
+    vision_free(&tr);
+    *x = v;
+    return 0;
+}
+
+/* King James Bible chapters x vocabulary words (tasks/data/text.h, corpus_doc_term). */
+static int load_kjv(const Params *p, const TaskEnv *env, float **x, int *n, int *m,
+                    const char *where, Err *e) {
+    TextCorpus c;
+    if (corpus_load(env->datadir, "kjv_chapters", &c, e) != 0) return -1;
+    char subject[512];
+    snprintf(subject, sizeof subject, "%s%stask \"nmf\"", where ? where : "",
+             where && *where ? ": " : "");
+    int weighting = strcmp(params_str(p, "weighting"), "tfidf") == 0 ? DOCTERM_TFIDF
+                                                                     : DOCTERM_COUNTS;
+    DocTerm dt;
+    int rc = corpus_doc_term(&c, (int)params_int(p, "vocab"), weighting, &dt, subject, e);
+    corpus_free(&c);
+    if (rc != 0) return -1;
+    *n = dt.n;
+    *m = dt.k;
+    *x = dt.x; /* [n, m]: one chapter per row */
+    dt.x = NULL;
+    doc_term_free(&dt);
+    return 0;
+}
+
 /* Planted non-negative rank-k matrix plus clipped gaussian noise, rows are samples. */
 static void make_synthetic(const Params *p, float **x, int *n, int *m) {
     int k = (int)params_int(p, "true_rank");
@@ -137,6 +202,10 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     const char *ds = params_str(p, "dataset");
     if (strcmp(ds, "faces") == 0) {
         if (load_faces(env, &x, &n, &m, where, e) != 0) return -1;
+    } else if (strcmp(ds, "fashion") == 0) {
+        if (load_fashion(p, env, &x, &n, &m, where, e) != 0) return -1;
+    } else if (strcmp(ds, "kjv") == 0) {
+        if (load_kjv(p, env, &x, &n, &m, where, e) != 0) return -1;
     } else {
         make_synthetic(p, &x, &n, &m);
     }
@@ -358,7 +427,9 @@ static void destroy(Task *t) {
 const TaskDef task_nmf = {
     .name = "nmf",
     .summary = "stochastic non-negative matrix factorization, projected updates",
-    .datasets = "faces (LFW subset from Debian python3-skimage, 200 x 625), synthetic",
+    .datasets = "faces (LFW subset from Debian python3-skimage, 200 x 625), fashion "
+                "(Fashion-MNIST training images, samples x 784), kjv (King James Bible, 1189 "
+                "chapters x vocab words), synthetic",
     .params = params,
     .metric = "rel_error",
     .test_params = "dataset=synthetic;m=12;n=25;rank=3;true_rank=2;batch=4",

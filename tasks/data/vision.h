@@ -23,6 +23,10 @@ typedef struct Idx {
 /* idx_load: reads a raw or gzipped IDX file of unsigned bytes. On failure fills e with
  * one line naming the file, and `fetch_hint` (e.g. the fetch command) as the hint. */
 int idx_load(const char *path, Idx *out, const char *fetch_hint, Err *e);
+/* idx_parse: the same from a file image in memory (`path` only names it in messages);
+ * `bytes` stays the caller's. */
+int idx_parse(const char *path, const uint8_t *bytes, size_t n, Idx *out, const char *fetch_hint,
+              Err *e);
 void idx_free(Idx *a);
 
 typedef struct VisionSet {
@@ -35,6 +39,8 @@ typedef struct VisionSet {
  * datadir (files as scripts/fetch-data.sh places them), checking sha256 first. */
 int vision_load(const char *datadir, const char *name, VisionSet *train, VisionSet *test,
                 Err *e);
+/* vision_load_split: one split only, the training set (test = 0) or the test set (1). */
+int vision_load_split(const char *datadir, const char *name, int test, VisionSet *s, Err *e);
 void vision_free(VisionSet *s);
 
 #endif
