@@ -4,13 +4,23 @@
 #include <string.h>
 
 extern const TaskDef task_nmf;
-extern const TaskDef task_quadratic, task_rosenbrock, task_rastrigin;
+extern const TaskDef task_quadratic;
+extern const TaskDef task_rosenbrock;
+extern const TaskDef task_rastrigin;
+extern const TaskDef task_charlm;
+extern const TaskDef task_textcls;
+extern const TaskDef task_mlp;
+extern const TaskDef task_cnn;
 
 const TaskDef *const task_registry[] = {
     &task_nmf,
     &task_quadratic,
     &task_rosenbrock,
     &task_rastrigin,
+    &task_charlm,
+    &task_textcls,
+    &task_mlp,
+    &task_cnn,
     NULL,
 };
 

@@ -51,6 +51,10 @@ struct TaskDef {
      * finite-difference gradient checks of every group; it must need no fetched data. */
     const char *test_params;
     int metric_higher_better;
+    /* piecewise_smooth: the loss has kinks in w (ReLU, max-pool). Central differences of a
+     * coordinate cross them, so the registry test checks each group's derivative along its
+     * own gradient instead, and the task's own test compares every entry with a reference. */
+    int piecewise_smooth;
     /* create: loads data, allocates, initialises w from `seed`. */
     int (*create)(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, const char *where,
                   Err *e);
