@@ -50,6 +50,46 @@ static int preflight(const Experiment *ex, const TaskEnv *env, Err *e) {
     return 0;
 }
 
+static int cmp_names(const void *a, const void *b) { return strcmp(a, b); }
+
+/* The data folder's files with their sha256, two levels deep; a folder of more than 64
+ * entries (the SpamAssassin e-mails) is summarised by its count. */
+static void hash_tree(Buf *b, const char *root, const char *rel, int depth) {
+    char path[8192];
+    snprintf(path, sizeof path, "%.4000s%s%.2000s", root, *rel ? "/" : "", rel);
+    DIR *d = opendir(path);
+    if (!d) return;
+    struct dirent *de;
+    char (*names)[256] = xcalloc(65, 256);
+    int n = 0, more = 0;
+    while ((de = readdir(d)))
+        if (de->d_name[0] != '.') {
+            if (n < 65) snprintf(names[n++], 256, "%s", de->d_name);
+            else more++;
+        }
+    closedir(d);
+    if (n > 64) {
+        buf_printf(b, "data: %s/ (%d entries, checked by scripts/fetch-data.sh)\n", rel, n + more);
+        free(names);
+        return;
+    }
+    qsort(names, (size_t)n, 256, cmp_names);
+    for (int i = 0; i < n; i++) {
+        char sub[2400], full[8192], sum[65];
+        snprintf(sub, sizeof sub, "%.2000s%s%.255s", rel, *rel ? "/" : "", names[i]);
+        snprintf(full, sizeof full, "%.4000s/%s", root, sub);
+        DIR *isdir = opendir(full);
+        if (isdir) {
+            closedir(isdir);
+            if (depth < 1) hash_tree(b, root, sub, depth + 1);
+            else buf_printf(b, "data: %s/ (a folder; checked by scripts/fetch-data.sh)\n", sub);
+        } else if (sha256_file(full, sum) == 0) {
+            buf_printf(b, "data: %s sha256 %s\n", sub, sum);
+        }
+    }
+    free(names);
+}
+
 static void provenance(const char *dir, const RunOpts *o, const Plan *p, Err *e) {
     Buf b = {0};
     char sum[65] = "unreadable";
@@ -61,21 +101,7 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, Err *e)
     buf_printf(&b, "script: %s sha256 %s\nlua_seed: %llu\nshard: %d/%d\n", o->script, sum,
                (unsigned long long)o->lua_seed, o->shard.k, o->shard.n);
     buf_printf(&b, "data_dir: %s\n", datadir());
-    DIR *d = opendir(datadir());
-    if (d) {
-        struct dirent *de;
-        char names[64][256];
-        int n = 0;
-        while ((de = readdir(d)) && n < 64)
-            if (de->d_name[0] != '.') snprintf(names[n++], 256, "%s", de->d_name);
-        closedir(d);
-        qsort(names, (size_t)n, 256, (int (*)(const void *, const void *))strcmp);
-        for (int i = 0; i < n; i++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%.3000s/%.255s", datadir(), names[i]);
-            if (sha256_file(path, sum) == 0) buf_printf(&b, "data: %s sha256 %s\n", names[i], sum);
-        }
-    }
+    hash_tree(&b, datadir(), "", 0);
     buf_printf(&b, "plan:\n");
     plan_describe(p, &b, -1);
     char path[4096];
