@@ -28,6 +28,14 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
+/* A weighted mean of eta_min and lr0 (weight (1 + cos) / 2 in [0, 1]): between the two, so
+ * above lr0 when eta_min is. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    double eta_min = params_num(p, "eta_min");
+    *lo = fmin(eta_min, run->lr0);
+    *hi = fmax(eta_min, run->lr0);
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     const State *s = st;
     double t = (double)step->step;
@@ -40,6 +48,7 @@ const SchedDef sched_cosine = {
     .reference = "PyTorch CosineAnnealingLR; Loshchilov & Hutter, ICLR 2017",
     .params = params,
     .state_size = sizeof(State),
+    .bounds = bounds,
     .init = init,
     .lr = lr,
 };

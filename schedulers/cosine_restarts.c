@@ -36,6 +36,14 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
+/* Every period is a weighted mean of eta_min and lr0 (weight (1 + cos) / 2 in [0, 1]):
+ * between the two, so above lr0 when eta_min is. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    double eta_min = params_num(p, "eta_min");
+    *lo = fmin(eta_min, run->lr0);
+    *hi = fmax(eta_min, run->lr0);
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     const State *s = st;
     double T_i = s->T_0, T_cur = (double)step->step;
@@ -56,6 +64,7 @@ const SchedDef sched_cosine_restarts = {
     .reference = "PyTorch CosineAnnealingWarmRestarts; Loshchilov & Hutter, ICLR 2017",
     .params = params,
     .state_size = sizeof(State),
+    .bounds = bounds,
     .init = init,
     .lr = lr,
 };

@@ -75,6 +75,18 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
+/* base_lr + (max_lr - base_lr) * scale * f with scale in [0, 1]: f <= 1 for triangular,
+ * triangular2 and exp_range with gamma <= 1; exp_range with gamma > 1 grows the amplitude to
+ * gamma^t, largest at the run's last step. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    double base = base_lr_of(p, run), top = max_lr_of(p, run), gamma = params_num(p, "gamma");
+    int64_t last = run->total_steps > 0 ? run->total_steps - 1 : 0;
+    int grows = strcmp(params_str(p, "mode"), "exp_range") == 0 && gamma > 1;
+    double f = grows ? pow(gamma, (double)last) : 1;
+    *lo = base;
+    *hi = base + (top - base) * f;
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     const State *s = st;
     double t = (double)step->step;
@@ -94,6 +106,7 @@ const SchedDef sched_cyclic = {
     .params = params,
     .state_size = sizeof(State),
     .check = check,
+    .bounds = bounds,
     .init = init,
     .lr = lr,
 };

@@ -26,6 +26,14 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
+/* lr0 * gamma^t is monotone in t: its ends are step 0 and the run's last step. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    int64_t last = run->total_steps > 0 ? run->total_steps - 1 : 0;
+    double end = run->lr0 * pow(params_num(p, "gamma"), (double)last);
+    *lo = fmin(run->lr0, end);
+    *hi = fmax(run->lr0, end);
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     const State *s = st;
     sched_lr_fill(out, s->lr0 * pow(s->gamma, (double)step->step));
@@ -37,6 +45,7 @@ const SchedDef sched_exponential = {
     .reference = "PyTorch ExponentialLR",
     .params = params,
     .state_size = sizeof(State),
+    .bounds = bounds,
     .init = init,
     .lr = lr,
 };

@@ -84,6 +84,20 @@ static int check(const Params *p, const SchedRun *run, const char *where, Err *e
     return 0;
 }
 
+/* hf and paper clamp every change to [min_lr, max_lr] and start (and reset) at lr0, which
+ * check puts inside. alg1 has no clamp: every signal divides or multiplies the lr by factor,
+ * so its range grows with the number of signals the loop delivers (factor^-n after n
+ * improvements in a row), not with any parameter: unbounded. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    if (strcmp(params_str(p, "variant"), "alg1") == 0) {
+        *lo = 0;
+        *hi = INFINITY;
+        return;
+    }
+    *lo = params_num(p, "min_lr");
+    *hi = params_num(p, "max_lr");
+}
+
 static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     State *s = st;
     const char *v = params_str(p, "variant");
@@ -230,6 +244,7 @@ const SchedDef sched_greedy = {
     .params = params,
     .state_size = sizeof(State),
     .check = check,
+    .bounds = bounds,
     .init = init,
     .lr = lr,
     .observe = observe,

@@ -54,6 +54,12 @@ static double clip(const State *s, double x) {
     return x < s->min_lr ? s->min_lr : x > s->max_lr ? s->max_lr : x;
 }
 
+/* Every lr, lr0 included, is clipped to [min_lr, max_lr]. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    *lo = params_num(p, "min_lr");
+    *hi = params_num(p, "max_lr");
+}
+
 static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     State *s = st;
     const char *g = params_str(p, "granularity");
@@ -122,6 +128,7 @@ const SchedDef sched_hd = {
     .needs = SCHED_NEEDS_GRAD | SCHED_NEEDS_DIR,
     .state_size = sizeof(State),
     .check = check,
+    .bounds = bounds,
     .init = init,
     .lr = lr,
     .destroy = destroy,

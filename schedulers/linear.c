@@ -31,6 +31,14 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
+/* Between the two factors times lr0 (both at most 1, so within [0, lr0]; the floor is the
+ * smaller factor). */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    double a = params_num(p, "start_factor"), b = params_num(p, "end_factor");
+    *lo = fmin(a, b) * run->lr0;
+    *hi = fmax(a, b) * run->lr0;
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     const State *s = st;
     double t = fmin((double)step->step, s->total_iters);
@@ -43,6 +51,7 @@ const SchedDef sched_linear = {
     .reference = "PyTorch LinearLR",
     .params = params,
     .state_size = sizeof(State),
+    .bounds = bounds,
     .init = init,
     .lr = lr,
 };

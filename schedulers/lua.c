@@ -61,6 +61,12 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
+/* The script decides: lr() only requires a finite number > 0, so no upper bound. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    *lo = 0;
+    *hi = INFINITY;
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     State *s = st;
     if (s->error[0]) {
@@ -114,6 +120,7 @@ const SchedDef sched_lua = {
     .params = params,
     .needs = SCHED_NEEDS_SCRIPT,
     .state_size = sizeof(State),
+    .bounds = bounds,
     .init = init,
     .lr = lr,
     .observe = observe,

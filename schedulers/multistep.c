@@ -67,6 +67,19 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
 
 static void destroy(void *st) { free(((State *)st)->milestones); }
 
+/* lr0 * gamma^k for k = 0 .. K, K the milestones within the run (a repeated one counting
+ * twice); init derives the default milestones. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    State s;
+    init(&s, p, run, NULL);
+    int k = 0;
+    while (k < s.n && s.milestones[k] <= (double)(run->total_steps - 1)) k++;
+    double end = s.lr0 * pow(s.gamma, (double)k);
+    *lo = fmin(s.lr0, end);
+    *hi = fmax(s.lr0, end);
+    destroy(&s);
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     const State *s = st;
     int k = 0;
@@ -81,6 +94,7 @@ const SchedDef sched_multistep = {
     .params = params,
     .state_size = sizeof(State),
     .check = check,
+    .bounds = bounds,
     .init = init,
     .lr = lr,
     .destroy = destroy,

@@ -89,6 +89,20 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
+/* Each phase moves between its two end rates (pct stays in [0, 1] for every step of the
+ * run), so the rates lie between the smallest and largest phase end: the final lr and max_lr
+ * with the usual factors, the initial lr on top when div_factor < 1. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    State s;
+    init(&s, p, run, NULL);
+    *lo = INFINITY;
+    *hi = 0;
+    for (int i = 0; i < s.nphases; i++) {
+        *lo = fmin(*lo, fmin(s.phase[i].start_lr, s.phase[i].end_lr));
+        *hi = fmax(*hi, fmax(s.phase[i].start_lr, s.phase[i].end_lr));
+    }
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     const State *s = st;
     double t = (double)step->step, start = 0, x = 0;
@@ -112,6 +126,7 @@ const SchedDef sched_onecycle = {
     .params = params,
     .state_size = sizeof(State),
     .check = check,
+    .bounds = bounds,
     .init = init,
     .lr = lr,
 };

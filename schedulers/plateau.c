@@ -61,6 +61,12 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
+/* The lr only falls, never below min_lr; a min_lr above lr0 blocks every reduction. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    *lo = fmin(params_num(p, "min_lr"), run->lr0);
+    *hi = run->lr0;
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     sched_lr_fill(out, ((State *)st)->lr);
 }
@@ -99,6 +105,7 @@ const SchedDef sched_plateau = {
     .reference = "PyTorch ReduceLROnPlateau",
     .params = params,
     .state_size = sizeof(State),
+    .bounds = bounds,
     .init = init,
     .lr = lr,
     .observe = observe,

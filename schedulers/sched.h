@@ -23,6 +23,36 @@ enum {
     SCHED_NEEDS_SCRIPT = 16,   /* SchedRun.lua: functions defined in the experiment script */
 };
 
+/* The feature vector of SCHED_NEEDS_FEATURES: SchedStep.features[SCHED_NFEATURES], filled
+ * by the training loop at every step, after the minibatch loss and gradient and before the
+ * scheduler's answer (harness/train.c). The state of a learned policy (scheduler "rl"):
+ *   FEAT_LOG_LR       log of the lr the scheduler set for group 0 on the previous step (its
+ *                     own answer, before warmup and the stability cap); log lr0 at step 0
+ *   FEAT_PROGRESS     step / total_steps, in [0, 1)
+ *   FEAT_TRAIN_TREND  log E_t - log E_{t-W}: E the exponential moving average of the
+ *                     minibatch loss (beta SCHED_FEAT_BETA, bias-corrected, through this
+ *                     step's loss), W = SCHED_FEAT_WINDOW steps (t - W clamped to 0)
+ *   FEAT_VAL_TREND    log v_k - log v_{k-1}: the validation losses of the last two
+ *                     evaluations (the one before training counts); 0 before two
+ *   FEAT_CLIPPED      1 when the stability bound (Task.clip_lr, NMF) capped the lr of some
+ *                     group on the previous step, else 0
+ *   FEAT_LOG_GRAD + g log of the L2 norm of group g's gradient at this step (before
+ *                     clip_norm), for g < SCHED_FEAT_GROUPS; 0 for groups the task does not
+ *                     have; groups from the SCHED_FEAT_GROUPS-th on are left out
+ * Losses and norms are floored at 1e-30 before their log. */
+#define SCHED_FEAT_GROUPS 8
+#define SCHED_FEAT_WINDOW 50
+#define SCHED_FEAT_BETA 0.9
+enum {
+    FEAT_LOG_LR = 0,
+    FEAT_PROGRESS = 1,
+    FEAT_TRAIN_TREND = 2,
+    FEAT_VAL_TREND = 3,
+    FEAT_CLIPPED = 4,
+    FEAT_LOG_GRAD = 5,
+    SCHED_NFEATURES = FEAT_LOG_GRAD + SCHED_FEAT_GROUPS,
+};
+
 typedef enum SignalKind {
     SIGNAL_TRAIN_STEP, /* minibatch training loss, after every optimizer step */
     SIGNAL_EVAL,       /* validation loss, after every evaluation */
@@ -48,7 +78,7 @@ typedef struct SchedStep {
     const float *dir_prev;       /* SCHED_NEEDS_DIR: last update direction */
     double (*loss_at)(void *ctx, const float *w_trial); /* SCHED_NEEDS_LOSS_EVAL */
     void *loss_ctx;
-    const double *features;      /* SCHED_NEEDS_FEATURES */
+    const double *features;      /* SCHED_NEEDS_FEATURES: [SCHED_NFEATURES], see FEAT_* */
     int nfeatures;
 } SchedStep;
 
@@ -72,6 +102,12 @@ typedef struct SchedDef {
     size_t state_size;
     /* check: optional cross-parameter validation against the run (e.g. min_lr <= max_lr). */
     int (*check)(const Params *p, const SchedRun *run, const char *where, Err *e);
+    /* bounds: optional; the interval [*lo, *hi] every learning rate of a run stays in, up to
+     * rounding (group and per-element rates; the latter are floats), for parameters that
+     * passed check. Computed from p and run alone, never from a trace. 0 <= lo <= hi; hi is
+     * INFINITY only where the algorithm is unbounded, and the definition says why. NULL
+     * declares [0, lr0]: a schedule that never exceeds the base rate. */
+    void (*bounds)(const Params *p, const SchedRun *run, double *lo, double *hi);
     int (*init)(void *st, const Params *p, const SchedRun *run, Err *e);
     void (*lr)(void *st, const SchedStep *s, SchedLr *out);
     /* observe: optional; feedback schedulers see every signal and pick theirs. */

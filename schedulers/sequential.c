@@ -90,6 +90,24 @@ static int check(const Params *p, const SchedRun *run, const char *where, Err *e
     return 0;
 }
 
+/* The union of the schedulers' bounds, each computed with its own segment's run (a NULL
+ * bounds declaring [0, lr0]). */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    int n;
+    const ParamComp *c = params_comps(p, "schedulers", &n);
+    *lo = INFINITY;
+    *hi = 0;
+    for (int k = 0; k < n; k++) {
+        const SchedDef *d = c[k].def;
+        SchedRun sub;
+        segment(p, run, k, &sub);
+        double a = 0, b = sub.lr0;
+        if (d->bounds) d->bounds(c[k].params, &sub, &a, &b);
+        *lo = fmin(*lo, a);
+        *hi = fmax(*hi, b);
+    }
+}
+
 static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     State *s = st;
     const ParamComp *c = params_comps(p, "schedulers", &s->n);
@@ -134,6 +152,7 @@ const SchedDef sched_sequential = {
     .params = params,
     .state_size = sizeof(State),
     .check = check,
+    .bounds = bounds,
     .init = init,
     .lr = lr,
     .observe = observe,

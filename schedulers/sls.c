@@ -81,6 +81,18 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 static void destroy(void *st) { free(((State *)st)->trial); }
 
+/* An accepted step is at most the trial it started from, and the fallback after
+ * max_backtracks failures is 1e-6 (lr() above). Under reset 1 with gamma > 1 the trial grows
+ * by gamma^(1 / steps_per_epoch) at every step with no cap but the Armijo test, which a
+ * minibatch flat along g passes at any size: the step can grow by gamma every epoch of the
+ * run, so it is declared unbounded. Otherwise no step exceeds max(init_step, 1e-6). */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    double first = params_isset(p, "init_step") ? params_num(p, "init_step") : run->lr0;
+    int grows = params_int(p, "reset") == 1 && params_num(p, "gamma") > 1;
+    *lo = 0;
+    *hi = grows ? INFINITY : fmax(first, 1e-6);
+}
+
 const SchedDef sched_sls = {
     .name = "sls",
     .summary = "stochastic line search: Armijo backtracking on the same minibatch",
@@ -88,6 +100,7 @@ const SchedDef sched_sls = {
     .params = params,
     .needs = SCHED_NEEDS_GRAD | SCHED_NEEDS_LOSS_EVAL,
     .state_size = sizeof(State),
+    .bounds = bounds,
     .init = init,
     .lr = lr,
     .destroy = destroy,

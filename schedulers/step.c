@@ -31,6 +31,16 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
+/* lr0 * gamma^k for k = 0 .. K, K the decays within the run; init derives step_size. */
+static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
+    State s;
+    init(&s, p, run, NULL);
+    int64_t last = run->total_steps > 0 ? run->total_steps - 1 : 0;
+    double end = s.lr0 * pow(s.gamma, (double)(last / s.step_size));
+    *lo = fmin(s.lr0, end);
+    *hi = fmax(s.lr0, end);
+}
+
 static void lr(void *st, const SchedStep *step, SchedLr *out) {
     const State *s = st;
     sched_lr_fill(out, s->lr0 * pow(s->gamma, (double)(step->step / s->step_size)));
@@ -42,6 +52,7 @@ const SchedDef sched_step = {
     .reference = "PyTorch StepLR",
     .params = params,
     .state_size = sizeof(State),
+    .bounds = bounds,
     .init = init,
     .lr = lr,
 };

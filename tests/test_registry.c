@@ -1,7 +1,10 @@
 /* test_registry.c - properties every registered component must have, so that a new
  * scheduler or optimizer inherits these checks by being registered:
- *   schedulers with their defaults: learning rates finite, positive and deterministic
- *     under any signal sequence; parameter tables well formed;
+ *   schedulers with their defaults: learning rates finite, positive, within the declared
+ *     bounds (SchedDef.bounds, [0, lr0] when NULL) and deterministic under any signal
+ *     sequence; with the non-default parameter sets of `cases`: within the declared bounds,
+ *     and reaching above lr0 (or the bound itself) where a case is built to, so that the
+ *     bound is not vacuous; parameter tables well formed;
  *   optimizers with their defaults: finite updates that lower a convex quadratic. */
 #include "check.h"
 #include "harness/cfg.h"
@@ -51,44 +54,205 @@ static const CompCfg *script_sched(const SchedDef *d) {
     return NULL;
 }
 
-/* Runs a scheduler for 300 steps with seeded noisy signals; returns the lr trace. */
-static void trace(const SchedDef *d, uint64_t seed, double *lrs) {
-    Params p;
+#define STEPS 300
+#define LR0 0.1
+
+/* How the loop drives a trace: NOISY gives random gradients and a noisy loss; IMPROVING the
+ * same gradient at every step and a loss that falls at every step, so that feedback
+ * schedulers (greedy, hd) raise the rate. */
+enum { NOISY, IMPROVING };
+
+/* The loss at trial points (stochastic line search): f(w) = |w|^2 / 2 on the 8 parameters. */
+static double half_sq(void *ctx, const float *w) {
+    double f = 0;
+    for (int i = 0; i < 8; i++) f += 0.5 * (double)w[i] * w[i];
+    return f;
+}
+
+/* x in [lo, hi], with 1e-12 relative slack for rounding */
+static int within(double x, double lo, double hi) {
+    return x >= lo * (1 - 1e-12) && x <= hi * (1 + 1e-12);
+}
+
+/* What a trace saw: the declared bounds and the extreme group rates. */
+typedef struct {
+    double lo, hi, bottom, top;
+} Seen;
+
+/* Runs scheduler d with parameters p for STEPS steps with seeded signals (`drive`), the
+ * previous gradient as the update direction (SGD). Checks that every rate is finite and
+ * within d's declared bounds, and positive when `positive`. Fills lrs[STEPS] with group 0's
+ * trace; returns -1 when the scheduler cannot be created. */
+static int trace_with(const SchedDef *d, const Params *p, void *lua, int drive, uint64_t seed,
+                      int positive, double *lrs, Seen *seen) {
     Err e;
-    const CompCfg *sc = d->needs & SCHED_NEEDS_SCRIPT ? script_sched(d) : NULL;
-    if (sc) params_copy(&p, &sc->p);
-    else params_init(&p, d->params);
     TaskGroup groups[2] = {{"a", 0, 4, 2, 2}, {"b", 4, 4, 4, 1}};
-    SchedRun run = {.lr0 = 0.1, .total_steps = 300, .steps_per_epoch = 30, .eval_every = 10,
-                    .ngroups = 2, .groups = groups, .nparams = 8, .lua = sc ? sc->lua : NULL};
+    SchedRun run = {.lr0 = LR0, .total_steps = STEPS, .steps_per_epoch = 30, .eval_every = 10,
+                    .ngroups = 2, .groups = groups, .nparams = 8, .lua = lua};
     Sched s;
-    int rc = sched_create(&s, d, &p, &run, "test", &e);
+    int rc = sched_create(&s, d, p, &run, "test", &e);
     CHECK(rc == 0);
     if (rc) {
         fprintf(stderr, "%s: %s\n", d->name, e.msg);
-        params_free(&p);
-        return;
+        return -1;
     }
+    double lo = 0, hi = run.lr0;
+    if (d->bounds) d->bounds(p, &run, &lo, &hi);
+    CHECK(lo >= 0 && lo <= hi);
+    /* per-element rates are floats: they keep to the float rounding of the bounds (rounding
+     * is monotone), and so do group rates that are means of them */
+    const float flo = (float)lo, fhi = (float)hi;
+    *seen = (Seen){lo, hi, INFINITY, 0};
     double group[2];
     float elem[8];
-    float w[8] = {1, -1, 0.5f, 2, 0, 1, -2, 3}, g[8];
+    float w[8] = {1, -1, 0.5f, 2, 0, 1, -2, 3}, g[8], dir[8] = {0};
     SchedLr out = {.group = group, .elem = elem, .ngroups = 2};
     Rng r;
     rng_seed(&r, seed);
     double loss = 5;
-    for (int64_t step = 0; step < 300; step++) {
-        for (int i = 0; i < 8; i++) g[i] = (float)rng_normal(&r);
-        SchedStep st = {.step = step, .loss = loss, .w = w, .g = g};
+    int reported = 0;
+    for (int64_t step = 0; step < STEPS; step++) {
+        for (int i = 0; i < 8; i++)
+            g[i] = drive == IMPROVING ? 0.5f + 0.1f * (float)i : (float)rng_normal(&r);
+        SchedStep st = {.step = step, .loss = loss, .w = w, .g = g, .dir_prev = dir,
+                        .loss_at = half_sq};
         sched_lr(&s, &st, &out);
+        CHECK(!out.error);
+        int in_bounds = 1;
+        double offender = 0;
         for (int gi = 0; gi < 2; gi++) {
-            CHECK(isfinite(group[gi]) && group[gi] > 0);
+            double x = group[gi];
+            CHECK(isfinite(x) && (x > 0 || !positive));
+            if (!(out.elem_used ? within(x, fmin(lo, flo), fmax(hi, fhi)) : within(x, lo, hi)))
+                in_bounds = 0, offender = x;
+            seen->bottom = fmin(seen->bottom, x);
+            seen->top = fmax(seen->top, x);
         }
+        for (int i = 0; out.elem_used && i < 8; i++)
+            if (!(isfinite(elem[i]) && within(elem[i], flo, fhi)))
+                in_bounds = 0, offender = elem[i];
+        CHECK(in_bounds);
+        if (!in_bounds && !reported++)
+            fprintf(stderr, "%s: step %lld: lr %.17g outside the declared [%.17g, %.17g]\n",
+                    d->name, (long long)step, offender, lo, hi);
         lrs[step] = group[0];
-        loss = loss * 0.99 + 0.3 * rng_uniform(&r);
+        memcpy(dir, g, sizeof dir);
+        loss = drive == IMPROVING ? loss * 0.98 : loss * 0.99 + 0.3 * rng_uniform(&r);
         sched_observe(&s, SIGNAL_TRAIN_STEP, step, loss);
-        if ((step + 1) % 10 == 0) sched_observe(&s, SIGNAL_EVAL, step, loss + rng_uniform(&r));
+        if ((step + 1) % 10 == 0)
+            sched_observe(&s, SIGNAL_EVAL, step,
+                          drive == IMPROVING ? loss : loss + rng_uniform(&r));
     }
     sched_destroy(&s);
+    return 0;
+}
+
+/* Runs d with its defaults (or its script's functions); rates must also be positive. */
+static void trace(const SchedDef *d, int drive, uint64_t seed, double *lrs) {
+    Params p;
+    Seen seen;
+    const CompCfg *sc = d->needs & SCHED_NEEDS_SCRIPT ? script_sched(d) : NULL;
+    if (sc) params_copy(&p, &sc->p);
+    else params_init(&p, d->params);
+    trace_with(d, &p, sc ? sc->lua : NULL, drive, seed, 1, lrs, &seen);
+    params_free(&p);
+}
+
+/* Non-default parameter sets, lr0 = 0.1. ABOVE: some rate exceeds lr0; AT_HI, AT_LO: the
+ * declared bound itself is reached (so a clamp that stops working fails the test). Rates
+ * need not be positive here: a warmup from 0 is a legal choice. */
+enum { ABOVE = 1, AT_HI = 2, AT_LO = 4 };
+typedef struct {
+    const char *sched;
+    const char *set[6]; /* "key=value", as --set takes them */
+    int drive;
+    unsigned expect;
+} Case;
+
+static const Case cases[] = {
+    {"step", {"gamma=2", "step_size=100"}, NOISY, ABOVE | AT_HI},
+    {"step", {"gamma=0.5", "step_size=7"}, NOISY, AT_LO},
+    {"multistep", {"gamma=1.5", "milestones=50|100|100|400"}, NOISY, ABOVE | AT_HI},
+    {"multistep", {"milestones=10|20"}, NOISY, AT_LO},
+    {"exponential", {"gamma=1.01"}, NOISY, ABOVE | AT_HI},
+    {"exponential", {"gamma=0.95"}, NOISY, AT_LO},
+    {"linear", {"start_factor=1", "end_factor=0.2", "total_iters=100"}, NOISY, AT_HI | AT_LO},
+    {"polynomial", {"power=2"}, NOISY, AT_HI},
+    {"cosine", {"eta_min=0.05"}, NOISY, AT_HI},
+    {"cosine", {"eta_min=0.01", "T_max=100"}, NOISY, AT_HI | AT_LO},
+    {"cosine", {"eta_min=0.2", "T_max=100"}, NOISY, ABOVE | AT_HI | AT_LO},
+    {"cosine_restarts", {"eta_min=0.05", "T_0=40", "T_mult=2"}, NOISY, AT_HI},
+    {"cosine_restarts", {"eta_min=0.3", "T_0=50"}, NOISY, ABOVE | AT_LO},
+    {"onecycle", {"max_lr=0.3"}, NOISY, ABOVE | AT_HI},
+    {"onecycle", {"max_lr=0.3", "three_phase=true", "anneal_strategy=linear"}, NOISY,
+     ABOVE | AT_HI},
+    {"onecycle", {"div_factor=0.5", "final_div_factor=0.5", "pct_start=0.5"}, NOISY,
+     ABOVE | AT_HI},
+    {"onecycle", {"total_steps=400", "pct_start=0.1"}, NOISY, 0},
+    {"cyclic", {"max_lr=0.3", "step_size_up=20"}, NOISY, ABOVE | AT_HI | AT_LO},
+    {"cyclic", {"max_lr=0.3", "step_size_up=20", "step_size_down=10", "mode=triangular2"}, NOISY,
+     ABOVE | AT_HI | AT_LO},
+    {"cyclic",
+     {"max_lr=0.3", "base_lr=0.05", "step_size_up=20", "mode=exp_range", "gamma=0.99"},
+     NOISY, ABOVE | AT_LO},
+    {"cyclic", {"step_size_up=25", "mode=exp_range", "gamma=1.003"}, NOISY, ABOVE | AT_LO},
+    {"plateau", {"signal=train_step", "patience=2", "min_lr=0.02"}, NOISY, AT_HI | AT_LO},
+    {"plateau", {"signal=train_step", "patience=0", "min_lr=0.5"}, NOISY, AT_HI | AT_LO},
+    {"greedy", {"max_lr=0.3", "signal=train_step"}, IMPROVING, ABOVE | AT_HI},
+    {"greedy", {"variant=paper", "max_lr=0.3", "signal=train_step"}, IMPROVING, ABOVE | AT_HI},
+    {"greedy", {"max_lr=0.3"}, IMPROVING, ABOVE},
+    {"greedy", {"min_lr=0.05", "signal=train_step", "patience=2"}, NOISY, AT_LO},
+    {"greedy", {"variant=alg1", "signal=train_step"}, NOISY, 0},
+    {"hd", {"max_lr=0.3"}, IMPROVING, ABOVE | AT_HI},
+    {"hd", {"max_lr=0.375", "granularity=param", "beta=0.01"}, IMPROVING, ABOVE | AT_HI},
+    {"hd", {"min_lr=0.05", "granularity=group", "beta=0.01"}, NOISY, AT_LO},
+    {"sls", {"reset=2", "init_step=0.05"}, NOISY, AT_HI},
+    {"sls", {"reset=2", "init_step=1e-7"}, NOISY, AT_HI},
+    {"sls", {"reset=0"}, NOISY, 0},
+    {"sls", {"reset=1", "gamma=1"}, NOISY, 0},
+    {"sequential",
+     {"schedulers=exponential{gamma=1.01}|cyclic{max_lr=0.3;step_size_up=20}|"
+      "greedy{max_lr=0.3;signal=train_step}",
+      "milestones=100|200"},
+     IMPROVING, ABOVE | AT_HI},
+    {"sequential", {"schedulers=hf_linear{num_warmup_steps=10}|constant{}"}, NOISY,
+     AT_HI | AT_LO},
+    {"hf_constant", {"num_warmup_steps=30"}, NOISY, AT_HI | AT_LO},
+    {"hf_linear", {"num_warmup_steps=30", "num_training_steps=200"}, NOISY, AT_HI | AT_LO},
+    {"hf_cosine", {"num_warmup_steps=30", "num_cycles=1.5"}, NOISY, AT_HI | AT_LO},
+    {"hf_polynomial",
+     {"num_warmup_steps=30", "num_training_steps=200", "lr_end=0.01", "power=2"}, NOISY,
+     AT_HI | AT_LO},
+    {"inverse_sqrt", {"num_warmup_steps=30"}, NOISY, AT_HI | AT_LO},
+};
+
+static void run_case(const Case *c, uint64_t seed) {
+    const SchedDef *d = sched_find(c->sched);
+    CHECK(d != NULL);
+    if (!d) return;
+    Params p;
+    Err e;
+    params_init(&p, d->params);
+    for (int i = 0; i < 6 && c->set[i]; i++) {
+        char key[64];
+        const char *eq = strchr(c->set[i], '=');
+        snprintf(key, sizeof key, "%.*s", (int)(eq - c->set[i]), c->set[i]);
+        int rc = params_set_text(&p, key, eq + 1, "test", &e);
+        CHECK(rc == 0);
+        if (rc) fprintf(stderr, "%s: %s\n", c->sched, e.msg);
+    }
+    double lrs[STEPS];
+    Seen seen;
+    if (trace_with(d, &p, NULL, c->drive, seed, 0, lrs, &seen) == 0) {
+        int above = !(c->expect & ABOVE) || seen.top > LR0 * (1 + 1e-9);
+        int at_hi = !(c->expect & AT_HI) || seen.top >= seen.hi * (1 - 1e-12);
+        int at_lo = !(c->expect & AT_LO) || seen.bottom <= seen.lo * (1 + 1e-12);
+        CHECK(above && at_hi && at_lo);
+        if (!(above && at_hi && at_lo))
+            fprintf(stderr, "%s %s: rates in [%.17g, %.17g], declared [%.17g, %.17g], lr0 %g\n",
+                    c->sched, c->set[0] ? c->set[0] : "", seen.bottom, seen.top, seen.lo, seen.hi,
+                    LR0);
+    }
     params_free(&p);
 }
 
@@ -99,14 +263,20 @@ int main(void) {
         CHECK(d->name && d->summary && d->reference && d->params && d->init && d->lr);
         CHECK(sched_find(d->name) == d);
         table_ok(d->params);
-        double a[300], b[300], c[300];
-        trace(d, 1, a);
-        trace(d, 1, b);
-        trace(d, 2, c);
+        double a[STEPS], b[STEPS], c[STEPS];
+        trace(d, NOISY, 1, a);
+        trace(d, NOISY, 1, b);
+        trace(d, NOISY, 2, c);
         CHECK(memcmp(a, b, sizeof a) == 0);
-        (void)c;
+        trace(d, IMPROVING, 1, a);
+        trace(d, IMPROVING, 1, b);
+        CHECK(memcmp(a, b, sizeof a) == 0);
     }
     CHECK(nsched >= 3);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        run_case(&cases[k], 1);
+        run_case(&cases[k], 2);
+    }
 
     for (int i = 0; optim_registry[i]; i++) {
         const OptimDef *d = optim_registry[i];
