@@ -9,7 +9,7 @@
  * One of the paper's baselines (reference/algorithms.md 1.6). T defaults to the run's total
  * steps, so the default schedule's last step still has a positive lr (lr0 / T).
  */
-#include "schedulers/sched.h"
+#include "schedulers/hf_warmup.h"
 
 #include <math.h>
 
@@ -26,31 +26,15 @@ typedef struct {
     int64_t warmup, training;
 } State;
 
-static int64_t training_of(const Params *p, const SchedRun *run) {
-    return params_isset(p, "num_training_steps") ? params_int(p, "num_training_steps")
-                                                 : run->total_steps;
-}
-
 static int check(const Params *p, const SchedRun *run, const char *where, Err *e) {
-    int64_t W = params_int(p, "num_warmup_steps"), T = training_of(p, run);
-    if (W >= run->total_steps)
-        return err_set(e, EXIT_USAGE, where,
-                       "scheduler \"hf_linear\": num_warmup_steps: not shorter than the run "
-                       "(expected fewer than %lld, got %lld)",
-                       (long long)run->total_steps, (long long)W);
-    if (W >= T)
-        return err_set(e, EXIT_USAGE, where,
-                       "scheduler \"hf_linear\": num_warmup_steps: not shorter than "
-                       "num_training_steps (expected fewer than %lld, got %lld)",
-                       (long long)T, (long long)W);
-    return 0;
+    return hf_check_warmup("hf_linear", p, run, where, e);
 }
 
 static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     State *s = st;
     s->lr0 = run->lr0;
     s->warmup = params_int(p, "num_warmup_steps");
-    s->training = training_of(p, run);
+    s->training = hf_training_steps(p, run);
     return 0;
 }
 

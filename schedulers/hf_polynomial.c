@@ -10,7 +10,7 @@
  * transformers requires lr_end < lr0, and so does check(). One of the paper's baselines
  * (reference/algorithms.md 1.6). T defaults to the run's total steps.
  */
-#include "schedulers/sched.h"
+#include "schedulers/hf_warmup.h"
 
 #include <math.h>
 
@@ -30,24 +30,9 @@ typedef struct {
     int64_t warmup, training;
 } State;
 
-static int64_t training_of(const Params *p, const SchedRun *run) {
-    return params_isset(p, "num_training_steps") ? params_int(p, "num_training_steps")
-                                                 : run->total_steps;
-}
-
 static int check(const Params *p, const SchedRun *run, const char *where, Err *e) {
-    int64_t W = params_int(p, "num_warmup_steps"), T = training_of(p, run);
+    if (hf_check_warmup("hf_polynomial", p, run, where, e) != 0) return -1;
     double lr_end = params_num(p, "lr_end");
-    if (W >= run->total_steps)
-        return err_set(e, EXIT_USAGE, where,
-                       "scheduler \"hf_polynomial\": num_warmup_steps: not shorter than the run "
-                       "(expected fewer than %lld, got %lld)",
-                       (long long)run->total_steps, (long long)W);
-    if (W >= T)
-        return err_set(e, EXIT_USAGE, where,
-                       "scheduler \"hf_polynomial\": num_warmup_steps: not shorter than "
-                       "num_training_steps (expected fewer than %lld, got %lld)",
-                       (long long)T, (long long)W);
     if (!(run->lr0 > lr_end))
         return err_set(e, EXIT_USAGE, where,
                        "scheduler \"hf_polynomial\": lr_end: not below the optimizer's lr "
@@ -62,7 +47,7 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     s->lr_end = params_num(p, "lr_end");
     s->power = params_num(p, "power");
     s->warmup = params_int(p, "num_warmup_steps");
-    s->training = training_of(p, run);
+    s->training = hf_training_steps(p, run);
     return 0;
 }
 
