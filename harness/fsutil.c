@@ -1,4 +1,5 @@
 /* fsutil.c - atomic file replacement and directories (see fsutil.h). */
+#define _GNU_SOURCE /* syncfs */
 #include "harness/fsutil.h"
 
 #include <errno.h>
@@ -23,6 +24,10 @@ static void fsync_dir_of(const char *path) {
 }
 
 int fs_write_atomic(const char *path, const char *data, size_t n, Err *e) {
+    return fs_write(path, data, n, 1, e);
+}
+
+int fs_write(const char *path, const char *data, size_t n, int durable, Err *e) {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -39,7 +44,7 @@ int fs_write_atomic(const char *path, const char *data, size_t n, Err *e) {
         }
         off += (size_t)w;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if ((durable && fsync(fd) != 0) || close(fd) != 0) {
         int er = errno;
         unlink(tmp);
         return err_set(e, EXIT_RUN, path, "cannot write file (%s)", strerror(er));
@@ -49,8 +54,16 @@ int fs_write_atomic(const char *path, const char *data, size_t n, Err *e) {
         unlink(tmp);
         return err_set(e, EXIT_RUN, path, "cannot rename into place (%s)", strerror(er));
     }
-    fsync_dir_of(path);
+    if (durable) fsync_dir_of(path);
     return 0;
+}
+
+int fs_sync(const char *dir) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return -1;
+    int rc = syncfs(fd);
+    close(fd);
+    return rc;
 }
 
 int fs_mkdirs(const char *path, Err *e) {

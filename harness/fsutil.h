@@ -10,6 +10,12 @@
 /* fs_write_atomic: writes data to a temporary file beside path, fsyncs it, renames it
  * over path and fsyncs the directory. On failure path is untouched and e says why. */
 int fs_write_atomic(const char *path, const char *data, size_t n, Err *e);
+/* fs_write: the same; without `durable`, no fsync: the file is whole or absent after a
+ * crash of the process, but after a crash of the machine it may be empty or short, so its
+ * reader must be able to tell (per-cell result files carry checksums for that). */
+int fs_write(const char *path, const char *data, size_t n, int durable, Err *e);
+/* fs_sync: flushes the filesystem holding dir (syncfs); 0 or -1. */
+int fs_sync(const char *dir);
 /* fs_mkdirs: mkdir -p. */
 int fs_mkdirs(const char *path, Err *e);
 bool fs_exists(const char *path);

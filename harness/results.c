@@ -11,17 +11,27 @@
 
 const char *const results_cell_cols[] = {"stage", "step", "reached", "train_loss", "val_loss",
                                          "metric", "lr", "status", "diverged_step", "lr_clips",
-                                         "loss_evals", "reason", NULL};
+                                         "loss_evals", "reason", "curves_fnv", "evals_fnv",
+                                         NULL};
 static const char *const curve_cols[] = {"step", "lr", "train_loss", NULL};
 static const char *const eval_cols[] = {"step", "train_loss", "val_loss", "metric", "lr", NULL};
 
+/* Per-cell files are written whole (temporary file, rename) but not fsynced one by one: at a
+ * few milliseconds each, that would cost more than the training of a small cell. The cell
+ * file, written last, carries FNV-1a hashes of its curves and evals, so that a file cut short
+ * by a machine crash makes the cell incomplete (trained again) rather than wrong; the runner
+ * flushes the filesystem every few seconds and at the end (run.c). */
 static int write_buf(const char *dir, const char *sub, const char *id, const char *ext, Buf *b,
                      Err *e) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s/%s.%s", dir, sub, id, ext);
-    int rc = fs_write_atomic(path, b->s ? b->s : "", b->len, e);
+    int rc = fs_write(path, b->s ? b->s : "", b->len, 0, e);
     buf_free(b);
     return rc;
+}
+
+static void hash_hex(const Buf *b, char out[17]) {
+    snprintf(out, 17, "%016llx", (unsigned long long)plan_fnv1a(b->s ? b->s : ""));
 }
 
 int results_write_cell(const char *dir, const char *id, const CellResult *r, Err *e) {
@@ -33,6 +43,8 @@ int results_write_cell(const char *dir, const char *id, const CellResult *r, Err
         csvio_num(&b, r->curve[i].train_loss, 0);
         csvio_end(&b);
     }
+    char curves_fnv[17], evals_fnv[17];
+    hash_hex(&b, curves_fnv);
     if (write_buf(dir, "curves", id, "csv", &b, e) != 0) return -1;
     csvio_header(&b, eval_cols);
     for (int i = 0; i < r->nevals; i++) {
@@ -44,6 +56,7 @@ int results_write_cell(const char *dir, const char *id, const CellResult *r, Err
         csvio_num(&b, v->lr, 0);
         csvio_end(&b);
     }
+    hash_hex(&b, evals_fnv);
     if (write_buf(dir, "evals", id, "csv", &b, e) != 0) return -1;
     buf_printf(&b, "%.3f\n", r->seconds);
     if (write_buf(dir, "cells", id, "time", &b, e) != 0) return -1;
@@ -62,6 +75,8 @@ int results_write_cell(const char *dir, const char *id, const CellResult *r, Err
         csvio_int(&b, r->lr_clips, 0);
         csvio_int(&b, r->loss_evals, 0);
         csvio_field(&b, r->reason, 0);
+        csvio_field(&b, curves_fnv, 0);
+        csvio_field(&b, evals_fnv, 0);
         csvio_end(&b);
     }
     return write_buf(dir, "cells", id, "csv", &b, e);
@@ -101,16 +116,26 @@ static int stage_rows_ok(const CsvTable *t) {
     return 1;
 }
 
+/* The file's FNV-1a hash equals `want` (a cell file's record of it). */
+static int file_hash_is(const char *dir, const char *sub, const char *id, const char *want) {
+    char path[4096], got[17];
+    snprintf(path, sizeof path, "%s/%s/%s.csv", dir, sub, id);
+    size_t n;
+    char *s = fs_read(path, &n);
+    if (!s) return 0;
+    int ok = strlen(s) == n; /* no NUL inside */
+    snprintf(got, sizeof got, "%016llx", (unsigned long long)plan_fnv1a(s));
+    free(s);
+    return ok && strcmp(got, want) == 0;
+}
+
 int results_cell_complete(const char *dir, const char *id) {
     CsvTable t;
     Err e;
     if (read_sub(dir, "cells", id, results_cell_cols, &t, &e) != 0) return 0;
-    int ok = stage_rows_ok(&t);
+    int ok = stage_rows_ok(&t) && file_hash_is(dir, "curves", id, csvio_at(&t, 0, 12)) &&
+             file_hash_is(dir, "evals", id, csvio_at(&t, 0, 13));
     csvio_free(&t);
-    if (ok && read_sub(dir, "curves", id, curve_cols, &t, &e) == 0) csvio_free(&t);
-    else ok = 0;
-    if (ok && read_sub(dir, "evals", id, eval_cols, &t, &e) == 0) csvio_free(&t);
-    else ok = 0;
     return ok;
 }
 

@@ -146,12 +146,19 @@ static int cell_status(const char *dir, const char *id) {
 static void worker(const Cell *c, const TaskEnv *env, const char *dir, pid_t parent) {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed runner leaves no orphans writing */
     if (getppid() != parent) _exit(EXIT_RUN);
     /* fault injection for the runner's tests: LRLAB_FAULT_CRASH / LRLAB_FAULT_HANG name a
      * cell id that crashes (SIGSEGV) or never finishes */
     const char *crash = getenv("LRLAB_FAULT_CRASH"), *hang = getenv("LRLAB_FAULT_HANG");
-    if (crash && strcmp(crash, c->id) == 0) raise(SIGSEGV);
+    if (crash && strcmp(crash, c->id) == 0) { /* a real signal death, even when a sanitizer
+                                                 * runtime has installed its own handler */
+        signal(SIGSEGV, SIG_DFL);
+        raise(SIGSEGV);
+    }
     if (hang && strcmp(hang, c->id) == 0)
         for (;;) pause();
     CellResult r;
@@ -238,6 +245,8 @@ typedef struct Runner {
     Slot *slots;
     int fatal;
     Err *e;
+    sigset_t chld; /* {SIGCHLD}, blocked while cells run */
+    double synced; /* when the output's filesystem was last flushed */
 } Runner;
 
 /* Pending cells of the shard: not complete (or failed, with --retry-failed, or all, with
@@ -303,8 +312,10 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
                 for (int k = 0; k < R->jobs; k++)
                     if (R->slots[k].pid) kill(R->slots[k].pid, SIGTERM);
             if (!o->quiet) progress(pr, 0);
-            struct timespec ts = {0, 20 * 1000 * 1000};
-            nanosleep(&ts, NULL);
+            /* sleep until a worker exits (SIGCHLD, blocked so that it waits here) or 100 ms
+             * pass, for the progress line and the time limits */
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            sigtimedwait(&R->chld, NULL, &ts);
             continue;
         }
         int k = 0;
@@ -344,7 +355,12 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
                     cell_status_name(status), reason[0] ? ": " : "", reason);
         }
         if (!o->quiet) progress(pr, 0);
+        if (now() - R->synced > 2.0) { /* per-cell files are not fsynced one by one */
+            fs_sync(R->dir);
+            R->synced = now();
+        }
     }
+    fs_sync(R->dir);
     free(pending);
     return stop_signal || R->fatal ? -1 : 0;
 }
@@ -435,6 +451,8 @@ int run_main(const RunOpts *o) {
     double *choice = NULL;
     int code = EXIT_USAGE;
     Runner R = {.o = o, .e = &e};
+    const double t_start = now();
+    double t_cells = 0, t_results = 0;
     blas_single_thread();
     if (cfg_load(o->script, o->lua_seed, &ex, &e) != 0) {
         err_print(&e);
@@ -487,6 +505,10 @@ int run_main(const RunOpts *o) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     R.slots = xcalloc((size_t)R.jobs, sizeof(Slot));
+    sigemptyset(&R.chld);
+    sigaddset(&R.chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &R.chld, NULL);
+    t_cells = now();
     if (tplan.n) { /* the tuning stage, whole in every shard: it decides the plan */
         Shard all = {1, 1};
         if (run_cells(&R, &tplan, all) != 0) goto stopped;
@@ -498,6 +520,7 @@ int run_main(const RunOpts *o) {
     planfile_from_plan(&plan, &pf);
     if (planfile_write(dir, &pf, &e) != 0) goto fail;
     if (run_cells(&R, &plan, o->shard) != 0) goto stopped;
+    t_results = now();
     if (!o->quiet) progress(&R.pr, 1);
     printf("%s: %d cells%s (%d trained now, %d already done; %d diverged, %d failed)%s\n",
            ex.name, R.pr.total, o->shard.n > 1 ? " in this shard" : "", R.pr.trained,
@@ -505,6 +528,9 @@ int run_main(const RunOpts *o) {
            tplan.n ? "; learning rates tuned: tuning.csv" : "");
     code = run_finish(dir, &pf, o->shard, o->quiet, &e);
     if (code != EXIT_OK) goto fail;
+    if (o->verbose)
+        fprintf(stderr, "timing: setup %.3f s, cells %.3f s (%d trained), results %.3f s\n",
+                t_cells - t_start, t_results - t_cells, R.pr.trained, now() - t_results);
     code = R.pr.failed ? EXIT_RUN : EXIT_OK;
     goto done;
 stopped:
