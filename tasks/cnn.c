@@ -53,6 +53,7 @@
 #include "harness/blas.h"
 #include "harness/rng.h"
 #include "tasks/data/vision.h"
+#include "tasks/batches.h"
 #include "tasks/task.h"
 
 #include <math.h>
@@ -110,9 +111,8 @@ typedef struct {
     float *z;         /* [rows, NC] */
     /* backward workspaces, [B, ...] */
     float *dz, *dy3, *dp2, *dy2, *dcol2, *dp1, *dy1;
-    uint32_t *perm;  /* [ntr] sample order of the current epoch */
+    BatchOrder order; /* epochs of a seeded permutation of the training split */
     uint32_t *batch; /* [B] rows of the current minibatch */
-    int64_t epoch;
     uint64_t seed;
 } Cnn;
 
@@ -234,7 +234,6 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     s->ntreval = te < s->ntr ? (int)te : s->ntr;
     s->rows = s->B > EVAL_CHUNK ? s->B : EVAL_CHUNK;
     s->seed = seed;
-    s->epoch = -1;
     for (int v = 0; v < 256; v++)
         s->lut[v] = (float)v / 255.0f;
     s->c1 = (int)params_int(p, "c1");
@@ -291,7 +290,7 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     s->dcol2 = fwork(Bz * n3 * c1 * kk);
     s->dp1 = fwork(Bz * n2 * c1);
     s->dy1 = fwork(Bz * n1 * c1);
-    s->perm = xmalloc(sizeof(uint32_t) * (size_t)s->ntr);
+    batches_init(&s->order, s->seed, s->ntr, s->B);
     s->batch = xmalloc(sizeof(uint32_t) * Bz);
 
     /* PyTorch initialisation, layer by layer, weight then bias: U(+-1/sqrt(fan_in)) */
@@ -449,16 +448,7 @@ static void unpool_relu(const float *dP, const int32_t *idx, const float *P, siz
 /* Selects the rows of step `step`: epochs of a seeded permutation, last partial batch dropped. */
 static void pick_batch(Task *t, int64_t step) {
     Cnn *s = t->impl;
-    int64_t epoch = step / t->steps_per_epoch, k = step % t->steps_per_epoch;
-    if (epoch != s->epoch) {
-        Rng rng;
-        rng_seed2(&rng, s->seed, 0x6f72646572ULL + (uint64_t)epoch /* "order" */);
-        for (int i = 0; i < s->ntr; i++)
-            s->perm[i] = (uint32_t)i;
-        rng_shuffle(&rng, s->perm, (size_t)s->ntr);
-        s->epoch = epoch;
-    }
-    memcpy(s->batch, s->perm + k * s->B, sizeof(uint32_t) * s->B);
+    memcpy(s->batch, batches_of(&s->order, step), sizeof(uint32_t) * s->B);
 }
 
 static double train_step(Task *t, int64_t step) {
@@ -530,9 +520,10 @@ static void destroy(Task *t) {
         }
         void *ws[] = {s->xb,   s->xe,  s->yb,    s->ye,  s->col1, s->y1,   s->p1,   s->i1,
                       s->col2, s->y2,  s->p2,    s->i2,  s->y3,   s->z,    s->dz,   s->dy3,
-                      s->dp2,  s->dy2, s->dcol2, s->dp1, s->dy1,  s->perm, s->batch};
+                      s->dp2,  s->dy2, s->dcol2, s->dp1, s->dy1,  s->batch};
         for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++)
             free(ws[i]);
+        batches_free(&s->order);
         free(s);
     }
     free(t->w);

@@ -37,6 +37,7 @@
 #include "harness/blas.h"
 #include "harness/rng.h"
 #include "tasks/data/vision.h"
+#include "tasks/batches.h"
 #include "tasks/task.h"
 
 #include <math.h>
@@ -82,9 +83,8 @@ typedef struct {
     uint8_t *yb, *ye;       /* [B], [EVAL_CHUNK] their labels */
     float **act;            /* act[l] [rows, H_l] for l = 1 .. L: A_l (hidden) or Z_L (logits) */
     float *d0, *d1;         /* [B, max H_l, l >= 1] backward ping-pong: dZ_l, dA_{l-1} */
-    uint32_t *perm;         /* [ntr] sample order of the current epoch */
+    BatchOrder order;       /* epochs of a seeded permutation of the training split */
     uint32_t *batch;        /* [B] rows of the current minibatch */
-    int64_t epoch;
     uint64_t seed;
 } Mlp;
 
@@ -197,7 +197,6 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     s->ntreval = te < s->ntr ? (int)te : s->ntr;
     s->rows = s->B > EVAL_CHUNK ? s->B : EVAL_CHUNK;
     s->seed = seed;
-    s->epoch = -1;
     for (int v = 0; v < 256; v++)
         s->lut[v] = (float)v / 255.0f;
 
@@ -243,7 +242,7 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
         s->act[l] = xmalloc(sizeof(float) * (size_t)s->rows * (size_t)s->dim[l]);
     s->d0 = xmalloc(sizeof(float) * (size_t)s->B * maxd);
     s->d1 = xmalloc(sizeof(float) * (size_t)s->B * maxd);
-    s->perm = xmalloc(sizeof(uint32_t) * (size_t)s->ntr);
+    batches_init(&s->order, s->seed, s->ntr, s->B);
     s->batch = xmalloc(sizeof(uint32_t) * (size_t)s->B);
 
     /* PyTorch nn.Linear initialisation, layer by layer, weights then bias */
@@ -321,16 +320,7 @@ static void forward(Mlp *s, const float *w, const float *x, int rows) {
 /* Selects the rows of step `step`: epochs of a seeded permutation, last partial batch dropped. */
 static void pick_batch(Task *t, int64_t step) {
     Mlp *s = t->impl;
-    int64_t epoch = step / t->steps_per_epoch, k = step % t->steps_per_epoch;
-    if (epoch != s->epoch) {
-        Rng rng;
-        rng_seed2(&rng, s->seed, 0x6f72646572ULL + (uint64_t)epoch /* "order" */);
-        for (int i = 0; i < s->ntr; i++)
-            s->perm[i] = (uint32_t)i;
-        rng_shuffle(&rng, s->perm, (size_t)s->ntr);
-        s->epoch = epoch;
-    }
-    memcpy(s->batch, s->perm + k * s->B, sizeof(uint32_t) * s->B);
+    memcpy(s->batch, batches_of(&s->order, step), sizeof(uint32_t) * s->B);
 }
 
 static double train_step(Task *t, int64_t step) {
@@ -417,7 +407,7 @@ static void destroy(Task *t) {
         free(s->ye);
         free(s->d0);
         free(s->d1);
-        free(s->perm);
+        batches_free(&s->order);
         free(s->batch);
         free(s);
     }

@@ -36,6 +36,7 @@
 #include "tasks/data/npy.h"
 #include "tasks/data/text.h"
 #include "tasks/data/vision.h"
+#include "tasks/batches.h"
 #include "tasks/task.h"
 
 #include <math.h>
@@ -85,9 +86,8 @@ typedef struct {
     float *R;            /* [max(b, ntr, nval), m] residual workspace */
     float *hb, *ghb;     /* [b, r] gathered batch rows and their gradient */
     float *gram, *tmp;   /* [r, r], [nval, r] */
-    uint32_t *perm;      /* [ntr] sample order of the current epoch */
+    BatchOrder order;       /* epochs of a seeded permutation of the training split */
     uint32_t *batch;     /* [b] rows of the current minibatch */
-    int64_t epoch;
     int val_iters;
     double safety, init_scale;
     uint64_t seed;
@@ -246,9 +246,8 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     s->hval = xmalloc(sizeof(float) * (size_t)s->nval * s->r);
     s->tmp = xmalloc(sizeof(float) * (size_t)s->nval * s->r);
     s->gram = xmalloc(sizeof(float) * (size_t)s->r * s->r);
-    s->perm = xmalloc(sizeof(uint32_t) * (size_t)s->ntr);
+    batches_init(&s->order, s->seed, s->ntr, s->b);
     s->batch = xmalloc(sizeof(uint32_t) * (size_t)s->b);
-    s->epoch = -1;
     /* Uniform init with E[(W H)_ij] equal to the mean entry: r (c/2)^2 = mean. */
     s->init_scale = 2.0 * sqrt(mean / s->r);
 
@@ -271,15 +270,7 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
 /* Selects the rows of step `step`: epochs of a seeded permutation, last partial batch dropped. */
 static void pick_batch(Task *t, int64_t step) {
     Nmf *s = t->impl;
-    int64_t epoch = step / t->steps_per_epoch, k = step % t->steps_per_epoch;
-    if (epoch != s->epoch) {
-        Rng rng;
-        rng_seed2(&rng, s->seed, 0x6f72646572ULL + (uint64_t)epoch /* "order" */);
-        for (int i = 0; i < s->ntr; i++) s->perm[i] = (uint32_t)i;
-        rng_shuffle(&rng, s->perm, (size_t)s->ntr);
-        s->epoch = epoch;
-    }
-    memcpy(s->batch, s->perm + k * s->b, sizeof(uint32_t) * s->b);
+    memcpy(s->batch, batches_of(&s->order, step), sizeof(uint32_t) * s->b);
 }
 
 /* R [b, m] = Ht_B W^T - X_B at parameters w; gathers Ht_B into s->hb; returns f_B. */
@@ -415,7 +406,7 @@ static void destroy(Task *t) {
         free(s->ghb);
         free(s->gram);
         free(s->tmp);
-        free(s->perm);
+        batches_free(&s->order);
         free(s->batch);
         free(s);
     }

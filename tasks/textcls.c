@@ -34,6 +34,7 @@
 #include "harness/blas.h"
 #include "harness/rng.h"
 #include "tasks/data/text.h"
+#include "tasks/batches.h"
 #include "tasks/task.h"
 
 #include <math.h>
@@ -86,10 +87,9 @@ typedef struct {
     uint32_t *tr, *va; /* [ntr], [nval] document indices */
     int ntr, nval, ntr_eval;
     /* minibatches */
-    uint32_t *perm;  /* [ntr] positions in tr, this epoch's order */
+    BatchOrder order; /* epochs of a seeded permutation of positions in tr */
     uint32_t *batch; /* [B] documents of the current minibatch */
     int nb;          /* documents in it */
-    int64_t epoch;
     uint64_t seed;
     /* workspaces */
     float *hid; /* [B, H] hidden activations */
@@ -444,9 +444,8 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     free(order);
     s->ntr_eval = s->ntr < s->nval ? s->ntr : s->nval;
 
-    s->perm = xmalloc(sizeof(uint32_t) * s->ntr);
+    batches_init(&s->order, s->seed, s->ntr, s->B);
     s->batch = xmalloc(sizeof(uint32_t) * s->B);
-    s->epoch = -1;
     s->hid = xcalloc((size_t)s->B * s->H, sizeof(float));
     s->dh = xcalloc((size_t)s->B * s->H, sizeof(float));
     s->z = xcalloc((size_t)s->B * s->K, sizeof(float));
@@ -488,15 +487,8 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
 /* The documents of step `step`: epochs of a seeded permutation, last partial batch dropped. */
 static void pick_batch(Task *t, int64_t step) {
     TextCls *s = t->impl;
-    int64_t epoch = step / t->steps_per_epoch, k = step % t->steps_per_epoch;
-    if (epoch != s->epoch) {
-        Rng rng;
-        rng_seed2(&rng, s->seed, 0x6f72646572ULL + (uint64_t)epoch /* "order" */);
-        for (int i = 0; i < s->ntr; i++) s->perm[i] = (uint32_t)i;
-        rng_shuffle(&rng, s->perm, (size_t)s->ntr);
-        s->epoch = epoch;
-    }
-    for (int i = 0; i < s->B; i++) s->batch[i] = s->tr[s->perm[k * s->B + i]];
+    const uint32_t *order = batches_of(&s->order, step);
+    for (int i = 0; i < s->B; i++) s->batch[i] = s->tr[order[i]];
     s->nb = s->B;
 }
 
@@ -547,7 +539,7 @@ static void destroy(Task *t) {
         free(s->y);
         free(s->tr);
         free(s->va);
-        free(s->perm);
+        batches_free(&s->order);
         free(s->batch);
         free(s->hid);
         free(s->dh);
