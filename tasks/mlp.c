@@ -38,6 +38,7 @@
 #include "harness/rng.h"
 #include "tasks/data/vision.h"
 #include "tasks/batches.h"
+#include "tasks/images.h"
 #include "tasks/task.h"
 
 #include <math.h>
@@ -45,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NCLASS 10
+#define NCLASS IMAGES_NCLASS
 #define EVAL_CHUNK 256
 #define MAX_WIDTH 16384
 
@@ -78,7 +79,6 @@ typedef struct {
     VisionSet data;         /* all training-file images [n, H_0] and labels [n] */
     int loaded;             /* data came from vision_load (else synthetic) */
     int ntr, nval, ntreval; /* training split [0, ntr), validation [ntr, ntr + nval) */
-    float lut[256];         /* byte -> [0, 1] */
     float *xb, *xe;         /* [B, H_0] minibatch, [EVAL_CHUNK, H_0] evaluation chunk */
     uint8_t *yb, *ye;       /* [B], [EVAL_CHUNK] their labels */
     float **act;            /* act[l] [rows, H_l] for l = 1 .. L: A_l (hidden) or Z_L (logits) */
@@ -87,70 +87,6 @@ typedef struct {
     uint32_t *batch;        /* [B] rows of the current minibatch */
     uint64_t seed;
 } Mlp;
-
-/* ---- data (the same synthetic images as cnn.c) ---- */
-
-/* Synthetic images: NCLASS smooth prototypes (a 7 x 7 grid of uniform values bilinearly
- * upsampled to 28 x 28 and mapped v -> max(0, 2v - 1): bright blobs on a dark background, as
- * in MNIST); image i has class i % NCLASS and is its prototype plus gaussian pixel noise,
- * clipped to [0, 1] and rounded to a byte. */
-static void make_synthetic(int n, double noise, uint64_t data_seed, VisionSet *out) {
-    enum { SIDE = 28, GRID = 7, NPIX = SIDE * SIDE };
-    Rng rng;
-    rng_seed2(&rng, data_seed, 0x73796e7468ULL /* "synth" */);
-    float *proto = xmalloc(sizeof(float) * NCLASS * NPIX); /* [NCLASS, NPIX] */
-    for (int c = 0; c < NCLASS; c++) {
-        double g[GRID][GRID];
-        for (int i = 0; i < GRID; i++)
-            for (int j = 0; j < GRID; j++)
-                g[i][j] = rng_uniform(&rng);
-        for (int y = 0; y < SIDE; y++) {
-            double fy = y * (GRID - 1.0) / (SIDE - 1.0);
-            int y0 = fy >= GRID - 1 ? GRID - 2 : (int)fy;
-            double ty = fy - y0;
-            for (int x = 0; x < SIDE; x++) {
-                double fx = x * (GRID - 1.0) / (SIDE - 1.0);
-                int x0 = fx >= GRID - 1 ? GRID - 2 : (int)fx;
-                double tx = fx - x0;
-                double v = (1 - ty) * ((1 - tx) * g[y0][x0] + tx * g[y0][x0 + 1]) +
-                           ty * ((1 - tx) * g[y0 + 1][x0] + tx * g[y0 + 1][x0 + 1]);
-                v = 2.0 * v - 1.0; /* dark background, bright blobs */
-                proto[(size_t)c * NPIX + y * SIDE + x] = (float)(v < 0 ? 0 : v);
-            }
-        }
-    }
-    out->n = n;
-    out->rows = out->cols = SIDE;
-    out->images = xmalloc((size_t)n * NPIX);
-    out->labels = xmalloc((size_t)n);
-    for (int i = 0; i < n; i++) {
-        int c = i % NCLASS;
-        out->labels[i] = (uint8_t)c;
-        for (int j = 0; j < NPIX; j++) {
-            double v = proto[(size_t)c * NPIX + j] + noise * rng_normal(&rng);
-            v = v < 0 ? 0 : v > 1 ? 1 : v;
-            out->images[(size_t)i * NPIX + j] = (uint8_t)lrint(v * 255.0);
-        }
-    }
-    free(proto);
-}
-
-/* Loads the training split of the dataset (or makes the synthetic set). */
-static int load_data(const Params *p, const TaskEnv *env, VisionSet *set, int *loaded, Err *e) {
-    const char *ds = params_str(p, "dataset");
-    memset(set, 0, sizeof *set);
-    *loaded = 0;
-    if (strcmp(ds, "synthetic") == 0) {
-        make_synthetic((int)params_int(p, "n"), params_num(p, "noise"),
-                       (uint64_t)params_int(p, "data_seed"), set);
-        return 0;
-    }
-    if (vision_load_split(env->datadir, ds, 0, set, e) != 0) return -1;
-    *loaded = 1;
-    for (int i = 0; i < set->n; i++)
-        LR_ASSERT(set->labels[i] < NCLASS); /* vision.c checks */
-    return 0;
-}
 
 /* ---- the task ---- */
 
@@ -168,7 +104,7 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
                            MAX_WIDTH, widths[k], k + 1);
     Mlp *s = xcalloc(1, sizeof *s);
     t->impl = s;
-    if (load_data(p, env, &s->data, &s->loaded, e) != 0) {
+    if (images_load(p, env, &s->data, &s->loaded, e) != 0) {
         destroy(t);
         return -1;
     }
@@ -197,8 +133,6 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     s->ntreval = te < s->ntr ? (int)te : s->ntr;
     s->rows = s->B > EVAL_CHUNK ? s->B : EVAL_CHUNK;
     s->seed = seed;
-    for (int v = 0; v < 256; v++)
-        s->lut[v] = (float)v / 255.0f;
 
     /* layer dimensions and the views of w */
     s->L = nw + 1;
@@ -260,44 +194,6 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
 }
 
 /* Copies images idx[0..rows) into x [rows, H_0] scaled to [0, 1], labels into y. */
-static void gather(const Mlp *s, const uint32_t *idx, int first, int rows, float *x, uint8_t *y) {
-    const size_t d = (size_t)s->dim[0];
-    for (int r = 0; r < rows; r++) {
-        const size_t k = idx ? idx[r] : (size_t)(first + r);
-        const uint8_t *img = s->data.images + k * d;
-        float *row = x + (size_t)r * d;
-        for (size_t j = 0; j < d; j++)
-            row[j] = s->lut[img[j]];
-        y[r] = s->data.labels[k];
-    }
-}
-
-/* Summed cross-entropy of `rows` logits Z [rows, C] against y (max-shifted, in double).
- * When dz is given, fills dz [rows, C] = (softmax(Z) - onehot(y)) * scale; when correct is
- * given, adds the number of rows whose first largest logit is the label. */
-static double xent(const float *Z, const uint8_t *y, int rows, int C, float *dz, float scale,
-                   int *correct) {
-    double total = 0;
-    for (int r = 0; r < rows; r++) {
-        const float *z = Z + (size_t)r * C;
-        int arg = 0;
-        for (int j = 1; j < C; j++)
-            if (z[j] > z[arg]) arg = j;
-        const double m = z[arg];
-        double sum = 0;
-        for (int j = 0; j < C; j++)
-            sum += exp((double)z[j] - m);
-        total += m + log(sum) - (double)z[y[r]];
-        if (correct && arg == y[r]) (*correct)++;
-        if (dz) {
-            float *d = dz + (size_t)r * C;
-            for (int j = 0; j < C; j++)
-                d[j] = (float)(exp((double)z[j] - m) / sum * scale) - (j == y[r] ? scale : 0.0f);
-        }
-    }
-    return total;
-}
-
 /* Forward pass of x [rows, H_0] at parameters w; leaves A_l and the logits Z_L in act. */
 static void forward(Mlp *s, const float *w, const float *x, int rows) {
     const float *in = x;
@@ -327,10 +223,10 @@ static double train_step(Task *t, int64_t step) {
     Mlp *s = t->impl;
     const int B = s->B;
     pick_batch(t, step);
-    gather(s, s->batch, 0, B, s->xb, s->yb);
+    images_gather(&s->data, s->batch, 0, B, s->xb, s->yb);
     forward(s, t->w, s->xb, B);
     /* dZ_L [B, C] = (softmax - onehot) / B */
-    double loss = xent(s->act[s->L], s->yb, B, NCLASS, s->d0, 1.0f / (float)B, NULL) / B;
+    double loss = images_xent(s->act[s->L], s->yb, B, NCLASS, s->d0, 1.0f / (float)B, NULL) / B;
     float *dz = s->d0, *da = s->d1;
     for (int l = s->L; l >= 1; l--) {
         const int din = s->dim[l - 1], dout = s->dim[l];
@@ -360,7 +256,7 @@ static double train_step(Task *t, int64_t step) {
 static double loss_at(Task *t, const float *w_trial) {
     Mlp *s = t->impl;
     forward(s, w_trial, s->xb, s->B);
-    return xent(s->act[s->L], s->yb, s->B, NCLASS, NULL, 0.0f, NULL) / s->B;
+    return images_xent(s->act[s->L], s->yb, s->B, NCLASS, NULL, 0.0f, NULL) / s->B;
 }
 
 /* Mean loss over images [first, first + count) at w, in chunks; counts correct answers. */
@@ -369,9 +265,9 @@ static double mean_loss(Task *t, int first, int count, int *correct) {
     double total = 0;
     for (int at = 0; at < count; at += EVAL_CHUNK) {
         int rows = count - at < EVAL_CHUNK ? count - at : EVAL_CHUNK;
-        gather(s, NULL, first + at, rows, s->xe, s->ye);
+        images_gather(&s->data, NULL, first + at, rows, s->xe, s->ye);
         forward(s, t->w, s->xe, rows);
-        total += xent(s->act[s->L], s->ye, rows, NCLASS, NULL, 0.0f, correct);
+        total += images_xent(s->act[s->L], s->ye, rows, NCLASS, NULL, 0.0f, correct);
     }
     return total / count;
 }
