@@ -60,9 +60,37 @@ static int *slot(Data *D, int t, int o, int s, int d) {
 }
 
 static int bad_num(const char *path, int line, const char *col, const char *got) {
-    fprintf(stderr, "lrlab: %s: line %d: %s: not a number (expected a number or nan, got "
-                    "\"%.30s\")\n", path, line, col, got);
+    Err e; /* err_set keeps it one line, whatever the field holds */
+    err_set(&e, EXIT_USAGE, path, "line %d: %s: not a number (expected a number or nan, got "
+            "\"%.30s\")", line, col, got);
+    err_print(&e);
     return -1;
+}
+
+static int by_id(const void *a, const void *b) {
+    const Run *x = *(const Run *const *)a, *y = *(const Run *const *)b;
+    return strcmp(x->id, y->id);
+}
+
+/* runs_together: each run's rows on consecutive lines, as results_merge writes them: a
+ * reordered or concatenated runs.csv would otherwise count a cell twice. (Stages may be
+ * missing: results converted from elsewhere, as the paper's, lack some.) line[k]: the first
+ * line of run k. */
+static int runs_together(const char *path, Data *D, const int *line) {
+    const Run **r = xcalloc((size_t)D->nruns + 1, sizeof(Run *));
+    for (int i = 0; i < D->nruns; i++) r[i] = &D->runs[i];
+    qsort(r, (size_t)D->nruns, sizeof *r, by_id);
+    Err e = {0};
+    for (int i = 1; i < D->nruns && !e.code; i++)
+        if (strcmp(r[i]->id, r[i - 1]->id) == 0) {
+            int a = line[r[i - 1] - D->runs], b = line[r[i] - D->runs];
+            err_set(&e, EXIT_USAGE, path, "line %d: cell %s: rows apart from its rows at line %d "
+                    "(expected each cell's rows together, as lrlab writes them)",
+                    a > b ? a : b, r[i]->id, a < b ? a : b);
+        }
+    free(r);
+    if (e.code) err_print(&e);
+    return e.code ? -1 : 0;
 }
 
 static int load_runs(const char *dir, Data *D) {
@@ -86,11 +114,14 @@ static int load_runs(const char *dir, Data *D) {
             return -1;
         }
     D->runs = xcalloc((size_t)t.nrows + 1, sizeof(Run));
+    unsigned char *seen = xcalloc((size_t)t.nrows + 1, 1);
+    int *line = xcalloc((size_t)t.nrows + 1, sizeof(int));
     for (int r = 0; r < t.nrows; r++) {
         const char *id = csvio_at(&t, r, col[0]);
         int k = D->nruns - 1;
         if (k < 0 || strcmp(D->runs[k].id, id) != 0) {
             k = D->nruns++;
+            line[k] = r + 2;
             Run *x = &D->runs[k];
             snprintf(x->id, sizeof x->id, "%s", id);
             x->t = intern(&D->tasks, csvio_at(&t, r, col[1]));
@@ -104,28 +135,47 @@ static int load_runs(const char *dir, Data *D) {
         }
         Run *x = &D->runs[k];
         double stage, step, v[3];
-        if (csvio_parse_num(csvio_at(&t, r, col[5]), &stage) != 0)
-            return csvio_free(&t), bad_num(path, r + 2, "stage", csvio_at(&t, r, col[5]));
+        if (csvio_parse_num(csvio_at(&t, r, col[5]), &stage) != 0) {
+            bad_num(path, r + 2, "stage", csvio_at(&t, r, col[5]));
+            goto bad;
+        }
         int g = stage == 10 ? 0 : stage == 50 ? 1 : stage == 100 ? 2 : -1;
         if (g < 0) {
             fprintf(stderr, "lrlab: %s: line %d: stage: invalid value (expected 10, 50 or 100, "
                             "got %g)\n", path, r + 2, stage);
-            csvio_free(&t);
-            return -1;
+            goto bad;
         }
-        if (csvio_parse_num(csvio_at(&t, r, col[6]), &step) != 0)
-            return csvio_free(&t), bad_num(path, r + 2, "step", csvio_at(&t, r, col[6]));
+        if (seen[k] >> g & 1) {
+            fprintf(stderr, "lrlab: %s: line %d: cell %s: stage %d twice (expected one row per "
+                            "cell and stage)\n", path, r + 2, x->id, stage_pct[g]);
+            goto bad;
+        }
+        seen[k] |= (unsigned char)(1 << g);
+        if (csvio_parse_num(csvio_at(&t, r, col[6]), &step) != 0) {
+            bad_num(path, r + 2, "step", csvio_at(&t, r, col[6]));
+            goto bad;
+        }
         if (g == 2) x->steps = (long long)step;
         for (int c = 0; c < 3; c++)
-            if (csvio_parse_num(csvio_at(&t, r, col[7 + c]), &v[c]) != 0)
-                return csvio_free(&t), bad_num(path, r + 2, need[7 + c], csvio_at(&t, r, col[7 + c]));
+            if (csvio_parse_num(csvio_at(&t, r, col[7 + c]), &v[c]) != 0) {
+                bad_num(path, r + 2, need[7 + c], csvio_at(&t, r, col[7 + c]));
+                goto bad;
+            }
         int ok = strcmp(csvio_at(&t, r, col[10]), "ok") == 0;
         int maximize = strcmp(csvio_at(&t, r, col[11]), "max") == 0;
         if (maximize) v[2] = -v[2];
         for (int c = 0; c < 3; c++) x->v[c][g] = ok && isfinite(v[c]) ? v[c] : INFINITY;
     }
+    int rc = runs_together(path, D, line);
+    free(seen);
+    free(line);
     csvio_free(&t);
-    return 0;
+    return rc;
+bad:
+    free(seen);
+    free(line);
+    csvio_free(&t);
+    return -1;
 }
 
 /* Curves: auc (mean validation loss over the evaluations after step 0), best validation
@@ -235,6 +285,7 @@ typedef struct {
     int n, wins, losses;
     double median, wilcoxon_p, sign_p, holm_p, tau;
     int exact;
+    int family;   /* units in its Holm family */
     int decision; /* +1 win, 0 tie, -1 loss */
 } Unit;
 
@@ -415,18 +466,24 @@ int compare_main(const CompareOpts *o) {
     /* Holm across each measure's family */
     double *ps = xcalloc((size_t)nu + 1, sizeof(double)), *adj = xcalloc((size_t)nu + 1, sizeof(double));
     int *who = xcalloc((size_t)nu + 1, sizeof(int));
-    for (int m = 0; m < NMEASURE; m++) {
-        int k = 0;
-        for (int i = 0; i < nu; i++)
-            if (units[i].m == m) ps[k] = units[i].wilcoxon_p, who[k++] = i;
-        if (k) stats_holm(ps, k, adj);
-        for (int j = 0; j < k; j++) {
-            Unit *u = &units[who[j]];
-            u->holm_p = adj[j];
-            int sig = adj[j] < o->alpha;
-            u->decision = sig && u->median > u->tau ? 1 : sig && u->median < -u->tau ? -1 : 0;
-        }
-    }
+    /* the family: every unit of one measure on one (task, optimizer): all baselines and
+     * stages of one experimental question */
+    for (int m = 0; m < NMEASURE; m++)
+        for (int t = 0; t < D.tasks.n; t++)
+            for (int op = 0; op < D.optims.n; op++) {
+                int k = 0;
+                for (int i = 0; i < nu; i++)
+                    if (units[i].m == m && units[i].t == t && units[i].o == op)
+                        ps[k] = units[i].wilcoxon_p, who[k++] = i;
+                if (k) stats_holm(ps, k, adj);
+                for (int j = 0; j < k; j++) {
+                    Unit *u = &units[who[j]];
+                    u->holm_p = adj[j];
+                    u->family = k;
+                    int sig = adj[j] < o->alpha;
+                    u->decision = sig && u->median > u->tau ? 1 : sig && u->median < -u->tau ? -1 : 0;
+                }
+            }
     free(ps);
     free(adj);
     free(who);
@@ -477,7 +534,8 @@ int compare_main(const CompareOpts *o) {
          * side: 2 / 2^n exactly), times the family size under Holm, is below alpha. */
         int decidable = 0;
         for (int i = 0; i < nu; i++)
-            if (units[i].m == m && 2.0 * k / ldexp(1.0, units[i].n) < o->alpha) decidable++;
+            if (units[i].m == m && 2.0 * units[i].family / ldexp(1.0, units[i].n) < o->alpha)
+                decidable++;
         const char *verdict = !decidable       ? "undecided (too few seeds)"
                               : lo > o->claim  ? "supported"
                               : hi < o->claim  ? "not supported"
@@ -501,10 +559,10 @@ int compare_main(const CompareOpts *o) {
         if (m == primary && !decidable)
             snprintf(primary_line, sizeof primary_line,
                      "verdict on \"%s is as good or better than the baselines more than %g%% of "
-                     "the time\" (%s): undecided: with at most %d seeds per comparison and %d "
-                     "comparisons no difference can reach alpha %g after Holm's correction; add "
-                     "seeds (the paper counting above treats one seed as evidence)",
-                     o->reference, 100 * o->claim, measure_names[m], D.seeds.n, k, o->alpha);
+                     "the time\" (%s): undecided: with at most %d seeds per comparison no "
+                     "difference can reach alpha %g after Holm's correction within each task and "
+                     "optimizer; add seeds (the paper counting above treats one seed as evidence)",
+                     o->reference, 100 * o->claim, measure_names[m], D.seeds.n, o->alpha);
         else if (m == primary)
             snprintf(primary_line, sizeof primary_line,
                      "verdict on \"%s is as good or better than the baselines more than %g%% of "

@@ -17,7 +17,8 @@
  * percentages, overall and by stage, task, optimizer and baseline (training loss).
  *
  * Statistics: per unit, the paired Wilcoxon signed-rank test (exact for small n, scipy 1.10's
- * rule) and the sign test; Holm's correction across all units of a measure; a unit is a win
+ * rule) and the sign test; Holm's correction within each family, the units of one measure on
+ * one (task, optimizer): all its baselines and stages; a unit is a win
  * when its adjusted Wilcoxon p < alpha and the median difference exceeds the practical
  * threshold tau, a loss in the mirror case, a tie otherwise. The claim's fraction ("as good
  * or better" = win or tie) over the units of the primary measure gets a percentile bootstrap

@@ -4,20 +4,24 @@
  *   lrlab list [tasks|optimizers|schedulers]
  *   lrlab compare DIR [--reference greedy] [--tie abs:0.1|rel:0.01]
  *   lrlab trace SCHEDULER [--set key=value ...] --lr LR0 --steps N [--metrics FILE]
+ *   lrlab report DIR [--paper PAPER]
  *   lrlab --help | lrlab CMD --help | lrlab --version
  */
 #include "harness/blas.h"
 #include "harness/cfg.h"
 #include "harness/compare.h"
 #include "harness/merge.h"
+#include "harness/report.h"
 #include "harness/run.h"
 #include "harness/trace.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct Command {
     const char *name;
@@ -54,11 +58,17 @@ static int parse_u64(const char *s, uint64_t *out) {
     return 0;
 }
 
+/* K/N, decimal digits only: sscanf's %d would wrap 4294967297 to 1 (undefined behaviour). */
 static int parse_shard(const char *s, Shard *out) {
-    int k, n, used;
-    if (sscanf(s, "%d/%d%n", &k, &n, &used) != 2 || s[used] || n < 1 || k < 1 || k > n) return -1;
-    out->k = k;
-    out->n = n;
+    char *end;
+    errno = 0;
+    if (*s < '0' || *s > '9') return -1;
+    long long k = strtoll(s, &end, 10);
+    if (*end != '/' || end[1] < '0' || end[1] > '9') return -1;
+    long long n = strtoll(end + 1, &end, 10);
+    if (*end || errno || n < 1 || n > INT_MAX || k < 1 || k > n) return -1;
+    out->k = (int)k;
+    out->n = (int)n;
     return 0;
 }
 
@@ -118,6 +128,14 @@ static int cmd_run(int argc, char **argv) {
         }
     }
     if (!o.script) return usage_error("run", "missing script (expected FILE.lua, got %s)", "nothing");
+    struct stat st; /* a device or a pipe would be read (and hashed) without end */
+    if (stat(o.script, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "lrlab: run: %s: not a regular file (expected FILE.lua, got %s)\n"
+                        "hint: lrlab run --help\n", o.script,
+                S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
+                : S_ISFIFO(st.st_mode) ? "a pipe" : "a socket");
+        return EXIT_USAGE;
+    }
     return run_main(&o);
 }
 
@@ -264,6 +282,35 @@ static int cmd_compare(int argc, char **argv) {
     return compare_main(&o);
 }
 
+/* ---- lrlab report ---- */
+
+static int cmd_report(int argc, char **argv) {
+    const char *dir = NULL, *paper = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) return print_help(&commands[5]);
+        if (strcmp(a, "--paper") == 0) {
+            if (i + 1 >= argc || !*argv[i + 1])
+                return usage_error("report", "--paper: missing value (expected a folder, got %s)",
+                                   "nothing");
+            paper = argv[++i];
+        } else if (a[0] == '-') {
+            return usage_error("report", "%s: unknown option (expected --paper)", a);
+        } else if (dir) {
+            return usage_error("report", "%s: unexpected argument (expected one folder)", a);
+        } else {
+            dir = a;
+        }
+    }
+    if (!dir)
+        return usage_error("report", "missing folder (expected DIR with the results of lrlab run, "
+                                     "got %s)", "nothing");
+    Err e = {0};
+    if (report_main(dir, paper, &e) == 0) return EXIT_OK;
+    if (e.msg[0]) err_print(&e);
+    return e.code ? e.code : EXIT_RUN;
+}
+
 static int cmd_trace(int argc, char **argv) { return trace_main(argc, argv); }
 
 static const Command commands[] = {
@@ -315,6 +362,21 @@ static const Command commands[] = {
      "refuses folders of different plans, a cell present in two folders, or a cell missing\n"
      "from all of them. Then writes runs.csv, curves.csv, evals.csv, figures and the\n"
      "comparison table in OUT as lrlab run does.\n", cmd_merge},
+    {"report", "lrlab report DIR [--paper PAPER]",
+     "Writes the results of a paper from the result files in DIR (running lrlab compare DIR\n"
+     "with its defaults first when its files are missing) into PAPER (default DIR/report):\n"
+     "  report.md               a results section: what was compared, the paper's counting,\n"
+     "                          the statistics and the verdict, ranks, a summary per task,\n"
+     "                          every table and figure with its caption\n"
+     "  tables/NAME.md, .tex    each table in Markdown and in LaTeX (booktabs)\n"
+     "  figures/NAME.gp         gnuplot scripts, beside the PNG and PDF they draw: the paper's\n"
+     "                          categories, Delta by stage, performance profiles, learning\n"
+     "                          rates and validation loss per task\n"
+     "  figures/data/NAME.csv   what the figures plot that no result file holds\n"
+     "Reads only result files; the same results give the same bytes, and every generated file\n"
+     "says so in its first line.\n\n"
+     "  --paper PAPER   output folder, e.g. paper/ (default DIR/report)\n",
+     cmd_report},
     {0},
 };
 
