@@ -7,6 +7,7 @@
 #include "harness/cfg.h"
 
 #include "harness/sha256.h"
+#include "harness/watchdog.h"
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -117,6 +118,26 @@ int cfg_call(void *lua, int nargs, int nresults, long long budget, char *msg, si
     return 0;
 }
 
+/* setmetatable without finalizers: Lua runs a __gc with hooks off (lgc.c, GCTM), beyond the
+ * instruction limit, so a looping one would hang lrlab when the state is collected or
+ * closed. Otherwise the base library's setmetatable. */
+static int sandbox_setmetatable(lua_State *L) {
+    int t = lua_type(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "cannot change a protected metatable");
+    if (t == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc not available in the configuration sandbox "
+                                 "(expected a metatable without a finalizer, got one with __gc)");
+    }
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
 /* load(chunk [, name [, mode [, env]]]) restricted to text chunks. */
 static int sandbox_load(lua_State *L) {
     size_t n;
@@ -175,6 +196,8 @@ static void open_sandbox(lua_State *L, uint64_t seed) {
     lua_pop(L, 1);
     lua_pushcfunction(L, sandbox_load);
     lua_setglobal(L, "load");
+    lua_pushcfunction(L, sandbox_setmetatable);
+    lua_setglobal(L, "setmetatable");
     lua_getglobal(L, "string");
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
@@ -230,6 +253,7 @@ static void describe_value(lua_State *L, int idx, char *out, size_t n) {
     int t = lua_type(L, idx);
     if (t == LUA_TSTRING) snprintf(out, n, "string \"%.60s\"", lua_tostring(L, idx));
     else if (lua_isinteger(L, idx)) snprintf(out, n, LUA_INTEGER_FMT, lua_tointeger(L, idx));
+    else if (t == LUA_TNUMBER && isnan(lua_tonumber(L, idx))) snprintf(out, n, "nan"); /* not -nan */
     else if (t == LUA_TNUMBER) { /* the shortest text that reads back as the number */
         for (int prec = 15; prec <= 17; prec++) {
             snprintf(out, n, "%.*g", prec, lua_tonumber(L, idx));
@@ -298,7 +322,7 @@ static int set_value(lua_State *L, Params *p, const ParamSpec *s, const char *su
             double *x = xmalloc(sizeof(double) * (size_t)(n ? n : 1));
             int ok = 1;
             for (lua_Integer i = 1; i <= n && ok; i++) {
-                lua_geti(L, -1, i);
+                lua_rawgeti(L, -1, i); /* raw: a metamethod raising here would leak x */
                 if (lua_type(L, -1) != LUA_TNUMBER) {
                     describe_value(L, -1, got, 96);
                     char ex[160];
@@ -324,7 +348,7 @@ static int set_value(lua_State *L, Params *p, const ParamSpec *s, const char *su
             if (n < 1 || n > 64) break;
             ParamComp *comps = xcalloc((size_t)n, sizeof(ParamComp));
             for (lua_Integer i = 1; i <= n; i++) {
-                lua_geti(L, -1, i);
+                lua_rawgeti(L, -1, i); /* raw: a metamethod raising here would leak comps */
                 CompCfg **pc = luaL_testudata(L, -1, COMP_MT);
                 const ParamSpec *spec = NULL;
                 const void *def = pc && *pc ? s->resolve((*pc)->name, &spec) : NULL;
@@ -478,15 +502,17 @@ static int comp_ctor(lua_State *L) {
 static const char *const experiment_keys[] = {"name", "seeds", "tasks", "optimizers",
                                               "schedulers", "tune", NULL};
 
-static void take_list(lua_State *L, Experiment *ex, const char *key, CompKind kind, CompCfg **out,
-                      int *nout) {
+/* take_list: the list `key` of the table at index 1 (of experiment or policy_training, named
+ * ctx in messages), each entry a component of `kind`. */
+static void take_list(lua_State *L, const char *ctx, const char *key, CompKind kind,
+                      CompCfg **out, int *nout) {
     lua_getfield(L, 1, key);
     if (lua_type(L, -1) != LUA_TTABLE)
-        raise(L, "experiment: %s: invalid value (expected a list of %s constructors, got %s)", key,
+        raise(L, "%s: %s: invalid value (expected a list of %s constructors, got %s)", ctx, key,
               cfg_kind_name(kind), luaL_typename(L, -1));
     lua_Integer n = luaL_len(L, -1);
     if (n < 1 || n > 10000)
-        raise(L, "experiment: %s: invalid value (expected 1 to 10000 entries, got %lld)", key,
+        raise(L, "%s: %s: invalid value (expected 1 to 10000 entries, got %lld)", ctx, key,
               (long long)n);
     *out = xcalloc((size_t)n, sizeof(CompCfg));
     *nout = 0;
@@ -499,8 +525,9 @@ static void take_list(lua_State *L, Experiment *ex, const char *key, CompKind ki
             /* a component of the wrong kind is reported where it was built */
             if (pc && *pc) snprintf(where, sizeof where, "%s", (*pc)->where);
             else where_of(L, where, sizeof where);
-            raise_at(L, where, "experiment: %s: entry %lld: invalid value (expected %s \"NAME\" "
-                               "{ ... }, got %s)", key, (long long)i, cfg_kind_name(kind), got);
+            raise_at(L, where, "%s: %s: entry %lld: invalid value (expected %s \"NAME\" "
+                               "{ ... }, got %s)", ctx, key, (long long)i, cfg_kind_name(kind),
+                     got);
         }
         CompCfg *dst = &(*out)[(*nout)++];
         *dst = **pc;
@@ -519,10 +546,62 @@ static void take_list(lua_State *L, Experiment *ex, const char *key, CompKind ki
         else snprintf(c->label, sizeof c->label, "%s", c->name);
         for (int j = 0; j < i; j++)
             if (strcmp((*out)[j].label, c->label) == 0)
-                raise_at(L, c->where, "experiment: %s: entries %d and %d are both named \"%s\" "
+                raise_at(L, c->where, "%s: %s: entries %d and %d are both named \"%s\" "
                                       "(expected distinct labels, set label = \"...\" on one "
-                                      "of them)", key, j + 1, i + 1, c->label);
+                                      "of them)", ctx, key, j + 1, i + 1, c->label);
     }
+}
+
+/* take_name: the `name` of the table at index 1 into out[64]. */
+static void take_name(lua_State *L, const char *ctx, char *out) {
+    lua_getfield(L, 1, "name");
+    const char *name = lua_tostring(L, -1);
+    size_t len = name && lua_type(L, -1) == LUA_TSTRING ? strlen(name) : 0;
+    int valid = len >= 1 && len < 64 && name[0] != '.';
+    for (size_t i = 0; valid && i < len; i++)
+        valid = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+                (name[i] >= '0' && name[i] <= '9') || strchr("_-.", name[i]);
+    if (!valid) {
+        char got[128];
+        describe_value(L, -1, got, sizeof got);
+        raise(L, "%s: name: invalid value (expected 1 to 63 characters of [A-Za-z0-9_.-], got "
+                 "%s)", ctx, got);
+    }
+    snprintf(out, 64, "%s", name);
+    lua_pop(L, 1);
+}
+
+/* take_seeds: the list `seeds` of the table at index 1: distinct integers in [0, 2^53). */
+static void take_seeds(lua_State *L, const char *ctx, int64_t **seeds, int *nseeds) {
+    lua_getfield(L, 1, "seeds");
+    lua_Integer n = lua_type(L, -1) == LUA_TTABLE ? luaL_len(L, -1) : 0;
+    if (lua_type(L, -1) != LUA_TTABLE || n < 1 || n > 100000) {
+        char got[128];
+        if (lua_type(L, -1) != LUA_TTABLE) describe_value(L, -1, got, sizeof got);
+        else if (n == 0) snprintf(got, sizeof got, "an empty list");
+        else snprintf(got, sizeof got, "%lld entries", (long long)n);
+        raise(L, "%s: seeds: invalid value (expected a list of 1 to 100000 integers, got %s)",
+              ctx, got);
+    }
+    *nseeds = (int)n;
+    *seeds = xcalloc((size_t)n, sizeof(int64_t));
+    for (int i = 0; i < *nseeds; i++) {
+        lua_geti(L, -1, i + 1);
+        lua_Number x = lua_tonumber(L, -1);
+        if (!lua_isnumber(L, -1) || x != floor(x) || x < 0 || x > 9007199254740991.0) {
+            char got[128];
+            describe_value(L, -1, got, sizeof got);
+            raise(L, "%s: seeds: entry %d: invalid value (expected an integer in [0, 2^53), got "
+                     "%s)", ctx, i + 1, got);
+        }
+        (*seeds)[i] = (int64_t)x;
+        for (int j = 0; j < i; j++)
+            if ((*seeds)[j] == (*seeds)[i])
+                raise(L, "%s: seeds: entry %d: duplicate seed (expected distinct seeds, got %lld "
+                         "twice)", ctx, i + 1, (long long)x);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
 }
 
 /* tune = { seed = S, by = "val_loss" }: the tuning stage of DeepOBS / Crowded Valley. */
@@ -567,6 +646,9 @@ static void take_tune(lua_State *L, Experiment *ex) {
 
 static int experiment_fn(lua_State *L) {
     Experiment *ex = lua_touserdata(L, lua_upvalueindex(1));
+    if (!ex)
+        return raise(L, "experiment: not expected here (expected policy_training { ... } in a "
+                        "script for lrlab train-policy, got an experiment)");
     if (ex->where[0])
         return raise(L, "experiment: defined twice (expected one experiment per script, the "
                         "first at %s)", ex->where);
@@ -584,58 +666,87 @@ static int experiment_fn(lua_State *L) {
                             "optimizers, schedulers, tune)", k ? k : "(not a string)");
         lua_pop(L, 1);
     }
-    lua_getfield(L, 1, "name");
-    const char *name = lua_tostring(L, -1);
-    size_t len = name && lua_type(L, -1) == LUA_TSTRING ? strlen(name) : 0;
-    int valid = len >= 1 && len < sizeof ex->name && name[0] != '.';
-    for (size_t i = 0; valid && i < len; i++)
-        valid = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
-                (name[i] >= '0' && name[i] <= '9') || strchr("_-.", name[i]);
-    if (!valid) {
-        char got[128];
-        describe_value(L, -1, got, sizeof got);
-        return raise(L, "experiment: name: invalid value (expected 1 to 63 characters of "
-                        "[A-Za-z0-9_.-], got %s)", got);
-    }
-    snprintf(ex->name, sizeof ex->name, "%s", name);
-    lua_pop(L, 1);
-    lua_getfield(L, 1, "seeds");
-    lua_Integer nseeds = lua_type(L, -1) == LUA_TTABLE ? luaL_len(L, -1) : 0;
-    if (lua_type(L, -1) != LUA_TTABLE || nseeds < 1 || nseeds > 100000) {
-        char got[128];
-        if (lua_type(L, -1) != LUA_TTABLE) describe_value(L, -1, got, sizeof got);
-        else if (nseeds == 0) snprintf(got, sizeof got, "an empty list");
-        else snprintf(got, sizeof got, "%lld entries", (long long)nseeds);
-        return raise(L, "experiment: seeds: invalid value (expected a list of 1 to 100000 "
-                        "integers, got %s)", got);
-    }
-    ex->nseeds = (int)luaL_len(L, -1);
-    ex->seeds = xcalloc((size_t)ex->nseeds, sizeof(int64_t));
-    for (int i = 0; i < ex->nseeds; i++) {
-        lua_geti(L, -1, i + 1);
-        lua_Number x = lua_tonumber(L, -1);
-        if (!lua_isnumber(L, -1) || x != floor(x) || x < 0 || x > 9007199254740991.0) {
-            char got[128];
-            describe_value(L, -1, got, sizeof got);
-            return raise(L, "experiment: seeds: entry %d: invalid value (expected an integer in "
-                            "[0, 2^53), got %s)", i + 1, got);
-        }
-        ex->seeds[i] = (int64_t)x;
-        for (int j = 0; j < i; j++)
-            if (ex->seeds[j] == ex->seeds[i])
-                return raise(L, "experiment: seeds: entry %d: duplicate seed (expected distinct "
-                                "seeds, got %lld twice)", i + 1, (long long)x);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    take_list(L, ex, "tasks", KIND_TASK, &ex->tasks, &ex->ntasks);
-    take_list(L, ex, "optimizers", KIND_OPTIM, &ex->optims, &ex->noptims);
-    take_list(L, ex, "schedulers", KIND_SCHED, &ex->scheds, &ex->nscheds);
+    take_name(L, "experiment", ex->name);
+    take_seeds(L, "experiment", &ex->seeds, &ex->nseeds);
+    take_list(L, "experiment", "tasks", KIND_TASK, &ex->tasks, &ex->ntasks);
+    take_list(L, "experiment", "optimizers", KIND_OPTIM, &ex->optims, &ex->noptims);
+    take_list(L, "experiment", "schedulers", KIND_SCHED, &ex->scheds, &ex->nscheds);
     lua_getfield(L, 1, "tune");
     if (!lua_isnil(L, -1)) take_tune(L, ex);
     lua_pop(L, 1);
     return 0;
 }
+
+/* ---- policy_training { ... } (lrlab train-policy) ---- */
+
+static const char *const training_keys[] = {"name", "tasks", "optimizer", "seeds", NULL};
+
+/* The keys policy_training accepts, for the unknown-key message: its own, then the spec's. */
+static void training_key_names(const ParamSpec *spec, char *out, size_t n) {
+    size_t off = 0;
+    out[0] = '\0';
+    for (int i = 0; training_keys[i] && off < n; i++)
+        off += (size_t)snprintf(out + off, n - off, "%s%s", i ? ", " : "", training_keys[i]);
+    for (int i = 0; spec[i].name && off < n; i++)
+        off += (size_t)snprintf(out + off, n - off, ", %s", spec[i].name);
+}
+
+static int training_fn(lua_State *L) {
+    PolicyTraining *pt = lua_touserdata(L, lua_upvalueindex(1));
+    if (!pt)
+        return raise(L, "policy_training: not expected here (expected experiment { ... } in a "
+                        "script for lrlab run, got a policy_training; train it with lrlab "
+                        "train-policy)");
+    if (pt->where[0])
+        return raise(L, "policy_training: defined twice (expected one per script, the first at "
+                        "%s)", pt->where);
+    if (lua_type(L, 1) != LUA_TTABLE)
+        return raise(L, "policy_training: invalid arguments (expected a table, got %s)",
+                     luaL_typename(L, 1));
+    where_of(L, pt->where, sizeof pt->where);
+    char subject[512];
+    snprintf(subject, sizeof subject, "%s: policy_training", pt->where);
+    params_init(&pt->p, pt->p.spec);
+    Err e;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        int own = 0;
+        for (int i = 0; k && training_keys[i]; i++) own |= strcmp(k, training_keys[i]) == 0;
+        const ParamSpec *s = k && !own ? param_find(pt->p.spec, k) : NULL;
+        if (!own && !s) {
+            char names[1024];
+            training_key_names(pt->p.spec, names, sizeof names);
+            return raise(L, "policy_training: %s: unknown key (expected one of %s)",
+                         k ? k : "(not a string)", names);
+        }
+        if (s && set_value(L, &pt->p, s, subject, &e) != 0) return raise_err(L, &e);
+        lua_pop(L, 1);
+    }
+    take_name(L, "policy_training", pt->name);
+    take_seeds(L, "policy_training", &pt->seeds, &pt->nseeds);
+    take_list(L, "policy_training", "tasks", KIND_TASK, &pt->tasks, &pt->ntasks);
+    lua_getfield(L, 1, "optimizer");
+    CompCfg **pc = luaL_testudata(L, -1, COMP_MT);
+    if (!pc || !*pc || (*pc)->kind != KIND_OPTIM) {
+        char got[128];
+        describe_value(L, -1, got, sizeof got);
+        return raise(L, "policy_training: optimizer: invalid value (expected optimizer \"NAME\" "
+                        "{ ... }, got %s)", lua_isnil(L, -1) ? "nothing" : got);
+    }
+    pt->optim = **pc;
+    params_copy(&pt->optim.p, &(*pc)->p);
+    params_copy(&pt->optim.common, &(*pc)->common);
+    const char *label = params_str(&pt->optim.common, "label");
+    snprintf(pt->optim.label, sizeof pt->optim.label, "%s", label ? label : pt->optim.name);
+    pt->has_optim = 1;
+    lua_pop(L, 1);
+    if (params_check_required(&pt->p, pt->where, "policy_training", &e) != 0)
+        return raise_err(L, &e);
+    return 0;
+}
+
+/* ---- loading a script ---- */
 
 static int msg_handler(lua_State *L) {
     if (lua_type(L, 1) != LUA_TSTRING) {
@@ -644,22 +755,22 @@ static int msg_handler(lua_State *L) {
     return 1;
 }
 
-int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
-    memset(ex, 0, sizeof *ex);
-    snprintf(ex->file, sizeof ex->file, "%s", path);
-    ex->lua_seed = lua_seed;
+/* A sandboxed state with the constructors, `experiment` bound to ex and `policy_training` to
+ * pt (either NULL: a call of it is an error that names the right command). */
+static lua_State *new_state(uint64_t lua_seed, Experiment *ex, PolicyTraining *pt) {
     Limits *lim = xcalloc(1, sizeof *lim);
     lim->limit = CFG_INSN_LIMIT;
     lua_State *L = lua_newstate(limited_alloc, lim);
     if (!L) {
         free(lim);
-        return err_set(e, EXIT_RUN, path, "cannot create a Lua state");
+        return NULL;
     }
-    ex->lua = L;
     open_sandbox(L, lua_seed);
     luaL_newmetatable(L, COMP_MT);
     lua_pushcfunction(L, comp_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushliteral(L, COMP_MT); /* getmetatable(component) cannot reach comp_gc */
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
     static const struct {
         const char *name;
@@ -673,23 +784,39 @@ int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
     lua_pushlightuserdata(L, ex);
     lua_pushcclosure(L, experiment_fn, 1);
     lua_setglobal(L, "experiment");
+    lua_pushlightuserdata(L, pt);
+    lua_pushcclosure(L, training_fn, 1);
+    lua_setglobal(L, "policy_training");
+    return L;
+}
 
+static void close_state(void *lua) {
+    if (!lua) return;
+    lua_State *L = lua;
+    void *lim;
+    lua_getallocf(L, &lim);
+    lua_close(L);
+    free(lim);
+}
+
+/* Runs the script at path in L (`what` names it in messages); 0, or -1 with e set. */
+static int run_script(lua_State *L, const char *path, const char *what, Err *e) {
     char sum[65] = "unreadable";
     sha256_file(path, sum);
     lua_pushstring(L, sum);
     lua_setfield(L, LUA_REGISTRYINDEX, "lrlab.script_sha256");
     FILE *f = fopen(path, "rb");
-    if (!f) {
-        cfg_free(ex);
-        return err_set(e, EXIT_USAGE, path, "cannot open experiment script (expected a readable "
-                                            ".lua file, got %s)", strerror(errno));
-    }
+    if (!f)
+        return err_set(e, EXIT_USAGE, path, "cannot open %s (expected a readable .lua file, got "
+                                            "%s)", what, strerror(errno));
     fclose(f);
     lua_pushcfunction(L, msg_handler);
     int rc = luaL_loadfilex(L, path, "t");
     if (rc == LUA_OK) {
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 10000);
+        watchdog_arm(path); /* C functions the count hook cannot stop (string.find) */
         rc = lua_pcall(L, 0, 0, -2);
+        watchdog_disarm();
         lua_sethook(L, NULL, 0, 0);
     }
     if (rc != LUA_OK) {
@@ -701,21 +828,54 @@ int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
         else if (rc == LUA_ERRFILE) { /* "cannot read PATH: REASON", e.g. a folder */
             const char *why = msg ? strrchr(msg, ':') : NULL;
             why = why ? why + 1 + (why[1] == ' ') : "an unreadable file";
-            err_set(e, EXIT_USAGE, path, "cannot read experiment script (expected a readable "
-                    ".lua file, got %s)", why);
+            err_set(e, EXIT_USAGE, path, "cannot read %s (expected a readable .lua file, got %s)",
+                    what, why);
         }
         else if (msg && strncmp(msg, path, strlen(path)) == 0)
             err_set(e, EXIT_USAGE, NULL, "%s", msg);
         else
             err_set(e, EXIT_USAGE, path, "%s", msg ? msg : "error");
-        cfg_free(ex);
         return -1;
     }
     lua_pop(L, 1);
+    return 0;
+}
+
+int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
+    memset(ex, 0, sizeof *ex);
+    snprintf(ex->file, sizeof ex->file, "%s", path);
+    ex->lua_seed = lua_seed;
+    lua_State *L = new_state(lua_seed, ex, NULL);
+    if (!L) return err_set(e, EXIT_RUN, path, "cannot create a Lua state");
+    ex->lua = L;
+    if (run_script(L, path, "experiment script", e) != 0) {
+        cfg_free(ex);
+        return -1;
+    }
     if (!ex->where[0]) {
         cfg_free(ex);
         return err_set(e, EXIT_USAGE, path, "no experiment (expected a call experiment { ... }, "
                                             "got a script that never makes it)");
+    }
+    return 0;
+}
+
+int cfg_load_training(const char *path, const ParamSpec *spec, PolicyTraining *pt, Err *e) {
+    memset(pt, 0, sizeof *pt);
+    snprintf(pt->file, sizeof pt->file, "%s", path);
+    pt->p.spec = spec;
+    lua_State *L = new_state(0, NULL, pt);
+    if (!L) return err_set(e, EXIT_RUN, path, "cannot create a Lua state");
+    pt->lua = L;
+    if (run_script(L, path, "training script", e) != 0) {
+        cfg_free_training(pt);
+        return -1;
+    }
+    if (!pt->where[0]) {
+        cfg_free_training(pt);
+        return err_set(e, EXIT_USAGE, path, "no policy_training (expected a call "
+                                            "policy_training { ... }, got a script that never "
+                                            "makes it)");
     }
     return 0;
 }
@@ -733,12 +893,18 @@ void cfg_free(Experiment *ex) {
     free_list(ex->optims, ex->noptims);
     free_list(ex->scheds, ex->nscheds);
     free(ex->seeds);
-    if (ex->lua) {
-        lua_State *L = ex->lua;
-        void *lim;
-        lua_getallocf(L, &lim);
-        lua_close(L);
-        free(lim);
-    }
+    close_state(ex->lua);
     memset(ex, 0, sizeof *ex);
+}
+
+void cfg_free_training(PolicyTraining *pt) {
+    free_list(pt->tasks, pt->ntasks);
+    if (pt->has_optim) {
+        params_free(&pt->optim.p);
+        params_free(&pt->optim.common);
+    }
+    if (pt->p.v) params_free(&pt->p);
+    free(pt->seeds);
+    close_state(pt->lua);
+    memset(pt, 0, sizeof *pt);
 }

@@ -55,11 +55,40 @@ typedef struct Experiment {
     void *lua; /* lua_State kept alive for Lua-defined functions */
 } Experiment;
 
+/* A script for `lrlab train-policy` declares instead one policy_training (harness/ppo.h):
+ *
+ *   policy_training {
+ *     name = "nmf", seeds = {1, 2, 3},
+ *     tasks = { task "nmf" { dataset = "faces", rank = 16 }, ... },
+ *     optimizer = optimizer "sgd" { lr = 1 },
+ *     episodes = 800, steps = 1000, every = 50, seed = 1, ...
+ *   }
+ *
+ * name, seeds, tasks and optimizer are read here; every other key is validated against the
+ * trainer's parameter table, given to cfg_load_training. */
+typedef struct PolicyTraining {
+    char name[64];
+    char file[1024];
+    char where[256];
+    CompCfg *tasks;  /* the task distribution */
+    int ntasks;
+    CompCfg optim;   /* the optimizer of every episode */
+    int has_optim;
+    int64_t *seeds;  /* cell seeds episodes draw from */
+    int nseeds;
+    Params p;        /* the trainer's keys */
+    void *lua;
+} PolicyTraining;
+
 extern const ParamSpec cfg_task_common[], cfg_optim_common[], cfg_sched_common[];
 
 /* cfg_load: runs the script and fills ex; on error fills e (exit code 2). */
 int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e);
 void cfg_free(Experiment *ex);
+/* cfg_load_training: runs a training script and fills pt, its trainer keys checked against
+ * spec; on error fills e (exit code 2). */
+int cfg_load_training(const char *path, const ParamSpec *spec, PolicyTraining *pt, Err *e);
+void cfg_free_training(PolicyTraining *pt);
 const char *cfg_kind_name(CompKind k);
 /* cfg_call: lua_pcall of the function below its nargs arguments on the script's Lua state,
  * with an instruction budget; on error fills msg and returns -1. For Lua-defined

@@ -18,6 +18,8 @@ int err_set(Err *e, int code, const char *where, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(e->msg + off, sizeof e->msg - off, fmt, ap);
     va_end(ap);
+    for (char *p = e->msg; *p; p++) /* one line, whatever a script or a file put in it */
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
     return -1;
 }
 

@@ -23,8 +23,9 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
     Err e = {0};
     PlanFile *pfs = xcalloc((size_t)ndirs, sizeof(PlanFile));
     int code = EXIT_USAGE, loaded = 0, *owner = NULL;
-    for (int i = 0; i < ndirs; i++, loaded++) {
+    for (int i = 0; i < ndirs; i++) {
         if (planfile_read(dirs[i], &pfs[i], &e) != 0) goto fail;
+        loaded++; /* freed below even when this folder's plan is refused */
         if (i > 0 && !planfile_equal(&pfs[0], &pfs[i])) {
             err_set(&e, EXIT_USAGE, dirs[i], "plan.csv: a different plan from %s/plan.csv "
                                              "(expected shards of one plan)", dirs[0]);
@@ -46,6 +47,18 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
             owner[c] = i;
         }
         if (owner[c] < 0) {
+            /* a cell file present but incomplete or corrupt: name it and say why */
+            for (int i = 0; i < ndirs; i++) {
+                char p[4096];
+                Err why;
+                snprintf(p, sizeof p, "%s/cells/%s.csv", dirs[i], pf->rows[c].id);
+                if (!fs_exists(p) || results_cell_check(dirs[i], pf->rows[c].id, &why) == 0)
+                    continue;
+                err_set(&e, EXIT_USAGE, NULL, "%s; so cell %s (plan row %d) is complete in none "
+                        "of the folders (expected every cell; run its shard again)", why.msg,
+                        pf->rows[c].id, c + 1);
+                goto fail;
+            }
             err_set(&e, EXIT_USAGE, dirs[0], "cell %s (plan row %d: %s %s %s seed %lld) is in "
                                              "none of the folders (expected every cell; run the "
                                              "missing shard)", pf->rows[c].id, c + 1,

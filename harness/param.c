@@ -85,10 +85,11 @@ static int find_index(const Params *p, const char *name) {
     return -1;
 }
 
+/* An infinite bound is open, as param_expect prints it: "(0, inf)" refuses lr = math.huge. */
 static bool in_range(const ParamSpec *s, double x) {
     if (isnan(x)) return false;
-    if (x < s->lo || (x == s->lo && (s->flags & PARAM_LO_OPEN))) return false;
-    if (x > s->hi || (x == s->hi && (s->flags & PARAM_HI_OPEN))) return false;
+    if (x < s->lo || (x == s->lo && ((s->flags & PARAM_LO_OPEN) || isinf(x)))) return false;
+    if (x > s->hi || (x == s->hi && ((s->flags & PARAM_HI_OPEN) || isinf(x)))) return false;
     return true;
 }
 

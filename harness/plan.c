@@ -84,20 +84,47 @@ static void add_cell(Plan *p, const CompCfg *t, const CompCfg *o, const CompCfg 
     canon(c);
 }
 
+static int by_id(const void *a, const void *b) {
+    const Cell *x = *(const Cell *const *)a, *y = *(const Cell *const *)b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* unique_ids: sorted, not pairwise (a plan of a million cells would take hours); reports the
+ * pair whose later cell comes first in plan order, as a scan in plan order would. */
 static int unique_ids(const Plan *p, const Experiment *ex, Err *e) {
-    for (int i = 0; i < p->n; i++)
-        for (int j = 0; j < i; j++)
-            if (strcmp(p->cells[i].id, p->cells[j].id) == 0)
-                return err_set(e, EXIT_USAGE, ex->where,
-                               "experiment: cells %d and %d are the same run (expected distinct "
-                               "configurations; two entries differ only in their label)",
-                               j + 1, i + 1);
+    const Cell **c = xcalloc((size_t)p->n + 1, sizeof(Cell *));
+    for (int i = 0; i < p->n; i++) c[i] = &p->cells[i];
+    qsort(c, (size_t)p->n, sizeof *c, by_id);
+    int i = -1, j = -1;
+    for (int k = 1; k < p->n; k++) { /* c[k] the second of its group: c[k - 1] the first */
+        int second = strcmp(c[k]->id, c[k - 1]->id) == 0 &&
+                     (k == 1 || strcmp(c[k - 2]->id, c[k]->id) != 0);
+        if (second && (i < 0 || c[k]->index < i)) i = c[k]->index, j = c[k - 1]->index;
+    }
+    free(c);
+    if (i >= 0)
+        return err_set(e, EXIT_USAGE, ex->where,
+                       "experiment: cells %d and %d are the same run (expected distinct "
+                       "configurations; two entries differ only in their label)", j + 1, i + 1);
     return 0;
+}
+
+/* too_many: refuses a plan past PLAN_MAX_CELLS before anything is allocated for it. */
+#define PLAN_MAX_CELLS 1000000
+static int too_many(const Experiment *ex, double n, const char *what, Err *e) {
+    if (n <= PLAN_MAX_CELLS) return 0;
+    return err_set(e, EXIT_USAGE, ex->where, "experiment: too many %s (expected at most %d, got "
+                   "%.0f = %d task(s) x %d optimizer(s) x %d scheduler(s) x %d seed(s))", what,
+                   PLAN_MAX_CELLS, n, ex->ntasks, ex->noptims, ex->nscheds, ex->nseeds);
 }
 
 int plan_build(const Experiment *ex, const double *lr_choice, Plan *p, Err *e) {
     p->ex = ex;
     p->n = 0;
+    p->cells = NULL;
+    if (too_many(ex, (double)ex->ntasks * ex->noptims * ex->nscheds * ex->nseeds, "cells", e))
+        return -1;
     p->cells = xcalloc((size_t)ex->ntasks * ex->noptims * ex->nscheds * ex->nseeds + 1,
                        sizeof(Cell));
     for (int ti = 0; ti < ex->ntasks; ti++) {
@@ -139,6 +166,8 @@ int plan_build_tuning(const Experiment *ex, Plan *p, Err *e) {
     int total = 0;
     for (int oi = 0; oi < ex->noptims; oi++)
         if (grid_size(&ex->optims[oi]) > 1) total += grid_size(&ex->optims[oi]);
+    p->cells = NULL;
+    if (too_many(ex, (double)total * ex->ntasks * ex->nscheds, "tuning cells", e)) return -1;
     p->cells = xcalloc((size_t)total * ex->ntasks * ex->nscheds + 1, sizeof(Cell));
     for (int ti = 0; ti < ex->ntasks; ti++)
         for (int oi = 0; oi < ex->noptims; oi++) {

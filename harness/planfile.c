@@ -67,6 +67,28 @@ static int copy_field(char *dst, size_t n, const char *src, const char *path, in
     return 0;
 }
 
+static int by_id(const void *a, const void *b) {
+    const PlanRow *x = *(const PlanRow *const *)a, *y = *(const PlanRow *const *)b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* duplicate_id: a cell id on two lines (a hand-edited or concatenated plan.csv) would merge
+ * one cell's files twice; sorted, as plans can have a million rows. */
+static int duplicate_id(const PlanFile *pf, const char *path, Err *e) {
+    const PlanRow **r = xcalloc((size_t)pf->n + 1, sizeof(PlanRow *));
+    for (int i = 0; i < pf->n; i++) r[i] = &pf->rows[i];
+    qsort(r, (size_t)pf->n, sizeof *r, by_id);
+    int rc = 0;
+    for (int i = 1; i < pf->n && rc == 0; i++)
+        if (strcmp(r[i]->id, r[i - 1]->id) == 0)
+            rc = err_set(e, EXIT_USAGE, path, "line %d: cell: duplicate id (expected distinct "
+                         "cells, got %s also at line %d)", r[i]->index + 2, r[i]->id,
+                         r[i - 1]->index + 2);
+    free(r);
+    return rc;
+}
+
 int planfile_read(const char *dir, PlanFile *pf, Err *e) {
     char path[4096];
     snprintf(path, sizeof path, "%s/plan.csv", dir);
@@ -117,6 +139,7 @@ int planfile_read(const char *dir, PlanFile *pf, Err *e) {
         r->seed = (long long)seed;
         r->steps = (long long)steps;
     }
+    if (duplicate_id(pf, path, e) != 0) goto bad;
     csvio_free(&t);
     return 0;
 bad:

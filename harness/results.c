@@ -129,14 +129,26 @@ static int file_hash_is(const char *dir, const char *sub, const char *id, const 
     return ok && strcmp(got, want) == 0;
 }
 
-int results_cell_complete(const char *dir, const char *id) {
+int results_cell_check(const char *dir, const char *id, Err *e) {
     CsvTable t;
-    Err e;
-    if (read_sub(dir, "cells", id, results_cell_cols, &t, &e) != 0) return 0;
-    int ok = stage_rows_ok(&t) && file_hash_is(dir, "curves", id, csvio_at(&t, 0, 12)) &&
-             file_hash_is(dir, "evals", id, csvio_at(&t, 0, 13));
+    if (read_sub(dir, "cells", id, results_cell_cols, &t, e) != 0) return -1;
+    int rc = 0;
+    if (!stage_rows_ok(&t))
+        rc = err_set(e, EXIT_USAGE, NULL, "%s/cells/%s.csv: invalid stage rows (expected "
+                     "stages 10, 50 and 100 in order, each with a status and numbers)", dir, id);
+    else if (!file_hash_is(dir, "curves", id, csvio_at(&t, 0, 12)))
+        rc = err_set(e, EXIT_USAGE, NULL, "%s/curves/%s.csv: missing or changed (expected the "
+                     "bytes whose hash %.16s its cell file records)", dir, id, csvio_at(&t, 0, 12));
+    else if (!file_hash_is(dir, "evals", id, csvio_at(&t, 0, 13)))
+        rc = err_set(e, EXIT_USAGE, NULL, "%s/evals/%s.csv: missing or changed (expected the "
+                     "bytes whose hash %.16s its cell file records)", dir, id, csvio_at(&t, 0, 13));
     csvio_free(&t);
-    return ok;
+    return rc;
+}
+
+int results_cell_complete(const char *dir, const char *id) {
+    Err e;
+    return results_cell_check(dir, id, &e) == 0;
 }
 
 static const char *const runs_cols[] = {

@@ -23,6 +23,8 @@ int results_write_failed(const char *dir, const char *id, long long steps, const
 /* results_cell_complete: the cell's three files exist and are well formed (a truncated or
  * corrupt one makes the cell incomplete, so that it is trained again). */
 int results_cell_complete(const char *dir, const char *id);
+/* results_cell_check: the same, saying in e which file is missing or corrupt and why. */
+int results_cell_check(const char *dir, const char *id, Err *e);
 /* results_merge: runs.csv, curves.csv, evals.csv and timing.csv from the cells of the
  * shard, in plan order. */
 int results_merge(const char *dir, const PlanFile *pf, Shard shard, Err *e);

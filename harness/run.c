@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -143,7 +144,10 @@ static int cell_status(const char *dir, const char *id) {
 
 /* ---- the worker: one cell in a child process ---- */
 
-static void worker(const Cell *c, const TaskEnv *env, const char *dir, pid_t parent) {
+/* msg: a shared buffer of WORKER_MSG bytes where a worker that cannot write its results
+ * leaves the reason (the parent prints it: one line, whatever -j). */
+#define WORKER_MSG 512
+static void worker(const Cell *c, const TaskEnv *env, const char *dir, pid_t parent, char *msg) {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     sigset_t none;
@@ -166,13 +170,13 @@ static void worker(const Cell *c, const TaskEnv *env, const char *dir, pid_t par
     if (train_cell(c, env, &r, &e) != 0) {
         /* could not start (e.g. the data changed since the preflight): recorded as failed */
         if (results_write_failed(dir, c->id, c->steps, e.msg, &e) != 0) {
-            err_print(&e);
+            snprintf(msg, WORKER_MSG, "%s", e.msg);
             _exit(EXIT_RUN);
         }
         _exit(EXIT_OK);
     }
     if (results_write_cell(dir, c->id, &r, &e) != 0) {
-        err_print(&e);
+        snprintf(msg, WORKER_MSG, "%s", e.msg);
         _exit(EXIT_RUN);
     }
     _exit(EXIT_OK);
@@ -243,6 +247,7 @@ typedef struct Runner {
     Progress pr;
     int jobs;
     Slot *slots;
+    char *msgs; /* [jobs][WORKER_MSG], shared with the workers (MAP_SHARED) */
     int fatal;
     Err *e;
     sigset_t chld; /* {SIGCHLD}, blocked while cells run */
@@ -291,7 +296,10 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
                 R->fatal = 1;
                 break;
             }
-            if (pid == 0) worker(&plan->cells[pending[next]], &R->env, R->dir, self);
+            R->msgs[(size_t)k * WORKER_MSG] = '\0';
+            if (pid == 0)
+                worker(&plan->cells[pending[next]], &R->env, R->dir, self,
+                       R->msgs + (size_t)k * WORKER_MSG);
             R->slots[k] = (Slot){pid, pending[next], now(), 0};
             next++;
             pr->running++;
@@ -334,8 +342,10 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
             snprintf(reason, sizeof reason, "crashed (signal %d: %s)", WTERMSIG(st),
                      strsignal(WTERMSIG(st)));
         } else if (WEXITSTATUS(st) != 0) {
-            err_set(R->e, EXIT_RUN, R->dir, "cell %s: results could not be written (see above); "
-                                            "earlier results are intact", c->id);
+            const char *why = R->msgs + (size_t)k * WORKER_MSG;
+            if (!R->fatal) /* the first failure; the others are alike (a full disk) */
+                err_set(R->e, EXIT_RUN, *why ? NULL : R->dir, "%s%scell %s not recorded, earlier "
+                        "results are intact", why, *why ? "; " : "", c->id);
             R->fatal = 1;
             continue;
         }
@@ -491,7 +501,7 @@ int run_main(const RunOpts *o) {
     for (int i = 0; i < 4; i++) {
         char sub[4096];
         snprintf(sub, sizeof sub, "%s/%s", dir, subs[i]);
-        if (fs_mkdirs(sub, &e) != 0) goto fail;
+        if (fs_check_writable(sub, &e) != 0) goto fail; /* before any training, as the top */
     }
     remove_stale_temps(dir);
     code = EXIT_RUN;
@@ -505,6 +515,13 @@ int run_main(const RunOpts *o) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     R.slots = xcalloc((size_t)R.jobs, sizeof(Slot));
+    R.msgs = mmap(NULL, (size_t)R.jobs * WORKER_MSG, PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (R.msgs == MAP_FAILED) {
+        R.msgs = NULL;
+        err_set(&e, EXIT_RUN, dir, "cannot map memory for the workers (%s)", strerror(errno));
+        goto fail;
+    }
     sigemptyset(&R.chld);
     sigaddset(&R.chld, SIGCHLD);
     sigprocmask(SIG_BLOCK, &R.chld, NULL);
@@ -546,6 +563,7 @@ fail:
     if (e.code && code != EXIT_RUN) code = e.code;
 done:
     free(R.slots);
+    if (R.msgs) munmap(R.msgs, (size_t)R.jobs * WORKER_MSG);
     free(choice);
     planfile_free(&pf);
     plan_free(&plan);

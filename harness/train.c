@@ -31,6 +31,53 @@ static int64_t stage_step(int64_t steps, int pct) {
     return s < 1 ? 1 : s;
 }
 
+/* ---- the feature vector of learned schedules (sched.h, FEAT_*) ---- */
+
+/* What the loop keeps between steps to fill it: fixed size, nothing allocated per step. */
+typedef struct Features {
+    double x[SCHED_NFEATURES];
+    double ema, beta_t;                /* EMA of the minibatch loss, uncorrected; beta^t */
+    double log_ema[SCHED_FEAT_WINDOW]; /* log of the corrected EMA at step s, in slot s % W */
+    double val_prev, val_last;         /* validation losses of the last two evaluations */
+    int nval;
+    double lr_prev;                    /* the scheduler's group-0 lr of the previous step */
+    int clipped;                       /* the bound capped some group on the previous step */
+} Features;
+
+static double log_floor(double x) { return log(x > 1e-30 ? x : 1e-30); }
+
+static void features_eval(Features *f, double val_loss) {
+    f->val_prev = f->val_last;
+    f->val_last = val_loss;
+    f->nval++;
+}
+
+/* Fills f->x at step `step`, given this step's minibatch loss, the task's gradient and the
+ * smallest stability bound of the groups (NAN without one). */
+static void features_step(Features *f, const Task *t, int64_t step, int64_t total, double loss,
+                          double bound) {
+    f->ema = SCHED_FEAT_BETA * f->ema + (1.0 - SCHED_FEAT_BETA) * loss;
+    f->beta_t *= SCHED_FEAT_BETA;
+    double le = log_floor(f->ema / (1.0 - f->beta_t));
+    const int64_t W = SCHED_FEAT_WINDOW;
+    double back = step == 0 ? le : f->log_ema[step >= W ? step % W : 0]; /* E of step t - W */
+    f->log_ema[step % W] = le;
+    f->x[FEAT_LOG_LR] = log_floor(f->lr_prev);
+    f->x[FEAT_PROGRESS] = (double)step / (double)total;
+    f->x[FEAT_TRAIN_TREND] = le - back;
+    f->x[FEAT_VAL_TREND] = f->nval >= 2 ? log_floor(f->val_last) - log_floor(f->val_prev) : 0.0;
+    f->x[FEAT_CLIPPED] = f->clipped;
+    f->x[FEAT_LR_BOUND] = bound > 0 && isfinite(bound) ? log_floor(f->lr_prev) - log(bound) : 0;
+    for (int gi = 0; gi < SCHED_FEAT_GROUPS; gi++) {
+        double ss = 0;
+        if (gi < t->ngroups) {
+            const float *g = t->g + t->groups[gi].off;
+            for (size_t i = 0; i < t->groups[gi].n; i++) ss += (double)g[i] * g[i];
+        }
+        f->x[FEAT_LOG_GRAD + gi] = gi < t->ngroups ? log_floor(sqrt(ss)) : 0.0;
+    }
+}
+
 static double mean_lr(const SchedLr *lr, const Task *t) {
     if (lr->elem_used) {
         double s = 0;
@@ -84,8 +131,11 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
     int64_t stage_at[NSTAGES];
     for (int k = 0; k < NSTAGES; k++) stage_at[k] = stage_step(c->steps, train_stage_pct[k]);
 
+    const int want_features = (sd->needs & SCHED_NEEDS_FEATURES) != 0;
+    Features feat = {.beta_t = 1, .lr_prev = c->lr0};
     double metrics[METRIC_MAX];
     task.def->evaluate(&task, metrics);
+    features_eval(&feat, metrics[METRIC_VAL_LOSS]);
     r->evals[r->nevals++] = (EvalRow){0, metrics[METRIC_TRAIN_LOSS], metrics[METRIC_VAL_LOSS],
                                       metrics[METRIC_TASK], c->lr0};
     double first = NAN, acc = 0, last_lr = c->lr0;
@@ -100,14 +150,27 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
                      isfinite(loss) ? "exploding" : "non-finite", loss, (long long)step);
             break;
         }
+        if (want_features) {
+            double tightest = NAN; /* lr_bound has no side effect: the cap below calls it again */
+            if (task.clip_lr && task.def->lr_bound) {
+                task.def->lr_bound(&task, bound);
+                for (int gi = 0; gi < ng; gi++)
+                    if (isnan(tightest) || bound[gi] < tightest) tightest = bound[gi];
+            }
+            features_step(&feat, &task, step, c->steps, loss, tightest);
+        }
         SchedStep ss = {.step = step,
                         .loss = loss,
                         .w = task.w,
                         .g = task.g,
                         .dir_prev = dir,
                         .loss_at = loss_at_cb,
-                        .loss_ctx = &task};
+                        .loss_ctx = &task,
+                        .features = want_features ? feat.x : NULL,
+                        .nfeatures = want_features ? SCHED_NFEATURES : 0};
         sched_lr(&sched, &ss, &lr);
+        feat.lr_prev = group_lr[0];
+        feat.clipped = 0;
         if (lr.error) {
             r->status = CELL_FAILED;
             snprintf(r->reason, sizeof r->reason, "scheduler at step %lld: %s", (long long)step,
@@ -123,7 +186,11 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
         if (task.clip_lr && task.def->lr_bound) {
             task.def->lr_bound(&task, bound);
             for (int gi = 0; gi < ng; gi++)
-                if (group_lr[gi] > bound[gi]) group_lr[gi] = bound[gi], r->lr_clips++;
+                if (group_lr[gi] > bound[gi]) {
+                    group_lr[gi] = bound[gi];
+                    r->lr_clips++;
+                    feat.clipped = 1;
+                }
         }
         if (clip_norm > 0) optim_clip_grad_norm(task.g, task.n, clip_norm);
         for (int gi = 0; gi < ng; gi++) {
@@ -161,6 +228,7 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
             if (stage_at[k] == done)
                 r->stages[k] = (StageRow){done, 1, metrics[METRIC_TRAIN_LOSS],
                                           metrics[METRIC_VAL_LOSS], metrics[METRIC_TASK], last_lr};
+        features_eval(&feat, metrics[METRIC_VAL_LOSS]);
         sched_observe(&sched, SIGNAL_EVAL, step, metrics[METRIC_VAL_LOSS]);
     }
     for (int k = 0; k < NSTAGES; k++)

@@ -36,6 +36,8 @@ enum {
  *                     evaluations (the one before training counts); 0 before two
  *   FEAT_CLIPPED      1 when the stability bound (Task.clip_lr, NMF) capped the lr of some
  *                     group on the previous step, else 0
+ *   FEAT_LR_BOUND     log(lr / b): the lr of FEAT_LOG_LR against b, the smallest stability
+ *                     bound of the groups at this step (Task.clip_lr); 0 without a bound
  *   FEAT_LOG_GRAD + g log of the L2 norm of group g's gradient at this step (before
  *                     clip_norm), for g < SCHED_FEAT_GROUPS; 0 for groups the task does not
  *                     have; groups from the SCHED_FEAT_GROUPS-th on are left out
@@ -49,7 +51,8 @@ enum {
     FEAT_TRAIN_TREND = 2,
     FEAT_VAL_TREND = 3,
     FEAT_CLIPPED = 4,
-    FEAT_LOG_GRAD = 5,
+    FEAT_LR_BOUND = 5,
+    FEAT_LOG_GRAD = 6,
     SCHED_NFEATURES = FEAT_LOG_GRAD + SCHED_FEAT_GROUPS,
 };
 

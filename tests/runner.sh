@@ -68,7 +68,10 @@ echo "ok: $kills SIGKILLs then a resume give the same bytes"
 # SIGTERM: clean stop with a resume hint, then resume
 "$bin" run $big --out "$tmp/term" -j 2 > /dev/null 2> "$tmp/term.err" &
 pid=$!
-sleep 1
+# wait until training has started (plan.csv is written once the signal handlers are in
+# place): a slow build (sanitizers, valgrind) may still be loading data after 1 s
+for _ in $(seq 1 600); do [ -e "$tmp/term/plan.csv" ] && break; sleep 0.1; done
+sleep 0.5
 kill -TERM $pid
 rc=0; wait $pid || rc=$?
 [ $rc -eq 143 ] || fail "SIGTERM exit code $rc (expected 143)"

@@ -236,7 +236,7 @@ static int stored(Inflater *z) {
     z->pos += 4;
     if (z->n - z->pos < len) return truncated(z);
     if (room(z, len) != 0) return -1;
-    memcpy(z->out + z->len, z->in + z->pos, len);
+    if (len) memcpy(z->out + z->len, z->in + z->pos, len); /* len 0: out may still be NULL */
     z->len += len;
     z->pos += len;
     return 0;

@@ -1,0 +1,3 @@
+-- hostile: rawget past the globals' metatable finds no io either
+local io = rawget(_G, "io")
+io.open("/etc/passwd")

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# rl_cli.sh - learned schedules end to end:
+#   lrlab train-policy is deterministic (the same script twice: the same policy, returns and
+#   checkpoint bytes) and resumes exactly (8 episodes, then --resume with episodes = 16,
+#   gives the bytes of 16 episodes in one go); it refuses a resume with another
+#   configuration, an earlier training without --resume or --fresh, and bad scripts, each
+#   with one line and exit code 2;
+#   scheduler "rl" runs in an experiment with the committed tiny policy (greedy and sampled),
+#   the same bytes with -j 1 and -j 2;
+#   a missing, truncated, mismatched or non-numeric policy file stops `lrlab run` (and
+#   --check) at plan time: exit code 2, one line naming the policy file and its line, no
+#   output folder.
+# usage: rl_cli.sh SRC_DIR LRLAB_BIN
+set -euo pipefail
+src=$1 bin=$2
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+cd "$src"
+
+# ---- training: determinism and resume ----
+train=tests/e2e/rl_train.lua
+sed 's/episodes = 8,/episodes = 16,/' "$train" > "$tmp/train16.lua"
+grep -q 'episodes = 16,' "$tmp/train16.lua" || fail "could not make the 16-episode script"
+"$bin" train-policy "$train" --out "$tmp/a" --quiet > /dev/null
+"$bin" train-policy "$train" --out "$tmp/b" --quiet > /dev/null
+for f in tiny.policy tiny-returns.csv tiny.checkpoint; do
+  cmp -s "$tmp/a/$f" "$tmp/b/$f" || fail "$f differs between two runs of the same script"
+done
+[ "$(wc -l < "$tmp/a/tiny-returns.csv")" -eq 9 ] || fail "returns.csv rows"
+head -1 "$tmp/a/tiny-returns.csv" | grep -q '^episode,task,seed,lr0,return,final_loss,lr_clips,status$' \
+  || fail "returns.csv header"
+"$bin" train-policy "$tmp/train16.lua" --out "$tmp/c" --quiet > /dev/null
+cp -r "$tmp/a" "$tmp/d"
+"$bin" train-policy "$tmp/train16.lua" --out "$tmp/d" --resume --quiet > /dev/null
+for f in tiny.policy tiny-returns.csv tiny.checkpoint; do
+  cmp -s "$tmp/c/$f" "$tmp/d/$f" || fail "$f: 8 + resumed 8 episodes differ from 16 in one go"
+done
+grep -q '^training_episodes 16$' "$tmp/d/tiny.policy" || fail "resumed policy metadata"
+
+expect_usage() { # NAME STDERR-PATTERN CMD...
+  local name=$1 pat=$2 rc=0
+  shift 2
+  "$@" > "$tmp/out" 2> "$tmp/err" || rc=$?
+  [ $rc -eq 2 ] || fail "$name: exit $rc (expected 2): $(cat "$tmp/err")"
+  [ ! -s "$tmp/out" ] || fail "$name: wrote to stdout"
+  [ "$(grep -cv '^hint: ' "$tmp/err")" -eq 1 ] || fail "$name: not one line: $(cat "$tmp/err")"
+  grep -q -- "$pat" "$tmp/err" || fail "$name: message: $(cat "$tmp/err")"
+}
+expect_usage "earlier training" "tiny.checkpoint: a training of policy tiny is here (expected --resume" \
+  "$bin" train-policy "$train" --out "$tmp/a"
+sed 's/seed = 3,/seed = 4,/' "$train" > "$tmp/other.lua"
+expect_usage "resume, other config" "tiny.checkpoint:3: config: made with another script" \
+  "$bin" train-policy "$tmp/other.lua" --out "$tmp/a" --resume
+printf 'policy_training { name = "x", seeds = {1}, tasks = { task "nmf" { dataset = "synthetic" } },\n  optimizer = optimizer "sgd" { lr = 1 }, epsiodes = 3 }\n' > "$tmp/key.lua"
+expect_usage "unknown key" "key.lua:1: policy_training: epsiodes: unknown key (expected one of name, tasks, optimizer, seeds, episodes," \
+  "$bin" train-policy "$tmp/key.lua" --out "$tmp/x"
+printf 'policy_training { name = "x", seeds = {1},\n  tasks = { task "nmf" { dataset = "synthetic", steps = 10 } },\n  optimizer = optimizer "sgd" { lr = 1 } }\n' > "$tmp/steps.lua"
+expect_usage "task steps" 'steps.lua:2: task "nmf": steps: set by policy_training (expected steps = N in policy_training' \
+  "$bin" train-policy "$tmp/steps.lua" --out "$tmp/x"
+printf 'policy_training { name = "x", seeds = {1}, tasks = { task "nmf" { dataset = "synthetic" } } }\n' > "$tmp/noopt.lua"
+expect_usage "no optimizer" 'noopt.lua:1: policy_training: optimizer: invalid value (expected optimizer "NAME" { ... }, got nothing)' \
+  "$bin" train-policy "$tmp/noopt.lua" --out "$tmp/x"
+expect_usage "experiment script" 'quick.lua:13: experiment: not expected here (expected policy_training' \
+  "$bin" train-policy scripts/quick.lua --out "$tmp/x"
+expect_usage "training script to run" 'rl_train.lua:3: policy_training: not expected here (expected experiment' \
+  "$bin" run "$train" --out "$tmp/x"
+[ ! -e "$tmp/x" ] || fail "a refused script wrote $tmp/x"
+
+# ---- scheduler "rl" in an experiment ----
+exp=tests/e2e/rl.lua
+"$bin" run "$exp" --out "$tmp/r1" -j 1 --quiet > /dev/null
+"$bin" run "$exp" --out "$tmp/r2" -j 2 --quiet > /dev/null
+for f in runs.csv curves.csv evals.csv; do cmp -s "$tmp/r1/$f" "$tmp/r2/$f" || fail "$f differs with -j"; done
+[ "$(grep -c ',rl,.*,ok,' "$tmp/r1/runs.csv")" -eq 6 ] || fail "rl rows"
+[ "$(grep -c ',rl-sampled,.*,ok,' "$tmp/r1/runs.csv")" -eq 6 ] || fail "rl-sampled rows"
+
+# damaged policies: exit 2 at plan time, the policy file and line named, nothing written
+bad() { # NAME PATTERN: runs the experiment with the policy at $tmp/p.policy
+  sed "s|tests/fixtures/rl/tiny.policy|$tmp/p.policy|" "$exp" > "$tmp/exp.lua"
+  expect_usage "$1" "$2" "$bin" run "$tmp/exp.lua" --out "$tmp/y"
+  expect_usage "$1 (--check)" "$2" "$bin" run "$tmp/exp.lua" --out "$tmp/y" --check
+  [ ! -e "$tmp/y" ] || fail "$1: wrote an output folder"
+}
+pol=tests/fixtures/rl/tiny.policy
+rm -f "$tmp/p.policy"
+bad "missing" "exp.lua:10: scheduler \"rl\": policy: $tmp/p.policy: cannot read policy file"
+head -c 2000 "$pol" > "$tmp/p.policy"
+bad "truncated" "exp.lua:10: scheduler \"rl\": policy: $tmp/p.policy:22: layer 1 unit 4: 5 numbers (expected 15: 14 weights and a bias)"
+sed 's/^features 14 /features 13 /' "$pol" > "$tmp/p.policy"
+bad "feature count" "policy: $tmp/p.policy:12: features: 13 features (expected 14"
+sed 's/^lrlab-policy 1$/lrlab-policy 2/' "$pol" > "$tmp/p.policy"
+bad "version" "policy: $tmp/p.policy:3: lrlab-policy: format version 2 (expected 1"
+awk 'NR == 20 { $3 = "0.1x" } { print }' "$pol" > "$tmp/p.policy"
+bad "non-numeric weight" "policy: $tmp/p.policy:20: layer 1 unit 2: not a number (expected a finite decimal number, got \"0.1x\")"
+echo "rl: ok"
