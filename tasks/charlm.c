@@ -38,8 +38,9 @@
  * Default cells (measured on one core of an AMD EPYC, OpenBLAS 0.3.21 Cooperlake kernels, one
  * thread, Release build; Adam lr 3e-3 constant, 500 steps, seeds 1 and 2, with lrlab run):
  *   transformer on kjv (V 63; B 16 x T 64, C 64, 4 heads, 2 layers; 112,256 parameters):
- *     17-19 ms per train_step (the PyTorch reference: about 20 ms), 8 ms per forward pass,
- *     about 12 s per cell with its 21 evaluations; val bpc 5.98 at init, 2.87 and 2.91 at
+ *     about 15 ms of CPU time per train_step and Adam update (PyTorch 1.13, same model, one
+ *     thread: 19-28 ms; scripts/bench/RESULTS.md), 8 ms per forward pass, about 12 s per
+ *     cell with its 21 evaluations; val bpc 5.98 at init, 2.87 and 2.91 at
  *     the end (2.38 after 2,000 steps);
  *   mlp on kjv (K 8, E 16, H 256, B 16 x S 64; 50,223 parameters): 5 ms per train_step,
  *     about 3.3 s per cell; val bpc 2.58 and 2.60.
@@ -134,6 +135,7 @@ typedef struct {
     float *residual2;                 /* [B, T, C] */
     float *ln2, *ln2_mean, *ln2_rstd; /* [B, T, C], [B, T], [B, T] */
     float *fch, *fch_gelu;            /* [B, T, 4C], [B, T, 4C] */
+    float *fch_den;                   /* [B, T, 4C] 1 + exp(-2u) of the GELU, for backward */
     float *fcproj;                    /* [B, T, C] */
     float *residual3;                 /* [B, T, C] the block's output */
 } BlockActs;
@@ -261,6 +263,7 @@ static void gpt_acts(const CharLm *s, Layout *lo, GptActs *a) {
         a->h[l].ln2_rstd = carve(lo, BT);
         a->h[l].fch = carve(lo, BT * 4 * C);
         a->h[l].fch_gelu = carve(lo, BT * 4 * C);
+        a->h[l].fch_den = carve(lo, BT * 4 * C);
         a->h[l].fcproj = carve(lo, BT * C);
         a->h[l].residual3 = carve(lo, BT * C);
     }
@@ -395,7 +398,7 @@ static void attention_forward(float *out, float *att, const float *qkv, int B, i
                         0.0f, a, T);
             for (int i = 0; i < T; i++) {
                 float *row = a + (size_t)i * T, mx = row[0], sum = 0;
-                for (int j = 1; j <= i; j++) mx = fmaxf(mx, row[j]);
+                for (int j = 1; j <= i; j++) mx = row[j] > mx ? row[j] : mx; /* no libm call */
                 for (int j = 0; j <= i; j++) sum += row[j] = expf(row[j] - mx);
                 for (int j = 0; j <= i; j++) row[j] /= sum;
                 for (int j = i + 1; j < T; j++) row[j] = 0.0f; /* the future is masked */
@@ -442,23 +445,25 @@ static void attention_backward(float *dqkv, float *datt, const float *dout, cons
 /* GELU, tanh approximation (Hendrycks & Gimpel 2016), as GPT-2:
  *   gelu(x) = 0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3),
  * computed as x sigmoid(2u) (the same function: 0.5 (1 + tanh u) = sigmoid(2u)) with one expf;
- * glibc's tanhf took over a third of a training step. */
+ * glibc's tanhf took over a third of a training step. The forward pass keeps the denominator
+ * 1 + exp(-2u) for the backward pass, which then calls no expf and vectorizes. */
 #define GELU_SCALE 0.7978845608028654f /* sqrt(2 / pi) */
 #define GELU_CUBE 0.044715f
 
-static void gelu_forward(float *out, const float *inp, size_t n) {
+/* out [n] = gelu(inp); den [n] = 1 + exp(-2u), so that out = inp / den. */
+static void gelu_forward(float *out, float *den, const float *inp, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float x = inp[i], u = GELU_SCALE * (x + GELU_CUBE * x * x * x);
-        out[i] = x / (1.0f + expf(-2.0f * u));
+        den[i] = 1.0f + expf(-2.0f * u);
+        out[i] = x / den[i];
     }
 }
 
-/* dinout [n]: the gradient at gelu(inp), replaced by the gradient at inp:
- *   gelu'(x) = s + 2 x s (1 - s) u'(x),  s = sigmoid(2u). */
-static void gelu_backward(float *dinout, const float *inp, size_t n) {
+/* dinout [n]: the gradient at gelu(inp), replaced by the gradient at inp, with den [n] from
+ * gelu_forward:  gelu'(x) = s + 2 x s (1 - s) u'(x),  s = sigmoid(2u) = 1 / den. */
+static void gelu_backward(float *dinout, const float *inp, const float *den, size_t n) {
     for (size_t i = 0; i < n; i++) {
-        float x = inp[i], u = GELU_SCALE * (x + GELU_CUBE * x * x * x);
-        float sg = 1.0f / (1.0f + expf(-2.0f * u));
+        float x = inp[i], sg = 1.0f / den[i];
         float du = GELU_SCALE * (1.0f + 3.0f * GELU_CUBE * x * x);
         dinout[i] *= sg + 2.0f * x * sg * (1.0f - sg) * du;
     }
@@ -480,7 +485,7 @@ static double softmax_xent(float *logits, const uint8_t *tok, const size_t *star
         for (int i = 0; i < P; i++) {
             float *row = logits + ((size_t)b * P + i) * V, mx = row[0];
             const float ly = row[tok[starts[b] + off + i]];
-            for (int v = 1; v < V; v++) mx = fmaxf(mx, row[v]);
+            for (int v = 1; v < V; v++) mx = row[v] > mx ? row[v] : mx; /* no libm call */
             double sum = 0;
             for (int v = 0; v < V; v++) sum += row[v] = expf(row[v] - mx);
             loss += (double)mx + log(sum) - (double)ly;
@@ -523,7 +528,7 @@ static double gpt_forward(CharLm *s, const float *w, const size_t *starts) {
         layernorm_forward(h->ln2, h->ln2_mean, h->ln2_rstd, h->residual2, p->ln2w, p->ln2b, BT,
                           C);
         matmul_forward(h->fch, h->ln2, p->fcw, p->fcb, BT, C, 4 * C);
-        gelu_forward(h->fch_gelu, h->fch, (size_t)BT * 4 * C);
+        gelu_forward(h->fch_gelu, h->fch_den, h->fch, (size_t)BT * 4 * C);
         matmul_forward(h->fcproj, h->fch_gelu, p->fcprojw, p->fcprojb, BT, 4 * C, C);
         residual_forward(h->residual3, h->residual2, h->fcproj, (size_t)BT * C);
         residual = h->residual3;
@@ -556,7 +561,7 @@ static void gpt_backward(CharLm *s, const float *w, float *g, const size_t *star
         /* mlp branch: residual3 = residual2 + proj(gelu(fc(ln_2(residual2)))) */
         matmul_backward(a->dfch, dp->fcprojw, dp->fcprojb, a->dresidual, h->fch_gelu, p->fcprojw,
                         BT, 4 * C, C);
-        gelu_backward(a->dfch, h->fch, (size_t)BT * 4 * C);
+        gelu_backward(a->dfch, h->fch, h->fch_den, (size_t)BT * 4 * C);
         matmul_backward(a->dln, dp->fcw, dp->fcb, a->dfch, h->ln2, p->fcw, BT, C, 4 * C);
         layernorm_backward(a->dresidual, dp->ln2w, dp->ln2b, a->dln, h->residual2, p->ln2w,
                            h->ln2_mean, h->ln2_rstd, BT, C);
