@@ -20,6 +20,8 @@
 
 #define CFG_MEM_LIMIT ((size_t)256 << 20)   /* bytes a script may allocate */
 #define CFG_INSN_LIMIT 200000000LL          /* VM instructions a script may run */
+#define CFG_MAX_COMPONENTS 20000            /* constructor calls a script may make: their
+                                             * memory is outside the allocator cap */
 #define COMP_MT "lrlab.component"
 
 const ParamSpec cfg_task_common[] = {
@@ -61,6 +63,7 @@ typedef struct {
     long long insns;
     long long limit; /* instructions allowed from the last reset */
     int in_call;     /* 1 while a Lua function of a component runs during training */
+    long components; /* constructor calls so far (CFG_MAX_COMPONENTS) */
 } Limits;
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -419,6 +422,11 @@ static int comp_build(lua_State *L) {
         return raise(L, "%s \"%s\": invalid arguments (expected one table of parameters, got %s)",
                      cfg_kind_name(kind), name, lua_gettop(L) ? got : "nothing");
     }
+    Limits *lim;
+    lua_getallocf(L, (void **)&lim);
+    if (++lim->components > CFG_MAX_COMPONENTS)
+        return raise(L, "component limit exceeded (expected a script that builds at most %d "
+                        "components, got more)", CFG_MAX_COMPONENTS);
     CompCfg **pc = lua_newuserdatauv(L, sizeof(CompCfg *), 0);
     *pc = NULL;
     luaL_setmetatable(L, COMP_MT);

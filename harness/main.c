@@ -5,12 +5,14 @@
  *   lrlab compare DIR [--reference greedy] [--tie abs:0.1|rel:0.01]
  *   lrlab trace SCHEDULER [--set key=value ...] --lr LR0 --steps N [--metrics FILE]
  *   lrlab report DIR [--paper PAPER]
+ *   lrlab train-policy FILE.lua [--out DIR] [--resume] [--fresh] [--quiet]
  *   lrlab --help | lrlab CMD --help | lrlab --version
  */
 #include "harness/blas.h"
 #include "harness/cfg.h"
 #include "harness/compare.h"
 #include "harness/merge.h"
+#include "harness/ppo.h"
 #include "harness/report.h"
 #include "harness/run.h"
 #include "harness/trace.h"
@@ -313,6 +315,8 @@ static int cmd_report(int argc, char **argv) {
 
 static int cmd_trace(int argc, char **argv) { return trace_main(argc, argv); }
 
+static int cmd_train_policy(int argc, char **argv) { return ppo_main(argc, argv); }
+
 static const Command commands[] = {
     {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [-j N] [--shard K/N] [...]",
      "Runs every cell of the experiment FILE.lua declares (tasks x optimizers x schedulers x\n"
@@ -377,6 +381,7 @@ static const Command commands[] = {
      "says so in its first line.\n\n"
      "  --paper PAPER   output folder, e.g. paper/ (default DIR/report)\n",
      cmd_report},
+    {"train-policy", ppo_usage, ppo_help, cmd_train_policy}, /* last: the help indexes above */
     {0},
 };
 

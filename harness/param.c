@@ -1,5 +1,6 @@
 /* param.c - parameter tables: defaults, validation, canonical dump (see param.h). */
 #include "harness/param.h"
+#include "harness/sha256.h"
 
 #include <errno.h>
 #include <math.h>
@@ -457,7 +458,13 @@ void params_dump(const Params *p, Buf *out) {
             break;
         case PARAM_BOOL: buf_printf(out, "%s", v->num != 0 ? "true" : "false"); break;
         case PARAM_ENUM:
-        case PARAM_STR: buf_printf(out, "%s", v->str ? v->str : ""); break;
+        case PARAM_STR:
+            buf_printf(out, "%s", v->str ? v->str : "");
+            if (s->flags & PARAM_CONTENT && v->str) {
+                char sum[65];
+                buf_printf(out, "@sha256:%s", sha256_file(v->str, sum) == 0 ? sum : "unreadable");
+            }
+            break;
         case PARAM_LIST:
             for (int k = 0; k < v->nlist; k++) {
                 if (k) buf_printf(out, "|");

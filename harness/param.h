@@ -31,6 +31,8 @@ enum {
     PARAM_HI_OPEN = 2, /* hi itself is excluded */
     PARAM_INCREASING = 4, /* PARAM_LIST: strictly increasing */
     PARAM_OPTIONAL = 8,   /* no default and not required: unset means "derived" (see help) */
+    PARAM_CONTENT = 16,   /* PARAM_STR naming a file: params_dump adds the file's sha256, so
+                           * that a cell's id changes with the file's contents, not its path */
 };
 
 typedef struct ParamSpec {

@@ -652,7 +652,8 @@ const char ppo_help[] =
     "episodes it prints a progress line and writes, atomically, in DIR (default\n"
     "results/policies):\n"
     "  NAME.policy       the policy (scheduler \"rl\" { policy = \"DIR/NAME.policy\" })\n"
-    "  NAME-returns.csv  one row per episode: its task, seed, lr0, return and final loss\n"
+    "  NAME-returns.csv  one row per episode: its task, seed, lr0, return (and the mean of\n"
+    "                    the task's last 50), final loss, lr clips and status\n"
     "  NAME-returns.png  the return during training, per task (and its gnuplot script)\n"
     "  NAME.checkpoint   the whole training state, for --resume\n"
     "Deterministic: the same script and seed give the same bytes, resumed or not.\n\n"
@@ -1005,23 +1006,39 @@ static int read_checkpoint(Trainer *T, Reader *r) {
     return rd_key(r, "end", 0);
 }
 
+/* Episodes of one task in the moving mean of returns.csv's task_mean column. */
+#define RETURNS_WINDOW 50
+
 static int write_returns(const Trainer *T, Err *e) {
-    static const char *const cols[] = {"episode", "task", "seed", "lr0", "return", "final_loss",
-                                       "lr_clips", "status", NULL};
+    static const char *const cols[] = {"episode", "task", "seed", "lr0", "return", "task_mean",
+                                       "final_loss", "lr_clips", "status", NULL};
     Buf b = {0};
     csvio_header(&b, cols);
+    /* per task: its last RETURNS_WINDOW returns (a ring), their sum and count */
+    double *ring = xcalloc((size_t)T->pt.ntasks * RETURNS_WINDOW, sizeof(double));
+    double *sum = xcalloc((size_t)T->pt.ntasks, sizeof(double));
+    int64_t *count = xcalloc((size_t)T->pt.ntasks, sizeof(int64_t));
     for (int64_t i = 0; i < T->done; i++) {
         const Episode *r = &T->rows[i];
+        double *slot = &ring[(size_t)r->ti * RETURNS_WINDOW + count[r->ti] % RETURNS_WINDOW];
+        sum[r->ti] += r->ret - *slot;
+        *slot = r->ret;
+        count[r->ti]++;
+        int64_t in = count[r->ti] < RETURNS_WINDOW ? count[r->ti] : RETURNS_WINDOW;
         csvio_int(&b, i + 1, 1);
         csvio_field(&b, T->pt.tasks[r->ti].label, 0);
         csvio_int(&b, r->seed, 0);
         csvio_num(&b, r->lr0, 0);
         csvio_num(&b, r->ret, 0);
+        csvio_num(&b, sum[r->ti] / (double)in, 0);
         csvio_num(&b, r->final, 0);
         csvio_int(&b, r->clips, 0);
         csvio_field(&b, cell_status_name(r->status), 0);
         csvio_end(&b);
     }
+    free(ring);
+    free(sum);
+    free(count);
     int rc = fs_write_atomic(T->returns_path, b.s, b.len, e);
     buf_free(&b);
     return rc;
@@ -1190,8 +1207,8 @@ static int preflight(Trainer *T, Err *e) {
 }
 
 /* The figure of the return during training, from NAME-returns.csv alone: every episode a
- * dot, and a smoothed curve per task (returns of different tasks differ in scale). The
- * gnuplot script is kept beside it. */
+ * dot, and per task the moving mean of its returns (tasks differ in scale). The gnuplot
+ * script is kept beside it. */
 static int plot_returns(const Trainer *T, Err *e) {
     char gp[1300], png[1300], log[1300];
     snprintf(gp, sizeof gp, "%s/%s-returns.gp", T->dir, T->pol.name);
@@ -1202,12 +1219,13 @@ static int plot_returns(const Trainer *T, Err *e) {
                    "set terminal pngcairo noenhanced size 900,540\nset output '%s'\n"
                    "set datafile separator ','\nset key outside right top noautotitle\n"
                    "set xlabel 'episode'\nset ylabel 'return (log-decrease of the %s)'\n"
-                   "set title 'policy %s: return during training'\nplot '%s' using 1:5 "
-                   "every ::1 with dots lc 'gray'",
-               T->pol.name, png, T->pol.reward, T->pol.name, T->returns_path);
+                   "set title 'policy %s: return during training (dots: episodes; per task, "
+                   "the mean of its last %d)'\nplot '%s' using 1:5 every ::1 with dots "
+                   "lc 'gray'",
+               T->pol.name, png, T->pol.reward, T->pol.name, RETURNS_WINDOW, T->returns_path);
     for (int i = 0; i < T->pt.ntasks; i++)
-        buf_printf(&b, ", '%s' using 1:(strcol(2) eq '%s' ? $5 : NaN) every ::1 smooth bezier "
-                       "lw 2 title '%s'", T->returns_path, T->pt.tasks[i].label,
+        buf_printf(&b, ", '%s' using 1:(strcol(2) eq '%s' ? $6 : NaN) every ::1 with points "
+                       "pt 7 ps 0.3 title '%s'", T->returns_path, T->pt.tasks[i].label,
                    T->pt.tasks[i].label);
     buf_printf(&b, "\n");
     int rc = fs_write_atomic(gp, b.s, b.len, e);

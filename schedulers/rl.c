@@ -20,7 +20,7 @@
 #include <string.h>
 
 static const ParamSpec params[] = {
-    {"policy", PARAM_STR, NULL, 0, 0, 0, NULL,
+    {"policy", PARAM_STR, NULL, 0, 0, PARAM_CONTENT, NULL,
      "policy file written by lrlab train-policy (e.g. results/policies/nmf.policy)"},
     {"every", PARAM_INT, NULL, 1, 1e9, PARAM_OPTIONAL, NULL,
      "steps between two decisions (unset: the interval the policy was trained with)"},

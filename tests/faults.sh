@@ -46,7 +46,7 @@ same() { # same DIR1 DIR2: the reproducible result files are byte-identical
     cmp -s "$1/$f" "$2/$f" || fail "$f differs between $1 and $2"
   done
 }
-sums() { (cd "$1" && find . -type f ! -name '*.png' -exec sha256sum {} + | sort); }
+sums() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
 # one_line FILE PATTERN: FILE (stderr) is one line matching PATTERN
 one_line() {
   [ "$(wc -l < "$1")" -eq 1 ] || { sed 's/^/    /' "$1" >&2; fail "stderr is not one line"; }

@@ -29,7 +29,7 @@ for f in tiny.policy tiny-returns.csv tiny.checkpoint; do
   cmp -s "$tmp/a/$f" "$tmp/b/$f" || fail "$f differs between two runs of the same script"
 done
 [ "$(wc -l < "$tmp/a/tiny-returns.csv")" -eq 9 ] || fail "returns.csv rows"
-head -1 "$tmp/a/tiny-returns.csv" | grep -q '^episode,task,seed,lr0,return,final_loss,lr_clips,status$' \
+head -1 "$tmp/a/tiny-returns.csv" | grep -q '^episode,task,seed,lr0,return,task_mean,final_loss,lr_clips,status$' \
   || fail "returns.csv header"
 "$bin" train-policy "$tmp/train16.lua" --out "$tmp/c" --quiet > /dev/null
 cp -r "$tmp/a" "$tmp/d"
@@ -94,4 +94,18 @@ sed 's/^lrlab-policy 1$/lrlab-policy 2/' "$pol" > "$tmp/p.policy"
 bad "version" "policy: $tmp/p.policy:3: lrlab-policy: format version 2 (expected 1"
 awk 'NR == 20 { $3 = "0.1x" } { print }' "$pol" > "$tmp/p.policy"
 bad "non-numeric weight" "policy: $tmp/p.policy:20: layer 1 unit 2: not a number (expected a finite decimal number, got \"0.1x\")"
+# a cell's id follows the policy's contents: a retrained policy at the same path reruns its
+# cells on resume, the other cells are kept
+cp "$pol" "$tmp/p.policy"
+sed "s|tests/fixtures/rl/tiny.policy|$tmp/p.policy|" "$exp" > "$tmp/exp.lua"
+"$bin" run "$tmp/exp.lua" --out "$tmp/r3" -j 1 --quiet > /dev/null
+cmp -s "$tmp/r1/runs.csv" "$tmp/r3/runs.csv" && fail "the cell ids name the policy's path"
+cut -d, -f2 "$tmp/r3/plan.csv" | sort > "$tmp/ids_before"
+awk 'NR == 20 { $3 = $3 + 0.25 } { print }' "$pol" > "$tmp/p.policy"
+"$bin" run "$tmp/exp.lua" --out "$tmp/r3" -j 1 --quiet > /dev/null
+cut -d, -f2 "$tmp/r3/plan.csv" | sort > "$tmp/ids_after"
+common=$(comm -12 "$tmp/ids_before" "$tmp/ids_after" | wc -l)
+total=$(wc -l < "$tmp/ids_before")
+[ "$common" -lt "$total" ] || fail "editing the policy kept every cell id"
+[ "$common" -gt 0 ] || fail "editing the policy changed the ids of cells that do not use it"
 echo "rl: ok"

@@ -106,16 +106,19 @@ static int trace_with(const SchedDef *d, const Params *p, void *lua, int drive, 
     double group[2];
     float elem[8];
     float w[8] = {1, -1, 0.5f, 2, 0, 1, -2, 3}, g[8], dir[8] = {0};
+    double feat[SCHED_NFEATURES]; /* learned schedules ("rl"): a stream of their own */
     SchedLr out = {.group = group, .elem = elem, .ngroups = 2};
-    Rng r;
+    Rng r, fr;
     rng_seed(&r, seed);
+    rng_seed2(&fr, seed, 0x66656174 /* "feat" */);
     double loss = 5;
     int reported = 0;
     for (int64_t step = 0; step < STEPS; step++) {
         for (int i = 0; i < 8; i++)
             g[i] = drive == IMPROVING ? 0.5f + 0.1f * (float)i : (float)rng_normal(&r);
+        for (int i = 0; i < SCHED_NFEATURES; i++) feat[i] = rng_normal(&fr);
         SchedStep st = {.step = step, .loss = loss, .w = w, .g = g, .dir_prev = dir,
-                        .loss_at = half_sq};
+                        .loss_at = half_sq, .features = feat, .nfeatures = SCHED_NFEATURES};
         sched_lr(&s, &st, &out);
         CHECK(!out.error);
         int in_bounds = 1;
@@ -147,6 +150,9 @@ static int trace_with(const SchedDef *d, const Params *p, void *lua, int drive, 
     return 0;
 }
 
+/* Scheduler "rl" takes the committed tiny policy, whose path is argv[1]. */
+static const char *rl_policy = "tiny.policy";
+
 /* Runs d with its defaults (or its script's functions); rates must also be positive. */
 static void trace(const SchedDef *d, int drive, uint64_t seed, double *lrs) {
     Params p;
@@ -154,6 +160,9 @@ static void trace(const SchedDef *d, int drive, uint64_t seed, double *lrs) {
     const CompCfg *sc = d->needs & SCHED_NEEDS_SCRIPT ? script_sched(d) : NULL;
     if (sc) params_copy(&p, &sc->p);
     else params_init(&p, d->params);
+    Err e;
+    if (strcmp(d->name, "rl") == 0)
+        CHECK(params_set_text(&p, "policy", rl_policy, "test", &e) == 0);
     trace_with(d, &p, sc ? sc->lua : NULL, drive, seed, 1, lrs, &seen);
     params_free(&p);
 }
@@ -256,7 +265,8 @@ static void run_case(const Case *c, uint64_t seed) {
     params_free(&p);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc > 1) rl_policy = argv[1];
     int nsched = 0;
     for (int i = 0; sched_registry[i]; i++, nsched++) {
         const SchedDef *d = sched_registry[i];
