@@ -10,6 +10,7 @@
 #include "harness/plot.h"
 #include "harness/results.h"
 #include "harness/sha256.h"
+#include "tasks/data/cache.h"
 #include "harness/train.h"
 
 #include <dirent.h>
@@ -471,6 +472,7 @@ int run_main(const RunOpts *o) {
     if (plan_build(&ex, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
         goto fail;
     R.env.datadir = datadir();
+    datacache_enable(); /* the preflight loads each data set once; the workers share it */
     if (preflight(&ex, &R.env, &e) != 0) goto fail;
     char dir[2048];
     if (o->out) snprintf(dir, sizeof dir, "%s", o->out);

@@ -33,6 +33,7 @@
 #include "harness/blas.h"
 #include "harness/rng.h"
 #include "harness/sha256.h"
+#include "tasks/data/cache.h"
 #include "tasks/data/npy.h"
 #include "tasks/data/text.h"
 #include "tasks/data/vision.h"
@@ -193,22 +194,54 @@ static void make_synthetic(const Params *p, float **x, int *n, int *m) {
     *x = v;
 }
 
+/* The data matrix [n, m] of the task's data set; with the data cache on (data/cache.h)
+ * made once per process. */
+static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *n, int *m,
+                       const char *where, Err *e) {
+    const char *ds = params_str(p, "dataset");
+    char key[4300];
+    snprintf(key, sizeof key, "nmf %s %s samples=%lld vocab=%lld weighting=%s m=%lld n=%lld "
+             "true_rank=%lld noise=%.17g data_seed=%lld", ds, env->datadir,
+             (long long)params_int(p, "samples"), (long long)params_int(p, "vocab"),
+             params_str(p, "weighting"), (long long)params_int(p, "m"),
+             (long long)params_int(p, "n"), (long long)params_int(p, "true_rank"),
+             params_num(p, "noise"), (long long)params_int(p, "data_seed"));
+    size_t size;
+    int *hit = datacache_copy(key, &size); /* n, m, then the matrix */
+    if (hit) {
+        *n = hit[0], *m = hit[1];
+        *x = xmalloc(size - 2 * sizeof(int));
+        memcpy(*x, hit + 2, size - 2 * sizeof(int));
+        free(hit);
+        return 0;
+    }
+    if (strcmp(ds, "faces") == 0) {
+        if (load_faces(env, x, n, m, where, e) != 0) return -1;
+    } else if (strcmp(ds, "fashion") == 0) {
+        if (load_fashion(p, env, x, n, m, where, e) != 0) return -1;
+    } else if (strcmp(ds, "kjv") == 0) {
+        if (load_kjv(p, env, x, n, m, where, e) != 0) return -1;
+    } else {
+        make_synthetic(p, x, n, m);
+    }
+    if (datacache_on()) {
+        size_t bytes = sizeof(float) * (size_t)*n * (size_t)*m;
+        char *entry = xmalloc(2 * sizeof(int) + bytes);
+        memcpy(entry, (int[2]){*n, *m}, 2 * sizeof(int));
+        memcpy(entry + 2 * sizeof(int), *x, bytes);
+        datacache_keep(key, entry, 2 * sizeof(int) + bytes);
+        free(entry);
+    }
+    return 0;
+}
+
 /* ---- the task ---- */
 
 static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, const char *where,
                   Err *e) {
     float *x = NULL;
     int n = 0, m = 0;
-    const char *ds = params_str(p, "dataset");
-    if (strcmp(ds, "faces") == 0) {
-        if (load_faces(env, &x, &n, &m, where, e) != 0) return -1;
-    } else if (strcmp(ds, "fashion") == 0) {
-        if (load_fashion(p, env, &x, &n, &m, where, e) != 0) return -1;
-    } else if (strcmp(ds, "kjv") == 0) {
-        if (load_kjv(p, env, &x, &n, &m, where, e) != 0) return -1;
-    } else {
-        make_synthetic(p, &x, &n, &m);
-    }
+    if (load_matrix(p, env, &x, &n, &m, where, e) != 0) return -1;
     Nmf *s = xcalloc(1, sizeof *s);
     int every = (int)params_int(p, "val_every");
     s->m = m;

@@ -27,6 +27,7 @@
 #include "harness/buf.h"
 #include "harness/fsutil.h"
 #include "harness/sha256.h"
+#include "tasks/data/cache.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -384,16 +385,50 @@ static int spam_corpus(const char *datadir, TextCorpus *c, Err *e) {
 
 /* ---- public loaders ---- */
 
+/* With the data cache on (cache.h), texts and corpora are read once per process. */
 int text_load(const char *datadir, const char *name, char **text, size_t *n, Err *e) {
+    char key[4200];
+    snprintf(key, sizeof key, "text %s %s", datadir, name);
+    size_t size;
+    const char *hit = datacache_find(key, &size);
+    if (hit) {
+        *text = xmalloc(size + 1);
+        memcpy(*text, hit, size);
+        (*text)[size] = '\0';
+        *n = size;
+        return 0;
+    }
     *text = NULL;
     *n = 0;
-    if (strcmp(name, "kjv") == 0) return kjv_text(datadir, text, n, e);
-    if (strcmp(name, "mobydick") == 0) return moby_text(datadir, text, n, e);
-    return err_set(e, EXIT_USAGE, NULL,
-                   "text data: unknown text (expected kjv or mobydick, got \"%s\")", name);
+    int rc;
+    if (strcmp(name, "kjv") == 0) rc = kjv_text(datadir, text, n, e);
+    else if (strcmp(name, "mobydick") == 0) rc = moby_text(datadir, text, n, e);
+    else
+        return err_set(e, EXIT_USAGE, NULL,
+                       "text data: unknown text (expected kjv or mobydick, got \"%s\")", name);
+    if (rc == 0) datacache_keep(key, *text, *n);
+    return rc;
 }
 
+static int corpus_read(const char *datadir, const char *name, TextCorpus *c, Err *e);
+
 int corpus_load(const char *datadir, const char *name, TextCorpus *c, Err *e) {
+    char key[4200];
+    snprintf(key, sizeof key, "corpus %s %s", datadir, name);
+    const TextCorpus *hit = datacache_find(key, NULL);
+    if (hit) {
+        *c = *hit;
+        return 0;
+    }
+    if (corpus_read(datadir, name, c, e) != 0) return -1;
+    if (datacache_on()) { /* the cache adopts the arrays */
+        c->shared = 1;
+        datacache_keep(key, c, sizeof *c);
+    }
+    return 0;
+}
+
+static int corpus_read(const char *datadir, const char *name, TextCorpus *c, Err *e) {
     memset(c, 0, sizeof *c);
     int rc;
     if (strcmp(name, "spam") == 0) rc = spam_corpus(datadir, c, e);
@@ -407,10 +442,12 @@ int corpus_load(const char *datadir, const char *name, TextCorpus *c, Err *e) {
 }
 
 void corpus_free(TextCorpus *c) {
-    for (int i = 0; i < c->n; i++) free(c->docs[i]);
-    free(c->docs);
-    free(c->lens);
-    free(c->labels);
+    if (!c->shared) {
+        for (int i = 0; i < c->n; i++) free(c->docs[i]);
+        free(c->docs);
+        free(c->lens);
+        free(c->labels);
+    }
     memset(c, 0, sizeof *c);
 }
 

@@ -14,6 +14,7 @@ typedef struct TextCorpus {
     char **docs;    /* [n] NUL-terminated, owned */
     size_t *lens;   /* [n] */
     int *labels;    /* [n]: spam: 1 spam, 0 ham; kjv chapters: 0 Old, 1 New Testament */
+    int shared;     /* the arrays belong to the data cache (cache.h) */
 } TextCorpus;
 
 /* text_load: one ASCII string. "kjv": verses without their references, one per line;

@@ -15,6 +15,7 @@
 
 #include "harness/fsutil.h"
 #include "harness/sha256.h"
+#include "tasks/data/cache.h"
 #include "tasks/data/inflate.h"
 
 #include <errno.h>
@@ -197,7 +198,34 @@ static int load_checked(const char *datadir, const VisionDef *d, const VisionFil
     return rc;
 }
 
+static int load_split(const char *datadir, const char *name, int test, VisionSet *s, Err *e);
+
+/* With the data cache on (cache.h), a split is read once per process and then shared. */
 int vision_load_split(const char *datadir, const char *name, int test, VisionSet *s, Err *e) {
+    char key[4200];
+    snprintf(key, sizeof key, "vision %s %s %d", datadir, name, test);
+    const VisionSet *hit = datacache_find(key, NULL);
+    if (hit) {
+        *s = *hit;
+        return 0;
+    }
+    if (load_split(datadir, name, test, s, e) != 0) return -1;
+    if (!datacache_on()) return 0;
+    const size_t npix = (size_t)s->n * (size_t)s->rows * (size_t)s->cols;
+    char kim[4300], klb[4300];
+    snprintf(kim, sizeof kim, "%s images", key);
+    snprintf(klb, sizeof klb, "%s labels", key);
+    VisionSet kept = *s;
+    kept.images = (uint8_t *)datacache_keep(kim, s->images, npix);
+    kept.labels = (uint8_t *)datacache_keep(klb, s->labels, (size_t)s->n);
+    kept.shared = 1;
+    datacache_keep(key, &kept, sizeof kept);
+    vision_free(s);
+    *s = kept;
+    return 0;
+}
+
+static int load_split(const char *datadir, const char *name, int test, VisionSet *s, Err *e) {
     memset(s, 0, sizeof *s);
     const VisionDef *d = NULL;
     for (size_t i = 0; i < sizeof vision_sets / sizeof vision_sets[0]; i++)
@@ -263,8 +291,11 @@ int vision_load(const char *datadir, const char *name, VisionSet *train, VisionS
 }
 
 void vision_free(VisionSet *s) {
-    free(s->images);
-    free(s->labels);
+    if (!s->shared) {
+        free(s->images);
+        free(s->labels);
+    }
     s->images = s->labels = NULL;
     s->n = 0;
+    s->shared = 0;
 }

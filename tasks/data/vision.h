@@ -33,6 +33,7 @@ typedef struct VisionSet {
     int n, rows, cols;   /* n images of rows x cols */
     uint8_t *images;     /* [n, rows*cols], owned */
     uint8_t *labels;     /* [n], values 0..9, owned */
+    int shared;          /* images and labels belong to the data cache (cache.h) */
 } VisionSet;
 
 /* vision_load: `name` is "fashion" or "mnist"; loads the train and test splits from

@@ -1,0 +1,53 @@
+/* cache.c - data sets loaded once per process (see cache.h). */
+#include "tasks/data/cache.h"
+
+#include "harness/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Entry {
+    char *key;
+    void *data;
+    size_t size;
+} Entry;
+
+static int enabled;
+static Entry *entries; /* a handful per experiment: a linear search is enough */
+static int nentries, cap;
+
+void datacache_enable(void) { enabled = 1; }
+int datacache_on(void) { return enabled; }
+
+const void *datacache_find(const char *key, size_t *size) {
+    for (int i = 0; i < nentries; i++)
+        if (strcmp(entries[i].key, key) == 0) {
+            if (size) *size = entries[i].size;
+            return entries[i].data;
+        }
+    return NULL;
+}
+
+const void *datacache_keep(const char *key, const void *data, size_t size) {
+    if (!enabled || datacache_find(key, NULL)) return NULL;
+    if (nentries == cap) {
+        cap = cap ? 2 * cap : 8;
+        entries = xrealloc(entries, sizeof(Entry) * (size_t)cap);
+    }
+    Entry *en = &entries[nentries++];
+    en->key = xstrdup(key);
+    en->data = xmalloc(size ? size : 1);
+    if (size) memcpy(en->data, data, size);
+    en->size = size;
+    return en->data;
+}
+
+void *datacache_copy(const char *key, size_t *size) {
+    size_t n;
+    const void *p = datacache_find(key, &n);
+    if (!p) return NULL;
+    void *c = xmalloc(n ? n : 1);
+    if (n) memcpy(c, p, n);
+    if (size) *size = n;
+    return c;
+}
