@@ -45,6 +45,10 @@ static void step(void *st, int64_t t, const TaskGroup *grp, float *w, const floa
     float *buf = s->buf ? s->buf + grp->off : NULL;
     const float mom = s->momentum, damp = 1.0f - s->dampening, wd = s->weight_decay;
     const float flr = (float)lr;
+    if (!buf && wd == 0 && !dir && !elem_lr) { /* plain SGD: one vectorised pass, same values */
+        for (size_t i = 0; i < grp->n; i++) w[i] -= flr * g[i];
+        return;
+    }
     for (size_t i = 0; i < grp->n; i++) {
         float d = g[i];
         if (wd != 0) d += wd * w[i];

@@ -277,6 +277,14 @@ static int pending_cells(Runner *R, const Plan *plan, Shard shard, int *pending)
     return n;
 }
 
+/* Flushes the output's filesystem; a failure (a write-back error: the disk, not the cells)
+ * stops the run like any fatal error: cells written since the last flush may be lost. */
+static void flush_results(Runner *R) {
+    if (fs_sync(R->dir) == 0 || R->fatal) return;
+    err_set(R->e, EXIT_RUN, R->dir, "cannot flush the results to disk (%s)", strerror(errno));
+    R->fatal = 1;
+}
+
 /* Trains the pending cells in worker processes; returns 0, or -1 when stopped by a signal
  * or a fatal error (R->fatal, R->e). */
 static int run_cells(Runner *R, const Plan *plan, Shard shard) {
@@ -367,11 +375,11 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
         }
         if (!o->quiet) progress(pr, 0);
         if (now() - R->synced > 2.0) { /* per-cell files are not fsynced one by one */
-            fs_sync(R->dir);
+            flush_results(R);
             R->synced = now();
         }
     }
-    fs_sync(R->dir);
+    flush_results(R);
     free(pending);
     return stop_signal || R->fatal ? -1 : 0;
 }

@@ -85,6 +85,8 @@ void images_gather(const VisionSet *set, const uint32_t *idx, int first, int row
 /* Summed cross-entropy of `rows` logits Z [rows, C] against y (max-shifted, in double).
  * When dz is given, fills dz [rows, C] = (softmax(Z) - onehot(y)) * scale; when correct is
  * given, adds the number of rows whose first largest logit is the label. */
+#define XENT_KEEP 16 /* classes whose exponentials images_xent keeps on the stack */
+
 double images_xent(const float *Z, const uint8_t *y, int rows, int C, float *dz, float scale,
                    int *correct) {
     double total = 0;
@@ -94,15 +96,20 @@ double images_xent(const float *Z, const uint8_t *y, int rows, int C, float *dz,
         for (int j = 1; j < C; j++)
             if (z[j] > z[arg]) arg = j;
         const double m = z[arg];
-        double sum = 0;
-        for (int j = 0; j < C; j++)
-            sum += exp((double)z[j] - m);
+        double sum = 0, ez[XENT_KEEP]; /* the exponentials, kept for dz when they fit */
+        for (int j = 0; j < C; j++) {
+            const double x = exp((double)z[j] - m);
+            if (j < XENT_KEEP) ez[j] = x;
+            sum += x;
+        }
         total += m + log(sum) - (double)z[y[r]];
         if (correct && arg == y[r]) (*correct)++;
         if (dz) {
             float *d = dz + (size_t)r * C;
-            for (int j = 0; j < C; j++)
-                d[j] = (float)(exp((double)z[j] - m) / sum * scale) - (j == y[r] ? scale : 0.0f);
+            for (int j = 0; j < C; j++) {
+                const double x = j < XENT_KEEP ? ez[j] : exp((double)z[j] - m);
+                d[j] = (float)(x / sum * scale) - (j == y[r] ? scale : 0.0f);
+            }
         }
     }
     return total;
