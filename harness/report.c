@@ -108,7 +108,9 @@ static const char *const run_cols[] = {"cell",        "stage",  "val_loss", "met
                                        "metric_name", "status", NULL};
 enum { RU_CELL, RU_STAGE, RU_VAL, RU_METRIC, RU_MNAME, RU_STATUS };
 static const char *const curve_cols[] = {"step", "lr", "train_loss", NULL};
-static const char *const eval_cols[] = {"step", "train_loss", "val_loss", "metric", "lr", NULL};
+static const char *const eval_cols[] = {"cell", "step", "train_loss", "val_loss", "metric", "lr",
+                                        NULL};
+enum { EV_CELL, EV_STEP, EV_TRAIN, EV_VAL, EV_METRIC, EV_LR };
 
 static int tab_load(const char *dir, const char *name, const char *const *cols, Tab *T, Err *e) {
     snprintf(T->path, sizeof T->path, "%s/%s", dir, name);
@@ -225,6 +227,8 @@ typedef struct Report {
     int ndone, ndiv, nfail;
     int ref; /* scheduler index of the reference */
     Tab cmp, tests, ver, prof, ranks, tune;
+    Tab evals;           /* evals.csv: every cell's evaluations, one block per cell */
+    int *ev_first, *ev_n; /* per cell: its block of rows in evals */
     int have_tune;
     char measure[40];
     int vrow; /* the primary row of verdict.csv, -1 when none */
@@ -799,6 +803,31 @@ static int read_cell_file(const Report *R, const char *sub, const Result *c,
     return 0;
 }
 
+/* evals.csv: the evaluations of every cell, each cell's rows together (as merge writes them) */
+static int load_evals(Report *R, Err *e) {
+    Tab *T = &R->evals;
+    if (tab_load(R->dir, "evals.csv", eval_cols, T, e) != 0) return -1;
+    static const int nums[] = {EV_STEP, EV_TRAIN, EV_VAL, EV_METRIC, EV_LR, -1};
+    if (tab_nums(T, eval_cols, nums, e) != 0) return -1;
+    R->ev_first = xcalloc((size_t)R->pf.n + 1, sizeof(int));
+    R->ev_n = xcalloc((size_t)R->pf.n + 1, sizeof(int));
+    int prev = -1;
+    for (int r = 0; r < T->t.nrows; r++) {
+        int i = cell_of(R, at(T, r, EV_CELL));
+        if (i < 0)
+            return err_set(e, EXIT_USAGE, T->path,
+                           "line %d: cell: not in plan.csv (expected a cell of the plan, got "
+                           "\"%.30s\")", r + 2, at(T, r, EV_CELL));
+        if (i != prev && R->ev_n[i] > 0)
+            return err_set(e, EXIT_USAGE, T->path,
+                           "line %d: cell %s: rows apart (expected each cell's rows together, "
+                           "got a second block)", r + 2, at(T, r, EV_CELL));
+        if (R->ev_n[i]++ == 0) R->ev_first[i] = r;
+        prev = i;
+    }
+    return 0;
+}
+
 /* the first seed's learning rates of each task: their positive range and length */
 static int load_lr_ranges(Report *R, Err *e) {
     R->lr_lo = xcalloc((size_t)R->tasks.n, sizeof(double));
@@ -1335,17 +1364,11 @@ static int fig_val(Report *R, int t, Buf *md, Err *e) {
         for (int i = 0; i < R->pf.n; i++)
             if (R->cells[i].t == t && R->cells[i].o == o && R->cells[i].done) cidx[nc++] = i;
         /* each run's evaluations: steps[] sorted, val[j * nsteps + q] (+inf when absent) */
-        CsvTable *ev = xcalloc((size_t)nc + 1, sizeof(CsvTable));
-        int nread = 0;
-        for (; nread < nc; nread++) {
-            if (read_cell_file(R, "evals", &R->cells[cidx[nread]], eval_cols, &ev[nread], e) != 0) {
-                rc = -1;
-                break;
-            }
-            for (int r = 0; r < ev[nread].nrows; r++) {
-                double x;
-                csvio_parse_num(csvio_at(&ev[nread], r, 0), &x);
-                long long st = (long long)x;
+        const Tab *E = &R->evals;
+        for (int j = 0; j < nc; j++) {
+            const int c = cidx[j];
+            for (int r = R->ev_first[c]; r < R->ev_first[c] + R->ev_n[c]; r++) {
+                long long st = (long long)num(E, r, EV_STEP);
                 int k = 0;
                 while (k < nsteps && steps[k] != st)
                     k++;
@@ -1362,20 +1385,15 @@ static int fig_val(Report *R, int t, Buf *md, Err *e) {
         for (int j = 0; j < nc && rc == 0; j++) {
             for (int q = 0; q < nsteps; q++)
                 val[(size_t)j * nsteps + q] = INFINITY;
-            for (int r = 0; r < ev[j].nrows; r++) {
-                double x, y;
-                csvio_parse_num(csvio_at(&ev[j], r, 0), &x);
-                csvio_parse_num(csvio_at(&ev[j], r, 2), &y);
+            const int c = cidx[j];
+            for (int r = R->ev_first[c]; r < R->ev_first[c] + R->ev_n[c]; r++) {
+                double x = num(E, r, EV_STEP), y = num(E, r, EV_VAL);
                 int q = 0;
                 while (steps[q] != (long long)x)
                     q++;
-                val[(size_t)j * nsteps + q] =
-                    isfinite(y) && R->cells[cidx[j]].status != 2 ? y : INFINITY;
+                val[(size_t)j * nsteps + q] = isfinite(y) && R->cells[c].status != 2 ? y : INFINITY;
             }
         }
-        for (int j = 0; j < nread; j++)
-            csvio_free(&ev[j]);
-        free(ev);
         char obase[200];
         stem_of(obase, sizeof obase, R->optims.v[o]);
         snprintf(data[o], sizeof data[o], "data/valloss__%s__%s.csv", base, obase);
@@ -2086,7 +2104,9 @@ static void report_free(Report *R) {
     free(R->lr_lo);
     free(R->lr_hi);
     free(R->lr_steps);
-    Tab *tabs[] = {&R->cmp, &R->tests, &R->ver, &R->prof, &R->ranks, &R->tune};
+    free(R->ev_first);
+    free(R->ev_n);
+    Tab *tabs[] = {&R->cmp, &R->tests, &R->ver, &R->prof, &R->ranks, &R->tune, &R->evals};
     for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
         csvio_free(&tabs[i]->t);
     for (int i = 0; i < R->nouts; i++)
@@ -2143,7 +2163,7 @@ int report_main(const char *dir, const char *paper_dir, Err *e) {
     int rc = -1;
     /* 1. read and check everything; compose every file in memory */
     if (check_dir(R.dir, e) != 0 || load_plan_runs(&R, e) != 0 || load_compare(&R, e) != 0 ||
-        load_tuning(&R, e) != 0 || load_lr_ranges(&R, e) != 0)
+        load_tuning(&R, e) != 0 || load_evals(&R, e) != 0 || load_lr_ranges(&R, e) != 0)
         goto out;
     infer_options(&R);
     char figdir[4400], absdir[PATH_MAX], absfig[PATH_MAX];

@@ -121,10 +121,19 @@ cp -r "$tmp/pristine" "$tmp/trunc" && printf 'x,y' >> "$tmp/trunc/runs.csv"
 expect2 "lrlab: $tmp/trunc/runs.csv: " "$tmp/trunc" --paper "$tmp/out"
 [ ! -e "$tmp/trunc/verdict.csv" ] || fail "a corrupt runs.csv still got a comparison"
 cp -r "$tmp/run" "$tmp/noevals" && rm -r "$tmp/noevals/report"
-rm "$tmp/noevals/evals/$(ls "$tmp/noevals/evals" | head -1)"
-expect2 "lrlab: $tmp/noevals/evals/" "$tmp/noevals" --paper "$tmp/out"
-expect2 "lrlab: $tmp/noevals/evals/" "$tmp/noevals"
-[ ! -e "$tmp/noevals/report" ] || fail "a missing evals file still wrote DIR/report"
+rm "$tmp/noevals/evals.csv"
+expect2 "lrlab: $tmp/noevals/evals.csv: " "$tmp/noevals" --paper "$tmp/out"
+expect2 "lrlab: $tmp/noevals/evals.csv: " "$tmp/noevals"
+[ ! -e "$tmp/noevals/report" ] || fail "a missing evals.csv still wrote DIR/report"
+# the report needs the merged evaluations only, not the per-cell files
+cp -r "$tmp/run" "$tmp/merged" && rm -r "$tmp/merged/report" "$tmp/merged/evals" "$tmp/merged/cells"
+"$bin" report "$tmp/merged" --paper "$tmp/merged-out" > /dev/null 2>&1 || fail "report without per-cell evals"
+# a cell's evaluations in two blocks: the second row moved to the end
+cp -r "$tmp/pristine" "$tmp/apart"
+{ sed -n 1p "$tmp/pristine/evals.csv"; sed -n '2p;4,$p' "$tmp/pristine/evals.csv"; sed -n 3p "$tmp/pristine/evals.csv"; } > "$tmp/apart/evals.csv"
+id=$(sed -n 3p "$tmp/pristine/evals.csv" | cut -d, -f1)
+n=$(wc -l < "$tmp/pristine/evals.csv")
+expect2 "lrlab: $tmp/apart/evals.csv: line $n: cell $id: rows apart (expected each cell's rows together, got a second block)" "$tmp/apart" --paper "$tmp/out"
 cp -r "$tmp/pristine" "$tmp/noref"
 sed -i 's/,greedy,/,greedy2,/' "$tmp/noref/runs.csv" "$tmp/noref/plan.csv"
 expect2 "lrlab: $tmp/noref/runs.csv: no runs of the reference scheduler" "$tmp/noref" --paper "$tmp/out"
