@@ -229,6 +229,7 @@ typedef struct Report {
     Tab cmp, tests, ver, prof, ranks, tune;
     Tab evals;           /* evals.csv: every cell's evaluations, one block per cell */
     int *ev_first, *ev_n; /* per cell: its block of rows in evals */
+    double *secs;         /* per cell: wall seconds (timing.csv), NAN when unknown */
     int have_tune;
     char measure[40];
     int vrow; /* the primary row of verdict.csv, -1 when none */
@@ -824,6 +825,22 @@ static int load_evals(Report *R, Err *e) {
                            "got a second block)", r + 2, at(T, r, EV_CELL));
         if (R->ev_n[i]++ == 0) R->ev_first[i] = r;
         prev = i;
+    }
+    /* timing.csv is optional: without it the figures against seconds are left out */
+    R->secs = xcalloc((size_t)R->pf.n + 1, sizeof(double));
+    for (int i = 0; i < R->pf.n; i++)
+        R->secs[i] = NAN;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/timing.csv", R->dir);
+    CsvTable tt;
+    Err ignored;
+    if (fs_exists(path) && csvio_read(path, NULL, &tt, &ignored) == 0) {
+        for (int r = 0; r < tt.nrows && tt.ncols >= 2; r++) {
+            int i = cell_of(R, csvio_at(&tt, r, 0));
+            double x;
+            if (i >= 0 && csvio_parse_num(csvio_at(&tt, r, 1), &x) == 0 && x > 0) R->secs[i] = x;
+        }
+        csvio_free(&tt);
     }
     return 0;
 }
@@ -1502,6 +1519,247 @@ static int fig_val(Report *R, int t, Buf *md, Err *e) {
     return 0;
 }
 
+/* the scheduler labelled `label`, or -1 */
+static int sched_named(const Report *R, const char *label) {
+    for (int s = 0; s < R->scheds.n; s++)
+        if (strcmp(R->scheds.v[s], label) == 0) return s;
+    return -1;
+}
+
+/* Median over seeds of the training objective at each evaluation of (t, o, s), and the
+ * median wall time at that step (a cell's seconds spread evenly over its steps). Fills
+ * steps, loss and sec (nsteps of them, the first cell's evaluation steps); returns nsteps. */
+static int median_curve(const Report *R, int t, int o, int s, long long **steps, double **loss,
+                        double **sec) {
+    int first = -1, nc = 0;
+    int *cells = xcalloc((size_t)R->pf.n + 1, sizeof(int));
+    for (int i = 0; i < R->pf.n; i++)
+        if (R->cells[i].t == t && R->cells[i].o == o && R->cells[i].s == s && R->cells[i].done) {
+            cells[nc++] = i;
+            if (first < 0) first = i;
+        }
+    int n = first < 0 ? 0 : R->ev_n[first];
+    *steps = xcalloc((size_t)n + 1, sizeof(long long));
+    *loss = xcalloc((size_t)n + 1, sizeof(double));
+    *sec = xcalloc((size_t)n + 1, sizeof(double));
+    double *v = xcalloc((size_t)nc + 1, sizeof(double)), *w = xcalloc((size_t)nc + 1, sizeof(double));
+    const Tab *E = &R->evals;
+    for (int q = 0; q < n; q++) {
+        long long st = (long long)num(E, R->ev_first[first] + q, EV_STEP);
+        int nv = 0, nw = 0;
+        for (int j = 0; j < nc; j++) {
+            const int c = cells[j];
+            double y = INFINITY;
+            for (int r = R->ev_first[c]; r < R->ev_first[c] + R->ev_n[c]; r++)
+                if ((long long)num(E, r, EV_STEP) == st) y = num(E, r, EV_TRAIN);
+            v[nv++] = isfinite(y) && R->cells[c].status != 2 ? y : INFINITY;
+            if (isfinite(R->secs[c]) && R->cells[c].p->steps > 0)
+                w[nw++] = R->secs[c] * (double)st / (double)R->cells[c].p->steps;
+        }
+        double m = quant(v, nv, 0.5);
+        (*steps)[q] = st;
+        (*loss)[q] = isfinite(m) ? m : NAN;
+        (*sec)[q] = nw == nc ? quant(w, nw, 0.5) : NAN;
+    }
+    free(v), free(w), free(cells);
+    return n;
+}
+
+/* (a) GreedyLR against its rivals on one task with the first optimizer, as in the article's
+ * figures: the training objective of the reference, the constant rate and hypergradient
+ * descent per group and per parameter against step; the reference and line search against
+ * step and against wall seconds. Drawn when those labels are in the plan. */
+static void fig_rivals(Report *R, int t, Buf *md) {
+    const char *const hd_labels[] = {"constant", "hd-group", "hd-param"};
+    int hd[3], nhd = 0;
+    for (int k = 0; k < 3; k++)
+        if ((hd[nhd] = sched_named(R, hd_labels[k])) >= 0 && hd[nhd] != R->ref) nhd++;
+    const int sls = sched_named(R, "sls");
+    if (nhd == 0 && sls < 0) return;
+    const int o = 0;
+    char stem[256], base[200], what[512], title[512];
+    stem_of(base, sizeof base, R->tasks.v[t]);
+    snprintf(stem, sizeof stem, "rivals__%s", base);
+    /* the curves: the reference, then the hd panel's, then line search */
+    int list[5], nl = 0;
+    list[nl++] = R->ref;
+    for (int k = 0; k < nhd; k++)
+        list[nl++] = hd[k];
+    if (sls >= 0 && sls != R->ref) list[nl++] = sls;
+    Buf *d = out_add(R, "figures/data/rivals__%s.csv", base);
+    banner(R, d, "#", "");
+    buf_printf(d,
+               "# training objective of %s with %s: median over seeds at each evaluation, and "
+               "the median wall seconds at that step (nan: unknown or diverged)\n",
+               R->tasks.v[t], R->optims.v[o]);
+    csvio_field(d, "scheduler", 1);
+    csvio_field(d, "step", 0);
+    csvio_field(d, "seconds", 0);
+    csvio_field(d, "train_loss", 0);
+    csvio_end(d);
+    int have_secs = 1, nonpos = 0;
+    for (int k = 0; k < nl; k++) {
+        long long *st;
+        double *loss, *sec;
+        int n = median_curve(R, t, o, list[k], &st, &loss, &sec);
+        for (int q = 0; q < n; q++) {
+            csvio_field(d, R->scheds.v[list[k]], 1);
+            csvio_int(d, st[q], 0);
+            csvio_num(d, sec[q], 0);
+            csvio_num(d, loss[q], 0);
+            csvio_end(d);
+            if (!isfinite(sec[q])) have_secs = 0;
+            if (isfinite(loss[q]) && loss[q] <= 0) nonpos = 1;
+        }
+        buf_printf(d, "\n\n"); /* one gnuplot data block per scheduler */
+        free(st), free(loss), free(sec);
+    }
+    int panels = (nhd > 0) + (sls >= 0 ? 1 + have_secs : 0);
+    snprintf(what, sizeof what,
+             "%s against the constant rate, hypergradient descent and line search on %s with "
+             "%s: training objective, median over seeds",
+             R->scheds.v[R->ref], R->tasks.v[t], R->optims.v[o]);
+    Buf *b = gp_begin(R, stem, what, 400 * panels + 200, 460);
+    snprintf(title, sizeof title, "%s, %s: training objective, median over %d seeds",
+             R->tasks.v[t], R->optims.v[o], R->nseeds);
+    buf_printf(b, "set datafile missing 'nan'\nset multiplot layout 1,%d title ", panels);
+    gp_str(b, title);
+    buf_printf(b, "\nset key top right\nset ylabel 'training objective'\n%s",
+               nonpos ? "" : "set logscale y\nset format y '%g'\n");
+    if (nhd > 0) {
+        buf_printf(b, "set title 'against hypergradient descent'\nset xlabel 'step'\nplot ");
+        for (int k = nhd; k >= 0; k--) { /* the reference (index 0) last, on top */
+            buf_printf(b, "%s'data/rivals__%s.csv' index %d using 2:4 with lines ",
+                       k == nhd ? "" : ", \\\n     ", base, k);
+            gp_style(R, b, list[k]);
+            buf_printf(b, " title ");
+            gp_str(b, R->scheds.v[list[k]]);
+        }
+        buf_printf(b, "\n");
+    }
+    if (sls >= 0) {
+        const char *xs[2] = {"step", "wall seconds"};
+        for (int x = 0; x < 1 + have_secs; x++) {
+            buf_printf(b, "set title 'against line search, per %s'\nset xlabel '%s'\nplot ",
+                       x ? "second" : "step", xs[x]);
+            buf_printf(b, "'data/rivals__%s.csv' index %d using %d:4 with lines ", base, nl - 1,
+                       x ? 3 : 2);
+            gp_style(R, b, sls);
+            buf_printf(b, " title ");
+            gp_str(b, R->scheds.v[sls]);
+            buf_printf(b, ", \\\n     'data/rivals__%s.csv' index 0 using %d:4 with lines ", base,
+                       x ? 3 : 2);
+            gp_style(R, b, R->ref);
+            buf_printf(b, " title ");
+            gp_str(b, R->scheds.v[R->ref]);
+            buf_printf(b, "\n");
+        }
+    }
+    gp_end(b, 1);
+    buf_printf(md,
+               "![%s against its rivals, %s](figures/%s.png)\n\n**Figure %d.** %s on %s with "
+               "%s, training objective at each evaluation, median over %d seeds (logarithmic "
+               "axis%s): %s%s. As in the article's figures. Data: "
+               "`figures/data/rivals__%s.csv`. [PDF](figures/%s.pdf)\n\n",
+               R->scheds.v[R->ref], R->tasks.v[t], stem, ++R->nfig_md, R->scheds.v[R->ref],
+               R->tasks.v[t], R->optims.v[o], R->nseeds, nonpos ? " where the data allow" : "",
+               nhd ? "against the constant rate and hypergradient descent per group and per "
+                     "parameter (left)"
+                   : "",
+               sls < 0 ? ""
+               : have_secs ? "; against stochastic line search per step and per wall second "
+                             "(the line search's extra loss evaluations cost time, not steps)"
+                           : "; against stochastic line search per step",
+               base, stem);
+}
+
+/* (b) time to target: per (task, optimizer) the target is the median over the baselines'
+ * runs of their best validation loss (as lrlab compare's steps_to_target); a run reaches it
+ * at its first evaluation after step 0 at or below it. One curve per scheduler: the share of
+ * its runs (every task, optimizer and seed) that reached the target within each fraction of
+ * the budget. */
+static void fig_target(Report *R, Buf *md) {
+    const int n = R->pf.n, ns = R->scheds.n, NX = 20;
+    double *frac = xcalloc((size_t)n + 1, sizeof(double));
+    double *best = xcalloc((size_t)n + 1, sizeof(double)), *pool = xcalloc((size_t)n + 1, sizeof(double));
+    const Tab *E = &R->evals;
+    for (int i = 0; i < n; i++) {
+        best[i] = INFINITY;
+        for (int r = R->ev_first[i]; r < R->ev_first[i] + R->ev_n[i]; r++) {
+            double v = num(E, r, EV_VAL);
+            if (num(E, r, EV_STEP) > 0 && isfinite(v) && v < best[i]) best[i] = v;
+        }
+        if (!R->cells[i].done || R->cells[i].status != 0) best[i] = INFINITY;
+    }
+    for (int t = 0; t < R->tasks.n; t++)
+        for (int o = 0; o < R->optims.n; o++) {
+            int np = 0;
+            for (int i = 0; i < n; i++)
+                if (R->cells[i].t == t && R->cells[i].o == o && R->cells[i].s != R->ref &&
+                    R->cells[i].done)
+                    pool[np++] = best[i];
+            double target = quant(pool, np, 0.5);
+            for (int i = 0; i < n; i++) {
+                if (R->cells[i].t != t || R->cells[i].o != o) continue;
+                frac[i] = INFINITY;
+                if (!isfinite(target) || R->cells[i].status != 0 || !R->cells[i].done) continue;
+                for (int r = R->ev_first[i]; r < R->ev_first[i] + R->ev_n[i]; r++) {
+                    double st = num(E, r, EV_STEP), v = num(E, r, EV_VAL);
+                    if (st > 0 && isfinite(v) && v <= target) {
+                        frac[i] = st / (double)R->cells[i].p->steps;
+                        break;
+                    }
+                }
+            }
+        }
+    Buf *d = out_add(R, "figures/data/target.csv");
+    banner(R, d, "#", "");
+    buf_printf(d, "# share of each scheduler's runs that reached the target validation loss "
+                  "(the median of the baselines' best, per task and optimizer) within a "
+                  "fraction of the steps\n");
+    csvio_field(d, "fraction", 1);
+    for (int k = 0; k < ns; k++)
+        csvio_field(d, R->scheds.v[sched_at(R, k)], 0);
+    csvio_end(d);
+    for (int x = 1; x <= NX; x++) {
+        double f = (double)x / NX;
+        csvio_num(d, f, 1);
+        for (int k = 0; k < ns; k++) {
+            int s = sched_at(R, k), runs = 0, hit = 0;
+            for (int i = 0; i < n; i++)
+                if (R->cells[i].s == s && R->cells[i].done) runs++, hit += frac[i] <= f + 1e-12;
+            csvio_num(d, runs ? 100.0 * hit / runs : NAN, 0);
+        }
+        csvio_end(d);
+    }
+    free(frac), free(best), free(pool);
+    Buf *b = gp_begin(R, "target", "time to target: share of runs within a fraction of the steps",
+                      1000, 600);
+    buf_printf(b, "set title 'time to target: runs that reached the baselines'' median best "
+                  "validation loss'\nset xlabel 'fraction of the training steps'\n"
+                  "set ylabel 'runs at the target (%%)'\nset xrange [0:1]\nset yrange [0:100]\n"
+                  "set key outside right top\nplot ");
+    for (int j = 1; j <= ns; j++) {
+        int k = j % ns, s = sched_at(R, k);
+        buf_printf(b, "%s'data/target.csv' using 1:%d with linespoints pt 7 ps 0.5 ",
+                   j == 1 ? "" : ", \\\n     ", 2 + k);
+        gp_style(R, b, s);
+        buf_printf(b, " title ");
+        gp_str(b, R->scheds.v[s]);
+    }
+    buf_printf(b, "\n");
+    gp_end(b, 0);
+    buf_printf(md,
+               "![time to target](figures/target.png)\n\n**Figure %d.** Time to target: for each "
+               "scheduler, the share of its runs (every task, optimizer and seed) whose "
+               "validation loss reached the target within a fraction of the training steps; "
+               "the target of a task and optimizer is the median of the baselines' best "
+               "validation losses, as in `lrlab compare --measure steps_to_target`. Diverged "
+               "and failed runs never reach it. Data: `figures/data/target.csv`. "
+               "[PDF](figures/target.pdf)\n\n",
+               ++R->nfig_md);
+}
+
 /* (c) the paper's categories, stacked, by baseline, by task and by optimizer: one panel
  * each, their data in figures/data/categories__BY.csv */
 static void fig_categories(Report *R, Buf *md) {
@@ -1958,6 +2216,7 @@ static int compose(Report *R, const char *cmdline, Err *e) {
     buf_printf(md, "## Across schedulers\n\n");
     md_table(R, md, table_ranks(R));
     fig_profiles(R, md);
+    fig_target(R, md);
 
     buf_printf(md, "## Per task\n\n");
     for (int t = 0; t < R->tasks.n; t++) {
@@ -1965,6 +2224,7 @@ static int compose(Report *R, const char *cmdline, Err *e) {
         md_table(R, md, table_summary(R, t));
         fig_lr(R, t, md);
         if (fig_val(R, t, md, e) != 0) return -1;
+        fig_rivals(R, t, md);
     }
 
     buf_printf(md, "## Limits\n\n");
@@ -2106,6 +2366,7 @@ static void report_free(Report *R) {
     free(R->lr_steps);
     free(R->ev_first);
     free(R->ev_n);
+    free(R->secs);
     Tab *tabs[] = {&R->cmp, &R->tests, &R->ver, &R->prof, &R->ranks, &R->tune, &R->evals};
     for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
         csvio_free(&tabs[i]->t);
