@@ -40,14 +40,15 @@ expect=report.md
 for t in paper_counting statistics verdicts outcomes ranks summary__nmf-synthetic summary__nmf-faces; do
   expect="$expect tables/$t.md tables/$t.tex"
 done
-figs="categories delta profiles"
-for t in $tasks; do figs="$figs lr__$t valloss__$t"; done
+figs="categories delta profiles target"
+for t in $tasks; do figs="$figs lr__$t valloss__$t rivals__$t"; done
 for f in $figs; do expect="$expect figures/$f.gp figures/$f.png figures/$f.pdf"; done
-for d in categories__baseline categories__task categories__optimizer delta profiles; do
+for d in categories__baseline categories__task categories__optimizer delta profiles target; do
   expect="$expect figures/data/$d.csv"
 done
 for t in $tasks; do
   for o in sgd adam; do expect="$expect figures/data/valloss__${t}__$o.csv"; done
+  expect="$expect figures/data/rivals__$t.csv"
 done
 echo "$expect" | tr ' ' '\n' | sort > "$tmp/expected"
 (cd "$tmp/a/paper" && find . -type f -o -type l | sed 's|^\./||' | sort) > "$tmp/found"
