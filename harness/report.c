@@ -1004,8 +1004,8 @@ static Table *table_stats(Report *R) {
     alpha_text(R, alpha, sizeof alpha);
     snprintf(T->caption, sizeof T->caption,
              "%s against each baseline on %s: one comparison per task, optimizer%s, paired over "
-             "the seeds by a Wilcoxon signed-rank test with Holm's correction across all "
-             "comparisons (%s); a win or a loss needs the adjusted p-value below α and the "
+             "the seeds by a Wilcoxon signed-rank test with Holm's correction within each task "
+             "and optimizer (%s); a win or a loss needs the adjusted p-value below α and the "
              "median Δ beyond %s, otherwise a tie. The interval is a percentile bootstrap over "
              "comparisons; the verdict tests \"as good or better more than %g%% of the time\".",
              R->scheds.v[R->ref], R->measure, measure_staged(R->measure) ? " and stage" : "", alpha,
@@ -2067,7 +2067,7 @@ static void md_setup(Report *R, Buf *md) {
                "The measure is `%s`, %s, %s. A diverged or failed run counts as worse than "
                "any finite result. The tie tolerance is %s. The test is a paired Wilcoxon "
                "signed-rank test over seeds (exact for small samples) with Holm's correction "
-               "across all comparisons, at %s; the claim under test is that %s is \"as good as "
+               "within each task and optimizer (over its baselines and stages), at %s; the claim under test is that %s is \"as good as "
                "or better than\" the baselines more than %g%% of the time.\n\n",
                R->measure, measure_text(R->measure),
                measure_staged(R->measure) ? "read at 10%, 50% and 100% of the training steps"

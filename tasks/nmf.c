@@ -344,8 +344,11 @@ static double train_step(Task *t, int64_t step) {
 static double loss_at(Task *t, const float *w_trial) { return batch_residual(t, w_trial); }
 
 static void project(Task *t) {
+    /* a select rather than a branch (the signs are unpredictable), so that it vectorises;
+     * NaN and -0 stay as they are: divergence must stay visible */
+    float *w = t->w;
     for (size_t i = 0; i < t->n; i++)
-        if (t->w[i] < 0.0f) t->w[i] = 0.0f; /* NaN stays NaN: divergence must stay visible */
+        w[i] = w[i] < 0.0f ? 0.0f : w[i];
 }
 
 /* Largest eigenvalue of a symmetric PSD r x r matrix by power iteration (double). */
