@@ -1,0 +1,759 @@
+/* report_figures.c - the figures of lrlab report: one gnuplot script per figure, with its
+ * data under figures/data/ and its paragraph in report.md (see report.c for the whole flow
+ * and report_int.h for what the parts share).
+ */
+#include "harness/report_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+static void fig_add(Report *R, const char *stem) {
+    if (R->nfigs == R->capfigs)
+        R->figs = xrealloc(R->figs,
+                           sizeof(Fig) * (size_t)(R->capfigs = R->capfigs ? 2 * R->capfigs : 32));
+    snprintf(R->figs[R->nfigs++].stem, sizeof R->figs[0].stem, "%s", stem);
+}
+
+/* gp_begin: a figure script's head; w x h pixels for the PNG, the same shape for the PDF */
+static Buf *gp_begin(Report *R, const char *stem, const char *what, int w, int h) {
+    fig_add(R, stem);
+    Buf *b = rp_out_add(R, "figures/%s.gp", stem);
+    rp_banner(R, b, "#", "");
+    buf_printf(b, "# %s\n", what);
+    buf_printf(b,
+               "# run in this folder: gnuplot %s.gp (PNG), gnuplot -e \"fmt='pdf'\" %s.gp (PDF);\n"
+               "# to restyle, edit a copy (lrlab report rewrites this file)\n",
+               stem, stem);
+    buf_printf(b,
+               "if (!exists('fmt')) fmt = 'png'\nif (!exists('suffix')) suffix = ''\n"
+               "if (fmt eq 'pdf') {\n"
+               "    set terminal pdfcairo size %.2fin,%.2fin noenhanced font ',7'\n"
+               "} else {\n"
+               "    set terminal pngcairo size %d,%d noenhanced font ',10'\n"
+               "}\n",
+               w / 110.0, h / 110.0, w, h);
+    buf_printf(b,
+               "set output '%s.'.fmt.suffix\nset encoding utf8\nset datafile separator ','\n"
+               "set datafile columnheaders\nset grid\n",
+               stem);
+    return b;
+}
+
+static void gp_end(Buf *b, int multiplot) {
+    buf_printf(b, "%sset output\n", multiplot ? "unset multiplot\n" : "");
+}
+
+/* line style of scheduler s: the reference black and thick, the others by plan order */
+static void gp_style(const Report *R, Buf *b, int s) {
+    if (s == R->ref) {
+        buf_printf(b, "lw 3 lc rgb '#000000' dt 1");
+        return;
+    }
+    int k = s < R->ref ? s : s - 1;
+    buf_printf(b, "lw 1.5 lc rgb '%s' dt %d", rp_palette[k % NPALETTE], 1 + (k / NPALETTE) % 4);
+}
+
+static const char *sched_color(const Report *R, int s) {
+    if (s == R->ref) return "#000000";
+    int k = s < R->ref ? s : s - 1;
+    return rp_palette[k % NPALETTE];
+}
+
+/* The plot list of a data file whose column 2 + k is scheduler rp_sched_at(R, k) against
+ * column 1: a line each, styled and titled, the reference last (drawn on top). */
+static void gp_plot_by_sched(const Report *R, Buf *b, const char *data, const char *with) {
+    for (int j = 1; j <= R->scheds.n; j++) {
+        int k = j % R->scheds.n, s = rp_sched_at(R, k);
+        buf_printf(b, "%s'%s' using 1:%d with %s ", j == 1 ? "" : ", \\\n     ", data, 2 + k, with);
+        gp_style(R, b, s);
+        buf_printf(b, " title ");
+        rp_gp_str(b, R->scheds.v[s]);
+    }
+    buf_printf(b, "\n");
+}
+
+/* panel grid for one panel per optimizer */
+static void gp_multiplot(Buf *b, int n, const char *title) {
+    int cols = n > 1 ? 2 : 1, rows = (n + cols - 1) / cols;
+    buf_printf(b, "set multiplot layout %d,%d margins 0.07,0.80,%.3f,%.3f spacing 0.07,%.3f title ",
+               rows, cols, 0.35 / (rows + 1), 1 - 0.3 / (rows + 1), 0.4 / (rows + 1));
+    rp_gp_str(b, title);
+    buf_printf(b, "\n");
+}
+
+/* the legend: beside the panels, once */
+static void gp_key(Buf *b, int first) {
+    buf_printf(b, "%s\n", first ? "set key at screen 0.82,0.93 left top" : "unset key");
+}
+
+/* (a) learning rates against step, first seed, one panel per optimizer */
+void rp_fig_lr(Report *R, int t, Buf *md) {
+    char stem[256], base[200], what[512];
+    rp_stem_of(base, sizeof base, R->tasks.v[t]);
+    snprintf(stem, sizeof stem, "lr__%s", base);
+    snprintf(what, sizeof what,
+             "learning rate against step on %s, seed %lld, one panel per optimizer", R->tasks.v[t],
+             R->seeds[0]);
+    int no = R->optims.n;
+    Buf *b = gp_begin(R, stem, what, 1100, 90 + 300 * ((no + 1) / 2));
+    int logy = R->lr_hi[t] > 0 && R->lr_hi[t] / R->lr_lo[t] > LOG_SPAN;
+    long long every =
+        R->lr_steps[t] > MAX_LR_POINTS ? (R->lr_steps[t] + MAX_LR_POINTS - 1) / MAX_LR_POINTS : 1;
+    char title[512];
+    snprintf(title, sizeof title, "learning rate: %s, seed %lld", R->tasks.v[t], R->seeds[0]);
+    gp_multiplot(b, no, title);
+    buf_printf(b, "set xlabel 'step'\nset ylabel 'learning rate'\n");
+    if (logy) /* at most five decades: schedules that decay to 0 leave the axis at its foot */
+        buf_printf(b, "set logscale y\nset format y '%%g'\nset yrange [%.6g:%.6g]\n",
+                   fmax(R->lr_lo[t], R->lr_hi[t] * 1e-5) / 1.5, R->lr_hi[t] * 1.5);
+    for (int o = 0; o < no; o++) {
+        buf_printf(b, "set title ");
+        rp_gp_str(b, R->optims.v[o]);
+        buf_printf(b, "\n");
+        gp_key(b, o == 0);
+        int first = 1;
+        for (int k = 1; k <= R->scheds.n; k++) { /* the reference last: drawn on top */
+            int s = rp_sched_at(R, k % R->scheds.n);
+            const Result *c = NULL;
+            for (int i = 0; i < R->pf.n && !c; i++)
+                if (R->cells[i].t == t && R->cells[i].o == o && R->cells[i].s == s &&
+                    R->cells[i].p->seed == R->seeds[0] && R->cells[i].done)
+                    c = &R->cells[i];
+            if (!c) continue;
+            buf_printf(b, "%s'%s/curves/%s.csv' every %lld using 1:2 with lines ",
+                       first ? "plot " : ", \\\n     ", R->figrel, c->p->id, every);
+            gp_style(R, b, s);
+            buf_printf(b, " title ");
+            rp_gp_str(b, R->scheds.v[s]);
+            first = 0;
+        }
+        buf_printf(b, first ? "plot NaN notitle\n" : "\n");
+    }
+    gp_end(b, 1);
+    buf_printf(md,
+               "![learning rate, %s](figures/%s.png)\n\n**Figure %d.** Learning rate against "
+               "step on %s (seed %lld), one panel per optimizer: %s (black) against the other "
+               "schedulers%s. [PDF](figures/%s.pdf)\n\n",
+               R->tasks.v[t], stem, ++R->nfig_md, R->tasks.v[t], R->seeds[0], R->scheds.v[R->ref],
+               logy ? "; logarithmic axis of at most five decades" : "", stem);
+}
+
+/* (b) validation loss against step: median over seeds and the interquartile range, computed
+ * into figures/data/valloss__TASK__OPTIMIZER.csv (step, then median, q25, q75 per scheduler) */
+int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
+    char stem[256], base[200], what[512];
+    rp_stem_of(base, sizeof base, R->tasks.v[t]);
+    snprintf(stem, sizeof stem, "valloss__%s", base);
+    int no = R->optims.n, ns = R->scheds.n, rc = 0;
+    /* each panel's y range: the medians and quartiles from 10% of the steps on, so that the
+     * first steps' large losses do not hide the differences that matter */
+    double *ylo = xcalloc((size_t)no, sizeof(double)), *yhi = xcalloc((size_t)no, sizeof(double));
+    int *nonpos = xcalloc((size_t)no, sizeof(int));
+    long long tsteps = 0;
+    for (int i = 0; i < R->pf.n; i++)
+        if (R->cells[i].t == t) tsteps = R->cells[i].p->steps;
+    char(*data)[512] = xcalloc((size_t)no, sizeof *data);
+    double *v = xcalloc((size_t)R->nseeds + 1, sizeof(double));
+    int *cidx = xcalloc((size_t)R->pf.n + 1, sizeof(int));
+    for (int o = 0; o < no && rc == 0; o++) {
+        int nc = 0, nsteps = 0, cap = 0;
+        ylo[o] = INFINITY;
+        long long *steps = NULL;
+        for (int i = 0; i < R->pf.n; i++)
+            if (R->cells[i].t == t && R->cells[i].o == o && R->cells[i].done) cidx[nc++] = i;
+        /* each run's evaluations: steps[] sorted, val[j * nsteps + q] (+inf when absent) */
+        const Tab *E = &R->evals;
+        for (int j = 0; j < nc; j++) {
+            const int c = cidx[j];
+            for (int r = R->ev_first[c]; r < R->ev_first[c] + R->ev_n[c]; r++) {
+                long long st = (long long)rp_num(E, r, EV_STEP);
+                int k = 0;
+                while (k < nsteps && steps[k] != st)
+                    k++;
+                if (k < nsteps) continue;
+                if (nsteps == cap)
+                    steps = xrealloc(steps, sizeof(long long) * (size_t)(cap = cap ? 2 * cap : 64));
+                int p = nsteps++;
+                while (p > 0 && steps[p - 1] > st)
+                    steps[p] = steps[p - 1], p--;
+                steps[p] = st;
+            }
+        }
+        double *val = xcalloc((size_t)nc * (size_t)nsteps + 1, sizeof(double));
+        for (int j = 0; j < nc && rc == 0; j++) {
+            for (int q = 0; q < nsteps; q++)
+                val[(size_t)j * nsteps + q] = INFINITY;
+            const int c = cidx[j];
+            for (int r = R->ev_first[c]; r < R->ev_first[c] + R->ev_n[c]; r++) {
+                double x = rp_num(E, r, EV_STEP), y = rp_num(E, r, EV_VAL);
+                int q = 0;
+                while (steps[q] != (long long)x)
+                    q++;
+                val[(size_t)j * nsteps + q] = isfinite(y) && R->cells[c].status != 2 ? y : INFINITY;
+            }
+        }
+        char obase[200];
+        rp_stem_of(obase, sizeof obase, R->optims.v[o]);
+        snprintf(data[o], sizeof data[o], "data/valloss__%s__%s.csv", base, obase);
+        Buf *d = rp_out_add(R, "figures/%s", data[o]);
+        rp_banner(R, d, "#", "");
+        buf_printf(d,
+                   "# validation loss of %s with %s: median, 25%% and 75%% quantiles over "
+                   "seeds (a diverged or failed run counts as +inf; nan: undefined)\n",
+                   R->tasks.v[t], R->optims.v[o]);
+        csvio_field(d, "step", 1);
+        for (int k = 0; k < ns; k++) {
+            static const char *const what3[] = {"median", "q25", "q75"};
+            for (int w = 0; w < 3; w++) {
+                char col[300];
+                snprintf(col, sizeof col, "%s_%s", R->scheds.v[rp_sched_at(R, k)], what3[w]);
+                csvio_field(d, col, 0);
+            }
+        }
+        csvio_end(d);
+        for (int q = 0; q < nsteps && rc == 0; q++) {
+            csvio_int(d, steps[q], 1);
+            for (int k = 0; k < ns; k++) {
+                int s = rp_sched_at(R, k), n = 0;
+                for (int j = 0; j < nc; j++)
+                    if (R->cells[cidx[j]].s == s) v[n++] = val[(size_t)j * nsteps + q];
+                double m = rp_quant(v, n, 0.5), q1 = rp_quant(v, n, 0.25), q3 = rp_quant(v, n, 0.75);
+                if (!isfinite(q3)) q1 = q3 = NAN; /* no band where a quartile diverged */
+                if (!isfinite(m)) m = NAN;
+                csvio_num(d, m, 0);
+                csvio_num(d, q1, 0);
+                csvio_num(d, q3, 0);
+                double span[3] = {m, q1, q3};
+                for (int w = 0; w < 3 && 10 * steps[q] >= tsteps; w++) {
+                    if (!isfinite(span[w])) continue;
+                    if (span[w] <= 0) nonpos[o] = 1;
+                    if (span[w] < ylo[o]) ylo[o] = span[w];
+                    if (span[w] > yhi[o]) yhi[o] = span[w];
+                }
+            }
+            csvio_end(d);
+        }
+        free(val);
+        free(steps);
+    }
+    free(v);
+    free(cidx);
+    if (rc != 0) {
+        free(data), free(ylo), free(yhi), free(nonpos);
+        return -1;
+    }
+    int anylog = 0;
+    snprintf(what, sizeof what,
+             "validation loss against step on %s: median over seeds and the "
+             "interquartile range, one panel per optimizer",
+             R->tasks.v[t]);
+    Buf *b = gp_begin(R, stem, what, 1100, 90 + 300 * ((no + 1) / 2));
+    char title[512];
+    snprintf(title, sizeof title,
+             "validation loss: %s, median and interquartile range over %d seeds", R->tasks.v[t],
+             R->nseeds);
+    buf_printf(b, "set datafile missing 'nan'\n");
+    gp_multiplot(b, no, title);
+    buf_printf(b, "set xlabel 'step'\nset ylabel 'validation loss'\n");
+    for (int o = 0; o < no; o++) {
+        buf_printf(b, "set title ");
+        rp_gp_str(b, R->optims.v[o]);
+        buf_printf(b, "\n");
+        gp_key(b, o == 0);
+        int logy = !nonpos[o] && ylo[o] > 0 && yhi[o] / ylo[o] > LOG_SPAN;
+        anylog |= logy;
+        if (!isfinite(ylo[o]) || !(yhi[o] > ylo[o]))
+            buf_printf(b, "unset logscale y\nset yrange [*:*]\n");
+        else if (logy)
+            buf_printf(b, "set logscale y\nset format y '%%g'\nset yrange [%.6g:%.6g]\n",
+                       ylo[o] / 1.2, yhi[o] * 1.2);
+        else
+            buf_printf(b, "unset logscale y\nset format y '%%g'\nset yrange [%.6g:%.6g]\n",
+                       ylo[o] - 0.08 * (yhi[o] - ylo[o]), yhi[o] + 0.08 * (yhi[o] - ylo[o]));
+        buf_printf(b, "set style fill transparent solid 0.15 noborder\nplot ");
+        for (int j = 1; j <= ns; j++) { /* bands first; the reference last, on top */
+            int k = j % ns;
+            buf_printf(b, "%s'%s' using 1:%d:%d with filledcurves fc rgb '%s' notitle",
+                       j == 1 ? "" : ", \\\n     ", data[o], 3 + 3 * k, 4 + 3 * k,
+                       sched_color(R, rp_sched_at(R, k)));
+        }
+        for (int j = 1; j <= ns; j++) {
+            int k = j % ns, s = rp_sched_at(R, k);
+            buf_printf(b, ", \\\n     '%s' using 1:%d with lines ", data[o], 2 + 3 * k);
+            gp_style(R, b, s);
+            buf_printf(b, " title ");
+            rp_gp_str(b, R->scheds.v[s]);
+        }
+        buf_printf(b, "\n");
+    }
+    gp_end(b, 1);
+    free(data), free(ylo), free(yhi), free(nonpos);
+    buf_printf(md,
+               "![validation loss, %s](figures/%s.png)\n\n**Figure %d.** Validation loss "
+               "against step on %s, one panel per optimizer: the median over %d seeds (line) "
+               "and the interquartile range (band; none where a diverged run reaches it); %s in "
+               "black. Each panel's axis spans the values from 10%% of the steps on%s, so the "
+               "first steps may be cut off. Data: `figures/data/valloss__%s__*.csv`. "
+               "[PDF](figures/%s.pdf)\n\n",
+               R->tasks.v[t], stem, ++R->nfig_md, R->tasks.v[t], R->nseeds, R->scheds.v[R->ref],
+               anylog ? " (logarithmic where they span decades)" : "", base, stem);
+    return 0;
+}
+
+/* the scheduler labelled `label`, or -1 */
+static int sched_named(const Report *R, const char *label) {
+    for (int s = 0; s < R->scheds.n; s++)
+        if (strcmp(R->scheds.v[s], label) == 0) return s;
+    return -1;
+}
+
+/* Median over seeds of the training objective at each evaluation of (t, o, s), and the
+ * median wall time at that step (a cell's seconds spread evenly over its steps). Fills
+ * steps, loss and sec (nsteps of them, the first cell's evaluation steps); returns nsteps. */
+static int median_curve(const Report *R, int t, int o, int s, long long **steps, double **loss,
+                        double **sec) {
+    int first = -1, nc = 0;
+    int *cells = xcalloc((size_t)R->pf.n + 1, sizeof(int));
+    for (int i = 0; i < R->pf.n; i++)
+        if (R->cells[i].t == t && R->cells[i].o == o && R->cells[i].s == s && R->cells[i].done) {
+            cells[nc++] = i;
+            if (first < 0) first = i;
+        }
+    int n = first < 0 ? 0 : R->ev_n[first];
+    *steps = xcalloc((size_t)n + 1, sizeof(long long));
+    *loss = xcalloc((size_t)n + 1, sizeof(double));
+    *sec = xcalloc((size_t)n + 1, sizeof(double));
+    double *v = xcalloc((size_t)nc + 1, sizeof(double)), *w = xcalloc((size_t)nc + 1, sizeof(double));
+    const Tab *E = &R->evals;
+    for (int q = 0; q < n; q++) {
+        long long st = (long long)rp_num(E, R->ev_first[first] + q, EV_STEP);
+        int nv = 0, nw = 0;
+        for (int j = 0; j < nc; j++) {
+            const int c = cells[j];
+            double y = INFINITY;
+            for (int r = R->ev_first[c]; r < R->ev_first[c] + R->ev_n[c]; r++)
+                if ((long long)rp_num(E, r, EV_STEP) == st) y = rp_num(E, r, EV_TRAIN);
+            v[nv++] = isfinite(y) && R->cells[c].status != 2 ? y : INFINITY;
+            if (isfinite(R->secs[c]) && R->cells[c].p->steps > 0)
+                w[nw++] = R->secs[c] * (double)st / (double)R->cells[c].p->steps;
+        }
+        double m = rp_quant(v, nv, 0.5);
+        (*steps)[q] = st;
+        (*loss)[q] = isfinite(m) ? m : NAN;
+        (*sec)[q] = nw == nc ? rp_quant(w, nw, 0.5) : NAN;
+    }
+    free(v), free(w), free(cells);
+    return n;
+}
+
+/* (a) GreedyLR against its rivals on one task with the first optimizer, as in the article's
+ * figures: the training objective of the reference, the constant rate and hypergradient
+ * descent per group and per parameter against step; the reference and line search against
+ * step and against wall seconds. Drawn when those labels are in the plan. */
+void rp_fig_rivals(Report *R, int t, Buf *md) {
+    const char *const hd_labels[] = {"constant", "hd-group", "hd-param"};
+    int hd[3], nhd = 0;
+    for (int k = 0; k < 3; k++)
+        if ((hd[nhd] = sched_named(R, hd_labels[k])) >= 0 && hd[nhd] != R->ref) nhd++;
+    const int sls = sched_named(R, "sls");
+    if (nhd == 0 && sls < 0) return;
+    const int o = 0;
+    char stem[256], base[200], what[512], title[512];
+    rp_stem_of(base, sizeof base, R->tasks.v[t]);
+    snprintf(stem, sizeof stem, "rivals__%s", base);
+    /* the curves: the reference, then the hd panel's, then line search */
+    int list[5], nl = 0;
+    list[nl++] = R->ref;
+    for (int k = 0; k < nhd; k++)
+        list[nl++] = hd[k];
+    if (sls >= 0 && sls != R->ref) list[nl++] = sls;
+    Buf *d = rp_out_add(R, "figures/data/rivals__%s.csv", base);
+    rp_banner(R, d, "#", "");
+    buf_printf(d,
+               "# training objective of %s with %s: median over seeds at each evaluation, and "
+               "the median wall seconds at that step (nan: unknown or diverged)\n",
+               R->tasks.v[t], R->optims.v[o]);
+    csvio_field(d, "scheduler", 1);
+    csvio_field(d, "step", 0);
+    csvio_field(d, "seconds", 0);
+    csvio_field(d, "train_loss", 0);
+    csvio_end(d);
+    int have_secs = 1, nonpos = 0;
+    for (int k = 0; k < nl; k++) {
+        long long *st;
+        double *loss, *sec;
+        int n = median_curve(R, t, o, list[k], &st, &loss, &sec);
+        for (int q = 0; q < n; q++) {
+            csvio_field(d, R->scheds.v[list[k]], 1);
+            csvio_int(d, st[q], 0);
+            csvio_num(d, sec[q], 0);
+            csvio_num(d, loss[q], 0);
+            csvio_end(d);
+            if (!isfinite(sec[q])) have_secs = 0;
+            if (isfinite(loss[q]) && loss[q] <= 0) nonpos = 1;
+        }
+        buf_printf(d, "\n\n"); /* one gnuplot data block per scheduler */
+        free(st), free(loss), free(sec);
+    }
+    int panels = (nhd > 0) + (sls >= 0 ? 1 + have_secs : 0);
+    snprintf(what, sizeof what,
+             "%s against the constant rate, hypergradient descent and line search on %s with "
+             "%s: training objective, median over seeds",
+             R->scheds.v[R->ref], R->tasks.v[t], R->optims.v[o]);
+    Buf *b = gp_begin(R, stem, what, 400 * panels + 200, 460);
+    snprintf(title, sizeof title, "%s, %s: training objective, median over %d seeds",
+             R->tasks.v[t], R->optims.v[o], R->nseeds);
+    buf_printf(b, "set datafile missing 'nan'\nset multiplot layout 1,%d title ", panels);
+    rp_gp_str(b, title);
+    buf_printf(b, "\nset key top right\nset ylabel 'training objective'\n%s",
+               nonpos ? "" : "set logscale y\nset format y '%g'\n");
+    if (nhd > 0) {
+        buf_printf(b, "set title 'against hypergradient descent'\nset xlabel 'step'\nplot ");
+        for (int k = nhd; k >= 0; k--) { /* the reference (index 0) last, on top */
+            buf_printf(b, "%s'data/rivals__%s.csv' index %d using 2:4 with lines ",
+                       k == nhd ? "" : ", \\\n     ", base, k);
+            gp_style(R, b, list[k]);
+            buf_printf(b, " title ");
+            rp_gp_str(b, R->scheds.v[list[k]]);
+        }
+        buf_printf(b, "\n");
+    }
+    if (sls >= 0) {
+        const char *xs[2] = {"step", "wall seconds"};
+        for (int x = 0; x < 1 + have_secs; x++) {
+            buf_printf(b, "set title 'against line search, per %s'\nset xlabel '%s'\nplot ",
+                       x ? "second" : "step", xs[x]);
+            buf_printf(b, "'data/rivals__%s.csv' index %d using %d:4 with lines ", base, nl - 1,
+                       x ? 3 : 2);
+            gp_style(R, b, sls);
+            buf_printf(b, " title ");
+            rp_gp_str(b, R->scheds.v[sls]);
+            buf_printf(b, ", \\\n     'data/rivals__%s.csv' index 0 using %d:4 with lines ", base,
+                       x ? 3 : 2);
+            gp_style(R, b, R->ref);
+            buf_printf(b, " title ");
+            rp_gp_str(b, R->scheds.v[R->ref]);
+            buf_printf(b, "\n");
+        }
+    }
+    gp_end(b, 1);
+    buf_printf(md,
+               "![%s against its rivals, %s](figures/%s.png)\n\n**Figure %d.** %s on %s with "
+               "%s, training objective at each evaluation, median over %d seeds (logarithmic "
+               "axis%s): %s%s. As in the article's figures. Data: "
+               "`figures/data/rivals__%s.csv`. [PDF](figures/%s.pdf)\n\n",
+               R->scheds.v[R->ref], R->tasks.v[t], stem, ++R->nfig_md, R->scheds.v[R->ref],
+               R->tasks.v[t], R->optims.v[o], R->nseeds, nonpos ? " where the data allow" : "",
+               nhd ? "against the constant rate and hypergradient descent per group and per "
+                     "parameter (left)"
+                   : "",
+               sls < 0 ? ""
+               : have_secs ? "; against stochastic line search per step and per wall second "
+                             "(the line search's extra loss evaluations cost time, not steps)"
+                           : "; against stochastic line search per step",
+               base, stem);
+}
+
+/* (b) time to target: per (task, optimizer) the target is the median over the baselines'
+ * runs of their best validation loss (as lrlab compare's steps_to_target); a run reaches it
+ * at its first evaluation after step 0 at or below it. One curve per scheduler: the share of
+ * its runs (every task, optimizer and seed) that reached the target within each fraction of
+ * the budget. */
+void rp_fig_target(Report *R, Buf *md) {
+    const int n = R->pf.n, ns = R->scheds.n, NX = 20;
+    double *frac = xcalloc((size_t)n + 1, sizeof(double));
+    double *best = xcalloc((size_t)n + 1, sizeof(double)), *pool = xcalloc((size_t)n + 1, sizeof(double));
+    const Tab *E = &R->evals;
+    for (int i = 0; i < n; i++) {
+        best[i] = INFINITY;
+        for (int r = R->ev_first[i]; r < R->ev_first[i] + R->ev_n[i]; r++) {
+            double v = rp_num(E, r, EV_VAL);
+            if (rp_num(E, r, EV_STEP) > 0 && isfinite(v) && v < best[i]) best[i] = v;
+        }
+        if (!R->cells[i].done || R->cells[i].status != 0) best[i] = INFINITY;
+    }
+    for (int t = 0; t < R->tasks.n; t++)
+        for (int o = 0; o < R->optims.n; o++) {
+            int np = 0;
+            for (int i = 0; i < n; i++)
+                if (R->cells[i].t == t && R->cells[i].o == o && R->cells[i].s != R->ref &&
+                    R->cells[i].done)
+                    pool[np++] = best[i];
+            double target = rp_quant(pool, np, 0.5);
+            for (int i = 0; i < n; i++) {
+                if (R->cells[i].t != t || R->cells[i].o != o) continue;
+                frac[i] = INFINITY;
+                if (!isfinite(target) || R->cells[i].status != 0 || !R->cells[i].done) continue;
+                for (int r = R->ev_first[i]; r < R->ev_first[i] + R->ev_n[i]; r++) {
+                    double st = rp_num(E, r, EV_STEP), v = rp_num(E, r, EV_VAL);
+                    if (st > 0 && isfinite(v) && v <= target) {
+                        frac[i] = st / (double)R->cells[i].p->steps;
+                        break;
+                    }
+                }
+            }
+        }
+    Buf *d = rp_out_add(R, "figures/data/target.csv");
+    rp_banner(R, d, "#", "");
+    buf_printf(d, "# share of each scheduler's runs that reached the target validation loss "
+                  "(the median of the baselines' best, per task and optimizer) within a "
+                  "fraction of the steps\n");
+    csvio_field(d, "fraction", 1);
+    for (int k = 0; k < ns; k++)
+        csvio_field(d, R->scheds.v[rp_sched_at(R, k)], 0);
+    csvio_end(d);
+    for (int x = 1; x <= NX; x++) {
+        double f = (double)x / NX;
+        csvio_num(d, f, 1);
+        for (int k = 0; k < ns; k++) {
+            int s = rp_sched_at(R, k), runs = 0, hit = 0;
+            for (int i = 0; i < n; i++)
+                if (R->cells[i].s == s && R->cells[i].done) runs++, hit += frac[i] <= f + 1e-12;
+            csvio_num(d, runs ? 100.0 * hit / runs : NAN, 0);
+        }
+        csvio_end(d);
+    }
+    free(frac), free(best), free(pool);
+    Buf *b = gp_begin(R, "target", "time to target: share of runs within a fraction of the steps",
+                      1000, 600);
+    buf_printf(b, "set title 'time to target: runs that reached the baselines'' median best "
+                  "validation loss'\nset xlabel 'fraction of the training steps'\n"
+                  "set ylabel 'runs at the target (%%)'\nset xrange [0:1]\nset yrange [0:100]\n"
+                  "set key outside right top\nplot ");
+    gp_plot_by_sched(R, b, "data/target.csv", "linespoints pt 7 ps 0.5");
+    gp_end(b, 0);
+    buf_printf(md,
+               "![time to target](figures/target.png)\n\n**Figure %d.** Time to target: for each "
+               "scheduler, the share of its runs (every task, optimizer and seed) whose "
+               "validation loss reached the target within a fraction of the training steps; "
+               "the target of a task and optimizer is the median of the baselines' best "
+               "validation losses, as in `lrlab compare --measure steps_to_target`. Diverged "
+               "and failed runs never reach it. Data: `figures/data/target.csv`. "
+               "[PDF](figures/target.pdf)\n\n",
+               ++R->nfig_md);
+}
+
+/* (c) the paper's categories, stacked, by baseline, by task and by optimizer: one panel
+ * each, their data in figures/data/categories__BY.csv */
+void rp_fig_categories(Report *R, Buf *md) {
+    static const char *const by[3] = {"baseline", "task", "optimizer"};
+    const int cols[3] = {CM_BASE, CM_TASK, CM_OPTIM};
+    const Names *groups[3] = {&R->scheds, &R->tasks, &R->optims};
+    static const char *const head[] = {"group", "N", "yes", "yes*", "no*", "no", NULL};
+    for (int p = 0; p < 3; p++) {
+        Buf *d = rp_out_add(R, "figures/data/categories__%s.csv", by[p]);
+        rp_banner(R, d, "#", "");
+        buf_printf(d,
+                   "# the paper's categories of %s against the baselines on %s, by %s: "
+                   "percent of N datapoints\n",
+                   R->scheds.v[R->ref], R->measure, by[p]);
+        csvio_header(d, head);
+        for (int g = 0; g < groups[p]->n; g++) {
+            if (p == 0 && g == R->ref) continue;
+            Count c = rp_count_by(R, cols[p], groups[p]->v[g]);
+            int N = rp_count_total(&c);
+            if (!N) continue;
+            csvio_field(d, groups[p]->v[g], 1);
+            csvio_int(d, N, 0);
+            for (int k = 0; k < STATS_NCATEGORY; k++)
+                csvio_num(d, 100.0 * c.n[k] / N, 0);
+            csvio_end(d);
+        }
+    }
+    char tau[128], title[512];
+    rp_tau_text(R, tau, sizeof tau);
+    Buf *b = gp_begin(R, "categories",
+                      "the paper's categories by baseline, task and optimizer, "
+                      "stacked",
+                      1500, 650);
+    snprintf(title, sizeof title, "the paper's categories of %s against the baselines: %s, %s",
+             R->scheds.v[R->ref], R->measure, tau);
+    buf_printf(b, "set multiplot layout 1,3 margins 0.06,0.80,0.24,0.88 spacing 0.05,0.1 title ");
+    rp_gp_str(b, title);
+    buf_printf(b,
+               "\nset style data histograms\nset style histogram rowstacked\n"
+               "set style fill solid 0.85 border rgb '#404040'\nset boxwidth 0.7 relative\n"
+               "set yrange [0:100]\nset ylabel 'datapoints (%%)'\nset xtics rotate by 45 right\n"
+               "set grid noxtics ytics\n"
+               "set arrow 1 from graph 0, first %g to graph 1, first %g nohead dt 2 lw 1.5 lc rgb "
+               "'#000000' front\n",
+               100 * R->claim, 100 * R->claim);
+    static const char *const titles[STATS_NCATEGORY] = {"yes: Δ ≥ τ", "yes*: 0 < Δ < τ",
+                                                        "no*: −τ < Δ ≤ 0", "no: Δ ≤ −τ"};
+    for (int p = 0; p < 3; p++) {
+        buf_printf(b, "set title 'by %s'\n%s\n", by[p],
+                   p == 0   ? "unset key"
+                   : p == 1 ? "unset ylabel"
+                            : "set key outside right top");
+        for (int k = 0; k < STATS_NCATEGORY; k++) {
+            if (k == 0)
+                buf_printf(b, "plot 'data/categories__%s.csv' using 3:xtic(1) title ", by[p]);
+            else
+                buf_printf(b, ", \\\n     '' using %d title ", 3 + k);
+            rp_gp_str(b, titles[k]);
+            buf_printf(b, " lc rgb '%s'", rp_cat_colors[k]);
+        }
+        buf_printf(b,
+                   ", \\\n     NaN with lines dt 2 lw 1.5 lc rgb '#000000' title 'claim: %g%% "
+                   "as good or better'\n",
+                   100 * R->claim);
+    }
+    gp_end(b, 1);
+    buf_printf(md,
+               "![the paper's categories](figures/categories.png)\n\n**Figure %d.** The "
+               "paper's categories of Δ = L_baseline − L_%s (%s, %s) by baseline, by task and by "
+               "optimizer, in percent of the datapoints: yes (Δ ≥ τ, %s clearly better), yes\\* "
+               "and no\\* (ties within τ), no (Δ ≤ −τ, %s clearly worse). Counted this way, %s "
+               "meets the claim where the red segment (no) starts above the dashed line. Data: "
+               "`figures/data/categories__*.csv`. [PDF](figures/categories.pdf)\n\n",
+               ++R->nfig_md, R->scheds.v[R->ref], R->measure, tau, R->scheds.v[R->ref],
+               R->scheds.v[R->ref], R->scheds.v[R->ref]);
+}
+
+/* (d) performance profiles */
+void rp_fig_profiles(Report *R, Buf *md) {
+    double taus[64];
+    int nt = 0;
+    for (int r = 0; r < R->prof.t.nrows; r++) {
+        if (strcmp(rp_at(&R->prof, r, PF_MEASURE), R->measure) != 0) continue;
+        double x = rp_num(&R->prof, r, PF_TAU);
+        int k = 0;
+        while (k < nt && taus[k] != x)
+            k++;
+        if (k == nt && nt < 64) taus[nt++] = x;
+    }
+    qsort(taus, (size_t)nt, sizeof *taus, rp_cmp_double);
+    Buf *d = rp_out_add(R, "figures/data/profiles.csv");
+    rp_banner(R, d, "#", "");
+    buf_printf(d,
+               "# performance profiles on the final %s (profiles.csv): the share of problems "
+               "within a factor tau of the best, per scheduler\n",
+               R->measure);
+    csvio_field(d, "tau", 1);
+    for (int k = 0; k < R->scheds.n; k++)
+        csvio_field(d, R->scheds.v[rp_sched_at(R, k)], 0);
+    csvio_end(d);
+    for (int i = 0; i < nt; i++) {
+        csvio_num(d, taus[i], 1);
+        for (int k = 0; k < R->scheds.n; k++)
+            csvio_num(d, rp_profile_at(R, R->scheds.v[rp_sched_at(R, k)], taus[i]), 0);
+        csvio_end(d);
+    }
+    Buf *b = gp_begin(R, "profiles", "performance profiles (Dolan and More) of every scheduler",
+                      1000, 620);
+    char title[256];
+    snprintf(title, sizeof title, "performance profiles: final %s", R->measure);
+    buf_printf(b, "set title ");
+    rp_gp_str(b, title);
+    buf_printf(b,
+               "\nset logscale x\nset xrange [1:%g]\nset yrange [0:1.02]\n"
+               "set xlabel 'τ (ratio to the best on each problem)'\n"
+               "set ylabel 'share of problems within τ of the best'\n"
+               "set xtics (1, 1.1, 1.2, 1.5, 2, 3, 5, 10, 20, 50, 100)\n"
+               "set key outside right top\nplot ",
+               nt ? taus[nt - 1] : 10.0);
+    gp_plot_by_sched(R, b, "data/profiles.csv", "steps");
+    gp_end(b, 0);
+    buf_printf(md,
+               "![performance profiles](figures/profiles.png)\n\n**Figure %d.** Performance "
+               "profiles (Dolan and Moré) on the final %s: for each scheduler, the share of "
+               "problems (task, optimizer, seed) on which its value is within a factor τ of the "
+               "best scheduler's; higher and further left is better; %s in black. Data: "
+               "`figures/data/profiles.csv`. [PDF](figures/profiles.pdf)\n\n",
+               ++R->nfig_md, R->measure, R->scheds.v[R->ref]);
+}
+
+/* (e) the distribution of the paper's Delta per stage, on a symmetric logarithmic axis
+ * sign(D) log10(1 + |D| / t), linear within t (tau, or the median |Delta| when tau is relative):
+ * the tasks' losses differ by orders of magnitude */
+void rp_fig_delta(Report *R, Buf *md) {
+    Buf *d = rp_out_add(R, "figures/data/delta.csv");
+    rp_banner(R, d, "#", "");
+    buf_printf(d,
+               "# the paper's Delta = baseline - %s on %s per stage (comparisons.csv), finite "
+               "values only\n",
+               R->scheds.v[R->ref], R->measure);
+    static const char *const head[] = {"stage", "delta", NULL};
+    csvio_header(d, head);
+    int nonfinite = 0, present[NSTAGE] = {0}, nabs = 0;
+    double maxabs = 0, *absd = xcalloc((size_t)R->cmp.t.nrows + 1, sizeof(double));
+    for (int g = 0; g < NSTAGE; g++)
+        for (int r = 0; r < R->cmp.t.nrows; r++) {
+            if (rp_num(&R->cmp, r, CM_STAGE) != rp_stage_pct[g]) continue;
+            double x = rp_num(&R->cmp, r, CM_DELTA);
+            if (!isfinite(x)) {
+                nonfinite++;
+                continue;
+            }
+            present[g] = 1;
+            maxabs = fmax(maxabs, fabs(x));
+            if (x != 0) absd[nabs++] = fabs(x);
+            csvio_int(d, rp_stage_pct[g], 1);
+            csvio_num(d, x, 0);
+            csvio_end(d);
+        }
+    Buf *b = gp_begin(R, "delta", "the distribution of the paper's Delta per stage", 800, 600);
+    char title[256], tau[128];
+    rp_tau_text(R, tau, sizeof tau);
+    snprintf(title, sizeof title, "Δ = L_baseline − L_%s on %s per stage", R->scheds.v[R->ref],
+             R->measure);
+    buf_printf(b, "set title ");
+    rp_gp_str(b, title);
+    double t = !R->relative && R->tau > 0 ? R->tau : nabs ? rp_quant(absd, nabs, 0.5) : 1;
+    free(absd);
+    buf_printf(b,
+               "\nt = %g\nset nonlinear y via sgn(y) * log10(1 + abs(y) / t) inverse "
+               "sgn(y) * t * (10**abs(y) - 1)\nset ytics (0",
+               t);
+    for (double k = t; k < 10 * maxabs && k < 1e300; k *= 10)
+        buf_printf(b, ", %g, %g", k, -k);
+    buf_printf(b, ")\n");
+    buf_printf(b,
+               "set xrange [0.4:3.6]\nset xtics ('10%%%%' 1, '50%%%%' 2, '100%%%%' 3)\n"
+               "set xlabel 'stage (share of the training steps)'\nset ylabel 'Δ (%s)'\n"
+               "set style fill solid 0.25 border -1\nset boxwidth 0.45\n"
+               "set style boxplot outliers pointtype 7\nset key top right\n",
+               R->measure);
+    if (!R->relative)
+        buf_printf(
+            b,
+            "set arrow from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#d73027'\n"
+            "set arrow from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#d73027'\n",
+            R->tau, R->tau, -R->tau, -R->tau);
+    buf_printf(
+        b, "set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#000000'\nplot ");
+    int any = 0;
+    for (int g = 0; g < NSTAGE; g++) {
+        if (!present[g]) continue;
+        buf_printf(b,
+                   "%s'data/delta.csv' using (%d):($1 == %d ? $2 : NaN) with boxplot lc rgb "
+                   "'#1f77b4' notitle",
+                   any ? ", \\\n     " : "", g + 1, rp_stage_pct[g]);
+        any = 1;
+    }
+    if (!any) buf_printf(b, "NaN notitle");
+    if (!R->relative) buf_printf(b, ", \\\n     NaN with lines dt 2 lc rgb '#d73027' title '±τ'");
+    buf_printf(b, "\n");
+    gp_end(b, 0);
+    buf_printf(md,
+               "![Delta by stage](figures/delta.png)\n\n**Figure %d.** The distribution of "
+               "the paper's Δ = L_baseline − L_%s on %s over all datapoints, per stage: box from "
+               "the lower to the upper quartile with the median, whiskers to 1.5 interquartile "
+               "ranges, points beyond; Δ > 0 means %s was better; %s. The axis is symmetric "
+               "logarithmic, linear within %g and logarithmic beyond, because the tasks' losses "
+               "differ by orders of magnitude. Data: `figures/data/delta.csv`. "
+               "[PDF](figures/delta.pdf)\n\n",
+               ++R->nfig_md, R->scheds.v[R->ref], R->measure, R->scheds.v[R->ref],
+               R->relative ? "the tolerance is relative, so there are no fixed ±τ lines"
+                           : "dashed lines at ±τ",
+               t);
+    if (nonfinite)
+        buf_printf(md,
+                   "%d datapoints with an infinite Δ (one of the two runs diverged or failed) "
+                   "are left out of Figure %d; they are counted in the tables.\n\n",
+                   nonfinite, R->nfig_md);
+}
+
