@@ -69,6 +69,27 @@ int images_load(const Params *p, const TaskEnv *env, VisionSet *set, int *loaded
     return 0;
 }
 
+int images_split(const Params *p, int n, const char *task, const char *where, ImagesSplit *out,
+                 Err *e) {
+    const int64_t val = params_int(p, "val_size"), b = params_int(p, "batch");
+    if (val >= n)
+        return err_set(e, EXIT_USAGE, where,
+                       "task \"%s\": val_size: leaves no training images (expected at most %d, "
+                       "got %lld)",
+                       task, n - 1, (long long)val);
+    out->nval = (int)val;
+    out->ntr = n - out->nval;
+    if (b > out->ntr)
+        return err_set(e, EXIT_USAGE, where,
+                       "task \"%s\": batch: larger than the training images (expected at most "
+                       "%d, got %lld)",
+                       task, out->ntr, (long long)b);
+    out->batch = (int)b;
+    const int64_t te = params_int(p, "train_eval_size");
+    out->ntreval = te < out->ntr ? (int)te : out->ntr;
+    return 0;
+}
+
 void images_gather(const VisionSet *set, const uint32_t *idx, int first, int rows, float *x,
                    uint8_t *y) {
     const size_t d = (size_t)set->rows * (size_t)set->cols;

@@ -108,29 +108,12 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
         destroy(t);
         return -1;
     }
-    const int n = s->data.n;
-    const int64_t val = params_int(p, "val_size"), b = params_int(p, "batch");
-    if (val >= n) {
-        err_set(e, EXIT_USAGE, where,
-                "task \"mlp\": val_size: leaves no training images (expected at most %d, "
-                "got %lld)",
-                n - 1, (long long)val);
-        destroy(t); /* after the message, which may read s */
+    ImagesSplit sp;
+    if (images_split(p, s->data.n, "mlp", where, &sp, e) != 0) {
+        destroy(t);
         return -1;
     }
-    s->nval = (int)val;
-    s->ntr = n - s->nval;
-    if (b > s->ntr) {
-        err_set(e, EXIT_USAGE, where,
-                "task \"mlp\": batch: larger than the training images (expected at most "
-                "%d, got %lld)",
-                s->ntr, (long long)b);
-        destroy(t); /* after the message, which may read s */
-        return -1;
-    }
-    s->B = (int)b;
-    int64_t te = params_int(p, "train_eval_size");
-    s->ntreval = te < s->ntr ? (int)te : s->ntr;
+    s->nval = sp.nval, s->ntr = sp.ntr, s->B = sp.batch, s->ntreval = sp.ntreval;
     s->rows = s->B > EVAL_CHUNK ? s->B : EVAL_CHUNK;
     s->seed = seed;
 
