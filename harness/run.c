@@ -6,6 +6,7 @@
 #include "harness/compare.h"
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
+#include "harness/optim.h"
 #include "harness/plan.h"
 #include "harness/plot.h"
 #include "harness/results.h"
@@ -435,30 +436,52 @@ static int choose_lrs(Runner *R, const Experiment *ex, const Plan *tplan, double
 }
 
 /* Expected wall time: 10 training steps of every task, scaled to its cells, over the workers. */
+/* The wall time of the plan's cells (the shard's, and every tuning cell) on `jobs` workers:
+ * per task, its creation, 10 training steps each followed by every optimizer's update (at a
+ * tiny learning rate), and one evaluation are timed; a cell costs its creation, its steps and
+ * its evaluations (plus the stages'). Not timed: the schedulers' own work (line search's extra
+ * evaluations) and the runner's fork and result files, about 2 ms a cell here. */
 static double estimate_seconds(const Experiment *ex, const Plan *plan, const Plan *tplan,
                                const TaskEnv *env, int jobs, Shard shard) {
-    double total = 0;
+    double total = 0, *upd = xcalloc((size_t)ex->noptims + 1, sizeof(double));
     for (int ti = 0; ti < ex->ntasks; ti++) {
         Task t = {.def = ex->tasks[ti].task};
         Err e;
-        if (t.def->create(&t, &ex->tasks[ti].p, 0, env, "", &e) != 0) continue;
         double t0 = now();
+        if (t.def->create(&t, &ex->tasks[ti].p, 0, env, "", &e) != 0) continue;
+        const double made = now() - t0;
+        t0 = now();
         for (int s = 0; s < 10; s++) t.def->train_step(&t, s);
-        double per = (now() - t0) / 10;
+        const double per = (now() - t0) / 10;
+        for (int oi = 0; oi < ex->noptims; oi++) {
+            Optim opt;
+            upd[oi] = 0;
+            if (optim_create(&opt, ex->optims[oi].optim, &ex->optims[oi].p, &t, &e) != 0) continue;
+            t0 = now();
+            for (int s = 0; s < 10; s++)
+                for (int gi = 0; gi < t.ngroups; gi++) {
+                    const TaskGroup *grp = &t.groups[gi];
+                    opt.def->step(opt.st, s + 1, grp, t.w + grp->off, t.g + grp->off, 1e-9, NULL,
+                                  NULL);
+                }
+            upd[oi] = (now() - t0) / 10;
+            optim_destroy(&opt);
+        }
         double m[METRIC_MAX];
         t0 = now();
         t.def->evaluate(&t, m);
-        double ev = now() - t0;
+        const double ev = now() - t0;
         t.def->destroy(&t);
-        for (int i = 0; i < plan->n; i++)
-            if (plan->cells[i].task == &ex->tasks[ti] && shard_has(shard, i))
-                total += per * plan->cells[i].steps +
-                         ev * (double)(plan->cells[i].steps / plan->cells[i].eval_every + 4);
-        for (int i = 0; i < tplan->n; i++)
-            if (tplan->cells[i].task == &ex->tasks[ti])
-                total += per * tplan->cells[i].steps +
-                         ev * (double)(tplan->cells[i].steps / tplan->cells[i].eval_every + 4);
+        const Plan *plans[2] = {plan, tplan};
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < plans[k]->n; i++) {
+                const Cell *c = &plans[k]->cells[i];
+                if (c->task != &ex->tasks[ti] || (k == 0 && !shard_has(shard, i))) continue;
+                total += made + (per + upd[c->optim - ex->optims]) * (double)c->steps +
+                         ev * (double)(c->steps / c->eval_every + 4);
+            }
     }
+    free(upd);
     return total / jobs;
 }
 
@@ -500,7 +523,7 @@ int run_main(const RunOpts *o) {
                    "cells above show the grid's first lr until then\n",
                    tplan.n, (long long)ex.tune_seed, ex.tune_by);
         printf("shard: %d/%d (%d cells)\nworkers: %d\nestimate: %s on this machine (10 steps "
-               "of each task timed)\ndata: ok (%s)\noutput: %s (nothing written: --check)\n",
+               "of each task and optimizer timed)\ndata: ok (%s)\noutput: %s (nothing written: --check)\n",
                o->shard.k, o->shard.n, in_shard, R.jobs, est, R.env.datadir, dir);
         buf_free(&b);
         code = EXIT_OK;

@@ -43,8 +43,8 @@
 -- * Budgets: small models and short runs, so that the matrix (11,088 cells and 2,772 tuning
 --   cells) takes 28 minutes on this 2-core machine with -j 2 (measured 2026-11-28; issue 8:
 --   under 60). The runner loads each data set once and its workers share it, so a cell's
---   time is its training; --check's estimate (10 timed steps per task) reads low by the
---   evaluations, which it does not time.
+--   time is its training; --check estimates 26.5 minutes (it times each task's steps,
+--   evaluation and creation and each optimizer's update, not the schedulers' own work).
 local seeds = {}
 for s = 1, 12 do seeds[#seeds + 1] = s end
 
