@@ -310,26 +310,39 @@ static int sched_named(const Report *R, const char *label) {
     return -1;
 }
 
-/* Median over seeds of the training objective at each evaluation of (t, o, s), and the
- * median wall time at that step (a cell's seconds spread evenly over its steps). Fills
- * steps, loss and sec (nsteps of them, the first cell's evaluation steps); returns nsteps. */
+/* Median over seeds of the training objective at each evaluation step of (t, o, s), any
+ * seed's steps (a run without an evaluation at a step, diverged or failed, counts as +inf),
+ * and the median wall time at that step (a cell's seconds spread evenly over its steps; NAN
+ * unless every seed's time is known). Fills steps, loss and sec; returns their count. */
 static int median_curve(const Report *R, int t, int o, int s, long long **steps, double **loss,
                         double **sec) {
-    int first = -1, nc = 0;
+    int nc = 0, n = 0, cap = 0;
     int *cells = xcalloc((size_t)R->pf.n + 1, sizeof(int));
-    for (int i = 0; i < R->pf.n; i++)
-        if (R->cells[i].t == t && R->cells[i].o == o && R->cells[i].s == s && R->cells[i].done) {
-            cells[nc++] = i;
-            if (first < 0) first = i;
+    const Tab *E = &R->evals;
+    *steps = NULL;
+    for (int i = 0; i < R->pf.n; i++) {
+        if (R->cells[i].t != t || R->cells[i].o != o || R->cells[i].s != s || !R->cells[i].done)
+            continue;
+        cells[nc++] = i;
+        for (int r = R->ev_first[i]; r < R->ev_first[i] + R->ev_n[i]; r++) {
+            long long st = (long long)rp_num(E, r, EV_STEP);
+            int k = 0;
+            while (k < n && (*steps)[k] != st)
+                k++;
+            if (k < n) continue;
+            if (n == cap) *steps = xrealloc(*steps, sizeof(long long) * (size_t)(cap = cap ? 2 * cap : 64));
+            int p = n++;
+            while (p > 0 && (*steps)[p - 1] > st)
+                (*steps)[p] = (*steps)[p - 1], p--;
+            (*steps)[p] = st;
         }
-    int n = first < 0 ? 0 : R->ev_n[first];
-    *steps = xcalloc((size_t)n + 1, sizeof(long long));
+    }
+    if (!*steps) *steps = xcalloc(1, sizeof(long long));
     *loss = xcalloc((size_t)n + 1, sizeof(double));
     *sec = xcalloc((size_t)n + 1, sizeof(double));
     double *v = xcalloc((size_t)nc + 1, sizeof(double)), *w = xcalloc((size_t)nc + 1, sizeof(double));
-    const Tab *E = &R->evals;
     for (int q = 0; q < n; q++) {
-        long long st = (long long)rp_num(E, R->ev_first[first] + q, EV_STEP);
+        const long long st = (*steps)[q];
         int nv = 0, nw = 0;
         for (int j = 0; j < nc; j++) {
             const int c = cells[j];
@@ -341,12 +354,23 @@ static int median_curve(const Report *R, int t, int o, int s, long long **steps,
                 w[nw++] = R->secs[c] * (double)st / (double)R->cells[c].p->steps;
         }
         double m = rp_quant(v, nv, 0.5);
-        (*steps)[q] = st;
         (*loss)[q] = isfinite(m) ? m : NAN;
         (*sec)[q] = nw == nc ? rp_quant(w, nw, 0.5) : NAN;
     }
     free(v), free(w), free(cells);
     return n;
+}
+
+/* a plot entry of scheduler s from a rivals data file: its rows only (column 1 is the
+ * scheduler), x from column xcol, the training objective from column 4 */
+static void gp_rival(const Report *R, Buf *b, const char *base, int s, int xcol, int first) {
+    buf_printf(b, "%s'data/rivals__%s.csv' using %d:(strcol(1) eq ", first ? "" : ", \\\n     ",
+               base, xcol);
+    rp_gp_str(b, R->scheds.v[s]);
+    buf_printf(b, " ? $4 : NaN) with lines ");
+    gp_style(R, b, s);
+    buf_printf(b, " title ");
+    rp_gp_str(b, R->scheds.v[s]);
 }
 
 /* (a) GreedyLR against its rivals on one task with the first optimizer, as in the article's
@@ -358,7 +382,8 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
     int hd[3], nhd = 0;
     for (int k = 0; k < 3; k++)
         if ((hd[nhd] = sched_named(R, hd_labels[k])) >= 0 && hd[nhd] != R->ref) nhd++;
-    const int sls = sched_named(R, "sls");
+    int sls = sched_named(R, "sls");
+    if (sls == R->ref) sls = -1;
     if (nhd == 0 && sls < 0) return;
     const int o = 0;
     char stem[256], base[200], what[512], title[512];
@@ -369,7 +394,7 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
     list[nl++] = R->ref;
     for (int k = 0; k < nhd; k++)
         list[nl++] = hd[k];
-    if (sls >= 0 && sls != R->ref) list[nl++] = sls;
+    if (sls >= 0) list[nl++] = sls;
     Buf *d = rp_out_add(R, "figures/data/rivals__%s.csv", base);
     rp_banner(R, d, "#", "");
     buf_printf(d,
@@ -381,11 +406,11 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
     csvio_field(d, "seconds", 0);
     csvio_field(d, "train_loss", 0);
     csvio_end(d);
-    int have_secs = 1, nonpos = 0;
+    int have_secs = 1, nonpos = 0, npts[5] = {0};
     for (int k = 0; k < nl; k++) {
         long long *st;
         double *loss, *sec;
-        int n = median_curve(R, t, o, list[k], &st, &loss, &sec);
+        int n = npts[k] = median_curve(R, t, o, list[k], &st, &loss, &sec);
         for (int q = 0; q < n; q++) {
             csvio_field(d, R->scheds.v[list[k]], 1);
             csvio_int(d, st[q], 0);
@@ -395,10 +420,11 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
             if (!isfinite(sec[q])) have_secs = 0;
             if (isfinite(loss[q]) && loss[q] <= 0) nonpos = 1;
         }
-        buf_printf(d, "\n\n"); /* one gnuplot data block per scheduler */
         free(st), free(loss), free(sec);
     }
+    if (sls >= 0 && npts[nl - 1] == 0) sls = -1; /* no line search run finished */
     int panels = (nhd > 0) + (sls >= 0 ? 1 + have_secs : 0);
+    if (panels == 0) return;
     snprintf(what, sizeof what,
              "%s against the constant rate, hypergradient descent and line search on %s with "
              "%s: training objective, median over seeds",
@@ -412,13 +438,8 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
                nonpos ? "" : "set logscale y\nset format y '%g'\n");
     if (nhd > 0) {
         buf_printf(b, "set title 'against hypergradient descent'\nset xlabel 'step'\nplot ");
-        for (int k = nhd; k >= 0; k--) { /* the reference (index 0) last, on top */
-            buf_printf(b, "%s'data/rivals__%s.csv' index %d using 2:4 with lines ",
-                       k == nhd ? "" : ", \\\n     ", base, k);
-            gp_style(R, b, list[k]);
-            buf_printf(b, " title ");
-            rp_gp_str(b, R->scheds.v[list[k]]);
-        }
+        for (int k = nhd, first = 1; k >= 0; k--) /* the reference (list[0]) last, on top */
+            if (npts[k] > 0) gp_rival(R, b, base, list[k], 2, first), first = 0;
         buf_printf(b, "\n");
     }
     if (sls >= 0) {
@@ -426,16 +447,8 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
         for (int x = 0; x < 1 + have_secs; x++) {
             buf_printf(b, "set title 'against line search, per %s'\nset xlabel '%s'\nplot ",
                        x ? "second" : "step", xs[x]);
-            buf_printf(b, "'data/rivals__%s.csv' index %d using %d:4 with lines ", base, nl - 1,
-                       x ? 3 : 2);
-            gp_style(R, b, sls);
-            buf_printf(b, " title ");
-            rp_gp_str(b, R->scheds.v[sls]);
-            buf_printf(b, ", \\\n     'data/rivals__%s.csv' index 0 using %d:4 with lines ", base,
-                       x ? 3 : 2);
-            gp_style(R, b, R->ref);
-            buf_printf(b, " title ");
-            rp_gp_str(b, R->scheds.v[R->ref]);
+            gp_rival(R, b, base, sls, x ? 3 : 2, 1);
+            if (npts[0] > 0) gp_rival(R, b, base, R->ref, x ? 3 : 2, 0);
             buf_printf(b, "\n");
         }
     }
@@ -473,7 +486,8 @@ void rp_fig_target(Report *R, Buf *md) {
             double v = rp_num(E, r, EV_VAL);
             if (rp_num(E, r, EV_STEP) > 0 && isfinite(v) && v < best[i]) best[i] = v;
         }
-        if (!R->cells[i].done || R->cells[i].status != 0) best[i] = INFINITY;
+        if (!R->cells[i].done) best[i] = INFINITY; /* a diverged baseline keeps its best, as
+                                                      * in lrlab compare */
     }
     for (int t = 0; t < R->tasks.n; t++)
         for (int o = 0; o < R->optims.n; o++) {

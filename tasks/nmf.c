@@ -200,7 +200,7 @@ static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *n, i
                        const char *where, Err *e) {
     const char *ds = params_str(p, "dataset");
     char key[4300];
-    snprintf(key, sizeof key, "nmf %s %s samples=%lld vocab=%lld weighting=%s m=%lld n=%lld "
+    datacache_key(key, sizeof key, "nmf %s %s samples=%lld vocab=%lld weighting=%s m=%lld n=%lld "
              "true_rank=%lld noise=%.17g data_seed=%lld", ds, env->datadir,
              (long long)params_int(p, "samples"), (long long)params_int(p, "vocab"),
              params_str(p, "weighting"), (long long)params_int(p, "m"),
@@ -224,7 +224,7 @@ static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *n, i
     } else {
         make_synthetic(p, x, n, m);
     }
-    if (datacache_on()) {
+    if (datacache_on() && *key) {
         size_t bytes = sizeof(float) * (size_t)*n * (size_t)*m;
         char *entry = xmalloc(2 * sizeof(int) + bytes);
         memcpy(entry, (int[2]){*n, *m}, 2 * sizeof(int));

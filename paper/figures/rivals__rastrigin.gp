@@ -22,13 +22,13 @@ set logscale y
 set format y '%g'
 set title 'against hypergradient descent'
 set xlabel 'step'
-plot 'data/rivals__rastrigin.csv' index 3 using 2:4 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title 'hd-param', \
-     'data/rivals__rastrigin.csv' index 2 using 2:4 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title 'hd-group', \
-     'data/rivals__rastrigin.csv' index 1 using 2:4 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title 'constant', \
-     'data/rivals__rastrigin.csv' index 0 using 2:4 with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
+plot 'data/rivals__rastrigin.csv' using 2:(strcol(1) eq 'hd-param' ? $4 : NaN) with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title 'hd-param', \
+     'data/rivals__rastrigin.csv' using 2:(strcol(1) eq 'hd-group' ? $4 : NaN) with lines lw 1.5 lc rgb '#1f77b4' dt 2 title 'hd-group', \
+     'data/rivals__rastrigin.csv' using 2:(strcol(1) eq 'constant' ? $4 : NaN) with lines lw 1.5 lc rgb '#1f77b4' dt 1 title 'constant', \
+     'data/rivals__rastrigin.csv' using 2:(strcol(1) eq 'greedy' ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
 set title 'against line search, per step'
 set xlabel 'step'
-plot 'data/rivals__rastrigin.csv' index 4 using 2:4 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
-     'data/rivals__rastrigin.csv' index 0 using 2:4 with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
+plot 'data/rivals__rastrigin.csv' using 2:(strcol(1) eq 'sls' ? $4 : NaN) with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
+     'data/rivals__rastrigin.csv' using 2:(strcol(1) eq 'greedy' ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
 unset multiplot
 set output

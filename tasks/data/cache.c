@@ -3,6 +3,8 @@
 
 #include "harness/err.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +21,16 @@ static int nentries, cap;
 void datacache_enable(void) { enabled = 1; }
 int datacache_on(void) { return enabled; }
 
+void datacache_key(char *key, size_t n, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(key, n, fmt, ap);
+    va_end(ap);
+    if (len < 0 || (size_t)len >= n) key[0] = '\0';
+}
+
 const void *datacache_find(const char *key, size_t *size) {
+    if (!*key) return NULL;
     for (int i = 0; i < nentries; i++)
         if (strcmp(entries[i].key, key) == 0) {
             if (size) *size = entries[i].size;
@@ -29,7 +40,7 @@ const void *datacache_find(const char *key, size_t *size) {
 }
 
 const void *datacache_keep(const char *key, const void *data, size_t size) {
-    if (!enabled || datacache_find(key, NULL)) return NULL;
+    if (!enabled || !*key || datacache_find(key, NULL)) return NULL;
     if (nentries == cap) {
         cap = cap ? 2 * cap : 8;
         entries = xrealloc(entries, sizeof(Entry) * (size_t)cap);

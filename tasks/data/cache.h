@@ -20,6 +20,10 @@
 void datacache_enable(void);
 int datacache_on(void);
 
+/* datacache_key: formats a key into key[0..n); a key that does not fit becomes "", which
+ * the functions below treat as no entry (that data set is then not cached). */
+void datacache_key(char *key, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* datacache_find: the entry of key (its size in *size when size is not NULL), or NULL. The
  * entry lives as long as the process and must not be changed or freed. */
 const void *datacache_find(const char *key, size_t *size);

@@ -388,7 +388,7 @@ static int spam_corpus(const char *datadir, TextCorpus *c, Err *e) {
 /* With the data cache on (cache.h), texts and corpora are read once per process. */
 int text_load(const char *datadir, const char *name, char **text, size_t *n, Err *e) {
     char key[4200];
-    snprintf(key, sizeof key, "text %s %s", datadir, name);
+    datacache_key(key, sizeof key, "text %s %s", datadir, name);
     size_t size;
     const char *hit = datacache_find(key, &size);
     if (hit) {
@@ -414,14 +414,14 @@ static int corpus_read(const char *datadir, const char *name, TextCorpus *c, Err
 
 int corpus_load(const char *datadir, const char *name, TextCorpus *c, Err *e) {
     char key[4200];
-    snprintf(key, sizeof key, "corpus %s %s", datadir, name);
+    datacache_key(key, sizeof key, "corpus %s %s", datadir, name);
     const TextCorpus *hit = datacache_find(key, NULL);
     if (hit) {
         *c = *hit;
         return 0;
     }
     if (corpus_read(datadir, name, c, e) != 0) return -1;
-    if (datacache_on()) { /* the cache adopts the arrays */
+    if (datacache_on() && *key) { /* the cache adopts the arrays */
         c->shared = 1;
         datacache_keep(key, c, sizeof *c);
     }

@@ -203,14 +203,14 @@ static int load_split(const char *datadir, const char *name, int test, VisionSet
 /* With the data cache on (cache.h), a split is read once per process and then shared. */
 int vision_load_split(const char *datadir, const char *name, int test, VisionSet *s, Err *e) {
     char key[4200];
-    snprintf(key, sizeof key, "vision %s %s %d", datadir, name, test);
+    datacache_key(key, sizeof key, "vision %s %s %d", datadir, name, test);
     const VisionSet *hit = datacache_find(key, NULL);
     if (hit) {
         *s = *hit;
         return 0;
     }
     if (load_split(datadir, name, test, s, e) != 0) return -1;
-    if (!datacache_on()) return 0;
+    if (!datacache_on() || !*key) return 0; /* off, or a key too long to keep */
     const size_t npix = (size_t)s->n * (size_t)s->rows * (size_t)s->cols;
     char kim[4300], klb[4300];
     snprintf(kim, sizeof kim, "%s images", key);
