@@ -47,6 +47,8 @@ HANG=60  # wall seconds after which a case counts as hung (a loaded machine, a s
 cd "$src" || exit 2
 
 fails=0 passes=0
+# shellcheck source=tests/refusal.sh
+. "$(dirname "${BASH_SOURCE[0]}")/refusal.sh"
 fail() { # NAME WHY [FILE]
   echo "FAIL $1: $2"
   if [ $# -ge 3 ] && [ -s "$3" ]; then head -n 20 "$3" | sed 's/^/    /'; fi
@@ -289,28 +291,13 @@ while IFS=$'\t' read -r name want_rc want; do
   case $want in *"CPU time limit exceeded"*) limit=20 ;; esac
   cpu_over=0
   run_case "$name" $limit || continue
-  got=$(head -n 1 "$tmp/stderr")
-  nlines=$(awk 'END { print NR }' "$tmp/stderr")
   bad=0
   if [ $rc -eq 124 ]; then fail "$name" "still running after $HANG s: $cmd"; continue; fi
   if [ $cpu_over -eq 1 ]; then fail "$name" "took $secs s of CPU time (expected at most $limit): $cmd"; bad=1; fi
   if [ $rc -gt 128 ]; then
     fail "$name" "killed by signal $((rc - 128)): $cmd" "$tmp/stderr"; continue
   fi
-  if [ "$rc" != "$want_rc" ]; then
-    fail "$name" "exit code $rc (expected $want_rc): $cmd" "$tmp/stderr"; bad=1
-  fi
-  if [ "$got" != "$want" ]; then
-    printf -- '- %s\n+ %s\n' "$want" "$got" > "$tmp/diff"
-    fail "$name" "first stderr line differs (- expected, + got): $cmd" "$tmp/diff"; bad=1
-  fi
-  if [ "$nlines" -gt 2 ]; then
-    fail "$name" "stderr has $nlines lines (expected the message and at most a hint)" "$tmp/stderr"
-    bad=1
-  elif [ "$nlines" -eq 2 ] && ! sed -n 2p "$tmp/stderr" | grep -q '^hint: '; then
-    fail "$name" "second stderr line is not a hint" "$tmp/stderr"; bad=1
-  fi
-  if [ -s "$tmp/stdout" ]; then fail "$name" "stdout is not empty" "$tmp/stdout"; bad=1; fi
+  check_refusal "$name" "$rc" "$want_rc" "$want" "$cmd" || bad=1
   if ! cmp -s "$tmp/before" "$tmp/after"; then
     diff "$tmp/before" "$tmp/after" > "$tmp/diff"
     fail "$name" "files were written or changed (- before, + after)" "$tmp/diff"; bad=1

@@ -44,6 +44,8 @@ have_faces=0
 
 cd "$src" || exit 2
 fails=0 passes=0 skips=0
+# shellcheck source=tests/refusal.sh
+. "$(dirname "${BASH_SOURCE[0]}")/refusal.sh"
 fail() { # CASE WHY [DETAIL FILE]
   echo "FAIL $1: $2"
   if [ $# -ge 3 ] && [ -s "$3" ]; then sed 's/^/    /' "$3"; fi
@@ -93,24 +95,11 @@ while IFS=$'\t' read -r file want; do
   timeout 30 "$bin" run "$script" --out "$tmp/out" > "$tmp/stdout" 2> "$tmp/stderr" < /dev/null
   rc=$?
   secs=$(($(date +%s) - start))
-  got=$(head -n 1 "$tmp/stderr")
-  nlines=$(awk 'END { print NR }' "$tmp/stderr")
   bad=0
   if [ $rc -eq 124 ]; then
     fail "$file" "still running after 30 s (timeout)"; continue
   fi
-  if [ $rc -ne 2 ]; then fail "$file" "exit code $rc (expected 2)" "$tmp/stderr"; bad=1; fi
-  if [ "$got" != "$want" ]; then
-    printf -- '- %s\n+ %s\n' "$want" "$got" > "$tmp/diff"
-    fail "$file" "first stderr line differs (- expected, + got)" "$tmp/diff"; bad=1
-  fi
-  if [ "$nlines" -gt 2 ]; then
-    fail "$file" "stderr has $nlines lines (expected the message and at most a hint)" "$tmp/stderr"
-    bad=1
-  elif [ "$nlines" -eq 2 ] && ! sed -n 2p "$tmp/stderr" | grep -q '^hint: '; then
-    fail "$file" "second stderr line is not a hint" "$tmp/stderr"; bad=1
-  fi
-  if [ -s "$tmp/stdout" ]; then fail "$file" "stdout is not empty" "$tmp/stdout"; bad=1; fi
+  check_refusal "$file" "$rc" 2 "$want" || bad=1
   if [ -e "$tmp/out" ]; then fail "$file" "the output folder was created"; bad=1; fi
   if [ $bad -eq 0 ]; then
     echo "PASS $file (${secs} s)"
