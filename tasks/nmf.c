@@ -207,12 +207,11 @@ static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *n, i
              (long long)params_int(p, "n"), (long long)params_int(p, "true_rank"),
              params_num(p, "noise"), (long long)params_int(p, "data_seed"));
     size_t size;
-    int *hit = datacache_copy(key, &size); /* n, m, then the matrix */
+    const int *hit = datacache_find(key, &size); /* n, m, then the matrix */
     if (hit) {
         *n = hit[0], *m = hit[1];
         *x = xmalloc(size - 2 * sizeof(int));
         memcpy(*x, hit + 2, size - 2 * sizeof(int));
-        free(hit);
         return 0;
     }
     if (strcmp(ds, "faces") == 0) {

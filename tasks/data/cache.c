@@ -52,13 +52,3 @@ const void *datacache_keep(const char *key, const void *data, size_t size) {
     en->size = size;
     return en->data;
 }
-
-void *datacache_copy(const char *key, size_t *size) {
-    size_t n;
-    const void *p = datacache_find(key, &n);
-    if (!p) return NULL;
-    void *c = xmalloc(n ? n : 1);
-    if (n) memcpy(c, p, n);
-    if (size) *size = n;
-    return c;
-}

@@ -29,10 +29,8 @@ void datacache_key(char *key, size_t n, const char *fmt, ...) __attribute__((for
 const void *datacache_find(const char *key, size_t *size);
 
 /* datacache_keep: when the cache is on and key is new, stores a copy of data[0..size) and
- * returns it; otherwise NULL. */
+ * returns it; otherwise NULL. A structure kept this way may point to arrays that the cache
+ * then owns (VisionSet, TextCorpus: their `shared` flag keeps their free functions off them). */
 const void *datacache_keep(const char *key, const void *data, size_t size);
-
-/* datacache_copy: a malloc'd copy of key's entry, or NULL when there is none. */
-void *datacache_copy(const char *key, size_t *size);
 
 #endif

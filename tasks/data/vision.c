@@ -210,18 +210,10 @@ int vision_load_split(const char *datadir, const char *name, int test, VisionSet
         return 0;
     }
     if (load_split(datadir, name, test, s, e) != 0) return -1;
-    if (!datacache_on() || !*key) return 0; /* off, or a key too long to keep */
-    const size_t npix = (size_t)s->n * (size_t)s->rows * (size_t)s->cols;
-    char kim[4300], klb[4300];
-    snprintf(kim, sizeof kim, "%s images", key);
-    snprintf(klb, sizeof klb, "%s labels", key);
-    VisionSet kept = *s;
-    kept.images = (uint8_t *)datacache_keep(kim, s->images, npix);
-    kept.labels = (uint8_t *)datacache_keep(klb, s->labels, (size_t)s->n);
-    kept.shared = 1;
-    datacache_keep(key, &kept, sizeof kept);
-    vision_free(s);
-    *s = kept;
+    if (datacache_on() && *key) { /* the cache adopts the arrays */
+        s->shared = 1;
+        datacache_keep(key, s, sizeof *s);
+    }
     return 0;
 }
 
