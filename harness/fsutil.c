@@ -27,22 +27,30 @@ int fs_write_atomic(const char *path, const char *data, size_t n, Err *e) {
     return fs_write(path, data, n, 1, e);
 }
 
-int fs_write(const char *path, const char *data, size_t n, int durable, Err *e) {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) return err_set(e, EXIT_RUN, tmp, "cannot create file (%s)", strerror(errno));
+/* write() until done; 0, or -1 with errno. */
+static int write_all(int fd, const char *data, size_t n) {
     size_t off = 0;
     while (off < n) {
         ssize_t w = write(fd, data + off, n - off);
         if (w < 0) {
             if (errno == EINTR) continue;
-            int er = errno;
-            close(fd);
-            unlink(tmp);
-            return err_set(e, EXIT_RUN, path, "cannot write file (%s)", strerror(er));
+            return -1;
         }
         off += (size_t)w;
+    }
+    return 0;
+}
+
+int fs_write(const char *path, const char *data, size_t n, int durable, Err *e) {
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return err_set(e, EXIT_RUN, tmp, "cannot create file (%s)", strerror(errno));
+    if (write_all(fd, data, n) != 0) {
+        int er = errno;
+        close(fd);
+        unlink(tmp);
+        return err_set(e, EXIT_RUN, path, "cannot write file (%s)", strerror(er));
     }
     if ((durable && fsync(fd) != 0) || close(fd) != 0) {
         int er = errno;
@@ -55,6 +63,21 @@ int fs_write(const char *path, const char *data, size_t n, int durable, Err *e) 
         return err_set(e, EXIT_RUN, path, "cannot rename into place (%s)", strerror(er));
     }
     if (durable) fsync_dir_of(path);
+    return 0;
+}
+
+/* An existing file is overwritten and then cut to length rather than truncated first: ext4
+ * starts writing back a file truncated to nothing when it is closed (auto_da_alloc), which
+ * made a rerun's writes several times slower. */
+int fs_write_in_place(const char *path, const char *data, size_t n, Err *e) {
+    int fd = open(path, O_WRONLY | O_CREAT, 0644);
+    if (fd < 0) return err_set(e, EXIT_RUN, path, "cannot create file (%s)", strerror(errno));
+    int bad = write_all(fd, data, n) != 0 || ftruncate(fd, (off_t)n) != 0, er = errno;
+    if (close(fd) != 0 && !bad) bad = 1, er = errno;
+    if (bad) {
+        unlink(path);
+        return err_set(e, EXIT_RUN, path, "cannot write file (%s)", strerror(er));
+    }
     return 0;
 }
 

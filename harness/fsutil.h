@@ -14,6 +14,11 @@ int fs_write_atomic(const char *path, const char *data, size_t n, Err *e);
  * crash of the process, but after a crash of the machine it may be empty or short, so its
  * reader must be able to tell (per-cell result files carry checksums for that). */
 int fs_write(const char *path, const char *data, size_t n, int durable, Err *e);
+/* fs_write_in_place: writes path itself (create or truncate, write, close), saving the
+ * rename of fs_write: a crash mid-write leaves it short. Only for a file that a file written
+ * after it, atomically, vouches for by checksum (a cell's curves and evaluations); on
+ * failure path is removed. */
+int fs_write_in_place(const char *path, const char *data, size_t n, Err *e);
 /* fs_sync: flushes the filesystem holding dir (syncfs); 0 or -1. */
 int fs_sync(const char *dir);
 /* fs_mkdirs: mkdir -p. */

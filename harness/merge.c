@@ -23,6 +23,7 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
     Err e = {0};
     PlanFile *pfs = xcalloc((size_t)ndirs, sizeof(PlanFile));
     int code = EXIT_USAGE, loaded = 0, *owner = NULL;
+    double *secs = NULL, *one = NULL;
     for (int i = 0; i < ndirs; i++) {
         if (planfile_read(dirs[i], &pfs[i], &e) != 0) goto fail;
         loaded++; /* freed below even when this folder's plan is refused */
@@ -76,16 +77,23 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
     for (int c = 0; c < pf->n; c++) {
         const char *src = dirs[owner[c]];
         if (strcmp(src, out) == 0) continue;
-        static const char *const files[][2] = {
-            {"curves", "csv"}, {"evals", "csv"}, {"cells", "time"}, {"cells", "csv"}};
-        for (int f = 0; f < 4; f++) {
+        static const char *const subs_in_order[] = {"curves", "evals", "cells"}; /* cell last */
+        for (int f = 0; f < 3; f++) {
             char a[4096], b[4096];
-            snprintf(a, sizeof a, "%s/%s/%s.%s", src, files[f][0], pf->rows[c].id, files[f][1]);
-            snprintf(b, sizeof b, "%s/%s/%s.%s", out, files[f][0], pf->rows[c].id, files[f][1]);
-            if (f == 2 && !fs_exists(a)) continue; /* timing is optional */
+            snprintf(a, sizeof a, "%s/%s/%s.csv", src, subs_in_order[f], pf->rows[c].id);
+            snprintf(b, sizeof b, "%s/%s/%s.csv", out, subs_in_order[f], pf->rows[c].id);
             if (copy_file(a, b, &e) != 0) goto fail;
         }
     }
+    /* each cell's time from the folder it came from */
+    secs = xcalloc((size_t)pf->n + 1, sizeof(double));
+    one = xcalloc((size_t)pf->n + 1, sizeof(double));
+    for (int i = 0; i < ndirs; i++) {
+        results_times(dirs[i], pf, one);
+        for (int c = 0; c < pf->n; c++)
+            if (owner[c] == i) secs[c] = one[c];
+    }
+    if (results_times_write(out, pf, secs, &e) != 0) goto fail;
     if (planfile_write(out, pf, &e) != 0) goto fail;
     printf("%s: merged %d cells from %d folder(s) into %s\n", pf->experiment, pf->n, ndirs, out);
     Shard all = {1, 1};
@@ -98,5 +106,7 @@ done:
     for (int i = 0; i < loaded; i++) planfile_free(&pfs[i]);
     free(pfs);
     free(owner);
+    free(secs);
+    free(one);
     return code;
 }

@@ -482,3 +482,14 @@ void params_dump(const Params *p, Buf *out) {
         }
     }
 }
+
+bool params_has_func(const Params *p) {
+    for (int i = 0; i < p->n; i++) {
+        const ParamValue *v = &p->v[i];
+        if (p->spec[i].type == PARAM_FUNC && v->ref != 0) return true;
+        if (p->spec[i].type == PARAM_COMPS)
+            for (int k = 0; k < v->ncomps; k++)
+                if (v->comps[k].params && params_has_func(v->comps[k].params)) return true;
+    }
+    return false;
+}

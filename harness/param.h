@@ -108,6 +108,8 @@ const char *params_str(const Params *p, const char *name);
 const double *params_list(const Params *p, const char *name, int *n);
 int params_func(const Params *p, const char *name);
 bool params_isset(const Params *p, const char *name);
+/* params_has_func: some parameter, or one of a component list's, is a Lua function. */
+bool params_has_func(const Params *p);
 
 /* params_dump: canonical "k=v;k=v" in table order (numbers %.17g, lists a|b). */
 void params_dump(const Params *p, Buf *out);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const results_cell_cols[] = {"stage", "step", "reached", "train_loss", "val_loss",
                                          "metric", "lr", "status", "diverged_step", "lr_clips",
@@ -16,16 +17,23 @@ const char *const results_cell_cols[] = {"stage", "step", "reached", "train_loss
 static const char *const curve_cols[] = {"step", "lr", "train_loss", NULL};
 static const char *const eval_cols[] = {"step", "train_loss", "val_loss", "metric", "lr", NULL};
 
-/* Per-cell files are written whole (temporary file, rename) but not fsynced one by one: at a
- * few milliseconds each, that would cost more than the training of a small cell. The cell
- * file, written last, carries FNV-1a hashes of its curves and evals, so that a file cut short
- * by a machine crash makes the cell incomplete (trained again) rather than wrong; the runner
- * flushes the filesystem every few seconds and at the end (run.c). */
+/* A cell's files: its curves and evaluations are written in place, then its cell file,
+ * atomically (temporary file, rename), carrying FNV-1a hashes of the two: the cell file marks
+ * the cell complete, and a companion cut short (a kill mid-write, a machine crash) makes the
+ * cell incomplete, trained again, rather than wrong. Nothing is fsynced one by one: at a few
+ * milliseconds each, that would cost more than the training of a small cell; the runner
+ * flushes the filesystem every few seconds and at the end (run.c). Creating files is most of
+ * a cell's cost outside training, so a cell has no more than these three. */
 static int write_buf(const char *dir, const char *sub, const char *id, const char *ext, Buf *b,
-                     Err *e) {
+                     int atomic, Err *e) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s/%s.%s", dir, sub, id, ext);
-    int rc = fs_write(path, b->s ? b->s : "", b->len, 0, e);
+    const char *data = b->s ? b->s : "";
+    /* a cell file being replaced (--fresh, --retry-failed) is removed first: ext4 writes back
+     * a file renamed over another at once (auto_da_alloc); without a cell file the cell is
+     * merely incomplete until the rename */
+    if (atomic) unlink(path);
+    int rc = atomic ? fs_write(path, data, b->len, 0, e) : fs_write_in_place(path, data, b->len, e);
     buf_free(b);
     return rc;
 }
@@ -45,7 +53,7 @@ int results_write_cell(const char *dir, const char *id, const CellResult *r, Err
     }
     char curves_fnv[17], evals_fnv[17];
     hash_hex(&b, curves_fnv);
-    if (write_buf(dir, "curves", id, "csv", &b, e) != 0) return -1;
+    if (write_buf(dir, "curves", id, "csv", &b, 0, e) != 0) return -1;
     csvio_header(&b, eval_cols);
     for (int i = 0; i < r->nevals; i++) {
         const EvalRow *v = &r->evals[i];
@@ -57,9 +65,7 @@ int results_write_cell(const char *dir, const char *id, const CellResult *r, Err
         csvio_end(&b);
     }
     hash_hex(&b, evals_fnv);
-    if (write_buf(dir, "evals", id, "csv", &b, e) != 0) return -1;
-    buf_printf(&b, "%.3f\n", r->seconds);
-    if (write_buf(dir, "cells", id, "time", &b, e) != 0) return -1;
+    if (write_buf(dir, "evals", id, "csv", &b, 0, e) != 0) return -1;
     csvio_header(&b, results_cell_cols);
     for (int k = 0; k < NSTAGES; k++) {
         const StageRow *s = &r->stages[k];
@@ -79,7 +85,7 @@ int results_write_cell(const char *dir, const char *id, const CellResult *r, Err
         csvio_field(&b, evals_fnv, 0);
         csvio_end(&b);
     }
-    return write_buf(dir, "cells", id, "csv", &b, e);
+    return write_buf(dir, "cells", id, "csv", &b, 1, e);
 }
 
 static int read_sub(const char *dir, const char *sub, const char *id,
@@ -151,6 +157,71 @@ int results_cell_complete(const char *dir, const char *id) {
     return results_cell_check(dir, id, &e) == 0;
 }
 
+/* ---- the timing log ---- */
+
+typedef struct TimeEntry {
+    const char *id;
+    double seconds;
+    int line;
+} TimeEntry;
+
+static int cmp_entry(const void *a, const void *b) {
+    const TimeEntry *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+void results_times(const char *dir, const PlanFile *p, double *secs) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, RESULTS_TIMING_LOG);
+    char *log = fs_read(path, NULL);
+    TimeEntry *ent = NULL;
+    int n = 0, cap = 0, line = 0;
+    for (char *s = log, *end; s && *s; s = end) {
+        end = strchr(s, '\n');
+        if (!end) break; /* a last line cut short */
+        *end++ = '\0';
+        char *comma = strchr(s, ',');
+        double x;
+        line++;
+        if (!comma || comma == s || csvio_parse_num(comma + 1, &x) != 0) continue;
+        *comma = '\0';
+        if (n == cap) ent = xrealloc(ent, sizeof *ent * (size_t)(cap = cap ? 2 * cap : 256));
+        ent[n++] = (TimeEntry){s, x, line};
+    }
+    qsort(ent, (size_t)n, sizeof *ent, cmp_entry); /* by id, then line: the last one counts */
+    for (int i = 0; i < p->n; i++) {
+        secs[i] = NAN;
+        int lo = 0, hi = n; /* the first entry with an id >= this cell's */
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (strcmp(ent[mid].id, p->rows[i].id) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        for (; lo < n && strcmp(ent[lo].id, p->rows[i].id) == 0; lo++) secs[i] = ent[lo].seconds;
+        if (isnan(secs[i])) { /* a folder written before the log: one file per cell */
+            snprintf(path, sizeof path, "%s/cells/%s.time", dir, p->rows[i].id);
+            char *t = fs_read(path, NULL);
+            if (t) t[strcspn(t, "\n")] = '\0';
+            if (t && csvio_parse_num(t, &secs[i]) != 0) secs[i] = NAN;
+            free(t);
+        }
+    }
+    free(ent);
+    free(log);
+}
+
+int results_times_write(const char *dir, const PlanFile *p, const double *secs, Err *e) {
+    Buf b = {0};
+    for (int i = 0; i < p->n; i++)
+        if (isfinite(secs[i])) buf_printf(&b, "%s,%.3f\n", p->rows[i].id, secs[i]);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, RESULTS_TIMING_LOG);
+    int rc = fs_write_atomic(path, b.s ? b.s : "", b.len, e);
+    buf_free(&b);
+    return rc;
+}
+
 static const char *const runs_cols[] = {
     "experiment", "cell", "task", "optimizer", "scheduler", "seed", "lr0", "stage", "step",
     "train_loss", "val_loss", "metric_name", "metric", "status", "diverged_step", "lr",
@@ -175,6 +246,8 @@ int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
     csvio_header(&curves, long_curve);
     csvio_header(&evals, long_eval);
     buf_printf(&timing, "cell,seconds\n");
+    double *secs = xcalloc((size_t)p->n + 1, sizeof(double));
+    results_times(dir, p, secs);
     int rc = -1;
     for (int i = 0; i < p->n; i++) {
         const PlanRow *c = &p->rows[i];
@@ -219,13 +292,7 @@ int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
             csvio_end(&evals);
         }
         csvio_free(&t);
-        char path[4096];
-        snprintf(path, sizeof path, "%s/cells/%s.time", dir, c->id);
-        char *s = fs_read(path, NULL);
-        double sec = NAN;
-        if (s) sec = strtod(s, NULL);
-        free(s);
-        buf_printf(&timing, "%s,%.3f\n", c->id, sec);
+        buf_printf(&timing, "%s,%.3f\n", c->id, secs[i]);
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/runs.csv", dir);
@@ -242,5 +309,6 @@ out:
     buf_free(&curves);
     buf_free(&evals);
     buf_free(&timing);
+    free(secs);
     return rc;
 }

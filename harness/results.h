@@ -4,9 +4,10 @@
  *                     its presence marks the cell complete
  *   curves/<id>.csv   step, lr, mean minibatch training loss
  *   evals/<id>.csv    step, training objective, validation loss, task metric, lr
- *   cells/<id>.time   wall seconds (kept apart: the only non-reproducible number)
+ *   cells/timing.log  wall seconds, a line per cell (below)
  * merged by results_merge into runs.csv, curves.csv, evals.csv and timing.csv in plan
- * order. All writes are atomic.
+ * order. The cell file is written last and atomically, with the hashes of the curves and
+ * evaluations written before it: a cell is complete or it is trained again (results.c).
  */
 #ifndef LRLAB_RESULTS_H
 #define LRLAB_RESULTS_H
@@ -28,5 +29,14 @@ int results_cell_check(const char *dir, const char *id, Err *e);
 /* results_merge: runs.csv, curves.csv, evals.csv and timing.csv from the cells of the
  * shard, in plan order. */
 int results_merge(const char *dir, const PlanFile *pf, Shard shard, Err *e);
+
+/* The cells' wall seconds (the one number that is not reproducible, so kept out of the cell
+ * files): as each cell ends, `lrlab run` appends "id,seconds" to the folder's timing log, one
+ * line in one write. results_times reads it into secs[plan row] (the last line of an id
+ * counts; a line cut short is skipped; for folders written before the log, cells/<id>.time),
+ * NAN where unknown; results_times_write writes a folder's log whole (lrlab merge). */
+#define RESULTS_TIMING_LOG "cells/timing.log"
+void results_times(const char *dir, const PlanFile *pf, double *secs);
+int results_times_write(const char *dir, const PlanFile *pf, const double *secs, Err *e);
 
 #endif

@@ -16,8 +16,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,19 +148,33 @@ static int cell_status(const char *dir, const char *id) {
     return st;
 }
 
-/* ---- the worker: one cell in a child process ---- */
+/* ---- workers ----
+ *
+ * A worker is a process forked once per stage that trains cells one after another: the
+ * runner writes a cell's plan index to the worker's pipe, the worker trains the cell, writes
+ * its result files and answers on its own pipe with a Report. A crash or a time limit kills
+ * the worker, not the run: the runner records the cell as failed and forks a new worker.
+ *
+ * A cell with a Lua function among its parameters (scheduler "lua") is trained in a process
+ * forked for it by the worker, so that it starts from the script's Lua state as the plan left
+ * it: globals a Lua function sets cannot reach the next cell, whatever -j or the order. The
+ * worker itself never runs Lua. Nothing else in a cell keeps state between cells (the data
+ * cache is read-only here), so the results do not depend on which worker trained what. */
 
-/* msg: a shared buffer of WORKER_MSG bytes where a worker that cannot write its results
- * leaves the reason (the parent prints it: one line, whatever -j). */
+/* What a worker says of each cell, in one write (under PIPE_BUF: never interleaved). */
 #define WORKER_MSG 512
-static void worker(const Cell *c, const TaskEnv *env, const char *dir, pid_t parent, char *msg) {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed runner leaves no orphans writing */
-    if (getppid() != parent) _exit(EXIT_RUN);
+typedef struct Report {
+    int32_t cell;   /* plan index */
+    int32_t ok;     /* 1: result files written; 0: not, and msg says why */
+    int32_t status; /* CELL_OK, CELL_DIVERGED or CELL_FAILED */
+    int32_t signal; /* the cell's own process died of this signal (Lua cells); 0 otherwise */
+    double seconds; /* its training loop's wall time, for the timing log (NAN: none) */
+    char msg[WORKER_MSG];
+} Report;
+
+/* Trains one cell and writes its files; returns its status, or -1 with the reason in
+ * rep->msg when the files cannot be written. */
+static int train_and_write(const Cell *c, const TaskEnv *env, const char *dir, Report *rep) {
     /* fault injection for the runner's tests: LRLAB_FAULT_CRASH / LRLAB_FAULT_HANG name a
      * cell id that crashes (SIGSEGV) or never finishes */
     const char *crash = getenv("LRLAB_FAULT_CRASH"), *hang = getenv("LRLAB_FAULT_HANG");
@@ -169,19 +187,95 @@ static void worker(const Cell *c, const TaskEnv *env, const char *dir, pid_t par
         for (;;) pause();
     CellResult r;
     Err e = {0};
-    if (train_cell(c, env, &r, &e) != 0) {
-        /* could not start (e.g. the data changed since the preflight): recorded as failed */
-        if (results_write_failed(dir, c->id, c->steps, e.msg, &e) != 0) {
-            snprintf(msg, WORKER_MSG, "%s", e.msg);
-            _exit(EXIT_RUN);
-        }
+    int rc, status = CELL_FAILED;
+    if (train_cell(c, env, &r, &e) != 0) /* could not start (e.g. the data changed since the
+                                          * preflight): recorded as failed */
+        rc = results_write_failed(dir, c->id, c->steps, e.msg, &e);
+    else {
+        status = r.status;
+        rep->seconds = r.seconds;
+        rc = results_write_cell(dir, c->id, &r, &e);
+        cell_result_free(&r);
+    }
+    if (rc != 0) {
+        snprintf(rep->msg, WORKER_MSG, "%s", e.msg);
+        return -1;
+    }
+    return status;
+}
+
+static bool cell_calls_lua(const Cell *c) {
+    return params_has_func(&c->task->p) || params_has_func(&c->optim->p) ||
+           params_has_func(&c->sched->p);
+}
+
+/* A Lua cell in a process of its own, which leaves its report in memory shared with the
+ * worker (MAP_SHARED); its exit code says whether it did. */
+static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, Report *shared,
+                           Report *rep) {
+    *shared = *rep;
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(rep->msg, WORKER_MSG, "%s: cannot start a process for cell %s (%s)", dir,
+                 c->id, strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int st = train_and_write(c, env, dir, shared);
+        shared->ok = st >= 0;
+        shared->status = st >= 0 ? st : CELL_FAILED;
         _exit(EXIT_OK);
     }
-    if (results_write_cell(dir, c->id, &r, &e) != 0) {
-        snprintf(msg, WORKER_MSG, "%s", e.msg);
-        _exit(EXIT_RUN);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) {
+            snprintf(rep->msg, WORKER_MSG, "%s: lost the process of cell %s", dir, c->id);
+            return;
+        }
+    if (WIFSIGNALED(st)) rep->signal = WTERMSIG(st);
+    else if (WEXITSTATUS(st) == EXIT_OK) *rep = *shared;
+    else snprintf(rep->msg, WORKER_MSG, "%s: the process of cell %s exited with code %d", dir,
+                  c->id, WEXITSTATUS(st));
+}
+
+static void worker(const Plan *plan, const TaskEnv *env, const char *dir, pid_t parent, int in,
+                   int out) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed runner leaves no orphans writing */
+    if (getppid() != parent) _exit(EXIT_RUN);
+    /* freed memory stays with the worker for the next cell, rather than going back to the
+     * kernel and faulting in again (addresses never change results: nothing here depends on
+     * alignment beyond what malloc guarantees) */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    Report *shared = NULL; /* for Lua cells' processes */
+    for (;;) {
+        int32_t k;
+        ssize_t n = read(in, &k, sizeof k);
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0) _exit(EXIT_OK); /* the runner has no more cells */
+        if (n != (ssize_t)sizeof k || k < 0 || k >= plan->n) _exit(EXIT_RUN);
+        const Cell *c = &plan->cells[k];
+        Report rep = {.cell = k, .status = CELL_FAILED, .seconds = NAN};
+        if (cell_calls_lua(c)) {
+            if (!shared) {
+                shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE,
+                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+                if (shared == MAP_FAILED) _exit(EXIT_RUN);
+            }
+            train_lua_cell(c, env, dir, shared, &rep);
+        } else {
+            int st = train_and_write(c, env, dir, &rep);
+            rep.ok = st >= 0;
+            rep.status = st >= 0 ? st : CELL_FAILED;
+        }
+        if (write(out, &rep, sizeof rep) != (ssize_t)sizeof rep) _exit(EXIT_RUN);
     }
-    _exit(EXIT_OK);
 }
 
 /* ---- progress ---- */
@@ -218,9 +312,11 @@ static void progress(Progress *p, int final) {
 /* ---- the runner ---- */
 
 typedef struct Slot {
-    pid_t pid;
-    int cell;
-    double start;
+    pid_t pid;    /* the worker; 0: none */
+    int to, from; /* the runner's ends of its pipes: cell indices out, reports in */
+    int cell;     /* the plan index it trains; -1: idle */
+    int queued;   /* the plan index it trains next, already sent; -1: none */
+    double start; /* when `cell` started (as far as the runner knows) */
     int timed_out;
 } Slot;
 
@@ -249,10 +345,9 @@ typedef struct Runner {
     Progress pr;
     int jobs;
     Slot *slots;
-    char *msgs; /* [jobs][WORKER_MSG], shared with the workers (MAP_SHARED) */
+    int timing;     /* cells/timing.log, appended to as cells end */
     int fatal;
     Err *e;
-    sigset_t chld; /* {SIGCHLD}, blocked while cells run */
     double synced; /* when the output's filesystem was last flushed */
 } Runner;
 
@@ -286,101 +381,208 @@ static void flush_results(Runner *R) {
     R->fatal = 1;
 }
 
+/* Forks the worker of slot k; 0 or -1 (R->fatal, R->e). */
+static int start_worker(Runner *R, const Plan *plan, int k) {
+    int to[2], from[2];
+    if (pipe(to) != 0) goto fail;
+    if (pipe(from) != 0) {
+        close(to[0]);
+        close(to[1]);
+        goto fail;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    const pid_t self = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (int j = 0; j < R->jobs; j++) /* the other workers' pipes are theirs */
+            if (R->slots[j].pid) {
+                close(R->slots[j].to);
+                close(R->slots[j].from);
+            }
+        close(to[1]);
+        close(from[0]);
+        worker(plan, &R->env, R->dir, self, to[0], from[1]);
+    }
+    close(to[0]);
+    close(from[1]);
+    if (pid < 0) {
+        close(to[1]);
+        close(from[0]);
+        goto fail;
+    }
+    R->slots[k] = (Slot){.pid = pid, .to = to[1], .from = from[0], .cell = -1, .queued = -1};
+    return 0;
+fail:
+    err_set(R->e, EXIT_RUN, R->dir, "cannot start a worker (%s)", strerror(errno));
+    R->fatal = 1;
+    return -1;
+}
+
+/* Closes slot k's pipes and waits for its worker; returns its wait status. */
+static int stop_worker(Runner *R, int k) {
+    Slot *s = &R->slots[k];
+    close(s->to);
+    close(s->from);
+    int st = 0;
+    while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR) {}
+    s->pid = 0;
+    return st;
+}
+
+/* A worker could not write its cell's files (a full disk, say): the run stops, with the
+ * first such reason (the others are alike). */
+static void cell_unwritten(Runner *R, const Plan *plan, int cell, const char *why) {
+    R->pr.running--;
+    if (!R->fatal)
+        err_set(R->e, EXIT_RUN, *why ? NULL : R->dir, "%s%scell %s not recorded, earlier "
+                "results are intact", why, *why ? "; " : "", plan->cells[cell].id);
+    R->fatal = 1;
+}
+
+/* A cell's end: its worker's report (rep), or the worker's death by a signal or past the
+ * time limit (rep NULL, wait status st). Records failures and times, counts, prints. */
+static void cell_done(Runner *R, const Plan *plan, int cell, int timed_out, const Report *rep,
+                      int st) {
+    const RunOpts *o = R->o;
+    Progress *pr = &R->pr;
+    const Cell *c = &plan->cells[cell];
+    const int sig = rep ? rep->signal : WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+    char reason[256] = "";
+    pr->running--;
+    if (timed_out) {
+        snprintf(reason, sizeof reason, "time limit of %g s exceeded", o->cell_timeout);
+    } else if (sig && stop_signal) {
+        return; /* interrupted: not a result; trained again on resume */
+    } else if (sig) {
+        snprintf(reason, sizeof reason, "crashed (signal %d: %s)", sig, strsignal(sig));
+    }
+    if (reason[0] && results_write_failed(R->dir, c->id, c->steps, reason, R->e) != 0) {
+        R->fatal = 1;
+        return;
+    }
+    int status = reason[0] ? CELL_FAILED : rep->status;
+    if (!reason[0] && isfinite(rep->seconds)) { /* one line, one write: O_APPEND keeps it whole */
+        char line[128];
+        int n = snprintf(line, sizeof line, "%s,%.3f\n", c->id, rep->seconds), off = 0;
+        ssize_t w = 0;
+        while (off < n && ((w = write(R->timing, line + off, (size_t)(n - off))) > 0 ||
+                           (w < 0 && errno == EINTR)))
+            off += w > 0 ? (int)w : 0;
+        if (off < n && !R->fatal) { /* a short write is retried: this says why it stopped */
+            err_set(R->e, EXIT_RUN, R->dir, "%s: cannot append (%s)", RESULTS_TIMING_LOG,
+                    strerror(w == 0 ? ENOSPC : errno));
+            R->fatal = 1;
+        }
+    }
+    pr->done++;
+    pr->trained++;
+    pr->diverged += status == CELL_DIVERGED;
+    pr->failed += status == CELL_FAILED;
+    if (o->verbose || (status == CELL_FAILED && !o->quiet)) {
+        if (pr->tty) fprintf(stderr, "\r");
+        fprintf(stderr, "cell %s: %s %s %s seed %lld lr %g: %s%s%s\n", c->id, c->task->label,
+                c->optim->label, c->sched->label, (long long)c->seed, c->lr0,
+                cell_status_name(status), reason[0] ? ": " : "", reason);
+    }
+    if (!o->quiet) progress(pr, 0);
+}
+
 /* Trains the pending cells in worker processes; returns 0, or -1 when stopped by a signal
- * or a fatal error (R->fatal, R->e). */
+ * or a fatal error (R->fatal, R->e). Each worker is sent its next cell while it trains the
+ * current one, so that it goes from one to the next without waiting for the runner. */
 static int run_cells(Runner *R, const Plan *plan, Shard shard) {
     const RunOpts *o = R->o;
     Progress *pr = &R->pr;
     int *pending = xcalloc((size_t)plan->n + 1, sizeof(int));
-    int npending = pending_cells(R, plan, shard, pending), next = 0;
-    const pid_t self = getpid();
+    int *back = xcalloc((size_t)R->jobs + 1, sizeof(int)); /* sent to a worker that died */
+    int npending = pending_cells(R, plan, shard, pending), next = 0, nback = 0, stopping = 0;
+    struct pollfd *fds = xcalloc((size_t)R->jobs, sizeof *fds);
+    int *fd_slot = xcalloc((size_t)R->jobs, sizeof(int));
+    for (int k = 0; k < R->jobs; k++) R->slots[k] = (Slot){.cell = -1, .queued = -1};
     for (;;) {
-        while (!stop_signal && !R->fatal && pr->running < R->jobs && next < npending) {
-            int k = 0;
-            while (R->slots[k].pid) k++;
-            fflush(stdout);
-            fflush(stderr);
-            pid_t pid = fork();
-            if (pid < 0) {
-                err_set(R->e, EXIT_RUN, R->dir, "cannot start a worker (%s)", strerror(errno));
-                R->fatal = 1;
-                break;
-            }
-            R->msgs[(size_t)k * WORKER_MSG] = '\0';
-            if (pid == 0)
-                worker(&plan->cells[pending[next]], &R->env, R->dir, self,
-                       R->msgs + (size_t)k * WORKER_MSG);
-            R->slots[k] = (Slot){pid, pending[next], now(), 0};
-            next++;
-            pr->running++;
-        }
-        if (pr->running == 0 && (next == npending || stop_signal || R->fatal)) break;
-        int st;
-        pid_t pid = waitpid(-1, &st, WNOHANG);
-        if (pid < 0 && errno == EINTR) continue;
-        if (pid <= 0) {
-            double t = now();
-            for (int k = 0; k < R->jobs; k++)
-                if (R->slots[k].pid && o->cell_timeout > 0 && !R->slots[k].timed_out &&
-                    t - R->slots[k].start > o->cell_timeout) {
-                    kill(R->slots[k].pid, SIGKILL);
-                    R->slots[k].timed_out = 1;
+        for (int k = 0; k < R->jobs; k++) {
+            Slot *s = &R->slots[k];
+            while (!stop_signal && !R->fatal && (nback || next < npending) &&
+                   (s->cell < 0 || s->queued < 0)) {
+                if (!s->pid && start_worker(R, plan, k) != 0) break;
+                int32_t idx = nback ? back[--nback] : pending[next++];
+                if (write(s->to, &idx, sizeof idx) != (ssize_t)sizeof idx) {
+                    back[nback++] = idx; /* the worker died: its end is seen below */
+                    if (s->cell < 0) stop_worker(R, k); /* idle: a new one takes the cell */
+                    break;
                 }
-            if (stop_signal)
-                for (int k = 0; k < R->jobs; k++)
-                    if (R->slots[k].pid) kill(R->slots[k].pid, SIGTERM);
+                if (s->cell >= 0) {
+                    s->queued = idx;
+                } else {
+                    *s = (Slot){s->pid, s->to, s->from, idx, -1, now(), 0};
+                    pr->running++;
+                }
+            }
+        }
+        if (pr->running == 0 && ((!nback && next == npending) || stop_signal || R->fatal))
+            break;
+        if (stop_signal && !stopping) {
+            for (int k = 0; k < R->jobs; k++)
+                if (R->slots[k].pid) kill(R->slots[k].pid, SIGTERM);
+            stopping = 1;
+        }
+        int nfds = 0;
+        for (int k = 0; k < R->jobs; k++)
+            if (R->slots[k].pid && R->slots[k].cell >= 0) {
+                fds[nfds] = (struct pollfd){.fd = R->slots[k].from, .events = POLLIN};
+                fd_slot[nfds++] = k;
+            }
+        /* wait until a worker reports or dies, or 100 ms pass (the progress line and the
+         * time limits); a signal ends the wait early */
+        int ready = poll(fds, (nfds_t)nfds, 100);
+        if (ready <= 0) {
+            double t = now();
+            for (int k = 0; k < R->jobs; k++) {
+                Slot *s = &R->slots[k];
+                if (s->pid && s->cell >= 0 && o->cell_timeout > 0 && !s->timed_out &&
+                    t - s->start > o->cell_timeout) {
+                    kill(s->pid, SIGKILL);
+                    s->timed_out = 1;
+                }
+            }
             if (!o->quiet) progress(pr, 0);
-            /* sleep until a worker exits (SIGCHLD, blocked so that it waits here) or 100 ms
-             * pass, for the progress line and the time limits */
-            struct timespec ts = {0, 100 * 1000 * 1000};
-            sigtimedwait(&R->chld, NULL, &ts);
             continue;
         }
-        int k = 0;
-        while (k < R->jobs && R->slots[k].pid != pid) k++;
-        if (k == R->jobs) continue;
-        Slot s = R->slots[k];
-        R->slots[k].pid = 0;
-        pr->running--;
-        const Cell *c = &plan->cells[s.cell];
-        char reason[256] = "";
-        if (s.timed_out) {
-            snprintf(reason, sizeof reason, "time limit of %g s exceeded", o->cell_timeout);
-        } else if (WIFSIGNALED(st) && stop_signal) {
-            continue; /* interrupted: not a result; trained again on resume */
-        } else if (WIFSIGNALED(st)) {
-            snprintf(reason, sizeof reason, "crashed (signal %d: %s)", WTERMSIG(st),
-                     strsignal(WTERMSIG(st)));
-        } else if (WEXITSTATUS(st) != 0) {
-            const char *why = R->msgs + (size_t)k * WORKER_MSG;
-            if (!R->fatal) /* the first failure; the others are alike (a full disk) */
-                err_set(R->e, EXIT_RUN, *why ? NULL : R->dir, "%s%scell %s not recorded, earlier "
-                        "results are intact", why, *why ? "; " : "", c->id);
-            R->fatal = 1;
-            continue;
+        for (int i = 0; i < nfds; i++) {
+            if (!fds[i].revents) continue;
+            const int k = fd_slot[i];
+            Slot *s = &R->slots[k], done = *s;
+            Report rep;
+            ssize_t n;
+            while ((n = read(s->from, &rep, sizeof rep)) < 0 && errno == EINTR) {}
+            if (n == (ssize_t)sizeof rep && rep.cell == done.cell && !done.timed_out) {
+                /* the worker goes on with its queued cell, if any */
+                *s = (Slot){s->pid, s->to, s->from, done.queued, -1, now(), 0};
+                pr->running += done.queued >= 0;
+                if (rep.ok || rep.signal) cell_done(R, plan, done.cell, 0, &rep, 0);
+                else cell_unwritten(R, plan, done.cell, rep.msg);
+                continue;
+            }
+            /* the worker died (killed past the time limit, crashed, interrupted): its cell
+             * ends with it, and its queued cell goes to another */
+            int st = stop_worker(R, k);
+            *s = (Slot){.cell = -1, .queued = -1};
+            if (done.queued >= 0) back[nback++] = done.queued;
+            if (done.timed_out || WIFSIGNALED(st)) cell_done(R, plan, done.cell, done.timed_out, NULL, st);
+            else cell_unwritten(R, plan, done.cell, "");
         }
-        if (reason[0] && results_write_failed(R->dir, c->id, c->steps, reason, R->e) != 0) {
-            R->fatal = 1;
-            continue;
-        }
-        int status = reason[0] ? CELL_FAILED : cell_status(R->dir, c->id);
-        pr->done++;
-        pr->trained++;
-        pr->diverged += status == CELL_DIVERGED;
-        pr->failed += status == CELL_FAILED;
-        if (o->verbose || (status == CELL_FAILED && !o->quiet)) {
-            if (pr->tty) fprintf(stderr, "\r");
-            fprintf(stderr, "cell %s: %s %s %s seed %lld lr %g: %s%s%s\n", c->id, c->task->label,
-                    c->optim->label, c->sched->label, (long long)c->seed, c->lr0,
-                    cell_status_name(status), reason[0] ? ": " : "", reason);
-        }
-        if (!o->quiet) progress(pr, 0);
         if (now() - R->synced > 2.0) { /* per-cell files are not fsynced one by one */
             flush_results(R);
             R->synced = now();
         }
     }
+    for (int k = 0; k < R->jobs; k++) /* idle workers read the end of their pipe and exit */
+        if (R->slots[k].pid) stop_worker(R, k);
     flush_results(R);
+    free(fds);
+    free(fd_slot);
+    free(back);
     free(pending);
     return stop_signal || R->fatal ? -1 : 0;
 }
@@ -492,7 +694,7 @@ int run_main(const RunOpts *o) {
     PlanFile pf = {0};
     double *choice = NULL;
     int code = EXIT_USAGE;
-    Runner R = {.o = o, .e = &e};
+    Runner R = {.o = o, .e = &e, .timing = -1};
     const double t_start = now();
     double t_cells = 0, t_results = 0;
     blas_single_thread();
@@ -548,16 +750,14 @@ int run_main(const RunOpts *o) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     R.slots = xcalloc((size_t)R.jobs, sizeof(Slot));
-    R.msgs = mmap(NULL, (size_t)R.jobs * WORKER_MSG, PROT_READ | PROT_WRITE,
-                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (R.msgs == MAP_FAILED) {
-        R.msgs = NULL;
-        err_set(&e, EXIT_RUN, dir, "cannot map memory for the workers (%s)", strerror(errno));
+    char log_path[4096];
+    snprintf(log_path, sizeof log_path, "%s/%s", dir, RESULTS_TIMING_LOG);
+    R.timing = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (R.timing < 0) {
+        err_set(&e, EXIT_RUN, log_path, "cannot open for appending (%s)", strerror(errno));
         goto fail;
     }
-    sigemptyset(&R.chld);
-    sigaddset(&R.chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &R.chld, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a worker that died idle: write() fails, a new one starts */
     t_cells = now();
     if (tplan.n) { /* the tuning stage, whole in every shard: it decides the plan */
         Shard all = {1, 1};
@@ -596,7 +796,7 @@ fail:
     if (e.code && code != EXIT_RUN) code = e.code;
 done:
     free(R.slots);
-    if (R.msgs) munmap(R.msgs, (size_t)R.jobs * WORKER_MSG);
+    if (R.timing >= 0) close(R.timing);
     free(choice);
     planfile_free(&pf);
     plan_free(&plan);

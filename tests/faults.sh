@@ -141,10 +141,11 @@ echo "ok: a run that cannot fit ends with one line (exit 1); earlier results int
 rm -rf "$disk/out"
 cp -r "$tmp/ref" "$disk/out"
 for id in $(awk -F, 'NR > 1 && NR % 2 == 0 { print $2 }' "$tmp/ref/plan.csv"); do
-  rm "$disk/out/"{cells,curves,evals}/$id.csv "$disk/out/cells/$id.time" # never trained
+  rm "$disk/out/"{cells,curves,evals}/$id.csv # never trained
 done
 rm -f "$disk/out/runs.csv" "$disk/out/curves.csv" "$disk/out/evals.csv"
-sums "$disk/out" > "$tmp/out.sums"
+sums "$disk/out" | grep -v ' ./cells/timing.log$' > "$tmp/out.sums" # appended to: below
+cp "$disk/out/cells/timing.log" "$tmp/timing.before"
 fill_to 24
 rc=0
 "$bin" run $tiny --out "$disk/out" -j 2 --quiet > /dev/null 2> "$tmp/err" || rc=$?
@@ -155,6 +156,8 @@ while read -r sum file; do # every earlier file with its bytes
   [ -f "$disk/out/$file" ] || fail "resume on a full disk: $file disappeared"
   [ "$(sha256sum < "$disk/out/$file" | cut -d' ' -f1)" = "$sum" ] || fail "resume on a full disk: $file changed"
 done < "$tmp/out.sums"
+cmp -s -n "$(stat -c %s "$tmp/timing.before")" "$tmp/timing.before" "$disk/out/cells/timing.log" \
+  || fail "resume on a full disk: the timing log lost earlier lines"
 [ -z "$(find "$disk" -name '*.tmp*')" ] || fail "resume on a full disk: temporary files left"
 rm -f "$disk/filler"
 "$bin" run $tiny --out "$disk/out" -j 2 --quiet > /dev/null

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # lua_sched.sh - scheduler "lua" end to end: a closed form gives the expected rates, a
-# feedback rule sees evaluations, a function returning nil or never returning ends its run
-# as failed with the reason (within seconds) while the rest completes, and the results are
-# the same with -j 1 and -j 2.
+# feedback rule sees evaluations, a global a function sets does not reach the next run (with
+# -j 1 one worker trains every cell), a function returning nil or never returning ends its
+# run as failed with the reason (within seconds) while the rest completes, and the results
+# are the same with -j 1 and -j 2.
 # usage: lua_sched.sh SRC_DIR LRLAB_BIN
 set -euo pipefail
 src=$1 bin=$2
@@ -19,10 +20,13 @@ for f in runs.csv curves.csv evals.csv; do cmp -s "$tmp/a/$f" "$tmp/b/$f" || fai
 lr_at() { awk -F, -v s="$2" -v sc="$1" '$4 == sc && $5 == 1 && $6 == s { print $7 }' "$tmp/a/curves.csv"; }
 [ "$(lr_at halving 100)" = "0.5" ] && [ "$(lr_at halving 101)" = "0.25" ] && [ "$(lr_at halving 300)" = "0.125" ] \
   || fail "halving rates: $(lr_at halving 100) $(lr_at halving 101) $(lr_at halving 300)"
+# global: 300 calls a run, so every run keeps lr0 (0.5) to its last step
+g=$(awk -F, '$4 == "global" && $6 == 300 { print $7 }' "$tmp/a/curves.csv" | paste -sd' ')
+[ "$g" = "0.5 0.5" ] || fail "a Lua global leaked from one run into the next (lr at step 300: $g)"
 fb=$(awk -F, '$5 == "feedback" && $8 == 100 { print $16 }' "$tmp/a/runs.csv" | head -1)
 awk -v x="$fb" 'BEGIN { exit !(x < 0.5) }' || fail "feedback rule never lowered the lr ($fb)"
 grep -q 'lr: returned nil (expected a finite number > 0)' "$tmp/a/cells/"*.csv || fail "nil not recorded"
 grep -q 'instruction limit exceeded' "$tmp/a/cells/"*.csv || fail "endless function not stopped"
 [ "$(grep -c ',failed,' "$tmp/a/runs.csv")" -eq 12 ] || fail "failed rows"
-[ "$(grep -c ',ok,' "$tmp/a/runs.csv")" -eq 12 ] || fail "ok rows"
+[ "$(grep -c ',ok,' "$tmp/a/runs.csv")" -eq 18 ] || fail "ok rows"
 echo "lua schedulers: ok"

@@ -36,6 +36,7 @@ for n in 2 3; do
   done
   "$bin" merge "$tmp/merged$n" "${dirs[@]}" --quiet > /dev/null
   same "$tmp/ref" "$tmp/merged$n"
+  [ "$(grep -c ',[0-9.]*$' "$tmp/merged$n/timing.csv")" -eq "$cells" ] || fail "merged timing.csv lacks times"
 done
 rc=0; "$bin" merge "$tmp/bad" "$tmp/shard3-1" "$tmp/shard3-2" 2> "$tmp/err" > /dev/null || rc=$?
 [ $rc -eq 2 ] && grep -q "in none of the folders" "$tmp/err" || fail "merge accepted a missing shard"
