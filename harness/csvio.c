@@ -44,23 +44,25 @@ static int utoa(unsigned long long m, char *out) {
  * snprintf either way (tests/test_csvio.c compares them on millions of values), several
  * times faster: a cell's curve has thousands of numbers. */
 void csvio_format_g10(double x, char *out) {
+    static const long double p10[16] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,
+                                        1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L};
     const double ax = fabs(x);
     if (!(ax >= 1e-5 && ax < 1e15)) {
         snprintf(out, 32, "%.10g", x);
         return;
     }
-    int e10 = (int)floor(log10(ax)); /* may be one off near powers of 10: fixed below */
+    int e2;
+    frexp(ax, &e2);                        /* ax in [2^(e2-1), 2^e2) */
+    int e10 = (int)floor((e2 - 1) * 0.30102999566398120); /* may be one low: fixed below */
     long double scaled = 0;
     for (int tries = 0; tries < 3; tries++) {
         const int k = 9 - e10; /* within [-5, 14]: 10^|k| is exact in long double */
-        long double p = 1;
-        for (int i = 0; i < (k < 0 ? -k : k); i++) p *= 10;
-        scaled = k >= 0 ? (long double)ax * p : (long double)ax / p;
+        scaled = k >= 0 ? (long double)ax * p10[k] : (long double)ax / p10[-k];
         if (scaled < 1e9L) e10--;
         else if (scaled >= 1e10L) e10++;
         else break;
     }
-    const long double fl = floorl(scaled), frac = scaled - fl;
+    const long double fl = (long double)(unsigned long long)scaled, frac = scaled - fl;
     if (!(scaled >= 1e9L && scaled < 1e10L) || fabsl(frac - 0.5L) < 1e-6L) {
         snprintf(out, 32, "%.10g", x);
         return;
@@ -108,12 +110,18 @@ void csvio_format_g10(double x, char *out) {
     *o = '\0';
 }
 
+/* A number needs no quoting: appended as it is. */
+static void plain_field(Buf *b, const char *s, int first) {
+    if (!first) buf_append(b, ",", 1);
+    buf_append(b, s, strlen(s));
+}
+
 void csvio_num(Buf *b, double x, int first) {
     char s[40];
     if (isnan(x)) snprintf(s, sizeof s, "nan");
     else if (isinf(x)) snprintf(s, sizeof s, x > 0 ? "inf" : "-inf");
     else csvio_format_g10(x, s);
-    csvio_field(b, s, first);
+    plain_field(b, s, first);
 }
 
 void csvio_int(Buf *b, long long x, int first) {
@@ -124,7 +132,7 @@ void csvio_int(Buf *b, long long x, int first) {
     } else {
         utoa((unsigned long long)x, s);
     }
-    csvio_field(b, s, first);
+    plain_field(b, s, first);
 }
 
 void csvio_end(Buf *b) { buf_append(b, "\n", 1); }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const char *const results_cell_cols[] = {"stage", "step", "reached", "train_loss", "val_loss",
                                          "metric", "lr", "status", "diverged_step", "lr_clips",
@@ -29,10 +28,6 @@ static int write_buf(const char *dir, const char *sub, const char *id, const cha
     char path[4096];
     snprintf(path, sizeof path, "%s/%s/%s.%s", dir, sub, id, ext);
     const char *data = b->s ? b->s : "";
-    /* a cell file being replaced (--fresh, --retry-failed) is removed first: ext4 writes back
-     * a file renamed over another at once (auto_da_alloc); without a cell file the cell is
-     * merely incomplete until the rename */
-    if (atomic) unlink(path);
     int rc = atomic ? fs_write(path, data, b->len, 0, e) : fs_write_in_place(path, data, b->len, e);
     buf_free(b);
     return rc;

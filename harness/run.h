@@ -2,11 +2,13 @@
  * done in worker processes, merge, write provenance and figures.
  *
  * Resumes by default: a cell whose result files are complete is not trained again.
- * Cells run in `jobs` forked worker processes, each with single-threaded BLAS; a cell's
- * results depend only on its configuration, so the bytes are the same whatever the
- * number of workers, the shard split or the interruptions. A worker that crashes or runs
- * past the time limit is recorded as a failed cell with the reason, and the matrix goes
- * on. SIGINT and SIGTERM stop the workers and say how to resume.
+ * Cells run in `jobs` worker processes, forked once per stage, each with single-threaded
+ * BLAS, training one cell after another (a cell with a Lua function in a process of its
+ * own, so that it starts from the script's Lua state); a cell's results depend only on its
+ * configuration, so the bytes are the same whatever the number of workers, the shard split
+ * or the interruptions. A cell whose worker crashes or runs past the time limit is
+ * recorded as failed with the reason, a new worker takes over, and the matrix goes on.
+ * SIGINT and SIGTERM stop the workers and say how to resume.
  */
 #ifndef LRLAB_RUN_H
 #define LRLAB_RUN_H

@@ -194,10 +194,24 @@ static void make_synthetic(const Params *p, float **x, int *n, int *m) {
     *x = v;
 }
 
-/* The data matrix [n, m] of the task's data set; with the data cache on (data/cache.h)
- * made once per process. */
-static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *n, int *m,
-                       const char *where, Err *e) {
+/* The mean entry of a data matrix [n, m] (it scales the initial factors). */
+static double matrix_mean(const float *x, int n, int m) {
+    double mean = 0;
+    for (size_t i = 0; i < (size_t)n * m; i++) mean += x[i];
+    return mean / ((double)n * m);
+}
+
+/* A cached data matrix: this head, then the matrix. */
+typedef struct MatrixHead {
+    double mean;
+    int n, m;
+} MatrixHead;
+
+/* The data matrix [n, m] of the task's data set and its mean entry; with the data cache on
+ * (data/cache.h) made once per process, and then *x points into the cache (*owned 0: not to
+ * be freed). */
+static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *owned, int *n,
+                       int *m, double *mean, const char *where, Err *e) {
     const char *ds = params_str(p, "dataset");
     char key[4300];
     datacache_key(key, sizeof key, "nmf %s %s samples=%lld vocab=%lld weighting=%s m=%lld n=%lld "
@@ -207,13 +221,14 @@ static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *n, i
              (long long)params_int(p, "n"), (long long)params_int(p, "true_rank"),
              params_num(p, "noise"), (long long)params_int(p, "data_seed"));
     size_t size;
-    const int *hit = datacache_find(key, &size); /* n, m, then the matrix */
+    const MatrixHead *hit = datacache_find(key, &size);
     if (hit) {
-        *n = hit[0], *m = hit[1];
-        *x = xmalloc(size - 2 * sizeof(int));
-        memcpy(*x, hit + 2, size - 2 * sizeof(int));
+        *n = hit->n, *m = hit->m, *mean = hit->mean;
+        *x = (float *)(hit + 1);
+        *owned = 0;
         return 0;
     }
+    *owned = 1;
     if (strcmp(ds, "faces") == 0) {
         if (load_faces(env, x, n, m, where, e) != 0) return -1;
     } else if (strcmp(ds, "fashion") == 0) {
@@ -223,12 +238,13 @@ static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *n, i
     } else {
         make_synthetic(p, x, n, m);
     }
+    *mean = matrix_mean(*x, *n, *m);
     if (datacache_on() && *key) {
         size_t bytes = sizeof(float) * (size_t)*n * (size_t)*m;
-        char *entry = xmalloc(2 * sizeof(int) + bytes);
-        memcpy(entry, (int[2]){*n, *m}, 2 * sizeof(int));
-        memcpy(entry + 2 * sizeof(int), *x, bytes);
-        datacache_keep(key, entry, 2 * sizeof(int) + bytes);
+        char *entry = xmalloc(sizeof(MatrixHead) + bytes);
+        memcpy(entry, &(MatrixHead){*mean, *n, *m}, sizeof(MatrixHead));
+        memcpy(entry + sizeof(MatrixHead), *x, bytes);
+        datacache_keep(key, entry, sizeof(MatrixHead) + bytes);
         free(entry);
     }
     return 0;
@@ -239,8 +255,9 @@ static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *n, i
 static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, const char *where,
                   Err *e) {
     float *x = NULL;
-    int n = 0, m = 0;
-    if (load_matrix(p, env, &x, &n, &m, where, e) != 0) return -1;
+    int n = 0, m = 0, owned = 1;
+    double mean = 0;
+    if (load_matrix(p, env, &x, &owned, &n, &m, &mean, where, e) != 0) return -1;
     Nmf *s = xcalloc(1, sizeof *s);
     int every = (int)params_int(p, "val_every");
     s->m = m;
@@ -249,7 +266,7 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     s->ntr = n - s->nval;
     s->b = (int)params_int(p, "batch");
     if (s->nval < 1 || s->b > s->ntr) {
-        free(x);
+        if (owned) free(x);
         free(s);
         return err_set(e, EXIT_USAGE, where,
                        "task \"nmf\": batch: larger than the training samples (expected at most "
@@ -261,15 +278,12 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     s->seed = seed;
     s->xtr = xmalloc(sizeof(float) * (size_t)s->ntr * m);
     s->xval = xmalloc(sizeof(float) * (size_t)s->nval * m);
-    double mean = 0;
     for (int j = 0, itr = 0, iv = 0; j < n; j++) {
         float *dst = (j % every == every - 1 && iv < s->nval) ? s->xval + (size_t)iv++ * m
                                                                 : s->xtr + (size_t)itr++ * m;
         memcpy(dst, x + (size_t)j * m, sizeof(float) * m);
     }
-    for (size_t i = 0; i < (size_t)n * m; i++) mean += x[i];
-    mean /= (double)n * m;
-    free(x);
+    if (owned) free(x);
     int rows = s->b > s->ntr ? s->b : s->ntr;
     if (s->nval > rows) rows = s->nval;
     s->R = xmalloc(sizeof(float) * (size_t)rows * m);
