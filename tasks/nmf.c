@@ -83,6 +83,7 @@ typedef struct {
     int m, r, b;
     int ntr, nval;
     float *xtr, *xval;   /* [ntr, m], [nval, m] */
+    int split_shared;    /* xtr and xval belong to the data cache */
     float *hval;         /* [nval, r] encodings of held-out samples */
     float *R;            /* [max(b, ntr, nval), m] residual workspace */
     float *hb, *ghb;     /* [b, r] gathered batch rows and their gradient */
@@ -209,12 +210,11 @@ typedef struct MatrixHead {
 
 /* The data matrix [n, m] of the task's data set and its mean entry; with the data cache on
  * (data/cache.h) made once per process, and then *x points into the cache (*owned 0: not to
- * be freed). */
+ * be freed); key: its cache key ("" when not cached). */
 static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *owned, int *n,
-                       int *m, double *mean, const char *where, Err *e) {
+                       int *m, double *mean, char key[4300], const char *where, Err *e) {
     const char *ds = params_str(p, "dataset");
-    char key[4300];
-    datacache_key(key, sizeof key, "nmf %s %s samples=%lld vocab=%lld weighting=%s m=%lld n=%lld "
+    datacache_key(key, 4300, "nmf %s %s samples=%lld vocab=%lld weighting=%s m=%lld n=%lld "
              "true_rank=%lld noise=%.17g data_seed=%lld", ds, env->datadir,
              (long long)params_int(p, "samples"), (long long)params_int(p, "vocab"),
              params_str(p, "weighting"), (long long)params_int(p, "m"),
@@ -257,7 +257,8 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     float *x = NULL;
     int n = 0, m = 0, owned = 1;
     double mean = 0;
-    if (load_matrix(p, env, &x, &owned, &n, &m, &mean, where, e) != 0) return -1;
+    char key[4300];
+    if (load_matrix(p, env, &x, &owned, &n, &m, &mean, key, where, e) != 0) return -1;
     Nmf *s = xcalloc(1, sizeof *s);
     int every = (int)params_int(p, "val_every");
     s->m = m;
@@ -276,12 +277,33 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     s->val_iters = (int)params_int(p, "val_iters");
     s->safety = params_num(p, "safety");
     s->seed = seed;
-    s->xtr = xmalloc(sizeof(float) * (size_t)s->ntr * m);
-    s->xval = xmalloc(sizeof(float) * (size_t)s->nval * m);
-    for (int j = 0, itr = 0, iv = 0; j < n; j++) {
-        float *dst = (j % every == every - 1 && iv < s->nval) ? s->xval + (size_t)iv++ * m
-                                                                : s->xtr + (size_t)itr++ * m;
-        memcpy(dst, x + (size_t)j * m, sizeof(float) * m);
+    /* the training and validation rows: with the data cache on, split once per process and
+     * shared, read-only, by every cell (one block, the validation rows a multiple of 64 bytes
+     * after its start) */
+    const size_t ntr_m = (size_t)s->ntr * m, val_off = (ntr_m + 15) / 16 * 16;
+    char skey[4400] = "";
+    if (*key) snprintf(skey, sizeof skey, "%s val_every=%d", key, every);
+    const float *split = datacache_find(skey, NULL);
+    if (split) {
+        s->xtr = (float *)split;
+        s->xval = (float *)split + val_off;
+        s->split_shared = 1;
+    } else {
+        s->xtr = xmalloc(sizeof(float) * ntr_m);
+        s->xval = xmalloc(sizeof(float) * (size_t)s->nval * m);
+        for (int j = 0, itr = 0, iv = 0; j < n; j++) {
+            float *dst = (j % every == every - 1 && iv < s->nval) ? s->xval + (size_t)iv++ * m
+                                                                    : s->xtr + (size_t)itr++ * m;
+            memcpy(dst, x + (size_t)j * m, sizeof(float) * m);
+        }
+        if (datacache_on() && *skey) {
+            const size_t total = val_off + (size_t)s->nval * m;
+            float *block = xcalloc(total, sizeof(float));
+            memcpy(block, s->xtr, sizeof(float) * ntr_m);
+            memcpy(block + val_off, s->xval, sizeof(float) * (size_t)s->nval * m);
+            datacache_keep(skey, block, sizeof(float) * total);
+            free(block);
+        }
     }
     if (owned) free(x);
     int rows = s->b > s->ntr ? s->b : s->ntr;
@@ -447,8 +469,10 @@ static void evaluate(Task *t, double *metrics) {
 static void destroy(Task *t) {
     Nmf *s = t->impl;
     if (s) {
-        free(s->xtr);
-        free(s->xval);
+        if (!s->split_shared) {
+            free(s->xtr);
+            free(s->xval);
+        }
         free(s->hval);
         free(s->R);
         free(s->hb);
