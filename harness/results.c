@@ -4,10 +4,13 @@
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const results_cell_cols[] = {"stage", "step", "reached", "train_loss", "val_loss",
                                          "metric", "lr", "status", "diverged_step", "lr_clips",
@@ -166,10 +169,37 @@ static int cmp_entry(const void *a, const void *b) {
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+int results_timing_open(const char *dir, Err *e) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, RESULTS_TIMING_LOG);
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return err_set(e, EXIT_RUN, path, "cannot open for appending (%s)", strerror(errno));
+    char last = '\n';
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end > 0 && (pread(fd, &last, 1, end - 1) != 1 || (last != '\n' && write(fd, "\n", 1) != 1))) {
+        err_set(e, EXIT_RUN, path, "cannot append (%s)", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int results_time_append(int fd, const char *dir, const char *id, double seconds, Err *e) {
+    char line[128];
+    int n = snprintf(line, sizeof line, "%s,%.3f\n", id, seconds);
+    ssize_t w = write(fd, line, (size_t)n); /* one write: whole, or cut short by a full disk */
+    if (w == n) return 0;
+    return err_set(e, EXIT_RUN, NULL, "%s/%s: cannot append (%s)", dir, RESULTS_TIMING_LOG,
+                   strerror(w < 0 ? errno : ENOSPC));
+}
+
 void results_times(const char *dir, const PlanFile *p, double *secs) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, RESULTS_TIMING_LOG);
-    char *log = fs_read(path, NULL);
+    size_t len = 0;
+    char *log = fs_read(path, &len);
+    for (size_t i = 0; log && i < len; i++) /* NUL bytes (a crash's leftovers) end a line */
+        if (log[i] == '\0') log[i] = '\n';
     TimeEntry *ent = NULL;
     int n = 0, cap = 0, line = 0;
     for (char *s = log, *end; s && *s; s = end) {

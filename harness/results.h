@@ -31,11 +31,16 @@ int results_cell_check(const char *dir, const char *id, Err *e);
 int results_merge(const char *dir, const PlanFile *pf, Shard shard, Err *e);
 
 /* The cells' wall seconds (the one number that is not reproducible, so kept out of the cell
- * files): as each cell ends, `lrlab run` appends "id,seconds" to the folder's timing log, one
- * line in one write. results_times reads it into secs[plan row] (the last line of an id
- * counts; a line cut short is skipped; for folders written before the log, cells/<id>.time),
- * NAN where unknown; results_times_write writes a folder's log whole (lrlab merge). */
+ * files): before a cell's files are written, its worker appends "id,seconds" to the folder's
+ * timing log, one line in one write (O_APPEND: lines from several workers never mix).
+ * results_timing_open opens it for that (ending a line a crash cut short), or returns -1 and
+ * fills e; results_time_append appends one line. results_times reads it into secs[plan row]
+ * (the last line of an id counts; a line cut short is skipped; for folders written before
+ * the log, cells/<id>.time), NAN where unknown; results_times_write writes a folder's log
+ * whole (lrlab merge). */
 #define RESULTS_TIMING_LOG "cells/timing.log"
+int results_timing_open(const char *dir, Err *e);
+int results_time_append(int fd, const char *dir, const char *id, double seconds, Err *e);
 void results_times(const char *dir, const PlanFile *pf, double *secs);
 int results_times_write(const char *dir, const PlanFile *pf, const double *secs, Err *e);
 

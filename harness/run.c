@@ -1,4 +1,5 @@
 /* run.c - the experiment runner: worker processes, resume, shards, progress (see run.h). */
+#define _GNU_SOURCE /* pipe2 */
 #include "harness/run.h"
 
 #include "harness/blas.h"
@@ -168,13 +169,14 @@ typedef struct Report {
     int32_t ok;     /* 1: result files written; 0: not, and msg says why */
     int32_t status; /* CELL_OK, CELL_DIVERGED or CELL_FAILED */
     int32_t signal; /* the cell's own process died of this signal (Lua cells); 0 otherwise */
-    double seconds; /* its training loop's wall time, for the timing log (NAN: none) */
     char msg[WORKER_MSG];
 } Report;
 
-/* Trains one cell and writes its files; returns its status, or -1 with the reason in
- * rep->msg when the files cannot be written. */
-static int train_and_write(const Cell *c, const TaskEnv *env, const char *dir, Report *rep) {
+/* Trains one cell and writes its files, its wall seconds first (to the timing log, `timing`:
+ * a cell complete on disk has its time, whenever the process is killed); returns its status,
+ * or -1 with the reason in rep->msg when the files cannot be written. */
+static int train_and_write(const Cell *c, const TaskEnv *env, const char *dir, int timing,
+                           Report *rep) {
     /* fault injection for the runner's tests: LRLAB_FAULT_CRASH / LRLAB_FAULT_HANG name a
      * cell id that crashes (SIGSEGV) or never finishes */
     const char *crash = getenv("LRLAB_FAULT_CRASH"), *hang = getenv("LRLAB_FAULT_HANG");
@@ -193,8 +195,8 @@ static int train_and_write(const Cell *c, const TaskEnv *env, const char *dir, R
         rc = results_write_failed(dir, c->id, c->steps, e.msg, &e);
     else {
         status = r.status;
-        rep->seconds = r.seconds;
-        rc = results_write_cell(dir, c->id, &r, &e);
+        rc = results_time_append(timing, dir, c->id, r.seconds, &e);
+        if (rc == 0) rc = results_write_cell(dir, c->id, &r, &e);
         cell_result_free(&r);
     }
     if (rc != 0) {
@@ -211,9 +213,10 @@ static bool cell_calls_lua(const Cell *c) {
 
 /* A Lua cell in a process of its own, which leaves its report in memory shared with the
  * worker (MAP_SHARED); its exit code says whether it did. */
-static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, Report *shared,
-                           Report *rep) {
+static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, int timing,
+                           int in, int out, Report *shared, Report *rep) {
     *shared = *rep;
+    const pid_t worker_pid = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(rep->msg, WORKER_MSG, "%s: cannot start a process for cell %s (%s)", dir,
@@ -222,7 +225,10 @@ static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, R
     }
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int st = train_and_write(c, env, dir, shared);
+        if (getppid() != worker_pid) _exit(EXIT_RUN); /* the worker died before the prctl */
+        close(in); /* the worker's pipes are not this process's to hold open */
+        close(out);
+        int st = train_and_write(c, env, dir, timing, shared);
         shared->ok = st >= 0;
         shared->status = st >= 0 ? st : CELL_FAILED;
         _exit(EXIT_OK);
@@ -239,10 +245,11 @@ static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, R
                   c->id, WEXITSTATUS(st));
 }
 
-static void worker(const Plan *plan, const TaskEnv *env, const char *dir, pid_t parent, int in,
-                   int out) {
+static void worker(const Plan *plan, const TaskEnv *env, const char *dir, int timing,
+                   pid_t parent, int in, int out) {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL); /* the runner ignores it */
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -263,16 +270,16 @@ static void worker(const Plan *plan, const TaskEnv *env, const char *dir, pid_t 
         if (n == 0) _exit(EXIT_OK); /* the runner has no more cells */
         if (n != (ssize_t)sizeof k || k < 0 || k >= plan->n) _exit(EXIT_RUN);
         const Cell *c = &plan->cells[k];
-        Report rep = {.cell = k, .status = CELL_FAILED, .seconds = NAN};
+        Report rep = {.cell = k, .status = CELL_FAILED};
         if (cell_calls_lua(c)) {
             if (!shared) {
                 shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE,
                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
                 if (shared == MAP_FAILED) _exit(EXIT_RUN);
             }
-            train_lua_cell(c, env, dir, shared, &rep);
+            train_lua_cell(c, env, dir, timing, in, out, shared, &rep);
         } else {
-            int st = train_and_write(c, env, dir, &rep);
+            int st = train_and_write(c, env, dir, timing, &rep);
             rep.ok = st >= 0;
             rep.status = st >= 0 ? st : CELL_FAILED;
         }
@@ -386,8 +393,8 @@ static void flush_results(Runner *R) {
 /* Forks the worker of slot k; 0 or -1 (R->fatal, R->e). */
 static int start_worker(Runner *R, const Plan *plan, int k) {
     int to[2], from[2];
-    if (pipe(to) != 0) goto fail;
-    if (pipe(from) != 0) {
+    if (pipe2(to, O_CLOEXEC) != 0) goto fail;
+    if (pipe2(from, O_CLOEXEC) != 0) {
         close(to[0]);
         close(to[1]);
         goto fail;
@@ -404,7 +411,7 @@ static int start_worker(Runner *R, const Plan *plan, int k) {
             }
         close(to[1]);
         close(from[0]);
-        worker(plan, &R->env, R->dir, self, to[0], from[1]);
+        worker(plan, &R->env, R->dir, R->timing, self, to[0], from[1]);
     }
     close(to[0]);
     close(from[1]);
@@ -443,7 +450,7 @@ static void cell_unwritten(Runner *R, const Plan *plan, int cell, const char *wh
 }
 
 /* A cell's end: its worker's report (rep), or the worker's death by a signal or past the
- * time limit (rep NULL, wait status st). Records failures and times, counts, prints. */
+ * time limit (rep NULL, wait status st). Records failures, counts, prints. */
 static void cell_done(Runner *R, const Plan *plan, int cell, int timed_out, const Report *rep,
                       int st) {
     const RunOpts *o = R->o;
@@ -464,19 +471,6 @@ static void cell_done(Runner *R, const Plan *plan, int cell, int timed_out, cons
         return;
     }
     int status = reason[0] ? CELL_FAILED : rep->status;
-    if (!reason[0] && isfinite(rep->seconds)) { /* one line, one write: O_APPEND keeps it whole */
-        char line[128];
-        int n = snprintf(line, sizeof line, "%s,%.3f\n", c->id, rep->seconds), off = 0;
-        ssize_t w = 0;
-        while (off < n && ((w = write(R->timing, line + off, (size_t)(n - off))) > 0 ||
-                           (w < 0 && errno == EINTR)))
-            off += w > 0 ? (int)w : 0;
-        if (off < n && !R->fatal) { /* a short write is retried: this says why it stopped */
-            err_set(R->e, EXIT_RUN, R->dir, "%s: cannot append (%s)", RESULTS_TIMING_LOG,
-                    strerror(w == 0 ? ENOSPC : errno));
-            R->fatal = 1;
-        }
-    }
     pr->done++;
     pr->trained++;
     pr->diverged += status == CELL_DIVERGED;
@@ -503,16 +497,22 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
     int *fd_slot = xcalloc((size_t)R->jobs, sizeof(int));
     for (int k = 0; k < R->jobs; k++) R->slots[k] = (Slot){.cell = -1, .queued = -1};
     for (;;) {
-        for (int k = 0; k < R->jobs; k++) {
-            Slot *s = &R->slots[k];
-            while (!stop_signal && !R->fatal && (nback || next < npending) &&
-                   (s->cell < 0 || s->queued < 0)) {
+        /* every worker gets a cell to train, then, while at least one cell a worker is left,
+         * its next one (at the end of a stage a queued cell would wait for a busy worker
+         * while another is idle) */
+        for (int pass = 0; pass < 2; pass++)
+            for (int k = 0; k < R->jobs; k++) {
+                Slot *s = &R->slots[k];
+                const int left = nback + npending - next;
+                if (stop_signal || R->fatal || left == 0 || (pass == 0 && s->cell >= 0) ||
+                    (pass == 1 && (s->cell < 0 || s->queued >= 0 || left < R->jobs)))
+                    continue;
                 if (!s->pid && start_worker(R, plan, k) != 0) break;
                 int32_t idx = nback ? back[--nback] : pending[next++];
                 if (write(s->to, &idx, sizeof idx) != (ssize_t)sizeof idx) {
                     back[nback++] = idx; /* the worker died: its end is seen below */
                     if (s->cell < 0) stop_worker(R, k); /* idle: a new one takes the cell */
-                    break;
+                    continue;
                 }
                 if (s->cell >= 0) {
                     s->queued = idx;
@@ -521,7 +521,6 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
                     pr->running++;
                 }
             }
-        }
         if (pr->running == 0 && ((!nback && next == npending) || stop_signal || R->fatal))
             break;
         if (stop_signal && !stopping) {
@@ -535,19 +534,23 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
                 fds[nfds] = (struct pollfd){.fd = R->slots[k].from, .events = POLLIN};
                 fd_slot[nfds++] = k;
             }
-        /* wait until a worker reports or dies, or 100 ms pass (the progress line and the
-         * time limits); a signal ends the wait early */
-        int ready = poll(fds, (nfds_t)nfds, 100);
-        if (ready <= 0) {
-            double t = now();
-            for (int k = 0; k < R->jobs; k++) {
-                Slot *s = &R->slots[k];
-                if (s->pid && s->cell >= 0 && o->cell_timeout > 0 && !s->timed_out &&
-                    t - s->start > o->cell_timeout) {
-                    kill(s->pid, SIGKILL);
-                    s->timed_out = 1;
-                }
+        /* cells past the time limit are killed; then wait until a worker reports or dies,
+         * 100 ms pass (the progress line) or the next time limit comes; a signal ends the
+         * wait early */
+        double t = now(), wait = 0.1;
+        for (int k = 0; k < R->jobs; k++) {
+            Slot *s = &R->slots[k];
+            if (!s->pid || s->cell < 0 || o->cell_timeout <= 0 || s->timed_out) continue;
+            const double left = s->start + o->cell_timeout - t;
+            if (left <= 0) {
+                kill(s->pid, SIGKILL);
+                s->timed_out = 1;
+            } else if (left < wait) {
+                wait = left;
             }
+        }
+        int ready = poll(fds, (nfds_t)nfds, (int)(wait * 1000) + 1);
+        if (ready <= 0) {
             if (!o->quiet) progress(pr, 0);
             continue;
         }
@@ -697,6 +700,7 @@ int run_main(const RunOpts *o) {
     double *choice = NULL;
     int code = EXIT_USAGE;
     Runner R = {.o = o, .e = &e, .timing = -1};
+    void (*old_sigpipe)(int) = NULL;
     const double t_start = now();
     double t_cells = 0, t_results = 0;
     blas_single_thread();
@@ -752,14 +756,10 @@ int run_main(const RunOpts *o) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     R.slots = xcalloc((size_t)R.jobs, sizeof(Slot));
-    char log_path[4096];
-    snprintf(log_path, sizeof log_path, "%s/%s", dir, RESULTS_TIMING_LOG);
-    R.timing = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (R.timing < 0) {
-        err_set(&e, EXIT_RUN, log_path, "cannot open for appending (%s)", strerror(errno));
-        goto fail;
-    }
-    signal(SIGPIPE, SIG_IGN); /* a worker that died idle: write() fails, a new one starts */
+    R.timing = results_timing_open(dir, &e);
+    if (R.timing < 0) goto fail;
+    /* a worker that died idle: write() fails and a new one starts (restored at the end) */
+    old_sigpipe = signal(SIGPIPE, SIG_IGN);
     t_cells = now();
     if (tplan.n) { /* the tuning stage, whole in every shard: it decides the plan */
         Shard all = {1, 1};
@@ -799,6 +799,7 @@ fail:
 done:
     free(R.slots);
     if (R.timing >= 0) close(R.timing);
+    if (old_sigpipe) signal(SIGPIPE, old_sigpipe);
     free(choice);
     planfile_free(&pf);
     plan_free(&plan);
