@@ -354,6 +354,10 @@ typedef struct Runner {
     Progress pr;
     int jobs;
     Slot *slots;
+    /* run_cells' work arrays, [jobs + 1] (here rather than in run_cells, so that the workers
+     * it forks hold no block only its frame points to: memcheck counts those as lost) */
+    int *back, *fd_slot;
+    struct pollfd *fds;
     int timing;     /* cells/timing.log, appended to as cells end */
     int fatal;
     Err *e;
@@ -491,10 +495,10 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
     const RunOpts *o = R->o;
     Progress *pr = &R->pr;
     int *pending = xcalloc((size_t)plan->n + 1, sizeof(int));
-    int *back = xcalloc((size_t)R->jobs + 1, sizeof(int)); /* sent to a worker that died */
+    int *back = R->back; /* cells sent to a worker that died */
     int npending = pending_cells(R, plan, shard, pending), next = 0, nback = 0, stopping = 0;
-    struct pollfd *fds = xcalloc((size_t)R->jobs, sizeof *fds);
-    int *fd_slot = xcalloc((size_t)R->jobs, sizeof(int));
+    struct pollfd *fds = R->fds;
+    int *fd_slot = R->fd_slot;
     for (int k = 0; k < R->jobs; k++) R->slots[k] = (Slot){.cell = -1, .queued = -1};
     for (;;) {
         /* every worker gets a cell to train, then, while at least one cell a worker is left,
@@ -585,9 +589,6 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
     for (int k = 0; k < R->jobs; k++) /* idle workers read the end of their pipe and exit */
         if (R->slots[k].pid) stop_worker(R, k);
     flush_results(R);
-    free(fds);
-    free(fd_slot);
-    free(back);
     free(pending);
     return stop_signal || R->fatal ? -1 : 0;
 }
@@ -756,6 +757,9 @@ int run_main(const RunOpts *o) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     R.slots = xcalloc((size_t)R.jobs, sizeof(Slot));
+    R.back = xcalloc((size_t)R.jobs + 1, sizeof(int));
+    R.fd_slot = xcalloc((size_t)R.jobs + 1, sizeof(int));
+    R.fds = xcalloc((size_t)R.jobs + 1, sizeof(struct pollfd));
     R.timing = results_timing_open(dir, &e);
     if (R.timing < 0) goto fail;
     /* a worker that died idle: write() fails and a new one starts (restored at the end) */
@@ -798,6 +802,9 @@ fail:
     if (e.code && code != EXIT_RUN) code = e.code;
 done:
     free(R.slots);
+    free(R.back);
+    free(R.fd_slot);
+    free(R.fds);
     if (R.timing >= 0) close(R.timing);
     if (old_sigpipe) signal(SIGPIPE, old_sigpipe);
     free(choice);
