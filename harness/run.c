@@ -643,12 +643,11 @@ static int choose_lrs(Runner *R, const Experiment *ex, const Plan *tplan, double
     return rc;
 }
 
-/* Expected wall time: 10 training steps of every task, scaled to its cells, over the workers. */
 /* The wall time of the plan's cells (the shard's, and every tuning cell) on `jobs` workers:
  * per task, its creation, 10 training steps each followed by every optimizer's update (at a
  * tiny learning rate), and one evaluation are timed; a cell costs its creation, its steps and
  * its evaluations (plus the stages'). Not timed: the schedulers' own work (line search's extra
- * evaluations) and the runner's fork and result files, about 2 ms a cell here. */
+ * evaluations) and the runner's own cost per cell (pipes, result files), under 1 ms here. */
 static double estimate_seconds(const Experiment *ex, const Plan *plan, const Plan *tplan,
                                const TaskEnv *env, int jobs, Shard shard) {
     double total = 0, *upd = xcalloc((size_t)ex->noptims + 1, sizeof(double));
