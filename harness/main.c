@@ -74,8 +74,29 @@ static int parse_shard(const char *s, Shard *out) {
     return 0;
 }
 
+/* blas_option: --blas MODE; 0, or an exit code after the one-line message. */
+static int blas_option(const char *cmd, const char *v, BlasMode *m) {
+    if (!v || blas_mode_parse(v, m) != 0)
+        return usage_error(cmd, "--blas: invalid value (expected portable or native, got %s)",
+                           v ? v : "nothing");
+    return 0;
+}
+
+/* enter_blas: the kernel of mode m for this process (may re-execute it); 0 or an exit code. */
+static int enter_blas(BlasMode m) {
+    Err e = {0};
+    if (blas_enter(m, &e) == 0) return 0;
+    err_print(&e);
+    return e.code ? e.code : EXIT_USAGE;
+}
+
 static int cmd_run(int argc, char **argv) {
     RunOpts o = {.shard = {1, 1}};
+    Err be = {0};
+    if (blas_mode_default(&o.blas, &be) != 0) {
+        err_print(&be);
+        return EXIT_USAGE;
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -119,10 +140,14 @@ static int cmd_run(int argc, char **argv) {
                                           "got %s)", v ? v : "nothing");
             o.cell_timeout = t;
             i++;
+        } else if (strcmp(a, "--blas") == 0) {
+            int rc = blas_option("run", v, &o.blas);
+            if (rc) return rc;
+            i++;
         } else if (a[0] == '-') {
             return usage_error("run", "%s: unknown option (expected --out, --check, --fresh, "
                                       "--retry-failed, -j, --shard, --cell-timeout, --seed, "
-                                      "--quiet or --verbose)", a);
+                                      "--blas, --quiet or --verbose)", a);
         } else if (o.script) {
             return usage_error("run", "%s: unexpected argument (expected one script)", a);
         } else {
@@ -138,7 +163,8 @@ static int cmd_run(int argc, char **argv) {
                 : S_ISFIFO(st.st_mode) ? "a pipe" : "a socket");
         return EXIT_USAGE;
     }
-    return run_main(&o);
+    int rc = enter_blas(o.blas);
+    return rc ? rc : run_main(&o);
 }
 
 /* ---- lrlab merge ---- */
@@ -336,6 +362,10 @@ static const Command commands[] = {
      "                       shards' folders with lrlab merge)\n"
      "  --cell-timeout S     a cell running longer than S seconds is recorded as failed\n"
      "  --seed N             seed of Lua's math.random in the script (default 0)\n"
+     "  --blas MODE          portable (default: OpenBLAS's Haswell kernel whatever the CPU, the\n"
+     "                       same bytes on every x86-64 machine with AVX2 and FMA) or native\n"
+     "                       (the kernel OpenBLAS picks for this CPU: faster on some, its bytes\n"
+     "                       match only machines that pick the same); default $LRLAB_BLAS\n"
      "  --quiet              no progress and no comparison table\n"
      "  --verbose            one line per finished cell\n",
      cmd_run},
@@ -406,6 +436,7 @@ static void command_names(char *out, size_t n) {
 }
 
 int main(int argc, char **argv) {
+    blas_set_argv(argv);
     char names[256];
     command_names(names, sizeof names);
     if (argc < 2) {

@@ -639,7 +639,8 @@ const ParamSpec ppo_params[] = {
     {0},
 };
 
-const char ppo_usage[] = "lrlab train-policy FILE.lua [--out DIR] [--resume] [--fresh] [--quiet]";
+const char ppo_usage[] =
+    "lrlab train-policy FILE.lua [--out DIR] [--resume] [--fresh] [--blas MODE] [--quiet]";
 const char ppo_help[] =
     "Trains a learning-rate policy for scheduler \"rl\" with PPO. FILE.lua declares\n"
     "  policy_training { name = \"nmf\", seeds = {1, 2, 3},\n"
@@ -660,6 +661,8 @@ const char ppo_help[] =
     "  --out DIR   output folder\n"
     "  --resume    continue from DIR/NAME.checkpoint (episodes may be raised)\n"
     "  --fresh     start over, replacing an earlier training of NAME in DIR\n"
+    "  --blas MODE portable (default; the same bytes on every x86-64 CPU with AVX2 and FMA)\n"
+    "              or native (the kernel OpenBLAS picks for this CPU); default $LRLAB_BLAS\n"
     "  --quiet     no progress lines\n";
 
 enum { STREAM_INIT = 1, STREAM_PROBE, STREAM_DRAW, STREAM_ACT, STREAM_SHUFFLE };
@@ -1293,6 +1296,12 @@ static int train(Trainer *T, Err *e) {
 int ppo_main(int argc, char **argv) {
     Trainer T = {.dir = "results/policies"};
     int resume = 0, fresh = 0;
+    Err e = {0};
+    BlasMode blas;
+    if (blas_mode_default(&blas, &e) != 0) {
+        err_print(&e);
+        return EXIT_USAGE;
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -1316,9 +1325,17 @@ int ppo_main(int argc, char **argv) {
                 return EXIT_USAGE;
             }
             T.dir = argv[++i];
+        } else if (strcmp(a, "--blas") == 0) {
+            if (i + 1 >= argc || blas_mode_parse(argv[i + 1], &blas) != 0) {
+                fprintf(stderr, "lrlab: train-policy: --blas: invalid value (expected portable or "
+                                "native, got %s)\nhint: lrlab train-policy --help\n",
+                        i + 1 < argc ? argv[i + 1] : "nothing");
+                return EXIT_USAGE;
+            }
+            i++;
         } else if (a[0] == '-') {
             fprintf(stderr, "lrlab: train-policy: %s: unknown option (expected --out, --resume, "
-                            "--fresh or --quiet)\nhint: lrlab train-policy --help\n", a);
+                            "--fresh, --blas or --quiet)\nhint: lrlab train-policy --help\n", a);
             return EXIT_USAGE;
         } else if (T.script) {
             fprintf(stderr, "lrlab: train-policy: %s: unexpected argument (expected one "
@@ -1344,8 +1361,10 @@ int ppo_main(int argc, char **argv) {
                         "one)\nhint: lrlab train-policy --help\n");
         return EXIT_USAGE;
     }
-    Err e = {0};
-    blas_single_thread();
+    if (blas_enter(blas, &e) != 0) {
+        err_print(&e);
+        return e.code ? e.code : EXIT_USAGE;
+    }
     if (cfg_load_training(T.script, ppo_params, &T.pt, &e) != 0) {
         err_print(&e);
         return EXIT_USAGE;

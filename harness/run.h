@@ -13,6 +13,7 @@
 #ifndef LRLAB_RUN_H
 #define LRLAB_RUN_H
 
+#include "harness/blas.h"
 #include "harness/err.h"
 #include "harness/planfile.h"
 
@@ -30,6 +31,7 @@ typedef struct RunOpts {
     double cell_timeout;  /* seconds; 0 = none */
     Shard shard;
     uint64_t lua_seed;
+    BlasMode blas;        /* portable (default) or native BLAS kernel */
 } RunOpts;
 
 /* run_main: returns an exit code (0; 1 when a cell failed or results could not be

@@ -10,7 +10,8 @@
 # `lrlab run tests/hostile/NAME --out {tmp}/out`; every other NAME is defined below (data-*:
 # a copy of the data folder with one file corrupted; compare-* and merge-*: a copy of a small
 # result folder with one file corrupted; cli-*: a command line). MESSAGE is the exact first
-# stderr line, where {tmp} stands for the case's scratch folder and {data} for {tmp}/data.
+# stderr line, where {tmp} stands for the case's scratch folder and {data} for {tmp}/data
+# ({curves_fnv}: the curve hash a fixture's cell file records).
 # Each case runs from SRC_DIR in a fresh scratch folder; "nothing written" means the scratch
 # folder holds the same files with the same bytes before and after (so the output folder
 # never appears and no input is touched). The catalogue and expected.txt must match one to
@@ -67,6 +68,9 @@ for spec in "ref 1/1" "s1 1/2" "s2 2/2"; do
 done
 rm -f "$tmp"/*/provenance.txt # machine paths; not read by merge or compare
 ids=($(tail -n +2 "$tmp/ref/plan.csv" | cut -d, -f2)) # plan order; shard 1/2 has 0 and 2
+# {curves_fnv} in expected.txt: the curve-file hash that cell ids[1]'s cell file records (it
+# follows the cell's numbers, so it is not written into the catalogue)
+curves_fnv=$(awk -F, 'NR == 2 { print $(NF - 1) }' "$tmp/s2/cells/${ids[1]}.csv")
 
 # ---- corruptions ----
 # mirror_data REL: {data} as symlinks to the real data folder, with REL (and the folders
@@ -287,6 +291,7 @@ while IFS=$'\t' read -r name want_rc want; do
   [ -n "${kind[$name]:-}" ] || continue # reported above
   want=${want//\{data\}/$c/data}
   want=${want//\{tmp\}/$c}
+  want=${want//\{curves_fnv\}/$curves_fnv}
   limit=10 # seconds of CPU time
   case $want in *"CPU time limit exceeded"*) limit=20 ;; esac
   cpu_over=0
