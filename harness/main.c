@@ -16,6 +16,7 @@
 #include "harness/report.h"
 #include "harness/run.h"
 #include "harness/trace.h"
+#include "harness/verify.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -33,6 +34,14 @@ typedef struct Command {
 } Command;
 
 static const Command commands[];
+
+/* command: the table's entry named name (every caller names an entry of the table). */
+static const Command *command(const char *name) {
+    for (int i = 0; commands[i].name; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    LR_ASSERT(!"a command of the table");
+    return NULL;
+}
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
     fprintf(stderr, "lrlab: %s: ", cmd);
@@ -101,7 +110,7 @@ static int cmd_run(int argc, char **argv) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end;
-        if (is_help(a)) return print_help(&commands[0]);
+        if (is_help(a)) return print_help(command("run"));
         if (strcmp(a, "--check") == 0) o.check = 1;
         else if (strcmp(a, "--fresh") == 0) o.fresh = 1;
         else if (strcmp(a, "--retry-failed") == 0) o.retry_failed = 1;
@@ -176,7 +185,7 @@ static int cmd_merge(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (is_help(argv[i])) {
             free(dirs);
-            return print_help(&commands[4]);
+            return print_help(command("merge"));
         }
         if (strcmp(argv[i], "--quiet") == 0) quiet = 1;
         else if (argv[i][0] == '-') {
@@ -243,7 +252,7 @@ static void list_kind(CompKind k) {
 static int cmd_list(int argc, char **argv) {
     if (argc > 2) return usage_error("list", "%s: unexpected argument (expected at most one kind)", argv[2]);
     const char *what = argc == 2 ? argv[1] : "all";
-    if (is_help(what)) return print_help(&commands[1]);
+    if (is_help(what)) return print_help(command("list"));
     int all = strcmp(what, "all") == 0;
     int any = 0;
     if (all || strcmp(what, "tasks") == 0) list_kind(KIND_TASK), any = 1;
@@ -264,7 +273,7 @@ static int cmd_compare(int argc, char **argv) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end;
-        if (is_help(a)) return print_help(&commands[2]);
+        if (is_help(a)) return print_help(command("compare"));
         if (strcmp(a, "--reference") == 0 || strcmp(a, "--measure") == 0) {
             if (!v || !*v)
                 return usage_error("compare", "%s: missing value (expected a name, got nothing)", a);
@@ -316,7 +325,7 @@ static int cmd_report(int argc, char **argv) {
     const char *dir = NULL, *paper = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (is_help(a)) return print_help(&commands[5]);
+        if (is_help(a)) return print_help(command("report"));
         if (strcmp(a, "--paper") == 0) {
             if (i + 1 >= argc || !*argv[i + 1])
                 return usage_error("report", "--paper: missing value (expected a folder, got %s)",
@@ -340,6 +349,63 @@ static int cmd_report(int argc, char **argv) {
 }
 
 static int cmd_trace(int argc, char **argv) { return trace_main(argc, argv); }
+
+/* ---- lrlab verify ---- */
+
+static int cmd_verify(int argc, char **argv) {
+    VerifyOpts o = {.sample = 20};
+    Err be = {0};
+    if (blas_mode_default(&o.blas, &be) != 0) {
+        err_print(&be);
+        return EXIT_USAGE;
+    }
+    int sample_given = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (is_help(a)) return print_help(command("verify"));
+        if (strcmp(a, "--sample") == 0) {
+            char *end;
+            errno = 0;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v || !*v || *end || errno || n < 1 || n > 1000000)
+                return usage_error("verify", "--sample: invalid value (expected an integer from "
+                                             "1 to 1000000, got %s)", v ? v : "nothing");
+            o.sample = n;
+            sample_given = 1;
+            i++;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (!v || parse_u64(v, &o.seed) != 0)
+                return usage_error("verify", "--seed: invalid value (expected a non-negative "
+                                             "integer, got %s)", v ? v : "nothing");
+            i++;
+        } else if (strcmp(a, "--cells") == 0) {
+            if (!v || !*v)
+                return usage_error("verify", "--cells: missing value (expected ID,ID,..., got %s)",
+                                   "nothing");
+            o.cells = v;
+            i++;
+        } else if (strcmp(a, "--blas") == 0) {
+            int rc = blas_option("verify", v, &o.blas);
+            if (rc) return rc;
+            i++;
+        } else if (a[0] == '-') {
+            return usage_error("verify", "%s: unknown option (expected --sample, --seed, --cells "
+                                         "or --blas)", a);
+        } else if (o.dir) {
+            return usage_error("verify", "%s: unexpected argument (expected one folder)", a);
+        } else {
+            o.dir = a;
+        }
+    }
+    if (!o.dir)
+        return usage_error("verify", "missing folder (expected DIR with the results of lrlab "
+                                     "run, got %s)", "nothing");
+    if (o.cells && sample_given)
+        return usage_error("verify", "--cells and --sample: both given (expected %s)",
+                           "one of them");
+    int rc = enter_blas(o.blas);
+    return rc ? rc : verify_main(&o);
+}
 
 static int cmd_train_policy(int argc, char **argv) { return ppo_main(argc, argv); }
 
@@ -411,7 +477,22 @@ static const Command commands[] = {
      "says so in its first line.\n\n"
      "  --paper PAPER   output folder, e.g. paper/ (default DIR/report)\n",
      cmd_report},
-    {"train-policy", ppo_usage, ppo_help, cmd_train_policy}, /* last: the help indexes above */
+    {"verify", "lrlab verify DIR [--sample N] [--seed S] [--cells ID,...] [--blas MODE]",
+     "Trains again, on this machine, a sample of the complete cells of the result folder DIR\n"
+     "(tuning cells included) and compares them with DIR's own rows: runs.csv, evals.csv,\n"
+     "the curves DIR keeps and tuning.csv. Prints one line per cell, identical or different\n"
+     "with the largest absolute and relative difference of the training objective, the\n"
+     "validation loss and the metric at each stage, then\n"
+     "  verified: K of N cells byte-identical (...)\n"
+     "The script and the data must be the ones that made DIR (their sha256 in\n"
+     "DIR/provenance.txt); run it from the folder the results were made in. Never writes\n"
+     "into DIR. Exit code 0 when every cell is identical, 1 otherwise, 2 on bad input.\n\n"
+     "  --sample N     cells drawn at random (default 20; all of them when DIR has fewer)\n"
+     "  --seed S       seed of the draw (default 0): the same seed, the same cells\n"
+     "  --cells ID,... these cells instead of a sample\n"
+     "  --blas MODE    portable (default) or native, as for lrlab run\n",
+     cmd_verify},
+    {"train-policy", ppo_usage, ppo_help, cmd_train_policy},
     {0},
 };
 

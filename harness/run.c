@@ -47,9 +47,7 @@ static const char *datadir(void) {
     return d && *d ? d : "data";
 }
 
-/* Every task configuration is created once before any training, so that missing data or
- * parameters that do not fit the data are reported before anything is written. */
-static int preflight(const Experiment *ex, const TaskEnv *env, Err *e) {
+int run_preflight(const Experiment *ex, const TaskEnv *env, Err *e) {
     for (int i = 0; i < ex->ntasks; i++) {
         Task t = {.def = ex->tasks[i].task};
         if (t.def->create(&t, &ex->tasks[i].p, 0, env, ex->tasks[i].where, e) != 0) return -1;
@@ -712,7 +710,7 @@ int run_main(const RunOpts *o) {
         goto fail;
     R.env.datadir = datadir();
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
-    if (preflight(&ex, &R.env, &e) != 0) goto fail;
+    if (run_preflight(&ex, &R.env, &e) != 0) goto fail;
     char dir[2048];
     if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
     else snprintf(dir, sizeof dir, "results/%s", ex.name);

@@ -14,6 +14,7 @@
 #define LRLAB_RUN_H
 
 #include "harness/blas.h"
+#include "harness/cfg.h"
 #include "harness/err.h"
 #include "harness/planfile.h"
 
@@ -37,6 +38,11 @@ typedef struct RunOpts {
 /* run_main: returns an exit code (0; 1 when a cell failed or results could not be
  * written; 2 on bad input; 130 or 143 when interrupted by SIGINT or SIGTERM). */
 int run_main(const RunOpts *o);
+
+/* run_preflight: every task configuration is created once before any training, so that
+ * missing data or parameters that do not fit the data are reported before anything is
+ * written (and, with the data cache on, each data set is loaded once for every worker). */
+int run_preflight(const Experiment *ex, const TaskEnv *env, Err *e);
 
 /* run_finish: merge, figures and the comparison table for the cells of `shard` in dir. */
 int run_finish(const char *dir, const PlanFile *pf, Shard shard, int quiet, Err *e);

@@ -1,0 +1,722 @@
+/* verify.c - `lrlab verify DIR`: a sample of a result folder's cells trained again here and
+ * compared with the folder's own rows (see verify.h).
+ *
+ * Steps: the folder is checked (plan.csv, runs.csv, provenance.txt); the script and every
+ * data file provenance names must have the sha256 it recorded; the script is loaded with the
+ * recorded Lua seed and the plan rebuilt with the learning rates of the folder's plan.csv
+ * (the tuning stage's choices), which must give the folder's cell ids in its order; the
+ * sample is drawn from the complete cells (runs.csv rows not failed) and, with a tuning
+ * stage, the tuning cells, by Fisher-Yates from the seed; each cell is trained in a process
+ * of its own (as the runner trains a Lua cell: the script's state starts pristine) into a
+ * temporary folder, whose merged rows are then compared with the folder's: runs.csv and
+ * evals.csv rows, the cell's curves where the folder keeps them (curves/ID.csv or
+ * curves.csv), and for a tuning cell its value in tuning.csv.
+ */
+#define _GNU_SOURCE
+#include "harness/verify.h"
+
+#include "harness/cfg.h"
+#include "harness/csvio.h"
+#include "harness/fsutil.h"
+#include "harness/plan.h"
+#include "harness/planfile.h"
+#include "harness/results.h"
+#include "harness/rng.h"
+#include "harness/run.h"
+#include "harness/sha256.h"
+#include "harness/train.h"
+#include "tasks/data/cache.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* One cell to train again: an evaluation cell (plan index) or a tuning cell. */
+typedef struct Item {
+    const Cell *c;
+    int tuning;
+    Buf want_runs, got_runs, want_evals, got_evals, want_curves, got_curves;
+    int curves_kept;     /* the folder keeps this cell's curves */
+    char want_tune[64];  /* tuning.csv's value for the cell */
+    int trained;         /* its process ended and wrote its files */
+} Item;
+
+typedef struct Prov {
+    char *text;
+    char script[4096], script_sha[65];
+    uint64_t lua_seed;
+    char mode[32], kernel[64];
+} Prov;
+
+static volatile sig_atomic_t stop_signal;
+static void on_signal(int sig) { stop_signal = sig; }
+
+static const char *datadir(void) {
+    const char *d = getenv("LRLAB_DATA");
+    return d && *d ? d : "data";
+}
+
+/* ---- the folder's provenance ---- */
+
+/* line_value: the text after "KEY: " on its line of text, copied into out; -1 if none. */
+static int line_value(const char *text, const char *key, char *out, size_t n) {
+    size_t k = strlen(key);
+    for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, key, k) == 0 && p[k] == ':' && p[k + 1] == ' ') {
+            const char *v = p + k + 2;
+            size_t len = strcspn(v, "\n");
+            if (len >= n) return -1;
+            memcpy(out, v, len);
+            out[len] = '\0';
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int read_prov(const char *dir, Prov *pv, Err *e) {
+    char path[4096], line[4096];
+    snprintf(path, sizeof path, "%s/provenance.txt", dir);
+    pv->text = fs_read(path, NULL);
+    if (!pv->text)
+        return err_set(e, EXIT_USAGE, "verify", "%s: not a result folder (expected "
+                       "provenance.txt, plan.csv and runs.csv of lrlab run, got no %s)", dir,
+                       "provenance.txt");
+    char seed[32];
+    char *sp;
+    if (line_value(pv->text, "script", line, sizeof line) != 0 ||
+        !(sp = strstr(line, " sha256 ")) || strlen(sp + 8) != 64 ||
+        line_value(pv->text, "lua_seed", seed, sizeof seed) != 0)
+        return err_set(e, EXIT_USAGE, "verify", "%s: no script or lua_seed line (expected "
+                       "\"script: PATH sha256 HEX\" and \"lua_seed: N\")", path);
+    *sp = '\0';
+    snprintf(pv->script, sizeof pv->script, "%s", line);
+    snprintf(pv->script_sha, sizeof pv->script_sha, "%s", sp + 8);
+    char *end;
+    errno = 0;
+    pv->lua_seed = strtoull(seed, &end, 10);
+    if (*end || errno || seed[0] == '-')
+        return err_set(e, EXIT_USAGE, "verify", "%s: lua_seed: invalid value (expected a "
+                       "non-negative integer, got %s)", path, seed);
+    if (line_value(pv->text, "blas_mode", pv->mode, sizeof pv->mode) != 0)
+        snprintf(pv->mode, sizeof pv->mode, "native"); /* written before portable mode */
+    if (line_value(pv->text, "blas_kernel", pv->kernel, sizeof pv->kernel) != 0) {
+        char blas[512];
+        const char *core;
+        if (line_value(pv->text, "blas", blas, sizeof blas) == 0 && (core = strstr(blas, "; core ")))
+            snprintf(pv->kernel, sizeof pv->kernel, "%.*s", (int)strcspn(core + 7, ";"), core + 7);
+        else
+            snprintf(pv->kernel, sizeof pv->kernel, "unknown");
+    }
+    return 0;
+}
+
+/* The script and every data file the folder's provenance lists have the recorded sha256. */
+static int check_inputs(const char *dir, const Prov *pv, Err *e) {
+    char sum[65];
+    struct stat st;
+    if (stat(pv->script, &st) != 0 || !S_ISREG(st.st_mode) || sha256_file(pv->script, sum) != 0) {
+        err_set(e, EXIT_USAGE, "verify", "%s: the script that made %s is missing (expected a "
+                "file with sha256 %s)", pv->script, dir, pv->script_sha);
+        err_hint(e, "run lrlab verify from the folder the results were made in");
+        return -1;
+    }
+    if (strcmp(sum, pv->script_sha) != 0)
+        return err_set(e, EXIT_USAGE, "verify", "%s: changed since %s was made (expected sha256 "
+                       "%s, got %s)", pv->script, dir, pv->script_sha, sum);
+    for (const char *p = pv->text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, "data: ", 6) != 0) continue;
+        const char *rel = p + 6, *s = strstr(rel, " sha256 ");
+        const char *nl = rel + strcspn(rel, "\n");
+        if (!s || s > nl || nl - (s + 8) != 64) continue; /* a folder summarised by its count */
+        char path[4096], want[65];
+        snprintf(path, sizeof path, "%s/%.*s", datadir(), (int)(s - rel), rel);
+        snprintf(want, sizeof want, "%.64s", s + 8);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || sha256_file(path, sum) != 0) {
+            err_set(e, EXIT_USAGE, "verify", "%s: data file missing (expected sha256 %s, as "
+                    "when %s was made)", path, want, dir);
+            err_hint(e, "bash scripts/fetch-data.sh all");
+            return -1;
+        }
+        if (strcmp(sum, want) != 0)
+            return err_set(e, EXIT_USAGE, "verify", "%s: data changed since %s was made "
+                           "(expected sha256 %s, got %s)", path, dir, want, sum);
+    }
+    return 0;
+}
+
+/* ---- rows of the folder's files ---- */
+
+/* split: the fields of one CSV line (quotes as libcsv writes them), at most max; returns how
+ * many, the fields NUL-terminated in place. */
+static int split(char *line, char **f, int max) {
+    int n = 0;
+    char *w = line, *r = line;
+    while (n < max) {
+        f[n++] = w;
+        if (*r == '"') {
+            for (r++; *r; r++) {
+                if (*r == '"' && r[1] == '"') *w++ = '"', r++;
+                else if (*r == '"') { r++; break; }
+                else *w++ = *r;
+            }
+        }
+        while (*r && *r != ',' && *r != '\n') *w++ = *r++;
+        const int more = *r == ',';
+        *w++ = '\0';
+        if (!more) break;
+        r++;
+    }
+    return n;
+}
+
+typedef struct Key {
+    const char *id;
+    int item;
+} Key;
+static int cmp_key(const void *a, const void *b) {
+    return strcmp(((const Key *)a)->id, ((const Key *)b)->id);
+}
+
+/* collect: appends each line of path whose column `col` (by name) holds the id of an item in
+ * keys (sorted) to that item's buffer (offset `off` into Item: which Buf). Returns 0, 1 when
+ * the file does not exist, -1 with e set when it is not a CSV with that column. */
+static int collect(const char *path, const char *col, const Key *keys, int nkeys, Item *items,
+                   size_t off, Err *e) {
+    FILE *f = fopen(path, "r");
+    if (!f) return errno == ENOENT ? 1 : err_set(e, EXIT_USAGE, "verify", "%s: cannot read (%s)",
+                                                 path, strerror(errno));
+    char *line = NULL, *copy = NULL;
+    size_t cap = 0, ccap = 0;
+    ssize_t len;
+    int kc = -1, lineno = 0, rc = 0;
+    char *fields[64];
+    while ((len = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        if ((size_t)len + 1 > ccap) copy = xrealloc(copy, ccap = (size_t)len + 1);
+        memcpy(copy, line, (size_t)len + 1);
+        int nf = split(copy, fields, 64);
+        if (lineno == 1) {
+            for (int i = 0; i < nf; i++)
+                if (strcmp(fields[i], col) == 0) kc = i;
+            if (kc < 0) {
+                rc = err_set(e, EXIT_USAGE, "verify", "%s: line 1: no column %s (expected the "
+                             "header lrlab writes)", path, col);
+                break;
+            }
+            continue;
+        }
+        if (kc >= nf) continue;
+        Key k = {.id = fields[kc]}, *hit = bsearch(&k, keys, (size_t)nkeys, sizeof k, cmp_key);
+        if (hit) buf_append((Buf *)((char *)&items[hit->item] + off), line, (size_t)len);
+    }
+    free(line);
+    free(copy);
+    fclose(f);
+    return rc;
+}
+
+/* ---- differences ---- */
+
+typedef struct Diff {
+    double abs, rel;
+} Diff;
+
+static void diff_num(const char *a, const char *b, Diff *d) {
+    if (strcmp(a, b) == 0) return;
+    double x = strtod(a, NULL), y = strtod(b, NULL);
+    double ad = fabs(x - y), m = fmax(fabs(x), fabs(y));
+    if (!isfinite(ad)) ad = INFINITY;
+    double rd = m > 0 ? ad / m : 0;
+    if (!(ad <= d->abs)) d->abs = ad;
+    if (!(rd <= d->rel)) d->rel = rd;
+}
+
+/* The header columns of runs.csv and evals.csv that hold the numbers compared. */
+static const char *const measures[] = {"train_loss", "val_loss", "metric"};
+
+/* stage_diffs: per stage row (in order), the differences of the three measures, appended to
+ * out as "stage 10: train_loss 1e-06 (rel 3e-07), ...; ". */
+static void stage_diffs(const Buf *want, const Buf *got, Buf *out) {
+    /* columns of runs.csv as lrlab writes them */
+    enum { STAGE = 7, TRAIN = 9, VAL = 10, METRIC = 12, STATUS = 13, NCOL = 19 };
+    char *a = xstrdup(want->s ? want->s : ""), *b = xstrdup(got->s ? got->s : "");
+    char *sa = a, *sb = b, *la, *lb;
+    while ((la = strsep(&sa, "\n")) && (lb = strsep(&sb, "\n")) && *la && *lb) {
+        char *fa[NCOL + 1], *fb[NCOL + 1];
+        int na = split(la, fa, NCOL + 1), nb = split(lb, fb, NCOL + 1);
+        if (na <= STATUS || nb <= STATUS) continue;
+        const int cols[3] = {TRAIN, VAL, METRIC};
+        int same = 1;
+        for (int i = 0; i < na && i < nb; i++) same &= strcmp(fa[i], fb[i]) == 0;
+        if (same) continue;
+        buf_printf(out, "stage %s:", fa[STAGE]);
+        if (strcmp(fa[STATUS], fb[STATUS]) != 0)
+            buf_printf(out, " status %s here %s,", fa[STATUS], fb[STATUS]);
+        for (int m = 0; m < 3; m++) {
+            Diff d = {0, 0};
+            diff_num(fa[cols[m]], fb[cols[m]], &d);
+            buf_printf(out, " %s %.3g (rel %.3g)%s", measures[m], d.abs, d.rel, m < 2 ? "," : "");
+        }
+        buf_printf(out, "; ");
+    }
+    free(a);
+    free(b);
+}
+
+/* rows_differing: how many lines of want differ from got, and of how many. */
+static void rows_differing(const Buf *want, const Buf *got, int *ndiff, int *n) {
+    const char *a = want->s ? want->s : "", *b = got->s ? got->s : "";
+    *ndiff = *n = 0;
+    while (*a || *b) {
+        size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+        if (*a) (*n)++;
+        if (la != lb || memcmp(a, b, la) != 0) (*ndiff)++;
+        a += la + (a[la] == '\n');
+        b += lb + (b[lb] == '\n');
+    }
+}
+
+/* any_failed: a row of runs.csv (lines in b) has the status failed. */
+static int any_failed(const Buf *b) {
+    enum { STATUS = 13 };
+    char *copy = xstrdup(b->s), *s = copy, *line;
+    int failed = 0;
+    while ((line = strsep(&s, "\n")) && *line) {
+        char *f[STATUS + 2];
+        failed |= split(line, f, STATUS + 2) > STATUS && strcmp(f[STATUS], "failed") == 0;
+    }
+    free(copy);
+    return failed;
+}
+
+static int buf_eq(const Buf *a, const Buf *b) {
+    return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
+}
+
+/* ---- training ---- */
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *f) {
+    (void)st, (void)flag, (void)f;
+    return remove(p);
+}
+
+/* train_one: the cell in a process of its own, its files into tmp; 0 or -1. */
+static pid_t start_cell(const Cell *c, const TaskEnv *env, const char *tmp) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    CellResult r;
+    Err e = {0};
+    int rc;
+    if (train_cell(c, env, &r, &e) != 0) {
+        rc = results_write_failed(tmp, c->id, c->steps, e.msg, &e);
+    } else {
+        rc = results_write_cell(tmp, c->id, &r, &e);
+        cell_result_free(&r);
+    }
+    _exit(rc == 0 ? EXIT_OK : EXIT_RUN);
+}
+
+/* tuning_value: the value tuning.csv records for a tuning cell trained into tmp (its final
+ * tune_by value when it reached the end and is finite, else inf), as lrlab writes it. */
+static void tuning_value(const char *tmp, const Cell *c, const char *by, char out[64]) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cells/%s.csv", tmp, c->id);
+    CsvTable t;
+    Err e = {0};
+    double v = INFINITY, x;
+    int col = strcmp(by, "train_loss") == 0 ? 3 : 4;
+    if (csvio_read(path, results_cell_cols, &t, &e) == 0) {
+        if (t.nrows == NSTAGES && strcmp(csvio_at(&t, NSTAGES - 1, 2), "1") == 0 &&
+            csvio_parse_num(csvio_at(&t, NSTAGES - 1, col), &x) == 0 && isfinite(x))
+            v = x;
+        csvio_free(&t);
+    }
+    Buf b = {0};
+    csvio_num(&b, v, 1);
+    snprintf(out, 64, "%s", b.s);
+    buf_free(&b);
+}
+
+/* want_tuning: tuning.csv's value for each tuning item (matched by labels and lr). */
+static int want_tuning(const char *dir, Item *items, int n, Err *e) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tuning.csv", dir);
+    CsvTable t;
+    if (csvio_read(path, NULL, &t, e) != 0) return -1;
+    for (int i = 0; i < n; i++) {
+        if (!items[i].tuning) continue;
+        const Cell *c = items[i].c;
+        Buf lr = {0};
+        csvio_num(&lr, c->lr0, 1);
+        for (int r = 0; r < t.nrows && t.ncols >= 5; r++)
+            if (strcmp(csvio_at(&t, r, 0), c->task->label) == 0 &&
+                strcmp(csvio_at(&t, r, 1), c->optim->label) == 0 &&
+                strcmp(csvio_at(&t, r, 2), c->sched->label) == 0 &&
+                strcmp(csvio_at(&t, r, 3), lr.s) == 0)
+                snprintf(items[i].want_tune, sizeof items[i].want_tune, "%s", csvio_at(&t, r, 4));
+        buf_free(&lr);
+    }
+    csvio_free(&t);
+    return 0;
+}
+
+/* ---- the command ---- */
+
+/* rebuild: the plan of the script, with the learning rates of the folder's plan.csv, whose
+ * cell ids it must give in the folder's order. */
+static int rebuild(const Experiment *ex, const PlanFile *pf, const char *dir, Plan *plan,
+                   Err *e) {
+    Plan first = {0};
+    if (plan_build(ex, NULL, &first, e) != 0) return -1;
+    if (first.n != pf->n) {
+        plan_free(&first);
+        return err_set(e, EXIT_USAGE, "verify", "%s/plan.csv: %d cells, the script's plan %d "
+                       "(expected the plan that made the folder)", dir, pf->n, first.n);
+    }
+    size_t nc = (size_t)ex->ntasks * (size_t)ex->noptims * (size_t)ex->nscheds;
+    double *choice = xcalloc(nc + 1, sizeof(double));
+    for (int i = 0; i < first.n; i++) {
+        const Cell *c = &first.cells[i];
+        size_t ti = (size_t)(c->task - ex->tasks), oi = (size_t)(c->optim - ex->optims),
+               si = (size_t)(c->sched - ex->scheds);
+        choice[(ti * (size_t)ex->noptims + oi) * (size_t)ex->nscheds + si] = pf->rows[i].lr0;
+    }
+    plan_free(&first);
+    int rc = plan_build(ex, choice, plan, e);
+    free(choice);
+    if (rc != 0) return -1;
+    for (int i = 0; i < plan->n; i++)
+        if (strcmp(plan->cells[i].id, pf->rows[i].id) != 0)
+            return err_set(e, EXIT_USAGE, "verify", "%s/plan.csv: line %d: cell %s, the "
+                           "script's plan gives %s (expected the same configuration: did the "
+                           "script, lrlab's version or the component defaults change?)", dir,
+                           i + 2, pf->rows[i].id, plan->cells[i].id);
+    return 0;
+}
+
+/* parse_cells: "ID,ID" into the items whose ids they name (eval cells first, then tuning);
+ * -1 with e set for an id that is not a complete cell of the folder. */
+static int pick_named(const char *list, Item *cand, int ncand, int *pick, int *npick, Err *e) {
+    char *copy = xstrdup(list), *s = copy, *tok;
+    *npick = 0;
+    int rc = 0;
+    while ((tok = strsep(&s, ","))) {
+        int found = -1;
+        for (int i = 0; i < ncand; i++)
+            if (strcmp(cand[i].c->id, tok) == 0) found = i;
+        for (int k = 0; k < *npick && found >= 0; k++)
+            if (pick[k] == found) {
+                rc = err_set(e, EXIT_USAGE, "verify", "--cells: %s: named twice (expected "
+                             "distinct cell ids)", tok);
+                goto out;
+            }
+        if (found < 0) {
+            rc = err_set(e, EXIT_USAGE, "verify", "--cells: %.64s: unknown cell (expected the "
+                         "id of a complete cell of the folder, as in its runs.csv or plan.csv)",
+                         tok);
+            goto out;
+        }
+        pick[(*npick)++] = found;
+    }
+out:
+    free(copy);
+    return rc;
+}
+
+static int cmp_int(const void *a, const void *b) {
+    return *(const int *)a - *(const int *)b;
+}
+
+int verify_main(const VerifyOpts *o) {
+    Err e = {0};
+    Prov pv = {0};
+    Experiment ex = {0};
+    int loaded = 0, code = EXIT_USAGE, ncand = 0, npick = 0, nid = 0;
+    Plan plan = {0}, tplan = {0};
+    PlanFile pf = {0};
+    Item *cand = NULL;
+    int *pick = NULL, *complete = NULL;
+    Key *keys = NULL;
+    char tmp[4096] = "";
+    struct stat st;
+    char path[4096];
+    if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        err_set(&e, EXIT_USAGE, "verify", "%s: not a result folder (expected a folder made by "
+                "lrlab run, got %s)", o->dir, errno == ENOENT ? "nothing" : "a file");
+        goto fail;
+    }
+    if (read_prov(o->dir, &pv, &e) != 0) goto fail;
+    snprintf(path, sizeof path, "%s/runs.csv", o->dir);
+    if (!fs_exists(path)) {
+        err_set(&e, EXIT_USAGE, "verify", "%s: not a result folder (expected provenance.txt, "
+                "plan.csv and runs.csv of lrlab run, got no runs.csv)", o->dir);
+        goto fail;
+    }
+    if (planfile_read(o->dir, &pf, &e) != 0) goto fail;
+    if (check_inputs(o->dir, &pv, &e) != 0) goto fail;
+    if (cfg_load(pv.script, pv.lua_seed, &ex, &e) != 0) goto fail;
+    loaded = 1;
+    if (rebuild(&ex, &pf, o->dir, &plan, &e) != 0) goto fail;
+    if (plan_build_tuning(&ex, &tplan, &e) != 0) goto fail;
+
+    /* the complete cells: rows of runs.csv, none failed */
+    cand = xcalloc((size_t)plan.n + (size_t)tplan.n + 1, sizeof(Item));
+    keys = xcalloc((size_t)plan.n + 1, sizeof(Key));
+    for (int i = 0; i < plan.n; i++) {
+        cand[i].c = &plan.cells[i];
+        keys[i] = (Key){plan.cells[i].id, i};
+    }
+    qsort(keys, (size_t)plan.n, sizeof(Key), cmp_key);
+    if (collect(path, "cell", keys, plan.n, cand, offsetof(Item, want_runs), &e) != 0) goto fail;
+    complete = xcalloc((size_t)plan.n + (size_t)tplan.n + 1, sizeof(int));
+    for (int i = 0; i < plan.n; i++)
+        if (cand[i].want_runs.len && !any_failed(&cand[i].want_runs)) complete[ncand++] = i;
+    snprintf(path, sizeof path, "%s/tuning.csv", o->dir);
+    const int with_tuning = tplan.n > 0 && fs_exists(path);
+    for (int j = 0; with_tuning && j < tplan.n; j++) {
+        cand[plan.n + j].c = &tplan.cells[j];
+        cand[plan.n + j].tuning = 1;
+        complete[ncand++] = plan.n + j;
+    }
+    if (ncand == 0) {
+        err_set(&e, EXIT_USAGE, "verify", "%s: no complete cell (expected runs.csv rows that did "
+                "not fail)", o->dir);
+        goto fail;
+    }
+
+    /* the sample */
+    pick = xcalloc((size_t)ncand + 1, sizeof(int));
+    if (o->cells) {
+        Item *c2 = xcalloc((size_t)ncand, sizeof(Item));
+        for (int i = 0; i < ncand; i++) c2[i] = cand[complete[i]];
+        int rc = pick_named(o->cells, c2, ncand, pick, &npick, &e);
+        free(c2);
+        if (rc != 0) goto fail;
+        for (int k = 0; k < npick; k++) pick[k] = complete[pick[k]];
+    } else {
+        Rng rng;
+        rng_seed(&rng, o->seed);
+        npick = o->sample < ncand ? (int)o->sample : ncand;
+        for (int k = 0; k < npick; k++) { /* partial Fisher-Yates */
+            int j = k + (int)rng_below(&rng, (uint64_t)(ncand - k));
+            int t = complete[k];
+            complete[k] = complete[j];
+            complete[j] = t;
+            pick[k] = complete[k];
+        }
+        qsort(pick, (size_t)npick, sizeof(int), cmp_int);
+    }
+    if (with_tuning && want_tuning(o->dir, cand, plan.n + tplan.n, &e) != 0) goto fail;
+
+    /* the folder's rows of the sampled cells */
+    Key *sk = xcalloc((size_t)npick + 1, sizeof(Key));
+    for (int k = 0; k < npick; k++)
+        if (!cand[pick[k]].tuning) sk[nid++] = (Key){cand[pick[k]].c->id, pick[k]};
+    qsort(sk, (size_t)nid, sizeof(Key), cmp_key);
+    snprintf(path, sizeof path, "%s/evals.csv", o->dir);
+    int rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_evals), &e);
+    int have_evals = rc == 0;
+    snprintf(path, sizeof path, "%s/curves.csv", o->dir);
+    if (rc >= 0) rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_curves), &e);
+    const int have_curves = rc == 0;
+    if (rc < 0) {
+        free(sk);
+        goto fail;
+    }
+    for (int k = 0; k < npick; k++) {
+        Item *it = &cand[pick[k]];
+        if (it->tuning) continue;
+        snprintf(path, sizeof path, "%s/curves/%s.csv", o->dir, it->c->id);
+        char *s = NULL;
+        size_t n = 0;
+        if (!have_curves && (s = fs_read(path, &n))) {
+            buf_append(&it->want_curves, s, n);
+            free(s);
+        }
+        it->curves_kept = have_curves || n > 0;
+    }
+
+    /* where this check runs (blas_enter was called by the command), against where the
+     * folder was made */
+    printf("verify: %s: %d of %d complete cells (%s), made with BLAS %s (%s mode); this "
+           "machine runs %s (%s mode) on %s\n", o->dir, npick, ncand,
+           o->cells ? "named" : "sampled", pv.kernel, pv.mode, blas_kernel(), blas_mode_name(),
+           strcmp(blas_mode_name(), "portable-unavailable") == 0 ? "a CPU without the portable "
+           "kernel" : "this CPU");
+    if (strcmp(pv.kernel, blas_kernel()) != 0)
+        printf("note: the folder was made with the %s kernel and this check runs %s: cells of "
+               "tasks that call BLAS are expected to differ\n", pv.kernel, blas_kernel());
+    if (strcmp(blas_mode_name(), "portable-unavailable") == 0)
+        printf("note: no portable kernel on this architecture: OpenBLAS's own kernel runs\n");
+    fflush(stdout);
+
+    /* train into a temporary folder, -j workers' worth of processes at a time */
+    const char *tdir = getenv("TMPDIR");
+    snprintf(tmp, sizeof tmp, "%s/lrlab-verify.XXXXXX", tdir && *tdir ? tdir : "/tmp");
+    if (!mkdtemp(tmp)) {
+        err_set(&e, EXIT_RUN, "verify", "%s: cannot create a temporary folder (%s)", tmp,
+                strerror(errno));
+        tmp[0] = '\0';
+        free(sk);
+        goto fail;
+    }
+    static const char *const subs[] = {"cells", "curves", "evals"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", tmp, subs[i]);
+        if (fs_mkdirs(path, &e) != 0) {
+            free(sk);
+            goto fail;
+        }
+    }
+    TaskEnv env = {.datadir = datadir()};
+    datacache_enable();
+    if (run_preflight(&ex, &env, &e) != 0) {
+        free(sk);
+        goto fail;
+    }
+    struct sigaction sa = {0}, old_int, old_term;
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    const int jobs = ncpu > 0 ? (int)ncpu : 1;
+    pid_t *pids = xcalloc((size_t)npick + 1, sizeof(pid_t));
+    int next = 0, running = 0;
+    while ((next < npick || running > 0)) {
+        while (!stop_signal && next < npick && running < jobs) {
+            pids[next] = start_cell(cand[pick[next]].c, &env, tmp);
+            if (pids[next] > 0) running++;
+            next++;
+        }
+        int ws;
+        pid_t p = wait(&ws);
+        if (p < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        running--;
+        for (int k = 0; k < next; k++)
+            if (pids[k] == p) cand[pick[k]].trained = WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
+        if (stop_signal)
+            for (int k = 0; k < next; k++) kill(pids[k], SIGTERM);
+    }
+    free(pids);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (stop_signal) {
+        free(sk);
+        fprintf(stderr, "lrlab: verify: interrupted by %s\n",
+                stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+        code = stop_signal == SIGINT ? 130 : 143;
+        goto done;
+    }
+
+    /* this machine's rows, merged as lrlab run merges them */
+    PlanFile sub = {.n = 0, .rows = xcalloc((size_t)nid + 1, sizeof(PlanRow))};
+    snprintf(sub.experiment, sizeof sub.experiment, "%s", pf.experiment);
+    for (int k = 0; k < npick; k++) {
+        const Item *it = &cand[pick[k]];
+        if (!it->tuning && it->trained) sub.rows[sub.n++] = pf.rows[pick[k]];
+    }
+    rc = results_merge(tmp, &sub, (Shard){1, 1}, &e);
+    free(sub.rows);
+    if (rc != 0) {
+        free(sk);
+        goto fail;
+    }
+    snprintf(path, sizeof path, "%s/runs.csv", tmp);
+    rc = collect(path, "cell", sk, nid, cand, offsetof(Item, got_runs), &e);
+    snprintf(path, sizeof path, "%s/evals.csv", tmp);
+    if (rc == 0) rc = collect(path, "cell", sk, nid, cand, offsetof(Item, got_evals), &e);
+    if (rc == 0 && have_curves) {
+        snprintf(path, sizeof path, "%s/curves.csv", tmp);
+        rc = collect(path, "cell", sk, nid, cand, offsetof(Item, got_curves), &e);
+    }
+    free(sk);
+    if (rc != 0) goto fail;
+
+    /* the verdict per cell */
+    int same = 0;
+    for (int k = 0; k < npick; k++) {
+        Item *it = &cand[pick[k]];
+        const Cell *c = it->c;
+        Buf why = {0};
+        if (!it->trained) {
+            buf_printf(&why, "could not be trained here");
+        } else if (it->tuning) {
+            char got[64];
+            tuning_value(tmp, c, ex.tune_by, got);
+            if (strcmp(got, it->want_tune) != 0) {
+                Diff d = {0, 0};
+                diff_num(it->want_tune, got, &d);
+                buf_printf(&why, "tuning.csv %s %s, here %s (abs %.3g, rel %.3g)", ex.tune_by,
+                           it->want_tune[0] ? it->want_tune : "missing", got, d.abs, d.rel);
+            }
+        } else {
+            if (!have_curves && it->curves_kept) {
+                snprintf(path, sizeof path, "%s/curves/%s.csv", tmp, c->id);
+                size_t n = 0;
+                char *s = fs_read(path, &n);
+                if (s) buf_append(&it->got_curves, s, n);
+                free(s);
+            }
+            if (!buf_eq(&it->want_runs, &it->got_runs)) stage_diffs(&it->want_runs, &it->got_runs, &why);
+            int nd, nr;
+            if (have_evals && !buf_eq(&it->want_evals, &it->got_evals)) {
+                rows_differing(&it->want_evals, &it->got_evals, &nd, &nr);
+                buf_printf(&why, "evals: %d of %d rows differ; ", nd, nr);
+            }
+            if (it->curves_kept && !buf_eq(&it->want_curves, &it->got_curves)) {
+                rows_differing(&it->want_curves, &it->got_curves, &nd, &nr);
+                buf_printf(&why, "curves: %d of %d rows differ; ", nd, nr);
+            }
+            if (why.len >= 2 && why.s[why.len - 2] == ';') why.s[why.len -= 2] = '\0';
+        }
+        same += why.len == 0;
+        printf("%-9s %s %s%s %s %s seed %lld lr %g%s%s\n", why.len ? "different" : "identical",
+               c->id, it->tuning ? "(tuning) " : "", c->task->label, c->optim->label,
+               c->sched->label, (long long)c->seed, c->lr0, why.len ? ": " : "",
+               why.len ? why.s : "");
+        buf_free(&why);
+    }
+    printf("verified: %d of %d cells byte-identical (%s mode, kernel %s; the folder: %s mode, "
+           "kernel %s%s)\n", same, npick, blas_mode_name(), blas_kernel(), pv.mode, pv.kernel,
+           o->cells ? "" : "; a sample drawn with --seed");
+    code = same == npick ? EXIT_OK : EXIT_RUN;
+    goto done;
+fail:
+    err_print(&e);
+    code = e.code ? e.code : EXIT_USAGE;
+done:
+    if (tmp[0]) nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    for (int i = 0; cand && i < plan.n + tplan.n; i++) {
+        buf_free(&cand[i].want_runs);
+        buf_free(&cand[i].got_runs);
+        buf_free(&cand[i].want_evals);
+        buf_free(&cand[i].got_evals);
+        buf_free(&cand[i].want_curves);
+        buf_free(&cand[i].got_curves);
+    }
+    free(cand);
+    free(keys);
+    free(pick);
+    free(complete);
+    free(pv.text);
+    planfile_free(&pf);
+    plan_free(&plan);
+    plan_free(&tplan);
+    if (loaded) cfg_free(&ex);
+    return code;
+}
