@@ -70,18 +70,9 @@ fi
 zcat "$digits_gz" > "$tmp/digits.csv"
 
 # ---- the driver, with the compile flags and libraries of CMake's own targets ----
-flags=build/CMakeFiles/lrlab_core.dir/flags.make link=build/CMakeFiles/lrlab.dir/link.txt
-if [ ! -f "$flags" ] || [ ! -f "$link" ]; then
-  echo "peers.sh: $flags: not found (configure build/ with CMake's default Makefile generator)" >&2
-  exit 2
-fi
-cc=$(sed -n 's|^# compile C with ||p' "$flags")
-mkdir -p build/bench
-# shellcheck disable=SC2046 # the flags are lists of words
-$cc $(sed -n 's/^C_FLAGS = //p' "$flags") $(sed -n 's/^C_INCLUDES = //p' "$flags") \
-  -D_DEFAULT_SOURCE scripts/bench/bench_tasks.c -o "$drv" \
-  $(grep -o -- '-Wl,-rpath,[^ ]*' "$link" || true) \
-  build/liblrlab.a $(sed -n 's/.* liblrlab\.a //p' "$link")
+# shellcheck source=scripts/bench/driver.sh
+. scripts/bench/driver.sh
+build_driver "$drv"
 
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 LRLAB_DATA="$data"
 dump="$tmp/dump"
