@@ -16,6 +16,7 @@
 #include "harness/report.h"
 #include "harness/run.h"
 #include "harness/trace.h"
+#include "harness/version.h"
 #include "harness/verify.h"
 
 #include <errno.h>
@@ -527,7 +528,7 @@ int main(int argc, char **argv) {
     }
     if (is_help(argv[1])) return main_help();
     if (strcmp(argv[1], "--version") == 0) {
-        printf("lrlab %s (%s)\n", LRLAB_VERSION, LRLAB_GIT);
+        printf("lrlab %s (%s)\n", LRLAB_VERSION, lrlab_git_commit);
         return EXIT_OK;
     }
     for (int i = 0; commands[i].name; i++)
