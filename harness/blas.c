@@ -101,17 +101,20 @@ int blas_enter(BlasMode m, Err *e) {
     return 0;
 #else
     mode_name = "portable";
-    if (strcasecmp(openblas_get_corename(), BLAS_PORTABLE_KERNEL) == 0) return 0;
     __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
+    /* LRLAB_FAULT_CPU=no-avx2 or no-fma: a CPU without it, for the tests of this message */
+    const char *fault = getenv("LRLAB_FAULT_CPU");
+    const int avx2 = __builtin_cpu_supports("avx2") && !(fault && strcmp(fault, "no-avx2") == 0);
+    const int fma = __builtin_cpu_supports("fma") && !(fault && strcmp(fault, "no-fma") == 0);
+    if (!avx2 || !fma) {
         err_set(e, EXIT_USAGE, "blas",
                 "%s: this CPU cannot run the portable kernel (expected x86-64 with AVX2 and FMA, "
-                "got %s without %s)", cpu_model(), arch(),
-                !__builtin_cpu_supports("avx2") ? "AVX2" : "FMA");
+                "got %s without %s)", cpu_model(), arch(), !avx2 ? "AVX2" : "FMA");
         err_hint(e, "--blas native runs OpenBLAS's %s kernel; its results match only machines "
                     "whose OpenBLAS picks it", openblas_get_corename());
         return -1;
     }
+    if (strcasecmp(openblas_get_corename(), BLAS_PORTABLE_KERNEL) == 0) return 0;
     const char *env = getenv("OPENBLAS_CORETYPE");
     if (env && strcasecmp(env, BLAS_PORTABLE_KERNEL) == 0) { /* already re-executed */
         err_set(e, EXIT_USAGE, "blas",

@@ -95,5 +95,21 @@ set -e
 [ $rc -eq 2 ] || fail "LRLAB_BLAS=Haswell: exit $rc"
 [ "$(head -1 "$tmp/stderr")" = "lrlab: LRLAB_BLAS: invalid value (expected portable or native, got Haswell)" ] ||
   fail "LRLAB_BLAS=Haswell: $(head -1 "$tmp/stderr")"
+# a CPU without AVX2 or FMA (simulated): one line naming the CPU and what it lacks, exit 2
+for miss in avx2 fma; do
+  set +e
+  LRLAB_FAULT_CPU=no-$miss "$bin" run tests/blas/kernels.lua --out "$tmp/bad-$miss" > "$tmp/stdout" 2> "$tmp/stderr"
+  rc=$?
+  set -e
+  want="without $(echo $miss | tr a-z A-Z))"
+  [ $rc -eq 2 ] || fail "no $miss: exit $rc"
+  line=$(head -1 "$tmp/stderr")
+  [[ $line == "lrlab: blas: "*": this CPU cannot run the portable kernel (expected x86-64 with AVX2 and FMA, got x86-64 $want" ]] ||
+    fail "no $miss: $line"
+  sed -n 2p "$tmp/stderr" | grep -q '^hint: --blas native runs' || fail "no $miss: no hint"
+  [ ! -s "$tmp/stdout" ] && [ ! -e "$tmp/bad-$miss" ] || fail "no $miss: wrote something"
+done
+LRLAB_FAULT_CPU=no-avx2 "$bin" run tests/blas/kernels.lua --out "$tmp/native-ok" --quiet --blas native > /dev/null ||
+  fail "native mode refused on a CPU without AVX2"
 [ ! -e "$tmp/bad1" ] && [ ! -e "$tmp/bad2" ] || fail "a refused run wrote its folder"
 echo "ok: portable mode gives one set of bytes under $types"
