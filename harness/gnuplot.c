@@ -6,8 +6,12 @@
 
 void gnuplot_str(Buf *b, const char *s) {
     buf_append(b, "\"", 1);
+    int escaped = 0; /* the last byte written was an escape */
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f || strchr("\"\\`@$'", *p)) {
+        /* gnuplot reads 4 octal digits after \0, so an octal digit after an escape is one too */
+        escaped = *p < 0x20 || *p == 0x7f || strchr("\"\\`@$'", *p) ||
+                  (escaped && *p >= '0' && *p <= '7');
+        if (escaped) {
             char o[8];
             snprintf(o, sizeof o, "\\%03o", *p);
             buf_append(b, o, 4);
