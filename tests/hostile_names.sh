@@ -23,7 +23,9 @@
 # command was given to write.
 # Why: DESIGN.md, Security: labels, paths and result folders are untrusted input; nothing from
 # them reaches a gnuplot script unescaped or names a file outside the output folder.
-# Needs: gnuplot, as lrlab run does.
+# Needs: gnuplot, as lrlab run does. HN_PRINT=FILE appends each catalogue case's name, exit
+# code and first stderr line (in expected.txt's form) to FILE: to review a deliberate change
+# of a message.
 #
 # usage: hostile_names.sh SRC_DIR LRLAB_BIN
 set -u
