@@ -94,6 +94,19 @@ static int tab_load(const char *dir, const char *name, const char *const *cols, 
     return 0;
 }
 
+/* tab_names: every field of the listed columns (ending with -1) is a name (names.h): the
+ * labels of a received folder's comparison files follow the rule plan.csv's follow */
+static int tab_names(const Tab *T, const char *const *cols, const int *ks, Err *e) {
+    for (int r = 0; r < T->t.nrows; r++)
+        for (int i = 0; ks[i] >= 0; i++) {
+            const char *v = csvio_at(&T->t, r, T->c[ks[i]]);
+            char where[4300];
+            snprintf(where, sizeof where, "%s:%d", T->path, r + 2);
+            if (name_check(v, strlen(v), where, cols[ks[i]], e) != 0) return -1;
+        }
+    return 0;
+}
+
 const char *rp_at(const Tab *T, int r, int k) {
     return csvio_at(&T->t, r, T->c[k]);
 }
@@ -537,6 +550,12 @@ static int load_compare(Report *R, Err *e) {
         tab_nums(&R->ver, ver_cols, nver, e) || tab_nums(&R->prof, prof_cols, nprof, e) ||
         tab_nums(&R->ranks, rank_cols, nrank, e))
         return -1;
+    static const int scmp[] = {CM_TASK, CM_OPTIM, CM_BASE, -1};
+    static const int stest[] = {TS_TASK, TS_OPTIM, TS_BASE, -1};
+    static const int sprof[] = {PF_SCHED, -1}, srank[] = {RK_SCHED, -1};
+    if (tab_names(&R->cmp, cmp_cols, scmp, e) || tab_names(&R->tests, test_cols, stest, e) ||
+        tab_names(&R->prof, prof_cols, sprof, e) || tab_names(&R->ranks, rank_cols, srank, e))
+        return -1;
     for (int r = 0; r < R->cmp.t.nrows; r++) {
         int k = 0;
         while (k < STATS_NCATEGORY && strcmp(rp_at(&R->cmp, r, CM_CAT), rp_cat_names[k]) != 0)
@@ -659,7 +678,10 @@ static int load_tuning(Report *R, Err *e) {
     if (!fs_exists(p)) return 0;
     if (tab_load(R->dir, "tuning.csv", tune_cols, &R->tune, e) != 0) return -1;
     static const int nums[] = {TU_LR, TU_VAL, TU_CHOSEN, -1};
-    if (tab_nums(&R->tune, tune_cols, nums, e) != 0) return -1;
+    static const int names[] = {TU_TASK, TU_OPTIM, TU_SCHED, -1};
+    if (tab_nums(&R->tune, tune_cols, nums, e) != 0 ||
+        tab_names(&R->tune, tune_cols, names, e) != 0)
+        return -1;
     R->have_tune = 1;
     return 0;
 }

@@ -129,6 +129,10 @@ define() { # NAME: prepare $c for the case and set cmd (an array)
       cmd=("$bin" merge "$c/out" "$c/s1" "$c/s2") ;;
     merge-plan-task-cr)
       copy_shards; csv_set "$c/s1/plan.csv" 2 4 $'x\r!touch PWNED'; cmd=("$bin" merge "$c/out" "$c/s1" "$c/s2") ;;
+    report-comparisons-baseline-newline)
+      copy_ref; csv_set "$c/r/comparisons.csv" 3 5 "constant${nl}\`touch PWNED\`"; cmd=("$bin" report "$c/r") ;;
+    report-ranks-scheduler-slash)
+      copy_ref; csv_set "$c/r/ranks.csv" 2 2 '../ranks'; cmd=("$bin" report "$c/r") ;;
     compare-runs-scheduler-quote)
       copy_ref; csv_set "$c/r/runs.csv" 2 5 "it's${nl}@x"; cmd=("$bin" compare "$c/r") ;;
     compare-runs-task-1000)
