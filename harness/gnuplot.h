@@ -29,7 +29,8 @@ void gnuplot_file(Buf *b, const char *p);
 
 /* gnuplot_comment: appends S for a "# ..." comment line: every control byte and every \ as
  * \ooo, so that S can neither end the comment nor continue
- * it onto the next line. The text stays readable (lrlab's own banners name the folder they came from). */
+ * it onto the next line. The text stays readable (lrlab's own banners name the folder they
+ * came from). */
 void gnuplot_comment(Buf *b, const char *s);
 
 #endif

@@ -25,7 +25,8 @@ void name_show(char *out, size_t n, const char *s, size_t len) {
     size_t o = 0, shown = len > 40 ? 40 : len;
     if (n == 0) return;
     out[0] = '\0';
-#define PUT(...) (o += (size_t)snprintf(out + o, o < n ? n - o : 0, __VA_ARGS__), o = o < n ? o : n - 1)
+#define PUT(...) \
+    (o += (size_t)snprintf(out + o, o < n ? n - o : 0, __VA_ARGS__), o = o < n ? o : n - 1)
     PUT("\"");
     for (size_t i = 0; i < shown; i++) {
         unsigned char c = (unsigned char)s[i];
