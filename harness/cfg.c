@@ -6,6 +6,7 @@
  */
 #include "harness/cfg.h"
 
+#include "harness/names.h"
 #include "harness/sha256.h"
 #include "harness/watchdog.h"
 
@@ -254,7 +255,12 @@ static int raise_at(lua_State *L, const char *where, const char *fmt, ...) {
 
 static void describe_value(lua_State *L, int idx, char *out, size_t n) {
     int t = lua_type(L, idx);
-    if (t == LUA_TSTRING) snprintf(out, n, "string \"%.60s\"", lua_tostring(L, idx));
+    if (t == LUA_TSTRING) { /* escaped: a message stays one printable line */
+        size_t len, k;
+        const char *v = lua_tolstring(L, idx, &len);
+        k = (size_t)snprintf(out, n, "string ");
+        if (k < n) name_show(out + k, n - k, v, len);
+    }
     else if (lua_isinteger(L, idx)) snprintf(out, n, LUA_INTEGER_FMT, lua_tointeger(L, idx));
     else if (t == LUA_TNUMBER && isnan(lua_tonumber(L, idx))) snprintf(out, n, "nan"); /* not -nan */
     else if (t == LUA_TNUMBER) { /* the shortest text that reads back as the number */
@@ -462,6 +468,13 @@ static int comp_build(lua_State *L) {
             return raise(L, "%s \"%s\": %s: unknown key (expected one of %s%s%s)",
                          cfg_kind_name(kind), name, key, a, *a ? ", " : "", b);
         }
+        /* a label follows the rule for names, its whole Lua string (a "\0" inside included) */
+        if (target == &c->common && strcmp(s->name, "label") == 0 &&
+            lua_type(L, -1) == LUA_TSTRING) {
+            size_t len;
+            const char *v = lua_tolstring(L, -1, &len);
+            if (name_check(v, len, subject, "label", &e) != 0) return raise_err(L, &e);
+        }
         if (set_value(L, target, s, subject, &e) != 0) return raise_err(L, &e);
         lua_pop(L, 1);
     }
@@ -552,6 +565,9 @@ static void take_list(lua_State *L, const char *ctx, const char *key, CompKind k
         else if (kind == KIND_TASK && param_find(c->p.spec, "dataset"))
             snprintf(c->label, sizeof c->label, "%s-%s", c->name, params_str(&c->p, "dataset"));
         else snprintf(c->label, sizeof c->label, "%s", c->name);
+        Err e;
+        if (name_check(c->label, strlen(c->label), c->where, "label", &e) != 0)
+            raise_err(L, &e);
         for (int j = 0; j < i; j++)
             if (strcmp((*out)[j].label, c->label) == 0)
                 raise_at(L, c->where, "%s: %s: entries %d and %d are both named \"%s\" "
@@ -560,22 +576,20 @@ static void take_list(lua_State *L, const char *ctx, const char *key, CompKind k
     }
 }
 
-/* take_name: the `name` of the table at index 1 into out[64]. */
+/* take_name: the `name` of the table at index 1 into out[NAME_MAX_LEN + 1]: a name by the
+ * rule for names (names.h). */
 static void take_name(lua_State *L, const char *ctx, char *out) {
     lua_getfield(L, 1, "name");
-    const char *name = lua_tostring(L, -1);
-    size_t len = name && lua_type(L, -1) == LUA_TSTRING ? strlen(name) : 0;
-    int valid = len >= 1 && len < 64 && name[0] != '.';
-    for (size_t i = 0; valid && i < len; i++)
-        valid = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
-                (name[i] >= '0' && name[i] <= '9') || strchr("_-.", name[i]);
-    if (!valid) {
-        char got[128];
-        describe_value(L, -1, got, sizeof got);
-        raise(L, "%s: name: invalid value (expected 1 to 63 characters of [A-Za-z0-9_.-], got "
-                 "%s)", ctx, got);
+    size_t len = 0;
+    const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+    if (!name_valid(name, len)) {
+        char got[256];
+        if (name) name_show(got, sizeof got, name, len);
+        else describe_value(L, -1, got, sizeof got);
+        raise(L, "%s: name: invalid value (expected %s, got %s%s)", ctx, NAME_RULE,
+              name ? "string " : "", got);
     }
-    snprintf(out, 64, "%s", name);
+    memcpy(out, name, len + 1);
     lua_pop(L, 1);
 }
 
@@ -768,6 +782,8 @@ static int training_fn(lua_State *L) {
     params_copy(&pt->optim.common, &(*pc)->common);
     const char *label = params_str(&pt->optim.common, "label");
     snprintf(pt->optim.label, sizeof pt->optim.label, "%s", label ? label : pt->optim.name);
+    if (name_check(pt->optim.label, strlen(pt->optim.label), pt->optim.where, "label", &e) != 0)
+        return raise_err(L, &e);
     pt->has_optim = 1;
     lua_pop(L, 1);
     if (params_check_required(&pt->p, pt->where, "policy_training", &e) != 0)

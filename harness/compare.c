@@ -4,6 +4,7 @@
 #include "harness/buf.h"
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
+#include "harness/names.h"
 #include "harness/stats.h"
 
 #include <math.h>
@@ -120,6 +121,16 @@ static int load_runs(const char *dir, Data *D) {
         const char *id = csvio_at(&t, r, col[0]);
         int k = D->nruns - 1;
         if (k < 0 || strcmp(D->runs[k].id, id) != 0) {
+            /* task, optimizer and scheduler follow the rule for names (names.h) */
+            for (int q = 1; q <= 3; q++) {
+                const char *v = csvio_at(&t, r, col[q]);
+                char where[4200];
+                snprintf(where, sizeof where, "%s:%d", path, r + 2);
+                if (name_check(v, strlen(v), where, need[q], &e) != 0) {
+                    err_print(&e);
+                    goto bad;
+                }
+            }
             k = D->nruns++;
             line[k] = r + 2;
             Run *x = &D->runs[k];

@@ -3,6 +3,7 @@
 
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
+#include "harness/names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,16 @@ static int copy_field(char *dst, size_t n, const char *src, const char *path, in
     return 0;
 }
 
+/* copy_name: a name column (experiment, task, optimizer, scheduler) by the rule for names */
+static int copy_name(char *dst, const char *src, const char *path, int line, const char *col,
+                     Err *e) {
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%d", path, line);
+    if (name_check(src, strlen(src), where, col, e) != 0) return -1;
+    memcpy(dst, src, strlen(src) + 1);
+    return 0;
+}
+
 static int by_id(const void *a, const void *b) {
     const PlanRow *x = *(const PlanRow *const *)a, *y = *(const PlanRow *const *)b;
     int c = strcmp(x->id, y->id);
@@ -114,11 +125,10 @@ int planfile_read(const char *dir, PlanFile *pf, Err *e) {
             goto bad;
         }
         memcpy(r->id, id, 17);
-        if (copy_field(pf->experiment, sizeof pf->experiment, csvio_at(&t, i, 2), path, line,
-                       "experiment", e) ||
-            copy_field(r->task, sizeof r->task, csvio_at(&t, i, 3), path, line, "task", e) ||
-            copy_field(r->optim, sizeof r->optim, csvio_at(&t, i, 4), path, line, "optimizer", e) ||
-            copy_field(r->sched, sizeof r->sched, csvio_at(&t, i, 5), path, line, "scheduler", e) ||
+        if (copy_name(pf->experiment, csvio_at(&t, i, 2), path, line, "experiment", e) ||
+            copy_name(r->task, csvio_at(&t, i, 3), path, line, "task", e) ||
+            copy_name(r->optim, csvio_at(&t, i, 4), path, line, "optimizer", e) ||
+            copy_name(r->sched, csvio_at(&t, i, 5), path, line, "scheduler", e) ||
             copy_field(r->metric, sizeof r->metric, csvio_at(&t, i, 9), path, line, "metric", e))
             goto bad;
         const char *goal = csvio_at(&t, i, 10);

@@ -4,6 +4,8 @@
  */
 #include "harness/report_int.h"
 
+#include "harness/gnuplot.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,9 @@ static Buf *gp_begin(Report *R, const char *stem, const char *what, int w, int h
     fig_add(R, stem);
     Buf *b = rp_out_add(R, "figures/%s.gp", stem);
     rp_banner(R, b, "#", "");
-    buf_printf(b, "# %s\n", what);
+    buf_printf(b, "# ");
+    gnuplot_comment(b, what);
+    buf_printf(b, "\n");
     buf_printf(b,
                "# run in this folder: gnuplot %s.gp (PNG), gnuplot -e \"fmt='pdf'\" %s.gp (PDF);\n"
                "# to restyle, edit a copy (lrlab report rewrites this file)\n",
@@ -35,10 +39,12 @@ static Buf *gp_begin(Report *R, const char *stem, const char *what, int w, int h
                "    set terminal pngcairo size %d,%d noenhanced font ',10'\n"
                "}\n",
                w / 110.0, h / 110.0, w, h);
-    buf_printf(b,
-               "set output '%s.'.fmt.suffix\nset encoding utf8\nset datafile separator ','\n"
-               "set datafile columnheaders\nset grid\n",
-               stem);
+    char out[300];
+    snprintf(out, sizeof out, "%s.", stem);
+    buf_printf(b, "set output ");
+    gnuplot_file(b, out);
+    buf_printf(b, ".fmt.suffix\nset encoding utf8\nset datafile separator ','\n"
+                  "set datafile columnheaders\nset grid\n");
     return b;
 }
 
@@ -67,10 +73,12 @@ static const char *sched_color(const Report *R, int s) {
 static void gp_plot_by_sched(const Report *R, Buf *b, const char *data, const char *with) {
     for (int j = 1; j <= R->scheds.n; j++) {
         int k = j % R->scheds.n, s = rp_sched_at(R, k);
-        buf_printf(b, "%s'%s' using 1:%d with %s ", j == 1 ? "" : ", \\\n     ", data, 2 + k, with);
+        buf_printf(b, "%s", j == 1 ? "" : ", \\\n     ");
+        gnuplot_file(b, data);
+        buf_printf(b, " using 1:%d with %s ", 2 + k, with);
         gp_style(R, b, s);
         buf_printf(b, " title ");
-        rp_gp_str(b, R->scheds.v[s]);
+        gnuplot_str(b, R->scheds.v[s]);
     }
     buf_printf(b, "\n");
 }
@@ -80,7 +88,7 @@ static void gp_multiplot(Buf *b, int n, const char *title) {
     int cols = n > 1 ? 2 : 1, rows = (n + cols - 1) / cols;
     buf_printf(b, "set multiplot layout %d,%d margins 0.07,0.80,%.3f,%.3f spacing 0.07,%.3f title ",
                rows, cols, 0.35 / (rows + 1), 1 - 0.3 / (rows + 1), 0.4 / (rows + 1));
-    rp_gp_str(b, title);
+    gnuplot_str(b, title);
     buf_printf(b, "\n");
 }
 
@@ -111,7 +119,7 @@ void rp_fig_lr(Report *R, int t, Buf *md) {
                    fmax(R->lr_lo[t], R->lr_hi[t] * 1e-5) / 1.5, R->lr_hi[t] * 1.5);
     for (int o = 0; o < no; o++) {
         buf_printf(b, "set title ");
-        rp_gp_str(b, R->optims.v[o]);
+        gnuplot_str(b, R->optims.v[o]);
         buf_printf(b, "\n");
         gp_key(b, o == 0);
         int first = 1;
@@ -123,11 +131,14 @@ void rp_fig_lr(Report *R, int t, Buf *md) {
                     R->cells[i].p->seed == R->seeds[0] && R->cells[i].done)
                     c = &R->cells[i];
             if (!c) continue;
-            buf_printf(b, "%s'%s/curves/%s.csv' every %lld using 1:2 with lines ",
-                       first ? "plot " : ", \\\n     ", R->figrel, c->p->id, every);
+            char curve[4200];
+            snprintf(curve, sizeof curve, "%s/curves/%s.csv", R->figrel, c->p->id);
+            buf_printf(b, "%s", first ? "plot " : ", \\\n     ");
+            gnuplot_file(b, curve);
+            buf_printf(b, " every %lld using 1:2 with lines ", every);
             gp_style(R, b, s);
             buf_printf(b, " title ");
-            rp_gp_str(b, R->scheds.v[s]);
+            gnuplot_str(b, R->scheds.v[s]);
             first = 0;
         }
         buf_printf(b, first ? "plot NaN notitle\n" : "\n");
@@ -260,7 +271,7 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
     buf_printf(b, "set xlabel 'step'\nset ylabel 'validation loss'\n");
     for (int o = 0; o < no; o++) {
         buf_printf(b, "set title ");
-        rp_gp_str(b, R->optims.v[o]);
+        gnuplot_str(b, R->optims.v[o]);
         buf_printf(b, "\n");
         gp_key(b, o == 0);
         int logy = !nonpos[o] && ylo[o] > 0 && yhi[o] / ylo[o] > LOG_SPAN;
@@ -276,16 +287,19 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
         buf_printf(b, "set style fill transparent solid 0.15 noborder\nplot ");
         for (int j = 1; j <= ns; j++) { /* bands first; the reference last, on top */
             int k = j % ns;
-            buf_printf(b, "%s'%s' using 1:%d:%d with filledcurves fc rgb '%s' notitle",
-                       j == 1 ? "" : ", \\\n     ", data[o], 3 + 3 * k, 4 + 3 * k,
-                       sched_color(R, rp_sched_at(R, k)));
+            buf_printf(b, "%s", j == 1 ? "" : ", \\\n     ");
+            gnuplot_file(b, data[o]);
+            buf_printf(b, " using 1:%d:%d with filledcurves fc rgb '%s' notitle", 3 + 3 * k,
+                       4 + 3 * k, sched_color(R, rp_sched_at(R, k)));
         }
         for (int j = 1; j <= ns; j++) {
             int k = j % ns, s = rp_sched_at(R, k);
-            buf_printf(b, ", \\\n     '%s' using 1:%d with lines ", data[o], 2 + 3 * k);
+            buf_printf(b, ", \\\n     ");
+            gnuplot_file(b, data[o]);
+            buf_printf(b, " using 1:%d with lines ", 2 + 3 * k);
             gp_style(R, b, s);
             buf_printf(b, " title ");
-            rp_gp_str(b, R->scheds.v[s]);
+            gnuplot_str(b, R->scheds.v[s]);
         }
         buf_printf(b, "\n");
     }
@@ -364,13 +378,16 @@ static int median_curve(const Report *R, int t, int o, int s, long long **steps,
 /* a plot entry of scheduler s from a rivals data file: its rows only (column 1 is the
  * scheduler), x from column xcol, the training objective from column 4 */
 static void gp_rival(const Report *R, Buf *b, const char *base, int s, int xcol, int first) {
-    buf_printf(b, "%s'data/rivals__%s.csv' using %d:(strcol(1) eq ", first ? "" : ", \\\n     ",
-               base, xcol);
-    rp_gp_str(b, R->scheds.v[s]);
+    char data[300];
+    snprintf(data, sizeof data, "data/rivals__%s.csv", base);
+    buf_printf(b, "%s", first ? "" : ", \\\n     ");
+    gnuplot_file(b, data);
+    buf_printf(b, " using %d:(strcol(1) eq ", xcol);
+    gnuplot_str(b, R->scheds.v[s]);
     buf_printf(b, " ? $4 : NaN) with lines ");
     gp_style(R, b, s);
     buf_printf(b, " title ");
-    rp_gp_str(b, R->scheds.v[s]);
+    gnuplot_str(b, R->scheds.v[s]);
 }
 
 /* (a) GreedyLR against its rivals on one task with the first optimizer, as in the article's
@@ -433,7 +450,7 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
     snprintf(title, sizeof title, "%s, %s: training objective, median over %d seeds",
              R->tasks.v[t], R->optims.v[o], R->nseeds);
     buf_printf(b, "set datafile missing 'nan'\nset multiplot layout 1,%d title ", panels);
-    rp_gp_str(b, title);
+    gnuplot_str(b, title);
     buf_printf(b, "\nset key top right\nset ylabel 'training objective'\n%s",
                nonpos ? "" : "set logscale y\nset format y '%g'\n");
     if (nhd > 0) {
@@ -586,7 +603,7 @@ void rp_fig_categories(Report *R, Buf *md) {
     snprintf(title, sizeof title, "the paper's categories of %s against the baselines: %s, %s",
              R->scheds.v[R->ref], R->measure, tau);
     buf_printf(b, "set multiplot layout 1,3 margins 0.06,0.80,0.24,0.88 spacing 0.05,0.1 title ");
-    rp_gp_str(b, title);
+    gnuplot_str(b, title);
     buf_printf(b,
                "\nset style data histograms\nset style histogram rowstacked\n"
                "set style fill solid 0.85 border rgb '#404040'\nset boxwidth 0.7 relative\n"
@@ -607,7 +624,7 @@ void rp_fig_categories(Report *R, Buf *md) {
                 buf_printf(b, "plot 'data/categories__%s.csv' using 3:xtic(1) title ", by[p]);
             else
                 buf_printf(b, ", \\\n     '' using %d title ", 3 + k);
-            rp_gp_str(b, titles[k]);
+            gnuplot_str(b, titles[k]);
             buf_printf(b, " lc rgb '%s'", rp_cat_colors[k]);
         }
         buf_printf(b,
@@ -661,7 +678,7 @@ void rp_fig_profiles(Report *R, Buf *md) {
     char title[256];
     snprintf(title, sizeof title, "performance profiles: final %s", R->measure);
     buf_printf(b, "set title ");
-    rp_gp_str(b, title);
+    gnuplot_str(b, title);
     buf_printf(b,
                "\nset logscale x\nset xrange [1:%g]\nset yrange [0:1.02]\n"
                "set xlabel 'τ (ratio to the best on each problem)'\n"
@@ -715,7 +732,7 @@ void rp_fig_delta(Report *R, Buf *md) {
     snprintf(title, sizeof title, "Δ = L_baseline − L_%s on %s per stage", R->scheds.v[R->ref],
              R->measure);
     buf_printf(b, "set title ");
-    rp_gp_str(b, title);
+    gnuplot_str(b, title);
     double t = !R->relative && R->tau > 0 ? R->tau : nabs ? rp_quant(absd, nabs, 0.5) : 1;
     free(absd);
     buf_printf(b,

@@ -144,7 +144,6 @@ double rp_num(const Tab *T, int r, int k);     /* a field already checked to be 
 Buf *rp_out_add(Report *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rp_banner(const Report *R, Buf *b, const char *open, const char *close);
 void rp_stem_of(char *out, size_t n, const char *s);
-void rp_gp_str(Buf *b, const char *s);
 int rp_cmp_double(const void *a, const void *b); /* for qsort, ascending */
 double rp_quant(double *x, int n, double q);
 void rp_tau_text(const Report *R, char *out, size_t n);

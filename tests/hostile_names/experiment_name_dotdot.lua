@@ -1,0 +1,5 @@
+-- experiment_name_dotdot.lua - the experiment name (tests/hostile_names.sh)
+experiment { name = "../x", seeds = { 1 },
+  tasks = { task "quadratic" { steps = 20, eval_every = 10 } },
+  optimizers = { optimizer "sgd" { lr = 0.01 } },
+  schedulers = { scheduler "constant" { } } }

@@ -1,0 +1,5 @@
+-- label_dollar.lua - a gnuplot data block name (tests/hostile_names.sh)
+experiment { name = "names", seeds = { 1 },
+  tasks = { task "quadratic" { steps = 20, eval_every = 10 } },
+  optimizers = { optimizer "sgd" { lr = 0.01 } },
+  schedulers = { scheduler "constant" { label = "$data" } } }
