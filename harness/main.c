@@ -11,6 +11,7 @@
 #include "harness/blas.h"
 #include "harness/cfg.h"
 #include "harness/compare.h"
+#include "harness/folder.h"
 #include "harness/merge.h"
 #include "harness/ppo.h"
 #include "harness/report.h"
@@ -418,6 +419,7 @@ int main(int argc, char **argv) {
         printf("lrlab %s (%s)\n", LRLAB_VERSION, LRLAB_GIT);
         return EXIT_OK;
     }
+    folder_set_command(argc, argv); /* named in the lock of a folder it writes */
     for (int i = 0; commands[i].name; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "lrlab: %s: unknown command (expected %s)\nhint: lrlab --help\n", argv[1],
