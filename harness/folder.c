@@ -89,7 +89,7 @@ int folder_check_free(const char *dir, Err *e) {
 
 static int take_lock(const char *dir, int readonly_ok, Folder *f, Err *e) {
     char path[FS_PATH_MAX + 64];
-    f->fd = -1;
+    if (f->fd >= 0) return 0; /* held already (the same folder under another name) */
     if (lock_path(dir, path, sizeof path, e) != 0) return -1;
     struct stat st;
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -119,16 +119,22 @@ static int take_lock(const char *dir, int readonly_ok, Folder *f, Err *e) {
     return 0;
 }
 
+int folder_check(const char *dir, const char *const *subs, const char *const *files, Err *e) {
+    char p[FS_PATH_MAX + 64];
+    for (int i = 0; subs && subs[i]; i++)
+        if (fs_path(p, sizeof p, e, "%s/%s", dir, subs[i]) != 0 || fs_check_real_dir(p, e) != 0)
+            return -1;
+    for (int i = 0; files && files[i]; i++)
+        if (fs_path(p, sizeof p, e, "%s/%s", dir, files[i]) != 0 || fs_check_not_link(p, e) != 0)
+            return -1;
+    return 0;
+}
+
 int folder_claim(const char *dir, const char *const *subs, const char *const *files,
                  int readonly_ok, Folder *f, Err *e) {
     if (take_lock(dir, readonly_ok, f, e) != 0) return -1;
     char p[FS_PATH_MAX + 64];
-    for (int i = 0; subs && subs[i]; i++)
-        if (fs_path(p, sizeof p, e, "%s/%s", dir, subs[i]) != 0 || fs_check_real_dir(p, e) != 0)
-            goto fail;
-    for (int i = 0; files && files[i]; i++)
-        if (fs_path(p, sizeof p, e, "%s/%s", dir, files[i]) != 0 || fs_check_not_link(p, e) != 0)
-            goto fail;
+    if (folder_check(dir, subs, files, e) != 0) goto fail;
     if (f->fd < 0) return 0; /* not ours to clean */
     fs_remove_temps(dir);
     for (int i = 0; subs && subs[i]; i++) {

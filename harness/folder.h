@@ -27,9 +27,12 @@ void folder_set_command(int argc, char **argv);
  * relative to dir) are real folders without links and that the files `files` are not
  * links, and removes lrlab's temporary files from dir and subs. 0, or -1 with e (exit 2)
  * and the lock released. `readonly_ok`: a folder lrlab cannot write is not locked (f->fd -1),
- * for report's DIR, which it only reads. */
+ * for report's DIR, which it only reads. A lock f holds already (f->fd >= 0) is kept: the
+ * same folder claimed under two names. */
 int folder_claim(const char *dir, const char *const *subs, const char *const *files,
                  int readonly_ok, Folder *f, Err *e);
+/* folder_check: the checks of folder_claim alone (no lock, nothing written): 0 or -1 with e. */
+int folder_check(const char *dir, const char *const *subs, const char *const *files, Err *e);
 /* folder_check_free: 0 unless another lrlab holds dir's lock (then -1 with e, exit 2); writes
  * nothing. */
 int folder_check_free(const char *dir, Err *e);

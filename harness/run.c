@@ -728,14 +728,17 @@ int run_main(const RunOpts *o) {
         code = EXIT_OK;
         goto done;
     }
+    /* no link is written through; then the subfolders are proved writable, then locked */
     if (fs_check_writable(dir, &e) != 0 ||
-        folder_claim(dir, folder_results_subs, folder_results_files, 0, &R.folder, &e) != 0)
+        folder_check(dir, folder_results_subs, folder_results_files, &e) != 0)
         goto fail;
     for (int i = 0; folder_results_subs[i]; i++) {
         char sub[FS_PATH_MAX];
         snprintf(sub, sizeof sub, "%s/%s", dir, folder_results_subs[i]);
         if (fs_check_writable(sub, &e) != 0) goto fail; /* before any training, as the top */
     }
+    if (folder_claim(dir, folder_results_subs, folder_results_files, 0, &R.folder, &e) != 0)
+        goto fail;
     code = EXIT_RUN;
     provenance(dir, o, &plan, &e);
     R.pr = (Progress){.tty = isatty(2) && !(getenv("CI") && strcmp(getenv("CI"), "true") == 0),
