@@ -12,6 +12,7 @@
 #include "harness/cfg.h"
 #include "harness/compare.h"
 #include "harness/folder.h"
+#include "harness/fsutil.h"
 #include "harness/merge.h"
 #include "harness/ppo.h"
 #include "harness/report.h"
@@ -282,6 +283,11 @@ static int cmd_compare(int argc, char **argv) {
     if (!o.dir)
         return usage_error("compare", "missing folder (expected DIR with runs.csv, got %s)",
                            "nothing");
+    Err e = {0};
+    if (fs_check_dir_len("compare: DIR", o.dir, &e) != 0) { /* paths in it are never cut */
+        err_print(&e);
+        return EXIT_USAGE;
+    }
     return compare_main(&o);
 }
 

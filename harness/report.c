@@ -1590,7 +1590,8 @@ int report_main(const char *dir, const char *paper_dir, Err *e) {
     Folder dir_lock = {-1}, paper_lock = {-1};
     int trapped = 0;
     if (fs_check_dir_len("report: DIR", dir, e) != 0 ||
-        (paper_dir && fs_check_dir_len("report: --paper", paper_dir, e) != 0))
+        (paper_dir && fs_check_dir_len("report: --paper", paper_dir, e) != 0) ||
+        folder_check_free(dir, e) != 0) /* a run still writing it: say so, not what is missing */
         return -1;
     snprintf(R.src, sizeof R.src, "%s", dir);
     for (size_t n = strlen(R.src); n > 1 && R.src[n - 1] == '/';)
