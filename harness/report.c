@@ -1610,8 +1610,10 @@ int report_main(const char *dir, const char *paper_dir, Err *e) {
     R.paper = paper;
     int rc = -1;
     /* 1. read and check everything; compose every file in memory */
-    if (check_dir(R.dir, e) != 0 || folder_claim(R.dir, NULL, NULL, 1, &dir_lock, e) != 0 ||
-        load_plan_runs(&R, e) != 0 || load_compare(&R, e) != 0 ||
+    static const char *const subs[] = {"tables", "figures", "figures/data", NULL};
+    static const char *const paper_files[] = {"report.md", NULL};
+    if (check_dir(R.dir, e) != 0 || folder_check(paper, subs, paper_files, e) != 0 ||
+        folder_claim(R.dir, NULL, NULL, 1, &dir_lock, e) != 0 || load_plan_runs(&R, e) != 0 || load_compare(&R, e) != 0 ||
         load_tuning(&R, e) != 0 || load_evals(&R, e) != 0 || load_lr_ranges(&R, e) != 0)
         goto out;
     infer_options(&R);
@@ -1627,8 +1629,6 @@ int report_main(const char *dir, const char *paper_dir, Err *e) {
     /* 2. write, holding DIR (locked before reading, if lrlab may write there: the comparison
      * may be written to it) and PAPER: one lrlab at a time on either; a signal removes the
      * temporary file being written and stops gnuplot */
-    static const char *const subs[] = {"tables", "figures", "figures/data", NULL};
-    static const char *const paper_files[] = {"report.md", NULL};
     struct stat sd, sp;
     if (fs_mkdirs(paper, e) != 0) goto out;
     const int same = stat(R.dir, &sd) == 0 && stat(paper, &sp) == 0 && sd.st_dev == sp.st_dev &&
