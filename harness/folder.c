@@ -100,11 +100,13 @@ static int take_lock(const char *dir, int readonly_ok, Folder *f, Err *e) {
     if (fd < 0 && readonly_ok && (errno == EACCES || errno == EROFS || errno == EPERM))
         return 0;
     if (fd < 0 && errno == ELOOP) return fs_check_not_link(path, e);
-    if (fd < 0) return err_set(e, EXIT_USAGE, path, "cannot create the lock file (%s)", strerror(errno));
+    if (fd < 0)
+        return err_set(e, EXIT_USAGE, path, "cannot create the lock file (%s)", strerror(errno));
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EINTR) continue;
-        int rc = errno == EWOULDBLOCK ? in_use(dir, fd, e)
-                                      : err_set(e, EXIT_USAGE, path, "cannot lock (%s)", strerror(errno));
+        int rc = errno == EWOULDBLOCK
+                     ? in_use(dir, fd, e)
+                     : err_set(e, EXIT_USAGE, path, "cannot lock (%s)", strerror(errno));
         close(fd);
         return rc;
     }

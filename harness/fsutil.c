@@ -44,15 +44,20 @@ int fs_check_dir_len(const char *what, const char *dir, Err *e) {
                    FS_DIR_MAX, n);
 }
 
+static bool all_digits(const char *s) {
+    if (!*s) return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return false;
+    return true;
+}
+
 bool fs_is_temp_name(const char *name) {
-    static const char mark[] = ".lrlab-tmp";
+    static const char mark[] = ".lrlab-tmp", probe[] = ".lrlab-write-test.";
     const size_t n = strlen(name), m = sizeof mark - 1;
     if (n > m && strcmp(name + n - m, mark) == 0) return true; /* gnuplot's STEM.FMT.lrlab-tmp */
-    const char *at = strstr(name, mark);
-    if (name[0] != '.' || !at || at == name + 1 || at[m] != '.' || !at[m + 1]) return false;
-    for (const char *d = at + m + 1; *d; d++) /* .NAME.lrlab-tmp.PID */
-        if (*d < '0' || *d > '9') return false;
-    return true;
+    if (strncmp(name, probe, sizeof probe - 1) == 0) return all_digits(name + sizeof probe - 1);
+    const char *at = strstr(name, ".lrlab-tmp."); /* .NAME.lrlab-tmp.PID */
+    return name[0] == '.' && at && at > name + 1 && all_digits(at + m + 1);
 }
 
 int fs_remove_temps(const char *dir) {

@@ -14,10 +14,12 @@
 /* fs_check_dir_len: 0, or -1 with e (exit 2) when dir is longer than FS_DIR_MAX. */
 int fs_check_dir_len(const char *what, const char *dir, Err *e);
 /* fs_path: snprintf into out[n]; 0, or -1 with e (exit 2) when the path does not fit. */
-int fs_path(char *out, size_t n, Err *e, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int fs_path(char *out, size_t n, Err *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-/* fs_is_temp_name: name is one of lrlab's temporary files: ".NAME.lrlab-tmp.PID" (fs_write)
- * or "STEM.FMT.lrlab-tmp" (a figure gnuplot is drawing). */
+/* fs_is_temp_name: name is one of lrlab's temporary files: ".NAME.lrlab-tmp.PID" (fs_write),
+ * "STEM.FMT.lrlab-tmp" (a figure gnuplot is drawing) or ".lrlab-write-test.PID"
+ * (fs_check_writable). */
 bool fs_is_temp_name(const char *name);
 /* fs_remove_temps: removes dir's temporary files of lrlab (fs_is_temp_name; a link itself,
  * never its target), nothing else; returns how many. Only under the folder's lock. */
@@ -38,9 +40,9 @@ int fs_write_atomic(const char *path, const char *data, size_t n, Err *e);
  * reader must be able to tell (per-cell result files carry checksums for that). */
 int fs_write(const char *path, const char *data, size_t n, int durable, Err *e);
 /* fs_write_in_place: writes path itself (create or truncate, write, close; a link at path is
- * refused, exit 2), saving the rename of fs_write: a crash mid-write leaves it short. Only for a file that a file written
- * after it, atomically, vouches for by checksum (a cell's curves and evaluations); on
- * failure path is removed. */
+ * refused, exit 2), saving the rename of fs_write: a crash mid-write leaves it short. Only
+ * for a file that a file written after it, atomically, vouches for by checksum (a cell's
+ * curves and evaluations); on failure path is removed. */
 int fs_write_in_place(const char *path, const char *data, size_t n, Err *e);
 /* fs_sync: flushes the filesystem holding dir (syncfs); 0 or -1. */
 int fs_sync(const char *dir);

@@ -1612,9 +1612,11 @@ int report_main(const char *dir, const char *paper_dir, Err *e) {
     /* 1. read and check everything; compose every file in memory */
     static const char *const subs[] = {"tables", "figures", "figures/data", NULL};
     static const char *const paper_files[] = {"report.md", NULL};
-    if (check_dir(R.dir, e) != 0 || folder_check(paper, subs, paper_files, e) != 0 ||
-        folder_claim(R.dir, NULL, NULL, 1, &dir_lock, e) != 0 || load_plan_runs(&R, e) != 0 || load_compare(&R, e) != 0 ||
-        load_tuning(&R, e) != 0 || load_evals(&R, e) != 0 || load_lr_ranges(&R, e) != 0)
+    if (check_dir(R.dir, e) != 0 || (!paper_dir && fs_check_not_link(paper, e) != 0) ||
+        folder_check(paper, subs, paper_files, e) != 0 ||
+        folder_claim(R.dir, NULL, NULL, 1, &dir_lock, e) != 0 || load_plan_runs(&R, e) != 0 ||
+        load_compare(&R, e) != 0 || load_tuning(&R, e) != 0 || load_evals(&R, e) != 0 ||
+        load_lr_ranges(&R, e) != 0)
         goto out;
     infer_options(&R);
     char figdir[4400], absdir[PATH_MAX], absfig[PATH_MAX];

@@ -705,7 +705,8 @@ int run_main(const RunOpts *o) {
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
     if (preflight(&ex, &R.env, &e) != 0) goto fail;
     char dir[FS_DIR_MAX + 1];
-    if (fs_path(dir, sizeof dir, &e, "%s%s", o->out ? "" : "results/", o->out ? o->out : ex.name) != 0)
+    if (fs_path(dir, sizeof dir, &e, "%s%s", o->out ? "" : "results/",
+                o->out ? o->out : ex.name) != 0)
         goto fail;
     R.dir = dir;
     R.jobs = o->jobs > 0 ? o->jobs : ncores();

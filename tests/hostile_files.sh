@@ -102,7 +102,7 @@ hold() {
 # cell_field FILE COL: column COL of the last stage row of a cell file
 cell_field() { tail -n 1 "$1" | awk -v k="$2" -F, '{ print $k }'; }
 # no_temps DIR: no temporary file of lrlab is left under DIR
-no_temps() { [ -z "$(find "$1" -regextype posix-extended \( -regex '.*/\.[^/]+\.lrlab-tmp\.[0-9]+' -o -name '*.lrlab-tmp' \))" ]; }
+no_temps() { [ -z "$(find "$1" -regextype posix-extended \( -regex '.*/\.[^/]+\.lrlab-tmp\.[0-9]+' -o -name '*.lrlab-tmp' -o -regex '.*/\.lrlab-write-test\.[0-9]+' \))" ]; }
 # path_of_len N: an absolute path under {c} of exactly N bytes (components of 200 bytes)
 path_of_len() {
   local p=$c/o n
@@ -120,6 +120,17 @@ user_files() { # the files a user keeps beside lrlab's in an output folder
   echo x > "$1/data.tmp.123"
   echo x > "$1/.cache.tmp.7"
   echo x > "$1/.x.lrlab-tmp.notapid"
+  echo x > "$1/.lrlab-write-test.x1"
+  echo x > "$1/lrlab-tmp.1"
+}
+
+user_files_intact() { # DIR: the files of user_files, unchanged (in folders the snapshot leaves out)
+  local f
+  for f in notes.tmp.md draft.tmp data.tmp.123 .cache.tmp.7 .x.lrlab-tmp.notapid .lrlab-write-test.x1 lrlab-tmp.1; do
+    [ -f "$1/$f" ] || { echo "$1/$f: removed"; continue; }
+    case $f in notes.tmp.md) [ "$(cat "$1/$f")" = "a user's notes" ] || echo "$1/$f: changed" ;;
+      *) [ "$(cat "$1/$f")" = x ] || echo "$1/$f: changed" ;; esac
+  done
 }
 
 # ---- class 3: own only your own files ----
@@ -129,7 +140,11 @@ setup_user_tmp_rerun() { user_files "$c/work"; (cd "$c/work" && "$bin" run "$src
 run_user_tmp_rerun() { (cd "$c/work" && "$bin" run "$src/$small" --out . --quiet --fresh > /dev/null); }
 setup_user_tmp_report() { setup_user_tmp_rerun; mkdir -p "$c/work/report/tables"; user_files "$c/work/report"; user_files "$c/work/report/tables"; }
 run_user_tmp_report() { (cd "$c/work" && "$bin" report . > /dev/null); }
-check_user_tmp_report() { [ -s "$c/work/report/report.md" ] || echo "no report.md"; }
+check_user_tmp_report() {
+  [ -s "$c/work/report/report.md" ] || echo "no report.md"
+  user_files_intact "$c/work/report"
+  user_files_intact "$c/work/report/tables"
+}
 setup_user_tmp_merge() { user_files "$c/work"; cp -r "$tmp/s1" "$tmp/s2" "$c/"; }
 run_user_tmp_merge() { (cd "$c/work" && "$bin" merge . "$c/s1" "$c/s2" --quiet > /dev/null); }
 check_user_tmp_merge() { cmp -s "$c/work/runs.csv" "$tmp/ref/runs.csv" || echo "runs.csv differs from the whole run's"; }
@@ -137,6 +152,7 @@ setup_stale_temps_removed() {
   cp -r "$tmp/ref" "$c/o"
   for d in . cells curves evals figures; do echo stale > "$c/o/$d/.x.csv.lrlab-tmp.99999"; done
   echo stale > "$c/o/figures/small.png.lrlab-tmp"
+  echo stale > "$c/o/.lrlab-write-test.99999"
   user_files "$c/o"
 }
 run_stale_temps_removed() { "$bin" run "$small" --out "$c/o" --quiet > /dev/null; }
@@ -178,6 +194,8 @@ setup_link_merge_cells() { mkdir -p "$c/m"; plant "$c/m/cells" ../user/dir; cp -
 run_link_merge_cells() { "$bin" merge "$c/m" "$c/s1" "$c/s2" --quiet; }
 setup_link_report_tables() { cp -r "$tmp/ref" "$c/o"; mkdir -p "$c/o/report"; plant "$c/o/report/tables" ../../user/dir; }
 run_link_report_tables() { "$bin" report "$c/o"; }
+setup_link_report_folder() { cp -r "$tmp/ref" "$c/o"; plant "$c/o/report" ../user/dir; }
+run_link_report_folder() { "$bin" report "$c/o"; }
 setup_link_report_md() { cp -r "$tmp/ref" "$c/o"; mkdir -p "$c/o/report"; plant "$c/o/report/report.md" ../../user/file; }
 run_link_report_md() { "$bin" report "$c/o"; }
 
@@ -298,7 +316,11 @@ setup_report_killed_rerun() { # a report killed at three moments, and planted st
   echo stale > "$c/o/report/figures/delta.pdf.lrlab-tmp"
 }
 run_report_killed_rerun() { "$bin" report "$c/o" > /dev/null; }
-check_report_killed_rerun() { no_temps "$c/o" || echo "temporary files left: $(find "$c/o" -name '*lrlab-tmp*' | tr '\n' ' ')"; }
+check_report_killed_rerun() {
+  no_temps "$c/o" || echo "temporary files left: $(find "$c/o" -name '*lrlab-tmp*' | tr '\n' ' ')"
+  user_files_intact "$c/o/report"
+  user_files_intact "$c/o/report/figures"
+}
 setup_report_sigterm() { cp -r "$tmp/ref" "$c/o"; }
 run_report_sigterm() { # stopped at three moments: each removes its temporary files
   for t in 0.1 0.3 0.6; do
@@ -319,7 +341,7 @@ snapshot() {
     && find . -type f -exec sha256sum {} + | sort) \
     | grep -v '/\.lrlab\.lock$' \
     | if [ "$1" = own ]; then
-        grep -Ev '/(cells|curves|evals|figures|tables|report)/|/(plan|runs|curves|evals|timing|tuning|comparisons|tests|verdict|profiles|ranks)\.csv$|/(provenance\.txt|report\.md)$|lrlab-tmp' || true
+        grep -Ev '/(cells|curves|evals|figures|tables|report)/|/(plan|runs|curves|evals|timing|tuning|comparisons|tests|verdict|profiles|ranks)\.csv$|/(provenance\.txt|report\.md)$|/\.[^/]+\.lrlab-tmp\.[0-9]+$|\.lrlab-tmp$|\.lrlab-write-test\.[0-9]+$' || true
       else cat; fi
 }
 
