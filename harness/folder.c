@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -65,6 +66,18 @@ static void holder(int fd, char *out, size_t n) {
     snprintf(out, n, "a process that has not named itself");
 }
 
+/* The process the lock file names is gone (killed): the lock is held by its workers, which
+ * the kernel kills with it. */
+static int holder_dead(int fd) {
+    char s[32];
+    ssize_t r = pread(fd, s, sizeof s - 1, 0);
+    if (r <= 0) return 0;
+    s[r] = '\0';
+    char *end;
+    long pid = strtol(s, &end, 10);
+    return end != s && *end == '\t' && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
 static int in_use(const char *dir, int fd, Err *e) {
     char who[600];
     holder(fd, who, sizeof who - 8);
@@ -102,8 +115,13 @@ static int take_lock(const char *dir, int readonly_ok, Folder *f, Err *e) {
     if (fd < 0 && errno == ELOOP) return fs_check_not_link(path, e);
     if (fd < 0)
         return err_set(e, EXIT_USAGE, path, "cannot create the lock file (%s)", strerror(errno));
-    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    for (int tries = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; tries++) {
         if (errno == EINTR) continue;
+        if (errno == EWOULDBLOCK && tries < 40 && holder_dead(fd)) {
+            struct timespec ts = {0, 50 * 1000 * 1000}; /* its workers die with it (PDEATHSIG) */
+            nanosleep(&ts, NULL);
+            continue;
+        }
         int rc = errno == EWOULDBLOCK
                      ? in_use(dir, fd, e)
                      : err_set(e, EXIT_USAGE, path, "cannot lock (%s)", strerror(errno));
