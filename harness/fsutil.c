@@ -1,17 +1,111 @@
-/* fsutil.c - atomic file replacement and directories (see fsutil.h). */
+/* fsutil.c - atomic file replacement and directories (see fsutil.h).
+ *
+ * Temporary files are named ".NAME.lrlab-tmp.PID" beside NAME: a name no user picks, so that
+ * removing stale ones (fs_remove_temps) can never take a user's file (issue 15). Files are
+ * created with O_EXCL or O_NOFOLLOW: nothing is written through a symbolic link. */
 #define _GNU_SOURCE /* syncfs */
 #include "harness/fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The temporary file this process is writing, for fs_abort_temp (a signal handler). */
+static char cur_tmp[FS_PATH_MAX + 64];
+static volatile sig_atomic_t cur_tmp_set;
+
+void fs_abort_temp(void) {
+    if (cur_tmp_set) unlink(cur_tmp);
+    cur_tmp_set = 0;
+}
+
+int fs_path(char *out, size_t n, Err *e, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(out, n, fmt, ap);
+    va_end(ap);
+    if (w >= 0 && (size_t)w < n) return 0;
+    out[n ? n - 1 : 0] = '\0';
+    return err_set(e, EXIT_USAGE, NULL, "%.200s...: path too long (expected at most %zu bytes, "
+                   "got %d)", out, n - 1, w);
+}
+
+int fs_check_dir_len(const char *what, const char *dir, Err *e) {
+    size_t n = strlen(dir);
+    if (n <= FS_DIR_MAX) return 0;
+    return err_set(e, EXIT_USAGE, what, "path too long (expected at most %d bytes, got %zu)",
+                   FS_DIR_MAX, n);
+}
+
+static bool all_digits(const char *s) {
+    if (!*s) return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return false;
+    return true;
+}
+
+bool fs_is_temp_name(const char *name) {
+    static const char mark[] = ".lrlab-tmp", probe[] = ".lrlab-write-test.";
+    const size_t n = strlen(name), m = sizeof mark - 1;
+    if (n > m && strcmp(name + n - m, mark) == 0) return true; /* gnuplot's STEM.FMT.lrlab-tmp */
+    if (strncmp(name, probe, sizeof probe - 1) == 0) return all_digits(name + sizeof probe - 1);
+    const char *at = strstr(name, ".lrlab-tmp."); /* .NAME.lrlab-tmp.PID */
+    return name[0] == '.' && at && at > name + 1 && all_digits(at + m + 1);
+}
+
+int fs_remove_temps(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (fs_is_temp_name(de->d_name)) {
+            struct stat st;
+            if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+                !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+                continue;
+            n += unlinkat(dirfd(d), de->d_name, 0) == 0; /* a link itself, never its target */
+        }
+    closedir(d);
+    return n;
+}
+
+int fs_check_not_link(const char *path, Err *e) {
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode)) return 0;
+    return err_set(e, EXIT_USAGE, path, "a symbolic link (expected a file or folder of lrlab's "
+                   "own; lrlab writes nothing through links)");
+}
+
+int fs_check_real_dir(const char *path, Err *e) {
+    struct stat st;
+    if (lstat(path, &st) != 0) return 0; /* made by lrlab */
+    if (S_ISLNK(st.st_mode)) return fs_check_not_link(path, e);
+    if (!S_ISDIR(st.st_mode))
+        return err_set(e, EXIT_USAGE, path, "not a folder (expected a folder of lrlab's own)");
+    DIR *d = opendir(path);
+    if (!d) return 0; /* unreadable: said when it is written */
+    struct dirent *de;
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d))) {
+        struct stat in;
+        if (fstatat(dirfd(d), de->d_name, &in, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(in.st_mode))
+            rc = err_set(e, EXIT_USAGE, NULL, "%s/%s: a symbolic link (expected a file or folder "
+                         "of lrlab's own; lrlab writes nothing through links)", path, de->d_name);
+    }
+    closedir(d);
+    return rc;
+}
+
 static void fsync_dir_of(const char *path) {
-    char dir[4096];
+    char dir[FS_PATH_MAX + 64];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
     if (slash) *slash = '\0';
@@ -42,26 +136,43 @@ static int write_all(int fd, const char *data, size_t n) {
 }
 
 int fs_write(const char *path, const char *data, size_t n, int durable, Err *e) {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) return err_set(e, EXIT_RUN, tmp, "cannot create file (%s)", strerror(errno));
+    char tmp[FS_PATH_MAX + 64];
+    const char *slash = strrchr(path, '/');
+    const int dlen = slash ? (int)(slash - path + 1) : 0;
+    if (fs_path(tmp, sizeof tmp, e, "%.*s.%s.lrlab-tmp.%ld", dlen, path, path + dlen,
+                (long)getpid()) != 0)
+        return -1;
+    cur_tmp_set = 0;
+    memcpy(cur_tmp, tmp, strlen(tmp) + 1);
+    cur_tmp_set = 1;
+    /* a stale one of a process that had this pid is lrlab's: replaced, never followed */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        cur_tmp_set = 0;
+        return err_set(e, EXIT_RUN, tmp, "cannot create file (%s)", strerror(errno));
+    }
     if (write_all(fd, data, n) != 0) {
         int er = errno;
         close(fd);
         unlink(tmp);
+        cur_tmp_set = 0;
         return err_set(e, EXIT_RUN, path, "cannot write file (%s)", strerror(er));
     }
     if ((durable && fsync(fd) != 0) || close(fd) != 0) {
         int er = errno;
         unlink(tmp);
+        cur_tmp_set = 0;
         return err_set(e, EXIT_RUN, path, "cannot write file (%s)", strerror(er));
     }
     if (rename(tmp, path) != 0) {
         int er = errno;
         unlink(tmp);
+        cur_tmp_set = 0;
         return err_set(e, EXIT_RUN, path, "cannot rename into place (%s)", strerror(er));
     }
+    cur_tmp_set = 0;
     if (durable) fsync_dir_of(path);
     return 0;
 }
@@ -70,7 +181,8 @@ int fs_write(const char *path, const char *data, size_t n, int durable, Err *e) 
  * starts writing back a file truncated to nothing when it is closed (auto_da_alloc), which
  * made a rerun's writes several times slower. */
 int fs_write_in_place(const char *path, const char *data, size_t n, Err *e) {
-    int fd = open(path, O_WRONLY | O_CREAT, 0644);
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ELOOP) return fs_check_not_link(path, e);
     if (fd < 0) return err_set(e, EXIT_RUN, path, "cannot create file (%s)", strerror(errno));
     int bad = write_all(fd, data, n) != 0 || ftruncate(fd, (off_t)n) != 0, er = errno;
     if (close(fd) != 0 && !bad) bad = 1, er = errno;
@@ -90,8 +202,8 @@ int fs_sync(const char *dir) {
 }
 
 int fs_mkdirs(const char *path, Err *e) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s", path);
+    char p[FS_PATH_MAX];
+    if (fs_path(p, sizeof p, e, "%s", path) != 0) return -1;
     for (char *s = p + 1;; s++) {
         if (*s == '/' || *s == '\0') {
             char c = *s;
@@ -136,9 +248,12 @@ char *fs_read(const char *path, size_t *n) {
 
 int fs_check_writable(const char *dir, Err *e) {
     if (fs_mkdirs(dir, e) != 0) return -1;
-    char probe[4200];
-    snprintf(probe, sizeof probe, "%s/.lrlab-write-test.%ld", dir, (long)getpid());
-    int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    char probe[FS_PATH_MAX + 64];
+    if (fs_path(probe, sizeof probe, e, "%s/.lrlab-write-test.%ld", dir, (long)getpid()) != 0)
+        return -1;
+    int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(probe) == 0)
+        fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return err_set(e, EXIT_USAGE, dir, "output folder is not writable (%s)", strerror(errno));
     close(fd);

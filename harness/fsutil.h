@@ -7,6 +7,31 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The longest output folder lrlab accepts (--out, merge's OUT, report's DIR and PAPER): every
+ * path built from it fits FS_PATH_MAX. A longer one is refused, never cut. */
+#define FS_DIR_MAX 2000
+#define FS_PATH_MAX 4096
+/* fs_check_dir_len: 0, or -1 with e (exit 2) when dir is longer than FS_DIR_MAX. */
+int fs_check_dir_len(const char *what, const char *dir, Err *e);
+/* fs_path: snprintf into out[n]; 0, or -1 with e (exit 2) when the path does not fit. */
+int fs_path(char *out, size_t n, Err *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* fs_is_temp_name: name is one of lrlab's temporary files: ".NAME.lrlab-tmp.PID" (fs_write),
+ * "STEM.FMT.lrlab-tmp" (a figure gnuplot is drawing) or ".lrlab-write-test.PID"
+ * (fs_check_writable). */
+bool fs_is_temp_name(const char *name);
+/* fs_remove_temps: removes dir's temporary files of lrlab (fs_is_temp_name; a link itself,
+ * never its target), nothing else; returns how many. Only under the folder's lock. */
+int fs_remove_temps(const char *dir);
+/* fs_abort_temp: removes the temporary file fs_write is writing, if any (async-signal-safe). */
+void fs_abort_temp(void);
+/* fs_check_not_link: 0, or -1 with e (exit 2) when path is a symbolic link. */
+int fs_check_not_link(const char *path, Err *e);
+/* fs_check_real_dir: 0 when path is absent or a real folder holding no symbolic link;
+ * otherwise -1 with e (exit 2) naming the link or the file in the way. */
+int fs_check_real_dir(const char *path, Err *e);
+
 /* fs_write_atomic: writes data to a temporary file beside path, fsyncs it, renames it
  * over path and fsyncs the directory. On failure path is untouched and e says why. */
 int fs_write_atomic(const char *path, const char *data, size_t n, Err *e);
@@ -14,10 +39,10 @@ int fs_write_atomic(const char *path, const char *data, size_t n, Err *e);
  * crash of the process, but after a crash of the machine it may be empty or short, so its
  * reader must be able to tell (per-cell result files carry checksums for that). */
 int fs_write(const char *path, const char *data, size_t n, int durable, Err *e);
-/* fs_write_in_place: writes path itself (create or truncate, write, close), saving the
- * rename of fs_write: a crash mid-write leaves it short. Only for a file that a file written
- * after it, atomically, vouches for by checksum (a cell's curves and evaluations); on
- * failure path is removed. */
+/* fs_write_in_place: writes path itself (create or truncate, write, close; a link at path is
+ * refused, exit 2), saving the rename of fs_write: a crash mid-write leaves it short. Only
+ * for a file that a file written after it, atomically, vouches for by checksum (a cell's
+ * curves and evaluations); on failure path is removed. */
 int fs_write_in_place(const char *path, const char *data, size_t n, Err *e);
 /* fs_sync: flushes the filesystem holding dir (syncfs); 0 or -1. */
 int fs_sync(const char *dir);

@@ -11,6 +11,8 @@
 #include "harness/blas.h"
 #include "harness/cfg.h"
 #include "harness/compare.h"
+#include "harness/folder.h"
+#include "harness/fsutil.h"
 #include "harness/merge.h"
 #include "harness/ppo.h"
 #include "harness/report.h"
@@ -317,6 +319,11 @@ static int cmd_compare(int argc, char **argv) {
     if (!o.dir)
         return usage_error("compare", "missing folder (expected DIR with runs.csv, got %s)",
                            "nothing");
+    Err e = {0};
+    if (fs_check_dir_len("compare: DIR", o.dir, &e) != 0) { /* paths in it are never cut */
+        err_print(&e);
+        return EXIT_USAGE;
+    }
     return compare_main(&o);
 }
 
@@ -531,6 +538,7 @@ int main(int argc, char **argv) {
         printf("lrlab %s (%s)\n", LRLAB_VERSION, lrlab_git_commit);
         return EXIT_OK;
     }
+    folder_set_command(argc, argv); /* named in the lock of a folder it writes */
     for (int i = 0; commands[i].name; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "lrlab: %s: unknown command (expected %s)\nhint: lrlab --help\n", argv[1],

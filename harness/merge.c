@@ -1,11 +1,13 @@
 /* merge.c - joining shard outputs (see merge.h). */
 #include "harness/merge.h"
 
+#include "harness/folder.h"
 #include "harness/fsutil.h"
 #include "harness/planfile.h"
 #include "harness/results.h"
 #include "harness/run.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +21,57 @@ static int copy_file(const char *src, const char *dst, Err *e) {
     return rc;
 }
 
+/* The folder merged into must be empty of results or hold this very plan: a merge never
+ * replaces another experiment's files. */
+static int target_ok(const char *out, const PlanFile *pf, Err *e) {
+    char p[FS_PATH_MAX];
+    if (fs_path(p, sizeof p, e, "%s/plan.csv", out) != 0) return -1;
+    if (fs_exists(p)) {
+        PlanFile have = {0};
+        Err why;
+        int rc = 0;
+        if (planfile_read(out, &have, &why) != 0)
+            rc = err_set(e, EXIT_USAGE, out, "holds another experiment (expected an empty folder "
+                         "or one of the same plan, got a plan.csv that cannot be read)");
+        else if (!planfile_equal(&have, pf))
+            rc = err_set(e, EXIT_USAGE, out, "holds another experiment (expected an empty folder "
+                         "or one of the same plan, got the plan of \"%s\")", have.experiment);
+        planfile_free(&have);
+        return rc;
+    }
+    for (int i = 0; folder_results_files[i]; i++) {
+        if (fs_path(p, sizeof p, e, "%s/%s", out, folder_results_files[i]) != 0) return -1;
+        if (fs_exists(p))
+            return err_set(e, EXIT_USAGE, out, "holds results without a plan (expected an empty "
+                           "folder or one of the same plan, got %s)", folder_results_files[i]);
+    }
+    for (int i = 0; i < 3; i++) { /* cells, curves, evals */
+        if (fs_path(p, sizeof p, e, "%s/%s", out, folder_results_subs[i]) != 0) return -1;
+        DIR *d = opendir(p);
+        struct dirent *de;
+        while (d && (de = readdir(d)))
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+                closedir(d);
+                return err_set(e, EXIT_USAGE, out, "holds results without a plan (expected an "
+                               "empty folder or one of the same plan, got %s/%s)",
+                               folder_results_subs[i], de->d_name);
+            }
+        if (d) closedir(d);
+    }
+    return 0;
+}
+
 int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
     Err e = {0};
     PlanFile *pfs = xcalloc((size_t)ndirs, sizeof(PlanFile));
     int code = EXIT_USAGE, loaded = 0, *owner = NULL;
     double *secs = NULL, *one = NULL;
+    Folder lock = {-1};
+    if (fs_check_dir_len("merge: OUT", out, &e) != 0 || folder_check_free(out, &e) != 0)
+        goto fail;
+    for (int i = 0; i < ndirs; i++)
+        if (fs_check_dir_len("merge: DIR", dirs[i], &e) != 0 || folder_check_free(dirs[i], &e) != 0)
+            goto fail;
     for (int i = 0; i < ndirs; i++) {
         if (planfile_read(dirs[i], &pfs[i], &e) != 0) goto fail;
         loaded++; /* freed below even when this folder's plan is refused */
@@ -50,9 +98,10 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
         if (owner[c] < 0) {
             /* a cell file present but incomplete or corrupt: name it and say why */
             for (int i = 0; i < ndirs; i++) {
-                char p[4096];
+                char p[FS_PATH_MAX];
                 Err why;
-                snprintf(p, sizeof p, "%s/cells/%s.csv", dirs[i], pf->rows[c].id);
+                if (fs_path(p, sizeof p, &e, "%s/cells/%s.csv", dirs[i], pf->rows[c].id) != 0)
+                    goto fail;
                 if (!fs_exists(p) || results_cell_check(dirs[i], pf->rows[c].id, &why) == 0)
                     continue;
                 err_set(&e, EXIT_USAGE, NULL, "%s; so cell %s (plan row %d) is complete in none "
@@ -67,22 +116,27 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
             goto fail;
         }
     }
+    if (fs_mkdirs(out, &e) != 0 ||
+        folder_claim(out, folder_results_subs, folder_results_files, 0, &lock, &e) != 0 ||
+        target_ok(out, pf, &e) != 0)
+        goto fail;
     code = EXIT_RUN;
-    static const char *const subs[] = {"cells", "curves", "evals", "figures"};
-    for (int i = 0; i < 4; i++) {
-        char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", out, subs[i]);
-        if (fs_mkdirs(sub, &e) != 0) goto fail;
+    for (int i = 0; folder_results_subs[i]; i++) {
+        char sub[FS_PATH_MAX];
+        if (fs_path(sub, sizeof sub, &e, "%s/%s", out, folder_results_subs[i]) != 0 ||
+            fs_mkdirs(sub, &e) != 0)
+            goto fail;
     }
     for (int c = 0; c < pf->n; c++) {
         const char *src = dirs[owner[c]];
         if (strcmp(src, out) == 0) continue;
         static const char *const subs_in_order[] = {"curves", "evals", "cells"}; /* cell last */
         for (int f = 0; f < 3; f++) {
-            char a[4096], b[4096];
-            snprintf(a, sizeof a, "%s/%s/%s.csv", src, subs_in_order[f], pf->rows[c].id);
-            snprintf(b, sizeof b, "%s/%s/%s.csv", out, subs_in_order[f], pf->rows[c].id);
-            if (copy_file(a, b, &e) != 0) goto fail;
+            char a[FS_PATH_MAX], b[FS_PATH_MAX];
+            if (fs_path(a, sizeof a, &e, "%s/%s/%s.csv", src, subs_in_order[f], pf->rows[c].id) ||
+                fs_path(b, sizeof b, &e, "%s/%s/%s.csv", out, subs_in_order[f], pf->rows[c].id) ||
+                copy_file(a, b, &e) != 0)
+                goto fail;
         }
     }
     /* each cell's time from the folder it came from */
@@ -103,6 +157,7 @@ fail:
     err_print(&e);
     if (e.code && code != EXIT_RUN) code = e.code;
 done:
+    folder_release(&lock);
     for (int i = 0; i < loaded; i++) planfile_free(&pfs[i]);
     free(pfs);
     free(owner);

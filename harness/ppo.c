@@ -1399,9 +1399,11 @@ int ppo_main(int argc, char **argv) {
     T.env.datadir = d && *d ? d : "data";
     int code = EXIT_USAGE;
     if (setup(&T, &e) != 0 || preflight(&T, &e) != 0) goto fail;
-    snprintf(T.policy_path, sizeof T.policy_path, "%s/%s.policy", T.dir, T.pol.name);
-    snprintf(T.returns_path, sizeof T.returns_path, "%s/%s-returns.csv", T.dir, T.pol.name);
-    snprintf(T.ckpt_path, sizeof T.ckpt_path, "%s/%s.checkpoint", T.dir, T.pol.name);
+    if (fs_path(T.policy_path, sizeof T.policy_path, &e, "%s/%s.policy", T.dir, T.pol.name) ||
+        fs_path(T.returns_path, sizeof T.returns_path, &e, "%s/%s-returns.csv", T.dir,
+                T.pol.name) ||
+        fs_path(T.ckpt_path, sizeof T.ckpt_path, &e, "%s/%s.checkpoint", T.dir, T.pol.name))
+        goto fail; /* never cut: the files would land elsewhere */
     if (fs_check_writable(T.dir, &e) != 0) goto fail;
     T.t0 = now();
     if (fs_exists(T.ckpt_path) && !resume && !fresh) {

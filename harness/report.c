@@ -25,6 +25,7 @@
 #include "harness/buf.h"
 #include "harness/compare.h"
 #include "harness/csvio.h"
+#include "harness/folder.h"
 #include "harness/fsutil.h"
 #include "harness/gnuplot.h"
 #include "harness/names.h"
@@ -34,6 +35,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,6 +437,26 @@ static int cell_of(const Report *R, const char *id) {
     return hit ? hit->i : -1;
 }
 
+/* labels_agree: row r of runs.csv names the experiment, task, optimizer, scheduler and seed
+ * that plan.csv gives its cell (a folder put together from two experiments is refused) */
+static int labels_agree(const Tab *T, int r, const PlanFile *pf, const PlanRow *p, Err *e) {
+    static const char *const cols[] = {"experiment", "task", "optimizer", "scheduler", "seed"};
+    char seed[32];
+    snprintf(seed, sizeof seed, "%lld", p->seed);
+    const char *const want[] = {pf->experiment, p->task, p->optim, p->sched, seed};
+    for (int k = 0; k < 5; k++) {
+        const int col = csvio_col(&T->t, cols[k]);
+        if (col < 0)
+            return err_set(e, EXIT_USAGE, T->path, "line 1: missing column (expected %s)", cols[k]);
+        const char *got = csvio_at(&T->t, r, col);
+        if (strcmp(got, want[k]) != 0)
+            return err_set(e, EXIT_USAGE, T->path, "line %d: %s: disagrees with plan.csv "
+                           "(expected \"%.63s\" as plan.csv gives cell %s, got \"%.63s\")", r + 2,
+                           cols[k], want[k], p->id, got);
+    }
+    return 0;
+}
+
 static int load_plan_runs(Report *R, Err *e) {
     if (planfile_read(R->dir, &R->pf, e) != 0) return -1;
     const PlanFile *pf = &R->pf;
@@ -484,6 +506,10 @@ static int load_plan_runs(Report *R, Err *e) {
             return -1;
         }
         Result *c = &R->cells[i];
+        if (labels_agree(&T, r, pf, c->p, e) != 0) {
+            csvio_free(&T.t);
+            return -1;
+        }
         if (!R->metric[c->t][0])
             snprintf(R->metric[c->t], sizeof R->metric[c->t], "%s", rp_at(&T, r, RU_MNAME));
         if (rp_num(&T, r, RU_STAGE) != 100) continue;
@@ -1462,12 +1488,25 @@ static void rel_path(const char *from, const char *to, char *out, size_t n) {
  * replaces STEM.FMT atomically; a PDF's CreationDate is pinned so that the bytes repeat */
 static int draw(const char *figdir, const char *stem, const char *fmt, Err *e) {
     char expr[64], script[300];
-    snprintf(expr, sizeof expr, "fmt='%s'; suffix='.tmp'", fmt);
+    char tmp[4400], dst[4400];
+    snprintf(expr, sizeof expr, "fmt='%s'; suffix='.lrlab-tmp'", fmt); /* fs_is_temp_name */
     snprintf(script, sizeof script, "%s.gp", stem);
+    if (fs_path(tmp, sizeof tmp, e, "%s/%s.%s.lrlab-tmp", figdir, stem, fmt) != 0 ||
+        fs_path(dst, sizeof dst, e, "%s/%s.%s", figdir, stem, fmt) != 0)
+        return -1;
     fflush(NULL);
+    sigset_t stop, old; /* SIGINT or SIGTERM from here on kill gnuplot and remove tmp */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop, &old);
     pid_t pid = fork();
+    if (pid > 0) folder_child(pid, tmp);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) return err_set(e, EXIT_RUN, figdir, "cannot start gnuplot (fork failed)");
     if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         if (chdir(figdir) != 0) _exit(127);
         if (!freopen(".gnuplot.log", "a", stderr)) _exit(127);
         execlp(LRLAB_GNUPLOT, "gnuplot", "-d", "-e", expr, script, (char *)NULL);
@@ -1475,13 +1514,16 @@ static int draw(const char *figdir, const char *stem, const char *fmt, Err *e) {
     }
     int st;
     while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return err_set(e, EXIT_RUN, figdir, "cannot wait for gnuplot");
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        if (errno != EINTR) {
+            folder_child(0, NULL);
+            return err_set(e, EXIT_RUN, figdir, "cannot wait for gnuplot");
+        }
+    folder_child(0, tmp); /* gnuplot is done; its figure is still to be removed on a signal */
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        unlink(tmp);
         return err_set(e, EXIT_RUN, figdir, "%s: gnuplot failed (exit %d; see %s/.gnuplot.log)",
                        script, WIFEXITED(st) ? WEXITSTATUS(st) : -1, figdir);
-    char tmp[4400], dst[4400];
-    snprintf(tmp, sizeof tmp, "%s/%s.%s.tmp", figdir, stem, fmt);
-    snprintf(dst, sizeof dst, "%s/%s.%s", figdir, stem, fmt);
+    }
     size_t n;
     char *s = fs_read(tmp, &n);
     if (!s) return err_set(e, EXIT_RUN, tmp, "gnuplot wrote no figure");
@@ -1494,6 +1536,7 @@ static int draw(const char *figdir, const char *stem, const char *fmt, Err *e) {
     int rc = fs_write_atomic(dst, s, n, e);
     free(s);
     unlink(tmp);
+    folder_child(0, NULL);
     return rc;
 }
 
@@ -1553,6 +1596,12 @@ int report_main(const char *dir, const char *paper_dir, Err *e) {
     memset(&R, 0, sizeof R);
     e->code = 0;
     e->msg[0] = e->hint[0] = '\0';
+    Folder dir_lock = {-1}, paper_lock = {-1};
+    int trapped = 0;
+    if (fs_check_dir_len("report: DIR", dir, e) != 0 ||
+        (paper_dir && fs_check_dir_len("report: --paper", paper_dir, e) != 0) ||
+        folder_check_free(dir, e) != 0) /* a run still writing it: say so, not what is missing */
+        return -1;
     snprintf(R.src, sizeof R.src, "%s", dir);
     for (size_t n = strlen(R.src); n > 1 && R.src[n - 1] == '/';)
         R.src[--n] = '\0';
@@ -1570,8 +1619,13 @@ int report_main(const char *dir, const char *paper_dir, Err *e) {
     R.paper = paper;
     int rc = -1;
     /* 1. read and check everything; compose every file in memory */
-    if (check_dir(R.dir, e) != 0 || load_plan_runs(&R, e) != 0 || load_compare(&R, e) != 0 ||
-        load_tuning(&R, e) != 0 || load_evals(&R, e) != 0 || load_lr_ranges(&R, e) != 0)
+    static const char *const subs[] = {"tables", "figures", "figures/data", NULL};
+    static const char *const paper_files[] = {"report.md", NULL};
+    if (check_dir(R.dir, e) != 0 || (!paper_dir && fs_check_not_link(paper, e) != 0) ||
+        folder_check(paper, subs, paper_files, e) != 0 ||
+        folder_claim(R.dir, NULL, NULL, 1, &dir_lock, e) != 0 || load_plan_runs(&R, e) != 0 ||
+        load_compare(&R, e) != 0 || load_tuning(&R, e) != 0 || load_evals(&R, e) != 0 ||
+        load_lr_ranges(&R, e) != 0)
         goto out;
     infer_options(&R);
     char figdir[4400], absdir[PATH_MAX], absfig[PATH_MAX];
@@ -1583,8 +1637,17 @@ int report_main(const char *dir, const char *paper_dir, Err *e) {
     }
     rel_path(absfig, absdir, R.figrel, sizeof R.figrel);
     if (compose(&R, cmdline, e) != 0) goto out;
-    /* 2. write */
-    static const char *const subs[] = {"tables", "figures", "figures/data"};
+    /* 2. write, holding DIR (locked before reading, if lrlab may write there: the comparison
+     * may be written to it) and PAPER: one lrlab at a time on either; a signal removes the
+     * temporary file being written and stops gnuplot */
+    struct stat sd, sp;
+    if (fs_mkdirs(paper, e) != 0) goto out;
+    const int same = stat(R.dir, &sd) == 0 && stat(paper, &sp) == 0 && sd.st_dev == sp.st_dev &&
+                     sd.st_ino == sp.st_ino;
+    if (folder_claim(paper, subs, paper_files, 0, same ? &dir_lock : &paper_lock, e) != 0)
+        goto out;
+    folder_trap_signals();
+    trapped = 1;
     for (int i = 0; i < 3; i++) {
         char p[4400];
         snprintf(p, sizeof p, "%s/%s", paper, subs[i]);
@@ -1612,6 +1675,9 @@ int report_main(const char *dir, const char *paper_dir, Err *e) {
            paper, R.ntabs, paper, R.nfigs, paper);
     rc = 0;
 out:
+    if (trapped) folder_untrap_signals();
+    folder_release(&paper_lock);
+    folder_release(&dir_lock);
     report_free(&R);
     return rc;
 }

@@ -6,6 +6,7 @@
 #define LRLAB_REPORT_INT_H
 
 #include "harness/buf.h"
+#include "harness/fsutil.h"
 #include "harness/csvio.h"
 #include "harness/err.h"
 #include "harness/planfile.h"
@@ -101,7 +102,7 @@ typedef struct Fig {
 
 typedef struct Report {
     const char *dir, *paper;
-    char src[1024]; /* DIR as given, named in banners and commands */
+    char src[FS_DIR_MAX + 1]; /* DIR as given, named in banners and commands */
     PlanFile pf;
     Names tasks, optims, scheds;
     long long *seeds;

@@ -172,7 +172,8 @@ static int cmp_entry(const void *a, const void *b) {
 int results_timing_open(const char *dir, Err *e) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, RESULTS_TIMING_LOG);
-    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 && errno == ELOOP) return fs_check_not_link(path, e);
     if (fd < 0) return err_set(e, EXIT_RUN, path, "cannot open for appending (%s)", strerror(errno));
     char last = '\n';
     off_t end = lseek(fd, 0, SEEK_END);

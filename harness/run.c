@@ -7,6 +7,7 @@
 #include "harness/cfg.h"
 #include "harness/compare.h"
 #include "harness/csvio.h"
+#include "harness/folder.h"
 #include "harness/fsutil.h"
 #include "harness/optim.h"
 #include "harness/plan.h"
@@ -117,35 +118,20 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, Err *e)
     buf_free(&b);
 }
 
-/* Temporary files of writers killed mid-write ("NAME.tmp.PID") are removed. */
-static void remove_stale_temps(const char *dir) {
-    static const char *const subs[] = {"cells", "curves", "evals", "figures", "."};
-    for (int i = 0; i < 5; i++) {
-        char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", dir, subs[i]);
-        DIR *d = opendir(sub);
-        if (!d) continue;
-        struct dirent *de;
-        while ((de = readdir(d)))
-            if (strstr(de->d_name, ".tmp")) {
-                char path[4400];
-                snprintf(path, sizeof path, "%s/%s", sub, de->d_name);
-                unlink(path);
-            }
-        closedir(d);
-    }
-}
-
-/* Status of a finished cell, from its file: CELL_OK, CELL_DIVERGED or CELL_FAILED. */
+/* Status of a finished cell, from its file's status field (of a complete cell: every
+ * stage row names one of ok, diverged or failed): CELL_OK, CELL_DIVERGED or CELL_FAILED. */
 static int cell_status(const char *dir, const char *id) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cells/%s.csv", dir, id);
-    char *s = fs_read(path, NULL);
-    int st = CELL_FAILED;
-    if (s && strstr(s, ",ok,")) st = CELL_OK;
-    if (s && strstr(s, ",diverged,")) st = CELL_DIVERGED;
-    free(s);
-    return st;
+    char path[FS_PATH_MAX];
+    CsvTable t;
+    Err e;
+    if (fs_path(path, sizeof path, &e, "%s/cells/%s.csv", dir, id) != 0 ||
+        csvio_read(path, results_cell_cols, &t, &e) != 0)
+        return CELL_FAILED;
+    const char *st = t.nrows > 0 ? csvio_at(&t, t.nrows - 1, 7) : "";
+    int status = strcmp(st, "ok") == 0 ? CELL_OK : strcmp(st, "diverged") == 0 ? CELL_DIVERGED
+                                                                              : CELL_FAILED;
+    csvio_free(&t);
+    return status;
 }
 
 /* ---- workers ----
@@ -358,6 +344,7 @@ typedef struct Runner {
     int *back, *fd_slot;
     struct pollfd *fds;
     int timing;     /* cells/timing.log, appended to as cells end */
+    Folder folder;  /* the output folder's lock */
     int fatal;
     Err *e;
     double synced; /* when the output's filesystem was last flushed */
@@ -698,11 +685,15 @@ int run_main(const RunOpts *o) {
     PlanFile pf = {0};
     double *choice = NULL;
     int code = EXIT_USAGE;
-    Runner R = {.o = o, .e = &e, .timing = -1};
+    Runner R = {.o = o, .e = &e, .timing = -1, .folder = {-1}};
     void (*old_sigpipe)(int) = NULL;
     const double t_start = now();
     double t_cells = 0, t_results = 0;
     blas_single_thread();
+    if (o->out && fs_check_dir_len("--out", o->out, &e) != 0) {
+        err_print(&e);
+        return EXIT_USAGE;
+    }
     if (cfg_load(o->script, o->lua_seed, &ex, &e) != 0) {
         err_print(&e);
         return e.code ? e.code : EXIT_USAGE;
@@ -712,9 +703,10 @@ int run_main(const RunOpts *o) {
     R.env.datadir = datadir();
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
     if (run_preflight(&ex, &R.env, &e) != 0) goto fail;
-    char dir[2048];
-    if (o->out) snprintf(dir, sizeof dir, "%s", o->out);
-    else snprintf(dir, sizeof dir, "results/%s", ex.name);
+    char dir[FS_DIR_MAX + 1];
+    if (fs_path(dir, sizeof dir, &e, "%s%s", o->out ? "" : "results/",
+                o->out ? o->out : ex.name) != 0)
+        goto fail;
     R.dir = dir;
     R.jobs = o->jobs > 0 ? o->jobs : ncores();
     int in_shard = 0;
@@ -736,14 +728,17 @@ int run_main(const RunOpts *o) {
         code = EXIT_OK;
         goto done;
     }
-    if (fs_check_writable(dir, &e) != 0) goto fail;
-    static const char *const subs[] = {"cells", "curves", "evals", "figures"};
-    for (int i = 0; i < 4; i++) {
-        char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", dir, subs[i]);
+    /* no link is written through; then the subfolders are proved writable, then locked */
+    if (fs_check_writable(dir, &e) != 0 ||
+        folder_check(dir, folder_results_subs, folder_results_files, &e) != 0)
+        goto fail;
+    for (int i = 0; folder_results_subs[i]; i++) {
+        char sub[FS_PATH_MAX];
+        snprintf(sub, sizeof sub, "%s/%s", dir, folder_results_subs[i]);
         if (fs_check_writable(sub, &e) != 0) goto fail; /* before any training, as the top */
     }
-    remove_stale_temps(dir);
+    if (folder_claim(dir, folder_results_subs, folder_results_files, 0, &R.folder, &e) != 0)
+        goto fail;
     code = EXIT_RUN;
     provenance(dir, o, &plan, &e);
     R.pr = (Progress){.tty = isatty(2) && !(getenv("CI") && strcmp(getenv("CI"), "true") == 0),
@@ -804,6 +799,7 @@ done:
     free(R.fd_slot);
     free(R.fds);
     if (R.timing >= 0) close(R.timing);
+    folder_release(&R.folder);
     if (old_sigpipe) signal(SIGPIPE, old_sigpipe);
     free(choice);
     planfile_free(&pf);

@@ -208,7 +208,13 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
             acc = 0;
             nacc = 0;
         }
-        sched_observe(&sched, SIGNAL_TRAIN_STEP, step, loss);
+        const char *why = sched_observe(&sched, SIGNAL_TRAIN_STEP, step, loss);
+        if (why) {
+            r->status = CELL_FAILED;
+            snprintf(r->reason, sizeof r->reason, "scheduler at step %lld: %s", (long long)step,
+                     why);
+            break;
+        }
         const int64_t done = step + 1;
         int stage = -1;
         for (int k = 0; k < NSTAGES; k++)
@@ -229,7 +235,15 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
                 r->stages[k] = (StageRow){done, 1, metrics[METRIC_TRAIN_LOSS],
                                           metrics[METRIC_VAL_LOSS], metrics[METRIC_TASK], last_lr};
         features_eval(&feat, metrics[METRIC_VAL_LOSS]);
-        sched_observe(&sched, SIGNAL_EVAL, step, metrics[METRIC_VAL_LOSS]);
+        why = sched_observe(&sched, SIGNAL_EVAL, step, metrics[METRIC_VAL_LOSS]);
+        if (why) { /* the step did not end well: its stage is not reached */
+            r->status = CELL_FAILED;
+            snprintf(r->reason, sizeof r->reason, "scheduler at step %lld: %s", (long long)step,
+                     why);
+            for (int k = 0; k < NSTAGES; k++)
+                if (stage_at[k] == done) r->stages[k].reached = 0;
+            break;
+        }
     }
     for (int k = 0; k < NSTAGES; k++)
         if (!r->stages[k].reached)

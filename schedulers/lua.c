@@ -10,7 +10,8 @@
  * use for their own state. observe(signal, step, value, ctx) sees "train_step" with the
  * minibatch loss after every step and "eval" with the validation loss after every
  * evaluation. Each call runs in the script's sandbox with a budget of 10^7 instructions; an
- * error or a result that is not a finite number > 0 ends the run as failed with the reason.
+ * error (in lr or observe, at any step, the last one included) or a result that is not a
+ * Lua number, finite and > 0 (a string "0.1" is not) ends the run as failed with the reason.
  * Closures keep state across calls; every cell starts from the script's state as it was when
  * the script finished, so runs are reproducible whatever the number of workers.
  */
@@ -82,11 +83,14 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
         out->error = s->error;
         return;
     }
-    int isnum;
-    double x = lua_tonumberx(s->L, -1, &isnum);
+    /* a number, not a string that reads as one ("0.1"): lua_tonumberx would convert it */
+    const int isnum = lua_type(s->L, -1) == LUA_TNUMBER;
+    const double x = isnum ? lua_tonumber(s->L, -1) : NAN;
     if (!isnum || !isfinite(x) || !(x > 0)) {
-        snprintf(s->error, sizeof s->error, "lr: returned %s (expected a finite number > 0)",
-                 isnum ? "a number out of range" : luaL_typename(s->L, -1));
+        char got[80];
+        if (isnum) snprintf(got, sizeof got, isnan(x) ? "nan" : "%g", x); /* not -nan */
+        else snprintf(got, sizeof got, "%s", luaL_typename(s->L, -1));
+        snprintf(s->error, sizeof s->error, "lr: returned %s (expected a finite number > 0)", got);
         lua_pop(s->L, 1);
         out->error = s->error;
         return;
@@ -108,6 +112,11 @@ static void observe(void *st, SignalKind kind, int64_t step, double value) {
         snprintf(s->error, sizeof s->error, "observe: %s", msg);
 }
 
+static const char *error(void *st) {
+    State *s = st;
+    return s->error[0] ? s->error : NULL;
+}
+
 static void destroy(void *st) {
     State *s = st;
     if (s->L) luaL_unref(s->L, LUA_REGISTRYINDEX, s->ref_ctx);
@@ -124,5 +133,6 @@ const SchedDef sched_lua = {
     .init = init,
     .lr = lr,
     .observe = observe,
+    .error = error,
     .destroy = destroy,
 };

@@ -59,8 +59,9 @@ int sched_create(Sched *s, const SchedDef *def, const Params *p, const SchedRun 
 
 void sched_lr(Sched *s, const SchedStep *step, SchedLr *out) { s->def->lr(s->st, step, out); }
 
-void sched_observe(Sched *s, SignalKind kind, int64_t step, double value) {
+const char *sched_observe(Sched *s, SignalKind kind, int64_t step, double value) {
     if (s->def->observe) s->def->observe(s->st, kind, step, value);
+    return s->def->error ? s->def->error(s->st) : NULL;
 }
 
 void sched_destroy(Sched *s) {

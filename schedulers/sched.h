@@ -115,6 +115,10 @@ typedef struct SchedDef {
     void (*lr)(void *st, const SchedStep *s, SchedLr *out);
     /* observe: optional; feedback schedulers see every signal and pick theirs. */
     void (*observe)(void *st, SignalKind kind, int64_t step, double value);
+    /* error: optional; why the scheduler cannot go on (an observe that failed), NULL while it
+     * can. The loop asks after every observe, so that an error at any step, the last one
+     * included, ends the run as failed. */
+    const char *(*error)(void *st);
     void (*destroy)(void *st);
 } SchedDef;
 
@@ -130,7 +134,8 @@ const SchedDef *sched_find(const char *name);
 int sched_create(Sched *s, const SchedDef *def, const Params *p, const SchedRun *run,
                  const char *where, Err *e);
 void sched_lr(Sched *s, const SchedStep *step, SchedLr *out);
-void sched_observe(Sched *s, SignalKind kind, int64_t step, double value);
+/* sched_observe: shows the signal; returns the scheduler's error (SchedDef.error), or NULL. */
+const char *sched_observe(Sched *s, SignalKind kind, int64_t step, double value);
 void sched_destroy(Sched *s);
 
 /* Fills every group with one rate. */

@@ -131,7 +131,7 @@ rc=0
 one_line "$tmp/err" "No space left on device"
 echo "  full disk says: $(cat "$tmp/err")"
 sums "$disk/earlier" | cmp -s - "$tmp/earlier.sums" || fail "full disk: earlier results changed"
-[ -z "$(find "$disk" -name '*.tmp*')" ] || fail "full disk: temporary files left: $(find "$disk" -name '*.tmp*')"
+[ -z "$(find "$disk" \( -name '*.tmp*' -o -name '*lrlab-tmp*' \))" ] || fail "full disk: temporary files left: $(find "$disk" \( -name '*.tmp*' -o -name '*lrlab-tmp*' \))"
 rm -f "$disk/filler"
 "$bin" run $tiny --out "$disk/out" -j 2 --quiet > /dev/null
 same "$tmp/ref" "$disk/out"
@@ -158,7 +158,7 @@ while read -r sum file; do # every earlier file with its bytes
 done < "$tmp/out.sums"
 cmp -s -n "$(stat -c %s "$tmp/timing.before")" "$tmp/timing.before" "$disk/out/cells/timing.log" \
   || fail "resume on a full disk: the timing log lost earlier lines"
-[ -z "$(find "$disk" -name '*.tmp*')" ] || fail "resume on a full disk: temporary files left"
+[ -z "$(find "$disk" \( -name '*.tmp*' -o -name '*lrlab-tmp*' \))" ] || fail "resume on a full disk: temporary files left"
 rm -f "$disk/filler"
 "$bin" run $tiny --out "$disk/out" -j 2 --quiet > /dev/null
 same "$tmp/ref" "$disk/out"

@@ -62,7 +62,7 @@ for i in $(seq 1 "$kills"); do
 done
 "$bin" run $big --out "$tmp/killed" -j 2 --quiet > /dev/null
 same "$tmp/bigref" "$tmp/killed"
-leftover=$(find "$tmp/killed" -name '*.tmp*' | wc -l)
+leftover=$(find "$tmp/killed" \( -name '*.tmp*' -o -name '*lrlab-tmp*' \) | wc -l)
 [ "$leftover" -eq 0 ] || fail "$leftover temporary files left after resume"
 echo "ok: $kills SIGKILLs then a resume give the same bytes"
 
