@@ -80,7 +80,7 @@ int plot_experiment(const char *dir, const PlanFile *pf, Shard shard, Err *e) {
         gnuplot_comment(&b, pf->experiment);
         buf_printf(&b, "; rerun in the results folder with: gnuplot figures/%s.gp\n", base);
         buf_printf(&b, "set terminal pngcairo size 900,1000 noenhanced font ',10'\n");
-        snprintf(out, sizeof out, "figures/%s.png.tmp", base);
+        snprintf(out, sizeof out, "figures/%s.png.lrlab-tmp", base);
         buf_printf(&b, "set output ");
         gnuplot_file(&b, out);
         buf_printf(&b, "\nset datafile separator ','\nset grid\n");
@@ -103,7 +103,7 @@ int plot_experiment(const char *dir, const PlanFile *pf, Shard shard, Err *e) {
             free(cells);
             return -1;
         }
-        snprintf(tmp, sizeof tmp, "%s/figures/%s.png.tmp", dir, base);
+        snprintf(tmp, sizeof tmp, "%s/figures/%s.png.lrlab-tmp", dir, base);
         snprintf(png, sizeof png, "%s/figures/%s.png", dir, base);
         if (rename(tmp, png) != 0) {
             free(cells);

@@ -11,8 +11,8 @@
  * committed results with one command and no training.
  * How: every input is read and checked and every text composed in memory before anything is
  * written, so that bad input writes nothing. Then the text files are written atomically and
- * gnuplot (run in PAPER/figures, like plot.c) draws each figure into NAME.png.tmp and
- * NAME.pdf.tmp, which replace NAME.png and NAME.pdf atomically. Determinism: numbers in fixed
+ * gnuplot (run in PAPER/figures, like plot.c) draws each figure into NAME.png.lrlab-tmp and
+ * NAME.pdf.lrlab-tmp, which replace NAME.png and NAME.pdf atomically. Determinism: numbers in fixed
  * formats, iteration in plan order, no time stamps (cairo's PDF CreationDate is pinned to
  * 1970-01-01), no absolute paths (figures read DIR's curves through a path relative to
  * PAPER/figures; DIR is named as the user gave it).
@@ -1484,7 +1484,7 @@ static void rel_path(const char *from, const char *to, char *out, size_t n) {
 
 /* ---- drawing ---- */
 
-/* draw: gnuplot STEM.gp in PAPER/figures for one format into STEM.FMT.tmp, which then
+/* draw: gnuplot STEM.gp in PAPER/figures for one format into STEM.FMT.lrlab-tmp, which then
  * replaces STEM.FMT atomically; a PDF's CreationDate is pinned so that the bytes repeat */
 static int draw(const char *figdir, const char *stem, const char *fmt, Err *e) {
     char expr[64], script[300];
