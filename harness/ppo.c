@@ -431,7 +431,7 @@ int policy_load(const char *path, Policy *p, Err *e) {
     if (!text) {
         err_set(e, EXIT_USAGE, path, "cannot read policy file (expected a file written by lrlab "
                                      "train-policy, got %s)",
-                errno ? strerror(errno) : "an unreadable file");
+                errno ? fs_strerror(errno) : "an unreadable file");
         err_hint(e, "train one with: lrlab train-policy SCRIPT.lua");
         return -1;
     }

@@ -9,6 +9,7 @@
 #include "harness/trace.h"
 
 #include "harness/err.h"
+#include "harness/fsutil.h"
 #include "harness/param.h"
 #include "schedulers/sched.h"
 
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char trace_usage[] =
     "lrlab trace SCHEDULER [--set key=value ...] --lr LR0 --steps N [--metrics FILE]";
@@ -39,8 +41,13 @@ static int fail(const char *fmt, const char *a, const char *b) {
 }
 
 static int read_metrics(const char *path, double **out, long *n) {
-    FILE *f = fopen(path, "r");
-    if (!f) return fail("--metrics: %s: cannot open (%s)", path, strerror(errno));
+    int fd = fs_open_regular(path); /* a FIFO would block forever */
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+    if (!f) {
+        const int err = errno;
+        if (fd >= 0) close(fd);
+        return fail("--metrics: %s: cannot open (%s)", path, fs_strerror(err));
+    }
     char line[256];
     long cap = 1024, k = 0, lineno = 0;
     double *m = xmalloc(sizeof(double) * (size_t)cap);
