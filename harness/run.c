@@ -12,6 +12,7 @@
 #include "harness/plot.h"
 #include "harness/results.h"
 #include "harness/sha256.h"
+#include "harness/watchdog.h"
 #include "tasks/data/cache.h"
 #include "harness/train.h"
 
@@ -211,6 +212,21 @@ static bool cell_calls_lua(const Cell *c) {
            params_has_func(&c->sched->p);
 }
 
+/* A Lua cell's process ended by the CPU-time watchdog of a Lua call (watchdog.h): the worker
+ * records the cell as failed with the reason. */
+static void lua_cell_stuck(const Cell *c, const char *dir, const char *why, Report *rep) {
+    char reason[WORKER_MSG];
+    snprintf(reason, sizeof reason, "%s", why);
+    Err e = {0};
+    if (results_write_failed(dir, c->id, c->steps, reason, &e) != 0) {
+        snprintf(rep->msg, WORKER_MSG, "%s", e.msg);
+        return;
+    }
+    rep->ok = 1;
+    rep->status = CELL_FAILED;
+    snprintf(rep->msg, WORKER_MSG, "%s", reason);
+}
+
 /* A Lua cell in a process of its own, which leaves its report in memory shared with the
  * worker (MAP_SHARED); its exit code says whether it did. */
 static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, int timing,
@@ -228,6 +244,7 @@ static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, i
         if (getppid() != worker_pid) _exit(EXIT_RUN); /* the worker died before the prctl */
         close(in); /* the worker's pipes are not this process's to hold open */
         close(out);
+        watchdog_call_report(shared->msg, WORKER_MSG); /* a Lua call stuck in C: the reason */
         int st = train_and_write(c, env, dir, timing, shared);
         shared->ok = st >= 0;
         shared->status = st >= 0 ? st : CELL_FAILED;
@@ -241,6 +258,8 @@ static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, i
         }
     if (WIFSIGNALED(st)) rep->signal = WTERMSIG(st);
     else if (WEXITSTATUS(st) == EXIT_OK) *rep = *shared;
+    else if (WEXITSTATUS(st) == WATCHDOG_EXIT_CALL) /* a failed cell, with the reason */
+        lua_cell_stuck(c, dir, shared->msg, rep);
     else snprintf(rep->msg, WORKER_MSG, "%s: the process of cell %s exited with code %d", dir,
                   c->id, WEXITSTATUS(st));
 }
@@ -481,9 +500,10 @@ static void cell_done(Runner *R, const Plan *plan, int cell, int timed_out, cons
     pr->failed += status == CELL_FAILED;
     if (o->verbose || (status == CELL_FAILED && !o->quiet)) {
         if (pr->tty) fprintf(stderr, "\r");
+        const char *why = reason[0] ? reason : rep && rep->ok ? rep->msg : ""; /* a worker's */
         fprintf(stderr, "cell %s: %s %s %s seed %lld lr %g: %s%s%s\n", c->id, c->task->label,
                 c->optim->label, c->sched->label, (long long)c->seed, c->lr0,
-                cell_status_name(status), reason[0] ? ": " : "", reason);
+                cell_status_name(status), why[0] ? ": " : "", why);
     }
     if (!o->quiet) progress(pr, 0);
 }
