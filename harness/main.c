@@ -11,6 +11,7 @@
 #include "harness/blas.h"
 #include "harness/cfg.h"
 #include "harness/compare.h"
+#include "harness/memlimit.h"
 #include "harness/merge.h"
 #include "harness/ppo.h"
 #include "harness/report.h"
@@ -406,6 +407,7 @@ static void command_names(char *out, size_t n) {
 }
 
 int main(int argc, char **argv) {
+    memlimit_blas_threads(argv); /* under ulimit -v: no OpenBLAS thread to spin */
     char names[256];
     command_names(names, sizeof names);
     if (argc < 2) {

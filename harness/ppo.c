@@ -26,6 +26,7 @@
 #include "harness/blas.h"
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
+#include "harness/memlimit.h"
 #include "harness/plan.h"
 #include "harness/sha256.h"
 #include "harness/train.h"
@@ -1353,7 +1354,9 @@ int ppo_main(int argc, char **argv) {
     const char *d = getenv("LRLAB_DATA");
     T.env.datadir = d && *d ? d : "data";
     int code = EXIT_USAGE;
-    if (setup(&T, &e) != 0 || preflight(&T, &e) != 0) goto fail;
+    if (setup(&T, &e) != 0 || memlimit_blas_reserve("train-policy", &e) != 0 ||
+        preflight(&T, &e) != 0)
+        goto fail;
     snprintf(T.policy_path, sizeof T.policy_path, "%s/%s.policy", T.dir, T.pol.name);
     snprintf(T.returns_path, sizeof T.returns_path, "%s/%s-returns.csv", T.dir, T.pol.name);
     snprintf(T.ckpt_path, sizeof T.ckpt_path, "%s/%s.checkpoint", T.dir, T.pol.name);

@@ -7,6 +7,7 @@
 #include "harness/compare.h"
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
+#include "harness/memlimit.h"
 #include "harness/optim.h"
 #include "harness/plan.h"
 #include "harness/plot.h"
@@ -730,6 +731,7 @@ int run_main(const RunOpts *o) {
     }
     if (plan_build(&ex, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
         goto fail;
+    if (memlimit_blas_reserve("run", &e) != 0) goto fail; /* before OpenBLAS could spin */
     R.env.datadir = datadir();
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
     if (preflight(&ex, &R.env, &e) != 0) goto fail;
