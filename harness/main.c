@@ -115,7 +115,8 @@ static int cmd_run(int argc, char **argv) {
         } else if (strcmp(a, "--cell-timeout") == 0) {
             errno = 0;
             double t = v ? strtod(v, &end) : 0;
-            if (!v || *end || errno || !(t > 0) || isinf(t))
+            if (v && strcmp(v, "none") == 0) t = -1; /* no limit */
+            else if (!v || *end || errno || !(t > 0) || isinf(t))
                 return usage_error("run", "--cell-timeout: invalid value (expected seconds > 0, "
                                           "got %s)", v ? v : "nothing");
             o.cell_timeout = t;
@@ -336,6 +337,8 @@ static const Command commands[] = {
      "  --shard K/N          run only cells whose plan index is K-1 modulo N (join the\n"
      "                       shards' folders with lrlab merge)\n"
      "  --cell-timeout S     a cell running longer than S seconds is recorded as failed\n"
+     "                       (default: 20 times its estimate on this machine, at least\n"
+     "                       60 s, plus 2 ms a step with Lua functions; none: no limit)\n"
      "  --seed N             seed of Lua's math.random in the script (default 0)\n"
      "  --quiet              no progress and no comparison table\n"
      "  --verbose            one line per finished cell\n",
