@@ -121,6 +121,14 @@ static int bad_num(const char *path, int line, const char *col, const char *got)
     return -1;
 }
 
+static int bad_step(const char *path, int line, int min, const char *got) {
+    Err e;
+    err_set(&e, EXIT_USAGE, path, "line %d: step: invalid value (expected a whole number >= %d, "
+            "got \"%.30s\")", line, min, got);
+    err_print(&e);
+    return -1;
+}
+
 static int by_id(const void *a, const void *b) {
     const Run *x = *(const Run *const *)a, *y = *(const Run *const *)b;
     return strcmp(x->id, y->id);
@@ -188,7 +196,7 @@ static int load_runs(const char *dir, Data *D) {
             x->seconds = NAN;
         }
         Run *x = &D->runs[k];
-        double stage, step, v[3];
+        double stage, v[3];
         if (csvio_parse_num(csvio_at(&t, r, col[5]), &stage) != 0) {
             bad_num(path, r + 2, "stage", csvio_at(&t, r, col[5]));
             goto bad;
@@ -205,11 +213,12 @@ static int load_runs(const char *dir, Data *D) {
             goto bad;
         }
         seen[k] |= (unsigned char)(1 << g);
-        if (csvio_parse_num(csvio_at(&t, r, col[6]), &step) != 0) {
-            bad_num(path, r + 2, "step", csvio_at(&t, r, col[6]));
+        long long nstep;
+        if (csvio_parse_step(csvio_at(&t, r, col[6]), 1, &nstep) != 0) {
+            bad_step(path, r + 2, 1, csvio_at(&t, r, col[6]));
             goto bad;
         }
-        if (g == 2) x->steps = (long long)step;
+        if (g == 2) x->steps = nstep;
         for (int c = 0; c < 3; c++)
             if (csvio_parse_num(csvio_at(&t, r, col[7 + c]), &v[c]) != 0) {
                 bad_num(path, r + 2, need[7 + c], csvio_at(&t, r, col[7 + c]));
@@ -264,8 +273,15 @@ static int load_curves(const char *dir, Data *D) {
         if (strcmp(id, last_id) != 0) last = run_by_id(D, id), last_id = id;
         if (last < 0) continue;
         double step, v;
-        if (csvio_parse_num(csvio_at(&t, r, cstep), &step) || csvio_parse_num(csvio_at(&t, r, cval), &v)) {
-            bad_num(path, r + 2, "step or val_loss", csvio_at(&t, r, cval));
+        long long nstep;
+        if (csvio_parse_step(csvio_at(&t, r, cstep), 0, &nstep) != 0) {
+            bad_step(path, r + 2, 0, csvio_at(&t, r, cstep));
+            free(sum), free(cnt), csvio_free(&t);
+            return -1;
+        }
+        step = (double)nstep;
+        if (csvio_parse_num(csvio_at(&t, r, cval), &v)) {
+            bad_num(path, r + 2, "val_loss", csvio_at(&t, r, cval));
             free(sum), free(cnt), csvio_free(&t);
             return -1;
         }

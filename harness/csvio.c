@@ -253,6 +253,17 @@ void csvio_free(CsvTable *t) {
     memset(t, 0, sizeof *t);
 }
 
+int csvio_parse_step(const char *s, long long min, long long *x) {
+    const char *d = s + (*s == '-');
+    if (*d < '0' || *d > '9') return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno || v < min || v > (1LL << 53)) return -1;
+    *x = v;
+    return 0;
+}
+
 int csvio_parse_num(const char *s, double *x) {
     if (strcmp(s, "nan") == 0) return *x = NAN, 0;
     char *end;
