@@ -48,12 +48,12 @@ int memlimit_blas_reserve(const char *where, Err *e) {
     void *p = mmap(NULL, MEMLIMIT_BLAS_BYTES, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
-        const uint64_t used = as_used();
         err_set(e, EXIT_USAGE, where, "address-space limit too small for OpenBLAS (expected "
-                "%llu MB free under ulimit -v, got a limit of %llu MB with %llu MB in use)",
+                "%llu MB free under ulimit -v, got a limit of %llu MB with less free)",
                 (unsigned long long)(MEMLIMIT_BLAS_BYTES >> 20),
-                (unsigned long long)(lim >> 20), (unsigned long long)(used >> 20));
-        err_hint(e, "raise it (ulimit -v unlimited) or run elsewhere");
+                (unsigned long long)(lim >> 20));
+        err_hint(e, "raise it (ulimit -v unlimited); lrlab has %llu MB mapped already",
+                 (unsigned long long)(as_used() >> 20));
         return -1;
     }
     munmap(p, MEMLIMIT_BLAS_BYTES);
