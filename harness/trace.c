@@ -9,7 +9,6 @@
 #include "harness/trace.h"
 
 #include "harness/err.h"
-#include "harness/fsutil.h"
 #include "harness/param.h"
 #include "schedulers/sched.h"
 
@@ -18,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const char trace_usage[] =
     "lrlab trace SCHEDULER [--set key=value ...] --lr LR0 --steps N [--metrics FILE]";
@@ -41,13 +39,8 @@ static int fail(const char *fmt, const char *a, const char *b) {
 }
 
 static int read_metrics(const char *path, double **out, long *n) {
-    int fd = fs_open_regular(path); /* a FIFO would block forever */
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
-    if (!f) {
-        const int err = errno;
-        if (fd >= 0) close(fd);
-        return fail("--metrics: %s: cannot open (%s)", path, fs_strerror(err));
-    }
+    FILE *f = fopen(path, "r");
+    if (!f) return fail("--metrics: %s: cannot open (%s)", path, strerror(errno));
     char line[256];
     long cap = 1024, k = 0, lineno = 0;
     double *m = xmalloc(sizeof(double) * (size_t)cap);

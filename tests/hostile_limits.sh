@@ -128,7 +128,6 @@ case_ data-kjv-fifo refuse 'replace kjv/kjv_ref.txt fifo; argv=(run $S/kjv.lua -
 case_ data-kjv-devzero refuse 'replace kjv/kjv_ref.txt devzero; argv=(run $S/kjv.lua --out $c/out)'
 case_ data-faces-unreadable refuse 'replace lfw_subset.npy mode000; user=nobody; argv=(run $S/faces.lua --check)'
 case_ data-kjv-unreadable refuse 'replace kjv/kjv_ref.txt mode000; user=nobody; argv=(run $S/kjv.lua --check)'
-case_ trace-metrics-fifo refuse 'mkfifo $c/m; argv=(trace cosine --lr 0.1 --steps 10 --metrics $c/m)'
 # memory: plans and policy trainings that ask for more than a quarter of the memory (under a
 # fixed ulimit -v, so that the limit does not depend on the machine)
 case_ plan-huge-evals-check refuse 'limit=4000000; argv=(run $S/huge_evals.lua --check)'
