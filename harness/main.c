@@ -117,8 +117,8 @@ static int cmd_run(int argc, char **argv) {
             double t = v ? strtod(v, &end) : 0;
             if (v && strcmp(v, "none") == 0) t = -1; /* no limit */
             else if (!v || *end || errno || !(t > 0) || isinf(t))
-                return usage_error("run", "--cell-timeout: invalid value (expected seconds > 0, "
-                                          "got %s)", v ? v : "nothing");
+                return usage_error("run", "--cell-timeout: invalid value (expected seconds > 0 "
+                                          "or none, got %s)", v ? v : "nothing");
             o.cell_timeout = t;
             i++;
         } else if (a[0] == '-') {

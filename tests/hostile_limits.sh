@@ -146,6 +146,9 @@ case_ results-runs-fractional-step refuse 'cp -r $tmp/ref $c/r; csv_set $c/r/run
 case_ results-runs-exponent-step refuse 'cp -r $tmp/ref $c/r; csv_set $c/r/runs.csv 2 9 1e3; argv=(compare $c/r)'
 case_ results-evals-negative-step refuse 'cp -r $tmp/ref $c/r; csv_set $c/r/evals.csv 3 6 -1; argv=(compare $c/r)'
 case_ results-cell-negative-step refuse 'cp -r $tmp/ref $c/r; csv_set $(first_cell $c/r) 3 2 -5; argv=(merge $c/out $c/r)'
+case_ results-runs-fifo refuse 'cp -r $tmp/ref $c/r; rm $c/r/runs.csv; mkfifo $c/r/runs.csv; argv=(compare $c/r)'
+case_ results-cell-fifo refuse 'cp -r $tmp/ref $c/r; f=$(first_cell $c/r); rm $f; mkfifo $f; argv=(merge $c/out $c/r)'
+case_ results-plan-devzero refuse 'cp -r $tmp/ref $c/r; rm $c/r/plan.csv; ln -s /dev/zero $c/r/plan.csv; argv=(merge $c/out $c/r)'
 case_ results-cell-negative-diverged-step refuse 'cp -r $tmp/ref $c/r; csv_set $(first_cell $c/r) 2 9 -7; argv=(merge $c/out $c/r)'
 # one bad cell: recorded as failed with its reason, the matrix goes on
 case_ lua-lr-find-backtrack cell 'argv=(run $S/lr_backtrack.lua --out $c/out -j 2)'
@@ -154,6 +157,7 @@ case_ lua-lr-gsub-backtrack cell 'argv=(run $S/lr_gsub_backtrack.lua --out $c/ou
 case_ default-cell-timeout cell 'envs=(LRLAB_FAULT_HANG=$(sed -n 2p $tmp/ref/plan.csv | cut -d, -f2)); hang=150; argv=(run $S/small.lua --out $c/out -j 2)'
 case_ cell-timeout-explicit cell 'envs=(LRLAB_FAULT_HANG=$(sed -n 2p $tmp/ref/plan.csv | cut -d, -f2)); argv=(run $S/small.lua --out $c/out -j 2 --cell-timeout 2)'
 # accepted
+case_ cell-timeout-word refuse 'argv=(run $S/small.lua --check --cell-timeout never)'
 case_ cell-timeout-none stdout 'argv=(run $S/small.lua --check --cell-timeout none)'
 case_ compare-50000-seeds stdout 'big_compare $c/big 50000; argv=(compare $c/big)'
 
