@@ -110,7 +110,9 @@ int cfg_call(void *lua, int nargs, int nresults, long long budget, char *msg, si
     lim->limit = budget;
     lim->in_call = 1;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 10000);
+    watchdog_call_begin(); /* C functions the count hook cannot stop (string.find) */
     int rc = lua_pcall(L, nargs, nresults, 0);
+    watchdog_call_end();
     lua_sethook(L, NULL, 0, 0);
     lim->in_call = 0;
     if (rc != LUA_OK) {

@@ -91,7 +91,8 @@ int cfg_load_training(const char *path, const ParamSpec *spec, PolicyTraining *p
 void cfg_free_training(PolicyTraining *pt);
 const char *cfg_kind_name(CompKind k);
 /* cfg_call: lua_pcall of the function below its nargs arguments on the script's Lua state,
- * with an instruction budget; on error fills msg and returns -1. For Lua-defined
+ * with an instruction budget and the CPU-time watchdog of watchdog.h (a C function such as
+ * string.find cannot run past it); on error fills msg and returns -1. For Lua-defined
  * components (scheduler "lua") during training. */
 int cfg_call(void *lua, int nargs, int nresults, long long budget, char *msg, size_t n);
 

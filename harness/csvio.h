@@ -34,5 +34,9 @@ int csvio_col(const CsvTable *t, const char *name);
 void csvio_free(CsvTable *t);
 /* csvio_parse_num: strict double parse of a field ("nan" and "inf" accepted). */
 int csvio_parse_num(const char *s, double *x);
+/* csvio_parse_step: a step count as lrlab writes it: decimal digits (a leading '-' only for
+ * min < 0), from min to 2^53; 0, or -1 for anything else ("-5" when min >= 0, "1.5", "1e3",
+ * " 7", ""). Results files from elsewhere are checked with it (issue 15). */
+int csvio_parse_step(const char *s, long long min, long long *x);
 
 #endif

@@ -225,9 +225,37 @@ bool fs_exists(const char *path) {
     return stat(path, &st) == 0;
 }
 
+int fs_open_regular(const char *path) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct stat st;
+    int err = 0;
+    if (fstat(fd, &st) != 0) err = errno;
+    else if (S_ISDIR(st.st_mode)) err = EISDIR;
+    else if (!S_ISREG(st.st_mode)) err = FS_ENOTREG;
+    if (err) {
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    int fl = fcntl(fd, F_GETFL); /* a regular file never blocks; reads as usual from here */
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
+}
+
+const char *fs_strerror(int err) {
+    return err == FS_ENOTREG ? "not a regular file (a FIFO, a device or a socket)"
+                             : strerror(err);
+}
+
 char *fs_read(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
+    int fd = fs_open_regular(path);
+    if (fd < 0) return NULL;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return NULL;
+    }
     size_t cap = 4096, len = 0;
     char *s = xmalloc(cap);
     size_t r;
@@ -235,10 +263,11 @@ char *fs_read(const char *path, size_t *n) {
         len += r;
         if (cap - len - 1 == 0) s = xrealloc(s, cap *= 2);
     }
-    int bad = ferror(f);
+    int bad = ferror(f), err = errno;
     fclose(f);
     if (bad) {
         free(s);
+        errno = err ? err : EIO;
         return NULL;
     }
     s[len] = '\0';

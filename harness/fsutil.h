@@ -49,7 +49,17 @@ int fs_sync(const char *dir);
 /* fs_mkdirs: mkdir -p. */
 int fs_mkdirs(const char *path, Err *e);
 bool fs_exists(const char *path);
-/* fs_read: whole file into a NUL-terminated malloc'd buffer; NULL if unreadable. */
+/* fs_open_regular: a read-only descriptor of path if it is a regular file; -1 with errno
+ * otherwise (EISDIR for a folder, FS_ENOTREG for a FIFO, a device or a socket). Opened with
+ * O_NONBLOCK and checked with fstat before any read, so that a FIFO or a device named as a
+ * data or results file is refused at once instead of blocking forever (issue 15). */
+enum { FS_ENOTREG = 4096 }; /* beyond every errno value */
+int fs_open_regular(const char *path);
+/* fs_strerror: strerror(err), and "not a regular file (a FIFO, a device or a socket)" for
+ * FS_ENOTREG. */
+const char *fs_strerror(int err);
+/* fs_read: whole file into a NUL-terminated malloc'd buffer; NULL with errno if it is not a
+ * readable regular file (fs_open_regular) or a read fails. */
 char *fs_read(const char *path, size_t *n);
 /* fs_check_writable: creates dir if needed and proves a file can be written there. */
 int fs_check_writable(const char *dir, Err *e);

@@ -13,6 +13,7 @@
 #include "harness/compare.h"
 #include "harness/folder.h"
 #include "harness/fsutil.h"
+#include "harness/memlimit.h"
 #include "harness/merge.h"
 #include "harness/ppo.h"
 #include "harness/report.h"
@@ -147,9 +148,10 @@ static int cmd_run(int argc, char **argv) {
         } else if (strcmp(a, "--cell-timeout") == 0) {
             errno = 0;
             double t = v ? strtod(v, &end) : 0;
-            if (!v || *end || errno || !(t > 0) || isinf(t))
-                return usage_error("run", "--cell-timeout: invalid value (expected seconds > 0, "
-                                          "got %s)", v ? v : "nothing");
+            if (v && strcmp(v, "none") == 0) t = -1; /* no limit */
+            else if (!v || *end || errno || !(t > 0) || isinf(t))
+                return usage_error("run", "--cell-timeout: invalid value (expected seconds > 0 "
+                                          "or none, got %s)", v ? v : "nothing");
             o.cell_timeout = t;
             i++;
         } else if (strcmp(a, "--blas") == 0) {
@@ -435,6 +437,8 @@ static const Command commands[] = {
      "  --shard K/N          run only cells whose plan index is K-1 modulo N (join the\n"
      "                       shards' folders with lrlab merge)\n"
      "  --cell-timeout S     a cell running longer than S seconds is recorded as failed\n"
+     "                       (default: 20 times its estimate on this machine, at least\n"
+     "                       60 s, plus 2 ms a step with Lua functions; none: no limit)\n"
      "  --seed N             seed of Lua's math.random in the script (default 0)\n"
      "  --blas MODE          portable (default: OpenBLAS's Haswell kernel whatever the CPU, the\n"
      "                       same bytes on every x86-64 machine with AVX2 and FMA) or native\n"
@@ -526,6 +530,7 @@ static void command_names(char *out, size_t n) {
 
 int main(int argc, char **argv) {
     blas_set_argv(argv);
+    memlimit_blas_threads(argv); /* under ulimit -v: no OpenBLAS thread to spin */
     char names[256];
     command_names(names, sizeof names);
     if (argc < 2) {

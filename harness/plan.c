@@ -1,6 +1,9 @@
 /* plan.c - plan expansion, canonical cell configuration and ids (see plan.h). */
 #include "harness/plan.h"
 
+#include "harness/memlimit.h"
+#include "harness/train.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +70,19 @@ static int check_combo(const CompCfg *t, const CompCfg *s, double lr0, Err *e) {
                        "scheduler \"%s\": warmup_steps: longer than the run of task \"%s\" "
                        "(expected at most %lld, got %lld)",
                        s->name, t->label, (long long)steps - 1, (long long)warm);
+    /* a cell holds its evaluations in memory (EvalRow, then about 128 bytes of CSV text
+     * each) and up to 1,002 curve rows: refused here rather than at train time, where the
+     * worker would die of it on every resume (issue 15) */
+    const double need = ((double)(steps / every) + NSTAGES + 2) * (sizeof(EvalRow) + 128.0) +
+                        1002.0 * (sizeof(CurveRow) + 128.0);
+    if (need > (double)memlimit_cell_bytes()) {
+        err_set(e, EXIT_USAGE, t->where,
+                "task \"%s\": steps %lld with eval_every %lld need %.1f GB for one cell's "
+                "evaluations (expected at most %s)", t->label, (long long)steps,
+                (long long)every, need / 1e9, memlimit_describe());
+        err_hint(e, "evaluate less often (a larger eval_every) or train fewer steps");
+        return -1;
+    }
     SchedRun run = {.lr0 = lr0, .total_steps = steps, .eval_every = every};
     if (s->sched->check && s->sched->check(&s->p, &run, s->where, e) != 0) return -1;
     return 0;

@@ -28,6 +28,7 @@
 #include "harness/fsutil.h"
 #include "harness/gnuplot.h"
 #include "harness/names.h"
+#include "harness/memlimit.h"
 #include "harness/plan.h"
 #include "harness/sha256.h"
 #include "harness/train.h"
@@ -443,7 +444,7 @@ int policy_load(const char *path, Policy *p, Err *e) {
     if (!text) {
         err_set(e, EXIT_USAGE, path, "cannot read policy file (expected a file written by lrlab "
                                      "train-policy, got %s)",
-                errno ? strerror(errno) : "an unreadable file");
+                errno ? fs_strerror(errno) : "an unreadable file");
         err_hint(e, "train one with: lrlab train-policy SCRIPT.lua");
         return -1;
     }
@@ -1150,7 +1151,29 @@ static int setup(Trainer *T, Err *e) {
         t += len + (t[len] == '|');
     }
     T->lrs = params_list(&T->pt.optim.common, "lr", &T->nlr);
-    T->maxdec = (int)((T->steps + T->every - 1) / T->every);
+    /* memory from the parameters, before anything is allocated (issue 15): one batch's
+     * decisions (each episode's record, the update's inputs and samples, the evaluations of
+     * its cell) and the episodes' records; otherwise an allocation fails mid-training and
+     * names no parameter */
+    const double limit = (double)memlimit_cell_bytes(),
+                 decisions = (double)((T->steps + T->every - 1) / T->every),
+                 per_dec = (double)(sizeof(double) * (3 * F + 4) + 2 * sizeof(int) +
+                                    sizeof(PpoSample) + sizeof(EvalRow)) + 128.0,
+                 need_dec = (double)T->batch * decisions * per_dec,
+                 need_eps = (double)T->episodes * (double)sizeof(Episode);
+    if (need_dec > limit || decisions > INT32_MAX) {
+        err_set(e, EXIT_USAGE, T->pt.where, "policy_training: steps %lld with every %lld and "
+                "batch %lld need %.1f GB for one batch's decisions (expected at most %s)",
+                (long long)T->steps, (long long)T->every, (long long)T->batch, need_dec / 1e9,
+                memlimit_describe());
+        err_hint(e, "decide less often (a larger every), or a smaller steps or batch");
+        return -1;
+    }
+    if (need_eps > limit)
+        return err_set(e, EXIT_USAGE, T->pt.where, "policy_training: episodes: %lld need %.1f GB "
+                       "of episode records (expected at most %s)", (long long)T->episodes,
+                       need_eps / 1e9, memlimit_describe());
+    T->maxdec = (int)decisions;
     /* the policy's metadata */
     Policy *pol = &T->pol;
     snprintf(pol->name, sizeof pol->name, "%s", T->pt.name);
@@ -1398,7 +1421,9 @@ int ppo_main(int argc, char **argv) {
     const char *d = getenv("LRLAB_DATA");
     T.env.datadir = d && *d ? d : "data";
     int code = EXIT_USAGE;
-    if (setup(&T, &e) != 0 || preflight(&T, &e) != 0) goto fail;
+    if (setup(&T, &e) != 0 || memlimit_blas_reserve("train-policy", &e) != 0 ||
+        preflight(&T, &e) != 0)
+        goto fail;
     if (fs_path(T.policy_path, sizeof T.policy_path, &e, "%s/%s.policy", T.dir, T.pol.name) ||
         fs_path(T.returns_path, sizeof T.returns_path, &e, "%s/%s-returns.csv", T.dir,
                 T.pol.name) ||

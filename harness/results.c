@@ -136,8 +136,17 @@ static int file_hash_is(const char *dir, const char *sub, const char *id, const 
 int results_cell_check(const char *dir, const char *id, Err *e) {
     CsvTable t;
     if (read_sub(dir, "cells", id, results_cell_cols, &t, e) != 0) return -1;
-    int rc = 0;
-    if (!stage_rows_ok(&t))
+    int rc = 0, bad_row = -1, bad_col = 1;
+    long long step;
+    for (int k = 0; k < t.nrows && bad_row < 0; k++) /* steps: whole, stage >= 1, -1 = none */
+        if (csvio_parse_step(csvio_at(&t, k, 1), 1, &step) != 0) bad_row = k, bad_col = 1;
+        else if (csvio_parse_step(csvio_at(&t, k, 8), -1, &step) != 0) bad_row = k, bad_col = 8;
+    if (bad_row >= 0)
+        rc = err_set(e, EXIT_USAGE, NULL, "%s/cells/%s.csv: line %d: %s: invalid value (expected "
+                     "a whole number >= %d, got \"%.30s\")", dir, id, bad_row + 2,
+                     results_cell_cols[bad_col], bad_col == 1 ? 1 : -1,
+                     csvio_at(&t, bad_row, bad_col));
+    else if (!stage_rows_ok(&t))
         rc = err_set(e, EXIT_USAGE, NULL, "%s/cells/%s.csv: invalid stage rows (expected "
                      "stages 10, 50 and 100 in order, each with a status and numbers)", dir, id);
     else if (!file_hash_is(dir, "curves", id, csvio_at(&t, 0, 12)))

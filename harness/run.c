@@ -9,11 +9,13 @@
 #include "harness/csvio.h"
 #include "harness/folder.h"
 #include "harness/fsutil.h"
+#include "harness/memlimit.h"
 #include "harness/optim.h"
 #include "harness/plan.h"
 #include "harness/plot.h"
 #include "harness/results.h"
 #include "harness/sha256.h"
+#include "harness/watchdog.h"
 #include "tasks/data/cache.h"
 #include "harness/train.h"
 
@@ -196,6 +198,21 @@ static bool cell_calls_lua(const Cell *c) {
            params_has_func(&c->sched->p);
 }
 
+/* A Lua cell's process ended by the CPU-time watchdog of a Lua call (watchdog.h): the worker
+ * records the cell as failed with the reason. */
+static void lua_cell_stuck(const Cell *c, const char *dir, const char *why, Report *rep) {
+    char reason[WORKER_MSG];
+    snprintf(reason, sizeof reason, "%s", why);
+    Err e = {0};
+    if (results_write_failed(dir, c->id, c->steps, reason, &e) != 0) {
+        snprintf(rep->msg, WORKER_MSG, "%s", e.msg);
+        return;
+    }
+    rep->ok = 1;
+    rep->status = CELL_FAILED;
+    snprintf(rep->msg, WORKER_MSG, "%s", reason);
+}
+
 /* A Lua cell in a process of its own, which leaves its report in memory shared with the
  * worker (MAP_SHARED); its exit code says whether it did. */
 static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, int timing,
@@ -213,6 +230,7 @@ static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, i
         if (getppid() != worker_pid) _exit(EXIT_RUN); /* the worker died before the prctl */
         close(in); /* the worker's pipes are not this process's to hold open */
         close(out);
+        watchdog_call_report(shared->msg, WORKER_MSG); /* a Lua call stuck in C: the reason */
         int st = train_and_write(c, env, dir, timing, shared);
         shared->ok = st >= 0;
         shared->status = st >= 0 ? st : CELL_FAILED;
@@ -226,6 +244,8 @@ static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, i
         }
     if (WIFSIGNALED(st)) rep->signal = WTERMSIG(st);
     else if (WEXITSTATUS(st) == EXIT_OK) *rep = *shared;
+    else if (WEXITSTATUS(st) == WATCHDOG_EXIT_CALL) /* a failed cell, with the reason */
+        lua_cell_stuck(c, dir, shared->msg, rep);
     else snprintf(rep->msg, WORKER_MSG, "%s: the process of cell %s exited with code %d", dir,
                   c->id, WEXITSTATUS(st));
 }
@@ -312,6 +332,7 @@ typedef struct Slot {
     int queued;   /* the plan index it trains next, already sent; -1: none */
     double start; /* when `cell` started (as far as the runner knows) */
     int timed_out;
+    double limit; /* `cell`'s time limit in seconds (cell_limit); 0: none */
 } Slot;
 
 int run_finish(const char *dir, const PlanFile *pf, Shard shard, int quiet, Err *e) {
@@ -348,7 +369,29 @@ typedef struct Runner {
     int fatal;
     Err *e;
     double synced; /* when the output's filesystem was last flushed */
+    const Experiment *ex;
+    double *cost; /* time_tasks' costs, for the default time limits; NULL: none needed */
 } Runner;
+
+/* The default time limit of a cell (issue 15): CELL_LIMIT_FACTOR times its estimate on this
+ * machine (cell_seconds; the machine may be busier while it trains), plus CELL_LIMIT_LUA_STEP
+ * a step when it calls Lua functions (not timed by the estimate), and at least
+ * CELL_LIMIT_FLOOR seconds. A cell past it is recorded as failed and the matrix goes on. */
+#define CELL_LIMIT_FACTOR 20
+#define CELL_LIMIT_FLOOR 60.0
+#define CELL_LIMIT_LUA_STEP 0.002
+
+static double cell_seconds(const Experiment *ex, const double *cost, const Cell *c);
+
+/* A cell's time limit in seconds: --cell-timeout S, none (0) with --cell-timeout none,
+ * otherwise the default above. */
+static double cell_limit(const Runner *R, const Cell *c) {
+    if (R->o->cell_timeout > 0) return R->o->cell_timeout;
+    if (R->o->cell_timeout < 0 || !R->cost) return 0;
+    double t = CELL_LIMIT_FACTOR * cell_seconds(R->ex, R->cost, c);
+    if (cell_calls_lua(c)) t += CELL_LIMIT_LUA_STEP * (double)c->steps;
+    return t > CELL_LIMIT_FLOOR ? t : CELL_LIMIT_FLOOR;
+}
 
 /* Pending cells of the shard: not complete (or failed, with --retry-failed, or all, with
  * --fresh); complete ones are counted in the progress. */
@@ -439,9 +482,10 @@ static void cell_unwritten(Runner *R, const Plan *plan, int cell, const char *wh
     R->fatal = 1;
 }
 
-/* A cell's end: its worker's report (rep), or the worker's death by a signal or past the
- * time limit (rep NULL, wait status st). Records failures, counts, prints. */
-static void cell_done(Runner *R, const Plan *plan, int cell, int timed_out, const Report *rep,
+/* A cell's end: its worker's report (rep), or the worker's death by a signal or past its
+ * time limit of `timed_out` seconds (rep NULL, wait status st). Records failures, counts,
+ * prints. */
+static void cell_done(Runner *R, const Plan *plan, int cell, double timed_out, const Report *rep,
                       int st) {
     const RunOpts *o = R->o;
     Progress *pr = &R->pr;
@@ -449,8 +493,12 @@ static void cell_done(Runner *R, const Plan *plan, int cell, int timed_out, cons
     const int sig = rep ? rep->signal : WIFSIGNALED(st) ? WTERMSIG(st) : 0;
     char reason[256] = "";
     pr->running--;
-    if (timed_out) {
-        snprintf(reason, sizeof reason, "time limit of %g s exceeded", o->cell_timeout);
+    if (timed_out > 0 && o->cell_timeout > 0) {
+        snprintf(reason, sizeof reason, "time limit of %g s exceeded", timed_out);
+    } else if (timed_out > 0) {
+        snprintf(reason, sizeof reason, "time limit of %.0f s exceeded (the default: %d times "
+                 "the estimate, at least %.0f s; see --cell-timeout)", timed_out,
+                 CELL_LIMIT_FACTOR, CELL_LIMIT_FLOOR);
     } else if (sig && stop_signal) {
         return; /* interrupted: not a result; trained again on resume */
     } else if (sig) {
@@ -467,9 +515,10 @@ static void cell_done(Runner *R, const Plan *plan, int cell, int timed_out, cons
     pr->failed += status == CELL_FAILED;
     if (o->verbose || (status == CELL_FAILED && !o->quiet)) {
         if (pr->tty) fprintf(stderr, "\r");
+        const char *why = reason[0] ? reason : rep && rep->ok ? rep->msg : ""; /* a worker's */
         fprintf(stderr, "cell %s: %s %s %s seed %lld lr %g: %s%s%s\n", c->id, c->task->label,
                 c->optim->label, c->sched->label, (long long)c->seed, c->lr0,
-                cell_status_name(status), reason[0] ? ": " : "", reason);
+                cell_status_name(status), why[0] ? ": " : "", why);
     }
     if (!o->quiet) progress(pr, 0);
 }
@@ -507,7 +556,8 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
                 if (s->cell >= 0) {
                     s->queued = idx;
                 } else {
-                    *s = (Slot){s->pid, s->to, s->from, idx, -1, now(), 0};
+                    *s = (Slot){s->pid, s->to, s->from, idx, -1, now(), 0,
+                                cell_limit(R, &plan->cells[idx])};
                     pr->running++;
                 }
             }
@@ -530,8 +580,8 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
         double t = now(), wait = 0.1;
         for (int k = 0; k < R->jobs; k++) {
             Slot *s = &R->slots[k];
-            if (!s->pid || s->cell < 0 || o->cell_timeout <= 0 || s->timed_out) continue;
-            const double left = s->start + o->cell_timeout - t;
+            if (!s->pid || s->cell < 0 || s->limit <= 0 || s->timed_out) continue;
+            const double left = s->start + s->limit - t;
             if (left <= 0) {
                 kill(s->pid, SIGKILL);
                 s->timed_out = 1;
@@ -553,7 +603,8 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
             while ((n = read(s->from, &rep, sizeof rep)) < 0 && errno == EINTR) {}
             if (n == (ssize_t)sizeof rep && rep.cell == done.cell && !done.timed_out) {
                 /* the worker goes on with its queued cell, if any */
-                *s = (Slot){s->pid, s->to, s->from, done.queued, -1, now(), 0};
+                *s = (Slot){s->pid, s->to, s->from, done.queued, -1, now(), 0,
+                            done.queued >= 0 ? cell_limit(R, &plan->cells[done.queued]) : 0};
                 pr->running += done.queued >= 0;
                 if (rep.ok || rep.signal) cell_done(R, plan, done.cell, 0, &rep, 0);
                 else cell_unwritten(R, plan, done.cell, rep.msg);
@@ -564,7 +615,8 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
             int st = stop_worker(R, k);
             *s = (Slot){.cell = -1, .queued = -1};
             if (done.queued >= 0) back[nback++] = done.queued;
-            if (done.timed_out || WIFSIGNALED(st)) cell_done(R, plan, done.cell, done.timed_out, NULL, st);
+            if (done.timed_out || WIFSIGNALED(st))
+                cell_done(R, plan, done.cell, done.timed_out ? done.limit : 0, NULL, st);
             else cell_unwritten(R, plan, done.cell, "");
         }
         if (now() - R->synced > 2.0) { /* per-cell files are not fsynced one by one */
@@ -629,26 +681,27 @@ static int choose_lrs(Runner *R, const Experiment *ex, const Plan *tplan, double
     return rc;
 }
 
-/* The wall time of the plan's cells (the shard's, and every tuning cell) on `jobs` workers:
- * per task, its creation, 10 training steps each followed by every optimizer's update (at a
- * tiny learning rate), and one evaluation are timed; a cell costs its creation, its steps and
- * its evaluations (plus the stages'). Not timed: the schedulers' own work (line search's extra
- * evaluations) and the runner's own cost per cell (pipes, result files), under 1 ms here. */
-static double estimate_seconds(const Experiment *ex, const Plan *plan, const Plan *tplan,
-                               const TaskEnv *env, int jobs, Shard shard) {
-    double total = 0, *upd = xcalloc((size_t)ex->noptims + 1, sizeof(double));
+/* Each task's costs on this machine, [ntasks][3 + noptims]: its creation, a training step,
+ * an evaluation, then each optimizer's update per step: 10 training steps each followed by
+ * every optimizer's update (at a tiny learning rate) and one evaluation are timed. A task
+ * that cannot be created costs 0 (the preflight reports it). Not timed: the schedulers' own
+ * work (line search's extra evaluations, Lua functions) and the runner's own cost per cell
+ * (pipes, result files), under 1 ms here. */
+static double *time_tasks(const Experiment *ex, const TaskEnv *env) {
+    const int w = 3 + ex->noptims;
+    double *cost = xcalloc((size_t)ex->ntasks * (size_t)w, sizeof(double));
     for (int ti = 0; ti < ex->ntasks; ti++) {
+        double *tc = cost + (size_t)ti * (size_t)w;
         Task t = {.def = ex->tasks[ti].task};
         Err e;
         double t0 = now();
         if (t.def->create(&t, &ex->tasks[ti].p, 0, env, "", &e) != 0) continue;
-        const double made = now() - t0;
+        tc[0] = now() - t0;
         t0 = now();
         for (int s = 0; s < 10; s++) t.def->train_step(&t, s);
-        const double per = (now() - t0) / 10;
+        tc[1] = (now() - t0) / 10;
         for (int oi = 0; oi < ex->noptims; oi++) {
             Optim opt;
-            upd[oi] = 0;
             if (optim_create(&opt, ex->optims[oi].optim, &ex->optims[oi].p, &t, &e) != 0) continue;
             t0 = now();
             for (int s = 0; s < 10; s++)
@@ -657,24 +710,35 @@ static double estimate_seconds(const Experiment *ex, const Plan *plan, const Pla
                     opt.def->step(opt.st, s + 1, grp, t.w + grp->off, t.g + grp->off, 1e-9, NULL,
                                   NULL);
                 }
-            upd[oi] = (now() - t0) / 10;
+            tc[3 + oi] = (now() - t0) / 10;
             optim_destroy(&opt);
         }
         double m[METRIC_MAX];
         t0 = now();
         t.def->evaluate(&t, m);
-        const double ev = now() - t0;
+        tc[2] = now() - t0;
         t.def->destroy(&t);
-        const Plan *plans[2] = {plan, tplan};
-        for (int k = 0; k < 2; k++)
-            for (int i = 0; i < plans[k]->n; i++) {
-                const Cell *c = &plans[k]->cells[i];
-                if (c->task != &ex->tasks[ti] || (k == 0 && !shard_has(shard, i))) continue;
-                total += made + (per + upd[c->optim - ex->optims]) * (double)c->steps +
-                         ev * (double)(c->steps / c->eval_every + 4);
-            }
     }
-    free(upd);
+    return cost;
+}
+
+/* A cell's estimated seconds: its creation, its steps and its evaluations (plus the
+ * stages'), from time_tasks' costs. */
+static double cell_seconds(const Experiment *ex, const double *cost, const Cell *c) {
+    const double *tc = cost + (size_t)(c->task - ex->tasks) * (size_t)(3 + ex->noptims);
+    return tc[0] + (tc[1] + tc[3 + (c->optim - ex->optims)]) * (double)c->steps +
+           tc[2] * (double)(c->steps / c->eval_every + 4);
+}
+
+/* The wall time of the plan's cells (the shard's, and every tuning cell) on `jobs` workers. */
+static double estimate_seconds(const Experiment *ex, const Plan *plan, const Plan *tplan,
+                               const double *cost, int jobs, Shard shard) {
+    double total = 0;
+    const Plan *plans[2] = {plan, tplan};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < plans[k]->n; i++)
+            if (k == 1 || shard_has(shard, i))
+                total += cell_seconds(ex, cost, &plans[k]->cells[i]);
     return total / jobs;
 }
 
@@ -700,6 +764,7 @@ int run_main(const RunOpts *o) {
     }
     if (plan_build(&ex, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
         goto fail;
+    if (memlimit_blas_reserve("run", &e) != 0) goto fail; /* before OpenBLAS could spin */
     R.env.datadir = datadir();
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
     if (run_preflight(&ex, &R.env, &e) != 0) goto fail;
@@ -711,11 +776,14 @@ int run_main(const RunOpts *o) {
     R.jobs = o->jobs > 0 ? o->jobs : ncores();
     int in_shard = 0;
     for (int i = 0; i < plan.n; i++) in_shard += shard_has(o->shard, i);
+    R.ex = &ex;
+    if (o->check || o->cell_timeout == 0) /* the estimate, the default time limits */
+        R.cost = time_tasks(&ex, &R.env);
     if (o->check) {
         Buf b = {0};
         plan_describe(&plan, &b, 20);
         char est[32];
-        fmt_time(est, sizeof est, estimate_seconds(&ex, &plan, &tplan, &R.env, R.jobs, o->shard));
+        fmt_time(est, sizeof est, estimate_seconds(&ex, &plan, &tplan, R.cost, R.jobs, o->shard));
         printf("%s", b.s);
         if (tplan.n)
             printf("tuning: %d cells on seed %lld choose each grid optimizer's lr by %s; the "
@@ -798,6 +866,7 @@ done:
     free(R.back);
     free(R.fd_slot);
     free(R.fds);
+    free(R.cost);
     if (R.timing >= 0) close(R.timing);
     folder_release(&R.folder);
     if (old_sigpipe) signal(SIGPIPE, old_sigpipe);

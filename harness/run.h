@@ -29,7 +29,8 @@ typedef struct RunOpts {
     int quiet;
     int verbose;          /* one line per finished cell */
     int jobs;             /* worker processes; 0 = number of cores */
-    double cell_timeout;  /* seconds; 0 = none */
+    double cell_timeout;  /* seconds; 0: the default, from the plan's estimate (run.c,
+                           * cell_limit); -1: none (--cell-timeout none) */
     Shard shard;
     uint64_t lua_seed;
     BlasMode blas;        /* portable (default) or native BLAS kernel */

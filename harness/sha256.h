@@ -15,7 +15,8 @@ typedef struct Sha256 {
 void sha256_init(Sha256 *c);
 void sha256_update(Sha256 *c, const void *data, size_t n);
 void sha256_hex(Sha256 *c, char out[65]); /* finalises */
-/* sha256_file: 0 on success, -1 when the file cannot be read. */
+/* sha256_file: 0 on success, -1 with errno when the file cannot be read or is not a
+ * regular file (fs_open_regular: a FIFO is refused, never waited on). */
 int sha256_file(const char *path, char out[65]);
 
 #endif

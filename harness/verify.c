@@ -18,6 +18,7 @@
 #include "harness/cfg.h"
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
+#include "harness/memlimit.h"
 #include "harness/plan.h"
 #include "harness/planfile.h"
 #include "harness/results.h"
@@ -578,6 +579,10 @@ int verify_main(const VerifyOpts *o) {
             free(sk);
             goto fail;
         }
+    }
+    if (memlimit_blas_reserve("verify", &e) != 0) { /* before OpenBLAS could spin */
+        free(sk);
+        goto fail;
     }
     TaskEnv env = {.datadir = datadir()};
     datacache_enable();

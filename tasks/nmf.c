@@ -31,6 +31,7 @@
  *   synthetic  n x m          planted non-negative rank-k matrix plus clipped noise
  */
 #include "harness/blas.h"
+#include "harness/fsutil.h"
 #include "harness/rng.h"
 #include "harness/sha256.h"
 #include "tasks/data/cache.h"
@@ -40,6 +41,7 @@
 #include "tasks/batches.h"
 #include "tasks/task.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,8 +106,14 @@ static int load_faces(const TaskEnv *env, float **x, int *n, int *m, const char 
     char path[4096], sum[65];
     snprintf(path, sizeof path, "%s/%s", env->datadir, FACES_FILE);
     const char *hint = "fetch it with: bash scripts/fetch-data.sh faces";
+    errno = 0;
     if (sha256_file(path, sum) != 0) {
-        err_set(e, EXIT_USAGE, path, "missing data file (expected the LFW face subset, got none)");
+        if (errno == ENOENT || !errno)
+            err_set(e, EXIT_USAGE, path, "missing data file (expected the LFW face subset, got "
+                                         "none)");
+        else
+            err_set(e, EXIT_USAGE, path, "unreadable data file (expected the LFW face subset, "
+                                         "got %s)", fs_strerror(errno));
         err_hint(e, "%s", hint);
         return -1;
     }

@@ -1,10 +1,14 @@
 /* npy.c - NumPy .npy reader (see npy.h). */
 #include "tasks/data/npy.h"
 
+#include "harness/fsutil.h"
+
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int bad(Err *e, const char *path, const char *hint, const char *what) {
     err_set(e, EXIT_USAGE, path, "%s", what);
@@ -35,8 +39,16 @@ static int parse_shape(const char *hdr, Npy *a) {
 
 int npy_load(const char *path, Npy *a, const char *hint, Err *e) {
     memset(a, 0, sizeof *a);
-    FILE *f = fopen(path, "rb");
-    if (!f) return bad(e, path, hint, "cannot open data file (expected a .npy file, got none)");
+    int fd = fs_open_regular(path); /* a FIFO or a device is refused, never waited on */
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        const int err = errno;
+        if (fd >= 0) close(fd);
+        char what[160];
+        snprintf(what, sizeof what, "cannot open data file (expected a .npy file, got %s)",
+                 err == ENOENT ? "none" : fs_strerror(err));
+        return bad(e, path, hint, what);
+    }
     unsigned char pre[12];
     char *hdr = NULL;
     int rc = -1;

@@ -81,8 +81,9 @@ static char *read_checked(const char *datadir, const char *rel, const char *want
     errno = 0;
     char *s = fs_read(path, n);
     if (!s) {
-        bad(e, path, set, "missing data file (expected the %s text, got %s)", set,
-            errno ? strerror(errno) : "a read error");
+        bad(e, path, set, "%s data file (expected the %s text, got %s)",
+            errno == ENOENT ? "missing" : "unreadable", set,
+            errno ? fs_strerror(errno) : "a read error");
         return NULL;
     }
     hex_of(s, *n, sum);
@@ -340,7 +341,8 @@ static int spam_corpus(const char *datadir, TextCorpus *c, Err *e) {
         char **names = list_txt(path, &nf);
         if (!names)
             return bad(e, path, "spam",
-                       "missing data folder (expected SpamAssassin e-mails, got %s)",
+                       "%s data folder (expected SpamAssassin e-mails, got %s)",
+                       errno == ENOENT ? "missing" : "unreadable",
                        errno ? strerror(errno) : "a read error");
         int rc = 0;
         for (int i = 0; i < nf; i++) {
@@ -353,7 +355,7 @@ static int spam_corpus(const char *datadir, TextCorpus *c, Err *e) {
                 char *s = fs_read(path, &n);
                 if (!s) {
                     rc = bad(e, path, "spam", "unreadable e-mail (expected a file, got %s)",
-                             errno ? strerror(errno) : "a read error");
+                             errno ? fs_strerror(errno) : "a read error");
                 } else {
                     hex_of(s, n, sum);
                     sha256_update(&tree, sum, 64);

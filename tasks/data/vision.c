@@ -160,7 +160,7 @@ int idx_load(const char *path, Idx *a, const char *hint, Err *e) {
     char *bytes = fs_read(path, &n);
     if (!bytes)
         return bad(e, path, hint, "cannot read data file (expected an IDX file, got %s)",
-                   errno ? strerror(errno) : "a read error");
+                   errno ? fs_strerror(errno) : "a read error");
     int rc = idx_parse(path, (const uint8_t *)bytes, n, a, hint, e);
     free(bytes);
     return rc;
@@ -183,8 +183,9 @@ static int load_checked(const char *datadir, const VisionDef *d, const VisionFil
     errno = 0;
     char *bytes = fs_read(path, &n);
     if (!bytes)
-        return bad(e, path, hint, "missing data file (expected the %s file %s, got %s)", d->name,
-                   f->name, errno ? strerror(errno) : "a read error");
+        return bad(e, path, hint, "%s data file (expected the %s file %s, got %s)",
+                   errno == ENOENT ? "missing" : "unreadable", d->name, f->name,
+                   errno ? fs_strerror(errno) : "a read error");
     Sha256 c;
     sha256_init(&c);
     sha256_update(&c, bytes, n);

@@ -1,0 +1,5 @@
+-- mnist.lua - a valid experiment (a copy of tests/hostile/scripts/mnist.lua): tests/hostile_limits.sh
+-- runs it against a data path that is not a regular file, or under a small ulimit -v.
+experiment { name = "mnist", seeds = { 1 },
+  tasks = { task "mlp" { dataset = "mnist", steps = 20 } },
+  optimizers = { optimizer "sgd" { lr = 0.01 } }, schedulers = { scheduler "constant" {} } }
