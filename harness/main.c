@@ -326,7 +326,18 @@ static int cmd_compare(int argc, char **argv) {
         err_print(&e);
         return EXIT_USAGE;
     }
-    return compare_main(&o);
+    /* compare writes its files into DIR: one lrlab at a time (a folder lrlab cannot write is
+     * only read, and compare then says it cannot write) */
+    Folder lock = {.fd = -1};
+    struct stat dst;
+    if (stat(o.dir, &dst) == 0 && S_ISDIR(dst.st_mode) &&
+        folder_claim(o.dir, NULL, NULL, 1, &lock, &e) != 0) {
+        err_print(&e);
+        return e.code ? e.code : EXIT_USAGE;
+    }
+    int rc = compare_main(&o);
+    folder_release(&lock);
+    return rc;
 }
 
 /* ---- lrlab report ---- */

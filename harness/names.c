@@ -16,8 +16,9 @@ static int first_char(unsigned char c) {
 
 int name_valid(const char *s, size_t len) {
     if (!s || len < 1 || len > NAME_MAX_LEN || !first_char((unsigned char)s[0])) return 0;
-    for (size_t i = 0; i < len; i++)
-        if (!name_char((unsigned char)s[i])) return 0;
+    for (size_t i = 0; i < len; i++) /* "__" joins names in file names (task__optimizer) */
+        if (!name_char((unsigned char)s[i]) || (i > 0 && s[i] == '_' && s[i - 1] == '_'))
+            return 0;
     return 1;
 }
 
