@@ -272,19 +272,9 @@ run_case() { # NAME: fills $tmp/stdout, $tmp/stderr, $rc, $secs; the command in 
 }
 
 # ---- the catalogue and expected.txt match one to one ----
-grep -v '^#' "$expected" | grep -v '^$' > "$tmp/expected"
-if grep -qv "$(printf '^[^\t][^\t]*\t[12]\tlrlab[^\t]*$')" "$tmp/expected"; then
-  grep -nv "$(printf '^[^\t][^\t]*\t[12]\tlrlab[^\t]*$')" "$tmp/expected" > "$tmp/bad"
-  fail expected.txt "lines not of the form NAME<TAB>1|2<TAB>lrlab..." "$tmp/bad"
-fi
-cut -f1 "$tmp/expected" | sort > "$tmp/listed"
-sort -u "$tmp/listed" | cmp -s - "$tmp/listed" ||
-  { uniq -d "$tmp/listed" > "$tmp/dups"; fail expected.txt "cases listed twice" "$tmp/dups"; }
 printf '%s\n' "${!kind[@]}" | sort > "$tmp/defined"
-comm -23 "$tmp/defined" "$tmp/listed" > "$tmp/unlisted"
-comm -13 "$tmp/defined" "$tmp/listed" > "$tmp/missing"
-[ -s "$tmp/unlisted" ] && fail expected.txt "cases without an expected line" "$tmp/unlisted"
-[ -s "$tmp/missing" ] && fail expected.txt "expected lines without a case" "$tmp/missing"
+check_catalogue "$expected" "$(printf '^[^\t][^\t]*\t[12]\tlrlab[^\t]*$')" \
+  "NAME<TAB>1|2<TAB>lrlab..." "$tmp/defined"
 
 # ---- each case ----
 while IFS=$'\t' read -r name want_rc want; do

@@ -1,5 +1,6 @@
-# refusal.sh - sourced by the bad-input catalogues (run_bad_configs.sh, hostile.sh): the rules
-# every refused input must meet, read from $tmp/stdout and $tmp/stderr of its run.
+# refusal.sh - sourced by the bad-input catalogues (run_bad_configs.sh, hostile*.sh): the rules
+# every refused input must meet, read from $tmp/stdout and $tmp/stderr of its run, and the
+# check that a catalogue's expected.txt and its cases match one to one.
 #
 # check_refusal NAME RC WANT_RC WANT [CMD]: the exit code RC is WANT_RC, the first stderr
 # line is WANT, at most a `hint:` line follows it, and stdout is empty. Calls the caller's
@@ -24,4 +25,25 @@ check_refusal() {
   fi
   if [ -s "$tmp/stdout" ]; then fail "$name" "stdout is not empty" "$tmp/stdout"; broke=1; fi
   return $broke
+}
+
+# check_catalogue EXPECTED FORM DESC DEFINED: the lines of EXPECTED (comments and blank lines
+# aside; written to $tmp/expected for the caller) all match the grep pattern FORM (DESC says
+# it in words), list each case once, and list exactly the cases named in the file DEFINED (one
+# a line, sorted). Calls the caller's `fail` for each broken rule.
+check_catalogue() {
+  local expected=$1 form=$2 desc=$3 defined=$4
+  grep -v '^#' "$expected" | grep -v '^$' > "$tmp/expected"
+  if grep -qv "$form" "$tmp/expected"; then
+    grep -nv "$form" "$tmp/expected" > "$tmp/bad"
+    fail expected.txt "lines not of the form $desc" "$tmp/bad"
+  fi
+  cut -f1 "$tmp/expected" | sort > "$tmp/listed"
+  sort -u "$tmp/listed" | cmp -s - "$tmp/listed" ||
+    { uniq -d "$tmp/listed" > "$tmp/dups"; fail expected.txt "cases listed twice" "$tmp/dups"; }
+  comm -23 "$defined" "$tmp/listed" > "$tmp/unlisted"
+  comm -13 "$defined" "$tmp/listed" | sort -u > "$tmp/missing"
+  [ -s "$tmp/unlisted" ] && fail expected.txt "cases without an expected line" "$tmp/unlisted"
+  [ -s "$tmp/missing" ] && fail expected.txt "expected lines without a case" "$tmp/missing"
+  return 0
 }

@@ -53,19 +53,9 @@ fail() { # CASE WHY [DETAIL FILE]
 }
 
 # ---- the catalogue and expected.txt match one to one ----
-grep -v '^#' "$expected" | grep -v '^$' > "$tmp/expected"
-if grep -qv "$(printf '^[^\t][^\t]*\\.lua\t[^\t][^\t]*$')" "$tmp/expected"; then
-  grep -nv "$(printf '^[^\t][^\t]*\\.lua\t[^\t][^\t]*$')" "$tmp/expected" > "$tmp/bad"
-  fail expected.txt "lines not of the form FILE.lua<TAB>MESSAGE" "$tmp/bad"
-fi
-cut -f1 "$tmp/expected" | sort > "$tmp/listed"
-sort -u "$tmp/listed" | cmp -s - "$tmp/listed" ||
-  { uniq -d "$tmp/listed" > "$tmp/dups"; fail expected.txt "files listed twice" "$tmp/dups"; }
 (cd "$cfgdir" && ls -1 -- *.lua 2>/dev/null) | sort > "$tmp/present"
-comm -23 "$tmp/present" "$tmp/listed" > "$tmp/unlisted"
-comm -13 "$tmp/present" "$tmp/listed" | sort -u > "$tmp/missing"
-[ -s "$tmp/unlisted" ] && fail expected.txt "scripts without an expected line" "$tmp/unlisted"
-[ -s "$tmp/missing" ] && fail expected.txt "expected lines without a script" "$tmp/missing"
+check_catalogue "$expected" "$(printf '^[^\t][^\t]*\\.lua\t[^\t][^\t]*$')" \
+  "FILE.lua<TAB>MESSAGE" "$tmp/present"
 
 # ---- registry names for the placeholders ----
 for kind in tasks optimizers schedulers; do
