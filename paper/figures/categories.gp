@@ -9,12 +9,12 @@ if (fmt eq 'pdf') {
 } else {
     set terminal pngcairo size 1500,650 noenhanced font ',10'
 }
-set output 'categories.'.fmt.suffix
+set output "./categories.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 1,3 margins 0.06,0.80,0.24,0.88 spacing 0.05,0.1 title 'the paper''s categories of greedy against the baselines: train_loss, τ = 0.1 (absolute)'
+set multiplot layout 1,3 margins 0.06,0.80,0.24,0.88 spacing 0.05,0.1 title "the paper\047s categories of greedy against the baselines: train_loss, τ = 0.1 (absolute)"
 set style data histograms
 set style histogram rowstacked
 set style fill solid 0.85 border rgb '#404040'
@@ -26,24 +26,24 @@ set grid noxtics ytics
 set arrow 1 from graph 0, first 90 to graph 1, first 90 nohead dt 2 lw 1.5 lc rgb '#000000' front
 set title 'by baseline'
 unset key
-plot 'data/categories__baseline.csv' using 3:xtic(1) title 'yes: Δ ≥ τ' lc rgb '#1a9850', \
-     '' using 4 title 'yes*: 0 < Δ < τ' lc rgb '#a6d96a', \
-     '' using 5 title 'no*: −τ < Δ ≤ 0' lc rgb '#fdae61', \
-     '' using 6 title 'no: Δ ≤ −τ' lc rgb '#d73027', \
+plot 'data/categories__baseline.csv' using 3:xtic(1) title "yes: Δ ≥ τ" lc rgb '#1a9850', \
+     '' using 4 title "yes*: 0 < Δ < τ" lc rgb '#a6d96a', \
+     '' using 5 title "no*: −τ < Δ ≤ 0" lc rgb '#fdae61', \
+     '' using 6 title "no: Δ ≤ −τ" lc rgb '#d73027', \
      NaN with lines dt 2 lw 1.5 lc rgb '#000000' title 'claim: 90% as good or better'
 set title 'by task'
 unset ylabel
-plot 'data/categories__task.csv' using 3:xtic(1) title 'yes: Δ ≥ τ' lc rgb '#1a9850', \
-     '' using 4 title 'yes*: 0 < Δ < τ' lc rgb '#a6d96a', \
-     '' using 5 title 'no*: −τ < Δ ≤ 0' lc rgb '#fdae61', \
-     '' using 6 title 'no: Δ ≤ −τ' lc rgb '#d73027', \
+plot 'data/categories__task.csv' using 3:xtic(1) title "yes: Δ ≥ τ" lc rgb '#1a9850', \
+     '' using 4 title "yes*: 0 < Δ < τ" lc rgb '#a6d96a', \
+     '' using 5 title "no*: −τ < Δ ≤ 0" lc rgb '#fdae61', \
+     '' using 6 title "no: Δ ≤ −τ" lc rgb '#d73027', \
      NaN with lines dt 2 lw 1.5 lc rgb '#000000' title 'claim: 90% as good or better'
 set title 'by optimizer'
 set key outside right top
-plot 'data/categories__optimizer.csv' using 3:xtic(1) title 'yes: Δ ≥ τ' lc rgb '#1a9850', \
-     '' using 4 title 'yes*: 0 < Δ < τ' lc rgb '#a6d96a', \
-     '' using 5 title 'no*: −τ < Δ ≤ 0' lc rgb '#fdae61', \
-     '' using 6 title 'no: Δ ≤ −τ' lc rgb '#d73027', \
+plot 'data/categories__optimizer.csv' using 3:xtic(1) title "yes: Δ ≥ τ" lc rgb '#1a9850', \
+     '' using 4 title "yes*: 0 < Δ < τ" lc rgb '#a6d96a', \
+     '' using 5 title "no*: −τ < Δ ≤ 0" lc rgb '#fdae61', \
+     '' using 6 title "no: Δ ≤ −τ" lc rgb '#d73027', \
      NaN with lines dt 2 lw 1.5 lc rgb '#000000' title 'claim: 90% as good or better'
 unset multiplot
 set output

@@ -9,12 +9,12 @@ if (fmt eq 'pdf') {
 } else {
     set terminal pngcairo size 800,600 noenhanced font ',10'
 }
-set output 'delta.'.fmt.suffix
+set output "./delta.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set title 'Δ = L_baseline − L_greedy on train_loss per stage'
+set title "Δ = L_baseline − L_greedy on train_loss per stage"
 t = 0.1
 set nonlinear y via sgn(y) * log10(1 + abs(y) / t) inverse sgn(y) * t * (10**abs(y) - 1)
 set ytics (0, 0.1, -0.1, 1, -1, 10, -10, 100, -100, 1000, -1000, 10000, -10000)

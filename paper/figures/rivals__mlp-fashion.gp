@@ -9,30 +9,30 @@ if (fmt eq 'pdf') {
 } else {
     set terminal pngcairo size 1400,460 noenhanced font ',10'
 }
-set output 'rivals__mlp-fashion.'.fmt.suffix
+set output "./rivals__mlp-fashion.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
 set datafile missing 'nan'
-set multiplot layout 1,3 title 'mlp-fashion, sgd: training objective, median over 12 seeds'
+set multiplot layout 1,3 title "mlp-fashion, sgd: training objective, median over 12 seeds"
 set key top right
 set ylabel 'training objective'
 set logscale y
 set format y '%g'
 set title 'against hypergradient descent'
 set xlabel 'step'
-plot 'data/rivals__mlp-fashion.csv' using 2:(strcol(1) eq 'hd-param' ? $4 : NaN) with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title 'hd-param', \
-     'data/rivals__mlp-fashion.csv' using 2:(strcol(1) eq 'hd-group' ? $4 : NaN) with lines lw 1.5 lc rgb '#1f77b4' dt 2 title 'hd-group', \
-     'data/rivals__mlp-fashion.csv' using 2:(strcol(1) eq 'constant' ? $4 : NaN) with lines lw 1.5 lc rgb '#1f77b4' dt 1 title 'constant', \
-     'data/rivals__mlp-fashion.csv' using 2:(strcol(1) eq 'greedy' ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
+plot "./data/rivals__mlp-fashion.csv" using 2:(strcol(1) eq "hd-param" ? $4 : NaN) with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
+     "./data/rivals__mlp-fashion.csv" using 2:(strcol(1) eq "hd-group" ? $4 : NaN) with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
+     "./data/rivals__mlp-fashion.csv" using 2:(strcol(1) eq "constant" ? $4 : NaN) with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
+     "./data/rivals__mlp-fashion.csv" using 2:(strcol(1) eq "greedy" ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
 set title 'against line search, per step'
 set xlabel 'step'
-plot 'data/rivals__mlp-fashion.csv' using 2:(strcol(1) eq 'sls' ? $4 : NaN) with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
-     'data/rivals__mlp-fashion.csv' using 2:(strcol(1) eq 'greedy' ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
+plot "./data/rivals__mlp-fashion.csv" using 2:(strcol(1) eq "sls" ? $4 : NaN) with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
+     "./data/rivals__mlp-fashion.csv" using 2:(strcol(1) eq "greedy" ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
 set title 'against line search, per second'
 set xlabel 'wall seconds'
-plot 'data/rivals__mlp-fashion.csv' using 3:(strcol(1) eq 'sls' ? $4 : NaN) with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
-     'data/rivals__mlp-fashion.csv' using 3:(strcol(1) eq 'greedy' ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
+plot "./data/rivals__mlp-fashion.csv" using 3:(strcol(1) eq "sls" ? $4 : NaN) with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
+     "./data/rivals__mlp-fashion.csv" using 3:(strcol(1) eq "greedy" ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
 unset multiplot
 set output

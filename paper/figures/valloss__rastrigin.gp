@@ -9,218 +9,218 @@ if (fmt eq 'pdf') {
 } else {
     set terminal pngcairo size 1100,990 noenhanced font ',10'
 }
-set output 'valloss__rastrigin.'.fmt.suffix
+set output "./valloss__rastrigin.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
 set datafile missing 'nan'
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title 'validation loss: rastrigin, median and interquartile range over 12 seeds'
+set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "validation loss: rastrigin, median and interquartile range over 12 seeds"
 set xlabel 'step'
 set ylabel 'validation loss'
-set title 'sgd'
+set title "sgd"
 set key at screen 0.82,0.93 left top
 set logscale y
 set format y '%g'
 set yrange [3.93839:994.755]
 set style fill transparent solid 0.15 noborder
-plot 'data/valloss__rastrigin__sgd.csv' using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     'data/valloss__rastrigin__sgd.csv' using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title 'constant', \
-     'data/valloss__rastrigin__sgd.csv' using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title 'constant-warmup', \
-     'data/valloss__rastrigin__sgd.csv' using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title 'linear', \
-     'data/valloss__rastrigin__sgd.csv' using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title 'cosine', \
-     'data/valloss__rastrigin__sgd.csv' using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title 'polynomial', \
-     'data/valloss__rastrigin__sgd.csv' using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title 'step', \
-     'data/valloss__rastrigin__sgd.csv' using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title 'exponential', \
-     'data/valloss__rastrigin__sgd.csv' using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title 'cosine-restarts', \
-     'data/valloss__rastrigin__sgd.csv' using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title 'onecycle', \
-     'data/valloss__rastrigin__sgd.csv' using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title 'plateau', \
-     'data/valloss__rastrigin__sgd.csv' using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title 'hd-group', \
-     'data/valloss__rastrigin__sgd.csv' using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title 'hd-param', \
-     'data/valloss__rastrigin__sgd.csv' using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
-     'data/valloss__rastrigin__sgd.csv' using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
-set title 'sgd-momentum'
+plot "./data/valloss__rastrigin__sgd.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
+     "./data/valloss__rastrigin__sgd.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
+     "./data/valloss__rastrigin__sgd.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set title "sgd-momentum"
 unset key
 unset logscale y
 set format y '%g'
 set yrange [6.06925:830.579]
 set style fill transparent solid 0.15 noborder
-plot 'data/valloss__rastrigin__sgd-momentum.csv' using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title 'constant', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title 'constant-warmup', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title 'linear', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title 'cosine', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title 'polynomial', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title 'step', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title 'exponential', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title 'cosine-restarts', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title 'onecycle', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title 'plateau', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title 'hd-group', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title 'hd-param', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
-     'data/valloss__rastrigin__sgd-momentum.csv' using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
-set title 'adam'
+plot "./data/valloss__rastrigin__sgd-momentum.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
+     "./data/valloss__rastrigin__sgd-momentum.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set title "adam"
 unset key
 unset logscale y
 set format y '%g'
 set yrange [58.5279:198.111]
 set style fill transparent solid 0.15 noborder
-plot 'data/valloss__rastrigin__adam.csv' using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     'data/valloss__rastrigin__adam.csv' using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title 'constant', \
-     'data/valloss__rastrigin__adam.csv' using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title 'constant-warmup', \
-     'data/valloss__rastrigin__adam.csv' using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title 'linear', \
-     'data/valloss__rastrigin__adam.csv' using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title 'cosine', \
-     'data/valloss__rastrigin__adam.csv' using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title 'polynomial', \
-     'data/valloss__rastrigin__adam.csv' using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title 'step', \
-     'data/valloss__rastrigin__adam.csv' using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title 'exponential', \
-     'data/valloss__rastrigin__adam.csv' using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title 'cosine-restarts', \
-     'data/valloss__rastrigin__adam.csv' using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title 'onecycle', \
-     'data/valloss__rastrigin__adam.csv' using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title 'plateau', \
-     'data/valloss__rastrigin__adam.csv' using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title 'hd-group', \
-     'data/valloss__rastrigin__adam.csv' using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title 'hd-param', \
-     'data/valloss__rastrigin__adam.csv' using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
-     'data/valloss__rastrigin__adam.csv' using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
-set title 'adamw'
+plot "./data/valloss__rastrigin__adam.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
+     "./data/valloss__rastrigin__adam.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
+     "./data/valloss__rastrigin__adam.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
+     "./data/valloss__rastrigin__adam.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
+     "./data/valloss__rastrigin__adam.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
+     "./data/valloss__rastrigin__adam.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
+     "./data/valloss__rastrigin__adam.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
+     "./data/valloss__rastrigin__adam.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
+     "./data/valloss__rastrigin__adam.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
+     "./data/valloss__rastrigin__adam.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
+     "./data/valloss__rastrigin__adam.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
+     "./data/valloss__rastrigin__adam.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
+     "./data/valloss__rastrigin__adam.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
+     "./data/valloss__rastrigin__adam.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
+     "./data/valloss__rastrigin__adam.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set title "adamw"
 unset key
 unset logscale y
 set format y '%g'
 set yrange [62.1695:148.954]
 set style fill transparent solid 0.15 noborder
-plot 'data/valloss__rastrigin__adamw.csv' using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     'data/valloss__rastrigin__adamw.csv' using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title 'constant', \
-     'data/valloss__rastrigin__adamw.csv' using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title 'constant-warmup', \
-     'data/valloss__rastrigin__adamw.csv' using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title 'linear', \
-     'data/valloss__rastrigin__adamw.csv' using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title 'cosine', \
-     'data/valloss__rastrigin__adamw.csv' using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title 'polynomial', \
-     'data/valloss__rastrigin__adamw.csv' using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title 'step', \
-     'data/valloss__rastrigin__adamw.csv' using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title 'exponential', \
-     'data/valloss__rastrigin__adamw.csv' using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title 'cosine-restarts', \
-     'data/valloss__rastrigin__adamw.csv' using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title 'onecycle', \
-     'data/valloss__rastrigin__adamw.csv' using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title 'plateau', \
-     'data/valloss__rastrigin__adamw.csv' using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title 'hd-group', \
-     'data/valloss__rastrigin__adamw.csv' using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title 'hd-param', \
-     'data/valloss__rastrigin__adamw.csv' using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
-     'data/valloss__rastrigin__adamw.csv' using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
-set title 'adagrad'
+plot "./data/valloss__rastrigin__adamw.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
+     "./data/valloss__rastrigin__adamw.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
+     "./data/valloss__rastrigin__adamw.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set title "adagrad"
 unset key
 unset logscale y
 set format y '%g'
 set yrange [62.4335:145.386]
 set style fill transparent solid 0.15 noborder
-plot 'data/valloss__rastrigin__adagrad.csv' using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     'data/valloss__rastrigin__adagrad.csv' using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title 'constant', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title 'constant-warmup', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title 'linear', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title 'cosine', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title 'polynomial', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title 'step', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title 'exponential', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title 'cosine-restarts', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title 'onecycle', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title 'plateau', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title 'hd-group', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title 'hd-param', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
-     'data/valloss__rastrigin__adagrad.csv' using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
-set title 'adafactor'
+plot "./data/valloss__rastrigin__adagrad.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
+     "./data/valloss__rastrigin__adagrad.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set title "adafactor"
 unset key
 unset logscale y
 set format y '%g'
 set yrange [59.3668:186.786]
 set style fill transparent solid 0.15 noborder
-plot 'data/valloss__rastrigin__adafactor.csv' using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     'data/valloss__rastrigin__adafactor.csv' using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title 'constant', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title 'constant-warmup', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title 'linear', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title 'cosine', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title 'polynomial', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title 'step', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title 'exponential', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title 'cosine-restarts', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title 'onecycle', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title 'plateau', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title 'hd-group', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title 'hd-param', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title 'sls', \
-     'data/valloss__rastrigin__adafactor.csv' using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title 'greedy'
+plot "./data/valloss__rastrigin__adafactor.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
+     "./data/valloss__rastrigin__adafactor.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
 unset multiplot
 set output
