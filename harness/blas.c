@@ -132,7 +132,14 @@ int blas_enter(BlasMode m, Err *e) {
     fflush(NULL);
     if (setenv("OPENBLAS_CORETYPE", BLAS_PORTABLE_KERNEL, 1) != 0)
         return err_set(e, EXIT_RUN, "blas", "cannot set OPENBLAS_CORETYPE (%s)", strerror(errno));
-    execv("/proc/self/exe", self_argv);
+    /* the program's own file: readlink rather than exec of /proc/self/exe itself, which under
+     * valgrind names valgrind (it answers readlink with the program's path) */
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        execv(self, self_argv);
+    }
     execvp(self_argv[0], self_argv); /* no /proc: the name it was started by */
     return err_set(e, EXIT_RUN, "blas", "cannot re-execute %s for the portable kernel (%s)",
                    self_argv[0], strerror(errno));

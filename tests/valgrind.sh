@@ -16,6 +16,9 @@ src=$(cd "$1" && pwd)
 bin=$2
 vg=${3:-valgrind}
 export LRLAB_DATA="${LRLAB_DATA:-$src/data}"
+# the portable kernel from the start: lrlab would otherwise start itself again with it, and
+# memcheck (without --trace-children) would see only the process before that
+export OPENBLAS_CORETYPE=Haswell
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lrlab-valgrind.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
