@@ -11,7 +11,7 @@ set logscale y
 set key outside right top
 unset xlabel
 set format x ''
-plot "./evals/76f1f43e2298110b.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./evals/eac202d772d53c91.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./evals/fd760601c1dcfbb0.csv" using 1:2 with lines lw 2 lc 2 title "step", \
      "./evals/0f968cf92e253640.csv" using 1:2 with lines lw 2 lc 3 title "exponential", \
      "./evals/43718a4484eda8f3.csv" using 1:2 with lines lw 2 lc 4 title "constant", \
@@ -22,7 +22,7 @@ set logscale y
 unset key
 unset xlabel
 set format x ''
-plot "./evals/76f1f43e2298110b.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
+plot "./evals/eac202d772d53c91.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
      "./evals/fd760601c1dcfbb0.csv" using 1:3 with lines lw 2 lc 2 title "step", \
      "./evals/0f968cf92e253640.csv" using 1:3 with lines lw 2 lc 3 title "exponential", \
      "./evals/43718a4484eda8f3.csv" using 1:3 with lines lw 2 lc 4 title "constant", \
@@ -33,7 +33,7 @@ unset logscale y
 unset key
 set xlabel 'step'
 set format x '%g'
-plot "./curves/76f1f43e2298110b.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./curves/eac202d772d53c91.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./curves/fd760601c1dcfbb0.csv" using 1:2 with lines lw 2 lc 2 title "step", \
      "./curves/0f968cf92e253640.csv" using 1:2 with lines lw 2 lc 3 title "exponential", \
      "./curves/43718a4484eda8f3.csv" using 1:2 with lines lw 2 lc 4 title "constant", \

@@ -11,7 +11,7 @@ set logscale y
 set key outside right top
 unset xlabel
 set format x ''
-plot "./evals/0f71053ca47f246d.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./evals/098f213cf669db8f.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./evals/d01417210d1d0eee.csv" using 1:2 with lines lw 2 lc 2 title "step", \
      "./evals/057974452e09a64e.csv" using 1:2 with lines lw 2 lc 3 title "exponential", \
      "./evals/fe4c7a09baddfc3c.csv" using 1:2 with lines lw 2 lc 4 title "constant", \
@@ -22,7 +22,7 @@ set logscale y
 unset key
 unset xlabel
 set format x ''
-plot "./evals/0f71053ca47f246d.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
+plot "./evals/098f213cf669db8f.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
      "./evals/d01417210d1d0eee.csv" using 1:3 with lines lw 2 lc 2 title "step", \
      "./evals/057974452e09a64e.csv" using 1:3 with lines lw 2 lc 3 title "exponential", \
      "./evals/fe4c7a09baddfc3c.csv" using 1:3 with lines lw 2 lc 4 title "constant", \
@@ -33,7 +33,7 @@ unset logscale y
 unset key
 set xlabel 'step'
 set format x '%g'
-plot "./curves/0f71053ca47f246d.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./curves/098f213cf669db8f.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./curves/d01417210d1d0eee.csv" using 1:2 with lines lw 2 lc 2 title "step", \
      "./curves/057974452e09a64e.csv" using 1:2 with lines lw 2 lc 3 title "exponential", \
      "./curves/fe4c7a09baddfc3c.csv" using 1:2 with lines lw 2 lc 4 title "constant", \

@@ -11,7 +11,7 @@ set logscale y
 set key outside right top
 unset xlabel
 set format x ''
-plot "./evals/fa6bc745b2f9e858.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./evals/95bb3124439251dc.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./evals/8452a764d853284f.csv" using 1:2 with lines lw 2 lc 2 title "step", \
      "./evals/5ad6d4f724a0e765.csv" using 1:2 with lines lw 2 lc 3 title "exponential", \
      "./evals/4e2c196e8352d1a5.csv" using 1:2 with lines lw 2 lc 4 title "constant", \
@@ -22,7 +22,7 @@ set logscale y
 unset key
 unset xlabel
 set format x ''
-plot "./evals/fa6bc745b2f9e858.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
+plot "./evals/95bb3124439251dc.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
      "./evals/8452a764d853284f.csv" using 1:3 with lines lw 2 lc 2 title "step", \
      "./evals/5ad6d4f724a0e765.csv" using 1:3 with lines lw 2 lc 3 title "exponential", \
      "./evals/4e2c196e8352d1a5.csv" using 1:3 with lines lw 2 lc 4 title "constant", \
@@ -33,7 +33,7 @@ unset logscale y
 unset key
 set xlabel 'step'
 set format x '%g'
-plot "./curves/fa6bc745b2f9e858.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./curves/95bb3124439251dc.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./curves/8452a764d853284f.csv" using 1:2 with lines lw 2 lc 2 title "step", \
      "./curves/5ad6d4f724a0e765.csv" using 1:2 with lines lw 2 lc 3 title "exponential", \
      "./curves/4e2c196e8352d1a5.csv" using 1:2 with lines lw 2 lc 4 title "constant", \

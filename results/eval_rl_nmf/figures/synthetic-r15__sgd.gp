@@ -11,7 +11,7 @@ set logscale y
 set key outside right top
 unset xlabel
 set format x ''
-plot "./evals/3ba52c81cb2d325f.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./evals/b1ff4a76bb7ebf75.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./evals/3e04ef44718862ec.csv" using 1:2 with lines lw 2 lc 2 title "step", \
      "./evals/113addfce6c28faa.csv" using 1:2 with lines lw 2 lc 3 title "exponential", \
      "./evals/4c43f7c8113a8398.csv" using 1:2 with lines lw 2 lc 4 title "constant", \
@@ -22,7 +22,7 @@ set logscale y
 unset key
 unset xlabel
 set format x ''
-plot "./evals/3ba52c81cb2d325f.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
+plot "./evals/b1ff4a76bb7ebf75.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
      "./evals/3e04ef44718862ec.csv" using 1:3 with lines lw 2 lc 2 title "step", \
      "./evals/113addfce6c28faa.csv" using 1:3 with lines lw 2 lc 3 title "exponential", \
      "./evals/4c43f7c8113a8398.csv" using 1:3 with lines lw 2 lc 4 title "constant", \
@@ -33,7 +33,7 @@ unset logscale y
 unset key
 set xlabel 'step'
 set format x '%g'
-plot "./curves/3ba52c81cb2d325f.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./curves/b1ff4a76bb7ebf75.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./curves/3e04ef44718862ec.csv" using 1:2 with lines lw 2 lc 2 title "step", \
      "./curves/113addfce6c28faa.csv" using 1:2 with lines lw 2 lc 3 title "exponential", \
      "./curves/4c43f7c8113a8398.csv" using 1:2 with lines lw 2 lc 4 title "constant", \
