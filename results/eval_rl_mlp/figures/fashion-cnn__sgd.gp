@@ -11,7 +11,7 @@ set logscale y
 set key outside right top
 unset xlabel
 set format x ''
-plot "./evals/f6992a2931e74d4f.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./evals/aea41a90267865b9.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./evals/273934b8594709f3.csv" using 1:2 with lines lw 2 lc 2 title "cosine", \
      "./evals/0694226a87ac6c89.csv" using 1:2 with lines lw 2 lc 3 title "step", \
      "./evals/8aba38096adce111.csv" using 1:2 with lines lw 2 lc 4 title "exponential", \
@@ -22,7 +22,7 @@ set logscale y
 unset key
 unset xlabel
 set format x ''
-plot "./evals/f6992a2931e74d4f.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
+plot "./evals/aea41a90267865b9.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
      "./evals/273934b8594709f3.csv" using 1:3 with lines lw 2 lc 2 title "cosine", \
      "./evals/0694226a87ac6c89.csv" using 1:3 with lines lw 2 lc 3 title "step", \
      "./evals/8aba38096adce111.csv" using 1:3 with lines lw 2 lc 4 title "exponential", \
@@ -33,7 +33,7 @@ unset logscale y
 unset key
 set xlabel 'step'
 set format x '%g'
-plot "./curves/f6992a2931e74d4f.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./curves/aea41a90267865b9.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./curves/273934b8594709f3.csv" using 1:2 with lines lw 2 lc 2 title "cosine", \
      "./curves/0694226a87ac6c89.csv" using 1:2 with lines lw 2 lc 3 title "step", \
      "./curves/8aba38096adce111.csv" using 1:2 with lines lw 2 lc 4 title "exponential", \

@@ -11,7 +11,7 @@ set logscale y
 set key outside right top
 unset xlabel
 set format x ''
-plot "./evals/a00b031146f5d480.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./evals/492b9327280fabca.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./evals/520a87fb7ddf74b2.csv" using 1:2 with lines lw 2 lc 2 title "cosine", \
      "./evals/035153dee93e5bb8.csv" using 1:2 with lines lw 2 lc 3 title "step", \
      "./evals/fbece92fb94098bc.csv" using 1:2 with lines lw 2 lc 4 title "exponential", \
@@ -22,7 +22,7 @@ set logscale y
 unset key
 unset xlabel
 set format x ''
-plot "./evals/a00b031146f5d480.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
+plot "./evals/492b9327280fabca.csv" using 1:3 with lines lw 2 lc 1 title "rl", \
      "./evals/520a87fb7ddf74b2.csv" using 1:3 with lines lw 2 lc 2 title "cosine", \
      "./evals/035153dee93e5bb8.csv" using 1:3 with lines lw 2 lc 3 title "step", \
      "./evals/fbece92fb94098bc.csv" using 1:3 with lines lw 2 lc 4 title "exponential", \
@@ -33,7 +33,7 @@ unset logscale y
 unset key
 set xlabel 'step'
 set format x '%g'
-plot "./curves/a00b031146f5d480.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
+plot "./curves/492b9327280fabca.csv" using 1:2 with lines lw 2 lc 1 title "rl", \
      "./curves/520a87fb7ddf74b2.csv" using 1:2 with lines lw 2 lc 2 title "cosine", \
      "./curves/035153dee93e5bb8.csv" using 1:2 with lines lw 2 lc 3 title "step", \
      "./curves/fbece92fb94098bc.csv" using 1:2 with lines lw 2 lc 4 title "exponential", \
