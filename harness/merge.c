@@ -51,10 +51,11 @@ static int target_ok(const char *out, const PlanFile *pf, Err *e) {
         struct dirent *de;
         while (d && (de = readdir(d)))
             if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+                err_set(e, EXIT_USAGE, out, "holds results without a plan (expected an empty "
+                        "folder or one of the same plan, got %s/%s)", folder_results_subs[i],
+                        de->d_name); /* before closedir, which frees de */
                 closedir(d);
-                return err_set(e, EXIT_USAGE, out, "holds results without a plan (expected an "
-                               "empty folder or one of the same plan, got %s/%s)",
-                               folder_results_subs[i], de->d_name);
+                return -1;
             }
         if (d) closedir(d);
     }

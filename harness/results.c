@@ -224,7 +224,8 @@ void results_times(const char *dir, const PlanFile *p, double *secs) {
         if (n == cap) ent = xrealloc(ent, sizeof *ent * (size_t)(cap = cap ? 2 * cap : 256));
         ent[n++] = (TimeEntry){s, x, line};
     }
-    qsort(ent, (size_t)n, sizeof *ent, cmp_entry); /* by id, then line: the last one counts */
+    if (n > 0) /* by id, then line: the last one counts */
+        qsort(ent, (size_t)n, sizeof *ent, cmp_entry);
     for (int i = 0; i < p->n; i++) {
         secs[i] = NAN;
         int lo = 0, hi = n; /* the first entry with an id >= this cell's */
