@@ -24,6 +24,7 @@
 #include "harness/ppo.h"
 
 #include "harness/blas.h"
+#include "harness/folder.h"
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
 #include "harness/gnuplot.h"
@@ -1345,6 +1346,7 @@ static int train(Trainer *T, Err *e) {
 int ppo_main(int argc, char **argv) {
     Trainer T = {.dir = "results/policies"};
     int resume = 0, fresh = 0;
+    Folder lock = {.fd = -1}; /* one lrlab at a time in DIR */
     Err e = {0};
     BlasMode blas;
     if (blas_mode_default(&blas, &e) != 0) {
@@ -1429,7 +1431,8 @@ int ppo_main(int argc, char **argv) {
                 T.pol.name) ||
         fs_path(T.ckpt_path, sizeof T.ckpt_path, &e, "%s/%s.checkpoint", T.dir, T.pol.name))
         goto fail; /* never cut: the files would land elsewhere */
-    if (fs_check_writable(T.dir, &e) != 0) goto fail;
+    if (fs_check_writable(T.dir, &e) != 0 || folder_claim(T.dir, NULL, NULL, 0, &lock, &e) != 0)
+        goto fail;
     T.t0 = now();
     if (fs_exists(T.ckpt_path) && !resume && !fresh) {
         err_set(&e, EXIT_USAGE, T.ckpt_path, "a training of policy %s is here (expected --resume "
@@ -1471,10 +1474,12 @@ int ppo_main(int argc, char **argv) {
            (long long)last, last ? sum / last : 0.0, el, T.policy_path, T.returns_path, T.dir,
            T.pol.name, T.ckpt_path);
     teardown(&T);
+    folder_release(&lock);
     return EXIT_OK;
 fail:
     err_print(&e);
     if (e.code) code = e.code;
     teardown(&T);
+    folder_release(&lock);
     return code;
 }

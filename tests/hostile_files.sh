@@ -263,6 +263,8 @@ setup_lock_run_report() { hold "$c/o"; }
 run_lock_run_report() { "$bin" report "$c/o"; }
 setup_lock_run_compare() { hold "$c/o"; }
 run_lock_run_compare() { "$bin" compare "$c/o"; }
+setup_lock_run_train_policy() { hold "$c/o"; }
+run_lock_run_train_policy() { "$bin" train-policy tests/e2e/rl_train.lua --out "$c/o" --quiet; }
 setup_lock_released() { cp -r "$tmp/ref" "$c/o"; hold "$c/o"; stop_holder; }
 run_lock_released() { "$bin" run "$small" --out "$c/o" --quiet > /dev/null; }
 check_lock_released() { [ ! -s "$c/o/.lrlab.lock" ] || echo "the lock file still names a holder: $(cat "$c/o/.lrlab.lock")"; }
