@@ -706,7 +706,7 @@ int compare_main(const CompareOpts *o) {
     if (write_file(o->dir, "profiles.csv", &prof) || write_file(o->dir, "ranks.csv", &ranks)) goto out;
 
     printf("\n%s against each baseline, paired by task, optimizer, seed and stage; %s; tie "
-           "tolerance %s %g (paper counting, algorithms.md 1.6)\n", o->reference,
+           "tolerance %s %g (paper counting, paper/paper.md section 1.2)\n", o->reference,
            measure_names[primary], o->relative ? "relative" : "absolute", o->tau);
     if (!o->brief) {
         print_table("baseline", by_base, nb);

@@ -12,7 +12,7 @@
  *                                      (seconds pro rata of the cell's wall time)
  * A diverged or failed run is worse than any finite one (+inf).
  *
- * Paper counting (reference/algorithms.md 1.6): every seed is a datapoint; Delta =
+ * Paper counting (paper/paper.md section 1.2): every seed is a datapoint; Delta =
  * L_baseline - L_reference against the tolerance tau gives yes, yes*, no*, no, and the five
  * percentages, overall and by stage, task, optimizer and baseline (training loss).
  *

@@ -2,8 +2,8 @@
  *
  * Why: results folders are shared (shards on a cluster, a colleague's folder to report on)
  * and --out may be a folder of the user's own (`--out .`): lrlab must not race another lrlab
- * on it, write through a link planted in it, or delete a file it did not make (DESIGN.md,
- * Security). flock rather than a pid file: the kernel releases it when its holder dies, so a
+ * on it, write through a link planted in it, or delete a file it did not make (README: the
+ * security rule). flock rather than a pid file: the kernel releases it when its holder dies, so a
  * killed run never leaves a folder locked; the workers a runner forks inherit it.
  */
 #include "harness/folder.h"

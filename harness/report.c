@@ -3,11 +3,11 @@
  *
  * What: `lrlab report DIR [--paper PAPER]` turns the result files of DIR into the tables
  * (Markdown and LaTeX with booktabs), the gnuplot figures (PNG and PDF) and a results section
- * (report.md) of issue 6 item 5: the paper's counting (reference/algorithms.md 1.6), the
+ * (report.md) of issue 6 item 5: the paper's counting (paper/paper.md section 1.2), the
  * statistical comparison and verdict of `lrlab compare`, mean ranks and Dolan-More
  * performance profiles, a per-task summary, learning-rate schedules as in the article's
  * figure, and validation-loss curves with a band over seeds.
- * Why: DESIGN.md, data flow: "report -> paper/tables, paper/figures"; a paper regenerates from
+ * Why: the data flow "report -> paper/tables, paper/figures"; a paper regenerates from
  * committed results with one command and no training.
  * How: every input is read and checked and every text composed in memory before anything is
  * written, so that bad input writes nothing. Then the text files are written atomically and

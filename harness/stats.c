@@ -11,7 +11,7 @@
  * _get_wilcoxon_distr); Holm (1979), "A simple sequentially rejective multiple test
  * procedure"; Efron & Tibshirani (1993), "An Introduction to the Bootstrap", ch. 13; Dolan &
  * More (2002), "Benchmarking optimization software with performance profiles"; Hyndman & Fan
- * (1996), "Sample quantiles in statistical packages", type 7; reference/algorithms.md 1.6.
+ * (1996), "Sample quantiles in statistical packages", type 7; paper/paper.md section 1.2.
  * Contracts and conventions are in stats.h.
  */
 #include "harness/stats.h"

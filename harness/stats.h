@@ -6,7 +6,7 @@
  * References: Wilcoxon (1945) with scipy.stats.wilcoxon 1.10 semantics; the exact sign test
  * as scipy.stats.binomtest; Holm (1979); Efron & Tibshirani (1993) percentile bootstrap;
  * Dolan & More (2002) performance profiles; Hyndman & Fan (1996) quantile type 7; the paper's
- * win counting in reference/algorithms.md 1.6. Checked against tests/golden/stats.csv
+ * win counting in paper/paper.md section 1.2. Checked against tests/golden/stats.csv
  * (scripts/golden/gen_stats_golden.py, Debian 12's scipy 1.10.1 and numpy 1.24.2).
  *
  * Failures (diverged runs) are +inf; NaN is treated as a failure wherever costs or losses are
@@ -98,7 +98,7 @@ double stats_quantile(const double *x, int n, double q);
 /* stats_median: numpy.median(x): the middle value or the mean of the two middle values. */
 double stats_median(const double *x, int n);
 
-/* ---- the paper's counting (reference/algorithms.md 1.6) ---- */
+/* ---- the paper's counting (paper/paper.md section 1.2) ---- */
 
 typedef enum StatsCategory {
     STATS_YES,      /* Delta >= tau: the reference clearly better */

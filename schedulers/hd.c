@@ -7,7 +7,7 @@
  *     h_t = g_t . d_{t-1},     lr_t = lr_{t-1} + beta h_t.
  * For plain SGD d = g (SGD-HD); for Adam d = m_hat / (sqrt(v_hat) + eps) (Adam-HD): the
  * optimizer reports its own direction, so one rule covers both. d_{-1} = 0: the first step
- * uses the base lr. Granularity (algorithms.md 3; group and param are our generalisation):
+ * uses the base lr. Granularity (Baydin et al. 2018; group and param are our generalisation):
  *   global  one lr, h summed over all parameters
  *   group   one lr per parameter group, h summed over the group
  *   param   one lr per scalar parameter, h elementwise

@@ -1,6 +1,6 @@
 -- paper.lua - the full matrix the paper reports (issue 6 item 6): is GreedyLR "as good or
 -- better than popular scheduler and optimizer combinations more than 90% of the time"
--- (reference/article.txt; algorithms.md 1.6), and does it beat hypergradient descent and
+-- (Subramanian et al.; paper/paper.md section 1.2), and does it beat hypergradient descent and
 -- stochastic line search? Every task x six optimizers x GreedyLR and 13 baselines x twelve
 -- seeds, each learning rate tuned per task, optimizer and scheduler on a separate seed.
 --
@@ -9,14 +9,14 @@
 --   ./build/lrlab report results/paper --paper paper/   tables, figures, paper/report.md
 --
 -- Choices, each against its source:
--- * Optimizers: the paper's AdamW, Adafactor, Adagrad and SGD (algorithms.md 1.6), plus SGD
+-- * Optimizers: the paper's AdamW, Adafactor, Adagrad and SGD (paper/paper.md section 1.2), plus SGD
 --   with momentum and Adam, the two most common in practice.
 -- * Schedulers: the paper's baselines (linear decay, cosine, polynomial decay, constant with
 --   warmup, all as Hugging Face defines them), the plain constant rate, step decay and
 --   reduce-on-plateau (PyTorch), and the article's "more advanced methods": hypergradient
 --   descent per parameter group and per parameter (Baydin et al. 2018) and stochastic line
 --   search (Vaswani et al. 2019).
--- * GreedyLR with the paper's small-model settings (algorithms.md 1.4): the authors' research
+-- * GreedyLR with the paper's small-model settings (paper/paper.md section 2.3): the authors' research
 --   code (variant "paper"), stepped on the training minibatch loss after every step, smoothed
 --   over 50 steps, patience 10, factor 0.95. The paper's min_lr is 10% of the initial rate;
 --   one scheduler definition serves every optimizer and tuned rate here, so min_lr is the
@@ -69,7 +69,7 @@ experiment {
                      budget(600))),
     task "nmf" (with({ label = "nmf-synthetic", dataset = "synthetic", m = 256, n = 500,
                        true_rank = 10, rank = 10, noise = 0.1, batch = 25 }, budget(1000))),
-    -- noisy synthetic problems (algorithms.md 7: noise in the gradient, where it matters)
+    -- noisy synthetic problems (paper/paper.md section 2.7: noise in the gradient, where it matters)
     task "quadratic" (with({ label = "quadratic", dim = 100, condition = 100, sigma = 0.1 },
                            budget(1000))),
     task "rosenbrock" (with({ label = "rosenbrock", dim = 10, sigma = 0.1 }, budget(1000))),

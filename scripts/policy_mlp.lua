@@ -9,7 +9,7 @@
 -- classifying MNIST digits or synthetic gaussian class clusters, lr0 drawn from {0.03, 0.1,
 -- 0.3}, seeds 101 to 116. Every 25 steps the policy multiplies the lr by 0.5, 0.8, 1, 1.25
 -- or 2; the reward is the decrease of the log validation loss (the DNN paper's signal,
--- algorithms.md 6), on 1000 held-out images evaluated every 25 steps. The policy sees the
+-- paper/paper.md section 5.1), on 1000 held-out images evaluated every 25 steps. The policy sees the
 -- progress through the budget and the recent trends of the training and validation losses,
 -- not the lr or the gradient norms, whose scales change with the data and the network.
 

@@ -5,7 +5,7 @@
 --   ./build/lrlab train-policy scripts/policy_nmf.lua --resume   after an interruption
 --
 -- Episodes: 1000 steps of projected SGD on stochastic NMF with the stability bound enforced
--- (clip_to_bound: each factor's lr is capped at 1.9 / L, algorithms.md 5), lr0 drawn from
+-- (clip_to_bound: each factor's lr is capped at 1.9 / L, paper/paper.md section 5.1), lr0 drawn from
 -- {0.3, 1, 3, 10}, seeds from 101 to 116. The task distribution mixes regimes: the LFW faces at
 -- three ranks and small planted matrices (100 epochs in 1000 steps: the run converges and
 -- the noise floor decides), and larger planted matrices seen for a few epochs only (the run

@@ -26,7 +26,7 @@ experiment {
   schedulers = {
     scheduler "constant" {},
     scheduler "cosine" {},
-    -- the paper's small-model settings (algorithms.md 1.4): the training-loss signal after
+    -- the paper's small-model settings (paper/paper.md section 2.3): the training-loss signal after
     -- every step, smoothed over 50 steps, patience 10; min_lr bounds the decay
     scheduler "greedy" { signal = "train_step", smooth = true, window = 50, patience = 10,
                          factor = 0.95, min_lr = 0.001, max_lr = 1.0 },

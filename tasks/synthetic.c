@@ -1,7 +1,7 @@
 /* synthetic.c - closed-form test functions with injected gradient noise: the tasks
  * "quadratic", "rosenbrock" and "rastrigin" of the robustness study.
  *
- * The paper's robustness study (reference/algorithms.md section 7) added its noise as a
+ * The paper's robustness study (paper/paper.md section 2.7) added its noise as a
  * constant to the loss value: zero gradient, and the scheduler saw the clean loss, so the
  * noise changed nothing. Here the noise enters the gradient the optimizer steps on AND the
  * loss the scheduler observes, as the derivative-consistent "minibatch function" of step t

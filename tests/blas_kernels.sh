@@ -10,7 +10,7 @@
 # Haswell (by --blas native and by LRLAB_BLAS=native) and requires the bytes to differ and
 # provenance to name each kernel: without the portable mode the check above would fail. Last,
 # bad values of --blas and LRLAB_BLAS are refused with one line and exit code 2.
-# Why: results must be byte-identical on any x86-64 machine (DESIGN.md, reproducibility);
+# Why: results must be byte-identical on any x86-64 machine (README: The same bytes on any machine);
 # this runs the kernels of other CPUs on this one, which the kernels allow (each one runs on
 # any CPU that has its instruction set).
 # usage: blas_kernels.sh SRC_DIR LRLAB_BIN

@@ -7,7 +7,7 @@
 # followed by a `hint:` line, naming what was wrong; no output folder may appear. The
 # good paths (--help, --version, run --help, list, list schedulers, run --check) must exit
 # 0 with output on stdout, and run --check must print the plan and write nothing.
-# Why: the house rules (STYLE.md): exit code 2 and one line for every usage error.
+# Why: the house rules: exit code 2 and one line for every usage error.
 #
 # usage: cli_errors.sh SRC_DIR LRLAB_BIN
 set -u

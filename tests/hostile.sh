@@ -20,8 +20,8 @@
 # loaded machine or a sanitizer build does not fail the test; after 60 s of wall time a case
 # counts as hung.
 # Why: researchers run scripts written by others and move result folders between machines;
-# lrlab must refuse all of it with a message that names the file, line or option (STYLE.md:
-# one line, exit code 2, nothing written), never crash, hang or escape the sandbox.
+# lrlab must refuse all of it with a message that names the file, line or option
+# (one line, exit code 2, nothing written), never crash, hang or escape the sandbox.
 # Needs: the data sets (bash scripts/fetch-data.sh all) in SRC_DIR/data or $LRLAB_DATA.
 #
 # usage: hostile.sh SRC_DIR LRLAB_BIN

@@ -20,8 +20,7 @@
 # The catalogue and expected.txt must match one to one.
 # Why: result folders are exchanged and --out may be a user's own folder (`--out .`): lrlab
 # must not delete a user's notes.tmp.md, write through a planted link, count a failed cell as
-# done, race another lrlab on a folder or put results somewhere else than asked (DESIGN.md,
-# Security and Failure rules).
+# done, race another lrlab on a folder or put results somewhere else than asked.
 #
 # usage: hostile_files.sh SRC_DIR LRLAB_BIN
 set -u

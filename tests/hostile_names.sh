@@ -21,7 +21,7 @@
 # In every case of every part, no file named PWNED* appears anywhere (each payload would
 # create one if gnuplot ran it) and nothing appears, changes or goes outside the folder the
 # command was given to write.
-# Why: DESIGN.md, Security: labels, paths and result folders are untrusted input; nothing from
+# Why: the rule that labels, paths and result folders are untrusted input; nothing from
 # them reaches a gnuplot script unescaped or names a file outside the output folder.
 # Needs: gnuplot, as lrlab run does. HN_PRINT=FILE appends each catalogue case's name, exit
 # code and first stderr line (in expected.txt's form) to FILE: to review a deliberate change

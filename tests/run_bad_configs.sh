@@ -8,7 +8,7 @@
 # compares the first stderr line with the line for FILE in tests/config/expected.txt
 # (FILE<TAB>MESSAGE). Also checks that the .lua files and the expected lines match one to
 # one and that every expected message names its own file.
-# Why: the house rule (STYLE.md) is one line `file:line: subject: problem (expected X, got
+# Why: the house rule is one line `file:line: subject: problem (expected X, got
 # Y)`, exit code 2 and nothing written; this pins the wording and the line numbers.
 # In expected.txt, {tasks}, {optimizers} and {schedulers} stand for the registry's names
 # as the message lists them ("constant, cosine, greedy"), read from `lrlab list KIND`, so

@@ -1,4 +1,4 @@
-/* test_greedy.c - GreedyLR against the golden cases of reference/algorithms.md 1.2 and the
+/* test_greedy.c - GreedyLR against the golden cases of paper/paper.md section 2.3 and the
  * documented behaviour of its options (smoothing window, rel threshold, cooldown, reset,
  * the alg1 variant, signal selection) and its configuration checks. */
 #include "check.h"

@@ -1,7 +1,7 @@
 /* test_stats.c - harness/stats.c against tests/golden/stats.csv (scipy 1.10.1 and numpy 1.24.2
  * through scripts/golden/gen_stats_golden.py; Holm from its definition), plus hand-worked
  * cases (exact Wilcoxon tails, undefined tests, performance profiles, mean ranks), bootstrap
- * properties, and the paper's counting (reference/algorithms.md 1.6).
+ * properties, and the paper's counting (paper/paper.md section 1.2).
  *
  * Golden rows are compared to 1e-9 relative (CHECK_NEAR is absolute below 1, too loose for
  * small p-values). Observed: exact Wilcoxon p-values are exact dyadic rationals on both sides

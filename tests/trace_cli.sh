@@ -15,7 +15,7 @@ out=$("$bin" trace cosine --set T_max=4 --lr 0.1 --steps 6)
 [ "$(echo "$out" | sed -n 2p)" = "0,0.10000000000000001" ] || fail "row 0 is the initial lr"
 [ "$(echo "$out" | sed -n 6p)" = "4,0" ] || fail "cosine at T_max"
 
-# algorithms.md 1.2: metrics 5,10,10,10,10 -> 0.09 after the fifth; row i+1 sees metrics 0..i
+# paper/paper.md section 2.3: metrics 5,10,10,10,10 -> 0.09 after the fifth; row i+1 sees metrics 0..i
 printf '5\n10\n10\n10\n10\n' > "$tmp/m"
 out=$("$bin" trace greedy --set factor=0.9 --set patience=3 --set min_lr=1e-6 --lr 0.1 --steps 6 --metrics "$tmp/m")
 [ "$(echo "$out" | sed -n 6p)" = "4,0.10000000000000001" ] || fail "greedy row 4: $out"
