@@ -29,6 +29,7 @@
 #include "harness/fsutil.h"
 #include "harness/gnuplot.h"
 #include "harness/names.h"
+#include "harness/run.h"
 #include "harness/memlimit.h"
 #include "harness/plan.h"
 #include "harness/sha256.h"
@@ -1420,8 +1421,7 @@ int ppo_main(int argc, char **argv) {
         err_print(&e);
         return EXIT_USAGE;
     }
-    const char *d = getenv("LRLAB_DATA");
-    T.env.datadir = d && *d ? d : "data";
+    T.env.datadir = run_datadir();
     int code = EXIT_USAGE;
     if (setup(&T, &e) != 0 || memlimit_blas_reserve("train-policy", &e) != 0 ||
         preflight(&T, &e) != 0)

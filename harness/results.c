@@ -93,6 +93,18 @@ static int read_sub(const char *dir, const char *sub, const char *id,
     return csvio_read(path, cols, t, e);
 }
 
+int results_final_value(const char *dir, const char *id, int col, double *v, Err *e) {
+    CsvTable t;
+    if (read_sub(dir, "cells", id, results_cell_cols, &t, e) != 0) return -1;
+    double x;
+    *v = INFINITY;
+    if (t.nrows == NSTAGES && strcmp(csvio_at(&t, NSTAGES - 1, 2), "1") == 0 &&
+        csvio_parse_num(csvio_at(&t, NSTAGES - 1, col), &x) == 0 && isfinite(x))
+        *v = x;
+    csvio_free(&t);
+    return 0;
+}
+
 int results_write_failed(const char *dir, const char *id, long long steps, const char *reason,
                          Err *e) {
     CellResult r;

@@ -30,6 +30,12 @@ int results_cell_check(const char *dir, const char *id, Err *e);
  * shard, in plan order. */
 int results_merge(const char *dir, const PlanFile *pf, Shard shard, Err *e);
 
+/* results_final_value: a complete cell's value of a measure at its last stage (col: the
+ * column of results_cell_cols, 3 train_loss or 4 val_loss) when the run reached it and the
+ * value is finite, else +inf (diverged, failed): what the tuning stage ranks a grid's learning
+ * rates by. -1 with e set when the cell file cannot be read. */
+int results_final_value(const char *dir, const char *id, int col, double *v, Err *e);
+
 /* The cells' wall seconds (the one number that is not reproducible, so kept out of the cell
  * files): before a cell's files are written, its worker appends "id,seconds" to the folder's
  * timing log, one line in one write (O_APPEND: lines from several workers never mix).

@@ -46,7 +46,7 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static const char *datadir(void) {
+const char *run_datadir(void) {
     const char *d = getenv("LRLAB_DATA");
     return d && *d ? d : "data";
 }
@@ -110,8 +110,8 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, Err *e)
     blas_provenance(&b);
     buf_printf(&b, "script: %s sha256 %s\nlua_seed: %llu\nshard: %d/%d\n", o->script, sum,
                (unsigned long long)o->lua_seed, o->shard.k, o->shard.n);
-    buf_printf(&b, "data_dir: %s\n", datadir());
-    hash_tree(&b, datadir(), "", 0);
+    buf_printf(&b, "data_dir: %s\n", run_datadir());
+    hash_tree(&b, run_datadir(), "", 0);
     buf_printf(&b, "plan:\n");
     plan_describe(p, &b, -1);
     char path[4096];
@@ -645,16 +645,11 @@ static int choose_lrs(Runner *R, const Experiment *ex, const Plan *tplan, double
         double vals[4096];
         while (j < tplan->n && tplan->cells[j].task == first->task &&
                tplan->cells[j].optim == first->optim && tplan->cells[j].sched == first->sched) {
-            CsvTable t;
-            char path[4096];
-            snprintf(path, sizeof path, "%s/cells/%s.csv", R->dir, tplan->cells[j].id);
-            double v = INFINITY;
-            if (csvio_read(path, results_cell_cols, &t, R->e) != 0) return -1;
-            double x;
-            if (strcmp(csvio_at(&t, NSTAGES - 1, 2), "1") == 0 &&
-                csvio_parse_num(csvio_at(&t, NSTAGES - 1, col), &x) == 0 && isfinite(x))
-                v = x;
-            csvio_free(&t);
+            double v;
+            if (results_final_value(R->dir, tplan->cells[j].id, col, &v, R->e) != 0) {
+                buf_free(&b);
+                return -1;
+            }
             vals[(j - i) % 4096] = v;
             if (v < best_v) best_v = v, best = j;
             j++;
@@ -765,7 +760,7 @@ int run_main(const RunOpts *o) {
     if (plan_build(&ex, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
         goto fail;
     if (memlimit_blas_reserve("run", &e) != 0) goto fail; /* before OpenBLAS could spin */
-    R.env.datadir = datadir();
+    R.env.datadir = run_datadir();
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
     if (run_preflight(&ex, &R.env, &e) != 0) goto fail;
     char dir[FS_DIR_MAX + 1];

@@ -40,6 +40,9 @@ typedef struct RunOpts {
  * written; 2 on bad input; 130 or 143 when interrupted by SIGINT or SIGTERM). */
 int run_main(const RunOpts *o);
 
+/* run_datadir: the data folder, $LRLAB_DATA or ./data. */
+const char *run_datadir(void);
+
 /* run_preflight: every task configuration is created once before any training, so that
  * missing data or parameters that do not fit the data are reported before anything is
  * written (and, with the data cache on, each data set is loaded once for every worker). */

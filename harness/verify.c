@@ -59,11 +59,6 @@ typedef struct Prov {
 static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig) { stop_signal = sig; }
 
-static const char *datadir(void) {
-    const char *d = getenv("LRLAB_DATA");
-    return d && *d ? d : "data";
-}
-
 /* ---- the folder's provenance ---- */
 
 /* line_value: the text after "KEY: " on its line of text, copied into out; -1 if none. */
@@ -138,7 +133,7 @@ static int check_inputs(const char *dir, const Prov *pv, Err *e) {
         const char *nl = rel + strcspn(rel, "\n");
         if (!s || s > nl || nl - (s + 8) != 64) continue; /* a folder summarised by its count */
         char path[4096], want[65];
-        snprintf(path, sizeof path, "%s/%.*s", datadir(), (int)(s - rel), rel);
+        snprintf(path, sizeof path, "%s/%.*s", run_datadir(), (int)(s - rel), rel);
         snprintf(want, sizeof want, "%.64s", s + 8);
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || sha256_file(path, sum) != 0) {
             err_set(e, EXIT_USAGE, "verify", "%s: data file missing (expected sha256 %s, as "
@@ -331,18 +326,9 @@ static pid_t start_cell(const Cell *c, const TaskEnv *env, const char *tmp) {
 /* tuning_value: the value tuning.csv records for a tuning cell trained into tmp (its final
  * tune_by value when it reached the end and is finite, else inf), as lrlab writes it. */
 static void tuning_value(const char *tmp, const Cell *c, const char *by, char out[64]) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cells/%s.csv", tmp, c->id);
-    CsvTable t;
     Err e = {0};
-    double v = INFINITY, x;
-    int col = strcmp(by, "train_loss") == 0 ? 3 : 4;
-    if (csvio_read(path, results_cell_cols, &t, &e) == 0) {
-        if (t.nrows == NSTAGES && strcmp(csvio_at(&t, NSTAGES - 1, 2), "1") == 0 &&
-            csvio_parse_num(csvio_at(&t, NSTAGES - 1, col), &x) == 0 && isfinite(x))
-            v = x;
-        csvio_free(&t);
-    }
+    double v = INFINITY;
+    results_final_value(tmp, c->id, strcmp(by, "train_loss") == 0 ? 3 : 4, &v, &e);
     Buf b = {0};
     csvio_num(&b, v, 1);
     snprintf(out, 64, "%s", b.s);
@@ -584,7 +570,7 @@ int verify_main(const VerifyOpts *o) {
         free(sk);
         goto fail;
     }
-    TaskEnv env = {.datadir = datadir()};
+    TaskEnv env = {.datadir = run_datadir()};
     datacache_enable();
     if (run_preflight(&ex, &env, &e) != 0) {
         free(sk);

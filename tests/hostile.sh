@@ -73,20 +73,6 @@ ids=($(tail -n +2 "$tmp/ref/plan.csv" | cut -d, -f2)) # plan order; shard 1/2 ha
 curves_fnv=$(awk -F, 'NR == 2 { print $(NF - 1) }' "$tmp/s2/cells/${ids[1]}.csv")
 
 # ---- corruptions ----
-# mirror_data REL: {data} as symlinks to the real data folder, with REL (and the folders
-# above it) real, so that REL can be changed without touching the real data.
-mirror_data() {
-  local rel=$1 d=$c/data
-  mkdir -p "$d"
-  for e in "$datadir"/*; do ln -s "$e" "$d/$(basename "$e")"; done
-  local dir=${rel%/*}
-  if [ "$dir" != "$rel" ]; then
-    rm "$d/$dir"
-    mkdir "$d/$dir"
-    for e in "$datadir/$dir"/*; do ln -s "$e" "$d/$dir/$(basename "$e")"; done
-  fi
-  rm "$d/$rel"
-}
 # corrupt FILE ORIGINAL HOW: truncate:N (first N bytes), byte:OFFSET:HEX (one byte changed),
 # append:TEXT, empty, missing, dir (a folder in its place)
 corrupt() {

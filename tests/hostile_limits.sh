@@ -58,20 +58,6 @@ fail() { # NAME WHY [FILE]
   fails=$((fails + 1))
 }
 
-# mirror_data REL: {data} as symlinks to the real data folder, with REL's folder real and REL
-# itself removed, so that REL can be replaced without touching the real data.
-mirror_data() {
-  local rel=$1 d=$c/data
-  mkdir -p "$d"
-  for e in "$datadir"/*; do ln -s "$e" "$d/$(basename "$e")"; done
-  local dir=${rel%/*}
-  if [ "$dir" != "$rel" ]; then
-    rm "$d/$dir"
-    mkdir "$d/$dir"
-    for e in "$datadir/$dir"/*; do ln -s "$e" "$d/$dir/$(basename "$e")"; done
-  fi
-  rm "$d/$rel"
-}
 # replace REL HOW: {data}/REL as a fifo, a folder, /dev/zero (a symlink to it), or a copy of
 # the real file with mode 000
 replace() {

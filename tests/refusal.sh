@@ -47,3 +47,19 @@ check_catalogue() {
   [ -s "$tmp/missing" ] && fail expected.txt "expected lines without a case" "$tmp/missing"
   return 0
 }
+
+# mirror_data REL: $c/data as symlinks to the real data folder ($datadir), with REL's folder
+# real and REL itself removed, so that the caller can put something else in REL's place
+# without touching the real data.
+mirror_data() {
+  local rel=$1 d=$c/data
+  mkdir -p "$d"
+  for e in "$datadir"/*; do ln -s "$e" "$d/$(basename "$e")"; done
+  local dir=${rel%/*}
+  if [ "$dir" != "$rel" ]; then
+    rm "$d/$dir"
+    mkdir "$d/$dir"
+    for e in "$datadir/$dir"/*; do ln -s "$e" "$d/$dir/$(basename "$e")"; done
+  fi
+  rm "$d/$rel"
+}
