@@ -150,6 +150,9 @@ static int check_inputs(const char *dir, const Prov *pv, Err *e) {
 
 /* ---- rows of the folder's files ---- */
 
+/* the most fields of a line verify reads (runs.csv has 19) */
+#define MAX_FIELDS 64
+
 /* split: the fields of one CSV line (quotes as libcsv writes them), at most max; returns how
  * many, the fields NUL-terminated in place. */
 static int split(char *line, char **f, int max) {
@@ -193,12 +196,12 @@ static int collect(const char *path, const char *col, const Key *keys, int nkeys
     size_t cap = 0, ccap = 0;
     ssize_t len;
     int kc = -1, lineno = 0, rc = 0;
-    char *fields[64];
+    char *fields[MAX_FIELDS];
     while ((len = getline(&line, &cap, f)) > 0) {
         lineno++;
         if ((size_t)len + 1 > ccap) copy = xrealloc(copy, ccap = (size_t)len + 1);
         memcpy(copy, line, (size_t)len + 1);
-        int nf = split(copy, fields, 64);
+        int nf = split(copy, fields, MAX_FIELDS);
         if (lineno == 1) {
             for (int i = 0; i < nf; i++)
                 if (strcmp(fields[i], col) == 0) kc = i;
@@ -238,27 +241,51 @@ static void diff_num(const char *a, const char *b, Diff *d) {
 /* The header columns of runs.csv and evals.csv that hold the numbers compared. */
 static const char *const measures[] = {"train_loss", "val_loss", "metric"};
 
+/* The columns of runs.csv that verify reads, found by name in its header line. */
+enum { RC_STAGE, RC_TRAIN, RC_VAL, RC_METRIC, RC_STATUS, RC_N };
+static const char *const runs_names[RC_N] = {"stage", "train_loss", "val_loss", "metric",
+                                             "status"};
+
+/* runs_columns: col[RC_*] from path's header; -1 with e set when one is missing. */
+static int runs_columns(const char *path, int col[RC_N], Err *e) {
+    FILE *f = fopen(path, "r");
+    char *line = NULL, *fields[MAX_FIELDS];
+    size_t cap = 0;
+    int nf = f && getline(&line, &cap, f) > 0 ? split(line, fields, MAX_FIELDS) : 0, rc = 0;
+    for (int k = 0; k < RC_N && rc == 0; k++) {
+        col[k] = -1;
+        for (int i = 0; i < nf; i++)
+            if (strcmp(fields[i], runs_names[k]) == 0) col[k] = i;
+        if (col[k] < 0)
+            rc = err_set(e, EXIT_USAGE, "verify", "%s: line 1: no column %s (expected the header "
+                         "lrlab writes)", path, runs_names[k]);
+    }
+    free(line);
+    if (f) fclose(f);
+    return rc;
+}
+
 /* stage_diffs: per stage row (in order), the differences of the three measures, appended to
  * out as "stage 10: train_loss 1e-06 (rel 3e-07), ...; ". */
-static void stage_diffs(const Buf *want, const Buf *got, Buf *out) {
-    /* columns of runs.csv as lrlab writes them */
-    enum { STAGE = 7, TRAIN = 9, VAL = 10, METRIC = 12, STATUS = 13, NCOL = 19 };
+static void stage_diffs(const Buf *want, const Buf *got, const int col[RC_N], Buf *out) {
     char *a = xstrdup(want->s ? want->s : ""), *b = xstrdup(got->s ? got->s : "");
     char *sa = a, *sb = b, *la, *lb;
+    int last = 0;
+    for (int k = 0; k < RC_N; k++) last = col[k] > last ? col[k] : last;
     while ((la = strsep(&sa, "\n")) && (lb = strsep(&sb, "\n")) && *la && *lb) {
-        char *fa[NCOL + 1], *fb[NCOL + 1];
-        int na = split(la, fa, NCOL + 1), nb = split(lb, fb, NCOL + 1);
-        if (na <= STATUS || nb <= STATUS) continue;
-        const int cols[3] = {TRAIN, VAL, METRIC};
-        int same = 1;
+        char *fa[MAX_FIELDS], *fb[MAX_FIELDS];
+        int na = split(la, fa, MAX_FIELDS), nb = split(lb, fb, MAX_FIELDS);
+        if (na <= last || nb <= last) continue;
+        int same = na == nb;
         for (int i = 0; i < na && i < nb; i++) same &= strcmp(fa[i], fb[i]) == 0;
         if (same) continue;
-        buf_printf(out, "stage %s:", fa[STAGE]);
-        if (strcmp(fa[STATUS], fb[STATUS]) != 0)
-            buf_printf(out, " status %s here %s,", fa[STATUS], fb[STATUS]);
+        const int st = col[RC_STATUS];
+        buf_printf(out, "stage %s:", fa[col[RC_STAGE]]);
+        if (strcmp(fa[st], fb[st]) != 0) buf_printf(out, " status %s here %s,", fa[st], fb[st]);
         for (int m = 0; m < 3; m++) {
+            const int c = col[RC_TRAIN + m];
             Diff d = {0, 0};
-            diff_num(fa[cols[m]], fb[cols[m]], &d);
+            diff_num(fa[c], fb[c], &d);
             buf_printf(out, " %s %.3g (rel %.3g)%s", measures[m], d.abs, d.rel, m < 2 ? "," : "");
         }
         buf_printf(out, "; ");
@@ -280,14 +307,13 @@ static void rows_differing(const Buf *want, const Buf *got, int *ndiff, int *n) 
     }
 }
 
-/* any_failed: a row of runs.csv (lines in b) has the status failed. */
-static int any_failed(const Buf *b) {
-    enum { STATUS = 13 };
+/* any_failed: a row of runs.csv (lines in b) has the status failed (status: its column). */
+static int any_failed(const Buf *b, int status) {
     char *copy = xstrdup(b->s), *s = copy, *line;
     int failed = 0;
     while ((line = strsep(&s, "\n")) && *line) {
-        char *f[STATUS + 2];
-        failed |= split(line, f, STATUS + 2) > STATUS && strcmp(f[STATUS], "failed") == 0;
+        char *f[MAX_FIELDS];
+        failed |= split(line, f, MAX_FIELDS) > status && strcmp(f[status], "failed") == 0;
     }
     free(copy);
     return failed;
@@ -436,6 +462,7 @@ int verify_main(const VerifyOpts *o) {
     int *pick = NULL, *complete = NULL;
     Key *keys = NULL;
     char tmp[4096] = "";
+    int rcol[RC_N]; /* runs.csv's columns */
     struct stat st;
     char path[4096];
     if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -465,10 +492,12 @@ int verify_main(const VerifyOpts *o) {
         keys[i] = (Key){plan.cells[i].id, i};
     }
     qsort(keys, (size_t)plan.n, sizeof(Key), cmp_key);
-    if (collect(path, "cell", keys, plan.n, cand, offsetof(Item, want_runs), &e) != 0) goto fail;
+    if (runs_columns(path, rcol, &e) != 0 ||
+        collect(path, "cell", keys, plan.n, cand, offsetof(Item, want_runs), &e) != 0)
+        goto fail;
     complete = xcalloc((size_t)plan.n + (size_t)tplan.n + 1, sizeof(int));
     for (int i = 0; i < plan.n; i++)
-        if (cand[i].want_runs.len && !any_failed(&cand[i].want_runs)) complete[ncand++] = i;
+        if (cand[i].want_runs.len && !any_failed(&cand[i].want_runs, rcol[RC_STATUS])) complete[ncand++] = i;
     snprintf(path, sizeof path, "%s/tuning.csv", o->dir);
     const int with_tuning = tplan.n > 0 && fs_exists(path);
     for (int j = 0; with_tuning && j < tplan.n; j++) {
@@ -663,7 +692,7 @@ int verify_main(const VerifyOpts *o) {
                 if (s) buf_append(&it->got_curves, s, n);
                 free(s);
             }
-            if (!buf_eq(&it->want_runs, &it->got_runs)) stage_diffs(&it->want_runs, &it->got_runs, &why);
+            if (!buf_eq(&it->want_runs, &it->got_runs)) stage_diffs(&it->want_runs, &it->got_runs, rcol, &why);
             int nd, nr;
             if (have_evals && !buf_eq(&it->want_evals, &it->got_evals)) {
                 rows_differing(&it->want_evals, &it->got_evals, &nd, &nr);

@@ -130,6 +130,11 @@ cp -r r r3
 sed -i "2s/$id1/0000000000000000/" r3/plan.csv
 check "lrlab: verify: r3/plan.csv: line 2: cell 0000000000000000, the script's plan gives $id1 (expected the same configuration: did the script, lrlab's version or the component defaults change?)" verify r3
 rm -rf r3
+# a runs.csv whose header lacks a column verify reads
+cp -r r r4
+sed -i '1s/,status,/,state,/' r4/runs.csv
+check "lrlab: verify: r4/runs.csv: line 1: no column status (expected the header lrlab writes)" verify r4
+rm -rf r4
 
 snap r > "$tmp/after"
 cmp -s "$tmp/before" "$tmp/after" || { diff "$tmp/before" "$tmp/after" | head; fail "verify changed the folder"; }
