@@ -254,56 +254,45 @@ done
 names+=("o'${nl}system(\"touch PWNED\")${nl}'" "o\"${nl}system('touch PWNED')${nl}\"" 'o`touch PWNED`'
         'o\' $'o\\\n!touch PWNED' $'o\r!touch PWNED\r' 'o@x $data #;' '<touch PWNED' '|touch PWNED'
         '-o' "o'';!touch PWNED")
+# path_case CASE DIR FIGURE WRITTEN WHAT CMD...: CMD run in $c (after the caller's set-up) must
+# draw (exit 0, a file matching the pattern FIGURE exists in the folder DIR, taken literally) or refuse (exit 2, one line and a hint
+# at most, WRITTEN not created); either way nothing outside WHAT (the folder named $name)
+# changes and no command of the name runs.
+path_case() {
+  local n=$1 dir=$2 figure=$3 written=$4 what=$5 before rc ok=1
+  shift 5
+  before=$(snapshot "$name" | tr '\0' '\n' | cksum)
+  (cd "$c" && "$@") > "$tmp/stdout" 2> "$tmp/stderr"
+  rc=$?
+  [ $rc = 0 ] && drawn=$((drawn + 1)) || refused=$((refused + 1))
+  if [ $rc = 0 ]; then
+    # shellcheck disable=SC2086 # FIGURE is a pattern
+    ls "$dir"/$figure > /dev/null 2>&1 || { fail "$n" "no figure in the $what"; ok=0; }
+  elif [ $rc != 2 ] || [ "$(awk 'END { print NR }' "$tmp/stderr")" -gt 2 ] || [ -e "$written" ]; then
+    fail "$n" "exit $rc (expected 0, or 2 with one line and nothing written)" "$tmp/stderr"; ok=0
+  fi
+  [ "$before" = "$(snapshot "$name" | tr '\0' '\n' | cksum)" ] || { fail "$n" "files outside the $what"; ok=0; }
+  pwned "$n" || ok=0
+  [ $ok = 1 ] && passes=$((passes + 1))
+  return 0
+}
 k=0 drawn=0 refused=0
 for name in "${names[@]}"; do
   k=$((k + 1))
   # lrlab run --out NAME
-  n="out-name-$k"; fresh
-  before=$(snapshot "$name" | tr '\0' '\n' | cksum)
-  (cd "$c" && "$bin" run "$tiny" --out "$name" -j 1 --quiet) > "$tmp/stdout" 2> "$tmp/stderr"
-  rc=$?
-  ok=1
-  [ $rc = 0 ] && drawn=$((drawn + 1)) || refused=$((refused + 1))
-  if [ $rc = 0 ]; then
-    ls "$c/$name/figures/"*.png > /dev/null 2>&1 || { fail "$n" "no figure in the output folder"; ok=0; }
-  elif [ $rc != 2 ] || [ "$(awk 'END { print NR }' "$tmp/stderr")" -gt 2 ] || [ -e "$c/$name" ]; then
-    fail "$n" "exit $rc (expected 0, or 2 with one line and nothing written)" "$tmp/stderr"; ok=0
-  fi
-  [ "$before" = "$(snapshot "$name" | tr '\0' '\n' | cksum)" ] || { fail "$n" "files outside the output folder"; ok=0; }
-  pwned "$n" || ok=0
-  [ $ok = 1 ] && passes=$((passes + 1))
+  fresh
+  path_case "out-name-$k" "$c/$name/figures" "*.png" "$c/$name" "output folder" \
+    "$bin" run "$tiny" --out "$name" -j 1 --quiet
   # lrlab report NAME, NAME a received result folder
-  n="report-folder-name-$k"; fresh
+  fresh
   cp -r "$tmp/ref" "$c/$name"
-  before=$(snapshot "$name" | tr '\0' '\n' | cksum)
-  (cd "$c" && "$bin" report "$name") > "$tmp/stdout" 2> "$tmp/stderr"
-  rc=$?
-  ok=1
-  [ $rc = 0 ] && drawn=$((drawn + 1)) || refused=$((refused + 1))
-  if [ $rc = 0 ]; then
-    [ -f "$c/$name/report/figures/valloss__quadratic.pdf" ] || { fail "$n" "no figure in the report"; ok=0; }
-  elif [ $rc != 2 ] || [ "$(awk 'END { print NR }' "$tmp/stderr")" -gt 2 ] || [ -e "$c/$name/report" ]; then
-    fail "$n" "exit $rc (expected 0, or 2 with one line and nothing written)" "$tmp/stderr"; ok=0
-  fi
-  [ "$before" = "$(snapshot "$name" | tr '\0' '\n' | cksum)" ] || { fail "$n" "files outside the result folder"; ok=0; }
-  pwned "$n" || ok=0
-  [ $ok = 1 ] && passes=$((passes + 1))
+  path_case "report-folder-name-$k" "$c/$name/report/figures" valloss__quadratic.pdf \
+    "$c/$name/report" "result folder" "$bin" report "$name"
   # lrlab report r --paper NAME
-  n="report-paper-name-$k"; fresh
+  fresh
   cp -r "$tmp/ref" "$c/r"
-  before=$(snapshot "$name" | tr '\0' '\n' | cksum)
-  (cd "$c" && "$bin" report r --paper "$name") > "$tmp/stdout" 2> "$tmp/stderr"
-  rc=$?
-  ok=1
-  [ $rc = 0 ] && drawn=$((drawn + 1)) || refused=$((refused + 1))
-  if [ $rc = 0 ]; then
-    [ -f "$c/$name/figures/valloss__quadratic.png" ] || { fail "$n" "no figure in the paper folder"; ok=0; }
-  elif [ $rc != 2 ] || [ "$(awk 'END { print NR }' "$tmp/stderr")" -gt 2 ] || [ -e "$c/$name" ]; then
-    fail "$n" "exit $rc (expected 0, or 2 with one line and nothing written)" "$tmp/stderr"; ok=0
-  fi
-  [ "$before" = "$(snapshot "$name" | tr '\0' '\n' | cksum)" ] || { fail "$n" "files outside the paper folder"; ok=0; }
-  pwned "$n" || ok=0
-  [ $ok = 1 ] && passes=$((passes + 1))
+  path_case "report-paper-name-$k" "$c/$name/figures" valloss__quadratic.png \
+    "$c/$name" "paper folder" "$bin" report r --paper "$name"
 done
 
 echo "hostile folder names: $drawn runs drew their figures, $refused were refused"
