@@ -446,11 +446,29 @@ bool params_isset(const Params *p, const char *name) {
     return p->v[i].set;
 }
 
+/* A PARAM_ADDED parameter's value equals its default: unset, or set to the same number,
+ * truth value or text (lists, functions and components always count as changed). */
+static bool at_default(const ParamSpec *s, const ParamValue *v) {
+    if (!v->set) return true;
+    if (!s->def) return false;
+    switch (s->type) {
+    case PARAM_NUM:
+    case PARAM_INT: return v->num == strtod(s->def, NULL);
+    case PARAM_BOOL: return (v->num != 0) == (strcmp(s->def, "true") == 0);
+    case PARAM_ENUM:
+    case PARAM_STR: return v->str && strcmp(v->str, s->def) == 0;
+    default: return false;
+    }
+}
+
 void params_dump(const Params *p, Buf *out) {
+    int first = 1;
     for (int i = 0; i < p->n; i++) {
         const ParamSpec *s = &p->spec[i];
         const ParamValue *v = &p->v[i];
-        buf_printf(out, "%s%s=", i ? ";" : "", s->name);
+        if (s->flags & PARAM_ADDED && at_default(s, v)) continue;
+        buf_printf(out, "%s%s=", first ? "" : ";", s->name);
+        first = 0;
         switch (s->type) {
         case PARAM_NUM:
         case PARAM_INT:

@@ -33,6 +33,10 @@ enum {
     PARAM_OPTIONAL = 8,   /* no default and not required: unset means "derived" (see help) */
     PARAM_CONTENT = 16,   /* PARAM_STR naming a file: params_dump adds the file's sha256, so
                            * that a cell's id changes with the file's contents, not its path */
+    PARAM_ADDED = 32,     /* added after results were published: params_dump leaves it out
+                           * while it holds its default (or, optional, is unset), so a cell
+                           * that does not use it keeps the id it had before the parameter
+                           * existed. The default must reproduce the earlier arithmetic. */
 };
 
 typedef struct ParamSpec {
@@ -111,7 +115,8 @@ bool params_isset(const Params *p, const char *name);
 /* params_has_func: some parameter, or one of a component list's, is a Lua function. */
 bool params_has_func(const Params *p);
 
-/* params_dump: canonical "k=v;k=v" in table order (numbers %.17g, lists a|b). */
+/* params_dump: canonical "k=v;k=v" in table order (numbers %.17g, lists a|b); a
+ * PARAM_ADDED parameter at its default is left out. */
 void params_dump(const Params *p, Buf *out);
 /* param_expect: describes what a parameter accepts, e.g. "number in (0, 1)". */
 void param_expect(const ParamSpec *s, char *out, size_t n);

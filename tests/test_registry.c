@@ -265,14 +265,86 @@ static void run_case(const Case *c, uint64_t seed) {
     params_free(&p);
 }
 
+/* PARAM_ADDED: at its default (unset, or set to the default) a parameter is absent from the
+ * canonical dump, so the ids of cells that do not use it stay as they were; any other value
+ * appears. Checked on a table of its own and on every ADDED parameter of the registries. */
+static void added_params_keep_ids(const ParamSpec *spec) {
+    Params p;
+    Buf base = {0}, b = {0};
+    Err e;
+    params_init(&p, spec);
+    params_dump(&p, &base);
+    for (int i = 0; spec[i].name; i++) {
+        const ParamSpec *s = &spec[i];
+        if (!(s->flags & PARAM_ADDED)) continue;
+        if (s->def) { /* set to its own default: the same dump */
+            Params q;
+            params_init(&q, spec);
+            CHECK(params_set_text(&q, s->name, s->def, "test", &e) == 0);
+            b.len = 0;
+            params_dump(&q, &b);
+            CHECK(b.len == base.len && memcmp(b.s, base.s, b.len) == 0);
+            params_free(&q);
+        }
+        const char *other = s->type == PARAM_BOOL ? (s->def && strcmp(s->def, "true") == 0 ? "false" : "true")
+                            : s->type == PARAM_NUM || s->type == PARAM_INT
+                                ? (s->def && strtod(s->def, NULL) == 1 ? "2" : "1")
+                                : NULL;
+        if (other) { /* another value: named in the dump */
+            Params q;
+            params_init(&q, spec);
+            if (params_set_text(&q, s->name, other, "test", &e) == 0) {
+                b.len = 0;
+                params_dump(&q, &b);
+                CHECK(strstr(b.s, s->name) != NULL);
+            }
+            params_free(&q);
+        }
+    }
+    buf_free(&base);
+    buf_free(&b);
+    params_free(&p);
+}
+
+static const ParamSpec added_table[] = {
+    {"a", PARAM_NUM, "0.5", 0, 1, 0, NULL, "old"},
+    {"b", PARAM_BOOL, "false", 0, 0, PARAM_ADDED, NULL, "added"},
+    {"c", PARAM_NUM, NULL, 0, 10, PARAM_OPTIONAL | PARAM_ADDED, NULL, "added, optional"},
+    {"d", PARAM_NUM, "0.1", 0, 1, PARAM_ADDED, NULL, "added"},
+    {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
+};
+
+static void added_flag(void) {
+    Params p;
+    Buf b = {0};
+    Err e;
+    params_init(&p, added_table);
+    params_dump(&p, &b);
+    CHECK(b.s && strcmp(b.s, "a=0.5") == 0); /* as before b, c and d existed */
+    CHECK(params_set_text(&p, "d", "0.1", "test", &e) == 0);
+    b.len = 0;
+    params_dump(&p, &b);
+    CHECK(strcmp(b.s, "a=0.5") == 0);
+    CHECK(params_set_text(&p, "b", "true", "test", &e) == 0);
+    CHECK(params_set_text(&p, "c", "3", "test", &e) == 0);
+    b.len = 0;
+    params_dump(&p, &b);
+    CHECK(strcmp(b.s, "a=0.5;b=true;c=3") == 0);
+    buf_free(&b);
+    params_free(&p);
+    added_params_keep_ids(added_table);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1) rl_policy = argv[1];
+    added_flag();
     int nsched = 0;
     for (int i = 0; sched_registry[i]; i++, nsched++) {
         const SchedDef *d = sched_registry[i];
         CHECK(d->name && d->summary && d->reference && d->params && d->init && d->lr);
         CHECK(sched_find(d->name) == d);
         table_ok(d->params);
+        added_params_keep_ids(d->params);
         double a[STEPS], b[STEPS], c[STEPS];
         trace(d, NOISY, 1, a);
         trace(d, NOISY, 1, b);
@@ -293,6 +365,7 @@ int main(int argc, char **argv) {
         CHECK(d->name && d->summary && d->reference && d->params && d->init && d->step);
         CHECK(optim_find(d->name) == d);
         table_ok(d->params);
+        added_params_keep_ids(d->params);
         /* f(w) = 1/2 sum a_i w_i^2 on two groups */
         float w[6] = {1, -2, 0.5f, 3, -1, 2}, g[6], dir[6];
         const float a[6] = {1, 2, 0.5f, 1.5f, 3, 0.2f};
