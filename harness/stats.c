@@ -69,18 +69,20 @@ static int failure(double x) {
 
 /* ---- Wilcoxon signed-rank ---- */
 
-/* normal_sf: P(Z > x) for x >= 0 as scipy's norm.sf, i.e. cephes ndtr(-x). */
+/* normal_sf: P(Z > x) as scipy's norm.sf, i.e. cephes ndtr(-x). */
 static double normal_sf(double x) {
     double a = -x * M_SQRT1_2;
     if (fabs(a) < M_SQRT1_2) return 0.5 + 0.5 * erf(a);
-    return 0.5 * erfc(fabs(a));
+    double y = 0.5 * erfc(fabs(a));
+    return a > 0 ? 1.0 - y : y;
 }
 
-/* wilcoxon_exact_p: two-sided p of R+ = r for m ranks 1..m under H0 (each sign 1/2).
- * pmf by scipy's recurrence: c_k[j] = (c_{k-1}[j] + c_{k-1}[j - k]) / 2, k = 1..m. For
- * m <= 53 every value and every partial sum is an exact dyadic rational, so the p-value is
- * exact and independent of summation order. */
-static double wilcoxon_exact_p(int m, long r) {
+/* wilcoxon_pmf: the null distribution of R+ for m ranks 1..m (each sign 1/2), c[0..top],
+ * top = m(m+1)/2, by scipy's recurrence: c_k[j] = (c_{k-1}[j] + c_{k-1}[j - k]) / 2,
+ * k = 1..m. For m <= 53 every value and every partial sum is an exact dyadic rational, so
+ * the p-values below are exact and independent of summation order (and of whether the sums
+ * are cumulated once, as StatsWilcoxonTable does, or per call). */
+static double *wilcoxon_pmf(int m) {
     long top = (long)m * (m + 1) / 2;
     double *c = xcalloc((size_t)top + 1, sizeof *c);
     double *prev = xcalloc((size_t)top + 1, sizeof *prev);
@@ -97,24 +99,68 @@ static double wilcoxon_exact_p(int m, long r) {
         for (long j = 0; j < plen; j++)
             c[len - plen + j] += prev[j] * 0.5;
     }
-    double p;
-    if (r == top / 2) {
-        p = 1.0; /* the centre (scipy: (len(pmf) - 1) // 2) */
-    } else {
-        double less = 0, greater = 0;
-        for (long j = 0; j <= r; j++)
-            less += c[j];
-        for (long j = r; j <= top; j++)
-            greater += c[j];
-        p = 2.0 * fmin(less, greater);
-        p = fmin(fmax(p, 0.0), 1.0);
-    }
-    free(c);
     free(prev);
-    return p;
+    return c;
+}
+
+/* exact_p from P(R+ <= r) and P(R+ >= r): scipy 1.10's rules. Two-sided: 1 at the centre
+ * floor(top / 2), else min(1, 2 min(less, greater)); greater: P(R+ >= r). */
+static double exact_p(long top, long r, double less, double greater, StatsAlternative alt) {
+    if (alt == STATS_GREATER) return fmin(fmax(greater, 0.0), 1.0);
+    if (r == top / 2) return 1.0;
+    return fmin(fmax(2.0 * fmin(less, greater), 0.0), 1.0);
+}
+
+static double wilcoxon_exact_p(int m, long r, StatsAlternative alt) {
+    long top = (long)m * (m + 1) / 2;
+    double *c = wilcoxon_pmf(m);
+    double less = 0, greater = 0;
+    for (long j = 0; j <= r; j++)
+        less += c[j];
+    for (long j = r; j <= top; j++)
+        greater += c[j];
+    free(c);
+    return exact_p(top, r, less, greater, alt);
+}
+
+struct StatsWilcoxonTable {
+    double *le[STATS_WILCOXON_TABLE_MAX + 1]; /* le[m][r] = P(R+ <= r) */
+    double *ge[STATS_WILCOXON_TABLE_MAX + 1]; /* ge[m][r] = P(R+ >= r) */
+};
+
+StatsWilcoxonTable *stats_wilcoxon_table(void) {
+    StatsWilcoxonTable *t = xcalloc(1, sizeof *t);
+    for (int m = 1; m <= STATS_WILCOXON_TABLE_MAX; m++) {
+        long top = (long)m * (m + 1) / 2;
+        double *c = wilcoxon_pmf(m);
+        t->le[m] = xmalloc(sizeof(double) * (size_t)(top + 1));
+        t->ge[m] = xmalloc(sizeof(double) * (size_t)(top + 1));
+        double acc = 0;
+        for (long j = 0; j <= top; j++)
+            t->le[m][j] = acc += c[j];
+        acc = 0;
+        for (long j = top; j >= 0; j--)
+            t->ge[m][j] = acc += c[j];
+        free(c);
+    }
+    return t;
+}
+
+void stats_wilcoxon_table_free(StatsWilcoxonTable *t) {
+    if (!t) return;
+    for (int m = 1; m <= STATS_WILCOXON_TABLE_MAX; m++) {
+        free(t->le[m]);
+        free(t->ge[m]);
+    }
+    free(t);
 }
 
 int stats_wilcoxon(const double *d, int n, StatsWilcoxonMethod method, StatsWilcoxon *out) {
+    return stats_wilcoxon_ex(d, n, method, STATS_TWO_SIDED, NULL, out);
+}
+
+int stats_wilcoxon_ex(const double *d, int n, StatsWilcoxonMethod method, StatsAlternative alt,
+                      const StatsWilcoxonTable *table, StatsWilcoxon *out) {
     LR_ASSERT(out && n >= 0 && (n == 0 || d));
     out->statistic = out->pvalue = out->z = NAN;
     out->n = 0;
@@ -132,9 +178,13 @@ int stats_wilcoxon(const double *d, int n, StatsWilcoxonMethod method, StatsWilc
     int m = n - zeros; /* zero_method "wilcox": zeros dropped (exact mode has none) */
     if (m == 0) return -1;
 
-    Keyed *k = xmalloc(sizeof *k * (size_t)m);
-    double *rank = xmalloc(sizeof *rank * (size_t)m);
-    int *sign = xmalloc(sizeof *sign * (size_t)m);
+    enum { SMALL = 64 }; /* small samples (the usual seeds) rank on the stack */
+    Keyed k_small[SMALL];
+    double rank_small[SMALL];
+    int sign_small[SMALL];
+    Keyed *k = m <= SMALL ? k_small : xmalloc(sizeof *k * (size_t)m);
+    double *rank = m <= SMALL ? rank_small : xmalloc(sizeof *rank * (size_t)m);
+    int *sign = m <= SMALL ? sign_small : xmalloc(sizeof *sign * (size_t)m);
     for (int i = 0, j = 0; i < n; i++) {
         if (d[i] == 0) continue;
         k[j] = (Keyed){fabs(d[i]), j};
@@ -149,13 +199,18 @@ int stats_wilcoxon(const double *d, int n, StatsWilcoxonMethod method, StatsWilc
         else
             rminus += rank[j];
     }
-    double stat = fmin(rplus, rminus);
+    /* scipy 1.10: T = min(R+, R-) two-sided, R+ one-sided */
+    double stat = alt == STATS_GREATER ? rplus : fmin(rplus, rminus);
     out->statistic = stat;
     out->n = m;
     out->exact = exact;
     if (exact) {
         /* R+ is a half-integer under ties; scipy 1.10 truncates it: int(r_plus) */
-        out->pvalue = wilcoxon_exact_p(m, (long)rplus);
+        long r = (long)rplus, top = (long)m * (m + 1) / 2;
+        if (table && m <= STATS_WILCOXON_TABLE_MAX)
+            out->pvalue = exact_p(top, r, table->le[m][r], table->ge[m][r], alt);
+        else
+            out->pvalue = wilcoxon_exact_p(m, r, alt);
     } else {
         double cnt = m;
         double mean = cnt * (cnt + 1.) * 0.25;
@@ -163,11 +218,11 @@ int stats_wilcoxon(const double *d, int n, StatsWilcoxonMethod method, StatsWilc
         var -= 0.5 * ties;
         double se = sqrt(var / 24);
         out->z = (stat - mean) / se;
-        out->pvalue = 2. * normal_sf(fabs(out->z));
+        out->pvalue = alt == STATS_GREATER ? normal_sf(out->z) : 2. * normal_sf(fabs(out->z));
     }
-    free(k);
-    free(rank);
-    free(sign);
+    if (k != k_small) free(k);
+    if (rank != rank_small) free(rank);
+    if (sign != sign_small) free(sign);
     return 0;
 }
 
@@ -286,6 +341,67 @@ void stats_bootstrap_ci(const double *x, int n, int reps, double level, uint64_t
         *hi = quantile_sorted(mean, reps, (1.0 + level) / 2.0);
     }
     free(mean);
+}
+
+void stats_cluster_bootstrap(const StatsClusterBoot *b, double *lo, double *hi) {
+    LR_ASSERT(b && b->x && b->n >= 1 && b->reps >= 1 && b->level > 0.0 && b->level < 1.0);
+    LR_ASSERT(b->mode != STATS_BOOT_ONE || (b->a && b->na >= 1));
+    LR_ASSERT(b->mode != STATS_BOOT_CROSSED || (b->a && b->na >= 1 && b->b && b->nb >= 1));
+    Rng rng;
+    rng_seed(&rng, b->seed);
+    int n = b->n;
+    double *est = xmalloc(sizeof *est * (size_t)b->reps);
+    double *wa = xcalloc((size_t)(b->na > 0 ? b->na : 1), sizeof *wa);
+    double *wb = xcalloc((size_t)(b->nb > 0 ? b->nb : 1), sizeof *wb);
+    int nest = 0;
+    for (int r = 0; r < b->reps; r++) {
+        const double *x = b->x + (size_t)r * b->stride;
+        double num = 0.0, den = 0.0;
+        switch (b->mode) {
+        case STATS_BOOT_NONE:
+            for (int i = 0; i < n; i++)
+                num += x[i];
+            den = n;
+            break;
+        case STATS_BOOT_ITEMS:
+            for (int i = 0; i < n; i++)
+                num += x[rng_below(&rng, (uint64_t)n)];
+            den = n;
+            break;
+        case STATS_BOOT_ONE:
+        case STATS_BOOT_CROSSED:
+            for (int j = 0; j < b->na; j++)
+                wa[j] = 0;
+            for (int j = 0; j < b->na; j++)
+                wa[rng_below(&rng, (uint64_t)b->na)] += 1;
+            if (b->mode == STATS_BOOT_CROSSED) {
+                for (int j = 0; j < b->nb; j++)
+                    wb[j] = 0;
+                for (int j = 0; j < b->nb; j++)
+                    wb[rng_below(&rng, (uint64_t)b->nb)] += 1;
+            }
+            for (int i = 0; i < n; i++) {
+                double w = wa[b->a[i]] * (b->mode == STATS_BOOT_CROSSED ? wb[b->b[i]] : 1.0);
+                num += w * x[i];
+                den += w;
+            }
+            break;
+        }
+        if (den > 0) est[nest++] = num / den;
+    }
+    free(wa);
+    free(wb);
+    int nan = nest == 0;
+    for (int r = 0; r < nest; r++)
+        nan |= isnan(est[r]);
+    if (nan) {
+        *lo = *hi = NAN;
+    } else {
+        qsort(est, (size_t)nest, sizeof *est, cmp_double);
+        *lo = quantile_sorted(est, nest, (1.0 - b->level) / 2.0);
+        *hi = quantile_sorted(est, nest, (1.0 + b->level) / 2.0);
+    }
+    free(est);
 }
 
 /* ---- performance profiles and ranks ---- */

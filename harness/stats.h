@@ -15,6 +15,7 @@
 #ifndef LRLAB_STATS_H
 #define LRLAB_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* ---- paired Wilcoxon signed-rank test ---- */
@@ -49,6 +50,25 @@ typedef struct StatsWilcoxon {
  * zero under the approximation (scipy raises), or a d is NaN. */
 int stats_wilcoxon(const double *d, int n, StatsWilcoxonMethod method, StatsWilcoxon *out);
 
+/* The alternative hypothesis: two-sided, or "greater" (the differences tend to be positive;
+ * scipy's alternative="greater": statistic R+, exact p = P(R+ >= int(R+)), approximate
+ * p = P(Z > (R+ - m(m+1)/4) / sd)). A non-inferiority test of d within a margin tau is the
+ * "greater" test of d + tau (paper/paper.md section 2.6). */
+typedef enum StatsAlternative { STATS_TWO_SIDED, STATS_GREATER } StatsAlternative;
+
+/* Exact null distributions of R+ for m = 1..STATS_WILCOXON_TABLE_MAX, cumulated once, for
+ * callers that test many small samples (a bootstrap over seeds): the p-values are the same
+ * bits as without the table. */
+#define STATS_WILCOXON_TABLE_MAX 50
+typedef struct StatsWilcoxonTable StatsWilcoxonTable;
+StatsWilcoxonTable *stats_wilcoxon_table(void);
+void stats_wilcoxon_table_free(StatsWilcoxonTable *t);
+
+/* stats_wilcoxon_ex: stats_wilcoxon with an alternative and an optional table (NULL: the
+ * distribution is computed per call). */
+int stats_wilcoxon_ex(const double *d, int n, StatsWilcoxonMethod method, StatsAlternative alt,
+                      const StatsWilcoxonTable *table, StatsWilcoxon *out);
+
 /* stats_sign_test: exact two-sided binomial test of wins against losses with p = 1/2, equal to
  * scipy.stats.binomtest(wins, wins + losses).pvalue: 2 P(X <= min(wins, losses)) capped at 1
  * (by symmetry scipy's "as likely or less likely" rule reduces to this; its 1e-7 relative
@@ -71,6 +91,36 @@ void stats_holm(const double *p, int n, double *adjusted);
  * Asserts n >= 1, reps >= 1 and 0 < level < 1. */
 void stats_bootstrap_ci(const double *x, int n, int reps, double level, uint64_t seed, double *lo,
                         double *hi);
+
+/* stats_cluster_bootstrap: percentile interval of a share over n items (x[i], usually 0 or
+ * 1) when the items come in clusters (Davison & Hinkley 1997, section 3.8; for two crossed
+ * factors, Owen 2007, "The pigeonhole bootstrap", Annals of Applied Statistics 1(2)).
+ * Replicate r reads its values from x + r * stride (stride 0: the same x every time; a
+ * positive stride lets the caller recompute the items' values per replicate, e.g. after
+ * resampling seeds within each item). Modes and resampling order, one Rng seeded with
+ * rng_seed(&rng, seed), replicates r = 0..reps-1 in turn:
+ *   NONE     nothing drawn: estimate = sum(x) / n (only x varies between replicates);
+ *   ITEMS    for i = 0..n-1: j = rng_below(n), sum += x[j]; estimate = sum / n
+ *            (with stride 0 the same draws and result as stats_bootstrap_ci);
+ *   ONE      clusters a[i] in [0, na): na draws rng_below(na), w_a[j] counts how often
+ *            cluster j was drawn; estimate = sum_i w_a[a[i]] x[i] / sum_i w_a[a[i]];
+ *   CROSSED  the same for a, then nb draws for b[i] in [0, nb); weights w_a[a[i]] w_b[b[i]].
+ * Sums run over i in order, in double. A replicate whose weights are all zero (only clusters
+ * without items drawn) is left out. lo and hi are stats_quantile of the estimates at
+ * (1 - level) / 2 and (1 + level) / 2; NaN when no estimate is left or one is NaN. */
+typedef enum StatsBootMode { STATS_BOOT_NONE, STATS_BOOT_ITEMS, STATS_BOOT_ONE, STATS_BOOT_CROSSED } StatsBootMode;
+typedef struct StatsClusterBoot {
+    StatsBootMode mode;
+    const double *x;
+    size_t stride;
+    int n;
+    const int *a, *b; /* cluster of each item (ONE: a; CROSSED: a and b) */
+    int na, nb;
+    int reps;
+    double level;
+    uint64_t seed;
+} StatsClusterBoot;
+void stats_cluster_bootstrap(const StatsClusterBoot *b, double *lo, double *hi);
 
 /* ---- comparing many solvers (schedulers) over many problems ----
  * t is a problems x solvers cost matrix, row-major: t[p * nsolvers + s]; lower is better,
