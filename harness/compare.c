@@ -1,44 +1,87 @@
 /* compare.c - paired win/tie/loss counting, tests and the verdict (see compare.h). */
 #include "harness/compare.h"
+#include "harness/compare_int.h"
 
 #include "harness/buf.h"
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
 #include "harness/names.h"
+#include "harness/rng.h"
 #include "harness/stats.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NSTAGE 3
-#define BOOT_REPS 10000
-#define BOOT_SEED 20231
-
-enum { M_TRAIN, M_VAL, M_METRIC, M_AUC, M_STEPS, M_SECONDS, NMEASURE };
-static const char *const measure_names[NMEASURE] = {
+const char *const measure_names[NMEASURE] = {
     "train_loss", "val_loss", "metric", "auc", "steps_to_target", "seconds_to_target"};
-static const int stage_pct[NSTAGE] = {10, 50, 100};
+const int stage_pct[NSTAGE] = {10, 50, 100};
+const char *const reading_names[NREADING] = {"not-worse", "non-inferior"};
+const char *const interval_names[NINTERVAL] = {"units", "task", "optimizer", "crossed", "seeds"};
 static const char *const cat_names[STATS_NCATEGORY] = {"yes", "yes*", "no*", "no"};
 
-typedef struct {
-    int t, o, s, d;
-    char id[17];
-    double v[NMEASURE][NSTAGE]; /* oriented: lower is better; +inf diverged or failed */
-    double best_val, seconds;
-    long long steps;
-} Run;
+/* ---- options ---- */
 
-/* A hash index of strings to positions (open addressing, FNV-1a, at most half full): names
- * and cells are looked up in constant time, so that loading is linear in rows (50,000 seeds
- * took 54 s with a linear search, issue 15). The keys belong to the caller. */
-typedef struct {
-    const char **key;
-    int *val;
-    size_t cap, n; /* cap: a power of two, or 0 */
-} StrIndex;
+int tie_parse(const char *s, TieRule *t, char *why, size_t n) {
+    static const struct { const char *prefix; TieKind kind; } kinds[] = {
+        {"abs:", TIE_ABS}, {"rel:", TIE_REL}, {"task:", TIE_TASK}, {"sd:", TIE_SD}};
+    if (s && strcmp(s, "paper") == 0) {
+        *t = TIE_PAPER;
+        return 0;
+    }
+    for (size_t k = 0; s && k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t len = strlen(kinds[k].prefix);
+        if (strncmp(s, kinds[k].prefix, len) != 0) continue;
+        char *end;
+        errno = 0;
+        double x = strtod(s + len, &end);
+        if (end == s + len || *end || errno || !(x >= 0) || isinf(x)) {
+            snprintf(why, n, "a finite number >= 0 after %s", kinds[k].prefix);
+            return -1;
+        }
+        *t = (TieRule){kinds[k].kind, x};
+        return 0;
+    }
+    snprintf(why, n, "abs:X, rel:X, task:X, sd:K or paper");
+    return -1;
+}
+
+void tie_format(TieRule t, char *out, size_t n) {
+    static const char *const pre[] = {"abs", "rel", "task", "sd"};
+    snprintf(out, n, "%s:%g", pre[t.kind], t.x);
+}
+
+static int index_of(const char *s, const char *const *names, int n) {
+    for (int i = 0; s && i < n; i++)
+        if (strcmp(s, names[i]) == 0) return i;
+    return -1;
+}
+
+int reading_parse(const char *s) { return index_of(s, reading_names, NREADING); }
+int interval_parse(const char *s) { return index_of(s, interval_names, NINTERVAL); }
+
+CompareOpts compare_defaults(void) {
+    return (CompareOpts){.reference = "greedy",
+                         .tie = {TIE_TASK, 0.01},
+                         .reading = READ_NOT_WORSE,
+                         .interval = IV_CROSSED,
+                         .alpha = 0.05,
+                         .claim = 0.9,
+                         .measure = "train_loss"};
+}
+
+void compare_settings(const CompareOpts *o, char *out, size_t n) {
+    char tie[64];
+    tie_format(o->tie, tie, sizeof tie);
+    snprintf(out, n, "reference=%s;measure=%s;tie=%s;reading=%s;interval=%s;alpha=%g;claim=%g",
+             o->reference, o->measure ? o->measure : "train_loss", tie,
+             reading_names[o->reading], interval_names[o->interval], o->alpha, o->claim);
+}
+
+/* ---- loading ---- */
 
 static size_t str_hash(const char *s) {
     uint64_t h = 1469598103934665603ULL;
@@ -80,21 +123,6 @@ static void sidx_free(StrIndex *x) {
     *x = (StrIndex){0};
 }
 
-typedef struct {
-    char **names;
-    int n, cap;
-    StrIndex at;
-} Names;
-
-typedef struct {
-    Names tasks, optims, scheds, seeds;
-    Run *runs;
-    int nruns;
-    int *index; /* [T][O][S][D] -> run or -1 */
-    int ref;    /* scheduler index of the reference */
-    StrIndex ids; /* cell id -> run, once the runs are loaded (run_by_id) */
-} Data;
-
 static int intern(Names *n, const char *s) {
     int i = sidx_get(&n->at, s);
     if (i >= 0) return i;
@@ -110,7 +138,7 @@ static void names_free(Names *n) {
     sidx_free(&n->at);
 }
 
-static int *slot(Data *D, int t, int o, int s, int d) {
+int *data_slot(const Data *D, int t, int o, int s, int d) {
     return &D->index[((t * D->optims.n + o) * D->scheds.n + s) * D->seeds.n + d];
 }
 
@@ -359,21 +387,373 @@ static int load_curves(const char *dir, Data *D) {
     return 0;
 }
 
-/* ---- units of comparison ---- */
+int data_load(const char *dir, const char *ref, Data *D) {
+    memset(D, 0, sizeof *D);
+    D->ref = -1;
+    if (load_runs(dir, D) != 0) return -1;
+    for (int s = 0; s < D->scheds.n; s++)
+        if (strcmp(D->scheds.names[s], ref) == 0) D->ref = s;
+    if (D->ref < 0) return 1;
+    if (load_curves(dir, D) != 0) return -1;
+    size_t cells = (size_t)D->tasks.n * D->optims.n * D->scheds.n * D->seeds.n;
+    D->index = xmalloc(sizeof(int) * (cells ? cells : 1));
+    for (size_t i = 0; i < cells; i++) D->index[i] = -1;
+    for (int i = 0; i < D->nruns; i++) {
+        Run *x = &D->runs[i];
+        int *sl = data_slot(D, x->t, x->o, x->s, x->d);
+        if (*sl >= 0) {
+            fprintf(stderr, "lrlab: %s/runs.csv: cell %s: a second run of %s %s %s seed %s "
+                            "(expected one run per task, optimizer, scheduler and seed)\n",
+                    dir, x->id, D->tasks.names[x->t], D->optims.names[x->o],
+                    D->scheds.names[x->s], D->seeds.names[x->d]);
+            return -1;
+        }
+        *sl = i;
+    }
+    return 0;
+}
 
-typedef struct {
-    int m, g, t, o, b;
-    int n, wins, losses;
-    double median, wilcoxon_p, sign_p, holm_p, tau;
-    int exact;
-    int family;   /* units in its Holm family */
-    int decision; /* +1 win, 0 tie, -1 loss */
-} Unit;
+void data_free(Data *D) {
+    free(D->runs);
+    free(D->index);
+    names_free(&D->tasks);
+    names_free(&D->optims);
+    names_free(&D->scheds);
+    names_free(&D->seeds);
+    sidx_free(&D->ids);
+    memset(D, 0, sizeof *D);
+}
+
+/* ---- units of comparison ---- */
 
 static double diff(double base, double ref) {
     if (isinf(base) && isinf(ref)) return 0;
     return base - ref; /* +inf when only the baseline failed, -inf when only the reference */
 }
+
+void model_build(Data *D, Model *M) {
+    memset(M, 0, sizeof *M);
+    M->D = D;
+    size_t cap = (size_t)NMEASURE * NSTAGE * D->tasks.n * D->optims.n * D->scheds.n + 1;
+    size_t dcap = cap * (size_t)(D->seeds.n ? D->seeds.n : 1);
+    M->u = xcalloc(cap, sizeof(Unit));
+    M->delta = xcalloc(dcap, sizeof(double));
+    M->basev = xcalloc(dcap, sizeof(double));
+    int used = 0;
+    for (int m = 0; m < NMEASURE; m++)
+        for (int g = m >= M_AUC ? 2 : 0; g < NSTAGE; g++)
+            for (int t = 0; t < D->tasks.n; t++)
+                for (int op = 0; op < D->optims.n; op++)
+                    for (int b = 0; b < D->scheds.n; b++) {
+                        if (b == D->ref) continue;
+                        Unit u = {.m = m, .g = g, .t = t, .o = op, .b = b, .first = used};
+                        double *bv = xcalloc((size_t)D->seeds.n + 1, sizeof(double));
+                        for (int d = 0; d < D->seeds.n; d++) {
+                            int ir = *data_slot(D, t, op, D->ref, d), ib = *data_slot(D, t, op, b, d);
+                            if (ir < 0 || ib < 0) continue;
+                            double vr = D->runs[ir].v[m][g], vb = D->runs[ib].v[m][g];
+                            if (isnan(vr) || isnan(vb)) continue;
+                            double x = diff(vb, vr);
+                            M->delta[used + u.n++] = x;
+                            if (isfinite(vb)) bv[u.nbase++] = vb;
+                            u.wins += x > 0;
+                            u.losses += x < 0;
+                        }
+                        if (u.n == 0) {
+                            free(bv);
+                            continue;
+                        }
+                        memcpy(M->basev + used, bv, sizeof(double) * (size_t)u.nbase);
+                        free(bv);
+                        used += u.n;
+                        u.median = stats_median(M->delta + u.first, u.n);
+                        StatsWilcoxon w;
+                        u.wilcoxon_p = stats_wilcoxon(M->delta + u.first, u.n, STATS_WILCOXON_AUTO,
+                                                      &w) == 0 ? w.pvalue : 1.0;
+                        u.exact = w.exact;
+                        u.sign_p = stats_sign_test(u.wins, u.losses);
+                        M->u[M->nu++] = u;
+                    }
+    /* families: the units of one measure on one (task, optimizer) */
+    int nf = NMEASURE * D->tasks.n * D->optims.n;
+    M->famstart = xcalloc((size_t)nf + 2, sizeof(int));
+    M->fam = xcalloc((size_t)M->nu + 1, sizeof(int));
+    M->unit_fam = xcalloc((size_t)M->nu + 1, sizeof(int));
+    for (int i = 0; i < M->nu; i++) {
+        const Unit *u = &M->u[i];
+        M->unit_fam[i] = (u->m * D->tasks.n + u->t) * D->optims.n + u->o;
+        M->famstart[M->unit_fam[i] + 1]++;
+    }
+    for (int f = 0; f < nf; f++) M->famstart[f + 1] += M->famstart[f];
+    int *fill = xcalloc((size_t)nf + 1, sizeof(int));
+    for (int i = 0; i < M->nu; i++) {
+        int f = M->unit_fam[i];
+        M->fam[M->famstart[f] + fill[f]++] = i;
+    }
+    free(fill);
+    M->nfam = nf;
+    for (int i = 0; i < M->nu; i++)
+        M->u[i].family = M->famstart[M->unit_fam[i] + 1] - M->famstart[M->unit_fam[i]];
+    for (int m = 0; m < NMEASURE; m++) {
+        M->munits[m] = xcalloc((size_t)M->nu + 1, sizeof(int));
+        for (int i = 0; i < M->nu; i++)
+            if (M->u[i].m == m) M->munits[m][M->nmunits[m]++] = i;
+    }
+    M->wt = stats_wilcoxon_table();
+}
+
+static void drop_replicates(Model *M) {
+    for (int m = 0; m < NMEASURE; m++)
+        for (int r = 0; r < NREADING; r++) {
+            free(M->rep[m][r]);
+            M->rep[m][r] = NULL;
+        }
+}
+
+void model_free(Model *M) {
+    drop_replicates(M);
+    for (int m = 0; m < NMEASURE; m++) free(M->munits[m]);
+    free(M->u);
+    free(M->delta);
+    free(M->basev);
+    free(M->fam);
+    free(M->famstart);
+    free(M->unit_fam);
+    stats_wilcoxon_table_free(M->wt);
+    memset(M, 0, sizeof *M);
+}
+
+/* The scale of a tie rule for unit u: the |median| of the task's baseline values (task:), or
+ * the pooled seed-to-seed standard deviation of the (task, optimizer)'s baselines (sd:). */
+static double task_scale(const Data *D, int m, int g, int t) {
+    double *v = xcalloc((size_t)D->nruns + 1, sizeof(double));
+    int n = 0;
+    for (int i = 0; i < D->nruns; i++) {
+        const Run *x = &D->runs[i];
+        if (x->t == t && x->s != D->ref && isfinite(x->v[m][g])) v[n++] = x->v[m][g];
+    }
+    double s = n ? fabs(stats_median(v, n)) : 0;
+    free(v);
+    return s;
+}
+
+static double pooled_sd(const Data *D, int m, int g, int t, int o) {
+    double sum = 0;
+    int k = 0;
+    for (int b = 0; b < D->scheds.n; b++) {
+        if (b == D->ref) continue;
+        double s1 = 0, s2 = 0;
+        int n = 0;
+        for (int d = 0; d < D->seeds.n; d++) {
+            int i = *data_slot(D, t, o, b, d);
+            if (i >= 0 && isfinite(D->runs[i].v[m][g])) s1 += D->runs[i].v[m][g], n++;
+        }
+        if (n < 2) continue;
+        double mean = s1 / n;
+        for (int d = 0; d < D->seeds.n; d++) {
+            int i = *data_slot(D, t, o, b, d);
+            if (i >= 0 && isfinite(D->runs[i].v[m][g])) {
+                double e = D->runs[i].v[m][g] - mean;
+                s2 += e * e;
+            }
+        }
+        sum += s2 / (n - 1);
+        k++;
+    }
+    return k ? sqrt(sum / k) : 0;
+}
+
+double point_tau(const Model *M, const Unit *u, double base) {
+    if (M->tie.kind == TIE_REL) return isfinite(base) ? M->tie.x * fabs(base) : M->tie.x;
+    return u->tau;
+}
+
+/* decide_family: the tests and decisions of the units fam[0..k) from their differences
+ * d[fam[j]] (each unit's n values), at tolerance tau each; writes good[j] per reading. */
+typedef struct {
+    double p2, p1, med;
+} Tested;
+
+/* median of a few values (insertion sort of a copy), as stats_median */
+static double small_median(const double *d, int n) {
+    if (n > 64) return stats_median(d, n);
+    double s[64];
+    for (int i = 0; i < n; i++) {
+        if (isnan(d[i])) return NAN;
+        int j = i;
+        for (; j > 0 && s[j - 1] > d[i]; j--) s[j] = s[j - 1];
+        s[j] = d[i];
+    }
+    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+}
+
+static void test_unit(const Model *M, const double *d, int n, double tau, Tested *t) {
+    StatsWilcoxon w;
+    t->med = small_median(d, n);
+    t->p2 = stats_wilcoxon_ex(d, n, STATS_WILCOXON_AUTO, STATS_TWO_SIDED, M->wt, &w) == 0 ? w.pvalue : 1.0;
+    double sh[4096], *s = n <= 4096 ? sh : xmalloc(sizeof(double) * (size_t)n);
+    for (int i = 0; i < n; i++) s[i] = d[i] + tau;
+    t->p1 = stats_wilcoxon_ex(s, n, STATS_WILCOXON_AUTO, STATS_GREATER, M->wt, &w) == 0 ? w.pvalue : 1.0;
+    if (s != sh) free(s);
+}
+
+void model_decide(Model *M, TieRule tie, double alpha) {
+    const Data *D = M->D;
+    drop_replicates(M);
+    M->tie = tie;
+    M->alpha = alpha;
+    int T = D->tasks.n, O = D->optims.n;
+    double *scale = xcalloc((size_t)NMEASURE * NSTAGE * T * (O + 1) + 1, sizeof(double));
+    unsigned char *have = xcalloc((size_t)NMEASURE * NSTAGE * T * (O + 1) + 1, 1);
+    for (int i = 0; i < M->nu; i++) {
+        Unit *u = &M->u[i];
+        size_t k = (((size_t)u->m * NSTAGE + u->g) * T + u->t) * (O + 1) +
+                   (tie.kind == TIE_SD ? (size_t)u->o : (size_t)O);
+        if ((tie.kind == TIE_TASK || tie.kind == TIE_SD) && !have[k]) {
+            scale[k] = tie.kind == TIE_TASK ? task_scale(D, u->m, u->g, u->t)
+                                            : pooled_sd(D, u->m, u->g, u->t, u->o);
+            have[k] = 1;
+        }
+        double tau = tie.kind == TIE_ABS   ? tie.x
+                     : tie.kind == TIE_REL ? tie.x * (u->nbase ? fabs(stats_median(M->basev + u->first, u->nbase)) : 0)
+                                           : tie.x * scale[k];
+        u->tau = isfinite(tau) ? tau : 0;
+        Tested t;
+        test_unit(M, M->delta + u->first, u->n, u->tau, &t);
+        u->ni_p = t.p1;
+    }
+    free(scale);
+    free(have);
+    double *p2 = xcalloc((size_t)M->nu + 1, sizeof(double)), *p1 = xcalloc((size_t)M->nu + 1, sizeof(double));
+    for (int f = 0; f < M->nfam; f++) {
+        int a = M->famstart[f], k = M->famstart[f + 1] - a;
+        if (!k) continue;
+        for (int j = 0; j < k; j++) {
+            p2[j] = M->u[M->fam[a + j]].wilcoxon_p;
+            p1[j] = M->u[M->fam[a + j]].ni_p;
+        }
+        stats_holm(p2, k, p2);
+        stats_holm(p1, k, p1);
+        for (int j = 0; j < k; j++) {
+            Unit *u = &M->u[M->fam[a + j]];
+            u->holm_p = p2[j];
+            u->ni_holm = p1[j];
+            int sig = p2[j] < alpha;
+            u->decision = sig && u->median > u->tau ? 1 : sig && u->median < -u->tau ? -1 : 0;
+        }
+    }
+    free(p2);
+    free(p1);
+}
+
+int unit_as_good(const Model *M, int i, Reading r) {
+    const Unit *u = &M->u[i];
+    return r == READ_NOT_WORSE ? u->decision >= 0 : u->ni_holm < M->alpha;
+}
+
+/* seed_replicates: for measure m, BOOT_REPS replicates in which every unit's seeds are drawn
+ * anew (n draws with replacement among its n paired seeds, units in order; one Rng per
+ * measure seeded BOOT_SEED + 1 + m, so both readings and every tie rule see the same draws)
+ * and the tests and Holm's correction redone: rep[m][reading][r * nmunits + k] is unit
+ * munits[m][k]'s "as good" in replicate r. */
+static void seed_replicates(Model *M, int m) {
+    if (M->rep[m][0]) return;
+    int K = M->nmunits[m];
+    const int *U = M->munits[m];
+    for (int r = 0; r < NREADING; r++) M->rep[m][r] = xcalloc((size_t)BOOT_REPS * K + 1, 1);
+    int maxn = 1;
+    for (int k = 0; k < K; k++) maxn = M->u[U[k]].n > maxn ? M->u[U[k]].n : maxn;
+    double *d = xcalloc((size_t)K * maxn + 1, sizeof(double));
+    Tested *t = xcalloc((size_t)K + 1, sizeof(Tested));
+    double *p2 = xcalloc((size_t)K + 1, sizeof(double)), *p1 = xcalloc((size_t)K + 1, sizeof(double));
+    int *pos = xcalloc((size_t)M->nu + 1, sizeof(int));
+    for (int k = 0; k < K; k++) pos[U[k]] = k;
+    Rng rng;
+    rng_seed(&rng, BOOT_SEED + 1 + (uint64_t)m);
+    for (int rep = 0; rep < BOOT_REPS; rep++) {
+        for (int k = 0; k < K; k++) {
+            const Unit *u = &M->u[U[k]];
+            double *x = d + (size_t)k * maxn;
+            for (int i = 0; i < u->n; i++) x[i] = M->delta[u->first + (int)rng_below(&rng, (uint64_t)u->n)];
+            test_unit(M, x, u->n, u->tau, &t[k]);
+        }
+        for (int f = 0; f < M->nfam; f++) {
+            int a = M->famstart[f], n = M->famstart[f + 1] - a;
+            if (!n || M->u[M->fam[a]].m != m) continue;
+            for (int j = 0; j < n; j++) {
+                p2[j] = t[pos[M->fam[a + j]]].p2;
+                p1[j] = t[pos[M->fam[a + j]]].p1;
+            }
+            stats_holm(p2, n, p2);
+            stats_holm(p1, n, p1);
+            for (int j = 0; j < n; j++) {
+                int k = pos[M->fam[a + j]];
+                double tau = M->u[M->fam[a + j]].tau;
+                int loss = p2[j] < M->alpha && t[k].med < -tau;
+                M->rep[m][READ_NOT_WORSE][(size_t)rep * K + k] = !loss;
+                M->rep[m][READ_NON_INFERIOR][(size_t)rep * K + k] = p1[j] < M->alpha;
+            }
+        }
+    }
+    free(d);
+    free(t);
+    free(p2);
+    free(p1);
+    free(pos);
+}
+
+void model_interval(Model *M, const int *sel, int nsel, Reading r, Interval kind, double *lo,
+                    double *hi) {
+    *lo = *hi = NAN;
+    if (nsel <= 0) return;
+    int m = M->u[sel[0]].m;
+    /* clusters numbered densely over the selected units (an optimizer left out of the
+     * selection is not a cluster that could be drawn) */
+    int *a = xcalloc((size_t)nsel, sizeof(int)), *b = xcalloc((size_t)nsel, sizeof(int));
+    int *ta = xcalloc((size_t)M->D->tasks.n + M->D->optims.n + 1, sizeof(int));
+    int *tb = xcalloc((size_t)M->D->optims.n + 1, sizeof(int)), na = 0, nb = 0;
+    for (int i = 0; i < nsel; i++) {
+        const Unit *u = &M->u[sel[i]];
+        int ka = kind == IV_OPTIMIZER ? u->o : u->t;
+        if (!ta[ka]) ta[ka] = ++na;
+        if (!tb[u->o]) tb[u->o] = ++nb;
+        a[i] = ta[ka] - 1;
+        b[i] = tb[u->o] - 1;
+    }
+    free(ta);
+    free(tb);
+    StatsClusterBoot bs = {.n = nsel, .a = a, .b = b, .na = na, .nb = nb, .reps = BOOT_REPS,
+                           .level = 0.95, .seed = BOOT_SEED};
+    double *x;
+    if (kind == IV_CROSSED || kind == IV_SEEDS) {
+        seed_replicates(M, m);
+        int K = M->nmunits[m];
+        int *pos = xcalloc((size_t)M->nu + 1, sizeof(int));
+        for (int k = 0; k < K; k++) pos[M->munits[m][k]] = k;
+        x = xmalloc(sizeof(double) * (size_t)nsel * BOOT_REPS);
+        const unsigned char *g = M->rep[m][r];
+        for (int rep = 0; rep < BOOT_REPS; rep++)
+            for (int i = 0; i < nsel; i++) x[(size_t)rep * nsel + i] = g[(size_t)rep * K + pos[sel[i]]];
+        free(pos);
+        bs.stride = (size_t)nsel;
+        bs.mode = kind == IV_CROSSED ? STATS_BOOT_CROSSED : STATS_BOOT_NONE;
+    } else {
+        x = xmalloc(sizeof(double) * (size_t)nsel);
+        for (int i = 0; i < nsel; i++) x[i] = unit_as_good(M, sel[i], r);
+        bs.mode = kind == IV_UNITS ? STATS_BOOT_ITEMS : STATS_BOOT_ONE;
+    }
+    bs.x = x;
+    stats_cluster_bootstrap(&bs, lo, hi);
+    free(x);
+    free(a);
+    free(b);
+}
+
+const char *verdict_word(double lo, double hi, double claim) {
+    return lo > claim ? "supported" : hi < claim ? "not supported" : "undecided";
+}
+
+/* ---- output ---- */
 
 typedef struct {
     char name[64];
@@ -419,160 +799,113 @@ static int write_file(const char *dir, const char *name, Buf *b) {
     return rc;
 }
 
+/* paper_count: the paper's categories of every datapoint of measure m under the model's tie
+ * rule, into the tallies (by may be NULL: only the overall one) and, when cmp is given, one
+ * row each of comparisons.csv. */
+typedef struct {
+    Tally by_base[256], by_stage[NSTAGE], by_task[256], by_optim[256], all;
+    int nb, ns, nt, no;
+} Counts;
+
+static void paper_count(const Model *M, int m, Counts *c, Buf *cmp) {
+    const Data *D = M->D;
+    memset(c, 0, sizeof *c);
+    snprintf(c->all.name, sizeof c->all.name, "all");
+    for (int k = 0; k < M->nmunits[m]; k++) {
+        const Unit *u = &M->u[M->munits[m][k]];
+        for (int d = 0, j = 0; d < D->seeds.n; d++) {
+            int ir = *data_slot(D, u->t, u->o, D->ref, d), ib = *data_slot(D, u->t, u->o, u->b, d);
+            if (ir < 0 || ib < 0) continue;
+            double vr = D->runs[ir].v[m][u->g], vb = D->runs[ib].v[m][u->g];
+            if (isnan(vr) || isnan(vb)) continue;
+            j++;
+            StatsCategory cat = stats_paper_category(vr, vb, point_tau(M, u, vb));
+            char st[8];
+            snprintf(st, sizeof st, "%d", stage_pct[u->g]);
+            tally(c->by_base, &c->nb, 256, D->scheds.names[u->b])->n[cat]++;
+            tally(c->by_stage, &c->ns, NSTAGE, st)->n[cat]++;
+            tally(c->by_task, &c->nt, 256, D->tasks.names[u->t])->n[cat]++;
+            tally(c->by_optim, &c->no, 256, D->optims.names[u->o])->n[cat]++;
+            c->all.n[cat]++;
+            if (!cmp) continue;
+            csvio_field(cmp, measure_names[m], 1);
+            csvio_field(cmp, D->tasks.names[u->t], 0);
+            csvio_field(cmp, D->optims.names[u->o], 0);
+            csvio_int(cmp, stage_pct[u->g], 0);
+            csvio_field(cmp, D->scheds.names[u->b], 0);
+            csvio_field(cmp, D->seeds.names[d], 0);
+            csvio_num(cmp, vr, 0);
+            csvio_num(cmp, vb, 0);
+            csvio_num(cmp, diff(vb, vr), 0);
+            csvio_num(cmp, point_tau(M, u, vb), 0);
+            csvio_field(cmp, cat_names[cat], 0);
+            csvio_end(cmp);
+        }
+    }
+}
+
+static double good_share(const int n[STATS_NCATEGORY]) {
+    int N = n[0] + n[1] + n[2] + n[3];
+    return N ? (double)(n[0] + n[1] + n[2]) / N : NAN;
+}
+
 int compare_main(const CompareOpts *o) {
     Data D;
-    memset(&D, 0, sizeof D);
+    Model M = {0};
     int code = EXIT_USAGE;
-    Unit *units = NULL;
     int primary = measure_index(o->measure ? o->measure : "train_loss");
+    char tie[64], paper_tie[64], settings[512];
+    tie_format(o->tie, tie, sizeof tie);
+    tie_format(TIE_PAPER, paper_tie, sizeof paper_tie);
+    compare_settings(o, settings, sizeof settings);
     if (primary < 0) {
         fprintf(stderr, "lrlab: compare: --measure: invalid value (expected one of train_loss, "
                         "val_loss, metric, auc, steps_to_target, seconds_to_target, got %s)\n",
                 o->measure);
         return EXIT_USAGE;
     }
-    if (load_runs(o->dir, &D) != 0) goto out;
-    D.ref = -1;
-    for (int s = 0; s < D.scheds.n; s++)
-        if (strcmp(D.scheds.names[s], o->reference) == 0) D.ref = s;
-    if (D.ref < 0) {
+    int lrc = data_load(o->dir, o->reference, &D);
+    if (lrc < 0) goto out;
+    if (lrc > 0) {
         if (o->quiet_missing) {
             code = EXIT_OK;
             goto out;
         }
-        fprintf(stderr, "lrlab: %s/runs.csv: no runs of the reference scheduler (expected "
-                        "scheduler \"%s\")\n", o->dir, o->reference);
+        Buf names = {0};
+        for (int s = 0; s < D.scheds.n; s++) buf_printf(&names, "%s%s", s ? ", " : "", D.scheds.names[s]);
+        fprintf(stderr, "lrlab: %s/runs.csv: no runs of the reference scheduler \"%s\" (expected "
+                        "one of the schedulers in it: %s)\n", o->dir, o->reference,
+                names.s ? names.s : "none");
+        buf_free(&names);
         goto out;
     }
-    if (load_curves(o->dir, &D) != 0) goto out;
-    size_t cells = (size_t)D.tasks.n * D.optims.n * D.scheds.n * D.seeds.n;
-    D.index = xmalloc(sizeof(int) * (cells ? cells : 1));
-    for (size_t i = 0; i < cells; i++) D.index[i] = -1;
-    for (int i = 0; i < D.nruns; i++) {
-        Run *x = &D.runs[i];
-        int *sl = slot(&D, x->t, x->o, x->s, x->d);
-        if (*sl >= 0) {
-            fprintf(stderr, "lrlab: %s/runs.csv: cell %s: a second run of %s %s %s seed %s "
-                            "(expected one run per task, optimizer, scheduler and seed)\n",
-                    o->dir, x->id, D.tasks.names[x->t], D.optims.names[x->o], D.scheds.names[x->s],
-                    D.seeds.names[x->d]);
-            goto out;
-        }
-        *sl = i;
-    }
     code = EXIT_RUN;
-    /* ---- paper counting on the primary measure ---- */
-    enum { CAP = 256 };
-    Tally by_base[CAP], by_stage[NSTAGE], by_task[CAP], by_optim[CAP], all = {"all", {0}};
-    int nb = 0, ns = 0, nt = 0, no = 0;
+    model_build(&D, &M);
+    model_decide(&M, o->tie, o->alpha);
+
+    /* ---- paper counting on the primary measure, under the chosen rule and the paper's ---- */
+    Counts *C = xcalloc(1, sizeof *C), *P = xcalloc(1, sizeof *P);
     Buf cmp = {0};
     buf_printf(&cmp, "measure,task,optimizer,stage,baseline,seed,reference_value,baseline_value,"
-                     "delta,category\n");
-    int gfirst = primary >= M_AUC ? 2 : 0;
-    for (int g = gfirst; g < NSTAGE; g++)
-        for (int t = 0; t < D.tasks.n; t++)
-            for (int op = 0; op < D.optims.n; op++)
-                for (int b = 0; b < D.scheds.n; b++) {
-                    if (b == D.ref) continue;
-                    for (int d = 0; d < D.seeds.n; d++) {
-                        int ir = *slot(&D, t, op, D.ref, d), ib = *slot(&D, t, op, b, d);
-                        if (ir < 0 || ib < 0) continue;
-                        double vr = D.runs[ir].v[primary][g], vb = D.runs[ib].v[primary][g];
-                        if (isnan(vr) || isnan(vb)) continue;
-                        double tau = o->relative && isfinite(vb) ? o->tau * fabs(vb) : o->tau;
-                        StatsCategory c = stats_paper_category(vr, vb, tau);
-                        char st[8];
-                        snprintf(st, sizeof st, "%d", stage_pct[g]);
-                        tally(by_base, &nb, CAP, D.scheds.names[b])->n[c]++;
-                        tally(by_stage, &ns, NSTAGE, st)->n[c]++;
-                        tally(by_task, &nt, CAP, D.tasks.names[t])->n[c]++;
-                        tally(by_optim, &no, CAP, D.optims.names[op])->n[c]++;
-                        all.n[c]++;
-                        csvio_field(&cmp, measure_names[primary], 1);
-                        csvio_field(&cmp, D.tasks.names[t], 0);
-                        csvio_field(&cmp, D.optims.names[op], 0);
-                        csvio_int(&cmp, stage_pct[g], 0);
-                        csvio_field(&cmp, D.scheds.names[b], 0);
-                        csvio_field(&cmp, D.seeds.names[d], 0);
-                        csvio_num(&cmp, vr, 0);
-                        csvio_num(&cmp, vb, 0);
-                        csvio_num(&cmp, diff(vb, vr), 0);
-                        csvio_field(&cmp, cat_names[c], 0);
-                        csvio_end(&cmp);
-                    }
-                }
-    if (write_file(o->dir, "comparisons.csv", &cmp)) goto out;
+                     "delta,tau,category\n");
+    paper_count(&M, primary, C, &cmp);
+    if (write_file(o->dir, "comparisons.csv", &cmp)) {
+        free(C), free(P);
+        goto out;
+    }
+    Model *Mp = &M;
+    TieRule chosen = o->tie;
+    model_decide(Mp, TIE_PAPER, o->alpha);
+    paper_count(Mp, primary, P, NULL);
+    model_decide(Mp, chosen, o->alpha);
 
-    /* ---- statistical units ---- */
-    size_t cap = (size_t)NMEASURE * NSTAGE * D.tasks.n * D.optims.n * D.scheds.n + 1;
-    units = xcalloc(cap, sizeof(Unit));
-    int nu = 0;
-    double *dv = xcalloc((size_t)D.seeds.n + 1, sizeof(double));
-    double *bv = xcalloc((size_t)D.seeds.n + 1, sizeof(double));
-    for (int m = 0; m < NMEASURE; m++)
-        for (int g = m >= M_AUC ? 2 : 0; g < NSTAGE; g++)
-            for (int t = 0; t < D.tasks.n; t++)
-                for (int op = 0; op < D.optims.n; op++)
-                    for (int b = 0; b < D.scheds.n; b++) {
-                        if (b == D.ref) continue;
-                        int n = 0, nbv = 0;
-                        Unit u = {.m = m, .g = g, .t = t, .o = op, .b = b};
-                        for (int d = 0; d < D.seeds.n; d++) {
-                            int ir = *slot(&D, t, op, D.ref, d), ib = *slot(&D, t, op, b, d);
-                            if (ir < 0 || ib < 0) continue;
-                            double vr = D.runs[ir].v[m][g], vb = D.runs[ib].v[m][g];
-                            if (isnan(vr) || isnan(vb)) continue;
-                            dv[n++] = diff(vb, vr);
-                            if (isfinite(vb)) bv[nbv++] = vb;
-                            u.wins += dv[n - 1] > 0;
-                            u.losses += dv[n - 1] < 0;
-                        }
-                        if (n == 0) continue;
-                        u.n = n;
-                        u.median = stats_median(dv, n);
-                        StatsWilcoxon w;
-                        if (stats_wilcoxon(dv, n, STATS_WILCOXON_AUTO, &w) == 0) {
-                            u.wilcoxon_p = w.pvalue;
-                            u.exact = w.exact;
-                        } else {
-                            u.wilcoxon_p = 1.0; /* all differences zero: no evidence */
-                        }
-                        u.sign_p = stats_sign_test(u.wins, u.losses);
-                        u.tau = o->relative ? o->tau * (nbv ? fabs(stats_median(bv, nbv)) : 0)
-                                            : o->tau;
-                        units[nu++] = u;
-                    }
-    free(dv);
-    free(bv);
-    /* Holm across each measure's family */
-    double *ps = xcalloc((size_t)nu + 1, sizeof(double)), *adj = xcalloc((size_t)nu + 1, sizeof(double));
-    int *who = xcalloc((size_t)nu + 1, sizeof(int));
-    /* the family: every unit of one measure on one (task, optimizer): all baselines and
-     * stages of one experimental question */
-    for (int m = 0; m < NMEASURE; m++)
-        for (int t = 0; t < D.tasks.n; t++)
-            for (int op = 0; op < D.optims.n; op++) {
-                int k = 0;
-                for (int i = 0; i < nu; i++)
-                    if (units[i].m == m && units[i].t == t && units[i].o == op)
-                        ps[k] = units[i].wilcoxon_p, who[k++] = i;
-                if (k) stats_holm(ps, k, adj);
-                for (int j = 0; j < k; j++) {
-                    Unit *u = &units[who[j]];
-                    u->holm_p = adj[j];
-                    u->family = k;
-                    int sig = adj[j] < o->alpha;
-                    u->decision = sig && u->median > u->tau ? 1 : sig && u->median < -u->tau ? -1 : 0;
-                }
-            }
-    free(ps);
-    free(adj);
-    free(who);
+    /* ---- tests.csv ---- */
     Buf tests = {0};
     buf_printf(&tests, "measure,stage,task,optimizer,baseline,n,median_delta,tau,wins,losses,"
-                       "wilcoxon_p,exact,sign_p,holm_p,decision\n");
-    for (int i = 0; i < nu; i++) {
-        const Unit *u = &units[i];
+                       "wilcoxon_p,exact,sign_p,holm_p,decision,noninferior_p,noninferior_holm_p,"
+                       "noninferior\n");
+    for (int i = 0; i < M.nu; i++) {
+        const Unit *u = &M.u[i];
         csvio_field(&tests, measure_names[u->m], 1);
         csvio_int(&tests, stage_pct[u->g], 0);
         csvio_field(&tests, D.tasks.names[u->t], 0);
@@ -588,72 +921,111 @@ int compare_main(const CompareOpts *o) {
         csvio_num(&tests, u->sign_p, 0);
         csvio_num(&tests, u->holm_p, 0);
         csvio_field(&tests, u->decision > 0 ? "win" : u->decision < 0 ? "loss" : "tie", 0);
+        csvio_num(&tests, u->ni_p, 0);
+        csvio_num(&tests, u->ni_holm, 0);
+        csvio_int(&tests, u->ni_holm < o->alpha, 0);
         csvio_end(&tests);
     }
-    if (write_file(o->dir, "tests.csv", &tests)) goto out;
+    if (write_file(o->dir, "tests.csv", &tests)) {
+        free(C), free(P);
+        goto out;
+    }
 
-    /* ---- verdicts, one per measure ---- */
+    /* ---- verdicts, one row per measure; the primary also with the seed-level interval ---- */
     Buf ver = {0};
     buf_printf(&ver, "measure,primary,units,wins,ties,losses,as_good_or_better,ci_low,ci_high,"
-                     "claim,verdict,decidable,paper_as_good_or_better\n");
-    double *ind = xcalloc((size_t)nu + 1, sizeof(double));
-    char primary_line[512] = "";
+                     "claim,verdict,decidable,paper_as_good_or_better,reference,tie,reading,"
+                     "interval,alpha,not_worse,not_worse_low,not_worse_high,non_inferior,"
+                     "non_inferior_low,non_inferior_high,seeds_low,seeds_high,"
+                     "paper_rule_as_good_or_better,settings\n");
+    char primary_line[1024] = "", seeds_line[512] = "";
     for (int m = 0; m < NMEASURE; m++) {
-        int k = 0, w = 0, l = 0;
-        for (int i = 0; i < nu; i++)
-            if (units[i].m == m) {
-                ind[k++] = units[i].decision >= 0;
-                w += units[i].decision > 0;
-                l += units[i].decision < 0;
-            }
+        int k = M.nmunits[m], w = 0, l = 0;
+        const int *U = M.munits[m];
         if (!k) continue;
-        double lo, hi, frac = 0;
-        for (int i = 0; i < k; i++) frac += ind[i];
-        frac /= k;
-        stats_bootstrap_ci(ind, k, BOOT_REPS, 0.95, BOOT_SEED, &lo, &hi);
+        double share[NREADING] = {0}, lo[NREADING], hi[NREADING], slo = NAN, shi = NAN;
+        for (int i = 0; i < k; i++) {
+            w += M.u[U[i]].decision > 0;
+            l += M.u[U[i]].decision < 0;
+            for (int r = 0; r < NREADING; r++) share[r] += unit_as_good(&M, U[i], r);
+        }
+        /* intervals that redo the tests per replicate are computed for the primary measure;
+         * the others use the same resampling of units with their decisions fixed */
+        Interval kind = o->interval;
+        if (m != primary && kind == IV_CROSSED) kind = IV_UNITS;
+        if (m != primary && kind == IV_SEEDS) kind = IV_UNITS;
+        for (int r = 0; r < NREADING; r++) {
+            share[r] /= k;
+            model_interval(&M, U, k, r, kind, &lo[r], &hi[r]);
+        }
+        if (m == primary) model_interval(&M, U, k, o->reading, IV_SEEDS, &slo, &shi);
+        Reading rd = o->reading;
         /* A unit can only be decided when its smallest attainable p-value (every seed on one
-         * side: 2 / 2^n exactly), times the family size under Holm, is below alpha. */
+         * side: 2 / 2^n exactly two-sided, 1 / 2^n one-sided), times the family size under
+         * Holm, is below alpha. */
         int decidable = 0;
-        for (int i = 0; i < nu; i++)
-            if (units[i].m == m && 2.0 * units[i].family / ldexp(1.0, units[i].n) < o->alpha)
+        for (int i = 0; i < k; i++)
+            if ((rd == READ_NOT_WORSE ? 2.0 : 1.0) * M.u[U[i]].family / ldexp(1.0, M.u[U[i]].n) < o->alpha)
                 decidable++;
-        const char *verdict = !decidable       ? "undecided (too few seeds)"
-                              : lo > o->claim  ? "supported"
-                              : hi < o->claim  ? "not supported"
-                                               : "undecided";
+        const char *verdict = !decidable ? "undecided (too few seeds)" : verdict_word(lo[rd], hi[rd], o->claim);
         csvio_field(&ver, measure_names[m], 1);
         csvio_int(&ver, m == primary, 0);
         csvio_int(&ver, k, 0);
         csvio_int(&ver, w, 0);
         csvio_int(&ver, k - w - l, 0);
         csvio_int(&ver, l, 0);
-        csvio_num(&ver, frac, 0);
-        csvio_num(&ver, lo, 0);
-        csvio_num(&ver, hi, 0);
+        csvio_num(&ver, share[rd], 0);
+        csvio_num(&ver, lo[rd], 0);
+        csvio_num(&ver, hi[rd], 0);
         csvio_num(&ver, o->claim, 0);
         csvio_field(&ver, verdict, 0);
         csvio_int(&ver, decidable, 0);
-        double pct[STATS_NPCT];
-        stats_paper_percentages(all.n, pct);
-        csvio_num(&ver, m == primary ? pct[STATS_PCT_GOOD_OR_BETTER] / 100 : NAN, 0);
+        csvio_num(&ver, m == primary ? good_share(C->all.n) : NAN, 0);
+        csvio_field(&ver, o->reference, 0);
+        csvio_field(&ver, tie, 0);
+        csvio_field(&ver, reading_names[rd], 0);
+        csvio_field(&ver, interval_names[kind], 0);
+        csvio_num(&ver, o->alpha, 0);
+        for (int r = 0; r < NREADING; r++) {
+            csvio_num(&ver, share[r], 0);
+            csvio_num(&ver, lo[r], 0);
+            csvio_num(&ver, hi[r], 0);
+        }
+        csvio_num(&ver, slo, 0);
+        csvio_num(&ver, shi, 0);
+        csvio_num(&ver, m == primary ? good_share(P->all.n) : NAN, 0);
+        csvio_field(&ver, settings, 0);
         csvio_end(&ver);
-        if (m == primary && !decidable)
+        if (m != primary) continue;
+        if (!decidable)
             snprintf(primary_line, sizeof primary_line,
                      "verdict on \"%s is as good or better than the baselines more than %g%% of "
-                     "the time\" (%s): undecided: with at most %d seeds per comparison no "
+                     "the time\" (%s, %s): undecided: with at most %d seeds per comparison no "
                      "difference can reach alpha %g after Holm's correction within each task and "
                      "optimizer; add seeds (the paper counting above treats one seed as evidence)",
-                     o->reference, 100 * o->claim, measure_names[m], D.seeds.n, o->alpha);
-        else if (m == primary)
+                     o->reference, 100 * o->claim, measure_names[m], reading_names[rd], D.seeds.n,
+                     o->alpha);
+        else
             snprintf(primary_line, sizeof primary_line,
                      "verdict on \"%s is as good or better than the baselines more than %g%% of "
-                     "the time\" (%s): %s: %.1f%% of %d comparisons (95%% CI %.1f%% to %.1f%%; "
-                     "%d wins, %d ties, %d losses at alpha %g with Holm's correction)",
-                     o->reference, 100 * o->claim, measure_names[m], verdict, 100 * frac, k,
-                     100 * lo, 100 * hi, w, k - w - l, l, o->alpha);
+                     "the time\" (%s): %s: %.1f%% of %d comparisons %s (95%% interval %.1f%% to "
+                     "%.1f%%, resampling %s%s; %d wins, %d ties, %d losses at alpha %g with Holm's "
+                     "correction, tie rule %s)",
+                     o->reference, 100 * o->claim, measure_names[m], verdict, 100 * share[rd], k,
+                     rd == READ_NOT_WORSE ? "not shown worse" : "shown non-inferior", 100 * lo[rd],
+                     100 * hi[rd], interval_names[kind],
+                     kind == IV_CROSSED ? " (tasks x optimizers, seeds within)" : "", w, k - w - l,
+                     l, o->alpha, tie);
+        snprintf(seeds_line, sizeof seeds_line,
+                 "  beside it: not shown worse %.1f%% (%.1f-%.1f%%), shown non-inferior %.1f%% "
+                 "(%.1f-%.1f%%); seed-level interval of the verdict's reading %.1f-%.1f%%",
+                 100 * share[0], 100 * lo[0], 100 * hi[0], 100 * share[1], 100 * lo[1],
+                 100 * hi[1], 100 * slo, 100 * shi);
     }
-    free(ind);
-    if (write_file(o->dir, "verdict.csv", &ver)) goto out;
+    if (write_file(o->dir, "verdict.csv", &ver)) {
+        free(C), free(P);
+        goto out;
+    }
 
     /* ---- performance profiles and mean ranks on the final primary measure ---- */
     int np = 0;
@@ -662,10 +1034,10 @@ int compare_main(const CompareOpts *o) {
         for (int op = 0; op < D.optims.n; op++)
             for (int d = 0; d < D.seeds.n; d++) {
                 int complete = 1;
-                for (int s = 0; s < D.scheds.n; s++) complete &= *slot(&D, t, op, s, d) >= 0;
+                for (int s = 0; s < D.scheds.n; s++) complete &= *data_slot(&D, t, op, s, d) >= 0;
                 if (!complete) continue;
                 for (int s = 0; s < D.scheds.n; s++) {
-                    double v = D.runs[*slot(&D, t, op, s, d)].v[primary][2];
+                    double v = D.runs[*data_slot(&D, t, op, s, d)].v[primary][2];
                     cost[np * D.scheds.n + s] = isnan(v) ? INFINITY : v;
                 }
                 np++;
@@ -703,29 +1075,47 @@ int compare_main(const CompareOpts *o) {
         free(mr);
     }
     free(cost);
-    if (write_file(o->dir, "profiles.csv", &prof) || write_file(o->dir, "ranks.csv", &ranks)) goto out;
-
-    printf("\n%s against each baseline, paired by task, optimizer, seed and stage; %s; tie "
-           "tolerance %s %g (paper counting, paper/paper.md section 1.2)\n", o->reference,
-           measure_names[primary], o->relative ? "relative" : "absolute", o->tau);
-    if (!o->brief) {
-        print_table("baseline", by_base, nb);
-        print_table("stage (% of steps)", by_stage, ns);
-        print_table("task", by_task, nt);
-        print_table("optimizer", by_optim, no);
+    if (write_file(o->dir, "profiles.csv", &prof) || write_file(o->dir, "ranks.csv", &ranks)) {
+        free(C), free(P);
+        goto out;
     }
-    print_table("overall", &all, 1);
+
+    printf("\n%s against each baseline, paired by task, optimizer, seed and stage; %s; tie rule "
+           "%s (paper counting, paper/paper.md section 1.2)\n", o->reference,
+           measure_names[primary], tie);
+    if (!o->brief) {
+        print_table("baseline", C->by_base, C->nb);
+        print_table("stage (% of steps)", C->by_stage, C->ns);
+        print_table("task", C->by_task, C->nt);
+        print_table("optimizer", C->by_optim, C->no);
+    }
+    print_table("overall", &C->all, 1);
+    printf("the paper's rule (%s): %.2f%% as good or better (%d datapoints)\n", paper_tie,
+           100 * good_share(P->all.n), P->all.n[0] + P->all.n[1] + P->all.n[2] + P->all.n[3]);
+    for (int i = 0; i < C->nt; i++) {
+        const int *n = C->by_task[i].n;
+        int N = n[0] + n[1] + n[2] + n[3];
+        if (N && 2 * (n[1] + n[2]) > N)
+            printf("warning: task %s: %.0f%% of its comparisons are ties under %s; the tie rule "
+                   "decides its share (see lrlab compare --multiverse)\n",
+                   C->by_task[i].name, 100.0 * (n[1] + n[2]) / N, tie);
+    }
     printf("%s\n", primary_line);
-    printf("written: %s/{comparisons,tests,verdict,profiles,ranks}.csv\n", o->dir);
+    if (seeds_line[0]) printf("%s\n", seeds_line);
+    free(C);
+    free(P);
+    if (o->multiverse) {
+        int rc = multiverse_main(o, &M);
+        if (rc != EXIT_OK) {
+            code = rc;
+            goto out;
+        }
+    }
+    printf("written: %s/{comparisons,tests,verdict,profiles,ranks}.csv%s\n", o->dir,
+           o->multiverse ? ", multiverse.csv, figures/multiverse.png" : "");
     code = EXIT_OK;
 out:
-    free(units);
-    free(D.runs);
-    free(D.index);
-    names_free(&D.tasks);
-    names_free(&D.optims);
-    names_free(&D.scheds);
-    names_free(&D.seeds);
-    sidx_free(&D.ids);
+    model_free(&M);
+    data_free(&D);
     return code;
 }

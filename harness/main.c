@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,10 +48,14 @@ static const Command *command(const char *name) {
     return NULL;
 }
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg) {
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(const char *cmd, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "lrlab: %s: ", cmd);
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nhint: lrlab %s --help\n", cmd);
+    va_end(ap);
     return EXIT_USAGE;
 }
 
@@ -272,60 +277,85 @@ static int cmd_list(int argc, char **argv) {
 /* ---- lrlab compare ---- */
 
 static int cmd_compare(int argc, char **argv) {
-    CompareOpts o = {.reference = "greedy", .tau = 0.1, .alpha = 0.05, .claim = 0.9,
-                     .measure = "train_loss"};
+    CompareOpts o = compare_defaults();
+    const char **arms = xcalloc((size_t)argc + 1, sizeof(char *));
+    int narms = 0, rc = EXIT_USAGE;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end;
-        if (is_help(a)) return print_help(command("compare"));
+        char *end, why[128];
+        if (is_help(a)) {
+            free(arms);
+            return print_help(command("compare"));
+        }
         if (strcmp(a, "--reference") == 0 || strcmp(a, "--measure") == 0) {
-            if (!v || !*v)
-                return usage_error("compare", "%s: missing value (expected a name, got nothing)", a);
+            if (!v || !*v) {
+                rc = usage_error("compare", "%s: missing value (expected a name, got nothing)", a);
+                goto out;
+            }
             if (a[2] == 'r') o.reference = v;
             else o.measure = v;
             i++;
         } else if (strcmp(a, "--tie") == 0) {
-            v = v ? v : "nothing";
-            int rel = strncmp(v, "rel:", 4) == 0;
-            if (!rel && strncmp(v, "abs:", 4) != 0)
-                return usage_error("compare", "--tie: invalid value (expected abs:X or rel:X, "
-                                              "got %s)", v);
-            errno = 0;
-            o.tau = strtod(v + 4, &end);
-            if (*end || errno || !(o.tau >= 0) || isinf(o.tau))
-                return usage_error("compare", "--tie: invalid value (expected a finite number "
-                                              ">= 0 after abs: or rel:, got %s)", v);
-            o.relative = rel;
+            if (tie_parse(v, &o.tie, why, sizeof why) != 0) {
+                rc = usage_error("compare", "--tie: invalid value (expected %s, got %s)", why,
+                                 v ? v : "nothing");
+                goto out;
+            }
             i++;
+        } else if (strcmp(a, "--interval") == 0 || strcmp(a, "--reading") == 0) {
+            int k = a[2] == 'i' ? interval_parse(v) : reading_parse(v);
+            if (k < 0) {
+                rc = usage_error("compare", "%s: invalid value (expected %s, got %s)", a,
+                                 a[2] == 'i' ? "units, task, optimizer, crossed or seeds"
+                                             : "not-worse or non-inferior",
+                                 v ? v : "nothing");
+                goto out;
+            }
+            if (a[2] == 'i') o.interval = (Interval)k;
+            else o.reading = (Reading)k;
+            i++;
+        } else if (strcmp(a, "--multiverse") == 0) {
+            o.multiverse = 1;
         } else if (strcmp(a, "--alpha") == 0 || strcmp(a, "--claim") == 0) {
             errno = 0;
             double x = v ? strtod(v, &end) : NAN;
             if (!v || *end || errno || !(x > 0 && x < 1)) {
                 fprintf(stderr, "lrlab: compare: %s: invalid value (expected a number in (0, 1), "
                                 "got %s)\nhint: lrlab compare --help\n", a, v ? v : "nothing");
-                return EXIT_USAGE;
+                goto out;
             }
             if (a[2] == 'a') o.alpha = x;
             else o.claim = x;
             i++;
         } else if (a[0] == '-') {
-            return usage_error("compare", "%s: unknown option (expected --reference, --measure, "
-                                          "--tie, --alpha or --claim)", a);
-        } else if (o.dir) {
-            return usage_error("compare", "%s: unexpected argument (expected one folder)", a);
-        } else {
+            rc = usage_error("compare", "%s: unknown option (expected --reference, --measure, "
+                                        "--tie, --reading, --interval, --alpha, --claim or "
+                                        "--multiverse)", a);
+            goto out;
+        } else if (!o.dir) {
             o.dir = a;
+        } else {
+            arms[narms++] = a;
         }
     }
-    if (!o.dir)
-        return usage_error("compare", "missing folder (expected DIR with runs.csv, got %s)",
-                           "nothing");
-    Err e = {0};
-    if (fs_check_dir_len("compare: DIR", o.dir, &e) != 0) { /* paths in it are never cut */
-        err_print(&e);
-        return EXIT_USAGE;
+    if (narms && !o.multiverse) {
+        rc = usage_error("compare", "%s: unexpected argument (expected one folder; several only "
+                                    "with --multiverse, one arm each)", arms[0]);
+        goto out;
     }
+    o.arms = arms;
+    if (!o.dir) {
+        rc = usage_error("compare", "missing folder (expected DIR with runs.csv, got %s)",
+                         "nothing");
+        goto out;
+    }
+    Err e = {0};
+    for (int k = -1; k < narms; k++) /* paths in them are never cut */
+        if (fs_check_dir_len("compare: DIR", k < 0 ? o.dir : arms[k], &e) != 0) {
+            err_print(&e);
+            goto out;
+        }
     /* compare writes its files into DIR: one lrlab at a time (a folder lrlab cannot write is
      * only read, and compare then says it cannot write) */
     Folder lock = {.fd = -1};
@@ -333,10 +363,13 @@ static int cmd_compare(int argc, char **argv) {
     if (stat(o.dir, &dst) == 0 && S_ISDIR(dst.st_mode) &&
         folder_claim(o.dir, NULL, NULL, 1, &lock, &e) != 0) {
         err_print(&e);
-        return e.code ? e.code : EXIT_USAGE;
+        rc = e.code ? e.code : EXIT_USAGE;
+        goto out;
     }
-    int rc = compare_main(&o);
+    rc = compare_main(&o);
     folder_release(&lock);
+out:
+    free(arms);
     return rc;
 }
 
@@ -460,24 +493,46 @@ static const Command commands[] = {
      cmd_run},
     {"list", "lrlab list [tasks|optimizers|schedulers]",
      "Prints every component with its parameters: type, range, default and meaning.\n", cmd_list},
-    {"compare", "lrlab compare DIR [--reference greedy] [--measure M] [--tie abs:0.1|rel:0.01] [--alpha 0.05] [--claim 0.9]",
+    {"compare", "lrlab compare DIR [MORE...] [--reference greedy] [--measure M] [--tie RULE] [--reading R] [--interval U] [--alpha 0.05] [--claim 0.9] [--multiverse]",
      "Compares, from the results in DIR, the reference scheduler with each baseline: paired by\n"
      "task, optimizer and seed, at 10%, 50% and 100% of the steps.\n"
      "  paper counting: every seed a datapoint, Delta = baseline - reference against the tie\n"
-     "    tolerance: yes, yes*, no*, no, and the paper's five percentages\n"
+     "    tolerance: yes, yes*, no*, no, and the paper's five percentages; the paper's own rule\n"
+     "    (abs:0.1) is always reported beside the chosen one, and a task more than half of\n"
+     "    whose comparisons are ties is named\n"
      "  statistics: per (measure, stage, task, optimizer, baseline) the Wilcoxon signed-rank\n"
-     "    and sign tests over seeds, Holm's correction per measure, win/tie/loss from the\n"
-     "    adjusted p-value and the tolerance; the fraction as good or better with a bootstrap\n"
-     "    interval and the verdict on the claim\n"
+     "    and sign tests over seeds, Holm's correction per measure, task and optimizer (all\n"
+     "    baselines and stages), two readings of \"as good or better\" (below), the share of\n"
+     "    units as good or better with a bootstrap interval, and the verdict on the claim\n"
      "  across schedulers: performance profiles and mean ranks\n"
      "Measures: train_loss (default, the paper's), val_loss, metric, auc, steps_to_target,\n"
      "seconds_to_target. Diverged or failed runs count as worse than any finite result.\n"
-     "Writes comparisons.csv, tests.csv, verdict.csv, profiles.csv and ranks.csv in DIR.\n\n"
+     "Writes comparisons.csv, tests.csv, verdict.csv (with the settings used), profiles.csv and\n"
+     "ranks.csv in DIR.\n\n"
      "  --reference LABEL   the scheduler under test (default greedy)\n"
      "  --measure M         the primary measure of the verdict (default train_loss)\n"
-     "  --tie abs:X|rel:X   tie tolerance, absolute or relative to the baseline (default abs:0.1)\n"
+     "  --tie RULE          the tie tolerance tau (default task:0.01):\n"
+     "                        abs:X   X on every task (paper = abs:0.1, the paper's rule)\n"
+     "                        rel:X   X times the baseline's value\n"
+     "                        task:X  X times the task's scale: |median| of its baselines'\n"
+     "                                values of the measure at that stage\n"
+     "                        sd:K    K times the baselines' seed-to-seed standard deviation\n"
+     "                                on the task and optimizer\n"
+     "  --reading R         the verdict's reading (default not-worse; both are reported):\n"
+     "                        not-worse     not shown worse (no significant loss beyond tau)\n"
+     "                        non-inferior  shown within tau (one-sided test of Delta + tau)\n"
+     "  --interval U        what the bootstrap resamples (default crossed):\n"
+     "                        units, task, optimizer, crossed (tasks x optimizers, with seeds\n"
+     "                        resampled within and the tests redone), seeds (seeds only; the\n"
+     "                        seed-level interval, always reported beside)\n"
      "  --alpha A           significance level (default 0.05)\n"
-     "  --claim C           the claimed fraction (default 0.9)\n",
+     "  --claim C           the claimed fraction (default 0.9)\n"
+     "  --multiverse        also the verdict under every combination of tie rule (abs:0.1,\n"
+     "                      rel:0.01, task:0.01), measure, stage (10, 50, 100, all), reading,\n"
+     "                      interval and optimizer left out: DIR/multiverse.csv and the\n"
+     "                      specification curve DIR/figures/multiverse.png. MORE folders, one\n"
+     "                      arm each (provenance.txt \"arm: NAME\", else the experiment), of the\n"
+     "                      same tasks, optimizers, schedulers and seeds, add their rows\n",
      cmd_compare},
     {"trace", trace_usage, trace_help, cmd_trace},
     {"merge", "lrlab merge OUT DIR... [--quiet]",

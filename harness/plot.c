@@ -15,7 +15,7 @@
 #define LRLAB_GNUPLOT "gnuplot"
 #endif
 
-static int run_gnuplot(const char *dir, const char *script, Err *e) {
+int plot_run_gnuplot(const char *dir, const char *script, Err *e) {
     pid_t pid = fork();
     if (pid < 0) return err_set(e, EXIT_RUN, dir, "cannot start gnuplot (fork failed)");
     if (pid == 0) {
@@ -99,7 +99,7 @@ int plot_experiment(const char *dir, const PlanFile *pf, Shard shard, Err *e) {
         snprintf(rel, sizeof rel, "figures/%s.gp", base);
         int rc = fs_write_atomic(path, b.s, b.len, e);
         buf_free(&b);
-        if (rc != 0 || run_gnuplot(dir, rel, e) != 0) {
+        if (rc != 0 || plot_run_gnuplot(dir, rel, e) != 0) {
             free(cells);
             return -1;
         }

@@ -13,4 +13,8 @@
 /* plot_experiment: writes the scripts and runs gnuplot; returns the number of figures. */
 int plot_experiment(const char *dir, const PlanFile *pf, Shard shard, Err *e);
 
+/* plot_run_gnuplot: runs gnuplot on SCRIPT (a path relative to DIR) in DIR, without a shell,
+ * its messages appended to DIR/figures/gnuplot.log. 0, or -1 with e set. */
+int plot_run_gnuplot(const char *dir, const char *script, Err *e);
+
 #endif

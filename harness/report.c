@@ -545,13 +545,9 @@ static int load_compare(Report *R, Err *e) {
         printf("report: %s has no complete comparison yet: running lrlab compare %s with its "
                "defaults\n",
                R->src, R->src);
-        CompareOpts o = {.dir = R->dir,
-                         .reference = "greedy",
-                         .tau = 0.1,
-                         .alpha = 0.05,
-                         .claim = 0.9,
-                         .measure = "train_loss",
-                         .brief = 1};
+        CompareOpts o = compare_defaults();
+        o.dir = R->dir;
+        o.brief = 1;
         fflush(stdout);
         int rc = compare_main(&o);
         fflush(stdout);

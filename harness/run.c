@@ -342,8 +342,10 @@ int run_finish(const char *dir, const PlanFile *pf, Shard shard, int quiet, Err 
     printf("results: %s/runs.csv (stages), %s/curves.csv and %s/evals.csv (curves)\n", dir, dir,
            dir);
     printf("figures: %s/figures/*.png (%d)\n", dir, nfig);
-    CompareOpts co = {.dir = dir, .reference = "greedy", .tau = 0.1, .alpha = 0.05, .claim = 0.9,
-                      .measure = "train_loss", .quiet_missing = 1, .brief = 1};
+    CompareOpts co = compare_defaults();
+    co.dir = dir;
+    co.quiet_missing = 1;
+    co.brief = 1;
     if (!quiet && compare_main(&co) != EXIT_OK) return EXIT_RUN;
     return EXIT_OK;
 }

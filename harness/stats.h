@@ -103,10 +103,13 @@ void stats_bootstrap_ci(const double *x, int n, int reps, double level, uint64_t
  *   ITEMS    for i = 0..n-1: j = rng_below(n), sum += x[j]; estimate = sum / n
  *            (with stride 0 the same draws and result as stats_bootstrap_ci);
  *   ONE      clusters a[i] in [0, na): na draws rng_below(na), w_a[j] counts how often
- *            cluster j was drawn; estimate = sum_i w_a[a[i]] x[i] / sum_i w_a[a[i]];
- *   CROSSED  the same for a, then nb draws for b[i] in [0, nb); weights w_a[a[i]] w_b[b[i]].
- * Sums run over i in order, in double. A replicate whose weights are all zero (only clusters
- * without items drawn) is left out. lo and hi are stats_quantile of the estimates at
+ *            cluster j was drawn; estimate = sum_j w_a[j] S_j / sum_j w_a[j] N_j, where S_j
+ *            is the sum of cluster j's x (over its items in order) and N_j their count;
+ *   CROSSED  the same for a, then nb draws for b[i] in [0, nb); cells (j, k) with weights
+ *            w_a[j] w_b[k], summed over j, then k, in order.
+ * Sums are in double (for 0/1 values and these integer weights they are exact, so no order
+ * matters). A replicate whose weights are all zero (only clusters without items drawn) is
+ * left out. lo and hi are stats_quantile of the estimates at
  * (1 - level) / 2 and (1 + level) / 2; NaN when no estimate is left or one is NaN. */
 typedef enum StatsBootMode { STATS_BOOT_NONE, STATS_BOOT_ITEMS, STATS_BOOT_ONE, STATS_BOOT_CROSSED } StatsBootMode;
 typedef struct StatsClusterBoot {
@@ -159,7 +162,7 @@ typedef enum StatsCategory {
 } StatsCategory;
 
 /* stats_paper_category: Delta = base - ref on losses of the reference (GreedyLR) and one
- * baseline, with tolerance tau > 0 (absolute; for the paper's relative 1% pass
+ * baseline, with tolerance tau >= 0 (0: only an exact equality is a tie, no*) (absolute; for the paper's relative 1% pass
  * tau = 0.01 * |base|). A diverged loss (+inf or NaN) is worse than any finite one: only the
  * baseline diverged -> STATS_YES, only the reference -> STATS_NO, both -> STATS_NO_STAR.
  * Delta is the rounded double difference, so a boundary case such as base 0.3, ref 0.2,

@@ -1,0 +1,381 @@
+/* multiverse.c - the verdict over every combination of the defensible analysis choices
+ * (`lrlab compare DIR [MORE...] --multiverse`).
+ *
+ * A multiverse analysis (Steegen, Tuerlinckx, Gelman & Vanpaemel 2016, "Increasing
+ * transparency through a multiverse analysis", Perspectives on Psychological Science 11(5))
+ * reports a result under every reasonable specification instead of one; the specification
+ * curve (Simonsohn, Simmons & Nelson 2020, "Specification curve analysis", Nature Human
+ * Behaviour 4) sorts the specifications by their estimate and shows below which choices each
+ * one made. Axes that need no retraining are computed from one folder's results:
+ *   tie       the paper's abs:0.1, rel:0.01, task:0.01 (and the --tie rule if it is none)
+ *   measure   train_loss, val_loss, metric
+ *   stage     10, 50, 100 (% of the steps) or all three pooled
+ *   reading   not-worse, non-inferior
+ *   interval  units, task, optimizer, crossed, seeds
+ *   without   none, or one optimizer left out
+ * Axes that need retraining (GreedyLR's variant, the budget, Adafactor's setting, the grid)
+ * come from several folders, one arm each: the folder's provenance.txt line "arm: NAME", or
+ * else the experiment named in its runs.csv. The folders must share the design (tasks,
+ * optimizers, schedulers and seeds) and name different arms.
+ *
+ * multiverse.csv: one row per specification: arm, tie, measure, stage, reading, interval,
+ * without, units, as_good (count), share, ci_low, ci_high, verdict. figures/multiverse.png:
+ * the specification curve.
+ */
+#include "harness/compare_int.h"
+
+#include "harness/buf.h"
+#include "harness/csvio.h"
+#include "harness/fsutil.h"
+#include "harness/gnuplot.h"
+#include "harness/names.h"
+#include "harness/plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+    int arm, tie, m, stage, reading, interval, without; /* stage NSTAGE: all; without -1: none */
+    int units, good;
+    double share, lo, hi;
+} Spec;
+
+typedef struct {
+    Spec *s;
+    int n, cap;
+} Specs;
+
+static const int mv_measures[] = {M_TRAIN, M_VAL, M_METRIC};
+enum { NMV_MEASURE = 3 };
+
+/* arm_name: provenance.txt's "arm: NAME" line, else runs.csv's experiment of its first row,
+ * else the folder's own name; checked by the rule for names. */
+static int arm_name(const char *dir, char *out, size_t n, Err *e) {
+    char path[4200];
+    out[0] = 0;
+    snprintf(path, sizeof path, "%s/provenance.txt", dir);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        char line[512];
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "arm: ", 5) == 0) {
+                line[strcspn(line, "\r\n")] = 0;
+                snprintf(out, n, "%.63s", line + 5);
+                break;
+            }
+        fclose(f);
+    }
+    if (!out[0]) {
+        snprintf(path, sizeof path, "%s/runs.csv", dir);
+        CsvTable t;
+        if (csvio_read(path, NULL, &t, e) != 0) return -1;
+        int c = csvio_col(&t, "experiment");
+        if (c >= 0 && t.nrows > 0) snprintf(out, n, "%s", csvio_at(&t, 0, c));
+        csvio_free(&t);
+    }
+    if (!out[0]) {
+        const char *b = strrchr(dir, '/');
+        snprintf(out, n, "%s", b && b[1] ? b + 1 : dir);
+    }
+    return name_check(out, strlen(out), dir, "arm", e);
+}
+
+/* same_names: the two lists hold the same names (in any order); the first difference goes
+ * to what. */
+static int same_names(const Names *a, const Names *b, char *what, size_t n) {
+    for (int i = 0; i < a->n; i++) {
+        int found = 0;
+        for (int j = 0; j < b->n && !found; j++) found = strcmp(a->names[i], b->names[j]) == 0;
+        if (!found) return snprintf(what, n, "%s", a->names[i]), 0;
+    }
+    for (int j = 0; j < b->n; j++) {
+        int found = 0;
+        for (int i = 0; i < a->n && !found; i++) found = strcmp(a->names[i], b->names[j]) == 0;
+        if (!found) return snprintf(what, n, "%s", b->names[j]), 0;
+    }
+    return 1;
+}
+
+static int same_design(const char *dir0, const Data *A, const char *dir, const Data *B) {
+    static const char *const what[] = {"tasks", "optimizers", "schedulers", "seeds"};
+    const Names *na[] = {&A->tasks, &A->optims, &A->scheds, &A->seeds};
+    const Names *nb[] = {&B->tasks, &B->optims, &B->scheds, &B->seeds};
+    for (int k = 0; k < 4; k++) {
+        char diff[80];
+        if (!same_names(na[k], nb[k], diff, sizeof diff)) {
+            Err e;
+            err_set(&e, EXIT_USAGE, dir, "runs.csv: %s differ from %s's (\"%.40s\" is in one "
+                    "only; expected folders of one experiment, its arms differing in how they "
+                    "were trained, not in what is compared)", what[k], dir0, diff);
+            err_print(&e);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void add(Specs *S, Spec s) {
+    if (S->n == S->cap) S->s = xrealloc(S->s, sizeof(Spec) * (size_t)(S->cap = S->cap ? 2 * S->cap : 1024));
+    S->s[S->n++] = s;
+}
+
+/* specs_of: every specification of one arm's model, appended to S. */
+static void specs_of(Model *M, int arm, const TieRule *ties, int nties, Specs *S) {
+    const Data *D = M->D;
+    int *sel = xcalloc((size_t)M->nu + 1, sizeof(int));
+    for (int k = 0; k < nties; k++) {
+        model_decide(M, ties[k], M->alpha);
+        for (int mi = 0; mi < NMV_MEASURE; mi++) {
+            int m = mv_measures[mi];
+            if (!M->nmunits[m]) continue;
+            for (int g = 0; g <= NSTAGE; g++)
+                for (int w = -1; w < (D->optims.n > 1 ? D->optims.n : 0); w++) {
+                    int nsel = 0;
+                    for (int i = 0; i < M->nmunits[m]; i++) {
+                        const Unit *u = &M->u[M->munits[m][i]];
+                        if ((g == NSTAGE || u->g == g) && u->o != w) sel[nsel++] = M->munits[m][i];
+                    }
+                    if (!nsel) continue;
+                    for (int r = 0; r < NREADING; r++) {
+                        int good = 0;
+                        for (int i = 0; i < nsel; i++) good += unit_as_good(M, sel[i], r);
+                        for (int iv = 0; iv < NINTERVAL; iv++) {
+                            Spec s = {arm, k, m, g, r, iv, w, nsel, good, (double)good / nsel, 0, 0};
+                            model_interval(M, sel, nsel, r, iv, &s.lo, &s.hi);
+                            add(S, s);
+                        }
+                    }
+                }
+        }
+    }
+    free(sel);
+}
+
+/* tic: one "label" y entry of a gnuplot tics list */
+static void tic(Buf *rows, int *first, const char *label, int y) {
+    buf_printf(rows, "%s", *first ? "" : ", ");
+    gnuplot_str(rows, label);
+    buf_printf(rows, " %d", y);
+    *first = 0;
+}
+
+static int by_share(const void *a, const void *b) {
+    const Spec *x = a, *y = b;
+    if (x->share != y->share) return x->share < y->share ? -1 : 1;
+    if (x->lo != y->lo) return x->lo < y->lo ? -1 : 1;
+    return 0;
+}
+
+/* The specification-curve figure: shares sorted with their intervals above, the choices
+ * below as dots, one row per value of each axis. */
+static int figure(const char *dir, const Specs *S, char arms[][64], int narms, const Data *D,
+                  const TieRule *ties, int nties, double claim, Err *e) {
+    char path[4200];
+    if (fs_path(path, sizeof path, e, "%s/figures", dir) != 0) return -1;
+    if (mkdir(path, 0777) != 0 && !fs_exists(path))
+        return err_set(e, EXIT_RUN, path, "cannot create the folder");
+    if (fs_check_real_dir(path, e) != 0) return -1;
+    Spec *s = xmalloc(sizeof(Spec) * (size_t)(S->n + 1));
+    memcpy(s, S->s, sizeof(Spec) * (size_t)S->n);
+    qsort(s, (size_t)S->n, sizeof(Spec), by_share);
+    /* rows of the dot panel, top to bottom */
+    Buf rows = {0};
+    int nrow = 0, base_arm = 0, base_tie, base_m, base_g, base_r, base_iv, base_w;
+    Buf dat = {0};
+    buf_printf(&dat, "# rank share ci_low ci_high dot_rows...\n");
+    base_tie = narms > 1 ? narms : 0;
+    base_m = base_tie + nties;
+    base_g = base_m + NMV_MEASURE;
+    base_r = base_g + NSTAGE + 1;
+    base_iv = base_r + NREADING;
+    base_w = base_iv + NINTERVAL;
+    nrow = base_w + (D->optims.n > 1 ? D->optims.n + 1 : 0);
+    for (int i = 0; i < S->n; i++) {
+        const Spec *x = &s[i];
+        int mi = x->m == M_TRAIN ? 0 : x->m == M_VAL ? 1 : 2;
+        buf_printf(&dat, "%d %.6f %.6f %.6f %d %d %d %d %d %d %d\n", i + 1, x->share, x->lo,
+                   x->hi, narms > 1 ? base_arm + x->arm : -1, base_tie + x->tie, base_m + mi,
+                   base_g + x->stage, base_r + x->reading, base_iv + x->interval,
+                   D->optims.n > 1 ? base_w + x->without + 1 : -1);
+    }
+    free(s);
+    /* y tics of the dot panel: "axis: value", row r drawn at y = nrow - r */
+    int first = 1;
+    char lab[160];
+    for (int a = 0; narms > 1 && a < narms; a++) { snprintf(lab, sizeof lab, "arm: %s", arms[a]); tic(&rows, &first, lab, nrow - (base_arm + a)); }
+    for (int k = 0; k < nties; k++) {
+        char t[64];
+        tie_format(ties[k], t, sizeof t);
+        { snprintf(lab, sizeof lab, "tie: %s%s", t, k == 0 ? " (paper)" : ""); tic(&rows, &first, lab, nrow - (base_tie + k)); }
+    }
+    for (int k = 0; k < NMV_MEASURE; k++) { snprintf(lab, sizeof lab, "measure: %s", measure_names[mv_measures[k]]); tic(&rows, &first, lab, nrow - (base_m + k)); }
+    for (int g = 0; g <= NSTAGE; g++) {
+        if (g < NSTAGE) snprintf(lab, sizeof lab, "stage: %d", stage_pct[g]); /* no %: tic labels are formats */
+        else snprintf(lab, sizeof lab, "stage: all");
+        tic(&rows, &first, lab, nrow - (base_g + g));
+    }
+    for (int r = 0; r < NREADING; r++) { snprintf(lab, sizeof lab, "reading: %s", reading_names[r]); tic(&rows, &first, lab, nrow - (base_r + r)); }
+    for (int v = 0; v < NINTERVAL; v++) { snprintf(lab, sizeof lab, "interval: %s", interval_names[v]); tic(&rows, &first, lab, nrow - (base_iv + v)); }
+    for (int w = -1; D->optims.n > 1 && w < D->optims.n; w++) {
+        snprintf(lab, sizeof lab, "without: %s", w < 0 ? "none" : D->optims.names[w]);
+        tic(&rows, &first, lab, nrow - (base_w + w + 1));
+    }
+    char dpath[4200];
+    if (fs_path(dpath, sizeof dpath, e, "%s/figures/multiverse.dat", dir) != 0 ||
+        fs_write_atomic(dpath, dat.s, dat.len, e) != 0) {
+        buf_free(&dat), buf_free(&rows);
+        return -1;
+    }
+    buf_free(&dat);
+    Buf g = {0};
+    char title[256];
+    snprintf(title, sizeof title, "Specification curve: the share of comparisons in which %s is "
+             "as good or better, %d specifications (95%% intervals)", D->scheds.names[D->ref], S->n);
+    buf_printf(&g, "TITLE = ");
+    gnuplot_str(&g, title);
+    buf_printf(&g, "\n# generated by lrlab compare --multiverse: the specification curve\n"
+                   "if (!exists(\"fmt\")) fmt = 'png'\n"
+                   "if (fmt eq 'pdf') set terminal pdfcairo size 11in,8in font 'Helvetica,9'; "
+                   "else set terminal pngcairo size 1600,1100 font 'Helvetica,10'\n"
+                   "set output 'figures/multiverse.'.fmt\n"
+                   "set multiplot\n"
+                   "set lmargin at screen 0.2\nset rmargin at screen 0.98\n"
+                   "set tmargin at screen 0.96\nset bmargin at screen 0.62\n"
+                   "set title TITLE\n"
+                   "set ylabel 'share as good or better'\nset yrange [0:1]\nset format x ''\n"
+                   "set xrange [0:%d]\nset grid y\nunset key\n"
+                   "set arrow 1 from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#c00000'\n"
+                   "set label 1 'claim %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb '#c00000'\n"
+                   "plot 'figures/multiverse.dat' using 1:2:3:4 with yerrorbars pt 7 ps 0.3 lc rgb "
+                   "'#4a4a4a' lw 0.5\n"
+                   "unset arrow 1\nunset label 1\nunset title\nunset grid\n"
+                   "set tmargin at screen 0.6\nset bmargin at screen 0.05\n"
+                   "set ylabel ''\nset yrange [0:%d]\nset format x '%%g'\n"
+                   "set xlabel 'specification (sorted by share)'\n",
+               S->n + 1,
+               claim, claim, 100 * claim, claim, nrow + 1);
+    buf_printf(&g, "set ytics (%s) font ',8'\n", rows.s ? rows.s : "");
+    buf_printf(&g, "plot for [c=5:11] 'figures/multiverse.dat' using 1:(column(c) < 0 ? NaN : %d - "
+                   "column(c)) with points pt 7 ps 0.25 lc rgb '#1f4e99'\nunset multiplot\n",
+               nrow);
+    buf_free(&rows);
+    char gp[4200];
+    int rc = fs_path(gp, sizeof gp, e, "%s/figures/multiverse.gp", dir) != 0 ||
+             fs_write_atomic(gp, g.s, g.len, e) != 0 || plot_run_gnuplot(dir, "figures/multiverse.gp", e) != 0
+                 ? -1
+                 : 0;
+    buf_free(&g);
+    return rc;
+}
+
+int multiverse_main(const CompareOpts *o, Model *M) {
+    TieRule ties[4] = {TIE_PAPER, {TIE_REL, 0.01}, {TIE_TASK, 0.01}};
+    int nties = 3;
+    int listed = 0;
+    for (int k = 0; k < nties; k++) listed |= ties[k].kind == o->tie.kind && ties[k].x == o->tie.x;
+    if (!listed) ties[nties++] = o->tie;
+    int narms = 1;
+    while (o->arms && o->arms[narms - 1]) narms++;
+    char(*arms)[64] = xcalloc((size_t)narms, 64);
+    Data *D = xcalloc((size_t)narms, sizeof(Data));
+    Model *Ms = xcalloc((size_t)narms, sizeof(Model));
+    Specs S = {0};
+    Err e = {0};
+    int code = EXIT_USAGE;
+    const char *dirs[64];
+    if (narms > 64) {
+        fprintf(stderr, "lrlab: compare: --multiverse: %d folders (expected at most 64)\n", narms);
+        goto out;
+    }
+    for (int a = 0; a < narms; a++) {
+        dirs[a] = a == 0 ? o->dir : o->arms[a - 1];
+        if (arm_name(dirs[a], arms[a], sizeof arms[a], &e) != 0) {
+            err_print(&e);
+            goto out;
+        }
+        for (int b = 0; b < a; b++)
+            if (strcmp(arms[a], arms[b]) == 0) {
+                fprintf(stderr, "lrlab: %s: arm \"%s\" also names %s (expected each folder to "
+                                "name a different arm: a line \"arm: NAME\" in provenance.txt, or "
+                                "a different experiment)\n", dirs[a], arms[a], dirs[b]);
+                goto out;
+            }
+        if (a == 0) continue;
+        int rc = data_load(dirs[a], o->reference, &D[a]);
+        if (rc < 0) goto out;
+        if (rc > 0) {
+            fprintf(stderr, "lrlab: %s/runs.csv: no runs of the reference scheduler (expected "
+                            "scheduler \"%s\", as in %s)\n", dirs[a], o->reference, o->dir);
+            goto out;
+        }
+        if (!same_design(o->dir, M->D, dirs[a], &D[a])) goto out;
+        model_build(&D[a], &Ms[a]);
+        Ms[a].alpha = o->alpha;
+    }
+    code = EXIT_RUN;
+    M->alpha = o->alpha;
+    for (int a = 0; a < narms; a++) specs_of(a == 0 ? M : &Ms[a], a, ties, nties, &S);
+    model_decide(M, o->tie, o->alpha); /* as the caller left it */
+    Buf b = {0};
+    buf_printf(&b, "arm,tie,measure,stage,reading,interval,without,units,as_good,share,ci_low,"
+                   "ci_high,verdict\n");
+    int supported = 0, against = 0;
+    for (int i = 0; i < S.n; i++) {
+        const Spec *x = &S.s[i];
+        char t[64], st[8];
+        tie_format(ties[x->tie], t, sizeof t);
+        snprintf(st, sizeof st, "%d", x->stage < NSTAGE ? stage_pct[x->stage] : 0);
+        const char *v = verdict_word(x->lo, x->hi, o->claim);
+        supported += v[0] == 's';
+        against += v[0] == 'n';
+        csvio_field(&b, arms[x->arm], 1);
+        csvio_field(&b, t, 0);
+        csvio_field(&b, measure_names[x->m], 0);
+        csvio_field(&b, x->stage < NSTAGE ? st : "all", 0);
+        csvio_field(&b, reading_names[x->reading], 0);
+        csvio_field(&b, interval_names[x->interval], 0);
+        csvio_field(&b, x->without < 0 ? "none" : M->D->optims.names[x->without], 0);
+        csvio_int(&b, x->units, 0);
+        csvio_int(&b, x->good, 0);
+        csvio_num(&b, x->share, 0);
+        csvio_num(&b, x->lo, 0);
+        csvio_num(&b, x->hi, 0);
+        csvio_field(&b, v, 0);
+        csvio_end(&b);
+    }
+    char path[4200];
+    if (fs_path(path, sizeof path, &e, "%s/multiverse.csv", o->dir) != 0 ||
+        fs_write_atomic(path, b.s, b.len, &e) != 0) {
+        buf_free(&b);
+        err_print(&e);
+        goto out;
+    }
+    buf_free(&b);
+    if (figure(o->dir, &S, arms, narms, M->D, ties, nties, o->claim, &e) != 0) {
+        err_print(&e);
+        goto out;
+    }
+    double lo = 1, hi = 0;
+    for (int i = 0; i < S.n; i++) {
+        lo = fmin(lo, S.s[i].share);
+        hi = fmax(hi, S.s[i].share);
+    }
+    printf("multiverse: %d specifications over %d arm%s: share as good or better from %.1f%% to "
+           "%.1f%%; %d supported, %d not supported, %d undecided at the claim %g%%\n",
+           S.n, narms, narms > 1 ? "s" : "", 100 * lo, 100 * hi, supported, against,
+           S.n - supported - against, 100 * o->claim);
+    code = EXIT_OK;
+out:
+    for (int a = 1; a < narms; a++) {
+        model_free(&Ms[a]);
+        data_free(&D[a]);
+    }
+    free(Ms);
+    free(D);
+    free(arms);
+    free(S.s);
+    return code;
+}
