@@ -354,6 +354,11 @@ void params_init(Params *p, const ParamSpec *spec) {
         }
         p->v[i].set = false;
     }
+    for (int i = 0; i < p->n; i++) { /* `needs` pairs two booleans of the same table */
+        if (!spec[i].needs) continue;
+        const int k = find_index(p, spec[i].needs);
+        LR_ASSERT(spec[i].type == PARAM_BOOL && k >= 0 && k != i && spec[k].type == PARAM_BOOL);
+    }
 }
 
 void params_free(Params *p) {
@@ -409,6 +414,17 @@ int params_check_required(const Params *p, const char *where, const char *subjec
                            "%s: %s: missing required key (expected %s, got nothing)", subject,
                            p->spec[i].name, ex);
         }
+    }
+    for (int i = 0; i < p->n; i++) {
+        const char *needs = p->spec[i].needs;
+        if (!needs || p->v[i].num == 0) continue;
+        const int k = find_index(p, needs);
+        LR_ASSERT(k >= 0 && p->spec[k].type == PARAM_BOOL);
+        if (p->v[k].num == 0)
+            return err_set(e, EXIT_USAGE, where,
+                           "%s: %s: needs %s (expected %s = true when %s = true, got %s = "
+                           "false)", subject, p->spec[i].name, needs, needs, p->spec[i].name,
+                           needs);
     }
     return 0;
 }

@@ -50,6 +50,10 @@ typedef struct ParamSpec {
     /* PARAM_COMPS: finds a component by name, returning its definition and parameter
      * table, or NULL when there is none (the message then lists `choices`) */
     const void *(*resolve)(const char *name, const struct ParamSpec **spec);
+    /* PARAM_BOOL: NULL, or the name of another PARAM_BOOL of the table that must be true
+     * whenever this one is (e.g. Adafactor's warmup_init needs relative_step); checked by
+     * params_check_required, once every key of the component is set. */
+    const char *needs;
 } ParamSpec;
 
 typedef struct ParamComp {
@@ -101,7 +105,8 @@ int params_set_text(Params *p, const char *key, const char *text, const char *wh
 int params_set_comps(Params *p, const char *key, ParamComp *comps, int n, const char *where,
                      Err *e);
 const ParamComp *params_comps(const Params *p, const char *name, int *n);
-/* params_check_required: every required parameter has a value. */
+/* params_check_required: every required parameter has a value, and every true boolean
+ * with `needs` has its partner true. */
 int params_check_required(const Params *p, const char *where, const char *subject, Err *e);
 
 /* Typed getters; asking for an unknown name or the wrong type is a programmer error. */

@@ -17,6 +17,12 @@
  *   alg1  Algorithm 1 of Subramanian & Ganapathiraman (PRML 2023): on every signal,
  *         lr /= factor if the loss fell below the previous one, else lr *= factor;
  *         no bounds, no patience.
+ * Bounds: hf and paper keep the lr in [min_lr, max_lr]. Each bound is absolute (min_lr,
+ * max_lr) or relative to lr0, the optimizer's initial rate for the cell (min_lr_factor,
+ * max_lr_factor: min_lr = min_lr_factor * lr0, max_lr = max_lr_factor * lr0); the paper's
+ * setting, a floor at 10% of the initial rate, is min_lr_factor = 0.1. Giving both forms of
+ * one bound is refused, never resolved by preference. alg1 has no bounds, so the factors are
+ * refused with it as well (min_lr and max_lr keep their old meaning there: none).
  * Patience is strict: with patience p a change fires on the (p+1)-th consecutive event.
  * The signal is the training minibatch loss after every step (`train_step`, what the
  * paper's runs used) or the validation loss after every evaluation (`eval`, what the
@@ -41,14 +47,21 @@ static const ParamSpec params[] = {
     {"threshold_mode", PARAM_ENUM, "abs", 0, 0, 0, "abs|rel", "threshold absolute or relative"},
     {"cooldown", PARAM_INT, "0", 0, INFINITY, 0, NULL, "signals ignored after a reduction"},
     {"warmup", PARAM_INT, "0", 0, INFINITY, 0, NULL, "signals ignored after an increase"},
-    {"min_lr", PARAM_NUM, "1e-3", 0, INFINITY, 0, NULL, "lower bound of the learning rate"},
+    {"min_lr", PARAM_NUM, "1e-3", 0, INFINITY, 0, NULL,
+     "lower bound of the learning rate (or give min_lr_factor, not both)"},
     {"max_lr", PARAM_NUM, "1", 0, INFINITY, PARAM_LO_OPEN, NULL,
-     "upper bound of the learning rate"},
+     "upper bound of the learning rate (or give max_lr_factor, not both)"},
     {"eps", PARAM_NUM, "1e-8", 0, INFINITY, 0, NULL, "changes smaller than eps are skipped"},
     {"smooth", PARAM_BOOL, "false", 0, 0, 0, NULL, "moving average of the signal"},
     {"window", PARAM_INT, "50", 1, INFINITY, 0, NULL, "length of the moving average"},
     {"reset_start", PARAM_INT, "500", 0, INFINITY, 0, NULL,
      "reductions at min_lr before the lr is reset to its initial value"},
+    {"min_lr_factor", PARAM_NUM, NULL, 0, 1, PARAM_LO_OPEN | PARAM_OPTIONAL | PARAM_ADDED, NULL,
+     "lower bound relative to the optimizer's initial lr: min_lr = min_lr_factor * lr (unset: "
+     "min_lr; the paper's 10% floor is min_lr_factor = 0.1)"},
+    {"max_lr_factor", PARAM_NUM, NULL, 1, INFINITY, PARAM_OPTIONAL | PARAM_ADDED, NULL,
+     "upper bound relative to the optimizer's initial lr: max_lr = max_lr_factor * lr (unset: "
+     "max_lr)"},
     {0},
 };
 
@@ -69,33 +82,69 @@ typedef struct {
     double ring_sum;
 } State;
 
-static int check(const Params *p, const SchedRun *run, const char *where, Err *e) {
-    double lo = params_num(p, "min_lr"), hi = params_num(p, "max_lr");
-    if (strcmp(params_str(p, "variant"), "alg1") == 0) return 0;
-    if (lo > hi)
+/* One bound in its two forms: the absolute key, or the factor of lr0. */
+typedef struct {
+    const char *abs, *rel, *scaled; /* "min_lr", "min_lr_factor", "min_lr_factor * lr" */
+} Bound;
+
+static const Bound LOWER = {"min_lr", "min_lr_factor", "min_lr_factor * lr"},
+                   UPPER = {"max_lr", "max_lr_factor", "max_lr_factor * lr"};
+
+/* effective: the bound's value for a run starting at lr0. */
+static double effective(const Params *p, Bound b, double lr0) {
+    return params_isset(p, b.rel) ? params_num(p, b.rel) * lr0 : params_num(p, b.abs);
+}
+
+/* bound_name: how messages name the bound in use. */
+static const char *bound_name(const Params *p, Bound b) {
+    return params_isset(p, b.rel) ? b.scaled : b.abs;
+}
+
+static int check_forms(const Params *p, Bound b, int alg1, const char *where, Err *e) {
+    if (!params_isset(p, b.rel)) return 0;
+    if (alg1)
         return err_set(e, EXIT_USAGE, where,
-                       "scheduler \"greedy\": min_lr: above max_lr (expected min_lr <= %g, got %g)",
-                       hi, lo);
-    if (run->lr0 < lo || run->lr0 > hi)
+                       "scheduler \"greedy\": %s: not used by variant alg1, which has no bounds "
+                       "(expected no %s with variant = \"alg1\", got %g)",
+                       b.rel, b.rel, params_num(p, b.rel));
+    if (params_isset(p, b.abs))
         return err_set(e, EXIT_USAGE, where,
-                       "scheduler \"greedy\": the optimizer's lr is outside [min_lr, max_lr] "
-                       "(expected %g <= lr <= %g, got %g)",
-                       lo, hi, run->lr0);
+                       "scheduler \"greedy\": %s: given together with %s (expected either %s = "
+                       "RATE or %s = MULTIPLE of the optimizer's lr, got both)",
+                       b.rel, b.abs, b.abs, b.rel);
     return 0;
 }
 
-/* hf and paper clamp every change to [min_lr, max_lr] and start (and reset) at lr0, which
- * check puts inside. alg1 has no clamp: every signal divides or multiplies the lr by factor,
- * so its range grows with the number of signals the loop delivers (factor^-n after n
- * improvements in a row), not with any parameter: unbounded. */
+static int check(const Params *p, const SchedRun *run, const char *where, Err *e) {
+    const int alg1 = strcmp(params_str(p, "variant"), "alg1") == 0;
+    if (check_forms(p, LOWER, alg1, where, e) != 0 || check_forms(p, UPPER, alg1, where, e) != 0)
+        return -1;
+    if (alg1) return 0;
+    const double lo = effective(p, LOWER, run->lr0), hi = effective(p, UPPER, run->lr0);
+    if (lo > hi)
+        return err_set(e, EXIT_USAGE, where,
+                       "scheduler \"greedy\": %s: above %s (expected %s <= %g, got %g)",
+                       bound_name(p, LOWER), bound_name(p, UPPER), bound_name(p, LOWER), hi, lo);
+    if (run->lr0 < lo || run->lr0 > hi)
+        return err_set(e, EXIT_USAGE, where,
+                       "scheduler \"greedy\": the optimizer's lr is outside [%s, %s] "
+                       "(expected %g <= lr <= %g, got %g)",
+                       bound_name(p, LOWER), bound_name(p, UPPER), lo, hi, run->lr0);
+    return 0;
+}
+
+/* hf and paper clamp every change to the effective [min_lr, max_lr] and start (and reset) at
+ * lr0, which check puts inside. alg1 has no clamp: every signal divides or multiplies the lr
+ * by factor, so its range grows with the number of signals the loop delivers (factor^-n after
+ * n improvements in a row), not with any parameter: unbounded. */
 static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi) {
     if (strcmp(params_str(p, "variant"), "alg1") == 0) {
         *lo = 0;
         *hi = INFINITY;
         return;
     }
-    *lo = params_num(p, "min_lr");
-    *hi = params_num(p, "max_lr");
+    *lo = effective(p, LOWER, run->lr0);
+    *hi = effective(p, UPPER, run->lr0);
 }
 
 static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
@@ -107,8 +156,8 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     s->rel = strcmp(params_str(p, "threshold_mode"), "rel") == 0;
     s->factor = params_num(p, "factor");
     s->threshold = params_num(p, "threshold");
-    s->min_lr = params_num(p, "min_lr");
-    s->max_lr = params_num(p, "max_lr");
+    s->min_lr = effective(p, LOWER, run->lr0);
+    s->max_lr = effective(p, UPPER, run->lr0);
     s->eps = params_num(p, "eps");
     s->patience = params_int(p, "patience");
     s->cooldown = params_int(p, "cooldown");

@@ -1,6 +1,7 @@
 /* test_greedy.c - GreedyLR against the golden cases of paper/paper.md section 2.3 and the
  * documented behaviour of its options (smoothing window, rel threshold, cooldown, reset,
- * the alg1 variant, signal selection) and its configuration checks. */
+ * the alg1 variant, signal selection), the bounds relative to the initial rate
+ * (min_lr_factor, max_lr_factor) and its configuration checks. */
 #include "check.h"
 #include "schedulers/sched.h"
 
@@ -166,7 +167,101 @@ int main(void) {
     CHECK_NEAR(g.lr[0], 0.2, 1e-15);
     done(&g);
 
+    /* bounds relative to lr0: min_lr = min_lr_factor * lr0, max_lr = max_lr_factor * lr0, as
+     * the declared bounds and as the clamps of both bounded variants */
+    const SchedDef *gd = sched_find("greedy");
+    const double lr0s[] = {0.1, 0.02, 3.0};
+    const char *fac[] = {"min_lr_factor", "0.1", "max_lr_factor", "4", NULL};
+    for (int k = 0; k < 3; k++) {
+        CHECK(make(&g, lr0s[k], fac, &e) == 0);
+        double lo, hi;
+        SchedRun run = {.lr0 = lr0s[k], .total_steps = 1000, .eval_every = 10, .ngroups = 1};
+        gd->bounds(&g.p, &run, &lo, &hi);
+        CHECK_NEAR(lo, 0.1 * lr0s[k], 1e-15);
+        CHECK_NEAR(hi, 4 * lr0s[k], 1e-15);
+        done(&g);
+    }
+    /* one factor, one absolute bound: [0.1 lr0, max_lr] */
+    const char *mixed[] = {"min_lr_factor", "0.25", "max_lr", "0.5", NULL};
+    CHECK(make(&g, 0.2, mixed, &e) == 0);
+    {
+        double lo, hi;
+        SchedRun run = {.lr0 = 0.2, .total_steps = 1000, .eval_every = 10, .ngroups = 1};
+        gd->bounds(&g.p, &run, &lo, &hi);
+        CHECK_NEAR(lo, 0.05, 1e-15);
+        CHECK_NEAR(hi, 0.5, 1e-15);
+    }
+    done(&g);
+    /* a trace that hits each bound, for hf and paper: lr0 0.1, factor 0.5, patience 0,
+     * bounds [0.3, 2] x lr0 = [0.03, 0.2]: two improvements reach 0.2 and stay (0.4 is
+     * clamped), then falling back down reaches 0.03 and stays (0.025 is clamped) */
+    const char *variants[] = {"hf", "paper"};
+    for (int k = 0; k < 2; k++) {
+        const char *tr[] = {"variant", variants[k], "factor", "0.5", "patience", "0",
+                            "min_lr_factor", "0.3", "max_lr_factor", "2", NULL};
+        CHECK(make(&g, 0.1, tr, &e) == 0);
+        const double sig[] = {9, 8, 7, 8, 9, 10, 11, 12};
+        const double want_b[] = {0.2, 0.2, 0.2, 0.1, 0.05, 0.03, 0.03, 0.03};
+        for (int i = 0; i < 8; i++) CHECK_NEAR(feed(&g, sig[i]), want_b[i], 1e-15);
+        done(&g);
+    }
+    /* the same lr0 with the equivalent absolute bounds gives the same trace */
+    const char *absb[] = {"factor", "0.5", "patience", "0", "min_lr", "0.03", "max_lr", "0.2",
+                          NULL};
+    CHECK(make(&g, 0.1, absb, &e) == 0);
+    {
+        const double sig[] = {9, 8, 7, 8, 9, 10, 11, 12};
+        const double want_b[] = {0.2, 0.2, 0.2, 0.1, 0.05, 0.03, 0.03, 0.03};
+        for (int i = 0; i < 8; i++) CHECK_NEAR(feed(&g, sig[i]), want_b[i], 1e-15);
+    }
+    done(&g);
+    /* hf's reset counts reductions at the effective min_lr: factor 0.5, min_lr_factor 0.25,
+     * reset_start 2 on a constant signal: 0.1, 0.05, 0.025 (= 0.25 lr0: the first reduction
+     * at min_lr), then the second reduction at min_lr resets the lr to 0.1; then up again */
+    const char *rsf[] = {"factor", "0.5", "patience", "0", "min_lr_factor", "0.25",
+                         "reset_start", "2", NULL};
+    CHECK(make(&g, 0.1, rsf, &e) == 0);
+    feed(&g, 7); /* the first signal is better than best = inf: up to max_lr 1 is 0.2 */
+    {
+        const double want_r[] = {0.1, 0.05, 0.025, 0.1, 0.2};
+        for (int i = 0; i < 5; i++) CHECK_NEAR(feed(&g, 7), want_r[i], 1e-15);
+    }
+    done(&g);
+
     /* configuration checks */
+    const char *both_min[] = {"min_lr", "0.01", "min_lr_factor", "0.1", NULL};
+    CHECK(make(&g, 0.1, both_min, &e) != 0 && e.code == EXIT_USAGE &&
+          strcmp(e.msg, "test: scheduler \"greedy\": min_lr_factor: given together with min_lr "
+                        "(expected either min_lr = RATE or min_lr_factor = MULTIPLE of the "
+                        "optimizer's lr, got both)") == 0);
+    params_free(&g.p);
+    const char *both_max[] = {"max_lr_factor", "2", "max_lr", "1", NULL};
+    CHECK(make(&g, 0.1, both_max, &e) != 0 && strstr(e.msg, "max_lr_factor: given together with max_lr"));
+    params_free(&g.p);
+    const char *alg1f[] = {"variant", "alg1", "min_lr_factor", "0.1", NULL};
+    CHECK(make(&g, 0.1, alg1f, &e) != 0 && strstr(e.msg, "min_lr_factor: not used by variant alg1"));
+    params_free(&g.p);
+    const char *fac_above[] = {"min_lr_factor", "0.5", "max_lr", "0.01", NULL};
+    CHECK(make(&g, 0.1, fac_above, &e) != 0 &&
+          strstr(e.msg, "min_lr_factor * lr: above max_lr (expected min_lr_factor * lr <= 0.01, "
+                        "got 0.05)"));
+    params_free(&g.p);
+    const char *fac_out[] = {"min_lr", "0.15", "max_lr_factor", "2", NULL};
+    CHECK(make(&g, 0.1, fac_out, &e) != 0 &&
+          strstr(e.msg, "outside [min_lr, max_lr_factor * lr] (expected 0.15 <= lr <= 0.2, got 0.1)"));
+    params_free(&g.p);
+    const char *const fac_range[][2] = {{"min_lr_factor", "0"}, {"min_lr_factor", "1.5"},
+                                        {"max_lr_factor", "0.5"}, {"max_lr_factor", "inf"}};
+    for (int k = 0; k < 4; k++) {
+        const char *kv[] = {fac_range[k][0], fac_range[k][1], NULL};
+        CHECK(make(&g, 0.1, kv, &e) != 0 && strstr(e.msg, "invalid value (expected number in"));
+        params_free(&g.p);
+    }
+    const char *fac_edge[] = {"min_lr_factor", "1", "max_lr_factor", "1", NULL};
+    CHECK(make(&g, 0.1, fac_edge, &e) == 0); /* [lr0, lr0]: a constant rate */
+    CHECK_NEAR(feed(&g, 1), 0.1, 0);
+    done(&g);
+
     const char *bad1[] = {"min_lr", "0.5", "max_lr", "0.1", NULL};
     CHECK(make(&g, 0.2, bad1, &e) != 0 && e.code == EXIT_USAGE && strstr(e.msg, "min_lr"));
     params_free(&g.p);

@@ -17,6 +17,7 @@
  * unknown optimizer or key fails the case; the number of cases is checked.
  *
  * Adafactor part: not in torch 1.13, so checked against a 2x3 example worked by hand
+ * (tests/test_adafactor_golden.c checks it against a numpy reference of the algorithm)
  * below, and against an independent double-precision reference on the factored and
  * the unfactored branch, with and without first moment and weight decay.
  */
