@@ -511,7 +511,7 @@ static void drop_replicates(Model *M) {
 }
 
 void model_free(Model *M) {
-    drop_replicates(M);
+    for (int m = 0; m < NMEASURE; m++) model_forget(M, m);
     for (int m = 0; m < NMEASURE; m++) free(M->munits[m]);
     free(M->u);
     free(M->delta);
@@ -600,6 +600,8 @@ static void test_unit(const Model *M, const double *d, int n, double tau, Tested
 void model_decide(Model *M, TieRule tie, double alpha) {
     const Data *D = M->D;
     drop_replicates(M);
+    if (alpha != M->alpha) /* the kept two-sided decisions depend on alpha */
+        for (int m = 0; m < NMEASURE; m++) model_forget(M, m);
     M->tie = tie;
     M->alpha = alpha;
     int T = D->tasks.n, O = D->optims.n;
@@ -655,17 +657,15 @@ int unit_as_good(const Model *M, int i, Reading r) {
  * anew (n draws with replacement among its n paired seeds, units in order; one Rng per
  * measure seeded BOOT_SEED + 1 + m, so both readings and every tie rule see the same draws)
  * and the tests and Holm's correction redone: rep[m][reading][r * nmunits + k] is unit
- * munits[m][k]'s "as good" in replicate r. */
-static void seed_replicates(Model *M, int m) {
-    if (M->rep[m][0]) return;
+ * munits[m][k]'s "as good" in replicate r. The two-sided tests do not depend on the tie rule
+ * and are kept (nw_sig, nw_med) for the next rule; the one-sided ones are redone. */
+static void replay(Model *M, int m, int two_sided) {
     int K = M->nmunits[m];
     const int *U = M->munits[m];
-    for (int r = 0; r < NREADING; r++) M->rep[m][r] = xcalloc((size_t)BOOT_REPS * K + 1, 1);
     int maxn = 1;
     for (int k = 0; k < K; k++) maxn = M->u[U[k]].n > maxn ? M->u[U[k]].n : maxn;
-    double *d = xcalloc((size_t)K * maxn + 1, sizeof(double));
-    Tested *t = xcalloc((size_t)K + 1, sizeof(Tested));
-    double *p2 = xcalloc((size_t)K + 1, sizeof(double)), *p1 = xcalloc((size_t)K + 1, sizeof(double));
+    double *d = xcalloc((size_t)maxn + 1, sizeof(double)), *p = xcalloc((size_t)K + 1, sizeof(double));
+    double *sh = xcalloc((size_t)maxn + 1, sizeof(double)), *med = xcalloc((size_t)K + 1, sizeof(double));
     int *pos = xcalloc((size_t)M->nu + 1, sizeof(int));
     for (int k = 0; k < K; k++) pos[U[k]] = k;
     Rng rng;
@@ -673,33 +673,67 @@ static void seed_replicates(Model *M, int m) {
     for (int rep = 0; rep < BOOT_REPS; rep++) {
         for (int k = 0; k < K; k++) {
             const Unit *u = &M->u[U[k]];
-            double *x = d + (size_t)k * maxn;
-            for (int i = 0; i < u->n; i++) x[i] = M->delta[u->first + (int)rng_below(&rng, (uint64_t)u->n)];
-            test_unit(M, x, u->n, u->tau, &t[k]);
+            for (int i = 0; i < u->n; i++) d[i] = M->delta[u->first + (int)rng_below(&rng, (uint64_t)u->n)];
+            StatsWilcoxon w;
+            if (two_sided) {
+                med[k] = small_median(d, u->n);
+                p[k] = stats_wilcoxon_ex(d, u->n, STATS_WILCOXON_AUTO, STATS_TWO_SIDED, M->wt, &w) == 0 ? w.pvalue : 1.0;
+            } else {
+                for (int i = 0; i < u->n; i++) sh[i] = d[i] + u->tau;
+                p[k] = stats_wilcoxon_ex(sh, u->n, STATS_WILCOXON_AUTO, STATS_GREATER, M->wt, &w) == 0 ? w.pvalue : 1.0;
+            }
         }
+        double *adj = xcalloc((size_t)K + 1, sizeof(double));
         for (int f = 0; f < M->nfam; f++) {
             int a = M->famstart[f], n = M->famstart[f + 1] - a;
             if (!n || M->u[M->fam[a]].m != m) continue;
+            for (int j = 0; j < n; j++) adj[j] = p[pos[M->fam[a + j]]];
+            stats_holm(adj, n, adj);
             for (int j = 0; j < n; j++) {
-                p2[j] = t[pos[M->fam[a + j]]].p2;
-                p1[j] = t[pos[M->fam[a + j]]].p1;
-            }
-            stats_holm(p2, n, p2);
-            stats_holm(p1, n, p1);
-            for (int j = 0; j < n; j++) {
-                int k = pos[M->fam[a + j]];
-                double tau = M->u[M->fam[a + j]].tau;
-                int loss = p2[j] < M->alpha && t[k].med < -tau;
-                M->rep[m][READ_NOT_WORSE][(size_t)rep * K + k] = !loss;
-                M->rep[m][READ_NON_INFERIOR][(size_t)rep * K + k] = p1[j] < M->alpha;
+                size_t at = (size_t)rep * K + pos[M->fam[a + j]];
+                if (two_sided) {
+                    M->nw_sig[m][at] = adj[j] < M->alpha;
+                    M->nw_med[m][at] = med[pos[M->fam[a + j]]];
+                } else {
+                    M->rep[m][READ_NON_INFERIOR][at] = adj[j] < M->alpha;
+                }
             }
         }
+        free(adj);
     }
     free(d);
-    free(t);
-    free(p2);
-    free(p1);
+    free(p);
+    free(sh);
+    free(med);
     free(pos);
+}
+
+static void seed_replicates(Model *M, int m) {
+    if (M->rep[m][0]) return;
+    size_t K = (size_t)M->nmunits[m], N = (size_t)BOOT_REPS * K;
+    if (!M->nw_sig[m]) {
+        M->nw_sig[m] = xcalloc(N + 1, 1);
+        M->nw_med[m] = xcalloc(N + 1, sizeof(double));
+        replay(M, m, 1);
+    }
+    for (int r = 0; r < NREADING; r++) M->rep[m][r] = xcalloc(N + 1, 1);
+    replay(M, m, 0);
+    for (size_t i = 0; i < N; i++) {
+        double tau = M->u[M->munits[m][i % K]].tau;
+        M->rep[m][READ_NOT_WORSE][i] = !(M->nw_sig[m][i] && M->nw_med[m][i] < -tau);
+    }
+}
+
+/* model_forget: drops measure m's kept replicates (memory: BOOT_REPS x units doubles). */
+void model_forget(Model *M, int m) {
+    for (int r = 0; r < NREADING; r++) {
+        free(M->rep[m][r]);
+        M->rep[m][r] = NULL;
+    }
+    free(M->nw_sig[m]);
+    free(M->nw_med[m]);
+    M->nw_sig[m] = NULL;
+    M->nw_med[m] = NULL;
 }
 
 void model_interval(Model *M, const int *sel, int nsel, Reading r, Interval kind, double *lo,

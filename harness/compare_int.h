@@ -84,6 +84,8 @@ typedef struct {
      * replicate of the seed resampling, [BOOT_REPS][units of the measure], or NULL until
      * model_seed_replicates fills it (for the current tie rule) */
     unsigned char *rep[NMEASURE][NREADING];
+    unsigned char *nw_sig[NMEASURE]; /* two-sided: Holm-adjusted p < alpha, per replicate */
+    double *nw_med[NMEASURE];        /* and the median difference */
     int *munits[NMEASURE], nmunits[NMEASURE]; /* the units of each measure, in order */
 } Model;
 
@@ -93,6 +95,8 @@ void model_build(Data *D, Model *M);
 void model_free(Model *M);
 /* model_decide: tolerances under tie and both readings' tests and decisions at alpha. */
 void model_decide(Model *M, TieRule tie, double alpha);
+/* model_forget: drops the seed replicates kept for measure m. */
+void model_forget(Model *M, int m);
 /* unit_as_good: unit i counts as "as good or better" under the reading. */
 int unit_as_good(const Model *M, int i, Reading r);
 /* model_interval: the interval of the share of "as good" units among sel[0..nsel) (units of

@@ -276,58 +276,69 @@ static int cmd_list(int argc, char **argv) {
 
 /* ---- lrlab compare ---- */
 
+/* compare_option: parses one of the comparison settings that compare and report share
+ * (--reference, --measure, --tie, --reading, --interval, --alpha, --claim) at argv[*i].
+ * Returns 1 when it took the option (and its value), 0 when argv[*i] is something else, or
+ * -1 after a one-line error for command cmd. */
+static int compare_option(const char *cmd, int argc, char **argv, int *i, CompareOpts *o) {
+    const char *a = argv[*i];
+    const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+    char *end, why[128];
+    if (strcmp(a, "--reference") == 0 || strcmp(a, "--measure") == 0) {
+        if (!v || !*v) {
+            usage_error(cmd, "%s: missing value (expected a name, got nothing)", a);
+            return -1;
+        }
+        if (a[2] == 'r') o->reference = v;
+        else o->measure = v;
+    } else if (strcmp(a, "--tie") == 0) {
+        if (tie_parse(v, &o->tie, why, sizeof why) != 0) {
+            usage_error(cmd, "--tie: invalid value (expected %s, got %s)", why, v ? v : "nothing");
+            return -1;
+        }
+    } else if (strcmp(a, "--interval") == 0 || strcmp(a, "--reading") == 0) {
+        int k = a[2] == 'i' ? interval_parse(v) : reading_parse(v);
+        if (k < 0) {
+            usage_error(cmd, "%s: invalid value (expected %s, got %s)", a,
+                        a[2] == 'i' ? "units, task, optimizer, crossed or seeds"
+                                    : "not-worse or non-inferior",
+                        v ? v : "nothing");
+            return -1;
+        }
+        if (a[2] == 'i') o->interval = (Interval)k;
+        else o->reading = (Reading)k;
+    } else if (strcmp(a, "--alpha") == 0 || strcmp(a, "--claim") == 0) {
+        errno = 0;
+        double x = v ? strtod(v, &end) : NAN;
+        if (!v || *end || errno || !(x > 0 && x < 1)) {
+            usage_error(cmd, "%s: invalid value (expected a number in (0, 1), got %s)", a,
+                        v ? v : "nothing");
+            return -1;
+        }
+        if (a[2] == 'a') o->alpha = x;
+        else o->claim = x;
+    } else {
+        return 0;
+    }
+    (*i)++;
+    return 1;
+}
+
 static int cmd_compare(int argc, char **argv) {
     CompareOpts o = compare_defaults();
     const char **arms = xcalloc((size_t)argc + 1, sizeof(char *));
     int narms = 0, rc = EXIT_USAGE;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end, why[128];
         if (is_help(a)) {
             free(arms);
             return print_help(command("compare"));
         }
-        if (strcmp(a, "--reference") == 0 || strcmp(a, "--measure") == 0) {
-            if (!v || !*v) {
-                rc = usage_error("compare", "%s: missing value (expected a name, got nothing)", a);
-                goto out;
-            }
-            if (a[2] == 'r') o.reference = v;
-            else o.measure = v;
-            i++;
-        } else if (strcmp(a, "--tie") == 0) {
-            if (tie_parse(v, &o.tie, why, sizeof why) != 0) {
-                rc = usage_error("compare", "--tie: invalid value (expected %s, got %s)", why,
-                                 v ? v : "nothing");
-                goto out;
-            }
-            i++;
-        } else if (strcmp(a, "--interval") == 0 || strcmp(a, "--reading") == 0) {
-            int k = a[2] == 'i' ? interval_parse(v) : reading_parse(v);
-            if (k < 0) {
-                rc = usage_error("compare", "%s: invalid value (expected %s, got %s)", a,
-                                 a[2] == 'i' ? "units, task, optimizer, crossed or seeds"
-                                             : "not-worse or non-inferior",
-                                 v ? v : "nothing");
-                goto out;
-            }
-            if (a[2] == 'i') o.interval = (Interval)k;
-            else o.reading = (Reading)k;
-            i++;
-        } else if (strcmp(a, "--multiverse") == 0) {
+        int took = compare_option("compare", argc, argv, &i, &o);
+        if (took < 0) goto out;
+        if (took) continue;
+        if (strcmp(a, "--multiverse") == 0) {
             o.multiverse = 1;
-        } else if (strcmp(a, "--alpha") == 0 || strcmp(a, "--claim") == 0) {
-            errno = 0;
-            double x = v ? strtod(v, &end) : NAN;
-            if (!v || *end || errno || !(x > 0 && x < 1)) {
-                fprintf(stderr, "lrlab: compare: %s: invalid value (expected a number in (0, 1), "
-                                "got %s)\nhint: lrlab compare --help\n", a, v ? v : "nothing");
-                goto out;
-            }
-            if (a[2] == 'a') o.alpha = x;
-            else o.claim = x;
-            i++;
         } else if (a[0] == '-') {
             rc = usage_error("compare", "%s: unknown option (expected --reference, --measure, "
                                         "--tie, --reading, --interval, --alpha, --claim or "
@@ -377,16 +388,22 @@ out:
 
 static int cmd_report(int argc, char **argv) {
     const char *dir = NULL, *paper = NULL;
+    CompareOpts o = compare_defaults();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) return print_help(command("report"));
+        int took = compare_option("report", argc, argv, &i, &o);
+        if (took < 0) return EXIT_USAGE;
+        if (took) continue;
         if (strcmp(a, "--paper") == 0) {
             if (i + 1 >= argc || !*argv[i + 1])
                 return usage_error("report", "--paper: missing value (expected a folder, got %s)",
                                    "nothing");
             paper = argv[++i];
         } else if (a[0] == '-') {
-            return usage_error("report", "%s: unknown option (expected --paper)", a);
+            return usage_error("report", "%s: unknown option (expected --paper, --reference, "
+                                         "--measure, --tie, --reading, --interval, --alpha or "
+                                         "--claim)", a);
         } else if (dir) {
             return usage_error("report", "%s: unexpected argument (expected one folder)", a);
         } else {
@@ -397,7 +414,7 @@ static int cmd_report(int argc, char **argv) {
         return usage_error("report", "missing folder (expected DIR with the results of lrlab run, "
                                      "got %s)", "nothing");
     Err e = {0};
-    if (report_main(dir, paper, &e) == 0) return EXIT_OK;
+    if (report_main(dir, paper, &o, &e) == 0) return EXIT_OK;
     if (e.msg[0]) err_print(&e);
     return e.code ? e.code : EXIT_RUN;
 }
@@ -540,9 +557,11 @@ static const Command commands[] = {
      "refuses folders of different plans, a cell present in two folders, or a cell missing\n"
      "from all of them. Then writes runs.csv, curves.csv, evals.csv, figures and the\n"
      "comparison table in OUT as lrlab run does.\n", cmd_merge},
-    {"report", "lrlab report DIR [--paper PAPER]",
-     "Writes the results of a paper from the result files in DIR (running lrlab compare DIR\n"
-     "with its defaults first when its files are missing) into PAPER (default DIR/report):\n"
+    {"report", "lrlab report DIR [--paper PAPER] [--tie RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",
+     "Writes the results of a paper from the result files in DIR into PAPER (default\n"
+     "DIR/report). It uses DIR's comparison files only when lrlab compare made them with the\n"
+     "same settings (verdict.csv records them); otherwise it runs lrlab compare DIR with its\n"
+     "own settings first, so no table mixes two. Every generated file names the settings:\n"
      "  report.md               a results section: what was compared, the paper's counting,\n"
      "                          the statistics and the verdict, ranks, a summary per task,\n"
      "                          every table and figure with its caption\n"
@@ -553,7 +572,9 @@ static const Command commands[] = {
      "  figures/data/NAME.csv   what the figures plot that no result file holds\n"
      "Reads only result files; the same results give the same bytes, and every generated file\n"
      "says so in its first line.\n\n"
-     "  --paper PAPER   output folder, e.g. paper/ (default DIR/report)\n",
+     "  --paper PAPER   output folder, e.g. paper/ (default DIR/report)\n"
+     "  --tie, --reading, --interval, --reference, --measure, --alpha, --claim\n"
+     "                  the comparison settings, as for lrlab compare (same defaults)\n",
      cmd_report},
     {"verify", "lrlab verify DIR [--sample N] [--seed S] [--cells ID,...] [--blas MODE]",
      "Trains again, on this machine, a sample of the complete cells of the result folder DIR\n"

@@ -126,11 +126,12 @@ static void add(Specs *S, Spec s) {
 static void specs_of(Model *M, int arm, const TieRule *ties, int nties, Specs *S) {
     const Data *D = M->D;
     int *sel = xcalloc((size_t)M->nu + 1, sizeof(int));
-    for (int k = 0; k < nties; k++) {
-        model_decide(M, ties[k], M->alpha);
-        for (int mi = 0; mi < NMV_MEASURE; mi++) {
-            int m = mv_measures[mi];
-            if (!M->nmunits[m]) continue;
+    /* measure outside, tie rule inside: one measure's seed replicates live at a time */
+    for (int mi = 0; mi < NMV_MEASURE; mi++) {
+        int m = mv_measures[mi];
+        if (!M->nmunits[m]) continue;
+        for (int k = 0; k < nties; k++) {
+            model_decide(M, ties[k], M->alpha);
             for (int g = 0; g <= NSTAGE; g++)
                 for (int w = -1; w < (D->optims.n > 1 ? D->optims.n : 0); w++) {
                     int nsel = 0;
@@ -150,6 +151,7 @@ static void specs_of(Model *M, int arm, const TieRule *ties, int nties, Specs *S
                     }
                 }
         }
+        model_forget(M, m);
     }
     free(sel);
 }
@@ -240,6 +242,7 @@ static int figure(const char *dir, const Specs *S, char arms[][64], int narms, c
                    "if (!exists(\"fmt\")) fmt = 'png'\n"
                    "if (fmt eq 'pdf') set terminal pdfcairo size 11in,8in font 'Helvetica,9'; "
                    "else set terminal pngcairo size 1600,1100 font 'Helvetica,10'\n"
+                   "set termoption noenhanced\n"
                    "set output 'figures/multiverse.'.fmt\n"
                    "set multiplot\n"
                    "set lmargin at screen 0.2\nset rmargin at screen 0.98\n"

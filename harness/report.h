@@ -15,6 +15,7 @@
 #ifndef LRLAB_REPORT_H
 #define LRLAB_REPORT_H
 
+#include "harness/compare.h"
 #include "harness/err.h"
 
 /* report_main: reads everything and composes every file in memory first, so that bad input
@@ -23,6 +24,6 @@
  * paper_dir may be NULL (DIR/report). Prints one summary line. Returns 0, or -1 with e set:
  * e->code is the exit code (EXIT_USAGE bad input, EXIT_RUN a write or gnuplot failure) and
  * e->msg the one-line message, or "" when `lrlab compare` already printed it. */
-int report_main(const char *dir, const char *paper_dir, Err *e);
+int report_main(const char *dir, const char *paper_dir, const CompareOpts *copts, Err *e);
 
 #endif

@@ -778,7 +778,8 @@ void rp_fig_delta(Report *R, Buf *md) {
                "differ by orders of magnitude. Data: `figures/data/delta.csv`. "
                "[PDF](figures/delta.pdf)\n\n",
                ++R->nfig_md, R->scheds.v[R->ref], R->measure, R->scheds.v[R->ref],
-               R->relative ? "the tolerance is relative, so there are no fixed ±τ lines"
+               R->relative ? "the tolerance differs between comparisons, so there are no fixed "
+                             "±τ lines"
                            : "dashed lines at ±τ",
                t);
     if (nonfinite)

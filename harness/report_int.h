@@ -5,6 +5,7 @@
 #ifndef LRLAB_REPORT_INT_H
 #define LRLAB_REPORT_INT_H
 
+#include "harness/compare.h"
 #include "harness/buf.h"
 #include "harness/fsutil.h"
 #include "harness/csvio.h"
@@ -121,6 +122,8 @@ typedef struct Report {
     int vrow; /* the primary row of verdict.csv, -1 when none */
     double tau, rel_factor, alpha, claim;
     int relative, alpha_known;
+    CompareOpts copts;     /* the comparison settings this report uses */
+    char settings[512];    /* ... as compare_settings writes them */
     double *lr_lo, *lr_hi; /* per task: positive range of the first seed's learning rates */
     long long *lr_steps;   /* per task: the longest curve */
     char figrel[4096];     /* DIR relative to PAPER/figures */
