@@ -3,6 +3,11 @@
  * cases (exact Wilcoxon tails, undefined tests, performance profiles, mean ranks), bootstrap
  * properties, and the paper's counting (paper/paper.md section 1.2).
  *
+ * The one-sided (greater) Wilcoxon rows are compared the same way, and every exact one with
+ * n <= STATS_WILCOXON_TABLE_MAX (two-sided rows too) must give the same bits with a
+ * StatsWilcoxonTable as without. Cluster bootstrap rows are compared exactly: the generator
+ * replays the same xoshiro256** draws and the same double sums, and numpy's quantile.
+ *
  * Golden rows are compared to 1e-9 relative (CHECK_NEAR is absolute below 1, too loose for
  * small p-values). Observed: exact Wilcoxon p-values are exact dyadic rationals on both sides
  * (error 0); the approximation differs by erfc against scipy's cephes ndtr (< 1e-15); sign
@@ -19,8 +24,10 @@
 
 #define REL_TOL 1e-9
 #define MAXLIST 256
+#define MAXBOOT 4096 /* values in a cluster_boot row (a window per replicate with a stride) */
 
 static double max_rel_err;
+static int table_rows; /* exact Wilcoxon rows also checked with a StatsWilcoxonTable */
 
 static double rel_err(double got, double want) {
     if (got == want) return 0.0; /* also equal infinities */
@@ -56,11 +63,142 @@ static int parse_list(const char *s, double *out, int cap) {
     return n;
 }
 
-enum { F_WILCOXON, F_SIGN, F_HOLM, F_QUANTILE, F_MEDIAN, NFUNC };
-static const char *const func_names[NFUNC] = {"wilcoxon", "sign_test", "holm", "quantile",
-                                              "median"};
+/* same_bits: equal as stored (0.0 and -0.0 differ), or both NaN */
+static int same_bits(double a, double b) {
+    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* check_same: exact comparison for values replayed operation by operation */
+static void check_same(double got, double want, const char *cs, const char *what) {
+    check_count++;
+    if (!same_bits(got, want)) {
+        check_failures++;
+        fprintf(stderr, "%s: %s = %.17g, expected exactly %.17g\n", cs, what, got, want);
+    }
+}
+
+/* wilcoxon_row: one golden Wilcoxon row (two-sided or greater); exact rows small enough for
+ * the table are run again with it and must agree bit for bit */
+static void wilcoxon_row(const char *cs, const char *arg, const double *in, int n,
+                         const double *want, int nw, StatsAlternative alt,
+                         const StatsWilcoxonTable *table) {
+    StatsWilcoxonMethod m = STATS_WILCOXON_AUTO;
+    if (strcmp(arg, "exact") == 0)
+        m = STATS_WILCOXON_EXACT;
+    else if (strcmp(arg, "approx") == 0)
+        m = STATS_WILCOXON_APPROX;
+    else
+        CHECK(strcmp(arg, "auto") == 0);
+    StatsWilcoxon w, wt;
+    CHECK(nw == 3 && stats_wilcoxon_ex(in, n, m, alt, NULL, &w) == 0);
+    check_rel(w.statistic, want[0], cs, "statistic");
+    check_rel(w.pvalue, want[1], cs, "pvalue");
+    CHECK(w.exact == (int)want[2]);
+    if (w.exact != (int)want[2]) fprintf(stderr, "%s: exact = %d\n", cs, w.exact);
+    if (alt == STATS_TWO_SIDED) { /* the plain entry point is the two-sided test */
+        StatsWilcoxon w2;
+        CHECK(stats_wilcoxon(in, n, m, &w2) == 0);
+        check_same(w2.pvalue, w.pvalue, cs, "stats_wilcoxon pvalue");
+    }
+    if (w.exact && n <= STATS_WILCOXON_TABLE_MAX) {
+        CHECK(stats_wilcoxon_ex(in, n, m, alt, table, &wt) == 0);
+        check_same(wt.statistic, w.statistic, cs, "statistic with table");
+        check_same(wt.pvalue, w.pvalue, cs, "pvalue with table");
+        CHECK(wt.exact == w.exact && wt.n == w.n && isnan(wt.z) && isnan(w.z));
+        table_rows++;
+    }
+}
+
+/* split: cut s at each sep in place; returns the number of parts, or -1 if more than max */
+static int split(char *s, char sep, char **part, int max) {
+    int k = 0;
+    for (;;) {
+        if (k == max) return -1;
+        part[k++] = s;
+        char *p = strchr(s, sep);
+        if (!p) return k;
+        *p = '\0';
+        s = p + 1;
+    }
+}
+
+/* clusters: a `|`-list of cluster ids in [0, count) with n entries, or an empty list when
+ * count is 0; returns 0 or -1 */
+static int clusters(const char *s, int n, int count, int *out, double *tmp) {
+    int k = parse_list(s, tmp, MAXBOOT);
+    if (count == 0) return k == 0 ? 0 : -1;
+    if (k != n) return -1;
+    for (int i = 0; i < n; i++) {
+        if (!(tmp[i] >= 0 && tmp[i] < count && tmp[i] == floor(tmp[i]))) return -1;
+        out[i] = (int)tmp[i];
+    }
+    return 0;
+}
+
+/* cluster_row: one golden cluster_boot row, arg `mode;n;reps;level;seed;na;nb;stride`, input
+ * `x;a;b` (see scripts/golden/gen_stats_golden.py), expected `lo|hi`, compared exactly */
+static void cluster_row(const char *cs, const char *arg, const char *input, const char *expected) {
+    static const char *const modes[] = {"none", "items", "one", "crossed"};
+    static double x[MAXBOOT], tmp[MAXBOOT];
+    static int a[MAXBOOT], b[MAXBOOT];
+    char argbuf[256], *f[8], *in[3];
+    char *inbuf = malloc(strlen(input) + 1);
+    double want[2], level;
+    int ok = inbuf && strlen(arg) < sizeof argbuf;
+    if (ok) {
+        strcpy(argbuf, arg);
+        strcpy(inbuf, input);
+        ok = split(argbuf, ';', f, 8) == 8 && split(inbuf, ';', in, 3) == 3 &&
+             parse_list(expected, want, 2) == 2 && csvio_parse_num(f[3], &level) == 0;
+    }
+    StatsClusterBoot cb = {0};
+    int mode = 0;
+    if (ok) {
+        while (mode < 4 && strcmp(f[0], modes[mode]) != 0)
+            mode++;
+        char *end;
+        cb.seed = (uint64_t)strtoull(f[4], &end, 10);
+        cb.mode = (StatsBootMode)mode;
+        cb.n = atoi(f[1]);
+        cb.reps = atoi(f[2]);
+        cb.level = level;
+        cb.na = atoi(f[5]);
+        cb.nb = atoi(f[6]);
+        cb.stride = (size_t)atoi(f[7]);
+        int nx = parse_list(in[0], x, MAXBOOT);
+        size_t need = cb.stride ? (size_t)(cb.reps - 1) * cb.stride + (size_t)cb.n : (size_t)cb.n;
+        ok = mode < 4 && *end == '\0' && cb.n >= 1 && cb.n <= MAXBOOT && cb.reps >= 1 && nx >= 0 &&
+             (size_t)nx == need && clusters(in[1], cb.n, cb.na, a, tmp) == 0 &&
+             clusters(in[2], cb.n, cb.nb, b, tmp) == 0 &&
+             (cb.mode < STATS_BOOT_ONE || cb.na >= 1) &&
+             (cb.mode < STATS_BOOT_CROSSED || cb.nb >= 1);
+    }
+    free(inbuf);
+    if (!ok) {
+        check_count++;
+        check_failures++;
+        fprintf(stderr, "%s: unreadable cluster_boot row\n", cs);
+        return;
+    }
+    cb.x = x;
+    cb.a = cb.na ? a : NULL;
+    cb.b = cb.nb ? b : NULL;
+    double lo, hi;
+    stats_cluster_bootstrap(&cb, &lo, &hi);
+    check_same(lo, want[0], cs, "lo");
+    check_same(hi, want[1], cs, "hi");
+    if (cb.mode == STATS_BOOT_ITEMS && cb.stride == 0) { /* documented: the same as this */
+        stats_bootstrap_ci(x, cb.n, cb.reps, cb.level, cb.seed, &lo, &hi);
+        check_same(lo, want[0], cs, "stats_bootstrap_ci lo");
+        check_same(hi, want[1], cs, "stats_bootstrap_ci hi");
+    }
+}
+
+enum { F_WILCOXON, F_SIGN, F_HOLM, F_QUANTILE, F_MEDIAN, F_WGREATER, F_CLUSTER, NFUNC };
+static const char *const func_names[NFUNC] = {
+    "wilcoxon", "sign_test", "holm", "quantile", "median", "wilcoxon_greater", "cluster_boot"};
 /* rows per function in the committed fixture: a regenerated file must keep these up to date */
-static const int func_rows[NFUNC] = {127, 369, 15, 88, 8};
+static const int func_rows[NFUNC] = {132, 369, 15, 88, 8, 93, 18};
 
 static void golden(const char *path) {
     static const char *const cols[] = {"case", "function", "arg", "input", "expected", NULL};
@@ -74,8 +212,14 @@ static void golden(const char *path) {
     }
     int seen[NFUNC] = {0};
     double in[MAXLIST], want[MAXLIST], got[MAXLIST];
+    StatsWilcoxonTable *table = stats_wilcoxon_table();
     for (int r = 0; r < t.nrows; r++) {
         const char *cs = csvio_at(&t, r, 0), *fn = csvio_at(&t, r, 1), *arg = csvio_at(&t, r, 2);
+        if (strcmp(fn, "cluster_boot") == 0) { /* its own input format */
+            seen[F_CLUSTER]++;
+            cluster_row(cs, arg, csvio_at(&t, r, 3), csvio_at(&t, r, 4));
+            continue;
+        }
         int n = parse_list(csvio_at(&t, r, 3), in, MAXLIST);
         int nw = parse_list(csvio_at(&t, r, 4), want, MAXLIST);
         int f = 0;
@@ -88,20 +232,9 @@ static void golden(const char *path) {
             continue;
         }
         seen[f]++;
-        if (f == F_WILCOXON) {
-            StatsWilcoxonMethod m = STATS_WILCOXON_AUTO;
-            if (strcmp(arg, "exact") == 0)
-                m = STATS_WILCOXON_EXACT;
-            else if (strcmp(arg, "approx") == 0)
-                m = STATS_WILCOXON_APPROX;
-            else
-                CHECK(strcmp(arg, "auto") == 0);
-            StatsWilcoxon w;
-            CHECK(nw == 3 && stats_wilcoxon(in, n, m, &w) == 0);
-            check_rel(w.statistic, want[0], cs, "statistic");
-            check_rel(w.pvalue, want[1], cs, "pvalue");
-            CHECK(w.exact == (int)want[2]);
-            if (w.exact != (int)want[2]) fprintf(stderr, "%s: exact = %d\n", cs, w.exact);
+        if (f == F_WILCOXON || f == F_WGREATER) {
+            wilcoxon_row(cs, arg, in, n, want, nw,
+                         f == F_WGREATER ? STATS_GREATER : STATS_TWO_SIDED, table);
         } else if (f == F_SIGN) {
             CHECK(n == 2 && nw == 1);
             check_rel(stats_sign_test((int)in[0], (int)in[1]), want[0], cs, "pvalue");
@@ -124,8 +257,13 @@ static void golden(const char *path) {
         if (seen[f] != func_rows[f])
             fprintf(stderr, "%s: %d rows, expected %d\n", func_names[f], seen[f], func_rows[f]);
     }
-    CHECK(t.nrows == 607);
-    fprintf(stderr, "golden: %d cases, max relative error %.3g\n", t.nrows, max_rel_err);
+    CHECK(t.nrows == 723);
+    CHECK(table_rows > 100);
+    fprintf(stderr,
+            "golden: %d cases, max relative error %.3g; %d exact Wilcoxon rows also with "
+            "the table\n",
+            t.nrows, max_rel_err, table_rows);
+    stats_wilcoxon_table_free(table);
     csvio_free(&t);
 }
 

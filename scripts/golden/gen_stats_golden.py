@@ -16,6 +16,23 @@ Ties among |d| do NOT force the approximation in scipy 1.10: the exact null dist
 used with the (possibly half-integer) positive rank sum truncated to an integer. The third
 expected value of a wilcoxon row records the method used (1 exact, 0 approx).
 
+The one-sided rows (function wilcoxon_greater) come from scipy.stats.wilcoxon(d,
+alternative="greater") with the same defaults and the same method check: the statistic is the
+positive rank sum R+ (checked here against rankdata), the exact p-value P(R+ >= int(R+)), the
+approximate one norm.sf((R+ - m(m+1)/4) / sd). Non-inferiority rows hold d + tau as a caller
+forms it in double.
+
+Cluster bootstrap rows (function cluster_boot) replay stats_cluster_bootstrap as harness/stats.h
+documents it, in Python floats (IEEE double, the same operations in the same order): one
+xoshiro256** stream seeded with splitmix64 (harness/rng.c's rng_seed; splitmix64 and the
+generator step are imported from gen_rng_golden.py, and the stream is checked against it),
+rng_below(n) by Lemire's nearly divisionless method ("Fast random integer generation in an
+interval", ACM TOMACS 2019) with rejection on the 128-bit product, the documented draw order per
+replicate, sums over items in order, replicates without weight dropped, then
+numpy.quantile(estimates, [(1 - level) / 2, (1 + level) / 2]) (method "linear"); NaN for both
+ends when no estimate is left or one is NaN. ITEMS rows with stride 0 are also replayed as
+stats_bootstrap_ci documents it, and must give the same interval.
+
 Run with Debian's interpreter and packages (python3-scipy 1.10.1, python3-numpy 1.24.2):
     /usr/bin/python3 scripts/golden/gen_stats_golden.py
 It writes tests/golden/stats.csv next to this script's repository root. Output is deterministic.
@@ -29,6 +46,13 @@ numbers written with Python repr() (shortest round-trip decimal; "inf" for infin
   holm       (empty)                    p-values           adjusted p-values, same order
   quantile   q                          sample             value
   median     (empty)                    sample             value
+  wilcoxon_greater  auto | exact | approx  differences d   R+|pvalue|exact(1/0)
+  cluster_boot  mode;n;reps;level;seed;na;nb;stride  x;a;b  lo|hi
+cluster_boot fields: mode is none, items, one or crossed (StatsBootMode); seed a decimal uint64;
+na, nb the cluster counts (0 when unused). The input is three `;`-separated `|`-lists: x (n
+values with stride 0, else (reps - 1) * stride + n values, replicate r reading
+x[r * stride .. r * stride + n)), then the clusters a[i] of mode one and crossed and b[i] of
+crossed, integers in [0, na) and [0, nb), empty when unused. lo|hi may be nan|nan.
 """
 import os
 import sys
@@ -37,6 +61,9 @@ import warnings
 import numpy as np
 import scipy
 from scipy import stats
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the scripts
+from gen_rng_golden import rotl, splitmix64, xoshiro_stream  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "tests", "golden", "stats.csv")
@@ -215,12 +242,337 @@ def quantile_cases(rng):
         add(f"median_{name}", "median", "", join(x), fmt(np.median(x)))
 
 
+# ---- one-sided (greater) Wilcoxon ----
+
+def wilcoxon_greater_case(case, d, method="auto"):
+    d = np.asarray(d, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = stats.wilcoxon(d, alternative="greater", method=method)
+        used = predicted_mode(d) if method == "auto" else method
+        if used == "exact" and np.any(d == 0):
+            used = "approx"
+        if method == "auto":
+            again = stats.wilcoxon(d, alternative="greater", method=used)
+            assert (again.statistic, again.pvalue) == (res.statistic, res.pvalue), case
+    # scipy's statistic for "greater" is R+, the positive rank sum
+    ranks = stats.rankdata(np.abs(d[d != 0] if used == "approx" else d))
+    nz = d[d != 0] if used == "approx" else d
+    assert float(np.sum(ranks[nz > 0])) == float(res.statistic), case
+    p = float(res.pvalue)
+    assert 1e-300 < p <= 1.0, (case, p)
+    exact = 1 if used == "exact" else 0
+    add(case, "wilcoxon_greater", method, join(d), f"{fmt(res.statistic)}|{fmt(p)}|{exact}")
+
+
+def wilcoxon_greater_cases(rng):
+    # Continuous differences, no ties, no zeros, centred below, at and above 0.
+    for n in range(1, 31):
+        shift = [-0.5, 0.0, 0.5][n % 3]
+        d = np.round(rng.normal(shift, 1.0, n), 6)
+        d[d == 0] = 1e-6
+        assert len(np.unique(np.abs(d))) == n
+        wilcoxon_greater_case(f"wxg_cont_n{n}", d)
+    # All positive (p = 2^-n) and all negative (p = 1).
+    for n in (1, 2, 3, 5, 10, 20, 33, 40, 50):
+        d = np.round(rng.uniform(0.01, 2.0, n), 5)
+        wilcoxon_greater_case(f"wxg_allpos_n{n}", d)
+        wilcoxon_greater_case(f"wxg_allneg_n{n}", -d)
+    # Ties: exact with R+ (a half-integer) truncated.
+    for n in (3, 4, 6, 9, 13, 20, 27, 35, 44):
+        d = rng.integers(-4, 6, n).astype(float)
+        d[d == 0] = -2.0
+        wilcoxon_greater_case(f"wxg_ties_n{n}", d)
+    wilcoxon_greater_case("wxg_ties_halfsum_n8", [1, 2, 2, -3, 4, 5, -1, 6])
+    wilcoxon_greater_case("wxg_ties_pm_n4", [1.0, -1.0, 1.0, -1.0])
+    # Zeros: the approximation, zeros dropped.
+    for n in (3, 5, 8, 12, 20, 31, 45):
+        d = np.round(rng.normal(0.2, 1.0, n), 3)
+        d[rng.choice(n, max(1, n // 4), replace=False)] = 0.0
+        if np.all(d == 0):
+            d[0] = 0.5
+        wilcoxon_greater_case(f"wxg_zeros_n{n}", d)
+    wilcoxon_greater_case("wxg_zeros_one_left", [0.0, 0.0, -0.75])
+    # The exact/approximation boundary at n = 50 (zeros counted).
+    for n in (49, 50, 51, 52):
+        d = np.round(rng.normal(0.15, 1.0, n), 6)
+        d[d == 0] = 1e-6
+        wilcoxon_greater_case(f"wxg_cont_n{n}", d)
+    for n in (50, 51):
+        d = rng.integers(-5, 8, n).astype(float)
+        d[d == 0] = 1.0
+        wilcoxon_greater_case(f"wxg_ties_n{n}", d)
+    d = np.round(rng.normal(0.15, 1.0, 50), 4)
+    d[[5, 30]] = 0.0
+    wilcoxon_greater_case("wxg_zeros_n50", d)
+    # Infinities (diverged runs) rank above every finite |d|.
+    wilcoxon_greater_case("wxg_inf_n7", [0.3, -0.1, float("inf"), 0.7, 0.2, -0.05, 1.1])
+    wilcoxon_greater_case("wxg_neginf_n6", [float("-inf"), 0.4, 0.2, -0.3, 0.9, -0.6])
+    d = list(np.round(rng.normal(0.1, 1.0, 57), 5)) + [float("inf")]
+    wilcoxon_greater_case("wxg_inf_approx_n58", d)
+    # Non-inferiority: the greater test of d + tau, d mostly within the margin, some d
+    # slightly negative; sums as a caller forms them in double.
+    for n, tau, centre in ((5, 0.05, -0.01), (10, 0.01, 0.0), (16, 0.02, -0.005),
+                           (25, 0.05, -0.03), (40, 0.01, -0.002), (60, 0.02, -0.01)):
+        d = np.round(rng.normal(centre, 0.02, n), 6)
+        assert np.any((d < 0) & (d + tau > 0)), n
+        wilcoxon_greater_case(f"wxg_noninf_n{n}_tau{tau:g}", d + tau)
+    # a d exactly -tau (sum 0: the approximation) and one leaving a tiny rounding residue
+    d = np.array([-0.05, 0.01, -0.02, 0.03, -0.04, 0.0, 0.02, -0.01])
+    wilcoxon_greater_case("wxg_noninf_zero_sum", d + 0.05)
+    d = np.array([0.1 - 0.3, -0.15, 0.05, -0.1, 0.2, -0.19, 0.01])
+    assert (d + 0.2)[0] != 0 and abs((d + 0.2)[0]) < 1e-15
+    wilcoxon_greater_case("wxg_noninf_residue", d + 0.2)
+    # Strongly negative z under the approximation: p = P(Z > z) close to 1 (normal_sf of a
+    # negative argument).
+    for n, shift in ((60, -0.8), (80, -1.5), (120, -0.5)):
+        d = np.round(rng.normal(shift, 1.0, n), 5)
+        d[d == 0] = -1e-5
+        wilcoxon_greater_case(f"wxg_negz_n{n}", d)
+    d = np.round(rng.normal(-0.6, 1.0, 30), 3)
+    d[[0, 11]] = 0.0
+    wilcoxon_greater_case("wxg_negz_zeros_n30", d)
+    # Explicit methods.
+    d = np.round(rng.normal(0.3, 1.0, 18), 3)
+    d[d == 0] = 0.001
+    wilcoxon_greater_case("wxg_method_exact_n18", d, "exact")
+    wilcoxon_greater_case("wxg_method_approx_n18", d, "approx")
+    wilcoxon_greater_case("wxg_method_exact_n60", np.round(rng.normal(0.2, 1.0, 60), 5), "exact")
+    wilcoxon_greater_case("wxg_method_approx_ties_n12",
+                          [1.0, 2.0, -2.0, 3.0, 3.0, -1.0, 4.0, 2.0, -3.0, 5.0, 1.0, 2.0], "approx")
+
+
+def wilcoxon_negz_cases(rng):
+    # Two-sided approximations far in the tail (z strongly negative, p tiny).
+    for n, shift in ((60, -1.2), (80, 1.5), (100, -2.0)):
+        d = np.round(rng.normal(shift, 1.0, n), 5)
+        d[d == 0] = 1e-5
+        wilcoxon_case(f"wx_negz_n{n}", d)
+    wilcoxon_case("wx_negz_allneg_n70", -np.round(rng.uniform(0.01, 2.0, 70), 5))
+    d = np.round(rng.uniform(0.01, 2.0, 40), 4)
+    d[[2, 9, 33]] = 0.0
+    wilcoxon_case("wx_negz_zeros_n40", d)
+
+
+# ---- cluster bootstrap ----
+
+M64 = (1 << 64) - 1
+
+
+class Rng:
+    """harness/rng.c: xoshiro256** seeded by four splitmix64 outputs (rng_seed), and
+    rng_below by Lemire's nearly divisionless method with rejection on the 128-bit product."""
+
+    def __init__(self, seed):
+        self.s, st = [], seed
+        for _ in range(4):
+            st, z = splitmix64(st)
+            self.s.append(z)
+
+    def next(self):
+        s = self.s
+        result = (rotl((s[1] * 5) & M64, 7) * 9) & M64
+        t = (s[1] << 17) & M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl(s[3], 45)
+        return result
+
+    def below(self, n):
+        m = self.next() * n
+        lo = m & M64
+        if lo < n:
+            t = ((1 << 64) - n) % n  # -n % n in uint64
+            while lo < t:
+                m = self.next() * n
+                lo = m & M64
+        return m >> 64
+
+
+def check_rng_model():
+    for seed in (0, 42, 7, 2**63 + 5):
+        r = Rng(seed)
+        assert [r.next() for _ in range(8)] == xoshiro_stream(seed, 8), seed
+    # rejection path: n close to 2^64 rejects about half the draws
+    r, n = Rng(3), (1 << 63) + 12345
+    draws = [r.below(n) for _ in range(64)]
+    assert all(0 <= v < n for v in draws)
+
+
+MODES = ("none", "items", "one", "crossed")
+
+
+def cluster_estimates(mode, x, n, a, b, na, nb, reps, seed, stride):
+    """The replicate estimates of stats_cluster_bootstrap, in its documented order."""
+    rng = Rng(seed)
+    est = []
+    for r in range(reps):
+        xr = x[r * stride: r * stride + n]
+        assert len(xr) == n
+        num, den = 0.0, 0.0
+        if mode == "none":
+            for v in xr:
+                num += v
+            den = float(n)
+        elif mode == "items":
+            for _ in range(n):
+                num += xr[rng.below(n)]
+            den = float(n)
+        else:
+            wa = [0.0] * na
+            for _ in range(na):
+                wa[rng.below(na)] += 1.0
+            if mode == "crossed":
+                wb = [0.0] * nb
+                for _ in range(nb):
+                    wb[rng.below(nb)] += 1.0
+            for i in range(n):
+                w = wa[a[i]] * (wb[b[i]] if mode == "crossed" else 1.0)
+                num += w * xr[i]
+                den += w
+        if den > 0:
+            est.append(num / den)
+    return est
+
+
+def percentile_interval(est, level):
+    if not est or any(np.isnan(est)):
+        return float("nan"), float("nan")
+    lo, hi = np.quantile(np.asarray(est, dtype=float), [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+def bootstrap_ci(x, reps, level, seed):
+    """stats_bootstrap_ci as stats.h documents it, written separately."""
+    n = len(x)
+    rng = Rng(seed)
+    means = []
+    for _ in range(reps):
+        s = 0.0
+        for _ in range(n):
+            s += x[rng.below(n)]
+        means.append(s / n)
+    return percentile_interval(means, level)
+
+
+def cluster_case(case, mode, x, n, reps, level, seed, a=(), b=(), na=0, nb=0, stride=0,
+                 dropped=None):
+    x = [float(v) for v in x]
+    a, b = [int(v) for v in a], [int(v) for v in b]
+    assert mode in MODES
+    assert len(x) == (reps - 1) * stride + n if stride else len(x) == n, case
+    if mode in ("one", "crossed"):
+        assert len(a) == n and all(0 <= v < na for v in a), case
+    if mode == "crossed":
+        assert len(b) == n and all(0 <= v < nb for v in b), case
+    est = cluster_estimates(mode, x, n, a, b, na, nb, reps, seed, stride)
+    if dropped is not None:
+        assert dropped(reps - len(est)), (case, reps - len(est))
+    lo, hi = percentile_interval(est, level)
+    if mode == "items" and stride == 0:
+        same = bootstrap_ci(x, reps, level, seed)
+        assert repr(same) == repr((lo, hi)), case
+    arg = f"{mode};{n};{reps};{fmt(level)};{seed};{na};{nb};{stride}"
+    inp = ";".join([join(x), "|".join(str(v) for v in a), "|".join(str(v) for v in b)])
+    add(case, "cluster_boot", arg, inp, f"{fmt(lo)}|{fmt(hi)}")
+
+
+def first_seed(pred):
+    """The smallest seed whose first draws satisfy pred(Rng(seed)) (for the all-dropped case)."""
+    seed = 0
+    while not pred(Rng(seed)):
+        seed += 1
+    return seed
+
+
+def cluster_cases(rng):
+    check_rng_model()
+    # ITEMS, stride 0: the same draws and interval as stats_bootstrap_ci.
+    x30 = list(np.round(rng.normal(3.0, 1.0, 30), 6))
+    cluster_case("cb_items_n30", "items", x30, 30, 1000, 0.9, 7)
+    x13 = list(rng.integers(0, 2, 13).astype(float))
+    cluster_case("cb_items_binary_n13", "items", x13, 13, 500, 0.95, 2**63 + 5)
+    cluster_case("cb_items_n1", "items", [0.625], 1, 20, 0.95, 1)
+    # ITEMS with a positive stride: each replicate draws from its own values.
+    n, reps, stride = 8, 60, 8
+    xs = list(np.round(rng.uniform(0.0, 1.0, reps * stride), 5))
+    cluster_case("cb_items_stride8_n8", "items", xs, n, reps, 0.9, 11, stride=stride)
+    # NONE: no draws; with stride 0 every replicate is the plain mean (lo = hi).
+    x9 = list(np.round(rng.normal(0.4, 0.3, 9), 4))
+    cluster_case("cb_none_n9", "none", x9, 9, 5, 0.95, 3)
+    # NONE with a positive stride > n: replicate r reads x[r*stride .. r*stride+n); the
+    # filler between those windows (1e6) must never be read.
+    n, reps, stride = 5, 40, 7
+    xs = []
+    for r in range(reps):
+        xs += list(rng.integers(0, 2, n).astype(float))
+        if r < reps - 1:
+            xs += [1e6] * (stride - n)
+    cluster_case("cb_none_stride7_n5", "none", xs, n, reps, 0.95, 0, stride=stride)
+    # ONE with unequal cluster sizes 1, 2, 3, 5, 9 (clusters interleaved in item order).
+    sizes = [1, 2, 3, 5, 9]
+    a_blocks = [j for j, s in enumerate(sizes) for _ in range(s)]
+    a = [a_blocks[i] for i in rng.permutation(len(a_blocks))]
+    x20 = list(np.round(rng.uniform(0.0, 1.0, 20), 4))
+    cluster_case("cb_one_unequal_n20", "one", x20, 20, 400, 0.95, 5, a=a, na=5)
+    x20b = list(rng.integers(0, 2, 20).astype(float))
+    cluster_case("cb_one_unequal_binary_n20", "one", x20b, 20, 300, 0.8, 6, a=a, na=5)
+    # ONE with a cluster without items: replicates drawing only it are dropped.
+    cluster_case("cb_one_empty_cluster", "one", [1.0, 0.0, 1.0, 1.0, 0.5, 0.0], 6, 300, 0.9,
+                 8, a=[0, 1, 0, 1, 1, 0], na=3, dropped=lambda k: k > 3)
+    # CROSSED 2 x 2 with cell (1, 1) empty: about 1 replicate in 16 has zero weight.
+    a4, b4 = [0, 0, 1, 0, 1], [0, 1, 0, 1, 0]
+    cluster_case("cb_crossed_empty_cell", "crossed", [0.9, 0.25, 0.5, 0.75, 0.1], 5, 300, 0.9,
+                 12, a=a4, b=b4, na=2, nb=2, dropped=lambda k: k > 5)
+    # CROSSED 5 x 4 (tasks x schedulers), unequal items per cell, cells (2, 3) and (4, 0) empty.
+    cells = [(i, j) for i in range(5) for j in range(4) if (i, j) not in ((2, 3), (4, 0))]
+    a, b = [], []
+    for (i, j) in cells:
+        k = 1 + (i + 2 * j) % 3
+        a += [i] * k
+        b += [j] * k
+    perm = rng.permutation(len(a))
+    a, b = [a[i] for i in perm], [b[i] for i in perm]
+    n = len(a)
+    xc = list(rng.integers(0, 2, n).astype(float))
+    cluster_case(f"cb_crossed_5x4_n{n}", "crossed", xc, n, 500, 0.95, 99, a=a, b=b, na=5, nb=4)
+    # CROSSED with a positive stride (values recomputed per replicate).
+    reps = 30
+    xcs = list(np.round(rng.uniform(0.0, 1.0, reps * n), 4))
+    cluster_case(f"cb_crossed_stride_n{n}", "crossed", xcs, n, reps, 0.9, 100, a=a, b=b,
+                 na=5, nb=4, stride=n)
+    # ONE with a positive stride larger than n.
+    n1, reps, stride = 6, 25, 9
+    xs = list(np.round(rng.uniform(0.0, 1.0, (reps - 1) * stride + n1), 4))
+    cluster_case("cb_one_stride9_n6", "one", xs, n1, reps, 0.9, 4, a=[0, 1, 1, 2, 2, 2], na=3,
+                 stride=stride)
+    # reps = 7: the interval interpolates between order statistics (h = 6 * 0.05 = 0.3).
+    cluster_case("cb_items_reps7", "items", x30[:10], 10, 7, 0.9, 21)
+    cluster_case("cb_one_reps7", "one", x20, 20, 7, 0.8, 22, a=a_blocks, na=5)
+    cluster_case("cb_crossed_reps7", "crossed", [0.9, 0.25, 0.5, 0.75, 0.1], 5, 7, 0.5, 23,
+                 a=a4, b=b4, na=2, nb=2)
+    # Undefined intervals: every replicate dropped, or a NaN value.
+    seed = first_seed(lambda r: r.below(2) == 1 and r.below(2) == 1)
+    cluster_case("cb_one_all_dropped", "one", [0.5, 1.0], 2, 1, 0.9, seed, a=[0, 0], na=2,
+                 dropped=lambda k: k == 1)
+    cluster_case("cb_none_nan", "none", [0.5, float("nan"), 1.0, 0.25, 0.5, 0.75], 2, 3, 0.9, 0,
+                 stride=2)
+
+
 def main():
     rng = np.random.default_rng(20240611)
     wilcoxon_cases(rng)
     sign_cases()
     holm_cases(rng)
     quantile_cases(rng)
+    # Rows added later draw from their own generator, so the rows above stay as they were.
+    rng2 = np.random.default_rng(20250301)
+    wilcoxon_negz_cases(rng2)
+    wilcoxon_greater_cases(rng2)
+    cluster_cases(rng2)
     with open(OUT, "w", newline="\n") as f:
         f.write(f"# generated by scripts/golden/gen_stats_golden.py (scipy {scipy.__version__};"
                 f" numpy {np.__version__}); do not edit\n")
