@@ -28,7 +28,7 @@ xoshiro256** stream seeded with splitmix64 (harness/rng.c's rng_seed; splitmix64
 generator step are imported from gen_rng_golden.py, and the stream is checked against it),
 rng_below(n) by Lemire's nearly divisionless method ("Fast random integer generation in an
 interval", ACM TOMACS 2019) with rejection on the 128-bit product, the documented draw order per
-replicate, sums over items in order, replicates without weight dropped, then
+replicate, sums per cell over its items in order, then over the cells (a outer, b inner), replicates without weight dropped, then
 numpy.quantile(estimates, [(1 - level) / 2, (1 + level) / 2]) (method "linear"); NaN for both
 ends when no estimate is left or one is NaN. ITEMS rows with stride 0 are also replayed as
 stats_bootstrap_ci documents it, and must give the same interval.
@@ -429,10 +429,21 @@ def cluster_estimates(mode, x, n, a, b, na, nb, reps, seed, stride):
                 wb = [0.0] * nb
                 for _ in range(nb):
                     wb[rng.below(nb)] += 1.0
+            else:
+                nb, wb = 1, [1.0]
+            # per cell (a, b): the sum of its items' x in item order and their count; then
+            # the cells in order, a outer, b inner
+            cb = [(b[i] if mode == "crossed" else 0) for i in range(n)]
+            s = [0.0] * (na * nb)
+            c = [0.0] * (na * nb)
             for i in range(n):
-                w = wa[a[i]] * (wb[b[i]] if mode == "crossed" else 1.0)
-                num += w * xr[i]
-                den += w
+                s[a[i] * nb + cb[i]] += xr[i]
+                c[a[i] * nb + cb[i]] += 1.0
+            for ja in range(na):
+                for jb in range(nb):
+                    w = wa[ja] * wb[jb]
+                    num += w * s[ja * nb + jb]
+                    den += w * c[ja * nb + jb]
         if den > 0:
             est.append(num / den)
     return est
