@@ -871,8 +871,8 @@ static void paper_count(const Model *M, int m, Counts *c, Buf *cmp) {
             csvio_num(cmp, vr, 0);
             csvio_num(cmp, vb, 0);
             csvio_num(cmp, diff(vb, vr), 0);
-            csvio_num(cmp, point_tau(M, u, vb), 0);
             csvio_field(cmp, cat_names[cat], 0);
+            csvio_num(cmp, point_tau(M, u, vb), 0);
             csvio_end(cmp);
         }
     }
@@ -921,7 +921,7 @@ int compare_main(const CompareOpts *o) {
     Counts *C = xcalloc(1, sizeof *C), *P = xcalloc(1, sizeof *P);
     Buf cmp = {0};
     buf_printf(&cmp, "measure,task,optimizer,stage,baseline,seed,reference_value,baseline_value,"
-                     "delta,tau,category\n");
+                     "delta,category,tau\n");
     paper_count(&M, primary, C, &cmp);
     if (write_file(o->dir, "comparisons.csv", &cmp)) {
         free(C), free(P);

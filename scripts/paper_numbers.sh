@@ -3,8 +3,8 @@
 # scripts/paper.lua, computed from its files, so that the text can be checked and updated
 # when the results are made again.
 #
-# What: runs lrlab compare on a copy of DIR (DIR itself is not written) with the default
-# settings, with the relative tolerance of the paper's large models (--tie rel:0.01), and
+# What: runs lrlab compare on a copy of DIR (DIR itself is not written) with the first
+# study's settings (--tie paper --interval units), with the relative tolerance of the paper's large models (--tie rel:0.01), and
 # prints: the number of evaluation runs; the paper's counting overall, without Adafactor, by
 # optimizer and by task; the statistical verdict on the training objective and on the
 # validation loss, with intervals; the wins and losses against line search and
@@ -20,8 +20,9 @@ for f in runs.csv evals.csv plan.csv tuning.csv timing.csv provenance.txt; do
   [ -f "$dir/$f" ] && cp "$dir/$f" "$tmp/"
 done
 mkdir -p "$tmp/rel" && cp "$tmp"/*.csv "$tmp/provenance.txt" "$tmp/rel/" 2>/dev/null || true
-"$bin" compare "$tmp" > "$tmp/default.txt"
-"$bin" compare "$tmp/rel" --tie rel:0.01 > "$tmp/rel.txt"
+# the first study's settings: the paper's tie rule, units resampled as if independent
+"$bin" compare "$tmp" --tie paper --interval units > "$tmp/default.txt"
+"$bin" compare "$tmp/rel" --tie rel:0.01 --interval units > "$tmp/rel.txt"
 
 pct() { awk -v k="$1" '$1 == k && $2 ~ /^[0-9]+$/ { print $7; exit }' "$2"; } # row's good|better
 verdict() { # FILE MEASURE: share, units, interval
@@ -50,3 +51,8 @@ awk -F, 'NR > 1 && $1 == "seconds_to_target" && $5 == "sls" { n++; w += ($15 == 
   "$tmp/tests.csv"
 echo "relative tolerance (--tie rel:0.01): paper's counting $(awk '$1 == "all" { print $7; exit }' "$tmp/rel.txt");" \
   "statistics $(verdict "$tmp/rel/verdict.csv" train_loss)"
+mkdir -p "$tmp/now" && cp "$tmp"/runs.csv "$tmp"/evals.csv "$tmp"/plan.csv "$tmp/now/" 2>/dev/null || true
+"$bin" compare "$tmp/now" --multiverse > "$tmp/now.txt"
+echo "today's defaults (tie task:0.01, interval crossed): $(grep '^verdict on' "$tmp/now.txt" | sed 's/.*(train_loss): //')"
+echo "  $(grep 'beside it' "$tmp/now.txt" | sed 's/^ *//')"
+echo "  $(grep '^multiverse:' "$tmp/now.txt")"

@@ -39,7 +39,9 @@ awk -v H="$header" 'BEGIN {
 # runs.csv groups the rows of a cell together
 sort -t, -k2,2 -s "$tmp/paper/runs.csv" | awk 'NR == 1 || !/^experiment/' > "$tmp/p.csv"
 { echo "$header"; grep -v '^experiment' "$tmp/p.csv"; } > "$tmp/paper/runs.csv"
-out=$("$bin" compare "$tmp/paper")
+out=$("$bin" compare "$tmp/paper" --tie paper)
+echo "$out" | grep -q "the paper's rule (abs:0.1): 86.73% as good or better (196 datapoints)" \
+  || fail "the paper's rule line: $(echo "$out" | grep "paper's rule")"
 echo "$out" | grep -E '^all +196 +48 +64 +58 +26 +86\.73% +57\.14% +13\.27% +62\.24% +24\.49%' > /dev/null \
   || fail "paper percentages: $(echo "$out" | grep '^all')"
 echo "$out" | grep -E '^10 +66 .* 92\.42%' > /dev/null || fail "stage 10: $(echo "$out" | grep '^10 ')"
@@ -66,7 +68,7 @@ mk() { # mk DIR SIGN: SIGN=+1 reference better, -1 worse
 mk "$tmp/win" 1
 out=$("$bin" compare "$tmp/win")
 echo "$out" | grep -q '(train_loss): supported: 100.0% of 6 comparisons' || fail "win verdict: $(echo "$out" | grep verdict)"
-[ "$(grep -c ',win$' "$tmp/win/tests.csv")" -ge 6 ] || fail "win decisions"
+[ "$(grep -c ',win,' "$tmp/win/tests.csv")" -ge 6 ] || fail "win decisions"
 grep -q '^train_loss,greedy,1,' "$tmp/win/ranks.csv" || fail "the reference should rank first"
 grep -q '^train_loss,1,6,6,0,0,' "$tmp/win/verdict.csv" || fail "verdict.csv: $(grep '^train_loss' "$tmp/win/verdict.csv")"
 mk "$tmp/loss" -1
