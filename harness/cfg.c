@@ -649,7 +649,294 @@ static void take_seeds(lua_State *L, const char *ctx, int64_t **seeds, int *nsee
                  "twice)", ctx, dup + 1, (long long)(*seeds)[dup]);
 }
 
-/* tune = { seed = S, by = "val_loss" }: the tuning stage of DeepOBS / Crowded Valley. */
+/* ---- tune = { ... }: the tuning stage of DeepOBS / Crowded Valley ----
+ *
+ *   seed = S or seeds = {S1, S2, ...}  tuning seeds, none an evaluation seed
+ *   by = "val_loss" | "train_loss"     the final value the choice ranks (the mean over seeds)
+ *   extend = N                         up to N grid points added past each edge of an lr grid
+ *                                      the choice sits on (harness/tune.h)
+ *   schedulers = { LABEL = { key = {a, b, ...} } }  scheduler hyperparameter grids, crossed
+ *                                      with the lr grid on the same tuning runs
+ */
+#define TUNE_MAX_SEEDS 100
+#define TUNE_MAX_EXTEND 100
+#define TUNE_MAX_GRID 64
+#define TUNE_MAX_COMBOS 4096
+
+/* tune_seed_at: the seed at the top of the stack, `what` naming it in messages. */
+static int64_t tune_seed_at(lua_State *L, const Experiment *ex, const char *what) {
+    lua_Number x = lua_tonumber(L, -1);
+    if (!lua_isnumber(L, -1) || x != floor(x) || x < 0 || x > 9007199254740991.0) {
+        char got[128];
+        describe_value(L, -1, got, sizeof got);
+        raise(L, "experiment: tune: %s: invalid value (expected an integer in [0, 2^53), "
+                 "got %s)", what, lua_isnil(L, -1) ? "nothing" : got);
+    }
+    for (int i = 0; i < ex->nseeds; i++)
+        if (ex->seeds[i] == (int64_t)x)
+            raise(L, "experiment: tune: %s: also an evaluation seed (expected a seed not in "
+                     "seeds, got %lld)", what, (long long)x);
+    return (int64_t)x;
+}
+
+/* take_tune_seeds: `seed` or the list `seeds` of the tune table at the top of the stack. */
+static void take_tune_seeds(lua_State *L, Experiment *ex) {
+    lua_getfield(L, -1, "seeds");
+    int has_list = !lua_isnil(L, -1);
+    lua_getfield(L, -2, "seed");
+    if (has_list && !lua_isnil(L, -1))
+        raise(L, "experiment: tune: seed and seeds: both given (expected one of them, got "
+                 "both)");
+    if (!has_list) {
+        ex->tune_seeds = xcalloc(1, sizeof(int64_t));
+        ex->tune_seeds[0] = tune_seed_at(L, ex, "seed");
+        ex->ntune_seeds = 1;
+        lua_pop(L, 2);
+        return;
+    }
+    lua_pop(L, 1);
+    lua_Integer n = lua_type(L, -1) == LUA_TTABLE ? luaL_len(L, -1) : 0;
+    if (n < 1 || n > TUNE_MAX_SEEDS) {
+        char got[128];
+        if (lua_type(L, -1) != LUA_TTABLE) describe_value(L, -1, got, sizeof got);
+        else snprintf(got, sizeof got, "%lld entries", (long long)n);
+        raise(L, "experiment: tune: seeds: invalid value (expected a list of 1 to %d "
+                 "integers, got %s)", TUNE_MAX_SEEDS, got);
+    }
+    ex->tune_seeds = xcalloc((size_t)n, sizeof(int64_t));
+    for (int i = 0; i < (int)n; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "seeds: entry %d", i + 1);
+        lua_geti(L, -1, i + 1);
+        ex->tune_seeds[i] = tune_seed_at(L, ex, what);
+        lua_pop(L, 1);
+        for (int j = 0; j < i; j++)
+            if (ex->tune_seeds[j] == ex->tune_seeds[i])
+                raise(L, "experiment: tune: seeds: entry %d: duplicate seed (expected distinct "
+                         "seeds, got %lld twice)", i + 1, (long long)ex->tune_seeds[i]);
+        ex->ntune_seeds = i + 1;
+    }
+    lua_pop(L, 1);
+}
+
+/* take_tune_extend: `extend`, and a grid step for every lr grid it would extend. */
+static void take_tune_extend(lua_State *L, Experiment *ex) {
+    lua_getfield(L, -1, "extend");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_Number x = lua_tonumber(L, -1);
+    if (!lua_isnumber(L, -1) || lua_type(L, -1) != LUA_TNUMBER || x != floor(x) || x < 0 ||
+        x > TUNE_MAX_EXTEND) {
+        char got[128];
+        describe_value(L, -1, got, sizeof got);
+        raise(L, "experiment: tune: extend: invalid value (expected an integer in [0, %d], got "
+                 "%s)", TUNE_MAX_EXTEND, got);
+    }
+    ex->tune_extend = (int)x;
+    lua_pop(L, 1);
+    if (ex->tune_extend == 0) return;
+    int grids = 0;
+    for (int i = 0; i < ex->noptims; i++) {
+        const CompCfg *o = &ex->optims[i];
+        int n;
+        const double *g = params_list(&o->common, "lr", &n);
+        if (n < 2) continue;
+        grids++;
+        const double lo = g[1] / g[0], hi = g[n - 1] / g[n - 2];
+        if (!(g[0] > 0) || !isfinite(lo) || !(lo > 1) || !isfinite(hi) || !(hi > 1))
+            raise_at(L, o->where, "optimizer \"%s\": lr: no grid step to extend by (expected a "
+                     "grid of positive values whose two lowest and two highest have a finite "
+                     "ratio above 1, got ratios %g and %g)", o->name, lo, hi);
+    }
+    if (grids == 0)
+        raise(L, "experiment: tune: extend: no lr grid to extend (expected an optimizer with "
+                 "lr = {a, b, ...} of at least two values, got only single learning rates)");
+}
+
+/* num_text: the shortest text of x that reads back as x. */
+static void num_text(char *out, size_t n, double x) {
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, n, "%.*g", prec, x);
+        if (strtod(out, NULL) == x) break;
+    }
+}
+
+/* Where a scheduler's grid is read: its keys (spec indices) and values, kept until the
+ * combinations are made. */
+typedef struct HyperGrid {
+    int nkeys;
+    int key[TUNE_MAX_GRID];
+    int ngrid[TUNE_MAX_GRID];
+    double grid[TUNE_MAX_GRID][TUNE_MAX_GRID];
+} HyperGrid;
+
+/* numeric_names: the numeric parameters of a spec, "a, b, c". */
+static void numeric_names(const ParamSpec *spec, char *out, size_t n) {
+    size_t off = 0;
+    out[0] = '\0';
+    for (int i = 0; spec[i].name && off < n; i++)
+        if (spec[i].type == PARAM_NUM || spec[i].type == PARAM_INT)
+            off += (size_t)snprintf(out + off, n - off, "%s%s", off ? ", " : "", spec[i].name);
+    if (!out[0]) snprintf(out, n, "none: the scheduler has no numeric parameter");
+}
+
+/* take_hyper_key: one `key = {a, b, ...}` of scheduler sc (key and list on the stack). */
+static void take_hyper_key(lua_State *L, const CompCfg *sc, HyperGrid *hg) {
+    const ParamSpec *spec = sc->sched->params;
+    char names[512], got[128];
+    numeric_names(spec, names, sizeof names);
+    if (lua_type(L, -2) != LUA_TSTRING) {
+        describe_value(L, -2, got, sizeof got);
+        raise(L, "experiment: tune: schedulers: %s: invalid key (expected a parameter name "
+                 "among %s, got %s)", sc->label, names, got);
+    }
+    const char *key = lua_tostring(L, -2);
+    const ParamSpec *s = param_find(spec, key);
+    if (!s)
+        raise(L, "experiment: tune: schedulers: %s: %s: unknown parameter of scheduler \"%s\" "
+                 "(expected one of %s)", sc->label, key, sc->name, names);
+    if (s->type != PARAM_NUM && s->type != PARAM_INT)
+        raise(L, "experiment: tune: schedulers: %s: %s: not a numeric parameter (expected one "
+                 "of %s, got a %s)", sc->label, key, names, param_type_name(s->type));
+    lua_Integer n = lua_type(L, -1) == LUA_TTABLE ? luaL_len(L, -1) : 0;
+    if (n < 1 || n > TUNE_MAX_GRID) {
+        if (lua_type(L, -1) != LUA_TTABLE) describe_value(L, -1, got, sizeof got);
+        else snprintf(got, sizeof got, "%lld entries", (long long)n);
+        raise(L, "experiment: tune: schedulers: %s: %s: invalid value (expected a list of 1 to "
+                 "%d numbers, got %s)", sc->label, key, TUNE_MAX_GRID, got);
+    }
+    int k = hg->nkeys++;
+    hg->key[k] = (int)(s - spec);
+    hg->ngrid[k] = (int)n;
+    char where[512];
+    where_of(L, where, sizeof where);
+    size_t wl = strlen(where);
+    snprintf(where + wl, sizeof where - wl, ": experiment: tune: schedulers: %s", sc->label);
+    for (int i = 0; i < (int)n; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        if (lua_type(L, -1) != LUA_TNUMBER) {
+            describe_value(L, -1, got, sizeof got);
+            raise(L, "experiment: tune: schedulers: %s: %s: entry %d: invalid value (expected a "
+                     "number, got %s)", sc->label, key, i + 1, got);
+        }
+        double x = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        Params tmp;
+        Err e;
+        params_copy(&tmp, &sc->p);
+        int rc = params_set_num(&tmp, key, x, where, &e);
+        params_free(&tmp);
+        if (rc != 0) raise_err(L, &e);
+        if (i > 0 && !(x > hg->grid[k][i - 1]))
+            raise(L, "experiment: tune: schedulers: %s: %s: entry %d: not above the one before "
+                     "(expected a strictly increasing list, got %g after %g)", sc->label, key,
+                  i + 1, x, hg->grid[k][i - 1]);
+        hg->grid[k][i] = x;
+    }
+}
+
+static int by_key(const void *a, const void *b) {
+    return *(const int *)a - *(const int *)b;
+}
+
+/* make_combos: the cross product of hg's grids, keys in the scheduler's table order, the
+ * first key varying slowest. */
+static void make_combos(lua_State *L, const CompCfg *sc, HyperGrid *hg, TuneHyper *th) {
+    int order[TUNE_MAX_GRID];
+    for (int k = 0; k < hg->nkeys; k++) order[k] = hg->key[k] * TUNE_MAX_GRID + k;
+    qsort(order, (size_t)hg->nkeys, sizeof(int), by_key);
+    double total = 1;
+    for (int k = 0; k < hg->nkeys; k++) total *= hg->ngrid[k];
+    if (total > TUNE_MAX_COMBOS)
+        raise(L, "experiment: tune: schedulers: %s: too many combinations (expected at most %d, "
+                 "got %.0f)", sc->label, TUNE_MAX_COMBOS, total);
+    th->combo = xcalloc((size_t)total, sizeof(Params));
+    th->text = xcalloc((size_t)total, sizeof(char *));
+    for (int c = 0; c < (int)total; c++) {
+        params_copy(&th->combo[c], &sc->p);
+        th->ncombo = c + 1;
+        Buf t = {0};
+        int rest = c;
+        int pos[TUNE_MAX_GRID];
+        for (int j = hg->nkeys - 1; j >= 0; j--) {
+            int k = order[j] % TUNE_MAX_GRID;
+            pos[j] = rest % hg->ngrid[k];
+            rest /= hg->ngrid[k];
+        }
+        for (int j = 0; j < hg->nkeys; j++) {
+            int k = order[j] % TUNE_MAX_GRID;
+            const char *key = sc->sched->params[hg->key[k]].name;
+            double x = hg->grid[k][pos[j]];
+            char num[64];
+            Err e;
+            num_text(num, sizeof num, x);
+            params_set_num(&th->combo[c], key, x, sc->where, &e); /* checked when read */
+            buf_printf(&t, "%s%s=%s", j ? ";" : "", key, num);
+        }
+        th->text[c] = t.s;
+    }
+}
+
+/* take_tune_schedulers: `schedulers = { LABEL = { key = {a, b, ...} } }`. */
+static void take_tune_schedulers(lua_State *L, Experiment *ex) {
+    lua_getfield(L, -1, "schedulers");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    char labels[1024];
+    size_t off = 0;
+    labels[0] = '\0';
+    for (int i = 0; i < ex->nscheds && off < sizeof labels; i++)
+        off += (size_t)snprintf(labels + off, sizeof labels - off, "%s%s", i ? ", " : "",
+                                ex->scheds[i].label);
+    if (lua_type(L, -1) != LUA_TTABLE) {
+        char got[128];
+        describe_value(L, -1, got, sizeof got);
+        raise(L, "experiment: tune: schedulers: invalid value (expected a table { LABEL = { key "
+                 "= {a, b, ...} } } with LABEL among %s, got %s)", labels, got);
+    }
+    ex->hyper = xcalloc((size_t)ex->nscheds, sizeof(TuneHyper));
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        int si = -1;
+        for (int i = 0; k && i < ex->nscheds; i++)
+            if (strcmp(ex->scheds[i].label, k) == 0) si = i;
+        if (si < 0)
+            raise(L, "experiment: tune: schedulers: %s: unknown scheduler label (expected one of "
+                     "%s)", k ? k : "(not a string)", labels);
+        const CompCfg *sc = &ex->scheds[si];
+        if (lua_type(L, -1) != LUA_TTABLE) {
+            char got[128];
+            describe_value(L, -1, got, sizeof got);
+            raise(L, "experiment: tune: schedulers: %s: invalid value (expected a table { key = "
+                     "{a, b, ...} }, got %s)", k, got);
+        }
+        HyperGrid *hg = lua_newuserdatauv(L, sizeof(HyperGrid), 0); /* freed by Lua on error */
+        memset(hg, 0, sizeof *hg);
+        lua_pushnil(L);
+        while (lua_next(L, -3)) {
+            if (hg->nkeys >= TUNE_MAX_GRID)
+                raise(L, "experiment: tune: schedulers: %s: too many keys (expected at most %d)",
+                      k, TUNE_MAX_GRID);
+            take_hyper_key(L, sc, hg);
+            lua_pop(L, 1);
+        }
+        if (hg->nkeys == 0)
+            raise(L, "experiment: tune: schedulers: %s: invalid value (expected a table { key = "
+                     "{a, b, ...} } of at least one key, got an empty table)", k);
+        make_combos(L, sc, hg, &ex->hyper[si]);
+        lua_pop(L, 2); /* hg, the value */
+    }
+    lua_pop(L, 1);
+}
+
+static const char *const tune_keys[] = {"seed", "seeds", "by", "extend", "schedulers", NULL};
+
+/* take_tune: the table at the top of the stack. */
 static void take_tune(lua_State *L, Experiment *ex) {
     if (lua_type(L, -1) != LUA_TTABLE)
         raise(L, "experiment: tune: invalid value (expected a table { seed = S, by = "
@@ -657,24 +944,16 @@ static void take_tune(lua_State *L, Experiment *ex) {
     lua_pushnil(L);
     while (lua_next(L, -2)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "(not a string)";
-        if (strcmp(k, "seed") != 0 && strcmp(k, "by") != 0)
-            raise(L, "experiment: tune: %s: unknown key (expected one of seed, by)", k);
+        int ok = 0;
+        for (int i = 0; tune_keys[i]; i++) ok |= strcmp(k, tune_keys[i]) == 0;
+        if (!ok)
+            raise(L, "experiment: tune: %s: unknown key (expected one of seed, seeds, by, "
+                     "extend, schedulers)", k);
+        ex->tune_more |= strcmp(k, "seed") != 0 && strcmp(k, "by") != 0;
         lua_pop(L, 1);
     }
-    lua_getfield(L, -1, "seed");
-    lua_Number x = lua_tonumber(L, -1);
-    if (!lua_isnumber(L, -1) || x != floor(x) || x < 0 || x > 9007199254740991.0) {
-        char got[128];
-        describe_value(L, -1, got, sizeof got);
-        raise(L, "experiment: tune: seed: invalid value (expected an integer in [0, 2^53), "
-                 "got %s)", lua_isnil(L, -1) ? "nothing" : got);
-    }
-    ex->tune_seed = (int64_t)x;
-    for (int i = 0; i < ex->nseeds; i++)
-        if (ex->seeds[i] == ex->tune_seed)
-            raise(L, "experiment: tune: seed: also an evaluation seed (expected a seed not in "
-                     "seeds, got %lld)", (long long)x);
-    lua_pop(L, 1);
+    take_tune_seeds(L, ex);
+    ex->tune_seed = ex->tune_seeds[0];
     lua_getfield(L, -1, "by");
     const char *by = lua_isnil(L, -1) ? "val_loss" : lua_tostring(L, -1);
     if (!by || lua_type(L, -1) == LUA_TNUMBER ||
@@ -686,6 +965,8 @@ static void take_tune(lua_State *L, Experiment *ex) {
     }
     snprintf(ex->tune_by, sizeof ex->tune_by, "%s", by);
     lua_pop(L, 1);
+    take_tune_extend(L, ex);
+    take_tune_schedulers(L, ex);
     ex->tune = 1;
 }
 
@@ -940,6 +1221,16 @@ void cfg_free(Experiment *ex) {
     free_list(ex->optims, ex->noptims);
     free_list(ex->scheds, ex->nscheds);
     free(ex->seeds);
+    free(ex->tune_seeds);
+    for (int i = 0; ex->hyper && i < ex->nscheds; i++) {
+        for (int c = 0; c < ex->hyper[i].ncombo; c++) {
+            params_free(&ex->hyper[i].combo[c]);
+            free(ex->hyper[i].text[c]);
+        }
+        free(ex->hyper[i].combo);
+        free(ex->hyper[i].text);
+    }
+    free(ex->hyper);
     close_state(ex->lua);
     memset(ex, 0, sizeof *ex);
 }

@@ -40,6 +40,17 @@ typedef struct CompCfg {
     void *lua;             /* the script's lua_State, for Lua functions among the params */
 } CompCfg;
 
+/* A scheduler's hyperparameter grid for the tuning stage (tune = { schedulers = { LABEL =
+ * { key = {a, b, ...} } } }): the cross product of its keys' grids as ncombo complete
+ * parameter sets, each the scheduler's own parameters with the grid's values put in, and
+ * each described as "key=value;key=value" (keys in the scheduler's table order). ncombo 0:
+ * no grid, the scheduler's own parameters. */
+typedef struct TuneHyper {
+    int ncombo;
+    Params *combo; /* [ncombo], owned */
+    char **text;   /* [ncombo], owned */
+} TuneHyper;
+
 typedef struct Experiment {
     char name[64];
     char file[1024];
@@ -49,7 +60,12 @@ typedef struct Experiment {
     int64_t *seeds;
     int nseeds;
     int tune;            /* a tuning stage: optimizers with an lr grid pick it on tune_seed */
-    int64_t tune_seed;
+    int64_t tune_seed;   /* the first tuning seed */
+    int64_t *tune_seeds; /* `seed`, or the list `seeds`: the choice ranks the mean over them */
+    int ntune_seeds;
+    int tune_extend;     /* extend = N: grid points added past a grid edge the choice sits on */
+    int tune_more;       /* extend, seeds or schedulers given: tuning.csv's added columns */
+    TuneHyper *hyper;    /* [nscheds] when a scheduler has a hyperparameter grid, else NULL */
     char tune_by[16];    /* val_loss or train_loss, at the end of the tuning run */
     uint64_t lua_seed;
     void *lua; /* lua_State kept alive for Lua-defined functions */

@@ -30,7 +30,7 @@ static void canon(Cell *c) {
     if (params_isset(&c->optim->common, "clip_norm"))
         buf_num(&b, params_num(&c->optim->common, "clip_norm"));
     buf_printf(&b, "\nscheduler=%s{", c->sched->name);
-    params_dump(&c->sched->p, &b);
+    params_dump(c->sp, &b);
     buf_printf(&b, "}\nwarmup_steps=%lld;warmup_start_factor=",
                (long long)params_int(&c->sched->common, "warmup_steps"));
     buf_num(&b, params_num(&c->sched->common, "warmup_start_factor"));
@@ -57,7 +57,8 @@ static int64_t eval_every_of(const CompCfg *t, int64_t steps) {
 }
 
 /* Validates one (task, optimizer, scheduler) at a learning rate; 0 or -1 with e set. */
-static int check_combo(const CompCfg *t, const CompCfg *s, double lr0, Err *e) {
+static int check_combo(const CompCfg *t, const CompCfg *s, const Params *sp, double lr0,
+                       Err *e) {
     int64_t steps = params_int(&t->common, "steps");
     int64_t every = eval_every_of(t, steps);
     if (every > steps)
@@ -84,15 +85,18 @@ static int check_combo(const CompCfg *t, const CompCfg *s, double lr0, Err *e) {
         return -1;
     }
     SchedRun run = {.lr0 = lr0, .total_steps = steps, .eval_every = every};
-    if (s->sched->check && s->sched->check(&s->p, &run, s->where, e) != 0) return -1;
+    if (s->sched->check && s->sched->check(sp, &run, s->where, e) != 0) return -1;
     return 0;
 }
 
 static void add_cell(Plan *p, const CompCfg *t, const CompCfg *o, const CompCfg *s, int64_t seed,
-                     double lr0) {
+                     double lr0, int combo) {
     Cell *c = &p->cells[p->n];
     c->index = p->n++;
     c->task = t, c->optim = o, c->sched = s;
+    const TuneHyper *h = p->ex->hyper ? &p->ex->hyper[s - p->ex->scheds] : NULL;
+    c->combo = h && combo >= 0 && combo < h->ncombo ? combo : -1;
+    c->sp = c->combo >= 0 ? &h->combo[c->combo] : &s->p;
     c->seed = seed;
     c->steps = params_int(&t->common, "steps");
     c->eval_every = eval_every_of(t, c->steps);
@@ -135,7 +139,34 @@ static int too_many(const Experiment *ex, double n, const char *what, Err *e) {
                    PLAN_MAX_CELLS, n, ex->ntasks, ex->noptims, ex->nscheds, ex->nseeds);
 }
 
-int plan_build(const Experiment *ex, const double *lr_choice, Plan *p, Err *e) {
+/* ncombo: the combinations of scheduler si's hyperparameter grid, 0 without one. */
+static int ncombo(const Experiment *ex, int si) {
+    return ex->hyper ? ex->hyper[si].ncombo : 0;
+}
+
+int plan_tuned(const Experiment *ex, int oi, int si) {
+    return grid_size(&ex->optims[oi]) > 1 || ncombo(ex, si) > 0;
+}
+
+/* check_all: every lr of the grid with every combination (or the choice's). */
+static int check_all(const Experiment *ex, int ti, int oi, int si, const double *lr_choice,
+                     const int *combo_choice, Err *e) {
+    const CompCfg *t = &ex->tasks[ti], *s = &ex->scheds[si];
+    int ngrid, k = (ti * ex->noptims + oi) * ex->nscheds + si;
+    const double *grid = params_list(&ex->optims[oi].common, "lr", &ngrid);
+    int nc = ncombo(ex, si);
+    for (int g = 0; g < ngrid; g++)
+        for (int c = nc ? 0 : -1; c < nc; c++) {
+            double lr = ngrid > 1 && lr_choice ? lr_choice[k] : grid[g];
+            int cb = nc && combo_choice ? combo_choice[k] : c;
+            if (check_combo(t, s, cb >= 0 ? &ex->hyper[si].combo[cb] : &s->p, lr, e) != 0)
+                return -1;
+        }
+    return 0;
+}
+
+int plan_build(const Experiment *ex, const double *lr_choice, const int *combo_choice, Plan *p,
+               Err *e) {
     p->ex = ex;
     p->n = 0;
     p->cells = NULL;
@@ -158,14 +189,16 @@ int plan_build(const Experiment *ex, const double *lr_choice, Plan *p, Err *e) {
             }
             for (int si = 0; si < ex->nscheds; si++) {
                 const CompCfg *s = &ex->scheds[si];
+                const int k = (ti * ex->noptims + oi) * ex->nscheds + si;
                 double lr0 = grid[0];
-                if (ngrid > 1 && lr_choice) lr0 = lr_choice[(ti * ex->noptims + oi) * ex->nscheds + si];
-                for (int g = 0; g < ngrid; g++)
-                    if (check_combo(t, s, ngrid > 1 && !lr_choice ? grid[g] : lr0, e) != 0) {
-                        plan_free(p);
-                        return -1;
-                    }
-                for (int di = 0; di < ex->nseeds; di++) add_cell(p, t, o, s, ex->seeds[di], lr0);
+                if (ngrid > 1 && lr_choice) lr0 = lr_choice[k];
+                int combo = ncombo(ex, si) && combo_choice ? combo_choice[k] : -1;
+                if (check_all(ex, ti, oi, si, lr_choice, combo_choice, e) != 0) {
+                    plan_free(p);
+                    return -1;
+                }
+                for (int di = 0; di < ex->nseeds; di++)
+                    add_cell(p, t, o, s, ex->seeds[di], lr0, combo);
             }
         }
     }
@@ -176,26 +209,53 @@ int plan_build(const Experiment *ex, const double *lr_choice, Plan *p, Err *e) {
     return 0;
 }
 
-int plan_build_tuning(const Experiment *ex, Plan *p, Err *e) {
-    p->ex = ex;
-    p->n = 0;
-    int total = 0;
-    for (int oi = 0; oi < ex->noptims; oi++)
-        if (grid_size(&ex->optims[oi]) > 1) total += grid_size(&ex->optims[oi]);
-    p->cells = NULL;
-    if (too_many(ex, (double)total * ex->ntasks * ex->nscheds, "tuning cells", e)) return -1;
-    p->cells = xcalloc((size_t)total * ex->ntasks * ex->nscheds + 1, sizeof(Cell));
+int plan_tuning_points(const Experiment *ex, TunePoint **pts) {
+    int n = 0, cap = 16;
+    *pts = xcalloc((size_t)cap, sizeof(TunePoint));
     for (int ti = 0; ti < ex->ntasks; ti++)
         for (int oi = 0; oi < ex->noptims; oi++) {
             int ngrid;
             const double *grid = params_list(&ex->optims[oi].common, "lr", &ngrid);
-            if (ngrid < 2) continue;
-            for (int si = 0; si < ex->nscheds; si++)
+            for (int si = 0; si < ex->nscheds; si++) {
+                if (!plan_tuned(ex, oi, si)) continue;
+                int nc = ncombo(ex, si);
                 for (int g = 0; g < ngrid; g++)
-                    add_cell(p, &ex->tasks[ti], &ex->optims[oi], &ex->scheds[si], ex->tune_seed,
-                             grid[g]);
+                    for (int c = nc ? 0 : -1; c < nc; c++) {
+                        if (n == cap) *pts = xrealloc(*pts, sizeof(TunePoint) * (size_t)(cap *= 2));
+                        (*pts)[n++] = (TunePoint){ti, oi, si, grid[g], c};
+                    }
+            }
         }
+    return n;
+}
+
+int plan_build_points(const Experiment *ex, const TunePoint *pts, int n, Plan *p, Err *e) {
+    p->ex = ex;
+    p->n = 0;
+    p->cells = NULL;
+    const int ns = ex->ntune_seeds > 0 ? ex->ntune_seeds : 1;
+    if (too_many(ex, (double)n * ns, "tuning cells", e)) return -1;
+    p->cells = xcalloc((size_t)n * (size_t)ns + 1, sizeof(Cell));
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < ns; k++)
+            add_cell(p, &ex->tasks[pts[i].ti], &ex->optims[pts[i].oi], &ex->scheds[pts[i].si],
+                     ex->ntune_seeds > 0 ? ex->tune_seeds[k] : ex->tune_seed, pts[i].lr,
+                     pts[i].combo);
     return unique_ids(p, ex, e) != 0 ? (plan_free(p), -1) : 0;
+}
+
+int plan_build_tuning(const Experiment *ex, Plan *p, Err *e) {
+    TunePoint *pts = NULL;
+    int n = ex->tune ? plan_tuning_points(ex, &pts) : 0;
+    int rc = plan_build_points(ex, pts, n, p, e);
+    free(pts);
+    return rc;
+}
+
+int plan_check_point(const Experiment *ex, const TunePoint *pt, Err *e) {
+    const CompCfg *s = &ex->scheds[pt->si];
+    return check_combo(&ex->tasks[pt->ti], s,
+                       pt->combo >= 0 ? &ex->hyper[pt->si].combo[pt->combo] : &s->p, pt->lr, e);
 }
 
 void plan_free(Plan *p) {

@@ -15,6 +15,9 @@ typedef struct Cell {
     int64_t seed;
     int64_t steps, eval_every;
     double lr0;
+    const Params *sp;       /* the scheduler's parameters: sched->p, or a combination of its
+                             * tuning grid (Experiment.hyper) */
+    int combo;              /* that combination's index; -1: sched->p */
     char id[17];
     char *canon;            /* canonical resolved configuration, owned */
 } Cell;
@@ -28,11 +31,34 @@ typedef struct Plan {
 /* plan_build: expands and validates every cell (scheduler checks against the run).
  * An optimizer with an lr grid takes, for each (task, optimizer, scheduler), the lr of
  * lr_choice[(ti * noptims + oi) * nscheds + si]; with lr_choice NULL the grid's first
- * value stands in (for --check and validation before tuning). */
-int plan_build(const Experiment *ex, const double *lr_choice, Plan *p, Err *e);
-/* plan_build_tuning: one cell per (task, grid optimizer, scheduler, lr of the grid) on the
- * tuning seed; empty when no optimizer has a grid. */
+ * value stands in (for --check and validation before tuning), every value of the grid
+ * checked. A scheduler with a hyperparameter grid takes, likewise, the combination
+ * combo_choice[...] of it; with combo_choice NULL its own parameters stand in, every
+ * combination checked. */
+int plan_build(const Experiment *ex, const double *lr_choice, const int *combo_choice, Plan *p,
+               Err *e);
+
+/* A tuning point: one (task, optimizer, scheduler) at one lr and one combination of the
+ * scheduler's hyperparameter grid (-1: none); trained on every tuning seed. */
+typedef struct TunePoint {
+    int ti, oi, si;
+    double lr;
+    int combo;
+} TunePoint;
+
+/* plan_tuned: the (optimizer, scheduler) pair is tuned: an lr grid or a hyperparameter grid. */
+int plan_tuned(const Experiment *ex, int oi, int si);
+/* plan_tuning_points: the first round's points, in plan order (task, optimizer, scheduler,
+ * lr, combination), into a new array; returns their count. */
+int plan_tuning_points(const Experiment *ex, TunePoint **pts);
+/* plan_build_points: one cell per point and tuning seed (point-major, seeds in their order);
+ * refuses more than the plan limit. */
+int plan_build_points(const Experiment *ex, const TunePoint *pts, int n, Plan *p, Err *e);
+/* plan_build_tuning: the first round's cells; empty when nothing is tuned. */
 int plan_build_tuning(const Experiment *ex, Plan *p, Err *e);
+/* plan_check_point: a point's lr and combination pass the scheduler's checks for the task;
+ * 0 or -1 with e set. */
+int plan_check_point(const Experiment *ex, const TunePoint *pt, Err *e);
 /* plan_has_grid: some optimizer has more than one lr. */
 int plan_has_grid(const Experiment *ex);
 void plan_free(Plan *p);

@@ -18,6 +18,7 @@
 #include "harness/watchdog.h"
 #include "tasks/data/cache.h"
 #include "harness/train.h"
+#include "harness/tune.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -195,7 +196,7 @@ static int train_and_write(const Cell *c, const TaskEnv *env, const char *dir, i
 
 static bool cell_calls_lua(const Cell *c) {
     return params_has_func(&c->task->p) || params_has_func(&c->optim->p) ||
-           params_has_func(&c->sched->p);
+           params_has_func(c->sp);
 }
 
 /* A Lua cell's process ended by the CPU-time watchdog of a Lua call (watchdog.h): the worker
@@ -633,49 +634,30 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
     return stop_signal || R->fatal ? -1 : 0;
 }
 
-/* The tuning stage's choice: per (task, optimizer, scheduler), the grid's lr with the lowest
- * final tune_by value on the tuning seed (diverged or failed: +inf; ties: the first, i.e.
- * the smallest lr; all diverged: the smallest lr). Written to tuning.csv. */
-static int choose_lrs(Runner *R, const Experiment *ex, const Plan *tplan, double *choice) {
-    Buf b = {0};
-    buf_printf(&b, "task,optimizer,scheduler,lr,%s,chosen\n", ex->tune_by);
-    int col = strcmp(ex->tune_by, "train_loss") == 0 ? 3 : 4;
-    for (int i = 0; i < tplan->n;) {
-        const Cell *first = &tplan->cells[i];
-        int j = i, best = -1;
-        double best_v = INFINITY;
-        double vals[4096];
-        while (j < tplan->n && tplan->cells[j].task == first->task &&
-               tplan->cells[j].optim == first->optim && tplan->cells[j].sched == first->sched) {
-            double v;
-            if (results_final_value(R->dir, tplan->cells[j].id, col, &v, R->e) != 0) {
-                buf_free(&b);
-                return -1;
-            }
-            vals[(j - i) % 4096] = v;
-            if (v < best_v) best_v = v, best = j;
-            j++;
-        }
-        if (best < 0) best = i;
-        int ti = (int)(first->task - ex->tasks), oi = (int)(first->optim - ex->optims),
-            si = (int)(first->sched - ex->scheds);
-        choice[(ti * ex->noptims + oi) * ex->nscheds + si] = tplan->cells[best].lr0;
-        for (int k = i; k < j; k++) {
-            csvio_field(&b, first->task->label, 1);
-            csvio_field(&b, first->optim->label, 0);
-            csvio_field(&b, first->sched->label, 0);
-            csvio_num(&b, tplan->cells[k].lr0, 0);
-            csvio_num(&b, vals[(k - i) % 4096], 0);
-            csvio_int(&b, k == best, 0);
-            csvio_end(&b);
-        }
-        i = j;
+/* The tuning stage's rounds (tune.h): each trained whole, in every shard (the stage decides
+ * the plan); the progress counts the cells of a round past the first when it starts. */
+static int run_round(void *ctx, const Plan *p, int round) {
+    Runner *R = ctx;
+    if (round > 1) R->pr.total += p->n;
+    Shard all = {1, 1};
+    return run_cells(R, p, all);
+}
+
+/* The tuning summary: rounds, cells, and the tuning runs each scheduler received. */
+static void tune_summary(const Experiment *ex, const Tuning *tu) {
+    printf("tuning: %d round(s), %d tuning runs on %d seed(s); runs per scheduler:", tu->rounds,
+           tu->cells, ex->ntune_seeds);
+    for (int si = 0; si < ex->nscheds; si++)
+        printf("%s %s %d", si ? "," : "", ex->scheds[si].label, tune_runs_of(tu, si));
+    static const char *const ends[] = {"inside", "edge-limit", "edge-range", "fixed"};
+    printf("; choices:");
+    for (int k = 0, first = 1; k < 4; k++) {
+        int n = 0;
+        for (int g = 0; g < tu->ngroups; g++)
+            n += tu->best[g] >= 0 && tu->end[g] && strcmp(tu->end[g], ends[k]) == 0;
+        if (n) printf("%s %d %s", first ? "" : ",", n, ends[k]), first = 0;
     }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tuning.csv", R->dir);
-    int rc = fs_write_atomic(path, b.s, b.len, R->e);
-    buf_free(&b);
-    return rc;
+    printf("\n");
 }
 
 /* Each task's costs on this machine, [ntasks][3 + noptims]: its creation, a training step,
@@ -739,12 +721,49 @@ static double estimate_seconds(const Experiment *ex, const Plan *plan, const Pla
     return total / jobs;
 }
 
+/* describe_tuning: --check's account of a tuning stage with extend, seeds or scheduler
+ * grids: the first round (tplan) and what may follow it. */
+static void describe_tuning(const Experiment *ex, const Plan *tplan) {
+    printf("tuning: round 1: %d cells on %d seed(s) (", tplan->n, ex->ntune_seeds);
+    for (int k = 0; k < ex->ntune_seeds; k++)
+        printf("%s%lld", k ? ", " : "", (long long)ex->tune_seeds[k]);
+    printf(") choose each tuned (task, optimizer, scheduler)'s lr%s by the mean final %s over "
+           "the seeds; runs per scheduler:", ex->hyper ? " and hyperparameters" : "", ex->tune_by);
+    for (int si = 0; si < ex->nscheds; si++) {
+        int n = 0;
+        for (int i = 0; i < tplan->n; i++) n += tplan->cells[i].sched == &ex->scheds[si];
+        printf("%s %s %d", si ? "," : "", ex->scheds[si].label, n);
+    }
+    printf("\n");
+    for (int si = 0; ex->hyper && si < ex->nscheds; si++)
+        if (ex->hyper[si].ncombo)
+            printf("tuning: scheduler %s: %d combinations, %s ... %s\n", ex->scheds[si].label,
+                   ex->hyper[si].ncombo, ex->hyper[si].text[0],
+                   ex->hyper[si].text[ex->hyper[si].ncombo - 1]);
+    if (ex->tune_extend > 0) {
+        long long more = 0; /* a choice walks one way: at most extend points per tuned triple */
+        for (int oi = 0; oi < ex->noptims; oi++) {
+            int ngrid;
+            params_list(&ex->optims[oi].common, "lr", &ngrid);
+            for (int si = 0; ngrid > 1 && si < ex->nscheds; si++) {
+                int nc = ex->hyper && ex->hyper[si].ncombo ? ex->hyper[si].ncombo : 1;
+                more += (long long)ex->ntasks * ex->tune_extend * nc * ex->ntune_seeds;
+            }
+        }
+        printf("tuning: extend = %d: a choice on the lowest or highest lr adds a round with one "
+               "more lr past it (the grid's ratio), up to %d per side; extensions may add up to "
+               "%lld cells, not in the estimate\n", ex->tune_extend, ex->tune_extend, more);
+    }
+    printf("tuning: the cells above show the grid's first lr and the schedulers' own "
+           "parameters until then\n");
+}
+
 int run_main(const RunOpts *o) {
     Err e = {0};
     Experiment ex;
     Plan plan = {0}, tplan = {0};
     PlanFile pf = {0};
-    double *choice = NULL;
+    Tuning tu = {0};
     int code = EXIT_USAGE;
     Runner R = {.o = o, .e = &e, .timing = -1, .folder = {-1}};
     void (*old_sigpipe)(int) = NULL;
@@ -759,7 +778,7 @@ int run_main(const RunOpts *o) {
         err_print(&e);
         return e.code ? e.code : EXIT_USAGE;
     }
-    if (plan_build(&ex, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
+    if (plan_build(&ex, NULL, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
         goto fail;
     if (memlimit_blas_reserve("run", &e) != 0) goto fail; /* before OpenBLAS could spin */
     R.env.datadir = run_datadir();
@@ -782,10 +801,12 @@ int run_main(const RunOpts *o) {
         char est[32];
         fmt_time(est, sizeof est, estimate_seconds(&ex, &plan, &tplan, R.cost, R.jobs, o->shard));
         printf("%s", b.s);
-        if (tplan.n)
+        if (tplan.n && !ex.tune_more)
             printf("tuning: %d cells on seed %lld choose each grid optimizer's lr by %s; the "
                    "cells above show the grid's first lr until then\n",
                    tplan.n, (long long)ex.tune_seed, ex.tune_by);
+        else if (tplan.n)
+            describe_tuning(&ex, &tplan);
         printf("shard: %d/%d (%d cells)\nworkers: %d\nestimate: %s on this machine (10 steps "
                "of each task and optimizer timed)\ndata: ok (%s)\noutput: %s (nothing written: --check)\n",
                o->shard.k, o->shard.n, in_shard, R.jobs, est, R.env.datadir, dir);
@@ -824,12 +845,12 @@ int run_main(const RunOpts *o) {
     old_sigpipe = signal(SIGPIPE, SIG_IGN);
     t_cells = now();
     if (tplan.n) { /* the tuning stage, whole in every shard: it decides the plan */
-        Shard all = {1, 1};
-        if (run_cells(&R, &tplan, all) != 0) goto stopped;
-        choice = xcalloc((size_t)ex.ntasks * ex.noptims * ex.nscheds, sizeof(double));
-        if (choose_lrs(&R, &ex, &tplan, choice) != 0) goto fail;
+        int rc = tune_run(&ex, dir, run_round, &R, &tu, &e);
+        if (rc > 0) goto stopped;
+        if (rc < 0 || tune_write(&tu, dir, &e) != 0) goto fail;
+        if (ex.tune_more) tune_summary(&ex, &tu);
         plan_free(&plan);
-        if (plan_build(&ex, choice, &plan, &e) != 0) goto fail;
+        if (plan_build(&ex, tu.lr_choice, tu.combo_choice, &plan, &e) != 0) goto fail;
     }
     planfile_from_plan(&plan, &pf);
     if (planfile_write(dir, &pf, &e) != 0) goto fail;
@@ -867,7 +888,7 @@ done:
     if (R.timing >= 0) close(R.timing);
     folder_release(&R.folder);
     if (old_sigpipe) signal(SIGPIPE, old_sigpipe);
-    free(choice);
+    tune_free(&tu);
     planfile_free(&pf);
     plan_free(&plan);
     plan_free(&tplan);

@@ -108,7 +108,7 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
                     .nparams = task.n,
                     .lua = c->sched->lua};
     Sched sched;
-    if (sched_create(&sched, sd, &c->sched->p, &run, c->sched->where, e) != 0) {
+    if (sched_create(&sched, sd, c->sp ? c->sp : &c->sched->p, &run, c->sched->where, e) != 0) {
         optim_destroy(&opt);
         task.def->destroy(&task);
         return -1;

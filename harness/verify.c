@@ -10,7 +10,10 @@
  * of its own (as the runner trains a Lua cell: the script's state starts pristine) into a
  * temporary folder, whose merged rows are then compared with the folder's: runs.csv and
  * evals.csv rows, the cell's curves where the folder keeps them (curves/ID.csv or
- * curves.csv), and for a tuning cell its value in tuning.csv.
+ * curves.csv), and for a tuning cell its value in tuning.csv. With the tuning options of
+ * harness/tune.h (extend, seeds, scheduler grids) the tuning cells are every round's points as
+ * tuning.csv lists them, each compared with its seed's column, and the evaluation cells take
+ * the scheduler combinations tuning.csv chose.
  */
 #define _GNU_SOURCE
 #include "harness/verify.h"
@@ -26,6 +29,7 @@
 #include "harness/run.h"
 #include "harness/sha256.h"
 #include "harness/train.h"
+#include "harness/tune.h"
 #include "tasks/data/cache.h"
 
 #include <errno.h>
@@ -388,10 +392,79 @@ static int want_tuning(const char *dir, Item *items, int n, Err *e) {
 
 /* rebuild: the plan of the script, with the learning rates of the folder's plan.csv, whose
  * cell ids it must give in the folder's order. */
+/* label_index: the entry of comps[n] labelled s, -1 if none. */
+static int label_index(const CompCfg *comps, int n, const char *s) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(comps[i].label, s) == 0) return i;
+    return -1;
+}
+
+/* tuning_rows: the points of tuning.csv's rows written with extend, seeds or schedulers
+ * (tune.h), each row's values per tuning seed into want[row * ntune_seeds + k] and its chosen
+ * flag into chosen[row] (either may be NULL); rows naming what the script does not have are
+ * left out. Returns the count, or -1 with e set. */
+static int tuning_rows(const Experiment *ex, const char *dir, TunePoint **pts, char (**want)[64],
+                       int **chosen, Err *e) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tuning.csv", dir);
+    CsvTable t;
+    if (csvio_read(path, NULL, &t, e) != 0) return -1;
+    const int ns = ex->ntune_seeds, ch = csvio_col(&t, "hyper");
+    int *seedcol = xcalloc((size_t)ns, sizeof(int));
+    for (int k = 0; k < ns; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s_seed%lld", ex->tune_by, (long long)ex->tune_seeds[k]);
+        seedcol[k] = csvio_col(&t, name);
+    }
+    *pts = xcalloc((size_t)t.nrows + 1, sizeof(TunePoint));
+    if (want) *want = xcalloc((size_t)t.nrows * (size_t)ns + 1, 64);
+    if (chosen) *chosen = xcalloc((size_t)t.nrows + 1, sizeof(int));
+    int n = 0;
+    for (int r = 0; r < t.nrows && t.ncols >= 6; r++) {
+        TunePoint pt = {label_index(ex->tasks, ex->ntasks, csvio_at(&t, r, 0)),
+                        label_index(ex->optims, ex->noptims, csvio_at(&t, r, 1)),
+                        label_index(ex->scheds, ex->nscheds, csvio_at(&t, r, 2)), 0, -1};
+        if (pt.ti < 0 || pt.oi < 0 || pt.si < 0 || csvio_parse_num(csvio_at(&t, r, 3), &pt.lr))
+            continue;
+        const TuneHyper *h = ex->hyper ? &ex->hyper[pt.si] : NULL;
+        const char *hyper = ch >= 0 ? csvio_at(&t, r, ch) : "";
+        for (int c = 0; h && c < h->ncombo; c++)
+            if (strcmp(h->text[c], hyper) == 0) pt.combo = c;
+        if (h && h->ncombo && pt.combo < 0) continue;
+        for (int k = 0; want && k < ns; k++)
+            snprintf((*want)[(size_t)n * (size_t)ns + (size_t)k], 64, "%s",
+                     seedcol[k] >= 0 ? csvio_at(&t, r, seedcol[k]) : "");
+        if (chosen) (*chosen)[n] = strcmp(csvio_at(&t, r, 5), "1") == 0;
+        (*pts)[n++] = pt;
+    }
+    free(seedcol);
+    csvio_free(&t);
+    return n;
+}
+
+/* chosen_combos: the hyperparameter combination tuning.csv chose for each (task, optimizer,
+ * scheduler); -1 where none (no grid, no tuning.csv). */
+static int chosen_combos(const Experiment *ex, const char *dir, int *combo, Err *e) {
+    size_t nc = (size_t)ex->ntasks * (size_t)ex->noptims * (size_t)ex->nscheds;
+    for (size_t i = 0; i < nc; i++) combo[i] = -1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tuning.csv", dir);
+    if (!ex->hyper || !fs_exists(path)) return 0;
+    TunePoint *pts = NULL;
+    int *chosen = NULL;
+    int n = tuning_rows(ex, dir, &pts, NULL, &chosen, e);
+    for (int i = 0; i < n; i++)
+        if (chosen[i])
+            combo[(pts[i].ti * ex->noptims + pts[i].oi) * ex->nscheds + pts[i].si] = pts[i].combo;
+    free(pts);
+    free(chosen);
+    return n < 0 ? -1 : 0;
+}
+
 static int rebuild(const Experiment *ex, const PlanFile *pf, const char *dir, Plan *plan,
                    Err *e) {
     Plan first = {0};
-    if (plan_build(ex, NULL, &first, e) != 0) return -1;
+    if (plan_build(ex, NULL, NULL, &first, e) != 0) return -1;
     if (first.n != pf->n) {
         plan_free(&first);
         return err_set(e, EXIT_USAGE, "verify", "%s/plan.csv: %d cells, the script's plan %d "
@@ -406,8 +479,11 @@ static int rebuild(const Experiment *ex, const PlanFile *pf, const char *dir, Pl
         choice[(ti * (size_t)ex->noptims + oi) * (size_t)ex->nscheds + si] = pf->rows[i].lr0;
     }
     plan_free(&first);
-    int rc = plan_build(ex, choice, plan, e);
+    int *combo = xcalloc(nc + 1, sizeof(int));
+    int rc = chosen_combos(ex, dir, combo, e);
+    if (rc == 0) rc = plan_build(ex, choice, combo, plan, e);
     free(choice);
+    free(combo);
     if (rc != 0) return -1;
     for (int i = 0; i < plan->n; i++)
         if (strcmp(plan->cells[i].id, pf->rows[i].id) != 0)
@@ -461,6 +537,7 @@ int verify_main(const VerifyOpts *o) {
     Item *cand = NULL;
     int *pick = NULL, *complete = NULL;
     Key *keys = NULL;
+    char (*tune_want)[64] = NULL; /* tuning.csv's value of each tuning cell (tune_more) */
     char tmp[4096] = "";
     int rcol[RC_N]; /* runs.csv's columns */
     struct stat st;
@@ -482,7 +559,17 @@ int verify_main(const VerifyOpts *o) {
     if (cfg_load(pv.script, pv.lua_seed, &ex, &e) != 0) goto fail;
     loaded = 1;
     if (rebuild(&ex, &pf, o->dir, &plan, &e) != 0) goto fail;
-    if (plan_build_tuning(&ex, &tplan, &e) != 0) goto fail;
+    char tpath[4096];
+    snprintf(tpath, sizeof tpath, "%s/tuning.csv", o->dir);
+    if (ex.tune_more && fs_exists(tpath)) { /* every round's points, as tuning.csv lists them */
+        TunePoint *tp = NULL;
+        int ntp = tuning_rows(&ex, o->dir, &tp, &tune_want, NULL, &e);
+        int rc = ntp < 0 ? -1 : plan_build_points(&ex, tp, ntp, &tplan, &e);
+        free(tp);
+        if (rc != 0) goto fail;
+    } else if (plan_build_tuning(&ex, &tplan, &e) != 0) {
+        goto fail;
+    }
 
     /* the complete cells: rows of runs.csv, none failed */
     cand = xcalloc((size_t)plan.n + (size_t)tplan.n + 1, sizeof(Item));
@@ -503,6 +590,9 @@ int verify_main(const VerifyOpts *o) {
     for (int j = 0; with_tuning && j < tplan.n; j++) {
         cand[plan.n + j].c = &tplan.cells[j];
         cand[plan.n + j].tuning = 1;
+        if (tune_want)
+            snprintf(cand[plan.n + j].want_tune, sizeof cand[plan.n + j].want_tune, "%s",
+                     tune_want[j]);
         complete[ncand++] = plan.n + j;
     }
     if (ncand == 0) {
@@ -533,7 +623,8 @@ int verify_main(const VerifyOpts *o) {
         }
         qsort(pick, (size_t)npick, sizeof(int), cmp_int);
     }
-    if (with_tuning && want_tuning(o->dir, cand, plan.n + tplan.n, &e) != 0) goto fail;
+    if (with_tuning && !tune_want && want_tuning(o->dir, cand, plan.n + tplan.n, &e) != 0)
+        goto fail;
 
     /* the folder's rows of the sampled cells */
     Key *sk = xcalloc((size_t)npick + 1, sizeof(Key));
@@ -733,6 +824,7 @@ done:
     free(keys);
     free(pick);
     free(complete);
+    free(tune_want);
     free(pv.text);
     planfile_free(&pf);
     plan_free(&plan);

@@ -1,0 +1,7 @@
+-- tune: only numeric parameters have a grid
+experiment {
+  name = "bad", seeds = { 1, 2 }, tune = { seed = 100, schedulers = { hd = { granularity = { 1, 2 } } } },
+  tasks = { task "quadratic" { dim = 4, steps = 100 } },
+  optimizers = { optimizer "sgd" { lr = { 0.1, 0.3 } } },
+  schedulers = { scheduler "constant" {}, scheduler "hd" {} },
+}

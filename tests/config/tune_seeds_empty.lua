@@ -1,0 +1,7 @@
+-- tune: seeds needs at least one seed
+experiment {
+  name = "bad", seeds = { 1, 2 }, tune = { seeds = {} },
+  tasks = { task "quadratic" { dim = 4, steps = 100 } },
+  optimizers = { optimizer "sgd" { lr = { 0.1, 0.3 } } },
+  schedulers = { scheduler "constant" {}, scheduler "hd" {} },
+}
