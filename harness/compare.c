@@ -736,11 +736,23 @@ void model_forget(Model *M, int m) {
     M->nw_med[m] = NULL;
 }
 
+int model_seeds_resampled(const Model *M, int m) {
+    double work = 0; /* seeds drawn and ranked over all replicates */
+    for (int k = 0; k < M->nmunits[m]; k++) work += (double)M->u[M->munits[m][k]].n;
+    return work * BOOT_REPS <= SEED_WORK_MAX;
+}
+
 void model_interval(Model *M, const int *sel, int nsel, Reading r, Interval kind, double *lo,
                     double *hi) {
     *lo = *hi = NAN;
     if (nsel <= 0) return;
     int m = M->u[sel[0]].m;
+    /* fixed: the units' decisions as they are; otherwise redone per replicate */
+    int fixed = kind != IV_CROSSED && kind != IV_SEEDS;
+    if (!fixed && !model_seeds_resampled(M, m)) {
+        if (kind == IV_SEEDS) return; /* too many seeds to redo every test per replicate */
+        fixed = 1;                    /* crossed, with the units' decisions fixed */
+    }
     /* clusters numbered densely over the selected units (an optimizer left out of the
      * selection is not a cluster that could be drawn) */
     int *a = xcalloc((size_t)nsel, sizeof(int)), *b = xcalloc((size_t)nsel, sizeof(int));
@@ -759,7 +771,7 @@ void model_interval(Model *M, const int *sel, int nsel, Reading r, Interval kind
     StatsClusterBoot bs = {.n = nsel, .a = a, .b = b, .na = na, .nb = nb, .reps = BOOT_REPS,
                            .level = 0.95, .seed = BOOT_SEED};
     double *x;
-    if (kind == IV_CROSSED || kind == IV_SEEDS) {
+    if (!fixed) {
         seed_replicates(M, m);
         int K = M->nmunits[m];
         int *pos = xcalloc((size_t)M->nu + 1, sizeof(int));
@@ -774,7 +786,7 @@ void model_interval(Model *M, const int *sel, int nsel, Reading r, Interval kind
     } else {
         x = xmalloc(sizeof(double) * (size_t)nsel);
         for (int i = 0; i < nsel; i++) x[i] = unit_as_good(M, sel[i], r);
-        bs.mode = kind == IV_UNITS ? STATS_BOOT_ITEMS : STATS_BOOT_ONE;
+        bs.mode = kind == IV_UNITS ? STATS_BOOT_ITEMS : kind == IV_CROSSED ? STATS_BOOT_CROSSED : STATS_BOOT_ONE;
     }
     bs.x = x;
     stats_cluster_bootstrap(&bs, lo, hi);
@@ -1136,6 +1148,11 @@ int compare_main(const CompareOpts *o) {
     }
     printf("%s\n", primary_line);
     if (seeds_line[0]) printf("%s\n", seeds_line);
+    if (!model_seeds_resampled(&M, primary))
+        printf("note: %d units with %d seeds are too many to redo every test in each of %d "
+               "replicates: the crossed interval keeps each unit's decision fixed and the "
+               "seed-level interval is not computed (nan)\n", M.nmunits[primary], D.seeds.n,
+               BOOT_REPS);
     free(C);
     free(P);
     if (o->multiverse) {

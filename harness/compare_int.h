@@ -14,6 +14,11 @@
 /* replicates of every interval: 2,000 keeps the Monte Carlo error of a 95% percentile bound
  * near 0.5 percentage points on these shares (Efron & Tibshirani 1993, ch. 13 and 19) */
 #define BOOT_REPS 2000
+/* the most seeds drawn (and ranked) over the replicates of an interval that redoes the tests
+ * per replicate; beyond it (hundreds of seeds per unit) the crossed interval keeps each
+ * unit's decision fixed and the seed-level one is not computed. The paper's matrix draws
+ * 2,574 units x 12 seeds x 2,000 replicates = 6.2e7. */
+#define SEED_WORK_MAX 1e8
 
 enum { M_TRAIN, M_VAL, M_METRIC, M_AUC, M_STEPS, M_SECONDS, NMEASURE };
 extern const char *const measure_names[NMEASURE];
@@ -103,6 +108,8 @@ int unit_as_good(const Model *M, int i, Reading r);
  * one measure) under reading r, resampled by kind. */
 void model_interval(Model *M, const int *sel, int nsel, Reading r, Interval kind, double *lo,
                     double *hi);
+/* model_seeds_resampled: measure m's seeds are few enough to be resampled within units. */
+int model_seeds_resampled(const Model *M, int m);
 /* The datapoint tolerance of a paper comparison. */
 double point_tau(const Model *M, const Unit *u, double base);
 /* verdict_word: "supported", "not supported" or "undecided". */
