@@ -523,7 +523,7 @@ static int comp_ctor(lua_State *L) {
 /* ---- experiment { ... } ---- */
 
 static const char *const experiment_keys[] = {"name", "seeds", "tasks", "optimizers",
-                                              "schedulers", "tune", NULL};
+                                              "schedulers", "tune", "arm", NULL};
 
 /* take_list: the list `key` of the table at index 1 (of experiment or policy_training, named
  * ctx in messages), each entry a component of `kind`. */
@@ -576,6 +576,68 @@ static void take_list(lua_State *L, const char *ctx, const char *key, CompKind k
                                       "(expected distinct labels, set label = \"...\" on one "
                                       "of them)", ctx, key, j + 1, i + 1, c->label);
     }
+}
+
+static int by_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* take_arm: arm = "NAME" or { key = "value", ... } (the value at the top of the stack): which
+ * arm of a study this experiment is, written to provenance.txt and read by lrlab compare
+ * --multiverse; keys sorted, joined as key=value;key=value (names.h, arm_valid). */
+static void take_arm(lua_State *L, Experiment *ex) {
+    char got[256];
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        if (strchr(s, ';') || !arm_valid(s)) {
+            name_show(got, sizeof got, s, len);
+            raise(L, "experiment: arm: invalid value (expected a name (%s) or a table of "
+                     "names, got string %s)", NAME_RULE, got);
+        }
+        snprintf(ex->arm, sizeof ex->arm, "%s", s);
+        return;
+    }
+    if (lua_type(L, -1) != LUA_TTABLE) {
+        describe_value(L, -1, got, sizeof got);
+        raise(L, "experiment: arm: invalid value (expected a name or a table { key = \"value\", "
+                 "... }, got %s)", got);
+    }
+    const char *keys[ARM_MAX_AXES + 1];
+    int n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        size_t kl = 0, vl = 0;
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &kl) : NULL;
+        const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &vl) : NULL;
+        if (!k || !name_valid(k, kl) || strchr(k, '=')) {
+            if (k) name_show(got, sizeof got, k, kl);
+            else describe_value(L, -2, got, sizeof got);
+            raise(L, "experiment: arm: invalid key (expected a name without =, got %s)", got);
+        }
+        if (!v || !name_valid(v, vl)) {
+            if (v) name_show(got, sizeof got, v, vl);
+            else describe_value(L, -1, got, sizeof got);
+            raise(L, "experiment: arm: %s: invalid value (expected a string, %s, got %s)", k,
+                  NAME_RULE, got);
+        }
+        if (n == ARM_MAX_AXES)
+            raise(L, "experiment: arm: too many keys (expected at most %d)", ARM_MAX_AXES);
+        keys[n++] = k;
+        lua_pop(L, 1);
+    }
+    if (n == 0) raise(L, "experiment: arm: empty table (expected at least one key = \"value\")");
+    qsort(keys, (size_t)n, sizeof keys[0], by_str);
+    size_t at = 0;
+    for (int i = 0; i < n; i++) {
+        lua_getfield(L, -1, keys[i]);
+        at += (size_t)snprintf(ex->arm + at, at < sizeof ex->arm ? sizeof ex->arm - at : 0,
+                               "%s%s=%s", i ? ";" : "", keys[i], lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    if (at > ARM_MAX_LEN)
+        raise(L, "experiment: arm: too long (expected at most %d characters as key=value;..., "
+                 "got %zu)", ARM_MAX_LEN, at);
 }
 
 /* take_name: the `name` of the table at index 1 into out[NAME_MAX_LEN + 1]: a name by the
@@ -989,7 +1051,7 @@ static int experiment_fn(lua_State *L) {
         for (int i = 0; k && experiment_keys[i]; i++) ok |= strcmp(k, experiment_keys[i]) == 0;
         if (!ok)
             return raise(L, "experiment: %s: unknown key (expected one of name, seeds, tasks, "
-                            "optimizers, schedulers, tune)", k ? k : "(not a string)");
+                            "optimizers, schedulers, tune, arm)", k ? k : "(not a string)");
         lua_pop(L, 1);
     }
     take_name(L, "experiment", ex->name);
@@ -999,6 +1061,9 @@ static int experiment_fn(lua_State *L) {
     take_list(L, "experiment", "schedulers", KIND_SCHED, &ex->scheds, &ex->nscheds);
     lua_getfield(L, 1, "tune");
     if (!lua_isnil(L, -1)) take_tune(L, ex);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "arm");
+    if (!lua_isnil(L, -1)) take_arm(L, ex);
     lua_pop(L, 1);
     return 0;
 }

@@ -53,6 +53,7 @@ typedef struct TuneHyper {
 
 typedef struct Experiment {
     char name[64];
+    char arm[512];       /* arm = "NAME" or { key = "value", ... }: "" or as names.h's arm_valid */
     char file[1024];
     char where[256];
     CompCfg *tasks, *optims, *scheds;

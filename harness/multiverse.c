@@ -14,11 +14,12 @@
  *   interval  units, task, optimizer, crossed, seeds
  *   without   none, or one optimizer left out
  * Axes that need retraining (GreedyLR's variant, the budget, Adafactor's setting, the grid)
- * come from several folders, one arm each: the folder's provenance.txt line "arm: NAME", or
- * else the experiment named in its runs.csv. The folders must share the design (tasks,
+ * come from several folders, one arm each: the folder's provenance.txt line "arm: ..." (the
+ * experiment's arm = "NAME" or { key = "value", ... }), or else the experiment named in its
+ * runs.csv. An arm's keys become columns arm_KEY of multiverse.csv. The folders must share the design (tasks,
  * optimizers, schedulers and seeds) and name different arms.
  *
- * multiverse.csv: one row per specification: arm, tie, measure, stage, reading, interval,
+ * multiverse.csv: one row per specification: arm, arm_KEY..., tie, measure, stage, reading, interval,
  * without, units, as_good (count), share, ci_low, ci_high, verdict. figures/multiverse.png:
  * the specification curve.
  */
@@ -80,7 +81,43 @@ static int arm_name(const char *dir, char *out, size_t n, Err *e) {
         const char *b = strrchr(dir, '/');
         snprintf(out, n, "%s", b && b[1] ? b + 1 : dir);
     }
-    return name_check(out, strlen(out), dir, "arm", e);
+    if (arm_valid(out)) return 0;
+    char got[256];
+    name_show(got, sizeof got, out, strlen(out));
+    return err_set(e, EXIT_USAGE, dir, "provenance.txt: arm: invalid value (expected %s, got %s)",
+                   ARM_RULE, got);
+}
+
+/* arm_axis: the value of axis key in arm text a ("" when a has no such axis). */
+static void arm_axis(const char *a, const char *key, char *out, size_t n) {
+    out[0] = 0;
+    if (!strchr(a, ';') && !strchr(a, '=')) return;
+    size_t kl = strlen(key);
+    for (const char *p = a; p && *p; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL)
+        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+            size_t vl = strcspn(p + kl + 1, ";");
+            snprintf(out, n, "%.*s", (int)vl, p + kl + 1);
+            return;
+        }
+}
+
+/* arm_keys: the axis keys over every arm, sorted and distinct, into keys[]; returns the count. */
+static int arm_keys(char arms[][ARM_MAX_LEN + 1], int narms, char keys[][64], int cap) {
+    int nk = 0;
+    for (int a = 0; a < narms; a++) {
+        if (!strchr(arms[a], ';') && !strchr(arms[a], '=')) continue;
+        for (const char *p = arms[a]; p && *p; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
+            char k[64];
+            snprintf(k, sizeof k, "%.*s", (int)strcspn(p, "="), p);
+            int at = 0;
+            while (at < nk && strcmp(keys[at], k) < 0) at++;
+            if ((at < nk && strcmp(keys[at], k) == 0) || nk == cap) continue;
+            memmove(keys[at + 1], keys[at], (size_t)(nk - at) * 64);
+            snprintf(keys[at], 64, "%s", k);
+            nk++;
+        }
+    }
+    return nk;
 }
 
 /* same_names: the two lists hold the same names (in any order); the first difference goes
@@ -173,7 +210,7 @@ static int by_share(const void *a, const void *b) {
 
 /* The specification-curve figure: shares sorted with their intervals above, the choices
  * below as dots, one row per value of each axis. */
-static int figure(const char *dir, const Specs *S, char arms[][64], int narms, const Data *D,
+static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1], int narms, const Data *D,
                   const TieRule *ties, int nties, double claim, Err *e) {
     char path[4200];
     if (fs_path(path, sizeof path, e, "%s/figures", dir) != 0) return -1;
@@ -206,7 +243,7 @@ static int figure(const char *dir, const Specs *S, char arms[][64], int narms, c
     free(s);
     /* y tics of the dot panel: "axis: value", row r drawn at y = nrow - r */
     int first = 1;
-    char lab[160];
+    char lab[ARM_MAX_LEN + 16];
     for (int a = 0; narms > 1 && a < narms; a++) { snprintf(lab, sizeof lab, "arm: %s", arms[a]); tic(&rows, &first, lab, nrow - (base_arm + a)); }
     for (int k = 0; k < nties; k++) {
         char t[64];
@@ -282,7 +319,7 @@ int multiverse_main(const CompareOpts *o, Model *M) {
     if (!listed) ties[nties++] = o->tie;
     int narms = 1;
     while (o->arms && o->arms[narms - 1]) narms++;
-    char(*arms)[64] = xcalloc((size_t)narms, 64);
+    char(*arms)[ARM_MAX_LEN + 1] = xcalloc((size_t)narms, ARM_MAX_LEN + 1);
     Data *D = xcalloc((size_t)narms, sizeof(Data));
     Model *Ms = xcalloc((size_t)narms, sizeof(Model));
     Specs S = {0};
@@ -302,8 +339,9 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         for (int b = 0; b < a; b++)
             if (strcmp(arms[a], arms[b]) == 0) {
                 fprintf(stderr, "lrlab: %s: arm \"%s\" also names %s (expected each folder to "
-                                "name a different arm: a line \"arm: NAME\" in provenance.txt, or "
-                                "a different experiment)\n", dirs[a], arms[a], dirs[b]);
+                                "name a different arm: the experiment's arm = ..., written to "
+                                "provenance.txt as \"arm: ...\", or a different experiment)\n",
+                        dirs[a], arms[a], dirs[b]);
                 goto out;
             }
         if (a == 0) continue;
@@ -323,7 +361,11 @@ int multiverse_main(const CompareOpts *o, Model *M) {
     for (int a = 0; a < narms; a++) specs_of(a == 0 ? M : &Ms[a], a, ties, nties, &S);
     model_decide(M, o->tie, o->alpha); /* as the caller left it */
     Buf b = {0};
-    buf_printf(&b, "arm,tie,measure,stage,reading,interval,without,units,as_good,share,ci_low,"
+    char keys[ARM_MAX_AXES * 64][64];
+    int nk = arm_keys(arms, narms, keys, ARM_MAX_AXES * 64);
+    buf_printf(&b, "arm");
+    for (int k = 0; k < nk; k++) buf_printf(&b, ",arm_%s", keys[k]);
+    buf_printf(&b, ",tie,measure,stage,reading,interval,without,units,as_good,share,ci_low,"
                    "ci_high,verdict\n");
     int supported = 0, against = 0;
     for (int i = 0; i < S.n; i++) {
@@ -335,6 +377,11 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         supported += v[0] == 's';
         against += v[0] == 'n';
         csvio_field(&b, arms[x->arm], 1);
+        for (int k = 0; k < nk; k++) {
+            char val[64];
+            arm_axis(arms[x->arm], keys[k], val, sizeof val);
+            csvio_field(&b, val, 0);
+        }
         csvio_field(&b, t, 0);
         csvio_field(&b, measure_names[x->m], 0);
         csvio_field(&b, x->stage < NSTAGE ? st : "all", 0);

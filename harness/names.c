@@ -69,3 +69,24 @@ void name_slug(char *out, size_t n, const char *s) {
     }
     snprintf(out + o, n - o, "%s%08x", o ? "-" : "_", (unsigned)(h ^ (h >> 32)));
 }
+
+int arm_valid(const char *s) {
+    size_t len = s ? strlen(s) : 0;
+    if (!len || len > ARM_MAX_LEN) return 0;
+    if (!strchr(s, ';') && name_valid(s, len)) return 1; /* a name: "hf-val" or "budget=4x" */
+    const char *p = s, *prev = NULL;
+    size_t prevlen = 0;
+    for (int axes = 0;; axes++) {
+        const char *end = strchr(p, ';'), *eq = strchr(p, '=');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (axes == ARM_MAX_AXES || !eq || eq >= p + n) return 0;
+        size_t kn = (size_t)(eq - p);
+        if (!name_valid(p, kn) || !name_valid(eq + 1, n - kn - 1)) return 0;
+        if (prev && (strncmp(prev, p, kn < prevlen ? kn : prevlen) > 0 ||
+                     (strncmp(prev, p, kn < prevlen ? kn : prevlen) == 0 && prevlen >= kn)))
+            return 0; /* keys strictly increasing */
+        prev = p, prevlen = kn;
+        if (!end) return 1;
+        p = end + 1;
+    }
+}

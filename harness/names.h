@@ -40,4 +40,12 @@ void name_show(char *out, size_t n, const char *s, size_t len);
  * never share a slug and no slug holds a slash, starts with a dot or is empty. */
 void name_slug(char *out, size_t n, const char *s);
 
+/* An arm (one folder of a study whose arms differ in how they were trained, e.g. GreedyLR's
+ * variant or the budget): a name, or axes "key=value;key=value" (at most ARM_MAX_AXES, keys
+ * names without '=' in increasing order, values names), at most ARM_MAX_LEN characters. */
+#define ARM_MAX_AXES 8
+#define ARM_MAX_LEN 511
+#define ARM_RULE "a name, or key=value pairs joined by ; (keys in increasing order, each a name)"
+int arm_valid(const char *s);
+
 #endif

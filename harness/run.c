@@ -111,6 +111,7 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, Err *e)
     blas_provenance(&b);
     buf_printf(&b, "script: %s sha256 %s\nlua_seed: %llu\nshard: %d/%d\n", o->script, sum,
                (unsigned long long)o->lua_seed, o->shard.k, o->shard.n);
+    if (p->ex->arm[0]) buf_printf(&b, "arm: %s\n", p->ex->arm);
     buf_printf(&b, "data_dir: %s\n", run_datadir());
     hash_tree(&b, run_datadir(), "", 0);
     buf_printf(&b, "plan:\n");

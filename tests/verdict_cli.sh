@@ -86,13 +86,25 @@ grep -q '^multiverse: 1080 specifications over 1 arm' "$tmp/out" || fail "summar
 echo "ok: the multiverse's 1080 specifications and their counts"
 
 # 3. arms: a second folder of the same design; refusals
+expect2() { local rc=0; "$bin" compare "$@" > /dev/null 2> "$tmp/err" || rc=$?
+  [ $rc -eq 2 ] || fail "exit $rc for: $*"; [ "$(wc -l < "$tmp/err")" -le 2 ] || fail "long error for: $*: $(cat "$tmp/err")"; }
 mk "$tmp/b" study
 echo "arm: longer" > "$tmp/b/provenance.txt"
 "$bin" compare "$tmp/a" "$tmp/b" --multiverse > "$tmp/out" || fail "two arms"
 [ "$(tail -n +2 "$tmp/a/multiverse.csv" | wc -l)" -eq 2160 ] || fail "two arms: rows"
 [ "$(grep -c '^longer,' "$tmp/a/multiverse.csv")" -eq 1080 ] || fail "the second arm's rows"
-expect2() { local rc=0; "$bin" compare "$@" > /dev/null 2> "$tmp/err" || rc=$?
-  [ $rc -eq 2 ] || fail "exit $rc for: $*"; [ "$(wc -l < "$tmp/err")" -le 2 ] || fail "long error for: $*: $(cat "$tmp/err")"; }
+# an arm with axes: its keys become columns
+mk "$tmp/e" study
+printf 'arm: budget=4x;greedy=hf-val\n' > "$tmp/e/provenance.txt"
+"$bin" compare "$tmp/a" "$tmp/e" --multiverse > "$tmp/out" || fail "arm with axes"
+head -1 "$tmp/a/multiverse.csv" | grep -q '^arm,arm_budget,arm_greedy,tie,' || fail "axis columns: $(head -1 "$tmp/a/multiverse.csv")"
+[ "$(grep -c '^budget=4x;greedy=hf-val,4x,hf-val,' "$tmp/a/multiverse.csv")" -eq 1080 ] || fail "axis values: $(sed -n 1082p "$tmp/a/multiverse.csv")"
+[ "$(grep -c '^study,"","",' "$tmp/a/multiverse.csv")" -eq 1080 ] || fail "an arm without axes"
+printf 'arm: budget=4x;budget=1x\n' > "$tmp/e/provenance.txt"
+expect2 "$tmp/a" "$tmp/e" --multiverse
+grep -q 'provenance.txt: arm: invalid value' "$tmp/err" || fail "a bad arm line: $(cat "$tmp/err")"
+printf 'arm: `touch PWNED`\n' > "$tmp/e/provenance.txt"
+expect2 "$tmp/a" "$tmp/e" --multiverse
 mk "$tmp/c" other 12
 expect2 "$tmp/a" "$tmp/c" --multiverse
 grep -q 'seeds differ' "$tmp/err" || fail "different design: $(cat "$tmp/err")"
@@ -110,6 +122,18 @@ expect2 "$tmp/a" --tie sd:inf
 expect2 "$tmp/a" --tie median:1
 expect2 "$tmp/a" --reference nosuch
 grep -q 'expected one of the schedulers in it: greedy, b1, b2' "$tmp/err" || fail "reference list: $(cat "$tmp/err")"
-echo "ok: arms, and one-line refusals of bad arguments"
+[ ! -e PWNED ] && [ ! -e "$tmp/a/PWNED" ] || fail "an arm ran a command"
+echo "ok: arms (with axes as columns), and one-line refusals of bad arguments"
 
+# 4. an experiment's arm reaches provenance.txt, sorted key=value, and the multiverse
+cat > "$tmp/arm.lua" <<'LUA'
+experiment {
+  name = "armed", seeds = { 1, 2 }, arm = { greedy = "hf-val", budget = "4x" },
+  tasks = { task "quadratic" { dim = 4, steps = 20 } },
+  optimizers = { optimizer "sgd" { lr = 0.1 } },
+  schedulers = { scheduler "constant" {}, scheduler "greedy" {} },
+}
+LUA
+"$bin" run "$tmp/arm.lua" --out "$tmp/r" --quiet > /dev/null || fail "run with an arm"
+grep -qx 'arm: budget=4x;greedy=hf-val' "$tmp/r/provenance.txt" || fail "provenance arm: $(grep '^arm' "$tmp/r/provenance.txt")"
 echo "verdict: ok"

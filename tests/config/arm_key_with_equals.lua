@@ -1,0 +1,7 @@
+-- arm: keys are names without =
+experiment {
+  name = "bad", seeds = { 1, 2 }, arm = { ["a=b"] = "x" },
+  tasks = { task "quadratic" { dim = 4, steps = 100 } },
+  optimizers = { optimizer "sgd" { lr = 0.1 } },
+  schedulers = { scheduler "constant" {}, scheduler "greedy" {} },
+}
