@@ -1294,13 +1294,21 @@ static void md_verdict(Report *R, Buf *md) {
                    100 * rp_num(V, vr, VR_FRAC));
         return;
     }
+    static const char *const resampling[NINTERVAL] = {
+        "comparisons as if independent", "tasks", "optimizers",
+        "tasks and optimizers crossed, with the seeds drawn again within each comparison",
+        "the seeds within each comparison"};
     buf_printf(md,
-               ": %s was as good or better (a win or a tie) in %.1f%% of %.0f comparisons "
-               "on %s (95%% bootstrap interval %.1f%% to %.1f%%; %.0f wins, %.0f ties, %.0f "
-               "losses at %s with Holm's correction). ",
-               ref, 100 * rp_num(V, vr, VR_FRAC), rp_num(V, vr, VR_UNITS), R->measure,
-               100 * rp_num(V, vr, VR_LO), 100 * rp_num(V, vr, VR_HI), rp_num(V, vr, VR_WINS),
-               rp_num(V, vr, VR_TIES), rp_num(V, vr, VR_LOSSES), alpha);
+               ": %s was as good or better (%s) in %.1f%% of %.0f comparisons "
+               "on %s (95%% bootstrap interval %.1f%% to %.1f%%, resampling %s; %.0f wins, "
+               "%.0f ties, %.0f losses at %s with Holm's correction). ",
+               ref,
+               R->copts.reading == READ_NOT_WORSE ? "not shown worse: a win or a tie"
+                                                  : "non-inferior: shown at most τ worse",
+               100 * rp_num(V, vr, VR_FRAC), rp_num(V, vr, VR_UNITS), R->measure,
+               100 * rp_num(V, vr, VR_LO), 100 * rp_num(V, vr, VR_HI),
+               resampling[R->copts.interval], rp_num(V, vr, VR_WINS), rp_num(V, vr, VR_TIES),
+               rp_num(V, vr, VR_LOSSES), alpha);
     if (strcmp(verdict, "supported") == 0) {
         buf_printf(md,
                    "The whole interval lies above %g%%. A tie means that no difference "

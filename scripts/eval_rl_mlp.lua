@@ -9,7 +9,7 @@
 -- tuned is the grid search over constant rates at the cost of any other entry.
 --
 --   ./build/lrlab run scripts/eval_rl_mlp.lua -j 2
---   ./build/lrlab compare results/eval_rl_mlp --reference rl --measure val_loss
+--   ./build/lrlab compare results/eval_rl_mlp --reference rl --measure val_loss --tie paper --interval units
 
 experiment {
   name = "eval_rl_mlp",

@@ -13,7 +13,7 @@
 -- final training objective: equal tuning budget for all.
 --
 --   ./build/lrlab run scripts/eval_rl_nmf.lua -j 2            results in results/eval_rl_nmf/
---   ./build/lrlab compare results/eval_rl_nmf --reference rl  the learned schedule vs the rest
+--   ./build/lrlab compare results/eval_rl_nmf --reference rl --tie paper --interval units: the learned schedule vs the rest
 
 local function nmf(t)
   t.steps, t.eval_every, t.clip_to_bound, t.batch = 1000, 50, true, t.batch or 16

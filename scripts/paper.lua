@@ -6,7 +6,7 @@
 --
 --   ./build/lrlab run scripts/paper.lua --check      the plan and an estimate of the wall time
 --   ./build/lrlab run scripts/paper.lua -j 2         results in results/paper/
---   ./build/lrlab report results/paper --paper paper/   tables, figures, paper/report.md
+--   ./build/lrlab report results/paper --paper paper/ --tie paper --interval units   tables, figures, paper/report.md
 --
 -- Choices, each against its source:
 -- * Optimizers: the paper's AdamW, Adafactor, Adagrad and SGD (paper/paper.md section 1.2), plus SGD
