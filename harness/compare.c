@@ -447,7 +447,7 @@ void model_build(Data *D, Model *M) {
                     for (int b = 0; b < D->scheds.n; b++) {
                         if (b == D->ref) continue;
                         Unit u = {.m = m, .g = g, .t = t, .o = op, .b = b, .first = used};
-                        double *bv = xcalloc((size_t)D->seeds.n + 1, sizeof(double));
+                        double *bv = M->basev + used;
                         for (int d = 0; d < D->seeds.n; d++) {
                             int ir = *data_slot(D, t, op, D->ref, d), ib = *data_slot(D, t, op, b, d);
                             if (ir < 0 || ib < 0) continue;
@@ -459,12 +459,7 @@ void model_build(Data *D, Model *M) {
                             u.wins += x > 0;
                             u.losses += x < 0;
                         }
-                        if (u.n == 0) {
-                            free(bv);
-                            continue;
-                        }
-                        memcpy(M->basev + used, bv, sizeof(double) * (size_t)u.nbase);
-                        free(bv);
+                        if (u.n == 0) continue;
                         used += u.n;
                         u.median = stats_median(M->delta + u.first, u.n);
                         StatsWilcoxon w;
@@ -927,10 +922,12 @@ int compare_main(const CompareOpts *o) {
     }
     code = EXIT_RUN;
     model_build(&D, &M);
-    model_decide(&M, o->tie, o->alpha);
 
-    /* ---- paper counting on the primary measure, under the chosen rule and the paper's ---- */
+    /* ---- paper counting on the primary measure, under the paper's rule and the chosen ---- */
     Counts *C = xcalloc(1, sizeof *C), *P = xcalloc(1, sizeof *P);
+    model_decide(&M, TIE_PAPER, o->alpha);
+    paper_count(&M, primary, P, NULL);
+    model_decide(&M, o->tie, o->alpha);
     Buf cmp = {0};
     buf_printf(&cmp, "measure,task,optimizer,stage,baseline,seed,reference_value,baseline_value,"
                      "delta,category,tau\n");
@@ -939,11 +936,6 @@ int compare_main(const CompareOpts *o) {
         free(C), free(P);
         goto out;
     }
-    Model *Mp = &M;
-    TieRule chosen = o->tie;
-    model_decide(Mp, TIE_PAPER, o->alpha);
-    paper_count(Mp, primary, P, NULL);
-    model_decide(Mp, chosen, o->alpha);
 
     /* ---- tests.csv ---- */
     Buf tests = {0};

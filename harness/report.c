@@ -428,10 +428,7 @@ void rp_tau_text(const Report *R, char *out, size_t n) {
 }
 
 static void alpha_text(const Report *R, char *out, size_t n) {
-    if (R->alpha_known)
-        snprintf(out, n, "α = %g", R->alpha);
-    else
-        snprintf(out, n, "the significance level lrlab compare was given (not the default 0.05)");
+    snprintf(out, n, "α = %g", R->alpha);
 }
 
 /* ---- loading ---- */
@@ -656,68 +653,10 @@ static int load_compare(Report *R, Err *e) {
     return 0;
 }
 
-/* The options compare ran with are not all in its files. tau: from tests.csv, where an
- * absolute tolerance is the same for every unit and a relative one differs (with a single
- * unit, the paper categories of comparisons.csv decide); the relative factor is a unit's tau
- * over the median of its finite baseline values. alpha: 0.05 when the decisions of tests.csv
- * agree with it. verdict.csv columns "tie" and "alpha", when a later compare writes them, take
- * precedence. */
+/* The comparison's options: the report's own, with which load_compare made sure the files
+ * were made (verdict.csv's settings). */
 static void infer_options(Report *R) {
-    const Tab *T = &R->tests;
-    int first = -1, same = 1, units = 0;
-    for (int r = 0; r < T->t.nrows; r++) {
-        if (strcmp(rp_at(T, r, TS_MEASURE), R->measure) != 0) continue;
-        units++;
-        if (first < 0)
-            first = r;
-        else if (rp_num(T, r, TS_TAU) != rp_num(T, first, TS_TAU))
-            same = 0;
-    }
-    R->tau = first >= 0 ? rp_num(T, first, TS_TAU) : 0.1;
-    int abs_ok = 1;
-    for (int r = 0; units == 1 && abs_ok && r < R->cmp.t.nrows; r++) {
-        StatsCategory c =
-            stats_paper_category(rp_num(&R->cmp, r, CM_REFV), rp_num(&R->cmp, r, CM_BASEV), R->tau);
-        abs_ok = strcmp(rp_cat_names[c], rp_at(&R->cmp, r, CM_CAT)) == 0;
-    }
-    R->relative = !same || !abs_ok;
-    if (R->relative && first >= 0) {
-        /* the unit's tau over the median of its finite baseline values */
-        double *v = xcalloc((size_t)R->cmp.t.nrows + 1, sizeof(double));
-        for (int r = 0; r < T->t.nrows && R->rel_factor == 0; r++) {
-            if (strcmp(rp_at(T, r, TS_MEASURE), R->measure) != 0 || !(rp_num(T, r, TS_TAU) > 0)) continue;
-            int n = 0;
-            for (int k = 0; k < R->cmp.t.nrows; k++)
-                if (rp_num(&R->cmp, k, CM_STAGE) == rp_num(T, r, TS_STAGE) &&
-                    strcmp(rp_at(&R->cmp, k, CM_TASK), rp_at(T, r, TS_TASK)) == 0 &&
-                    strcmp(rp_at(&R->cmp, k, CM_OPTIM), rp_at(T, r, TS_OPTIM)) == 0 &&
-                    strcmp(rp_at(&R->cmp, k, CM_BASE), rp_at(T, r, TS_BASE)) == 0 &&
-                    isfinite(rp_num(&R->cmp, k, CM_BASEV)))
-                    v[n++] = rp_num(&R->cmp, k, CM_BASEV);
-            double m = n ? rp_quant(v, n, 0.5) : 0;
-            if (m != 0 && isfinite(m)) R->rel_factor = rp_num(T, r, TS_TAU) / fabs(m);
-        }
-        free(v);
-    }
-    R->alpha = 0.05;
-    R->alpha_known = 1;
-    for (int r = 0; r < T->t.nrows; r++) {
-        if (strcmp(rp_at(T, r, TS_MEASURE), R->measure) != 0) continue;
-        double med = rp_num(T, r, TS_MED), tau = rp_num(T, r, TS_TAU);
-        int sig = rp_num(T, r, TS_HOLM) < R->alpha;
-        const char *d = sig && med > tau ? "win" : sig && med < -tau ? "loss" : "tie";
-        if (strcmp(d, rp_at(T, r, TS_DEC)) != 0) R->alpha_known = 0;
-    }
-    int ca = csvio_col(&R->ver.t, "alpha"), ct = csvio_col(&R->ver.t, "tie");
-    double x;
-    if (ca >= 0 && csvio_parse_num(csvio_at(&R->ver.t, R->vrow, ca), &x) == 0) {
-        R->alpha = x;
-        R->alpha_known = 1;
-    }
-    (void)ct;
-    /* the files were made with the report's own settings (load_compare): they decide */
     R->alpha = R->copts.alpha;
-    R->alpha_known = 1;
     R->relative = R->copts.tie.kind != TIE_ABS; /* no single tau for every comparison */
     R->rel_factor = R->copts.tie.x;
     R->tau = R->copts.tie.x;
