@@ -21,23 +21,31 @@ def rotl(x, k):
     return ((x << k) | (x >> (64 - k))) & M
 
 
-def xoshiro_stream(seed, n):
+def xoshiro_step(s):
+    """One output of xoshiro256** from the four state words s (updated in place)."""
+    result = (rotl((s[1] * 5) & M, 7) * 9) & M
+    t = (s[1] << 17) & M
+    s[2] ^= s[0]
+    s[3] ^= s[1]
+    s[1] ^= s[2]
+    s[0] ^= s[3]
+    s[2] ^= t
+    s[3] = rotl(s[3], 45)
+    return result
+
+
+def xoshiro_state(seed):
+    """The four state words harness/rng.c's rng_seed makes: four splitmix64 outputs."""
     s, st = [], seed
     for _ in range(4):
         st, z = splitmix64(st)
         s.append(z)
-    out = []
-    for _ in range(n):
-        result = (rotl((s[1] * 5) & M, 7) * 9) & M
-        t = (s[1] << 17) & M
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = rotl(s[3], 45)
-        out.append(result)
-    return out
+    return s
+
+
+def xoshiro_stream(seed, n):
+    s = xoshiro_state(seed)
+    return [xoshiro_step(s) for _ in range(n)]
 
 
 def main():

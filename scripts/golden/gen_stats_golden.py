@@ -63,7 +63,7 @@ import scipy
 from scipy import stats
 
 sys.dont_write_bytecode = True  # no __pycache__ next to the scripts
-from gen_rng_golden import rotl, splitmix64, xoshiro_stream  # noqa: E402
+from gen_rng_golden import xoshiro_state, xoshiro_step, xoshiro_stream  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "tests", "golden", "stats.csv")
@@ -364,22 +364,10 @@ class Rng:
     rng_below by Lemire's nearly divisionless method with rejection on the 128-bit product."""
 
     def __init__(self, seed):
-        self.s, st = [], seed
-        for _ in range(4):
-            st, z = splitmix64(st)
-            self.s.append(z)
+        self.s = xoshiro_state(seed)
 
     def next(self):
-        s = self.s
-        result = (rotl((s[1] * 5) & M64, 7) * 9) & M64
-        t = (s[1] << 17) & M64
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = rotl(s[3], 45)
-        return result
+        return xoshiro_step(self.s)
 
     def below(self, n):
         m = self.next() * n
