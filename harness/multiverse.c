@@ -338,18 +338,20 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         }
         for (int b = 0; b < a; b++)
             if (strcmp(arms[a], arms[b]) == 0) {
-                fprintf(stderr, "lrlab: %s: arm \"%s\" also names %s (expected each folder to "
-                                "name a different arm: the experiment's arm = ..., written to "
-                                "provenance.txt as \"arm: ...\", or a different experiment)\n",
-                        dirs[a], arms[a], dirs[b]);
+                err_set(&e, EXIT_USAGE, dirs[a], "arm \"%s\" also names %s (expected each "
+                        "folder to name a different arm: the experiment's arm = ..., written to "
+                        "provenance.txt as \"arm: ...\", or a different experiment)", arms[a],
+                        dirs[b]);
+                err_print(&e);
                 goto out;
             }
         if (a == 0) continue;
         int rc = data_load(dirs[a], o->reference, &D[a]);
         if (rc < 0) goto out;
         if (rc > 0) {
-            fprintf(stderr, "lrlab: %s/runs.csv: no runs of the reference scheduler (expected "
-                            "scheduler \"%s\", as in %s)\n", dirs[a], o->reference, o->dir);
+            err_set(&e, EXIT_USAGE, dirs[a], "runs.csv: no runs of the reference scheduler "
+                    "(expected scheduler \"%s\", as in %s)", o->reference, o->dir);
+            err_print(&e);
             goto out;
         }
         if (!same_design(o->dir, M->D, dirs[a], &D[a])) goto out;
