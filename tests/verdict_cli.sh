@@ -73,7 +73,7 @@ awk -v x="$tau" 'BEGIN { exit !(x > 0.0030276 && x < 0.0030278) }' || fail "sd:1
 grep -q '^warning: task t1: 100% of its comparisons are ties under abs:5' "$tmp/out" || fail "no warning on a task of ties: $(grep warning "$tmp/out")"
 # a zero tolerance: only equal values tie (no baseline value equals the reference's)
 "$bin" compare "$tmp/a" --tie abs:0 > "$tmp/out" || fail "compare --tie abs:0"
-grep -q '^all +240 +120 +0 +0 +120 ' "$tmp/out" || fail "abs:0 datapoints: $(grep '^all' "$tmp/out")"
+grep -qE '^all +240 +120 +0 +0 +120 ' "$tmp/out" || fail "abs:0 datapoints: $(grep '^all' "$tmp/out")"
 [ "$(awk -F, 'NR > 1 && ($10 == "yes*" || $10 == "no*")' "$tmp/a/comparisons.csv" | wc -l)" -eq 0 ] || fail "abs:0 left ties"
 echo "ok: tie rules (abs, rel, task, sd), both readings, the paper's rule beside, the tie warning"
 
