@@ -915,9 +915,10 @@ int compare_main(const CompareOpts *o) {
         Buf names = {0};
         for (int s = 0; s < D.scheds.n; s++) buf_printf(&names, "%s%s", s ? ", " : "", D.scheds.names[s]);
         Err e;
-        err_set(&e, EXIT_USAGE, o->dir, "runs.csv: no runs of the reference scheduler \"%s\" "
-                "(expected one of the schedulers in it: %s)", o->reference,
-                names.s ? names.s : "none");
+        char path[4200];
+        snprintf(path, sizeof path, "%s/runs.csv", o->dir);
+        err_set(&e, EXIT_USAGE, path, "no runs of the reference scheduler \"%s\" (expected one "
+                "of the schedulers in it: %s)", o->reference, names.s ? names.s : "none");
         err_print(&e);
         buf_free(&names);
         goto out;

@@ -349,8 +349,10 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         int rc = data_load(dirs[a], o->reference, &D[a]);
         if (rc < 0) goto out;
         if (rc > 0) {
-            err_set(&e, EXIT_USAGE, dirs[a], "runs.csv: no runs of the reference scheduler "
-                    "(expected scheduler \"%s\", as in %s)", o->reference, o->dir);
+            char path[4200];
+            snprintf(path, sizeof path, "%s/runs.csv", dirs[a]);
+            err_set(&e, EXIT_USAGE, path, "no runs of the reference scheduler (expected "
+                    "scheduler \"%s\", as in %s)", o->reference, o->dir);
             err_print(&e);
             goto out;
         }
