@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const measure_names[NMEASURE] = {
     "train_loss", "val_loss", "metric", "auc", "steps_to_target", "seconds_to_target"};
@@ -49,9 +50,18 @@ int tie_parse(const char *s, TieRule *t, char *why, size_t n) {
     return -1;
 }
 
+void compare_num(double x, char *out, size_t n) {
+    for (int p = 6; p <= 17; p++) { /* the shortest %g that reads back as x */
+        snprintf(out, n, "%.*g", p, x);
+        if (strtod(out, NULL) == x) return;
+    }
+}
+
 void tie_format(TieRule t, char *out, size_t n) {
     static const char *const pre[] = {"abs", "rel", "task", "sd"};
-    snprintf(out, n, "%s:%g", pre[t.kind], t.x);
+    char x[32];
+    compare_num(t.x, x, sizeof x);
+    snprintf(out, n, "%s:%s", pre[t.kind], x);
 }
 
 static int index_of(const char *s, const char *const *names, int n) {
@@ -74,11 +84,13 @@ CompareOpts compare_defaults(void) {
 }
 
 void compare_settings(const CompareOpts *o, char *out, size_t n) {
-    char tie[64];
+    char tie[64], alpha[32], claim[32];
     tie_format(o->tie, tie, sizeof tie);
-    snprintf(out, n, "reference=%s;measure=%s;tie=%s;reading=%s;interval=%s;alpha=%g;claim=%g",
+    compare_num(o->alpha, alpha, sizeof alpha);
+    compare_num(o->claim, claim, sizeof claim);
+    snprintf(out, n, "reference=%s;measure=%s;tie=%s;reading=%s;interval=%s;alpha=%s;claim=%s",
              o->reference, o->measure ? o->measure : "train_loss", tie,
-             reading_names[o->reading], interval_names[o->interval], o->alpha, o->claim);
+             reading_names[o->reading], interval_names[o->interval], alpha, claim);
 }
 
 /* ---- loading ---- */
@@ -559,7 +571,7 @@ static double pooled_sd(const Data *D, int m, int g, int t, int o) {
 }
 
 double point_tau(const Model *M, const Unit *u, double base) {
-    if (M->tie.kind == TIE_REL) return isfinite(base) ? M->tie.x * fabs(base) : M->tie.x;
+    if (M->tie.kind == TIE_REL) return isfinite(base) ? M->tie.x * fabs(base) : 0;
     return u->tau;
 }
 
@@ -641,6 +653,11 @@ void model_decide(Model *M, TieRule tie, double alpha) {
     }
     free(p2);
     free(p1);
+}
+
+int unit_decidable(const Model *M, int i, Reading r) {
+    const Unit *u = &M->u[i];
+    return (r == READ_NOT_WORSE ? 2.0 : 1.0) * u->family / ldexp(1.0, u->n) < M->alpha;
 }
 
 int unit_as_good(const Model *M, int i, Reading r) {
@@ -924,6 +941,16 @@ int compare_main(const CompareOpts *o) {
         goto out;
     }
     code = EXIT_RUN;
+    /* verdict.csv, which names the settings, goes first and comes back last: a compare
+     * stopped halfway leaves no verdict.csv, so report never trusts its other files */
+    char vpath[4200];
+    snprintf(vpath, sizeof vpath, "%s/verdict.csv", o->dir);
+    if (unlink(vpath) != 0 && errno != ENOENT) {
+        Err e;
+        err_set(&e, EXIT_RUN, vpath, "cannot remove the previous verdict (%s)", strerror(errno));
+        err_print(&e);
+        goto out;
+    }
     model_build(&D, &M);
 
     /* ---- paper counting on the primary measure, under the paper's rule and the chosen ---- */
@@ -978,7 +1005,7 @@ int compare_main(const CompareOpts *o) {
                      "claim,verdict,decidable,paper_as_good_or_better,reference,tie,reading,"
                      "interval,alpha,not_worse,not_worse_low,not_worse_high,non_inferior,"
                      "non_inferior_low,non_inferior_high,seeds_low,seeds_high,"
-                     "paper_rule_as_good_or_better,settings\n");
+                     "paper_rule_as_good_or_better,seeds_resampled,settings\n");
     char primary_line[1024] = "", seeds_line[512] = "";
     for (int m = 0; m < NMEASURE; m++) {
         int k = M.nmunits[m], w = 0, l = 0;
@@ -1005,9 +1032,7 @@ int compare_main(const CompareOpts *o) {
          * side: 2 / 2^n exactly two-sided, 1 / 2^n one-sided), times the family size under
          * Holm, is below alpha. */
         int decidable = 0;
-        for (int i = 0; i < k; i++)
-            if ((rd == READ_NOT_WORSE ? 2.0 : 1.0) * M.u[U[i]].family / ldexp(1.0, M.u[U[i]].n) < o->alpha)
-                decidable++;
+        for (int i = 0; i < k; i++) decidable += unit_decidable(&M, U[i], rd);
         const char *verdict = !decidable ? "undecided (too few seeds)" : verdict_word(lo[rd], hi[rd], o->claim);
         csvio_field(&ver, measure_names[m], 1);
         csvio_int(&ver, m == primary, 0);
@@ -1035,6 +1060,9 @@ int compare_main(const CompareOpts *o) {
         csvio_num(&ver, slo, 0);
         csvio_num(&ver, shi, 0);
         csvio_num(&ver, m == primary ? good_share(P->all.n) : NAN, 0);
+        /* 1: the interval drew each comparison's seeds again and redid its tests */
+        int redrawn = (kind == IV_CROSSED || kind == IV_SEEDS) && model_seeds_resampled(&M, m);
+        csvio_int(&ver, redrawn, 0);
         csvio_field(&ver, settings, 0);
         csvio_end(&ver);
         if (m != primary) continue;
@@ -1055,17 +1083,18 @@ int compare_main(const CompareOpts *o) {
                      o->reference, 100 * o->claim, measure_names[m], verdict, 100 * share[rd], k,
                      rd == READ_NOT_WORSE ? "not shown worse" : "shown non-inferior", 100 * lo[rd],
                      100 * hi[rd], interval_names[kind],
-                     kind == IV_CROSSED ? " (tasks x optimizers, seeds within)" : "", w, k - w - l,
-                     l, o->alpha, tie);
+                     kind != IV_CROSSED ? ""
+                     : redrawn          ? " (tasks x optimizers, seeds redrawn within)"
+                                        : " (tasks x optimizers; decisions fixed: too many seeds "
+                                          "to redraw)",
+                     w, k - w - l, l, o->alpha, tie);
         snprintf(seeds_line, sizeof seeds_line,
                  "  beside it: not shown worse %.1f%% (%.1f-%.1f%%), shown non-inferior %.1f%% "
-                 "(%.1f-%.1f%%); seed-level interval of the verdict's reading %.1f-%.1f%%",
+                 "(%.1f-%.1f%%); with each comparison's seeds redrawn, the verdict's share "
+                 "stays in %.1f-%.1f%% (redrawn seeds change the tests' power, so this range "
+                 "may exclude the estimate)",
                  100 * share[0], 100 * lo[0], 100 * hi[0], 100 * share[1], 100 * lo[1],
                  100 * hi[1], 100 * slo, 100 * shi);
-    }
-    if (write_file(o->dir, "verdict.csv", &ver)) {
-        free(C), free(P);
-        goto out;
     }
 
     /* ---- performance profiles and mean ranks on the final primary measure ---- */
@@ -1116,7 +1145,10 @@ int compare_main(const CompareOpts *o) {
         free(mr);
     }
     free(cost);
-    if (write_file(o->dir, "profiles.csv", &prof) || write_file(o->dir, "ranks.csv", &ranks)) {
+    if (write_file(o->dir, "profiles.csv", &prof) || write_file(o->dir, "ranks.csv", &ranks) ||
+        write_file(o->dir, "verdict.csv", &ver)) {
+        buf_free(&ranks); /* those not written yet (write_file frees what it writes) */
+        buf_free(&ver);
         free(C), free(P);
         goto out;
     }
@@ -1144,10 +1176,11 @@ int compare_main(const CompareOpts *o) {
     printf("%s\n", primary_line);
     if (seeds_line[0]) printf("%s\n", seeds_line);
     if (!model_seeds_resampled(&M, primary))
-        printf("note: %d units with %d seeds are too many to redo every test in each of %d "
-               "replicates: the crossed interval keeps each unit's decision fixed and the "
-               "seed-level interval is not computed (nan)\n", M.nmunits[primary], D.seeds.n,
-               BOOT_REPS);
+        printf("note: %d comparisons with up to %d seeds are too many to redraw and test again "
+               "in each of %d replicates: the seed-level range is not computed (nan)%s\n",
+               M.nmunits[primary], D.seeds.n, BOOT_REPS,
+               o->interval == IV_CROSSED ? ", and the crossed interval keeps each comparison's "
+                                           "decision fixed" : "");
     free(C);
     free(P);
     if (o->multiverse) {

@@ -75,7 +75,9 @@ extern const char *const interval_names[NINTERVAL]; /* "units", ... "seeds" */
 /* tie_parse: "abs:X", "rel:X", "task:X", "sd:K" (X finite and >= 0) or "paper". Returns 0,
  * or -1 with why describing what is expected. */
 int tie_parse(const char *s, TieRule *t, char *why, size_t n);
-/* tie_format: the rule as tie_parse reads it, e.g. "task:0.01". */
+/* compare_num: x in the shortest %g form that reads back as x (e.g. 0.1, 0.5050001). */
+void compare_num(double x, char *out, size_t n);
+/* tie_format: the rule as tie_parse reads it, e.g. "task:0.01" (compare_num's digits). */
 void tie_format(TieRule t, char *out, size_t n);
 int reading_parse(const char *s);   /* index, or -1 */
 int interval_parse(const char *s);  /* index, or -1 */

@@ -102,6 +102,9 @@ void model_free(Model *M);
 void model_decide(Model *M, TieRule tie, double alpha);
 /* model_forget: drops the seed replicates kept for measure m. */
 void model_forget(Model *M, int m);
+/* unit_decidable: unit i's smallest attainable p-value (every seed on one side: 2 / 2^n
+ * two-sided, 1 / 2^n one-sided) times its Holm family's size is below alpha. */
+int unit_decidable(const Model *M, int i, Reading r);
 /* unit_as_good: unit i counts as "as good or better" under the reading. */
 int unit_as_good(const Model *M, int i, Reading r);
 /* model_interval: the interval of the share of "as good" units among sel[0..nsel) (units of

@@ -39,8 +39,9 @@
 #include <sys/stat.h>
 
 typedef struct {
-    int arm, tie, m, stage, reading, interval, without; /* stage NSTAGE: all; without -1: none */
-    int units, good;
+    /* stage NSTAGE: all; without: an optimizer of the first folder, -1 none */
+    int arm, tie, m, stage, reading, interval, without;
+    int units, good, decidable, redrawn;
     double share, lo, hi;
 } Spec;
 
@@ -60,14 +61,27 @@ static int arm_name(const char *dir, char *out, size_t n, Err *e) {
     snprintf(path, sizeof path, "%s/provenance.txt", dir);
     FILE *f = fopen(path, "r");
     if (f) {
-        char line[512];
-        while (fgets(line, sizeof line, f))
+        char line[ARM_MAX_LEN + 16];
+        int too_long = 0;
+        while (fgets(line, sizeof line, f)) {
+            size_t len = strlen(line);
+            int whole = len && line[len - 1] == '\n';
             if (strncmp(line, "arm: ", 5) == 0) {
                 line[strcspn(line, "\r\n")] = 0;
-                snprintf(out, n, "%.63s", line + 5);
+                too_long = !whole && !feof(f);
+                if (!too_long) memcpy(out, line + 5, strlen(line + 5) + 1 < n ? strlen(line + 5) + 1 : n);
+                out[n - 1] = 0;
                 break;
             }
+            while (!whole && fgets(line, sizeof line, f)) { /* the rest of a long line */
+                len = strlen(line);
+                whole = len && line[len - 1] == '\n';
+            }
+        }
         fclose(f);
+        if (too_long)
+            return err_set(e, EXIT_USAGE, dir, "provenance.txt: arm: too long (expected at most "
+                           "%d characters)", ARM_MAX_LEN);
     }
     if (!out[0]) {
         snprintf(path, sizeof path, "%s/runs.csv", dir);
@@ -160,17 +174,23 @@ static void add(Specs *S, Spec s) {
 }
 
 /* specs_of: every specification of one arm's model, appended to S. */
-static void specs_of(Model *M, int arm, const TieRule *ties, int nties, Specs *S) {
-    const Data *D = M->D;
+/* specs_of: every specification of one arm's model, appended to S. Optimizers are named by
+ * the first folder's list (D0), whatever order the arm's runs.csv holds them in. */
+static void specs_of(Model *M, const Data *D0, int arm, const TieRule *ties, int nties, Specs *S) {
     int *sel = xcalloc((size_t)M->nu + 1, sizeof(int));
     /* measure outside, tie rule inside: one measure's seed replicates live at a time */
     for (int mi = 0; mi < NMV_MEASURE; mi++) {
         int m = mv_measures[mi];
         if (!M->nmunits[m]) continue;
+        int redrawable = model_seeds_resampled(M, m);
         for (int k = 0; k < nties; k++) {
             model_decide(M, ties[k], M->alpha);
             for (int g = 0; g <= NSTAGE; g++)
-                for (int w = -1; w < (D->optims.n > 1 ? D->optims.n : 0); w++) {
+                for (int w0 = -1; w0 < (D0->optims.n > 1 ? D0->optims.n : 0); w0++) {
+                    /* the same optimizer in this arm (same_design: every name is there) */
+                    int w = -1;
+                    for (int j = 0; w0 >= 0 && j < M->D->optims.n && w < 0; j++)
+                        if (strcmp(M->D->optims.names[j], D0->optims.names[w0]) == 0) w = j;
                     int nsel = 0;
                     for (int i = 0; i < M->nmunits[m]; i++) {
                         const Unit *u = &M->u[M->munits[m][i]];
@@ -178,10 +198,15 @@ static void specs_of(Model *M, int arm, const TieRule *ties, int nties, Specs *S
                     }
                     if (!nsel) continue;
                     for (int r = 0; r < NREADING; r++) {
-                        int good = 0;
-                        for (int i = 0; i < nsel; i++) good += unit_as_good(M, sel[i], r);
+                        int good = 0, decidable = 0;
+                        for (int i = 0; i < nsel; i++) {
+                            good += unit_as_good(M, sel[i], r);
+                            decidable += unit_decidable(M, sel[i], r);
+                        }
                         for (int iv = 0; iv < NINTERVAL; iv++) {
-                            Spec s = {arm, k, m, g, r, iv, w, nsel, good, (double)good / nsel, 0, 0};
+                            int redrawn = (iv == IV_CROSSED || iv == IV_SEEDS) && redrawable;
+                            Spec s = {arm,  k,    m,         g,       r, iv, w0, nsel, good,
+                                      decidable, redrawn, (double)good / nsel, 0, 0};
                             model_interval(M, sel, nsel, r, iv, &s.lo, &s.hi);
                             add(S, s);
                         }
@@ -191,6 +216,13 @@ static void specs_of(Model *M, int arm, const TieRule *ties, int nties, Specs *S
         model_forget(M, m);
     }
     free(sel);
+}
+
+/* spec_verdict: as compare's, with the two cases where the interval cannot decide */
+static const char *spec_verdict(const Spec *x, double claim) {
+    if (!x->decidable) return "undecided (too few seeds)";
+    if (isnan(x->lo) || isnan(x->hi)) return "not computed (too many seeds to redraw)";
+    return verdict_word(x->lo, x->hi, claim);
 }
 
 /* tic: one "label" y entry of a gnuplot tics list */
@@ -362,7 +394,7 @@ int multiverse_main(const CompareOpts *o, Model *M) {
     }
     code = EXIT_RUN;
     M->alpha = o->alpha;
-    for (int a = 0; a < narms; a++) specs_of(a == 0 ? M : &Ms[a], a, ties, nties, &S);
+    for (int a = 0; a < narms; a++) specs_of(a == 0 ? M : &Ms[a], M->D, a, ties, nties, &S);
     model_decide(M, o->tie, o->alpha); /* as the caller left it */
     Buf b = {0};
     char keys[ARM_MAX_AXES * 64][64];
@@ -370,16 +402,17 @@ int multiverse_main(const CompareOpts *o, Model *M) {
     buf_printf(&b, "arm");
     for (int k = 0; k < nk; k++) buf_printf(&b, ",arm_%s", keys[k]);
     buf_printf(&b, ",tie,measure,stage,reading,interval,without,units,as_good,share,ci_low,"
-                   "ci_high,verdict\n");
-    int supported = 0, against = 0;
+                   "ci_high,verdict,decidable,seeds_resampled\n");
+    int supported = 0, against = 0, uncomputed = 0;
     for (int i = 0; i < S.n; i++) {
         const Spec *x = &S.s[i];
         char t[64], st[8];
         tie_format(ties[x->tie], t, sizeof t);
         snprintf(st, sizeof st, "%d", x->stage < NSTAGE ? stage_pct[x->stage] : 0);
-        const char *v = verdict_word(x->lo, x->hi, o->claim);
-        supported += v[0] == 's';
-        against += v[0] == 'n';
+        const char *v = spec_verdict(x, o->claim);
+        supported += strcmp(v, "supported") == 0;
+        against += strcmp(v, "not supported") == 0;
+        uncomputed += strncmp(v, "not computed", 12) == 0;
         csvio_field(&b, arms[x->arm], 1);
         for (int k = 0; k < nk; k++) {
             char val[64];
@@ -398,6 +431,8 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         csvio_num(&b, x->lo, 0);
         csvio_num(&b, x->hi, 0);
         csvio_field(&b, v, 0);
+        csvio_int(&b, x->decidable, 0);
+        csvio_int(&b, x->redrawn, 0);
         csvio_end(&b);
     }
     char path[4200];
@@ -420,7 +455,10 @@ int multiverse_main(const CompareOpts *o, Model *M) {
     printf("multiverse: %d specifications over %d arm%s: share as good or better from %.1f%% to "
            "%.1f%%; %d supported, %d not supported, %d undecided at the claim %g%%\n",
            S.n, narms, narms > 1 ? "s" : "", 100 * lo, 100 * hi, supported, against,
-           S.n - supported - against, 100 * o->claim);
+           S.n - supported - against - uncomputed, 100 * o->claim);
+    if (uncomputed)
+        printf("multiverse: %d specifications not computed: too many seeds to redraw within "
+               "each comparison\n", uncomputed);
     code = EXIT_OK;
 out:
     for (int a = 1; a < narms; a++) {

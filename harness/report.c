@@ -1233,6 +1233,10 @@ static void md_verdict(Report *R, Buf *md) {
                    100 * rp_num(V, vr, VR_FRAC));
         return;
     }
+    /* verdict.csv says whether the seeds were drawn again (not past compare's limit) */
+    int csr = csvio_col(&V->t, "seeds_resampled");
+    int redrawn = R->copts.interval != IV_CROSSED || csr < 0 ||
+                  strcmp(csvio_at(&V->t, vr, csr), "1") == 0;
     static const char *const resampling[NINTERVAL] = {
         "comparisons as if independent", "tasks", "optimizers",
         "tasks and optimizers crossed, with the seeds drawn again within each comparison",
@@ -1246,7 +1250,10 @@ static void md_verdict(Report *R, Buf *md) {
                                                   : "non-inferior: shown at most τ worse",
                100 * rp_num(V, vr, VR_FRAC), rp_num(V, vr, VR_UNITS), R->measure,
                100 * rp_num(V, vr, VR_LO), 100 * rp_num(V, vr, VR_HI),
-               resampling[R->copts.interval], rp_num(V, vr, VR_WINS), rp_num(V, vr, VR_TIES),
+               redrawn ? resampling[R->copts.interval]
+                       : "tasks and optimizers crossed, each comparison's decision fixed (too "
+                         "many seeds to draw them again)",
+               rp_num(V, vr, VR_WINS), rp_num(V, vr, VR_TIES),
                rp_num(V, vr, VR_LOSSES), alpha);
     if (strcmp(verdict, "supported") == 0) {
         buf_printf(md,
@@ -1582,8 +1589,9 @@ static void compare_flags(const CompareOpts *o, char *out, size_t n) {
     if (o->tie.kind != d.tie.kind || o->tie.x != d.tie.x) ADD(" --tie %s", tie);
     if (o->reading != d.reading) ADD(" --reading %s", reading_names[o->reading]);
     if (o->interval != d.interval) ADD(" --interval %s", interval_names[o->interval]);
-    if (o->alpha != d.alpha) ADD(" --alpha %g", o->alpha);
-    if (o->claim != d.claim) ADD(" --claim %g", o->claim);
+    char num[32];
+    if (o->alpha != d.alpha) compare_num(o->alpha, num, sizeof num), ADD(" --alpha %s", num);
+    if (o->claim != d.claim) compare_num(o->claim, num, sizeof num), ADD(" --claim %s", num);
 #undef ADD
 }
 

@@ -23,13 +23,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 header="experiment,cell,task,optimizer,scheduler,seed,lr0,stage,step,train_loss,val_loss,metric_name,metric,status,diverged_step,lr,lr_clips,loss_evals,metric_goal"
-mk() { # mk DIR EXPERIMENT [SEEDS]
+mk() { # mk DIR EXPERIMENT [SEEDS [REVERSED]]: REVERSED 1 writes o2's rows before o1's
   mkdir -p "$1"
-  awk -v H="$header" -v X="$2" -v S="${3:-10}" 'BEGIN {
+  awk -v H="$header" -v X="$2" -v S="${3:-10}" -v R="${4:-0}" 'BEGIN {
     print H
     split("greedy b1 b2", sc, " ")
     id = 0
-    for (t = 1; t <= 2; t++) for (o = 1; o <= 2; o++) for (k = 1; k <= 3; k++) for (s = 1; s <= S; s++) {
+    for (t = 1; t <= 2; t++) for (oo = 1; oo <= 2; oo++) for (k = 1; k <= 3; k++) for (s = 1; s <= S; s++) {
+      o = R ? 3 - oo : oo
       id++
       if (k == 1) d = 0
       else if (t == 2) d = (s % 2 ? 1 : -1) * (0.2 + s / 1000)
@@ -127,7 +128,37 @@ expect2 "$tmp/a" --tie median:1
 expect2 "$tmp/a" --reference nosuch
 grep -q 'expected one of the schedulers in it: greedy, b1, b2' "$tmp/err" || fail "reference list: $(cat "$tmp/err")"
 [ ! -e PWNED ] && [ ! -e "$tmp/a/PWNED" ] || fail "an arm ran a command"
+printf 'arm: %s\n' "$(printf 'k%.0s' $(seq 600))" > "$tmp/e/provenance.txt"
+expect2 "$tmp/a" "$tmp/e" --multiverse
+grep -q 'provenance.txt: arm: too long' "$tmp/err" || fail "a long arm line: $(cat "$tmp/err")"
+# an arm whose runs.csv lists the optimizers in the other order: "without" names the same one
+mk "$tmp/f" flipped 10 1
+"$bin" compare "$tmp/a" "$tmp/f" --multiverse > /dev/null || fail "flipped arm"
+for w in o1 o2; do
+  a=$(awk -F, -v w=$w '$1 == "study" && $2 == "abs:0.1" && $3 == "train_loss" && $4 == "all" && $5 == "not-worse" && $6 == "units" && $7 == w { print $8, $9 }' "$tmp/a/multiverse.csv")
+  f=$(awk -F, -v w=$w '$1 == "flipped" && $2 == "abs:0.1" && $3 == "train_loss" && $4 == "all" && $5 == "not-worse" && $6 == "units" && $7 == w { print $8, $9 }' "$tmp/a/multiverse.csv")
+  [ -n "$a" ] && [ "$a" = "$f" ] || fail "without $w: $a in one arm, $f in the same data listed in another order"
+done
 echo "ok: arms (with axes as columns), and one-line refusals of bad arguments"
+
+# too few seeds: no specification may read "supported" from comparisons that cannot be decided
+mk "$tmp/few" study 3
+"$bin" compare "$tmp/few" --multiverse > "$tmp/out" || fail "multiverse on 3 seeds"
+[ "$(awk -F, 'NR > 1 && $13 != "\"undecided (too few seeds)\""' "$tmp/few/multiverse.csv" | wc -l)" -eq 0 ] \
+  || fail "3 seeds: $(awk -F, 'NR > 1 { print $13 }' "$tmp/few/multiverse.csv" | sort | uniq -c)"
+# settings keep every digit: two tolerances that %g would print alike stay apart
+"$bin" compare "$tmp/a" --tie abs:0.5050001 > /dev/null || fail "compare abs:0.5050001"
+grep -q 'tie=abs:0.5050001;' "$tmp/a/verdict.csv" || fail "settings lost digits: $(grep -o 'tie=[^;]*' "$tmp/a/verdict.csv" | head -1)"
+# too many seeds to redraw: said in the line and in verdict.csv, never passed off as redrawn
+mk "$tmp/many" study 2100
+"$bin" compare "$tmp/many" > "$tmp/out" || fail "compare on 2,100 seeds"
+grep -q 'decisions fixed: too many seeds to redraw' "$tmp/out" || fail "the fallback is not said: $(grep '^verdict' "$tmp/out")"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "seeds_resampled") c = i } $2 == 1 { v = $c } END { exit v != "0" }' \
+  "$tmp/many/verdict.csv" || fail "verdict.csv does not record the fallback"
+"$bin" compare "$tmp/a" > /dev/null
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "seeds_resampled") c = i } $2 == 1 { v = $c } END { exit v != "1" }' \
+  "$tmp/a/verdict.csv" || fail "verdict.csv does not record redrawn seeds"
+echo "ok: too few seeds, all digits of the settings, too many seeds to redraw"
 
 # 4. an experiment's arm reaches provenance.txt, sorted key=value, and the multiverse
 cat > "$tmp/arm.lua" <<'LUA'
