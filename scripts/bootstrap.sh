@@ -16,7 +16,7 @@ set -euo pipefail
 
 # Debian packages the build and the quick demo need. gnuplot-nox stands for any gnuplot
 # (gnuplot, gnuplot-qt, gnuplot-x11): a gnuplot binary on PATH is what counts.
-PACKAGES="gcc make cmake pkg-config liblua5.4-dev libopenblas-dev libcsv-dev gnuplot-nox"
+PACKAGES="gcc make cmake pkg-config liblua5.4-dev libopenblas-dev libcsv-dev zlib1g-dev gnuplot-nox"
 # Extra packages only the test suite needs: a real one-node Slurm for tests/slurm.sh.
 TEST_PACKAGES="slurm-wlm munge"
 

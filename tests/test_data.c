@@ -1,17 +1,18 @@
-/* test_data.c - the data loaders on small fixtures: the gzip/DEFLATE decoder, IDX files, the
- * error of every corrupt file, the data-set loaders' missing-file and checksum errors, the
- * UTF-8 to ASCII mapping and the document-term matrix.
+/* test_data.c - the data loaders on small fixtures: the gzip reader (zlib underneath), IDX
+ * files, the error of every corrupt file, the data-set loaders' missing-file and checksum
+ * errors, the UTF-8 to ASCII mapping and the document-term matrix.
  *
  * Usage: test_data FIXTURE_DIR (tests/fixtures/data, written by
- * scripts/golden/gen_data_fixtures.py with Python's zlib, an independent implementation).
- * Also checked, without fixtures: hand-assembled DEFLATE streams (every block type, overlapping
- * copies, each kind of malformed header), every prefix and every single-bit corruption of a
- * gzip file (an error or the exact bytes, never a crash), and the output limit. The loaders on
- * the real data sets are tests/test_data_real.c.
+ * scripts/golden/gen_data_fixtures.py with Python's gzip and zlib modules).
+ * Also checked, without fixtures: concatenated members, hand-assembled DEFLATE streams in a
+ * gzip member (every block type, overlapping copies, each kind of malformed block: one line
+ * naming the problem, no output), every prefix and every single-bit corruption of a gzip file
+ * (an error or the exact bytes, never a crash), and the output limit. The loaders on the real
+ * data sets are tests/test_data_real.c.
  */
 #include "check.h"
 #include "harness/fsutil.h"
-#include "tasks/data/inflate.h"
+#include "tasks/data/gzip.h"
 #include "tasks/data/text.h"
 #include "tasks/data/vision.h"
 
@@ -50,6 +51,10 @@ static void check_error(const Err *e, const char *where, const char *what) {
     CHECK(strstr(e->msg, what) != NULL);
     if (!strstr(e->msg, what) || strncmp(e->msg, where, wl) != 0)
         fprintf(stderr, "  message was: %s\n  expected \"%s\" from %s\n", e->msg, what, where);
+}
+
+static uint32_t le32(const uint8_t *p) {
+    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* ---- IDX fixtures ---- */
@@ -92,11 +97,12 @@ static void test_idx_errors(void) {
     static const struct {
         const char *file, *what;
     } bad[] = {
-        {"truncated.idx3.gz", "deflate stream: truncated (expected more compressed data"},
+        {"truncated.idx3.gz", "gzip stream: truncated (expected more compressed data or the "
+                              "8-byte CRC32 and ISIZE trailer, got end of input at byte "},
         {"badcrc.idx3.gz", "gzip stream: crc32 mismatch (expected"},
         {"badsize.idx1.gz", "gzip stream: length mismatch (expected ISIZE 30, got 31 bytes)"},
-        {"trailing.idx1.gz", "gzip stream: trailing bytes after the member (expected end of input, "
-                             "got 4 more bytes)"},
+        {"trailing.idx1.gz", "gzip stream: trailing bytes after the member (expected end of input "
+                             "or another member starting 1f 8b, got 4 more bytes)"},
         {"badmagic.idx3", "IDX magic: not unsigned-byte labels or images (expected 00 00 08 01 or "
                           "00 00 08 03, got 00 00 0d 03)"},
         {"badmagic.idx3.gz", "got 00 00 0d 03"},
@@ -117,9 +123,21 @@ static void test_idx_errors(void) {
         check_error(&e, path, bad[i].what);
         CHECK(strcmp(e.hint, HINT) == 0);
     }
+    /* the fixture's CRC32 has its low byte flipped: both values in the message */
+    size_t n;
+    uint8_t *gz = fixture("badcrc.idx3.gz", &n);
+    uint32_t want = le32(gz + n - 8);
+    char what[80];
+    snprintf(what, sizeof what, "gzip stream: crc32 mismatch (expected %08x, got %08x)", want,
+             want ^ 0xffu);
+    Err e = {0};
+    Idx a;
+    CHECK(idx_load(fixture_path("badcrc.idx3.gz"), &a, HINT, &e) == -1);
+    check_error(&e, fixture_path("badcrc.idx3.gz"), what);
+    free(gz);
 }
 
-/* ---- DEFLATE and gzip ---- */
+/* ---- gzip ---- */
 
 static void test_gzip_fixtures(void) {
     size_t tn;
@@ -130,7 +148,7 @@ static void test_gzip_fixtures(void) {
         size_t n, m = 0;
         uint8_t *gz = fixture(streams[i], &n), *out = NULL;
         Err e = {0};
-        int rc = inflate_gzip(gz, n, 1 << 20, &out, &m, streams[i], &e);
+        int rc = gzip_decode(gz, n, 1 << 20, &out, &m, streams[i], &e);
         CHECK(rc == 0);
         if (rc) fprintf(stderr, "  %s: %s\n", streams[i], e.msg);
         CHECK(m == tn && out && memcmp(out, txt, tn) == 0);
@@ -140,14 +158,54 @@ static void test_gzip_fixtures(void) {
     size_t n, m = 1;
     uint8_t *gz = fixture("inflate-empty.gz", &n), *out = NULL;
     Err e = {0};
-    CHECK(inflate_gzip(gz, n, 1 << 20, &out, &m, "empty", &e) == 0 && m == 0 && out != NULL);
+    CHECK(gzip_decode(gz, n, 1 << 20, &out, &m, "empty", &e) == 0 && m == 0 && out != NULL);
     free(out);
     free(gz);
     free(txt);
-    /* CRC-32 check value of "123456789" (the catalogue of parametrised CRCs) and chaining. */
-    CHECK(inflate_crc32(0, "123456789", 9) == 0xcbf43926u);
-    CHECK(inflate_crc32(inflate_crc32(0, "12345", 5), "6789", 4) == 0xcbf43926u);
-    CHECK(inflate_crc32(0, "", 0) == 0);
+}
+
+/* Concatenated members (RFC 1952 2.2) decode to the concatenated texts, an empty member
+ * included; a second member cut short is truncated; other bytes after a member are refused. */
+static void test_gzip_members(void) {
+    size_t tn, sn, fn, en;
+    uint8_t *txt = fixture("inflate.txt", &tn), *st = fixture("inflate-stored.gz", &sn);
+    uint8_t *fx = fixture("inflate-fixed.gz", &fn), *em = fixture("inflate-empty.gz", &en);
+    uint8_t *cat = xmalloc(sn + en + fn), *out;
+    memcpy(cat, st, sn);
+    memcpy(cat + sn, em, en);
+    memcpy(cat + sn + en, fx, fn);
+    size_t m;
+    Err e = {0};
+    CHECK(gzip_decode(cat, sn + en + fn, 1 << 20, &out, &m, "cat", &e) == 0);
+    CHECK(m == 2 * tn && memcmp(out, txt, tn) == 0 && memcmp(out + tn, txt, tn) == 0);
+    free(out);
+    /* the limit counts the joined output */
+    CHECK(gzip_decode(cat, sn + en + fn, 2 * tn - 1, &out, &m, "cat", &e) == -1 && !out);
+    check_error(&e, "cat", "gzip stream: output too large (expected at most");
+    CHECK(gzip_decode(cat, sn + 5, 1 << 20, &out, &m, "cat", &e) == -1 && !out && m == 0);
+    check_error(&e, "cat", "gzip stream: truncated header (expected the 10 bytes and the fields "
+                           "its flags announce, got end of input at byte ");
+    cat[sn] = 0x1f, cat[sn + 1] = 0x8c;
+    CHECK(gzip_decode(cat, sn + en, 1 << 20, &out, &m, "cat", &e) == -1 && !out);
+    check_error(&e, "cat", "trailing bytes after the member (expected end of input or another "
+                           "member starting 1f 8b, got 20 more bytes)");
+    CHECK(gzip_decode(cat, sn + 1, 1 << 20, &out, &m, "cat", &e) == -1 && !out);
+    check_error(&e, "cat", "got 1 more bytes)");
+    cat[0] = 0x8b;
+    CHECK(gzip_decode(cat, sn, 1 << 20, &out, &m, "cat", &e) == -1 && !out);
+    check_error(&e, "cat", "gzip stream: not gzip data (expected magic 1f 8b, got 8b 8b)");
+    memcpy(cat, st, 4);
+    cat[2] = 7;
+    CHECK(gzip_decode(cat, sn, 1 << 20, &out, &m, "cat", &e) == -1 && !out);
+    check_error(&e, "cat", "unsupported compression method (expected 8, deflate, got 7)");
+    cat[2] = 8, cat[3] = 0x21;
+    CHECK(gzip_decode(cat, sn, 1 << 20, &out, &m, "cat", &e) == -1 && !out);
+    check_error(&e, "cat", "reserved header flags set (expected 0, got 0x20)");
+    free(cat);
+    free(em);
+    free(fx);
+    free(st);
+    free(txt);
 }
 
 /* Every prefix of a gzip file is an error; every single-bit change is an error or gives the
@@ -156,13 +214,13 @@ static void test_gzip_corruption(const char *name) {
     size_t n, want_n;
     uint8_t *gz = fixture(name, &n), *out, *want;
     Err e = {0};
-    CHECK(inflate_gzip(gz, n, 1 << 20, &want, &want_n, name, &e) == 0);
+    CHECK(gzip_decode(gz, n, 1 << 20, &want, &want_n, name, &e) == 0);
     int prefix_errors = 0, flips = 0, flip_errors = 0, flip_same = 0, lines_ok = 1;
     for (size_t k = 0; k < n; k++) {
         uint8_t *cut = xmalloc(k ? k : 1); /* exactly k bytes: reads past them are caught by ASan */
         memcpy(cut, gz, k);
         size_t m;
-        if (inflate_gzip(cut, k, 1 << 20, &out, &m, name, &e) != 0) {
+        if (gzip_decode(cut, k, 1 << 20, &out, &m, name, &e) != 0) {
             prefix_errors += out == NULL && e.code == EXIT_USAGE;
             lines_ok &= strchr(e.msg, '\n') == NULL;
         } else {
@@ -178,7 +236,7 @@ static void test_gzip_corruption(const char *name) {
             flip[k] ^= (uint8_t)(1u << b);
             size_t m;
             flips++;
-            if (inflate_gzip(flip, n, 1 << 20, &out, &m, name, &e) != 0) {
+            if (gzip_decode(flip, n, 1 << 20, &out, &m, name, &e) != 0) {
                 flip_errors += out == NULL && e.code == EXIT_USAGE;
                 lines_ok &= strchr(e.msg, '\n') == NULL && strncmp(e.msg, name, strlen(name)) == 0;
             } else { /* MTIME, XFL, OS, FTEXT, the padding after the last block, or a
@@ -192,20 +250,29 @@ static void test_gzip_corruption(const char *name) {
     CHECK(flip_same >= (gz[3] & 2 ? 0 : 6 * 8) && flip_same < flips / 10);
     CHECK(lines_ok);
     size_t m;
-    CHECK(inflate_gzip(gz, n, want_n - 1, &out, &m, name, &e) == -1);
-    check_error(&e, name, "deflate stream: output too large");
-    CHECK(inflate_gzip(gz, n, want_n, &out, &m, name, &e) == 0 && m == want_n);
+    CHECK(gzip_decode(gz, n, want_n - 1, &out, &m, name, &e) == -1 && !out && m == 0);
+    char what[96];
+    snprintf(what, sizeof what, "gzip stream: output too large (expected at most %zu bytes, got "
+             "more)", want_n - 1);
+    check_error(&e, name, what);
+    CHECK(gzip_decode(gz, n, want_n, &out, &m, name, &e) == 0 && m == want_n);
     free(out);
     free(flip);
     free(want);
     free(gz);
 }
 
-/* A DEFLATE bit writer: fields LSB first, Huffman codes MSB first (RFC 1951 3.1.1). */
+/* A DEFLATE bit writer: fields LSB first, Huffman codes MSB first (RFC 1951 3.1.1), after a
+ * 10-byte gzip header (RFC 1952 2.3: no flags, mtime 0, OS 255). */
 typedef struct Bits {
     uint8_t b[256];
     int nbits;
 } Bits;
+
+static Bits bits_gzip(void) {
+    Bits w = {{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}, 80};
+    return w;
+}
 
 static void put(Bits *w, unsigned v, int n) {
     for (int i = 0; i < n; i++, w->nbits++)
@@ -226,8 +293,30 @@ static void put_lit(Bits *w, int sym) {
 
 static size_t nbytes(const Bits *w) { return (size_t)(w->nbits + 7) / 8; }
 
-static int raw(const Bits *w, uint8_t **out, size_t *m, size_t *used, Err *e) {
-    return inflate_raw(w->b, nbytes(w), 1 << 16, out, m, used, "raw", e);
+/* CRC-32 of gzip (reflected polynomial 0xedb88320, RFC 1952 8), bit by bit. */
+static uint32_t crc32_ref(const uint8_t *p, size_t n) {
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+    }
+    return ~c;
+}
+
+/* Decodes the member in w, closed with the trailer of `want` (when not NULL), and checks it
+ * gives exactly want[0..wn). */
+static void check_member(Bits *w, const char *want, size_t wn) {
+    uint32_t crc = crc32_ref((const uint8_t *)want, wn);
+    w->nbits = (int)nbytes(w) * 8;
+    put(w, crc & 0xffff, 16), put(w, crc >> 16, 16), put(w, (unsigned)wn, 16), put(w, 0, 16);
+    uint8_t *out;
+    size_t m;
+    Err e = {0};
+    int rc = gzip_decode(w->b, nbytes(w), 1 << 16, &out, &m, "member", &e);
+    CHECK(rc == 0);
+    if (rc) fprintf(stderr, "  %s\n", e.msg);
+    CHECK(rc != 0 || (m == wn && memcmp(out, want, wn) == 0));
+    if (!rc) free(out);
 }
 
 /* Dynamic block header: HLIT, HDIST, then the code-length code lengths by symbol (sent in the
@@ -244,38 +333,32 @@ static void put_dynamic_header(Bits *w, int nlen, int ndist, const int cl_lens[1
 }
 
 static void test_deflate_streams(void) {
-    uint8_t *out;
-    size_t m, used;
-    Err e = {0};
-    /* Stored "hello", then 3 bytes that are not part of the stream. */
-    const uint8_t st[] = {0x01, 5, 0, 0xfa, 0xff, 'h', 'e', 'l', 'l', 'o', 0xaa, 0xbb, 0xcc};
-    CHECK(inflate_raw(st, sizeof st, 100, &out, &m, &used, "raw", &e) == 0);
-    CHECK(m == 5 && memcmp(out, "hello", 5) == 0 && used == 10);
-    free(out);
+    /* Stored "hello". */
+    Bits w = bits_gzip();
+    put(&w, 1, 1), put(&w, 0, 2), w.nbits = 88;
+    put(&w, 5, 16), put(&w, 0xfffa, 16);
+    for (int i = 0; i < 5; i++) put(&w, (unsigned)"hello"[i], 8);
+    check_member(&w, "hello", 5);
     /* Fixed block: "ab", a copy of length 5 from distance 2 (overlapping itself), 0xff. */
-    Bits w = {{0}, 0};
+    w = bits_gzip();
     put(&w, 1, 1), put(&w, 1, 2);
     put_lit(&w, 'a'), put_lit(&w, 'b');
     put_lit(&w, 259), put_code(&w, 1, 5); /* length 5: symbol 259; distance 2: code 1 */
     put_lit(&w, 0xff), put_lit(&w, 256);
-    CHECK(raw(&w, &out, &m, &used, &e) == 0);
-    CHECK(m == 8 && memcmp(out, "abababa\xff", 8) == 0 && used == nbytes(&w));
-    free(out);
+    check_member(&w, "abababa\xff", 8);
     /* A stored block of one byte, then a fixed block: length 258 (symbol 285) at distance 1. */
-    w = (Bits){{0}, 0};
-    put(&w, 0, 1), put(&w, 0, 2), w.nbits = 8;
+    w = bits_gzip();
+    put(&w, 0, 1), put(&w, 0, 2), w.nbits = 88;
     put(&w, 1, 16), put(&w, 0xfffe, 16), put(&w, 'z', 8);
     put(&w, 1, 1), put(&w, 1, 2), put_lit(&w, 285), put_code(&w, 0, 5), put_lit(&w, 256);
-    CHECK(raw(&w, &out, &m, &used, &e) == 0);
-    int zs = m == 259;
-    for (size_t i = 0; zs && i < m; i++) zs = out[i] == 'z';
-    CHECK(zs);
-    free(out);
+    char zs[259];
+    memset(zs, 'z', sizeof zs);
+    check_member(&w, zs, sizeof zs);
     /* Dynamic block with two 1-bit literal codes ('a' and end of block) and an empty
      * distance code: code-length code 18 -> 0, 0 -> 10, 1 -> 11. */
     int cl[19] = {0};
     cl[18] = 1, cl[0] = 2, cl[1] = 2;
-    w = (Bits){{0}, 0};
+    w = bits_gzip();
     put_dynamic_header(&w, 257, 1, cl);
     put_code(&w, 0, 1), put(&w, 97 - 11, 7);   /* lengths 0..96: 0 */
     put_code(&w, 3, 2);                         /* 97 ('a'): 1 */
@@ -283,33 +366,34 @@ static void test_deflate_streams(void) {
     put_code(&w, 0, 1), put(&w, 20 - 11, 7);   /* 236..255: 0 */
     put_code(&w, 3, 2), put_code(&w, 2, 2);     /* 256: 1; distance code 0: 0 */
     put_code(&w, 0, 1), put_code(&w, 0, 1), put_code(&w, 1, 1); /* "aa", end of block */
-    CHECK(raw(&w, &out, &m, &used, &e) == 0);
-    CHECK(m == 2 && memcmp(out, "aa", 2) == 0);
-    free(out);
+    check_member(&w, "aa", 2);
 }
 
-/* Malformed streams, each assembled to trip one check of the decoder. */
+/* Malformed streams, each assembled to trip one check of DEFLATE decoding: one line with
+ * zlib's reason (zlib 1.2.13's inflate.c wording), no output. */
 static void test_deflate_errors(void) {
+    static const char *const corrupt = "gzip stream: corrupt data (expected a valid DEFLATE "
+                                       "stream, got zlib: ";
+    static const char *const truncated = "gzip stream: truncated (expected more compressed data "
+                                         "or the 8-byte CRC32 and ISIZE trailer, got end of "
+                                         "input at byte ";
     static const char *const what[] = {
-        "invalid block type (expected 0, 1 or 2, got 3)",
-        "stored block length check failed (expected NLEN 65530, the complement of LEN 5, got 0)",
-        "distance too far back (expected at most 1, got 2)",
-        "invalid length symbol (expected 257..285, got 286)",
-        "invalid distance symbol (expected 0..29, got 30)",
-        "too many length or distance codes (expected at most 286 and 30, got 287 and 1)",
-        "invalid code-length code (expected a complete prefix code, got an over-subscribed one)",
-        "invalid code-length code (expected a complete prefix code, got an incomplete one)",
-        "code length repeat at the start (expected a previous length to repeat, got none)",
-        "missing end-of-block code (expected a length for symbol 256, got 0)",
-        "code lengths overflow the table (expected 258 lengths, got 268 or more)",
-        "invalid literal/length code lengths (expected a complete prefix code, got an "
-        "incomplete one)",
-        "truncated (expected more compressed data, got end of input at byte 2)",
-        "truncated (expected more compressed data, got end of input at byte 0)",
-        "truncated (expected more compressed data, got end of input at byte 7)",
+        "invalid block type",
+        "invalid stored block lengths",
+        "invalid distance too far back",
+        "invalid literal/length code",
+        "invalid distance code",
+        "too many length or distance symbols",
+        "invalid code lengths set", /* over-subscribed */
+        "invalid code lengths set", /* incomplete */
+        "invalid bit length repeat", /* a repeat at the start */
+        "invalid code -- missing end-of-block",
+        "invalid bit length repeat", /* lengths overflow the table */
+        "invalid literal/lengths set",
+        "12", "10", "17", /* truncated: the end of input, in bytes */
     };
     for (int kind = 0; kind < (int)(sizeof what / sizeof what[0]); kind++) {
-        Bits w = {{0}, 0};
+        Bits w = bits_gzip();
         int cl[19] = {0};
         /* code-length code for kinds 8-11: symbols 0, 2, 17, 18 of 2 bits: codes 00 01 10 11 */
         if (kind >= 8 && kind <= 11) { /* kind 8: symbol 16 in place of 2 */
@@ -318,7 +402,7 @@ static void test_deflate_errors(void) {
         }
         switch (kind) {
         case 0: put(&w, 1, 1), put(&w, 3, 2); break;
-        case 1: put(&w, 1, 1), put(&w, 0, 2), w.nbits = 8, put(&w, 5, 16), put(&w, 0, 16); break;
+        case 1: put(&w, 1, 1), put(&w, 0, 2), w.nbits = 88, put(&w, 5, 16), put(&w, 0, 16); break;
         case 2: /* 'a', then length 3 from distance 2 */
             put(&w, 1, 1), put(&w, 1, 2), put_lit(&w, 'a'), put_lit(&w, 257), put_code(&w, 1, 5);
             break;
@@ -347,18 +431,20 @@ static void test_deflate_errors(void) {
             put_code(&w, 1, 2), put_code(&w, 0, 2);
             break;
         case 12: put(&w, 1, 1), put(&w, 2, 2), put(&w, 0, 13); break; /* cut in the header */
-        case 13: break;                                                 /* no input at all */
+        case 13: break;                                                 /* no data at all */
         case 14: /* a stored block of 5 bytes with 2 */
-            put(&w, 1, 1), put(&w, 0, 2), w.nbits = 8, put(&w, 5, 16), put(&w, 0xfffa, 16);
+            put(&w, 1, 1), put(&w, 0, 2), w.nbits = 88, put(&w, 5, 16), put(&w, 0xfffa, 16);
             put(&w, 'h', 8), put(&w, 'e', 8);
             break;
         }
         uint8_t *out = (uint8_t *)"sentinel";
-        size_t m, used;
+        size_t m = 1;
         Err e = {0};
-        CHECK(raw(&w, &out, &m, &used, &e) == -1);
-        CHECK(out == NULL);
-        check_error(&e, "raw", what[kind]);
+        CHECK(gzip_decode(w.b, nbytes(&w), 1 << 16, &out, &m, "member", &e) == -1);
+        CHECK(out == NULL && m == 0);
+        char want[200];
+        snprintf(want, sizeof want, "%s%s)", kind < 12 ? corrupt : truncated, what[kind]);
+        check_error(&e, "member", want);
     }
 }
 
@@ -509,6 +595,7 @@ int main(int argc, char **argv) {
     test_idx();
     test_idx_errors();
     test_gzip_fixtures();
+    test_gzip_members();
     test_gzip_corruption("images.idx3.gz");
     test_gzip_corruption("inflate-dynamic.gz");
     test_gzip_corruption("inflate-header.gz");

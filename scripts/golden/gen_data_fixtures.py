@@ -7,8 +7,8 @@ Huffman, dynamic Huffman, a mix of the three with back-references across blocks,
 member, a header with every optional field); and corrupt files that the loaders must refuse
 with a one-line error (truncated gzip, bad CRC32, bad ISIZE, bytes after the member, wrong IDX
 magic, truncated IDX, IDX with trailing bytes, an empty dimension).
-Why: the C decoder (tasks/data/inflate.c) is checked against streams from a different
-implementation, zlib through Python's standard library, and the IDX loader against bytes
+Why: the gzip reader (tasks/data/gzip.c, zlib) is checked on every block type, header field
+and kind of damage, each written to exercise one case, and the IDX loader against bytes
 whose values the test recomputes (image i, row r, column c holds (31 i + 7 r + 3 c + 1) mod
 256; label i is (7 i + 3) mod 10).
 Standard library only; the output is byte-for-byte deterministic (gzip mtime 0).

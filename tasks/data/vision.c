@@ -1,9 +1,9 @@
 /* vision.c - IDX image and label files (raw or gzipped) and the MNIST / Fashion-MNIST sets.
  *
- * What: idx_load reads one IDX file of unsigned bytes, inflating it first when it starts with
- * the gzip magic 1f 8b; vision_load checks the sha256 of each file of a data set against the
- * values scripts/fetch-data.sh records, then loads its images and labels and checks that they
- * agree (same count, labels 0..9).
+ * What: idx_load reads one IDX file of unsigned bytes, decoding it first with zlib (gzip.h)
+ * when it starts with the gzip magic 1f 8b; vision_load checks the sha256 of each file of a
+ * data set against the values scripts/fetch-data.sh records, then loads its images and labels
+ * and checks that they agree (same count, labels 0..9).
  * Why: the vision tasks need the exact bytes every machine fetched; a wrong, truncated or
  * padded file must stop the run with one line naming the file and the fetch command, before
  * any training. Each file is read once: the checksum and the parse share the buffer.
@@ -16,7 +16,7 @@
 #include "harness/fsutil.h"
 #include "harness/sha256.h"
 #include "tasks/data/cache.h"
-#include "tasks/data/inflate.h"
+#include "tasks/data/gzip.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -86,7 +86,7 @@ int idx_parse(const char *path, const uint8_t *bytes, size_t n, Idx *a, const ch
     uint8_t *plain = NULL;
     if (n >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
         size_t m;
-        if (inflate_gzip(bytes, n, IDX_MAX_BYTES, &plain, &m, path, e) != 0) {
+        if (gzip_decode(bytes, n, IDX_MAX_BYTES, &plain, &m, path, e) != 0) {
             if (hint) err_hint(e, "%s", hint);
             return -1;
         }

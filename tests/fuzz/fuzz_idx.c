@@ -1,5 +1,5 @@
 /* fuzz_idx.c - fuzz target: the IDX loader, idx_parse on the input as a file image (raw
- * or, when it starts with 1f 8b, gzipped: the gzip and DEFLATE decoders run first). */
+ * or, when it starts with 1f 8b, gzipped: the gzip decoder, zlib, runs first). */
 #include "fuzz.h"
 
 #include "tasks/data/vision.h"
