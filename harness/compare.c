@@ -626,7 +626,7 @@ void model_decide(Model *M, TieRule tie, double alpha) {
         double tau = tie.kind == TIE_ABS   ? tie.x
                      : tie.kind == TIE_REL ? tie.x * (u->nbase ? fabs(stats_median(M->basev + u->first, u->nbase)) : 0)
                                            : tie.x * scale[k];
-        u->tau = isfinite(tau) ? tau : 0;
+        u->tau = isnan(tau) ? 0 : tau; /* NaN: no finite baseline value; inf stays */
         Tested t;
         test_unit(M, M->delta + u->first, u->n, u->tau, &t);
         u->ni_p = t.p1;
