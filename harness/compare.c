@@ -303,7 +303,7 @@ static int run_by_id(Data *D, const char *id) {
 static int load_curves(const char *dir, Data *D) {
     char path[4096];
     snprintf(path, sizeof path, "%s/evals.csv", dir);
-    if (!fs_exists(path)) return 0;
+    if (!fs_exists_packed(path)) return 0;
     CsvTable t;
     Err e;
     if (csvio_read(path, NULL, &t, &e) != 0) {

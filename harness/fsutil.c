@@ -6,6 +6,9 @@
 #define _GNU_SOURCE /* syncfs */
 #include "harness/fsutil.h"
 
+#include "harness/buf.h"
+#include "harness/gzip.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -288,4 +291,97 @@ int fs_check_writable(const char *dir, Err *e) {
     close(fd);
     unlink(probe);
     return 0;
+}
+
+/* The most bytes a packed result file decodes to (the committed ones are tens of MB). */
+#define PACKED_MAX ((size_t)1 << 32)
+#define PACKED_PARTS 9999
+
+/* packed_count: the N of FILE's parts FILE.1-N.gz (found by listing FILE's folder); 0 when
+ * there are none; -1 when two sets (different N) are there. */
+static int packed_count(const char *path) {
+    char dir[4200];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    if (slash == path) snprintf(dir, sizeof dir, "/");
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    size_t bl = strlen(base);
+    int n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d))) {
+        const char *nm = ent->d_name;
+        if (strncmp(nm, base, bl) != 0 || strncmp(nm + bl, ".1-", 3) != 0) continue;
+        char *end;
+        long k = strtol(nm + bl + 3, &end, 10);
+        if (end == nm + bl + 3 || strcmp(end, ".gz") != 0 || k < 1 || k > PACKED_PARTS) continue;
+        n = n && n != (int)k ? -1 : n < 0 ? -1 : (int)k;
+    }
+    closedir(d);
+    return n;
+}
+
+/* packed_part: FILE.gz (k = 0) or FILE.k-N.gz */
+static void packed_part(char *out, size_t n, const char *path, int k, int total) {
+    if (k == 0) snprintf(out, n, "%s.gz", path);
+    else snprintf(out, n, "%s.%d-%d.gz", path, k, total);
+}
+
+bool fs_exists_packed(const char *path) {
+    char p[4200];
+    packed_part(p, sizeof p, path, 0, 0);
+    return fs_exists(path) || fs_exists(p) || packed_count(path) != 0;
+}
+
+/* decode_part: appends the decoded bytes of the gzip file p to b; 1 when p does not exist. */
+static int decode_part(const char *p, Buf *b, Err *e) {
+    size_t n;
+    char *raw = fs_read(p, &n);
+    if (!raw) {
+        if (errno == ENOENT) return 1;
+        return err_set(e, EXIT_USAGE, p, "cannot read (%s)", fs_strerror(errno));
+    }
+    uint8_t *out;
+    size_t m;
+    int rc = gzip_decode((const uint8_t *)raw, n, PACKED_MAX - b->len, &out, &m, p, e);
+    free(raw);
+    if (rc != 0) return -1;
+    buf_append(b, (const char *)out, m);
+    free(out);
+    return 0;
+}
+
+char *fs_read_packed(const char *path, size_t *n, Err *e) {
+    e->code = 0;
+    char *s = fs_read(path, n);
+    if (s || errno != ENOENT) return s;
+    char p[4200];
+    Buf b = {0};
+    packed_part(p, sizeof p, path, 0, 0);
+    int rc = decode_part(p, &b, e), total = rc == 1 ? packed_count(path) : 0;
+    if (rc == 1 && total == 0) { /* neither FILE nor a packed form */
+        errno = ENOENT;
+        return NULL;
+    }
+    if (total < 0)
+        rc = err_set(e, EXIT_USAGE, path, "two sets of packed parts (expected one set "
+                     "FILE.1-N.gz ... FILE.N-N.gz, as scripts/pack.sh writes it)");
+    for (int k = 1; rc == 1 && k <= total; k++) { /* FILE.1-N.gz ... FILE.N-N.gz, all of them */
+        packed_part(p, sizeof p, path, k, total);
+        rc = decode_part(p, &b, e);
+        if (rc == 1)
+            rc = err_set(e, EXIT_USAGE, path, "packed part %d of %d missing (expected %s)", k,
+                         total, p);
+        else if (rc == 0 && k < total)
+            rc = 1;
+    }
+    if (rc != 0) {
+        buf_free(&b);
+        errno = EINVAL;
+        return NULL;
+    }
+    if (!b.s) buf_append(&b, "", 0);
+    if (n) *n = b.len;
+    return b.s;
 }

@@ -61,6 +61,17 @@ const char *fs_strerror(int err);
 /* fs_read: whole file into a NUL-terminated malloc'd buffer; NULL with errno if it is not a
  * readable regular file (fs_open_regular) or a read fails. */
 char *fs_read(const char *path, size_t *n);
+/* The packed form of a result file (scripts/pack.sh): FILE.gz, or parts FILE.1-N.gz, ...,
+ * FILE.N-N.gz (each name holds the count, so a missing last part is seen) whose decoded
+ * bytes, joined in order, are FILE's bytes exactly. It keeps
+ * committed results small while every reader sees the same bytes.
+ * fs_read_packed: FILE itself when it exists (always preferred), else its packed form,
+ * decoded (harness/gzip.h). NULL with errno set and e->code 0 when FILE cannot be read and has
+ * no packed form (ENOENT when neither exists): the caller words it; NULL with e set when a
+ * part is corrupt or missing, or two sets of parts are there. */
+char *fs_read_packed(const char *path, size_t *n, Err *e);
+/* fs_exists_packed: FILE or its packed form exists. */
+bool fs_exists_packed(const char *path);
 /* fs_check_writable: creates dir if needed and proves a file can be written there. */
 int fs_check_writable(const char *dir, Err *e);
 

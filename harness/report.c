@@ -1564,7 +1564,7 @@ static int check_dir(const char *dir, Err *e) {
     char p[4200], q[4200];
     snprintf(p, sizeof p, "%s/plan.csv", dir);
     snprintf(q, sizeof q, "%s/runs.csv", dir);
-    int hp = fs_exists(p), hr = fs_exists(q);
+    int hp = fs_exists(p), hr = fs_exists_packed(q);
     if (!hp || !hr)
         return err_set(e, EXIT_USAGE, dir,
                        "not a results folder (expected plan.csv and runs.csv "

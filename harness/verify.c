@@ -118,8 +118,12 @@ static int read_prov(const char *dir, Prov *pv, Err *e) {
     return 0;
 }
 
-/* The script and every data file the folder's provenance lists have the recorded sha256. */
-static int check_inputs(const char *dir, const Prov *pv, Err *e) {
+/* The script exists and every data file the folder's provenance lists has the recorded
+ * sha256. A script whose bytes changed (a comment, say) is accepted here and noted in
+ * *changed: rebuild then requires its plan to give every cell id of plan.csv, and a cell's id
+ * hashes its whole resolved configuration (a Lua function's identity includes the script's
+ * sha256), so a change that could alter a result is refused there. */
+static int check_inputs(const char *dir, const Prov *pv, int *changed, Err *e) {
     char sum[65];
     struct stat st;
     if (stat(pv->script, &st) != 0 || !S_ISREG(st.st_mode) || sha256_file(pv->script, sum) != 0) {
@@ -128,9 +132,7 @@ static int check_inputs(const char *dir, const Prov *pv, Err *e) {
         err_hint(e, "run lrlab verify from the folder the results were made in");
         return -1;
     }
-    if (strcmp(sum, pv->script_sha) != 0)
-        return err_set(e, EXIT_USAGE, "verify", "%s: changed since %s was made (expected sha256 "
-                       "%s, got %s)", pv->script, dir, pv->script_sha, sum);
+    *changed = strcmp(sum, pv->script_sha) != 0;
     for (const char *p = pv->text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
         if (strncmp(p, "data: ", 6) != 0) continue;
         const char *rel = p + 6, *s = strstr(rel, " sha256 ");
@@ -188,23 +190,30 @@ static int cmp_key(const void *a, const void *b) {
     return strcmp(((const Key *)a)->id, ((const Key *)b)->id);
 }
 
-/* collect: appends each line of path whose column `col` (by name) holds the id of an item in
- * keys (sorted) to that item's buffer (offset `off` into Item: which Buf). Returns 0, 1 when
- * the file does not exist, -1 with e set when it is not a CSV with that column. */
+/* collect: appends each line of path (the file, or its packed form: fsutil.h) whose column
+ * `col` (by name) holds the id of an item in keys (sorted) to that item's buffer (offset `off`
+ * into Item: which Buf). Returns 0, 1 when the file does not exist, -1 with e set when it is
+ * not a CSV with that column. */
 static int collect(const char *path, const char *col, const Key *keys, int nkeys, Item *items,
                    size_t off, Err *e) {
-    FILE *f = fopen(path, "r");
-    if (!f) return errno == ENOENT ? 1 : err_set(e, EXIT_USAGE, "verify", "%s: cannot read (%s)",
-                                                 path, strerror(errno));
-    char *line = NULL, *copy = NULL;
-    size_t cap = 0, ccap = 0;
-    ssize_t len;
+    size_t n;
+    char *text = fs_read_packed(path, &n, e);
+    if (!text) {
+        if (e->code) return -1;
+        return errno == ENOENT ? 1 : err_set(e, EXIT_USAGE, "verify", "%s: cannot read (%s)",
+                                             path, fs_strerror(errno));
+    }
+    char *copy = NULL;
+    size_t ccap = 0;
     int kc = -1, lineno = 0, rc = 0;
     char *fields[MAX_FIELDS];
-    while ((len = getline(&line, &cap, f)) > 0) {
+    for (const char *line = text, *end = text + n; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t len = nl ? (size_t)(nl - line) + 1 : (size_t)(end - line);
         lineno++;
-        if ((size_t)len + 1 > ccap) copy = xrealloc(copy, ccap = (size_t)len + 1);
-        memcpy(copy, line, (size_t)len + 1);
+        if (len + 1 > ccap) copy = xrealloc(copy, ccap = len + 1);
+        memcpy(copy, line, len);
+        copy[len] = '\0';
         int nf = split(copy, fields, MAX_FIELDS);
         if (lineno == 1) {
             for (int i = 0; i < nf; i++)
@@ -214,15 +223,14 @@ static int collect(const char *path, const char *col, const Key *keys, int nkeys
                              "header lrlab writes)", path, col);
                 break;
             }
-            continue;
+        } else if (kc < nf) {
+            Key k = {.id = fields[kc]}, *hit = bsearch(&k, keys, (size_t)nkeys, sizeof k, cmp_key);
+            if (hit) buf_append((Buf *)((char *)&items[hit->item] + off), line, len);
         }
-        if (kc >= nf) continue;
-        Key k = {.id = fields[kc]}, *hit = bsearch(&k, keys, (size_t)nkeys, sizeof k, cmp_key);
-        if (hit) buf_append((Buf *)((char *)&items[hit->item] + off), line, (size_t)len);
+        line += len;
     }
-    free(line);
     free(copy);
-    fclose(f);
+    free(text);
     return rc;
 }
 
@@ -250,12 +258,13 @@ enum { RC_STAGE, RC_TRAIN, RC_VAL, RC_METRIC, RC_STATUS, RC_N };
 static const char *const runs_names[RC_N] = {"stage", "train_loss", "val_loss", "metric",
                                              "status"};
 
-/* runs_columns: col[RC_*] from path's header; -1 with e set when one is missing. */
+/* runs_columns: col[RC_*] from path's header (the file or its packed form); -1 with e set
+ * when one is missing. */
 static int runs_columns(const char *path, int col[RC_N], Err *e) {
-    FILE *f = fopen(path, "r");
-    char *line = NULL, *fields[MAX_FIELDS];
-    size_t cap = 0;
-    int nf = f && getline(&line, &cap, f) > 0 ? split(line, fields, MAX_FIELDS) : 0, rc = 0;
+    char *text = fs_read_packed(path, NULL, e), *fields[MAX_FIELDS];
+    if (!text && e->code) return -1;
+    if (text) text[strcspn(text, "\n")] = '\0';
+    int nf = text ? split(text, fields, MAX_FIELDS) : 0, rc = 0;
     for (int k = 0; k < RC_N && rc == 0; k++) {
         col[k] = -1;
         for (int i = 0; i < nf; i++)
@@ -264,8 +273,7 @@ static int runs_columns(const char *path, int col[RC_N], Err *e) {
             rc = err_set(e, EXIT_USAGE, "verify", "%s: line 1: no column %s (expected the header "
                          "lrlab writes)", path, runs_names[k]);
     }
-    free(line);
-    if (f) fclose(f);
+    free(text);
     return rc;
 }
 
@@ -549,16 +557,25 @@ int verify_main(const VerifyOpts *o) {
     }
     if (read_prov(o->dir, &pv, &e) != 0) goto fail;
     snprintf(path, sizeof path, "%s/runs.csv", o->dir);
-    if (!fs_exists(path)) {
+    if (!fs_exists_packed(path)) {
         err_set(&e, EXIT_USAGE, "verify", "%s: not a result folder (expected provenance.txt, "
                 "plan.csv and runs.csv of lrlab run, got no runs.csv)", o->dir);
         goto fail;
     }
     if (planfile_read(o->dir, &pf, &e) != 0) goto fail;
-    if (check_inputs(o->dir, &pv, &e) != 0) goto fail;
+    int script_changed = 0;
+    if (check_inputs(o->dir, &pv, &script_changed, &e) != 0) goto fail;
     if (cfg_load(pv.script, pv.lua_seed, &ex, &e) != 0) goto fail;
     loaded = 1;
-    if (rebuild(&ex, &pf, o->dir, &plan, &e) != 0) goto fail;
+    if (rebuild(&ex, &pf, o->dir, &plan, &e) != 0) {
+        if (script_changed)
+            err_hint(&e, "%s changed since %s was made (sha256 %.12s..., now another): restore "
+                     "the script that made it", pv.script, o->dir, pv.script_sha);
+        goto fail;
+    }
+    if (script_changed)
+        printf("verify: %s is not the file that made %s (sha256 differs), but its plan gives "
+               "the same %d cells, so they are verified against it\n", pv.script, o->dir, plan.n);
     char tpath[4096];
     snprintf(tpath, sizeof tpath, "%s/tuning.csv", o->dir);
     if (ex.tune_more && fs_exists(tpath)) { /* every round's points, as tuning.csv lists them */
@@ -586,7 +603,7 @@ int verify_main(const VerifyOpts *o) {
     for (int i = 0; i < plan.n; i++)
         if (cand[i].want_runs.len && !any_failed(&cand[i].want_runs, rcol[RC_STATUS])) complete[ncand++] = i;
     snprintf(path, sizeof path, "%s/tuning.csv", o->dir);
-    const int with_tuning = tplan.n > 0 && fs_exists(path);
+    const int with_tuning = tplan.n > 0 && fs_exists_packed(path);
     for (int j = 0; with_tuning && j < tplan.n; j++) {
         cand[plan.n + j].c = &tplan.cells[j];
         cand[plan.n + j].tuning = 1;

@@ -15,11 +15,13 @@ dir=${1:-results/paper}
 bin=${2:-build/lrlab}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-[ -f "$dir/runs.csv" ] && [ -f "$dir/plan.csv" ] || { echo "usage: $0 DIR [LRLAB_BIN] (DIR with runs.csv and plan.csv)" >&2; exit 2; }
+has() { [ -f "$1" ] || compgen -G "$1.gz" > /dev/null || compgen -G "$1.1-*.gz" > /dev/null; }
+has "$dir/runs.csv" && [ -f "$dir/plan.csv" ] || { echo "usage: $0 DIR [LRLAB_BIN] (DIR with runs.csv, plain or packed, and plan.csv)" >&2; exit 2; }
+# runs.csv and evals.csv plain or packed (scripts/pack.sh): lrlab reads either
 for f in runs.csv evals.csv plan.csv tuning.csv timing.csv provenance.txt; do
-  [ -f "$dir/$f" ] && cp "$dir/$f" "$tmp/"
+  for g in "$dir/$f" "$dir/$f".gz "$dir/$f".[0-9]*-[0-9]*.gz; do [ -f "$g" ] && cp "$g" "$tmp/"; done
 done
-mkdir -p "$tmp/rel" && cp "$tmp"/*.csv "$tmp/provenance.txt" "$tmp/rel/" 2>/dev/null || true
+mkdir -p "$tmp/rel" && cp "$tmp"/*.csv "$tmp"/*.gz "$tmp/provenance.txt" "$tmp/rel/" 2>/dev/null || true
 # the first study's settings: the paper's tie rule, units resampled as if independent
 "$bin" compare "$tmp" --tie paper --interval units > "$tmp/default.txt"
 "$bin" compare "$tmp/rel" --tie rel:0.01 --interval units > "$tmp/rel.txt"
@@ -51,7 +53,7 @@ awk -F, 'NR > 1 && $1 == "seconds_to_target" && $5 == "sls" { n++; w += ($15 == 
   "$tmp/tests.csv"
 echo "relative tolerance (--tie rel:0.01): paper's counting $(awk '$1 == "all" { print $7; exit }' "$tmp/rel.txt");" \
   "statistics $(verdict "$tmp/rel/verdict.csv" train_loss)"
-mkdir -p "$tmp/now" && cp "$tmp"/runs.csv "$tmp"/evals.csv "$tmp"/plan.csv "$tmp/now/" 2>/dev/null || true
+mkdir -p "$tmp/now" && cp "$tmp"/runs.csv* "$tmp"/evals.csv* "$tmp"/plan.csv "$tmp/now/" 2>/dev/null || true
 "$bin" compare "$tmp/now" --multiverse > "$tmp/now.txt"
 echo "today's defaults (tie task:0.01, interval crossed): $(grep '^verdict on' "$tmp/now.txt" | sed 's/.*(train_loss): //')"
 echo "  $(grep 'beside it' "$tmp/now.txt" | sed 's/^ *//')"

@@ -12,7 +12,7 @@
  */
 #include "check.h"
 #include "harness/fsutil.h"
-#include "tasks/data/gzip.h"
+#include "harness/gzip.h"
 #include "tasks/data/text.h"
 #include "tasks/data/vision.h"
 

@@ -16,7 +16,7 @@
 #include "harness/fsutil.h"
 #include "harness/sha256.h"
 #include "tasks/data/cache.h"
-#include "tasks/data/gzip.h"
+#include "harness/gzip.h"
 
 #include <errno.h>
 #include <stdarg.h>

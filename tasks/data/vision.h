@@ -3,7 +3,7 @@
  *
  * IDX (LeCun et al.): big-endian header; images magic 00 00 08 03, u32 count, rows,
  * cols, then count*rows*cols bytes; labels magic 00 00 08 01, u32 count, then bytes.
- * A gzip stream (magic 1f 8b) is decoded in memory with zlib (RFC 1952, tasks/data/gzip.c).
+ * A gzip stream (magic 1f 8b) is decoded in memory with zlib (RFC 1952, harness/gzip.c).
  */
 #ifndef LRLAB_VISION_H
 #define LRLAB_VISION_H

@@ -8,7 +8,7 @@
  * Reference: RFC 1952 (gzip: magic 1f 8b, method 8, flags, trailer CRC32 and ISIZE, members
  * may be concatenated), RFC 1951 (DEFLATE: at most 1032 output bytes per input byte).
  */
-#include "tasks/data/gzip.h"
+#include "harness/gzip.h"
 
 #include <limits.h>
 #include <stdarg.h>
