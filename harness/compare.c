@@ -575,13 +575,7 @@ double point_tau(const Model *M, const Unit *u, double base) {
     return u->tau;
 }
 
-/* decide_family: the tests and decisions of the units fam[0..k) from their differences
- * d[fam[j]] (each unit's n values), at tolerance tau each; writes good[j] per reading. */
-typedef struct {
-    double p2, p1, med;
-} Tested;
-
-/* median of a few values (insertion sort of a copy), as stats_median */
+/* median of a few values (insertion sort of a copy), as stats_median without its allocation */
 static double small_median(const double *d, int n) {
     if (n > 64) return stats_median(d, n);
     double s[64];
@@ -594,14 +588,18 @@ static double small_median(const double *d, int n) {
     return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
 }
 
-static void test_unit(const Model *M, const double *d, int n, double tau, Tested *t) {
+/* p_two_sided: the two-sided Wilcoxon p of d[0..n); 1 when undefined (every d zero). */
+static double p_two_sided(const Model *M, const double *d, int n) {
     StatsWilcoxon w;
-    t->med = small_median(d, n);
-    t->p2 = stats_wilcoxon_ex(d, n, STATS_WILCOXON_AUTO, STATS_TWO_SIDED, M->wt, &w) == 0 ? w.pvalue : 1.0;
-    double sh[4096], *s = n <= 4096 ? sh : xmalloc(sizeof(double) * (size_t)n);
-    for (int i = 0; i < n; i++) s[i] = d[i] + tau;
-    t->p1 = stats_wilcoxon_ex(s, n, STATS_WILCOXON_AUTO, STATS_GREATER, M->wt, &w) == 0 ? w.pvalue : 1.0;
-    if (s != sh) free(s);
+    return stats_wilcoxon_ex(d, n, STATS_WILCOXON_AUTO, STATS_TWO_SIDED, M->wt, &w) == 0 ? w.pvalue : 1.0;
+}
+
+/* p_non_inferior: the one-sided ("greater") Wilcoxon p of d + tau, scratch[0..n) holding the
+ * shifted values; 1 when undefined. */
+static double p_non_inferior(const Model *M, const double *d, int n, double tau, double *scratch) {
+    StatsWilcoxon w;
+    for (int i = 0; i < n; i++) scratch[i] = d[i] + tau;
+    return stats_wilcoxon_ex(scratch, n, STATS_WILCOXON_AUTO, STATS_GREATER, M->wt, &w) == 0 ? w.pvalue : 1.0;
 }
 
 void model_decide(Model *M, TieRule tie, double alpha) {
@@ -614,6 +612,7 @@ void model_decide(Model *M, TieRule tie, double alpha) {
     int T = D->tasks.n, O = D->optims.n;
     double *scale = xcalloc((size_t)NMEASURE * NSTAGE * T * (O + 1) + 1, sizeof(double));
     unsigned char *have = xcalloc((size_t)NMEASURE * NSTAGE * T * (O + 1) + 1, 1);
+    double *scratch = xcalloc((size_t)D->seeds.n + 1, sizeof(double));
     for (int i = 0; i < M->nu; i++) {
         Unit *u = &M->u[i];
         size_t k = (((size_t)u->m * NSTAGE + u->g) * T + u->t) * (O + 1) +
@@ -627,12 +626,11 @@ void model_decide(Model *M, TieRule tie, double alpha) {
                      : tie.kind == TIE_REL ? tie.x * (u->nbase ? fabs(stats_median(M->basev + u->first, u->nbase)) : 0)
                                            : tie.x * scale[k];
         u->tau = isnan(tau) ? 0 : tau; /* NaN: no finite baseline value; inf stays */
-        Tested t;
-        test_unit(M, M->delta + u->first, u->n, u->tau, &t);
-        u->ni_p = t.p1;
+        u->ni_p = p_non_inferior(M, M->delta + u->first, u->n, u->tau, scratch);
     }
     free(scale);
     free(have);
+    free(scratch);
     double *p2 = xcalloc((size_t)M->nu + 1, sizeof(double)), *p1 = xcalloc((size_t)M->nu + 1, sizeof(double));
     for (int f = 0; f < M->nfam; f++) {
         int a = M->famstart[f], k = M->famstart[f + 1] - a;
@@ -686,13 +684,11 @@ static void replay(Model *M, int m, int two_sided) {
         for (int k = 0; k < K; k++) {
             const Unit *u = &M->u[U[k]];
             for (int i = 0; i < u->n; i++) d[i] = M->delta[u->first + (int)rng_below(&rng, (uint64_t)u->n)];
-            StatsWilcoxon w;
             if (two_sided) {
                 med[k] = small_median(d, u->n);
-                p[k] = stats_wilcoxon_ex(d, u->n, STATS_WILCOXON_AUTO, STATS_TWO_SIDED, M->wt, &w) == 0 ? w.pvalue : 1.0;
+                p[k] = p_two_sided(M, d, u->n);
             } else {
-                for (int i = 0; i < u->n; i++) sh[i] = d[i] + u->tau;
-                p[k] = stats_wilcoxon_ex(sh, u->n, STATS_WILCOXON_AUTO, STATS_GREATER, M->wt, &w) == 0 ? w.pvalue : 1.0;
+                p[k] = p_non_inferior(M, d, u->n, u->tau, sh);
             }
         }
         double *adj = xcalloc((size_t)K + 1, sizeof(double));

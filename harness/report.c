@@ -421,14 +421,14 @@ void rp_tau_text(const Report *R, char *out, size_t n) {
     else if (t->kind == TIE_SD)
         snprintf(out, n, "τ = %.3g × the baselines' seed-to-seed standard deviation on each "
                  "task and optimizer (tie rule sd:%g)", t->x, t->x);
-    else if (R->relative)
-        snprintf(out, n, "τ = %.3g × |L_baseline| (relative)", R->rel_factor);
+    else if (t->kind == TIE_REL)
+        snprintf(out, n, "τ = %.3g × |L_baseline| (relative)", t->x);
     else
-        snprintf(out, n, "τ = %g (absolute)", R->tau);
+        snprintf(out, n, "τ = %g (absolute)", t->x);
 }
 
 static void alpha_text(const Report *R, char *out, size_t n) {
-    snprintf(out, n, "α = %g", R->alpha);
+    snprintf(out, n, "α = %g", R->copts.alpha);
 }
 
 /* ---- loading ---- */
@@ -651,15 +651,6 @@ static int load_compare(Report *R, Err *e) {
                            "(expected comparisons of one scheduler with the others)");
     }
     return 0;
-}
-
-/* The comparison's options: the report's own, with which load_compare made sure the files
- * were made (verdict.csv's settings). */
-static void infer_options(Report *R) {
-    R->alpha = R->copts.alpha;
-    R->relative = R->copts.tie.kind != TIE_ABS; /* no single tau for every comparison */
-    R->rel_factor = R->copts.tie.x;
-    R->tau = R->copts.tie.x;
 }
 
 static int load_tuning(Report *R, Err *e) {
@@ -1635,7 +1626,6 @@ int report_main(const char *dir, const char *paper_dir, const CompareOpts *copts
         load_compare(&R, e) != 0 || load_tuning(&R, e) != 0 || load_evals(&R, e) != 0 ||
         load_lr_ranges(&R, e) != 0)
         goto out;
-    infer_options(&R);
     char figdir[4400], absdir[PATH_MAX], absfig[PATH_MAX];
     snprintf(figdir, sizeof figdir, "%s/figures", paper);
     if (abs_path(R.dir, absdir, sizeof absdir) != 0 ||

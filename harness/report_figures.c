@@ -733,7 +733,10 @@ void rp_fig_delta(Report *R, Buf *md) {
              R->measure);
     buf_printf(b, "set title ");
     gnuplot_str(b, title);
-    double t = !R->relative && R->tau > 0 ? R->tau : nabs ? rp_quant(absd, nabs, 0.5) : 1;
+    /* one tau for every comparison only under an absolute rule: dashed lines at +-tau */
+    const int fixed = R->copts.tie.kind == TIE_ABS;
+    const double tau_x = R->copts.tie.x;
+    double t = fixed && tau_x > 0 ? tau_x : nabs ? rp_quant(absd, nabs, 0.5) : 1;
     free(absd);
     buf_printf(b,
                "\nt = %g\nset nonlinear y via sgn(y) * log10(1 + abs(y) / t) inverse "
@@ -748,12 +751,12 @@ void rp_fig_delta(Report *R, Buf *md) {
                "set style fill solid 0.25 border -1\nset boxwidth 0.45\n"
                "set style boxplot outliers pointtype 7\nset key top right\n",
                R->measure);
-    if (!R->relative)
+    if (fixed)
         buf_printf(
             b,
             "set arrow from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#d73027'\n"
             "set arrow from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#d73027'\n",
-            R->tau, R->tau, -R->tau, -R->tau);
+            tau_x, tau_x, -tau_x, -tau_x);
     buf_printf(
         b, "set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#000000'\nplot ");
     int any = 0;
@@ -766,7 +769,7 @@ void rp_fig_delta(Report *R, Buf *md) {
         any = 1;
     }
     if (!any) buf_printf(b, "NaN notitle");
-    if (!R->relative) buf_printf(b, ", \\\n     NaN with lines dt 2 lc rgb '#d73027' title '±τ'");
+    if (fixed) buf_printf(b, ", \\\n     NaN with lines dt 2 lc rgb '#d73027' title '±τ'");
     buf_printf(b, "\n");
     gp_end(b, 0);
     buf_printf(md,
@@ -778,7 +781,7 @@ void rp_fig_delta(Report *R, Buf *md) {
                "differ by orders of magnitude. Data: `figures/data/delta.csv`. "
                "[PDF](figures/delta.pdf)\n\n",
                ++R->nfig_md, R->scheds.v[R->ref], R->measure, R->scheds.v[R->ref],
-               R->relative ? "the tolerance differs between comparisons, so there are no fixed "
+               !fixed ? "the tolerance differs between comparisons, so there are no fixed "
                              "±τ lines"
                            : "dashed lines at ±τ",
                t);

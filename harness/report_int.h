@@ -120,8 +120,7 @@ typedef struct Report {
     int have_tune;
     char measure[40];
     int vrow; /* the primary row of verdict.csv, -1 when none */
-    double tau, rel_factor, alpha, claim;
-    int relative;
+    double claim;
     CompareOpts copts;     /* the comparison settings this report uses */
     char settings[512];    /* ... as compare_settings writes them */
     double *lr_lo, *lr_hi; /* per task: positive range of the first seed's learning rates */

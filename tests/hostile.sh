@@ -27,19 +27,9 @@
 # usage: hostile.sh SRC_DIR LRLAB_BIN
 set -u
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 SRC_DIR LRLAB_BIN" >&2
-  exit 2
-fi
-src=$(cd "$1" && pwd) || exit 2
-bin=$2
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-[ -x "$bin" ] || { echo "FAIL: $bin is not an executable" >&2; exit 2; }
-expected=$src/tests/hostile/expected.txt
-[ -f "$expected" ] || { echo "FAIL: $expected is missing" >&2; exit 2; }
-datadir=${LRLAB_DATA:-$src/data}
-datadir=$(cd "$datadir" 2>/dev/null && pwd) || { echo "FAIL: no data folder $datadir" >&2; exit 2; }
-export LRLAB_DATA=$datadir
+# shellcheck source=tests/refusal.sh
+. "$(dirname "${BASH_SOURCE[0]}")/refusal.sh"
+catalogue_args hostile 1 "$@"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lrlab-hostile.XXXXXX") || exit 2
 trap 'chmod -R u+rwX "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -48,8 +38,6 @@ HANG=60  # wall seconds after which a case counts as hung (a loaded machine, a s
 cd "$src" || exit 2
 
 fails=0 passes=0
-# shellcheck source=tests/refusal.sh
-. "$(dirname "${BASH_SOURCE[0]}")/refusal.sh"
 fail() { # NAME WHY [FILE]
   echo "FAIL $1: $2"
   if [ $# -ge 3 ] && [ -s "$3" ]; then head -n 20 "$3" | sed 's/^/    /'; fi

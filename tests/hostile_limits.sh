@@ -26,20 +26,10 @@
 # usage: hostile_limits.sh SRC_DIR LRLAB_BIN
 set -u
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 SRC_DIR LRLAB_BIN" >&2
-  exit 2
-fi
-src=$(cd "$1" && pwd) || exit 2
-bin=$2
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-[ -x "$bin" ] || { echo "FAIL: $bin is not an executable" >&2; exit 2; }
+# shellcheck source=tests/refusal.sh
+. "$(dirname "${BASH_SOURCE[0]}")/refusal.sh"
+catalogue_args hostile_limits 1 "$@"
 cat_dir=$src/tests/hostile_limits
-expected=$cat_dir/expected.txt
-[ -f "$expected" ] || { echo "FAIL: $expected is missing" >&2; exit 2; }
-datadir=${LRLAB_DATA:-$src/data}
-datadir=$(cd "$datadir" 2>/dev/null && pwd) || { echo "FAIL: no data folder $datadir" >&2; exit 2; }
-export LRLAB_DATA=$datadir
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lrlab-limits.XXXXXX") || exit 2
 trap 'chmod -R u+rwX "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -50,8 +40,6 @@ S=tests/hostile_limits/scripts
 cd "$src" || exit 2
 
 fails=0 passes=0 skips=0
-# shellcheck source=tests/refusal.sh
-. "$(dirname "${BASH_SOURCE[0]}")/refusal.sh"
 fail() { # NAME WHY [FILE]
   echo "FAIL $1: $2"
   if [ $# -ge 3 ] && [ -s "$3" ]; then head -n 20 "$3" | sed 's/^/    /'; fi

@@ -31,16 +31,9 @@
 set -u
 export LC_ALL=C
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 SRC_DIR LRLAB_BIN" >&2
-  exit 2
-fi
-src=$(cd "$1" && pwd) || exit 2
-bin=$2
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-[ -x "$bin" ] || { echo "FAIL: $bin is not an executable" >&2; exit 2; }
-expected=$src/tests/hostile_names/expected.txt
-[ -f "$expected" ] || { echo "FAIL: $expected is missing" >&2; exit 2; }
+# shellcheck source=tests/refusal.sh
+. "$(dirname "${BASH_SOURCE[0]}")/refusal.sh"
+catalogue_args hostile_names 0 "$@"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lrlab-names.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -48,8 +41,6 @@ c=$tmp/c # the scratch folder of the case running, {tmp} in expected.txt
 cd "$src" || exit 2
 
 fails=0 passes=0
-# shellcheck source=tests/refusal.sh
-. "$(dirname "${BASH_SOURCE[0]}")/refusal.sh"
 fail() { # NAME WHY [FILE]
   echo "FAIL $1: $2"
   if [ $# -ge 3 ] && [ -s "$3" ]; then head -n 20 "$3" | cat -A | cut -c1-300 | sed 's/^/    /'; fi

@@ -1,7 +1,30 @@
-# refusal.sh - sourced by the bad-input catalogues (run_bad_configs.sh, hostile*.sh): the rules
-# every refused input must meet, read from $tmp/stdout and $tmp/stderr of its run, and the
+# refusal.sh - sourced by the bad-input catalogues (run_bad_configs.sh, hostile*.sh): their
+# arguments, the rules every refused input must meet, read from $tmp/stdout and $tmp/stderr of its run, and the
 # check that a catalogue's expected.txt and its cases match one to one.
 #
+# catalogue_args CATALOGUE DATA SRC_DIR LRLAB_BIN: a catalogue's arguments, or its usage and
+# exit 2: sets src (absolute), bin (absolute, executable) and expected
+# (SRC_DIR/tests/CATALOGUE/expected.txt, which must exist); with DATA 1 also exports
+# LRLAB_DATA and datadir, the data folder (default SRC_DIR/data), as an absolute path.
+catalogue_args() {
+  local catalogue=$1 data=$2
+  shift 2
+  if [ $# -ne 2 ]; then
+    echo "usage: $0 SRC_DIR LRLAB_BIN" >&2
+    exit 2
+  fi
+  src=$(cd "$1" && pwd) || exit 2
+  bin=$2
+  case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+  [ -x "$bin" ] || { echo "FAIL: $bin is not an executable" >&2; exit 2; }
+  expected=$src/tests/$catalogue/expected.txt
+  [ -f "$expected" ] || { echo "FAIL: $expected is missing" >&2; exit 2; }
+  [ "$data" = 1 ] || return 0
+  datadir=${LRLAB_DATA:-$src/data}
+  datadir=$(cd "$datadir" 2>/dev/null && pwd) || { echo "FAIL: no data folder $datadir" >&2; exit 2; }
+  export LRLAB_DATA=$datadir
+}
+
 # check_refusal NAME RC WANT_RC WANT [CMD]: the exit code RC is WANT_RC, the first stderr
 # line is WANT, at most a `hint:` line follows it, and stdout is empty. Calls the caller's
 # `fail NAME WHY [FILE]` for each broken rule (naming CMD when given) and returns 1 if any
