@@ -163,10 +163,26 @@ static int cmd_run(int argc, char **argv) {
             int rc = blas_option("run", v, &o.blas);
             if (rc) return rc;
             i++;
+        } else if (strcmp(a, "--phase") == 0) {
+            if (v && strcmp(v, "all") == 0) o.phase = PHASE_ALL;
+            else if (v && strcmp(v, "tune") == 0) o.phase = PHASE_TUNE;
+            else if (v && strcmp(v, "eval") == 0) o.phase = PHASE_EVAL;
+            else
+                return usage_error("run", "--phase: invalid value (expected all, tune or eval, "
+                                          "got %s)", v ? v : "nothing");
+            i++;
+        } else if (strcmp(a, "--reuse") == 0) {
+            if (!v || !*v)
+                return usage_error("run", "--reuse: missing value (expected a folder of lrlab "
+                                          "run's results, got %s)", "nothing");
+            if (o.nreuse == RUN_REUSE_MAX)
+                return usage_error("run", "--reuse: too many folders (expected at most %d)",
+                                   RUN_REUSE_MAX);
+            o.reuse[o.nreuse++] = argv[++i];
         } else if (a[0] == '-') {
             return usage_error("run", "%s: unknown option (expected --out, --check, --fresh, "
-                                      "--retry-failed, -j, --shard, --cell-timeout, --seed, "
-                                      "--blas, --quiet or --verbose)", a);
+                                      "--retry-failed, -j, --shard, --phase, --reuse, "
+                                      "--cell-timeout, --seed, --blas, --quiet or --verbose)", a);
         } else if (o.script) {
             return usage_error("run", "%s: unexpected argument (expected one script)", a);
         } else {
@@ -481,7 +497,7 @@ static int cmd_verify(int argc, char **argv) {
 static int cmd_train_policy(int argc, char **argv) { return ppo_main(argc, argv); }
 
 static const Command commands[] = {
-    {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [-j N] [--shard K/N] [...]",
+    {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [-j N] [--shard K/N] [--phase P] [--reuse DIR]... [...]",
      "Runs every cell of the experiment FILE.lua declares (tasks x optimizers x schedulers x\n"
      "seeds) and writes results to results/<experiment>/ (or DIR):\n"
      "  runs.csv     one row per cell and stage (10%, 50%, 100% of steps)\n"
@@ -497,6 +513,16 @@ static const Command commands[] = {
      "  -j, --jobs N         worker processes (default: the number of cores)\n"
      "  --shard K/N          run only cells whose plan index is K-1 modulo N (join the\n"
      "                       shards' folders with lrlab merge)\n"
+     "  --phase P            all (default: tune, then the evaluation cells), tune (the tuning\n"
+     "                       stage only: with --shard K/N the shard's cells of its first\n"
+     "                       round not done; unsharded every round, tuning.csv and plan.csv)\n"
+     "                       or eval (the evaluation cells; the tuning cells are read from DIR\n"
+     "                       or the --reuse folders, never trained)\n"
+     "  --reuse DIR          take every complete cell whose id matches from DIR (repeatable,\n"
+     "                       searched in order) instead of training it: checked against its\n"
+     "                       hashes, refused when DIR was made from other data or by a results\n"
+     "                       format this lrlab does not read; each cell taken is listed in\n"
+     "                       reuse.csv; a corrupt one is trained again, with a line\n"
      "  --cell-timeout S     a cell running longer than S seconds is recorded as failed\n"
      "                       (default: 20 times its estimate on this machine, at least\n"
      "                       60 s, plus 2 ms a step with Lua functions; none: no limit)\n"

@@ -286,6 +286,7 @@ void plan_describe(const Plan *p, Buf *out, int max_rows) {
     for (int i = 0; i < ex->ntasks; i++) dump_comp(out, &ex->tasks[i]);
     for (int i = 0; i < ex->noptims; i++) dump_comp(out, &ex->optims[i]);
     for (int i = 0; i < ex->nscheds; i++) dump_comp(out, &ex->scheds[i]);
+    if (max_rows == 0) return; /* the components only */
     buf_printf(out, "%-5s %-16s %-18s %-12s %-12s %8s %8s %6s\n", "cell", "id", "task", "optimizer",
                "scheduler", "seed", "steps", "eval");
     for (int i = 0; i < p->n && (max_rows < 0 || i < max_rows); i++) {

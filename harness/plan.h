@@ -62,7 +62,8 @@ int plan_check_point(const Experiment *ex, const TunePoint *pt, Err *e);
 /* plan_has_grid: some optimizer has more than one lr. */
 int plan_has_grid(const Experiment *ex);
 void plan_free(Plan *p);
-/* plan_print: the resolved plan, for --check and the provenance file. */
+/* plan_describe: the resolved plan, for --check and the provenance file: its components,
+ * then its first max_rows cells (all: -1; none: 0). */
 void plan_describe(const Plan *p, Buf *out, int max_rows);
 uint64_t plan_fnv1a(const char *s);
 

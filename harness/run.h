@@ -20,6 +20,14 @@
 
 #include <stdint.h>
 
+/* The stages a run does (--phase): all (tune, then train and merge the shard's evaluation
+ * cells), tune (the tuning stage only: with --shard K/N the shard's cells of the first round
+ * not done, unsharded every round, the choice and plan.csv), eval (the evaluation cells, the
+ * tuning stage read from this folder or the --reuse folders, never trained). */
+typedef enum Phase { PHASE_ALL, PHASE_TUNE, PHASE_EVAL } Phase;
+
+#define RUN_REUSE_MAX 64
+
 typedef struct RunOpts {
     const char *script;
     const char *out;      /* NULL: results/<experiment name> */
@@ -34,6 +42,9 @@ typedef struct RunOpts {
     Shard shard;
     uint64_t lua_seed;
     BlasMode blas;        /* portable (default) or native BLAS kernel */
+    Phase phase;
+    const char *reuse[RUN_REUSE_MAX]; /* --reuse DIR, in the order given */
+    int nreuse;
 } RunOpts;
 
 /* run_main: returns an exit code (0; 1 when a cell failed or results could not be
@@ -47,6 +58,11 @@ const char *run_datadir(void);
  * missing data or parameters that do not fit the data are reported before anything is
  * written (and, with the data cache on, each data set is loaded once for every worker). */
 int run_preflight(const Experiment *ex, const TaskEnv *env, Err *e);
+
+/* run_data_lines: "data: REL sha256 HEX" for every file of the data folder two levels deep
+ * (a folder of more than 64 entries, or deeper, by its digest: "data: REL/ sha256 HEX (...)"),
+ * as provenance.txt records them. */
+void run_data_lines(Buf *b);
 
 /* run_finish: merge, figures and the comparison table for the cells of `shard` in dir. */
 int run_finish(const char *dir, const PlanFile *pf, Shard shard, int quiet, Err *e);

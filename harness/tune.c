@@ -122,7 +122,23 @@ static int extend_group(Tuning *tu, int g, int round) {
     return nc ? nc : 1;
 }
 
-int tune_run(const Experiment *ex, const char *dir, TuneRunFn run, void *ctx, Tuning *tu,
+/* add_cells: the round's cells (p, built from the points from `from` on) to tu's record. */
+static void add_cells(Tuning *tu, const Plan *p, int from) {
+    const int ns = nseeds(tu->ex), n = tu->cells + p->n;
+    tu->ids = xrealloc(tu->ids, sizeof *tu->ids * (size_t)n);
+    tu->cell_point = xrealloc(tu->cell_point, sizeof(int) * (size_t)n);
+    tu->cell_seed = xrealloc(tu->cell_seed, sizeof(int64_t) * (size_t)n);
+    tu->cell_index = xrealloc(tu->cell_index, sizeof(int) * (size_t)n);
+    for (int c = 0; c < p->n; c++) {
+        memcpy(tu->ids[tu->cells + c], p->cells[c].id, 17);
+        tu->cell_point[tu->cells + c] = from + c / ns;
+        tu->cell_seed[tu->cells + c] = p->cells[c].seed;
+        tu->cell_index[tu->cells + c] = c;
+    }
+    tu->cells = n;
+}
+
+int tune_run(const Experiment *ex, TuneRunFn run, TuneValueFn value, void *ctx, Tuning *tu,
              Err *e) {
     memset(tu, 0, sizeof *tu);
     tu->ex = ex;
@@ -142,17 +158,18 @@ int tune_run(const Experiment *ex, const char *dir, TuneRunFn run, void *ctx, Tu
     for (int from = 0, round = 1; from < tu->npts; round++) {
         Plan p;
         if (plan_build_points(ex, tu->pts + from, tu->npts - from, &p, e) != 0) return -1;
-        if (run(ctx, &p, round) != 0) {
+        int rc = run(ctx, &p, round, e);
+        if (rc != 0) {
             plan_free(&p);
-            return 1;
+            return rc < 0 ? -1 : 1;
         }
         for (int c = 0; c < p.n; c++)
-            if (results_final_value(dir, p.cells[c].id, col,
-                                    &tu->val[(size_t)from * (size_t)ns + (size_t)c], e) != 0) {
+            if (value(ctx, &p.cells[c], col, &tu->val[(size_t)from * (size_t)ns + (size_t)c],
+                      e) != 0) {
                 plan_free(&p);
                 return -1;
             }
-        tu->cells += p.n;
+        add_cells(tu, &p, from);
         tu->rounds = round;
         plan_free(&p);
         from = tu->npts;
@@ -224,6 +241,24 @@ int tune_write(const Tuning *tu, const char *dir, Err *e) {
     int rc = fs_path(path, sizeof path, e, "%s/tuning.csv", dir);
     if (rc == 0) rc = fs_write_atomic(path, b.s, b.len, e);
     buf_free(&b);
+    if (rc != 0) return rc;
+    buf_printf(&b, "cell,round,index,task,optimizer,scheduler,lr,hyper,seed\n");
+    for (int c = 0; c < tu->cells; c++) {
+        const TunePoint *p = &tu->pts[tu->cell_point[c]];
+        csvio_field(&b, tu->ids[c], 1);
+        csvio_int(&b, tu->round[tu->cell_point[c]], 0);
+        csvio_int(&b, tu->cell_index[c], 0);
+        csvio_field(&b, ex->tasks[p->ti].label, 0);
+        csvio_field(&b, ex->optims[p->oi].label, 0);
+        csvio_field(&b, ex->scheds[p->si].label, 0);
+        csvio_num(&b, p->lr, 0);
+        csvio_field(&b, p->combo >= 0 ? ex->hyper[p->si].text[p->combo] : "", 0);
+        csvio_int(&b, tu->cell_seed[c], 0);
+        csvio_end(&b);
+    }
+    rc = fs_path(path, sizeof path, e, "%s/tuning-cells.csv", dir);
+    if (rc == 0) rc = fs_write_atomic(path, b.s, b.len, e);
+    buf_free(&b);
     return rc;
 }
 
@@ -237,5 +272,9 @@ void tune_free(Tuning *tu) {
     free(tu->ext_lo);
     free(tu->ext_hi);
     free(tu->end);
+    free(tu->ids);
+    free(tu->cell_point);
+    free(tu->cell_seed);
+    free(tu->cell_index);
     memset(tu, 0, sizeof *tu);
 }

@@ -27,8 +27,12 @@
 
 #include "harness/plan.h"
 
-/* Trains the cells of p (the round's, round 1 the first); 0, or -1 when stopped. */
-typedef int (*TuneRunFn)(void *ctx, const Plan *p, int round);
+/* Trains the cells of p (the round's, round 1 the first); 0, 1 when stopped (a signal, or a
+ * shard that has done its part of the round), -1 with e set. */
+typedef int (*TuneRunFn)(void *ctx, const Plan *p, int round, Err *e);
+/* A tuning cell's final value of results_cell_cols column col (results_final_value), wherever
+ * the runner finds the cell: 0, or -1 with e set. */
+typedef int (*TuneValueFn)(void *ctx, const Cell *c, int col, double *v, Err *e);
 
 typedef struct Tuning {
     const Experiment *ex;
@@ -43,13 +47,20 @@ typedef struct Tuning {
     int *ext_lo, *ext_hi; /* [ngroups]: points added below and above the grid */
     const char **end;    /* [ngroups]: inside, edge-limit, edge-range or fixed */
     int rounds, cells;   /* rounds run, tuning cells in all of them */
+    char (*ids)[17];     /* [cells]: every tuning cell's id, in training order */
+    int *cell_point;     /* [cells]: its point */
+    int64_t *cell_seed;  /* [cells]: its seed */
+    int *cell_index;     /* [cells]: its index in its round (a shard K/N trains index % N == K-1) */
 } Tuning;
 
-/* tune_run: the rounds, training through run, then the choice; 0, 1 when run stopped, -1
- * with e set (a cell file that cannot be read, a plan refused). */
-int tune_run(const Experiment *ex, const char *dir, TuneRunFn run, void *ctx, Tuning *tu,
+/* tune_run: the rounds, training through run and reading the values through value, then the
+ * choice; 0, 1 when run stopped, -1 with e set (a cell file that cannot be read, a plan
+ * refused). */
+int tune_run(const Experiment *ex, TuneRunFn run, TuneValueFn value, void *ctx, Tuning *tu,
              Err *e);
-/* tune_write: DIR/tuning.csv. */
+/* tune_write: DIR/tuning.csv and DIR/tuning-cells.csv: every tuning cell in training order,
+ * cell (id), round, index (in its round: the shard that trains it), task, optimizer,
+ * scheduler, lr, hyper, seed. */
 int tune_write(const Tuning *tu, const char *dir, Err *e);
 /* tune_runs_of: tuning runs of scheduler si, over tasks and optimizers. */
 int tune_runs_of(const Tuning *tu, int si);
