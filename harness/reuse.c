@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 /* One row set of a packed store: a cell's rows in cells.csv and the evaluations' table. */
@@ -308,6 +309,32 @@ static int folder_cell(ReuseSrc *s, const char *id, Buf files[3], Err *e) {
     return 1;
 }
 
+/* check_columns: the first cell file of a folder of per-cell files has the columns this
+ * lrlab writes, or the folder is of another results format: -1 with e (exit 2). */
+static int check_columns(ReuseSrc *s, Err *e) {
+    char path[FS_PATH_MAX];
+    if (fs_path(path, sizeof path, e, "%s/cells", s->dir) != 0) return -1;
+    DIR *d = opendir(path);
+    struct dirent *de;
+    char id[17] = "";
+    while (d && (de = readdir(d)))
+        if (strlen(de->d_name) == 20 && strcmp(de->d_name + 16, ".csv") == 0) {
+            snprintf(id, sizeof id, "%.16s", de->d_name);
+            break;
+        }
+    if (d) closedir(d);
+    if (!id[0]) return 0;
+    Buf files[3] = {{0}, {0}, {0}};
+    Err why = {0};
+    int rc = folder_cell(s, id, files, &why);
+    for (int f = 0; f < 3; f++) buf_free(&files[f]);
+    if (rc == -1) {
+        *e = why;
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- the interface ---- */
 
 int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines, int quiet,
@@ -353,6 +380,7 @@ int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines,
             return err_set(e, EXIT_USAGE, "--reuse", "%s: no cell results (expected cells/ or "
                            "a packed store cells.csv.gz)", dirs[i]);
         load_times(s);
+        if (s->packed ? load_store(s, e) != 0 : check_columns(s, e) != 0) return -1;
     }
     return 0;
 }
@@ -403,8 +431,7 @@ static int find(Reuse *r, const Cell *c, int tuning, Buf files[3], int *kept, Er
          * trained again */
         if (rc == 2) {
             r->retrained++;
-            if (!r->quiet)
-                fprintf(stderr, "lrlab: reuse: %s; cell %s not taken, trained again\n", why.msg,
+            fprintf(stderr, "lrlab: reuse: %s; cell %s not taken, trained again\n", why.msg,
                         c->id);
         }
         for (int f = 0; f < 3; f++) buf_free(&files[f]);
@@ -433,7 +460,7 @@ int reuse_take(Reuse *r, const Cell *c, int tuning, const char *dir, int timing,
     if (rc != 0) return -1;
     csvio_field(&r->log, c->id, 1);
     csvio_field(&r->log, r->src[i].dir, 0);
-    csvio_field(&r->log, kept ? "kept" : "not kept", 0);
+    csvio_field(&r->log, kept ? "kept" : "empty", 0);
     csvio_end(&r->log);
     r->taken++;
     return 1;

@@ -22,11 +22,11 @@
  *     the hash the cell file records; its curve from curves/<id>.csv when kept (checked),
  *     otherwise an empty curve (the header alone) whose hash the rebuilt cell file records:
  *     runs.csv, evals.csv and the tuning are the bytes of a run that trained the cell,
- *     curves.csv lacks its rows (reuse.csv says "not kept").
+ *     curves.csv lacks its rows (reuse.csv says "empty").
  * A corrupt cell (a companion missing or not matching its hash, rows that do not parse) is
  * trained again, with a line saying so. Each cell taken gets its wall seconds from the
  * folder it came from (timing.csv, cells/timing.log) and a row in the output's reuse.csv:
- * cell, from (the folder as given), curves (kept or not kept).
+ * cell, from (the folder as given), curves (kept, or empty when the store did not keep it).
  */
 #ifndef LRLAB_REUSE_H
 #define LRLAB_REUSE_H

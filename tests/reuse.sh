@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# reuse.sh - `lrlab run --reuse DIR` takes cells by id and gives the bytes of training them.
+#
+# What: tests/e2e/tune_extend.lua (a tuning stage of six rounds and two evaluation cells) is
+# run into REF; tests/e2e/tune_more.lua adds a scheduler (cosine) to it and is run twice, once
+# training everything and once with --reuse REF:
+#   1. the reused run trains only cosine's cells (the printed count) and its runs.csv,
+#      evals.csv, curves.csv, plan.csv, tuning.csv and tuning-cells.csv are byte-identical;
+#      reuse.csv names every cell taken and where from;
+#   2. the same from REF packed into a store (scripts/pack.sh --store, per-cell folders
+#      removed): identical files, curves.csv apart from the curves the store did not keep;
+#   3. a corrupt cell in the folder (an evaluation changed) is trained again, with a line
+#      naming it, and the bytes are still the same;
+#   4. refused with one line and exit 2, nothing written: a folder made from other data (a
+#      data file changed since), of a newer results format, a cell file of other columns, a
+#      link among a cell's files, a folder that does not exist or is no result folder, the
+#      output folder itself.
+# Why: reuse is a cache keyed by the cell id; a key that maps to another result (other data,
+# other code, a damaged file) must never be taken silently.
+# usage: reuse.sh SRC_DIR LRLAB_BIN
+set -euo pipefail
+src=$(cd "$1" && pwd) bin=$2
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+cd "$src"
+# the data folder is a private one: the test changes a file in it
+mkdir -p "$tmp/data/extra"
+echo "first" > "$tmp/data/extra/notes.txt"
+export LRLAB_DATA=$tmp/data
+base=tests/e2e/tune_extend.lua more=tests/e2e/tune_more.lua
+"$bin" run $base --out "$tmp/ref" -j 2 --quiet > /dev/null
+"$bin" run $more --out "$tmp/all" -j 2 --quiet > /dev/null
+files="runs.csv evals.csv curves.csv plan.csv tuning.csv tuning-cells.csv"
+same() { # DIR [SKIP]: DIR's files equal all's (SKIP: a file not compared)
+  for f in $files; do
+    [ "$f" = "${2:-}" ] && continue
+    cmp -s "$tmp/all/$f" "$1/$f" || fail "$1/$f differs from a run that trained every cell"
+  done
+}
+# cosine's cells: tuning rows of tuning-cells.csv plus its evaluation cells in plan.csv
+ncos=$(( $(awk -F, '$6 == "cosine"' "$tmp/all/tuning-cells.csv" | wc -l) +
+         $(awk -F, '$6 == "cosine"' "$tmp/all/plan.csv" | wc -l) ))
+nbase=$(( $(tail -n +2 "$tmp/ref/tuning-cells.csv" | wc -l) + $(tail -n +2 "$tmp/ref/plan.csv" | wc -l) ))
+
+# 1. from per-cell files
+out=$("$bin" run $more --out "$tmp/r1" --reuse "$tmp/ref" -j 2 --quiet)
+echo "$out" | grep -q "($ncos trained now, $nbase taken from --reuse, 0 already done" \
+  || fail "per-cell reuse: expected $ncos trained and $nbase taken: $out"
+same "$tmp/r1"
+[ "$(tail -n +2 "$tmp/r1/reuse.csv" | wc -l)" -eq "$nbase" ] || fail "reuse.csv: $(cat "$tmp/r1/reuse.csv")"
+grep -q "^reuse: $tmp/ref (the cells taken: reuse.csv)$" "$tmp/r1/provenance.txt" \
+  || fail "provenance does not name the reused folder"
+# a second run takes and trains nothing
+out=$("$bin" run $more --out "$tmp/r1" --reuse "$tmp/ref" -j 2 --quiet)
+echo "$out" | grep -q "(0 trained now, 0 taken from --reuse" || fail "rerun: $out"
+
+# 2. from a packed store
+cp -r "$tmp/ref" "$tmp/store"
+bash scripts/pack.sh --store "$tmp/store" > /dev/null
+rm -rf "$tmp/store/cells" "$tmp/store/evals" "$tmp/store/curves.csv"
+ls "$tmp/store/curves" | head -n 1 | xargs -I{} rm "$tmp/store/curves/{}" # one curve not kept
+out=$("$bin" run $more --out "$tmp/r2" --reuse "$tmp/store" -j 2 --quiet)
+echo "$out" | grep -q "($ncos trained now, $nbase taken from --reuse" || fail "store reuse: $out"
+same "$tmp/r2" curves.csv
+grep -q ',empty$' "$tmp/r2/reuse.csv" || fail "store reuse: no cell marked 'empty'"
+# curves.csv: every cell whose curve was kept has its rows
+nkept=$(grep -c ',kept$' "$tmp/r2/reuse.csv")
+[ "$nkept" -eq $((nbase - 1)) ] || fail "store reuse: $nkept curves kept (expected $((nbase - 1)))"
+
+# 3. a corrupt cell is trained again
+cp -r "$tmp/ref" "$tmp/bad"
+id=$(awk -F, 'NR == 2 { print $2 }' "$tmp/ref/plan.csv")
+sed -i '2s/^\([0-9]*\),/\1,9/' "$tmp/bad/evals/$id.csv"
+"$bin" run $more --out "$tmp/r3" --reuse "$tmp/bad" -j 2 --quiet > "$tmp/out" 2> "$tmp/err"
+grep -q "^lrlab: reuse: .*evals/$id.csv: missing or changed.*; cell $id not taken, trained again$" "$tmp/err" \
+  || fail "corrupt cell: $(cat "$tmp/err")"
+grep -q "($((ncos + 1)) trained now, $((nbase - 1)) taken" "$tmp/out" || fail "corrupt cell: $(cat "$tmp/out")"
+same "$tmp/r3"
+
+# 4. refusals: exit 2, one line, nothing written
+refuse() { # NAME WANT_REGEX ARGS...: exit 2, a line matching WANT, no output folder
+  local name=$1 want=$2 rc=0
+  shift 2
+  rm -rf "$tmp/no"
+  "$bin" run $more --out "$tmp/no" "$@" -j 2 --quiet > "$tmp/out" 2> "$tmp/err" || rc=$?
+  [ $rc -eq 2 ] || fail "$name: exit $rc (expected 2): $(cat "$tmp/err")"
+  grep -qE "$want" <(head -n 1 "$tmp/err") || fail "$name: $(head -n 1 "$tmp/err") (expected /$want/)"
+  [ "$(grep -vc '^hint: ' "$tmp/err")" -eq 1 ] || fail "$name: more than one line: $(cat "$tmp/err")"
+  [ ! -e "$tmp/no" ] || fail "$name: the output folder was written"
+}
+echo "second" > "$tmp/data/extra/notes.txt" # the data changed since REF was made
+refuse "other data" "^lrlab: --reuse: $tmp/ref: cell [0-9a-f]{16} \(quadratic sgd [a-z]+ seed 100 lr [0-9.e-]+\) was made from other data: extra/notes.txt sha256 [0-9a-f]{12}\.\.\. when $tmp/ref was made, [0-9a-f]{12}\.\.\. now" --reuse "$tmp/ref"
+refuse "other data, store" "was made from other data: extra/notes.txt" --reuse "$tmp/store"
+echo "first" > "$tmp/data/extra/notes.txt"
+cp -r "$tmp/ref" "$tmp/newer"
+sed -i 's/^results_format: .*/results_format: 9/' "$tmp/newer/provenance.txt"
+refuse "newer format" "^lrlab: --reuse: $tmp/newer/provenance.txt: results_format: 9 \(expected 1 or lower" --reuse "$tmp/newer"
+cp -r "$tmp/ref" "$tmp/cols"
+for f in "$tmp/cols"/cells/*.csv; do sed -i '1s/^stage,/stage,extra_column,/' "$f"; done
+refuse "other columns" "^lrlab: $tmp/cols: cell [0-9a-f]{16}: columns \"stage,extra_column," --reuse "$tmp/cols"
+cp -r "$tmp/ref" "$tmp/link"
+rm "$tmp/link/evals/$id.csv"
+ln -s /etc/hostname "$tmp/link/evals/$id.csv"
+# the link's cell is not the first one looked up: earlier cells may be taken before it is met,
+# so this refusal may write the folder; the rule checked is exit 2 and the message
+rc=0
+"$bin" run $more --out "$tmp/lk" --reuse "$tmp/link" -j 2 --quiet > /dev/null 2> "$tmp/err" || rc=$?
+[ $rc -eq 2 ] || fail "link: exit $rc: $(cat "$tmp/err")"
+grep -q "^lrlab: $tmp/link/evals/$id.csv: a symbolic link (expected a cell's result file; reuse never follows a link)$" "$tmp/err" \
+  || fail "link: $(cat "$tmp/err")"
+refuse "missing folder" "^lrlab: --reuse: $tmp/nosuch: no such folder" --reuse "$tmp/nosuch"
+mkdir "$tmp/empty"
+refuse "not a result folder" "^lrlab: --reuse: $tmp/empty: not a result folder" --reuse "$tmp/empty"
+rc=0
+"$bin" run $more --out "$tmp/r1" --reuse "$tmp/r1" -j 2 --quiet > /dev/null 2> "$tmp/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "the output folder itself" "$tmp/err" || fail "self: exit $rc: $(cat "$tmp/err")"
+rc=0
+"$bin" run $more --out "$tmp/no" --reuse > /dev/null 2> "$tmp/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "^lrlab: run: --reuse: missing value" "$tmp/err" || fail "no value: $(cat "$tmp/err")"
+echo "reuse: ok ($ncos trained, $nbase taken; store, corrupt cell and 9 refusals checked)"
