@@ -10,7 +10,11 @@
 #      `lrlab run`;
 #   2. with a crashing cell (LRLAB_FAULT_CRASH) in shard 2, that array task fails, the merge
 #      job is cancelled, shard 1 completes; the same submit.sh with --retry-failed resumes:
-#      shard 1 trains nothing, shard 2 only the failed cell, and the merge gives the same bytes.
+#      shard 1 trains nothing, shard 2 only the failed cell, and the merge gives the same bytes;
+#   3. tests/e2e/tune_extend.lua (a tuning stage of six rounds) in two phases: the tuning array
+#      trains round 1 in halves, the join job the later rounds, the evaluation array the
+#      evaluation cells (no tuning cell), and the merge gives a local run's bytes, tuning.csv
+#      and tuning-cells.csv included.
 # Every daemon it started is stopped by pid (after cancelling what is left in its queue) and
 # the scratch folder removed, whatever the outcome. Two copies can run at once: each has its
 # own scratch folder and the first free pair of ports from 16817/16818 up.
@@ -260,3 +264,38 @@ shard_log "$out" 2 | grep -q "(1 trained now, $((cells / 2 - 1)) already done" \
   || fail "shard 2 did not retrain only the failed cell: $(shard_log "$out" 2)"
 same "$scratch/local" "$out"
 echo "ok: a failed shard cancels the merge; submitting again resumes to the same bytes ($((SECONDS - t0)) s)"
+
+# --- 3. a tuning stage in two phases: tuning shards, the join, evaluation shards, the merge ----
+t0=$SECONDS
+script=tests/e2e/tune_extend.lua # six tuning rounds: the join trains rounds 2-6 itself
+"$bin" run "$script" --out "$scratch/tlocal" -j 2 --quiet > /dev/null
+out=$scratch/out3
+submit "$out"
+tune_id=$(sed -n 's/^submit: tuning array job \([0-9]*\):.*/\1/p' "$scratch/submit.out")
+join_id=$(sed -n 's/^submit: tuning join job \([0-9]*\):.*/\1/p' "$scratch/submit.out")
+[[ -n $tune_id && -n $join_id ]] || fail "no tuning jobs from submit.sh: $(cat "$scratch/submit.out")"
+merge_id=$merge_id,$tune_id,$join_id # wait_jobs waits for all of them
+wait_jobs
+merge_id=${merge_id%%,*}
+[[ $(states "$tune_id") == $'COMPLETED 0:0\nCOMPLETED 0:0' ]] \
+  || fail "tuning array $tune_id: $(states "$tune_id" | tr '\n' ' ') (expected 2 x COMPLETED 0:0)"
+for j in "$join_id" "$merge_id"; do
+  [[ $(states "$j") == 'COMPLETED 0:0' ]] || fail "job $j: $(states "$j") (expected COMPLETED 0:0)"
+done
+[[ $(states "$array_id") == $'COMPLETED 0:0\nCOMPLETED 0:0' ]] \
+  || fail "evaluation array $array_id: $(states "$array_id" | tr '\n' ' ')"
+round1=$(awk -F, 'NR > 1 && $2 == 1' "$scratch/tlocal/tuning-cells.csv" | wc -l)
+for k in 1 2; do
+  n=$(find "$out/tune-$k-of-2/cells" -name '*.csv' | wc -l)
+  [[ $n -eq $((round1 / 2)) ]] || fail "tuning shard $k: $n cell files (expected $((round1 / 2)) of round 1's $round1)"
+  n=$(find "$out/shard-$k-of-2/cells" -name '*.csv' | wc -l)
+  [[ $n -eq 1 ]] || fail "evaluation shard $k: $n cell files (expected its 1 evaluation cell, no tuning cell)"
+done
+grep -q "($((round1)) taken from --reuse\|taken from --reuse" "$out"/slurm/tune-join-*.out \
+  || fail "the tuning join took nothing from the shards: $(cat "$out"/slurm/tune-join-*.out)"
+same "$scratch/tlocal" "$out"
+for f in tuning.csv tuning-cells.csv; do
+  cmp -s "$scratch/tlocal/$f" "$out/$f" || fail "$f differs between the local run and the two-phase Slurm run"
+done
+echo "ok: tuning array $tune_id, join $join_id, evaluation array $array_id and merge $merge_id:" \
+  "the same bytes as lrlab run, tuning.csv included ($((SECONDS - t0)) s)"

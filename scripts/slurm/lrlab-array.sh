@@ -9,6 +9,11 @@
 #                               the array are resubmitted, e.g. --array=1,3)
 # Shard K trains the cells whose plan index % N == K-1; `lrlab merge OUT OUT/shard-*-of-N`
 # then joins the shards into the same bytes one `lrlab run` would write.
+# With a tuning stage, submit.sh runs the array twice: --phase tune (task i trains its share
+# of the tuning stage's first round into OUT/tune-K-of-N: `lrlab run --phase tune --shard
+# K/N`), then, once a join job has made OUT's tuning, --phase eval (task i trains its share of
+# the evaluation cells into OUT/shard-K-of-N, reading the tuning from OUT: `lrlab run --phase
+# eval --shard K/N --reuse OUT`).
 # Why: a matrix of cells spread over a cluster with nothing but Slurm, a shared filesystem and
 # the same binary. lrlab resumes by default, so submitting the same array again after a
 # failure, a time limit or a cancelled job trains only the cells still missing in each shard.
@@ -22,6 +27,8 @@
 #                         if present, else lrlab on PATH)
 #   --data                data folder (or LRLAB_DATA; default lrlab's own: ./data in the
 #                         submit directory)
+#   --phase P             all (default: the whole run, tuning in every shard), tune or eval
+#                         (the two phases above)
 #   RUN OPTIONS           more `lrlab run` options, the same for every shard
 #                         (--cell-timeout S, --retry-failed, --seed N)
 # Arguments win over the environment. The #SBATCH lines below are defaults; sbatch options
@@ -47,15 +54,19 @@ data=${LRLAB_DATA:-}
 script=${LRLAB_SCRIPT:-}
 out=${LRLAB_OUT:-}
 shards=${LRLAB_SHARDS:-}
+phase=all
 positional=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --bin) [[ $# -ge 2 ]] || die "--bin: missing value"; bin=$2; shift 2 ;;
     --data) [[ $# -ge 2 ]] || die "--data: missing value"; data=$2; shift 2 ;;
     --shards) [[ $# -ge 2 ]] || die "--shards: missing value"; shards=$2; shift 2 ;;
+    --phase) [[ $# -ge 2 ]] || die "--phase: missing value"; phase=$2; shift 2
+      [[ $phase == all || $phase == tune || $phase == eval ]] \
+        || die "--phase: invalid value (expected all, tune or eval, got '$phase')" ;;
     -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;/^#SBATCH/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
     --) shift; break ;;
-    -*) die "$1: unknown option (expected --bin, --data, --shards or --)" ;;
+    -*) die "$1: unknown option (expected --bin, --data, --shards, --phase or --)" ;;
     *) positional+=("$1"); shift ;;
   esac
 done
@@ -95,7 +106,12 @@ if [[ -n $data ]]; then
 fi
 
 dir=$out/shard-$k-of-$shards
-cmd=("$bin" run "$script" --shard "$k/$shards" --out "$dir" -j "${SLURM_CPUS_PER_TASK:-1}" "${run_args[@]}")
-echo "lrlab-array: job ${SLURM_ARRAY_JOB_ID:-?}_$id on $(hostname -s): shard $k of $shards into $dir"
+phase_args=()
+case $phase in
+  tune) dir=$out/tune-$k-of-$shards; phase_args=(--phase tune) ;;
+  eval) phase_args=(--phase eval --reuse "$out") ;;
+esac
+cmd=("$bin" run "$script" --shard "$k/$shards" --out "$dir" "${phase_args[@]}" -j "${SLURM_CPUS_PER_TASK:-1}" "${run_args[@]}")
+echo "lrlab-array: job ${SLURM_ARRAY_JOB_ID:-?}_$id on $(hostname -s): ${phase/all/shard} $k of $shards into $dir"
 echo "lrlab-array: LRLAB_DATA=${LRLAB_DATA:-data}; ${cmd[*]}"
 exec "${cmd[@]}"

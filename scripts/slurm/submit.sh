@@ -7,6 +7,17 @@
 #      `lrlab merge OUT OUT/shard-1-of-N ... OUT/shard-N-of-N`,
 # and prints both job ids and where the merged results will be. The merged runs.csv,
 # curves.csv and evals.csv are byte-identical to a single `lrlab run` of the same script.
+# An experiment with a tuning stage is submitted in two phases, so that no node trains the
+# whole tuning stage:
+#   1. lrlab-array.sh --phase tune as --array=0-(N-1): task i trains its share of the tuning
+#      stage's first round into OUT/tune-K-of-N;
+#   2. a tuning join job (--dependency=afterok:1) that runs `lrlab run EXPERIMENT.lua --phase
+#      tune --out OUT --reuse OUT/tune-1-of-N ...`: takes round 1 from the shards, trains any
+#      later rounds (grid-edge extensions) on its own node, and writes OUT/tuning.csv,
+#      tuning-cells.csv and plan.csv;
+#   3. lrlab-array.sh --phase eval (afterok:2): task i trains its share of the evaluation cells
+#      into OUT/shard-K-of-N, reading the tuning from OUT (--reuse OUT);
+#   4. the merge job (afterok:3), as above; OUT's tuning.csv is then that of a single run too.
 # Why: one command from a login node to the merged results of a matrix spread over a cluster.
 # Resume: run the same command again (same OUT and N): every shard trains only what is still
 # missing, and a new merge job follows.
@@ -93,10 +104,40 @@ jobid() { # jobid OUTPUT: the id in sbatch --parsable's "ID" or "ID;CLUSTER"
   printf '%s\n' "$id"
 }
 
+# with a tuning stage: the tuning shards and the tuning join job first
+tuned=0
+printf '%s\n' "$check" | grep -q '^tuning: ' && tuned=1
+after=()
+phase=all
+if [[ $tuned -eq 1 ]]; then
+  tune_array=$(sbatch --parsable --array="0-$((n - 1))" --job-name="lrlab-${name:-array}-tune" \
+    --output="$out/slurm/tune-%A_%a.out" "${sbatch_opts[@]}" \
+    "$here/lrlab-array.sh" --phase tune --bin "$bin" --data "$data" --shards "$n" "$script" \
+    "$out" -- "${run_args[@]}") || die "sbatch refused the tuning array job; nothing submitted"
+  tune_array=$(jobid "$tune_array")
+  join_cmd=("$bin" run "$script" --phase tune --out "$out")
+  for k in $(seq 1 "$n"); do join_cmd+=(--reuse "$out/tune-$k-of-$n"); done
+  join_cmd_q=$(printf '%q ' "${join_cmd[@]}" "${run_args[@]}")
+  printf -v q_data '%q' "$data"
+  tune_join=$(sbatch --parsable --dependency="afterok:$tune_array" --kill-on-invalid-dep=yes \
+    --job-name="lrlab-${name:-array}-tune-join" --nodes=1 --ntasks=1 \
+    --output="$out/slurm/tune-join-%j.out" "${sbatch_opts[@]}" <<JOIN
+#!/usr/bin/env bash
+# lrlab tuning join: the $n tuning shards of array job $tune_array, then the later rounds
+set -euo pipefail
+export LRLAB_DATA=$q_data
+exec $join_cmd_q -j "\${SLURM_CPUS_PER_TASK:-1}"
+JOIN
+) || die "sbatch refused the tuning join job; the tuning array $tune_array is queued"
+  tune_join=$(jobid "$tune_join")
+  after=(--dependency="afterok:$tune_join" --kill-on-invalid-dep=yes)
+  phase=eval
+fi
+
 array=$(sbatch --parsable --array="0-$((n - 1))" --job-name="lrlab-${name:-array}" \
-  --output="$out/slurm/lrlab-%A_%a.out" "${sbatch_opts[@]}" \
-  "$here/lrlab-array.sh" --bin "$bin" --data "$data" --shards "$n" "$script" "$out" \
-  -- "${run_args[@]}") || die "sbatch refused the array job; nothing submitted"
+  --output="$out/slurm/lrlab-%A_%a.out" "${after[@]}" "${sbatch_opts[@]}" \
+  "$here/lrlab-array.sh" --phase "$phase" --bin "$bin" --data "$data" --shards "$n" "$script" \
+  "$out" -- "${run_args[@]}") || die "sbatch refused the array job; nothing submitted"
 array=$(jobid "$array")
 
 # the merge job's script, given to sbatch on stdin; the shard folders are listed, not
@@ -118,8 +159,12 @@ MERGE
 merge=$(jobid "$merge")
 
 echo "submit: ${name:-experiment}: ${cells:-?} cells in $n shards"
-echo "submit: array job $array: tasks 0-$((n - 1)) run shards 1-$n of $n into $out/shard-K-of-$n"
+if [[ $tuned -eq 1 ]]; then
+  echo "submit: tuning array job $tune_array: tasks 0-$((n - 1)) train round 1 of the tuning stage into $out/tune-K-of-$n"
+  echo "submit: tuning join job $tune_join: after every tuning task succeeded (afterok:$tune_array): $out/tuning.csv, plan.csv"
+fi
+echo "submit: array job $array: tasks 0-$((n - 1)) run shards 1-$n of $n into $out/shard-K-of-$n$([[ $tuned -eq 1 ]] && echo " (evaluation cells, after the tuning join: afterok:$tune_join)")"
 echo "submit: merge job $merge: after every array task succeeded (afterok:$array)"
 echo "submit: merged results: $out/runs.csv, curves.csv, evals.csv, comparisons.csv, figures/"
-echo "submit: logs: $out/slurm/; watch: squeue -j $array,$merge"
+echo "submit: logs: $out/slurm/; watch: squeue -j $([[ $tuned -eq 1 ]] && echo "$tune_array,$tune_join,")$array,$merge"
 echo "submit: after a failure or a time limit, the same command resumes every shard"
