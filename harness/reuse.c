@@ -92,17 +92,18 @@ static int cmp_time(const void *a, const void *b) {
     return c ? c : (x->at > y->at) - (x->at < y->at);
 }
 
-/* load_times: the folder's wall seconds: timing.csv, then cells/timing.log (later lines win),
+/* load_times: the folder's wall seconds: timing.csv, tuning-timing.csv (a store's), then
+ * cells/timing.log (later lines win),
  * sorted by id, the last line of each id kept. Odd lines are skipped: seconds are never a
  * result. */
 static void load_times(ReuseSrc *s) {
-    static const char *const files[] = {"timing.csv", RESULTS_TIMING_LOG};
+    static const char *const files[] = {"timing.csv", "tuning-timing.csv", RESULTS_TIMING_LOG};
     int cap = 0;
-    for (int f = 0; f < 2; f++) {
+    for (int f = 0; f < 3; f++) {
         char path[FS_PATH_MAX];
         Err e;
         if (fs_path(path, sizeof path, &e, "%s/%s", s->dir, files[f]) != 0) continue;
-        char *text = f == 0 ? fs_read_packed(path, NULL, &e) : fs_read(path, NULL);
+        char *text = f < 2 ? fs_read_packed(path, NULL, &e) : fs_read(path, NULL);
         for (char *p = text, *nl; p && *p; p = nl ? nl + 1 : NULL) {
             nl = strchr(p, '\n');
             if (nl) *nl = '\0';

@@ -25,7 +25,7 @@
  *     curves.csv lacks its rows (reuse.csv says "empty").
  * A corrupt cell (a companion missing or not matching its hash, rows that do not parse) is
  * trained again, with a line saying so. Each cell taken gets its wall seconds from the
- * folder it came from (timing.csv, cells/timing.log) and a row in the output's reuse.csv:
+ * folder it came from (timing.csv, a store's tuning-timing.csv, cells/timing.log) and a row in the output's reuse.csv:
  * cell, from (the folder as given), curves (kept, or empty when the store did not keep it).
  */
 #ifndef LRLAB_REUSE_H

@@ -11,9 +11,10 @@
 # from once the per-cell folders are gone (harness/reuse.h): DIR/cells.csv, every cell file's
 # rows (cells/ID.csv) prefixed by the cell's id, its kind (eval: a row of plan.csv; tune: a row
 # of tuning-cells.csv) and its order there, and DIR/tuning-evals.csv, the tuning cells'
-# evaluations in evals.csv's columns; then packs runs.csv, evals.csv, cells.csv and
+# evaluations in evals.csv's columns, and DIR/tuning-timing.csv, their wall seconds (cell,
+# seconds; timing.csv has the evaluation cells'); then packs runs.csv, evals.csv, cells.csv and
 # tuning-evals.csv. The per-cell folders are left: commit the packed files, plan.csv,
-# tuning.csv, tuning-cells.csv, timing.csv, provenance.txt and the curves/ID.csv worth keeping
+# tuning.csv, tuning-cells.csv, timing.csv, tuning-timing.csv, provenance.txt and the curves/ID.csv worth keeping
 # (a store keeps those curves; reuse gives other cells an empty curve).
 # usage: bash scripts/pack.sh FILE...          (e.g. results/paper/runs.csv results/paper/evals.csv)
 #        bash scripts/pack.sh --store DIR
@@ -47,6 +48,13 @@ if [ "$1" = --store ]; then
           while ((getline line < f) > 0) if (n++ > 0) print $1 "," $4 "," $5 "," $6 "," $NF "," line
           close(f) }' "$tc"
     fi; } > "$d/tuning-evals.csv.tmp"
+  # the tuning cells' wall seconds (timing.csv has the evaluation cells'), the last line of
+  # each id in the timing log, in tuning-cells.csv's order
+  if [ -f "$tc" ] && [ -f "$d/cells/timing.log" ]; then
+    awk -F, 'NR == FNR { if (NF == 2) s[$1] = $2; next }
+             FNR == 1 { print "cell,seconds"; next }
+             { print $1 "," ($1 in s ? s[$1] : "nan") }' "$d/cells/timing.log" "$tc" > "$d/tuning-timing.csv"
+  fi
   mv "$d/cells.csv.tmp" "$d/cells.csv"
   mv "$d/tuning-evals.csv.tmp" "$d/tuning-evals.csv"
   echo "pack: $d/cells.csv: $(($(wc -l < "$d/cells.csv") - 1)) rows; $d/tuning-evals.csv: $(($(wc -l < "$d/tuning-evals.csv") - 1)) rows"
