@@ -531,6 +531,20 @@ int reuse_precheck(Reuse *r, const Plan *const *plans, int nplans, Err *e) {
     return 0;
 }
 
+int reuse_has(Reuse *r, const char *id) {
+    for (int i = 0; i < r->n; i++) {
+        ReuseSrc *s = &r->src[i];
+        char path[FS_PATH_MAX];
+        struct stat st;
+        Err e;
+        if (s->packed ? s->loaded && find_rows(s->cell_rows, s->ncell_rows, id) != NULL
+                      : fs_path(path, sizeof path, &e, "%s/cells/%s.csv", s->dir, id) == 0 &&
+                            lstat(path, &st) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int reuse_write_log(Reuse *r, const char *dir, Err *e) {
     if (!r->log.len) return 0;
     char path[FS_PATH_MAX];

@@ -65,6 +65,8 @@ int reuse_value(Reuse *r, const Cell *c, int col, double *v, Err *e);
 /* reuse_precheck: before anything is written: a folder made from other data is refused
  * (exit 2), naming the first cell of the plans that it holds. */
 int reuse_precheck(Reuse *r, const Plan *const *plans, int nplans, Err *e);
+/* reuse_has: some folder holds a cell of this id (not checked: for --check's count). */
+int reuse_has(Reuse *r, const char *id);
 /* reuse_write_log: dir/reuse.csv: its earlier rows (a resumed run) and this invocation's. */
 int reuse_write_log(Reuse *r, const char *dir, Err *e);
 void reuse_close(Reuse *r);

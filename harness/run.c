@@ -158,6 +158,11 @@ static void hash_tree(Buf *b, const char *root, const char *rel, int depth) {
 
 void run_data_lines(Buf *b) { hash_tree(b, run_datadir(), "", 0); }
 
+void run_folder_digest(const char *path, int depth, char out[65], int *nfiles) {
+    *nfiles = 0;
+    folder_digest(path, depth, out, nfiles);
+}
+
 static const char *const phase_names[] = {"all", "tune", "eval"};
 
 /* provenance.txt: what made the folder. The plan's components are described, not its cells:
@@ -919,6 +924,36 @@ static void describe_tuning(const Experiment *ex, const Plan *tplan) {
            "parameters until then\n");
 }
 
+/* check_done: --check's count of the cells already complete in the output folder or held by a
+ * --reuse folder: round 1 of the tuning, and the evaluation cells whose learning rate the
+ * tuning does not choose (the others' ids are known once it has). */
+static void check_done(Runner *R, const Experiment *ex, const Plan *plan, const Plan *tplan,
+                       Shard shard) {
+    int here = 0, there = 0, fixed = 0, tuned = 0, there_t = 0, here_t = 0;
+    for (int i = 0; i < tplan->n; i++) {
+        const char *id = tplan->cells[i].id;
+        if (results_cell_complete(R->dir, id)) here_t++;
+        else if (R->reuse.n && reuse_has(&R->reuse, id)) there_t++;
+    }
+    for (int i = 0; i < plan->n; i++) {
+        if (!shard_has(shard, i)) continue;
+        const Cell *c = &plan->cells[i];
+        if (plan_tuned(ex, (int)(c->optim - ex->optims), (int)(c->sched - ex->scheds))) {
+            tuned++;
+            continue;
+        }
+        fixed++;
+        if (results_cell_complete(R->dir, c->id)) here++;
+        else if (R->reuse.n && reuse_has(&R->reuse, c->id)) there++;
+    }
+    printf("done: %d of %d evaluation cells of fixed learning rates complete here, %d in the "
+           "--reuse folders", here, fixed, there);
+    if (tplan->n)
+        printf("; tuning round 1: %d of %d here, %d in the --reuse folders; %d evaluation cells "
+               "of tuned learning rates: known after the tuning", here_t, tplan->n, there_t, tuned);
+    printf("\n");
+}
+
 int run_main(const RunOpts *o) {
     Err e = {0};
     Experiment ex;
@@ -983,6 +1018,7 @@ int run_main(const RunOpts *o) {
                    tplan.n, (long long)ex.tune_seed, ex.tune_by);
         else if (tplan.n)
             describe_tuning(&ex, &tplan);
+        check_done(&R, &ex, &plan, &tplan, o->shard);
         printf("shard: %d/%d (%d cells)\nworkers: %d\nestimate: %s on this machine (10 steps "
                "of each task and optimizer timed)\ndata: ok (%s)\noutput: %s (nothing written: --check)\n",
                o->shard.k, o->shard.n, in_shard, R.jobs, est, R.env.datadir, dir);

@@ -63,6 +63,9 @@ int run_preflight(const Experiment *ex, const TaskEnv *env, Err *e);
  * (a folder of more than 64 entries, or deeper, by its digest: "data: REL/ sha256 HEX (...)"),
  * as provenance.txt records them. */
 void run_data_lines(Buf *b);
+/* run_folder_digest: a data folder's digest as run_data_lines records it (depth 0 for a
+ * folder at the top of the data folder, 1 below), and its file count. */
+void run_folder_digest(const char *path, int depth, char out[65], int *nfiles);
 
 /* run_finish: merge, figures and the comparison table for the cells of `shard` in dir. */
 int run_finish(const char *dir, const PlanFile *pf, Shard shard, int quiet, Err *e);

@@ -137,10 +137,25 @@ static int check_inputs(const char *dir, const Prov *pv, int *changed, Err *e) {
         if (strncmp(p, "data: ", 6) != 0) continue;
         const char *rel = p + 6, *s = strstr(rel, " sha256 ");
         const char *nl = rel + strcspn(rel, "\n");
-        if (!s || s > nl || nl - (s + 8) != 64) continue; /* a folder summarised by its count */
+        if (!s || s > nl || nl - (s + 8) < 64) continue; /* a folder summarised by its count */
         char path[4096], want[65];
         snprintf(path, sizeof path, "%s/%.*s", run_datadir(), (int)(s - rel), rel);
         snprintf(want, sizeof want, "%.64s", s + 8);
+        if (s > rel && s[-1] == '/') { /* a folder by its digest (run_data_lines) */
+            int nfiles, depth = memchr(rel, '/', (size_t)(s - rel) - 1) != NULL;
+            if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                err_set(e, EXIT_USAGE, "verify", "%s: data folder missing (expected digest %s, "
+                        "as when %s was made)", path, want, dir);
+                err_hint(e, "bash scripts/fetch-data.sh all");
+                return -1;
+            }
+            run_folder_digest(path, depth, sum, &nfiles);
+            if (strcmp(sum, want) != 0)
+                return err_set(e, EXIT_USAGE, "verify", "%s: data changed since %s was made "
+                               "(expected digest %s, got %s)", path, dir, want, sum);
+            continue;
+        }
+        if (nl - (s + 8) != 64) continue;
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || sha256_file(path, sum) != 0) {
             err_set(e, EXIT_USAGE, "verify", "%s: data file missing (expected sha256 %s, as "
                     "when %s was made)", path, want, dir);
