@@ -62,6 +62,40 @@ static int target_ok(const char *out, const PlanFile *pf, Err *e) {
     return 0;
 }
 
+/* copy_tuning: tuning.csv and tuning-cells.csv, when every folder holds the same bytes (each
+ * shard of --phase all tuned the whole stage) and OUT has none (the tuning join of --phase
+ * tune wrote OUT's). */
+static int copy_tuning(const char *out, const char *const *dirs, int ndirs, Err *e) {
+    static const char *const files[] = {"tuning.csv", "tuning-cells.csv"};
+    for (int f = 0; f < 2; f++) {
+        char p[FS_PATH_MAX];
+        if (fs_path(p, sizeof p, e, "%s/%s", out, files[f]) != 0) return -1;
+        if (fs_exists(p)) continue;
+        size_t n0 = 0;
+        char *first = NULL;
+        int same = 1;
+        for (int i = 0; i < ndirs && same; i++) {
+            char q[FS_PATH_MAX];
+            size_t n;
+            if (fs_path(q, sizeof q, e, "%s/%s", dirs[i], files[f]) != 0) {
+                free(first);
+                return -1;
+            }
+            char *t = fs_read(q, &n);
+            if (!t) same = 0;
+            else if (!first) first = t, n0 = n;
+            else {
+                same = n == n0 && memcmp(t, first, n) == 0;
+                free(t);
+            }
+        }
+        int rc = same && first ? fs_write_atomic(p, first, n0, e) : 0;
+        free(first);
+        if (rc != 0) return -1;
+    }
+    return 0;
+}
+
 int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
     Err e = {0};
     PlanFile *pfs = xcalloc((size_t)ndirs, sizeof(PlanFile));
@@ -150,6 +184,7 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet) {
     }
     if (results_times_write(out, pf, secs, &e) != 0) goto fail;
     if (planfile_write(out, pf, &e) != 0) goto fail;
+    if (copy_tuning(out, dirs, ndirs, &e) != 0) goto fail;
     printf("%s: merged %d cells from %d folder(s) into %s\n", pf->experiment, pf->n, ndirs, out);
     Shard all = {1, 1};
     code = run_finish(out, pf, all, quiet, &e);

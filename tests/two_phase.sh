@@ -60,6 +60,13 @@ for script in tests/e2e/tune_extend.lua tests/e2e/tune_seeds.lua; do
     cmp -s "$t/ref/$f" "$t/out/$f" || fail "$script: $f of the two-phase pipeline differs from one run"
   done
 done
+# the old flow (--phase all: each shard tunes the whole stage) merges tuning.csv too
+t=$tmp/tune_extend
+for k in 1 2; do "$bin" run tests/e2e/tune_extend.lua --shard "$k/2" --out "$t/a$k" -j 1 --quiet > /dev/null; done
+"$bin" merge "$t/am" "$t/a1" "$t/a2" --quiet > /dev/null
+for f in runs.csv tuning.csv tuning-cells.csv; do
+  cmp -s "$t/ref/$f" "$t/am/$f" || fail "--phase all shards merged: $f differs from one run"
+done
 rc=0
 "$bin" run tests/e2e/tune_extend.lua --phase nosuch --out "$tmp/no" > /dev/null 2> "$tmp/err" || rc=$?
 [ $rc -eq 2 ] && grep -q "^lrlab: run: --phase: invalid value (expected all, tune or eval, got nosuch)$" "$tmp/err" \
