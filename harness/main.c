@@ -1,7 +1,7 @@
 /* main.c - the lrlab command line: a table of commands, each with its own help.
  *
  *   lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--quiet]
- *   lrlab list [tasks|optimizers|schedulers]
+ *   lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua
  *   lrlab compare DIR [--reference greedy] [--tie abs:0.1|rel:0.01]
  *   lrlab trace SCHEDULER [--set key=value ...] --lr LR0 --steps N [--metrics FILE]
  *   lrlab report DIR [--paper PAPER]
@@ -15,6 +15,7 @@
 #include "harness/fsutil.h"
 #include "harness/memlimit.h"
 #include "harness/merge.h"
+#include "harness/plan.h"
 #include "harness/ppo.h"
 #include "harness/report.h"
 #include "harness/run.h"
@@ -108,6 +109,19 @@ static int enter_blas(BlasMode m) {
     return e.code ? e.code : EXIT_USAGE;
 }
 
+/* script_not_file: a device or a pipe given as the script would be read (and hashed) without
+ * end; 0 for anything else (a missing or unreadable file is cfg_load's to report), or the exit
+ * code after the one-line message for command cmd. */
+static int script_not_file(const char *cmd, const char *script) {
+    struct stat st;
+    if (stat(script, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return 0;
+    fprintf(stderr, "lrlab: %s: %s: not a regular file (expected FILE.lua, got %s)\n"
+                    "hint: lrlab %s --help\n", cmd, script,
+            S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
+            : S_ISFIFO(st.st_mode) ? "a pipe" : "a socket", cmd);
+    return EXIT_USAGE;
+}
+
 static int cmd_run(int argc, char **argv) {
     RunOpts o = {.shard = {1, 1}};
     Err be = {0};
@@ -190,15 +204,9 @@ static int cmd_run(int argc, char **argv) {
         }
     }
     if (!o.script) return usage_error("run", "missing script (expected FILE.lua, got %s)", "nothing");
-    struct stat st; /* a device or a pipe would be read (and hashed) without end */
-    if (stat(o.script, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "lrlab: run: %s: not a regular file (expected FILE.lua, got %s)\n"
-                        "hint: lrlab run --help\n", o.script,
-                S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
-                : S_ISFIFO(st.st_mode) ? "a pipe" : "a socket");
-        return EXIT_USAGE;
-    }
-    int rc = enter_blas(o.blas);
+    int rc = script_not_file("run", o.script);
+    if (rc) return rc;
+    rc = enter_blas(o.blas);
     return rc ? rc : run_main(&o);
 }
 
@@ -248,20 +256,25 @@ static void list_kind(CompKind k) {
     for (int i = 0;; i++) {
         const char *name, *summary, *ref = NULL, *extra = NULL;
         const ParamSpec *spec;
+        int version;
         if (k == KIND_TASK) {
             const TaskDef *d = task_registry[i];
             if (!d) break;
             name = d->name, summary = d->summary, spec = d->params, extra = d->datasets;
+            version = d->version;
         } else if (k == KIND_OPTIM) {
             const OptimDef *d = optim_registry[i];
             if (!d) break;
             name = d->name, summary = d->summary, spec = d->params, ref = d->reference;
+            version = d->version;
         } else {
             const SchedDef *d = sched_registry[i];
             if (!d) break;
             name = d->name, summary = d->summary, spec = d->params, ref = d->reference;
+            version = d->version;
         }
         printf("  %-12s %s\n", name, summary);
+        printf("  %-12s version: %d\n", "", version);
         if (ref) printf("  %-12s reference: %s\n", "", ref);
         if (extra) printf("  %-12s data: %s\n", "", extra);
         if (k == KIND_TASK) printf("  %-12s metric: %s\n", "", task_registry[i]->metric);
@@ -275,10 +288,38 @@ static void list_kind(CompKind k) {
     printf("\n");
 }
 
+/* list_versions: the versions line (plan_versions) of the components a script uses, the script
+ * run as lrlab run runs it with its default --seed 0. */
+static int list_versions(const char *script) {
+    int rc = script_not_file("list", script);
+    if (rc) return rc;
+    Experiment ex;
+    Err e = {0};
+    if (cfg_load(script, 0, &ex, &e) != 0) {
+        err_print(&e);
+        return e.code ? e.code : EXIT_USAGE;
+    }
+    Buf b = {0};
+    plan_versions(&ex, &b);
+    fputs(b.s, stdout);
+    buf_free(&b);
+    cfg_free(&ex);
+    return EXIT_OK;
+}
+
 static int cmd_list(int argc, char **argv) {
+    for (int i = 1; i < argc; i++)
+        if (is_help(argv[i])) return print_help(command("list"));
+    if (argc >= 2 && strcmp(argv[1], "--versions") == 0) {
+        if (argc < 3)
+            return usage_error("list", "--versions: missing script (expected FILE.lua, got %s)",
+                               "nothing");
+        if (argc > 3)
+            return usage_error("list", "%s: unexpected argument (expected one script)", argv[3]);
+        return list_versions(argv[2]);
+    }
     if (argc > 2) return usage_error("list", "%s: unexpected argument (expected at most one kind)", argv[2]);
     const char *what = argc == 2 ? argv[1] : "all";
-    if (is_help(what)) return print_help(command("list"));
     int all = strcmp(what, "all") == 0;
     int any = 0;
     if (all || strcmp(what, "tasks") == 0) list_kind(KIND_TASK), any = 1;
@@ -534,8 +575,15 @@ static const Command commands[] = {
      "  --quiet              no progress and no comparison table\n"
      "  --verbose            one line per finished cell\n",
      cmd_run},
-    {"list", "lrlab list [tasks|optimizers|schedulers]",
-     "Prints every component with its parameters: type, range, default and meaning.\n", cmd_list},
+    {"list", "lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua",
+     "Prints every component with its version and its parameters: type, range, default and\n"
+     "meaning. A component's version goes up whenever its results change for the same\n"
+     "parameters; a cell id includes it (from version 2 on), so results of an older version are\n"
+     "never taken for new ones.\n\n"
+     "  --versions FILE.lua  instead, one line: the version of each task, optimizer and\n"
+     "                       scheduler the experiment script uses (run as lrlab run runs it,\n"
+     "                       --seed 0), e.g. \"versions: task nmf 1; optimizer sgd 1, adam 1;\n"
+     "                       scheduler constant 1, greedy 1\"\n", cmd_list},
     {"compare", "lrlab compare DIR [MORE...] [--reference greedy] [--measure M] [--tie RULE] [--reading R] [--interval U] [--alpha 0.05] [--claim 0.9] [--multiverse]",
      "Compares, from the results in DIR, the reference scheduler with each baseline: paired by\n"
      "task, optimizer and seed, at 10%, 50% and 100% of the steps.\n"

@@ -197,6 +197,7 @@ static void destroy(void *st) {
 
 const OptimDef optim_adafactor = {
     .name = "adafactor",
+    .version = 1,
     .summary = "Adafactor: factored second moment, update clipping, parameter-scaled and relative steps",
     .reference = "Shazeer & Stern, ICML 2018 (arXiv:1804.04235); transformers' Adafactor",
     .params = params,

@@ -58,6 +58,7 @@ static void destroy(void *st) { free(((State *)st)->sum); }
 
 const OptimDef optim_adagrad = {
     .name = "adagrad",
+    .version = 1,
     .summary = "Adagrad: per-element lr scaled by the root of the summed squared gradients",
     .reference = "torch.optim.Adagrad; Duchi, Hazan & Singer, JMLR 2011",
     .params = params,

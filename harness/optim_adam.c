@@ -93,6 +93,7 @@ static void destroy(void *st) {
 
 const OptimDef optim_adam = {
     .name = "adam",
+    .version = 1,
     .summary = "Adam with bias correction; weight_decay is an L2 term in the gradient",
     .reference = "torch.optim.Adam; Kingma & Ba, ICLR 2015",
     .params = adam_params,
@@ -104,6 +105,7 @@ const OptimDef optim_adam = {
 
 const OptimDef optim_adamw = {
     .name = "adamw",
+    .version = 1,
     .summary = "Adam with decoupled weight decay",
     .reference = "torch.optim.AdamW; Loshchilov & Hutter, ICLR 2019",
     .params = adamw_params,

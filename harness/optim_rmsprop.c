@@ -87,6 +87,7 @@ static void destroy(void *st) {
 
 const OptimDef optim_rmsprop = {
     .name = "rmsprop",
+    .version = 1,
     .summary = "RMSprop with optional centering, momentum and weight decay",
     .reference = "torch.optim.RMSprop; Tieleman & Hinton, 2012; Graves, arXiv:1308.0850",
     .params = params,

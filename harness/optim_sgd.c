@@ -65,6 +65,7 @@ static void destroy(void *st) { free(((State *)st)->buf); }
 
 const OptimDef optim_sgd = {
     .name = "sgd",
+    .version = 1,
     .summary = "SGD with optional momentum, dampening, Nesterov and weight decay",
     .reference = "torch.optim.SGD; Sutskever et al., ICML 2013",
     .params = params,

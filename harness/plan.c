@@ -14,22 +14,42 @@ uint64_t plan_fnv1a(const char *s) {
     return h;
 }
 
+/* comp_version: the version of the component's definition (TaskDef, OptimDef, SchedDef). */
+static int comp_version(const CompCfg *c) {
+    return c->kind == KIND_TASK    ? c->task->version
+           : c->kind == KIND_OPTIM ? c->optim->version
+                                   : c->sched->version;
+}
+
+/* comp_name: the component's registry name, then "@vN" for a version N above 1: the text of
+ * version 1 is the one ids had before components had versions, so those ids stay. */
+static void comp_name(Buf *b, const CompCfg *c) {
+    buf_printf(b, "%s", c->name);
+    if (comp_version(c) > 1) buf_printf(b, "@v%d", comp_version(c));
+}
+
 static void canon(Cell *c) {
     Buf b = {0};
     Params common = c->task->common;
-    buf_printf(&b, "lrlab-cell 1\ntask=%s{", c->task->name);
+    buf_printf(&b, "lrlab-cell 1\ntask=");
+    comp_name(&b, c->task);
+    buf_printf(&b, "{");
     params_dump(&c->task->p, &b);
     buf_printf(&b, "}\nsteps=%lld;eval_every=%lld;diverge_factor=", (long long)c->steps,
                (long long)c->eval_every);
     buf_num(&b, params_num(&common, "diverge_factor"));
-    buf_printf(&b, "\noptimizer=%s{", c->optim->name);
+    buf_printf(&b, "\noptimizer=");
+    comp_name(&b, c->optim);
+    buf_printf(&b, "{");
     params_dump(&c->optim->p, &b);
     buf_printf(&b, "}\nlr=");
     buf_num(&b, c->lr0);
     buf_printf(&b, ";clip_norm=");
     if (params_isset(&c->optim->common, "clip_norm"))
         buf_num(&b, params_num(&c->optim->common, "clip_norm"));
-    buf_printf(&b, "\nscheduler=%s{", c->sched->name);
+    buf_printf(&b, "\nscheduler=");
+    comp_name(&b, c->sched);
+    buf_printf(&b, "{");
     params_dump(c->sp, &b);
     buf_printf(&b, "}\nwarmup_steps=%lld;warmup_start_factor=",
                (long long)params_int(&c->sched->common, "warmup_steps"));
@@ -296,4 +316,27 @@ void plan_describe(const Plan *p, Buf *out, int max_rows) {
                    (long long)c->steps, (long long)c->eval_every);
     }
     if (max_rows >= 0 && p->n > max_rows) buf_printf(out, "... %d more\n", p->n - max_rows);
+}
+
+/* versions_of: " name N, name N" for the distinct registry names of n components, in
+ * first-use order. */
+static void versions_of(Buf *out, const CompCfg *c, int n) {
+    int first = 1;
+    for (int i = 0; i < n; i++) {
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) seen = strcmp(c[j].name, c[i].name) == 0;
+        if (seen) continue;
+        buf_printf(out, "%s %s %d", first ? "" : ",", c[i].name, comp_version(&c[i]));
+        first = 0;
+    }
+}
+
+void plan_versions(const Experiment *ex, Buf *out) {
+    buf_printf(out, "versions: task");
+    versions_of(out, ex->tasks, ex->ntasks);
+    buf_printf(out, "; optimizer");
+    versions_of(out, ex->optims, ex->noptims);
+    buf_printf(out, "; scheduler");
+    versions_of(out, ex->scheds, ex->nscheds);
+    buf_printf(out, "\n");
 }

@@ -2,7 +2,9 @@
  *
  * A cell is one training run. Its id is a hash (FNV-1a, 64 bit) of its canonical
  * resolved configuration, so a result file names exactly what produced it and a
- * rerun of the same plan finds the cells already done.
+ * rerun of the same plan finds the cells already done. The configuration names each
+ * component's implementation version when it is above 1 (task "nmf" at version 2 is
+ * "nmf@v2"), so a component whose results change gets new ids.
  */
 #ifndef LRLAB_PLAN_H
 #define LRLAB_PLAN_H
@@ -65,6 +67,11 @@ void plan_free(Plan *p);
 /* plan_describe: the resolved plan, for --check and the provenance file: its components,
  * then its first max_rows cells (all: -1; none: 0). */
 void plan_describe(const Plan *p, Buf *out, int max_rows);
+/* plan_versions: one line, "versions: task nmf 1, quadratic 1; optimizer sgd 1, adam 1;
+ * scheduler greedy 1, constant 1" and a newline: the version (TaskDef.version, ...) of each
+ * distinct component the experiment uses, by registry name in first-use order, for the
+ * provenance of its results. */
+void plan_versions(const Experiment *ex, Buf *out);
 uint64_t plan_fnv1a(const char *s);
 
 #endif

@@ -16,6 +16,7 @@ static void lr(void *st, const SchedStep *s, SchedLr *out) { sched_lr_fill(out, 
 
 const SchedDef sched_constant = {
     .name = "constant",
+    .version = 1,
     .summary = "the base learning rate at every step",
     .reference = "PyTorch ConstantLR with factor 1",
     .params = params,

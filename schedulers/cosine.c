@@ -44,6 +44,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_cosine = {
     .name = "cosine",
+    .version = 1,
     .summary = "cosine annealing from the base lr to eta_min over T_max steps",
     .reference = "PyTorch CosineAnnealingLR; Loshchilov & Hutter, ICLR 2017",
     .params = params,

@@ -60,6 +60,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_cosine_restarts = {
     .name = "cosine_restarts",
+    .version = 1,
     .summary = "cosine annealing restarted every T_0, T_0*T_mult, ... steps (SGDR)",
     .reference = "PyTorch CosineAnnealingWarmRestarts; Loshchilov & Hutter, ICLR 2017",
     .params = params,

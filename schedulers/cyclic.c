@@ -101,6 +101,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_cyclic = {
     .name = "cyclic",
+    .version = 1,
     .summary = "triangular cycles between base_lr and max_lr (CLR)",
     .reference = "PyTorch CyclicLR; Smith, WACV 2017",
     .params = params,

@@ -41,6 +41,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_exponential = {
     .name = "exponential",
+    .version = 1,
     .summary = "multiply the base lr by gamma at every step",
     .reference = "PyTorch ExponentialLR",
     .params = params,

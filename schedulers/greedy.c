@@ -288,6 +288,7 @@ static void observe(void *st, SignalKind kind, int64_t step, double value) {
 
 const SchedDef sched_greedy = {
     .name = "greedy",
+    .version = 1,
     .summary = "GreedyLR: raise lr while the loss improves, lower it when it worsens",
     .reference = "Subramanian & Ganapathiraman, PRML 2023; arXiv 2512.14527; HF transformers PR 44271",
     .params = params,

@@ -122,6 +122,7 @@ static void destroy(void *st) {
 
 const SchedDef sched_hd = {
     .name = "hd",
+    .version = 1,
     .summary = "hypergradient descent on the lr: global, per group or per parameter",
     .reference = "Baydin et al., ICLR 2018 (SGD-HD, Adam-HD)",
     .params = params,

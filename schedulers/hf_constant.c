@@ -49,6 +49,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_hf_constant = {
     .name = "hf_constant",
+    .version = 1,
     .summary = "linear warmup from 0, then the base lr",
     .reference = "Hugging Face transformers get_constant_schedule_with_warmup",
     .params = params,

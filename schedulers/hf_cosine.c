@@ -58,6 +58,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_hf_cosine = {
     .name = "hf_cosine",
+    .version = 1,
     .summary = "linear warmup from 0, then cosine decay over num_training_steps",
     .reference = "Hugging Face transformers get_cosine_schedule_with_warmup",
     .params = params,

@@ -48,6 +48,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_hf_linear = {
     .name = "hf_linear",
+    .version = 1,
     .summary = "linear warmup from 0, then linear decay to 0 at num_training_steps",
     .reference = "Hugging Face transformers get_linear_schedule_with_warmup",
     .params = params,

@@ -68,6 +68,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_hf_polynomial = {
     .name = "hf_polynomial",
+    .version = 1,
     .summary = "linear warmup from 0, then polynomial decay to lr_end at num_training_steps",
     .reference = "Hugging Face transformers get_polynomial_decay_schedule_with_warmup",
     .params = params,

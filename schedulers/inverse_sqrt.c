@@ -56,6 +56,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_inverse_sqrt = {
     .name = "inverse_sqrt",
+    .version = 1,
     .summary = "linear warmup from 0, then lr0 / sqrt((t + timescale - W) / timescale)",
     .reference = "Hugging Face transformers get_inverse_sqrt_schedule; Vaswani et al., 2017",
     .params = params,

@@ -47,6 +47,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_linear = {
     .name = "linear",
+    .version = 1,
     .summary = "move the lr linearly from start_factor to end_factor times the base lr",
     .reference = "PyTorch LinearLR",
     .params = params,

@@ -124,6 +124,7 @@ static void destroy(void *st) {
 
 const SchedDef sched_lua = {
     .name = "lua",
+    .version = 1,
     .summary = "a schedule written as Lua functions in the experiment script",
     .reference = "lrlab",
     .params = params,

@@ -89,6 +89,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_multistep = {
     .name = "multistep",
+    .version = 1,
     .summary = "multiply the base lr by gamma at each milestone step",
     .reference = "PyTorch MultiStepLR",
     .params = params,

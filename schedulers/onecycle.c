@@ -121,6 +121,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_onecycle = {
     .name = "onecycle",
+    .version = 1,
     .summary = "1cycle: warm up to max_lr, then anneal to max_lr/(div_factor*final_div_factor)",
     .reference = "PyTorch OneCycleLR; Smith & Topin, arXiv 1708.07120",
     .params = params,

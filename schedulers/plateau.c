@@ -101,6 +101,7 @@ static void observe(void *st, SignalKind kind, int64_t step, double value) {
 
 const SchedDef sched_plateau = {
     .name = "plateau",
+    .version = 1,
     .summary = "reduce the lr by factor when the signal stops improving for patience signals",
     .reference = "PyTorch ReduceLROnPlateau",
     .params = params,

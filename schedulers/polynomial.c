@@ -39,6 +39,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_polynomial = {
     .name = "polynomial",
+    .version = 1,
     .summary = "decay the lr polynomially to 0 over total_iters steps",
     .reference = "PyTorch PolynomialLR",
     .params = params,

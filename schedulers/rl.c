@@ -114,6 +114,7 @@ static void destroy(void *st) { policy_free(&((State *)st)->pol); }
 
 const SchedDef sched_rl = {
     .name = "rl",
+    .version = 1,
     .summary = "a learned policy (lrlab train-policy) multiplies the lr every `every` steps",
     .reference = "PPO, Schulman et al. 2017; RL schedules for NMF and DNNs, ICLR 2023 tiny "
                  "papers (paper/paper.md section 5.1)",

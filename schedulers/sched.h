@@ -98,6 +98,10 @@ typedef struct SchedLr {
 
 typedef struct SchedDef {
     const char *name;
+    /* version: of this implementation, from 1. Bump it whenever the component's results
+     * change for the same parameters: a cell id hashes it (above 1, harness/plan.c), so the
+     * id changes with it and old results are never taken for new ones. */
+    int version;
     const char *summary;
     const char *reference;
     const ParamSpec *params;

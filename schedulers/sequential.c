@@ -147,6 +147,7 @@ static void destroy(void *st) {
 
 const SchedDef sched_sequential = {
     .name = "sequential",
+    .version = 1,
     .summary = "schedulers one after another, switching at milestones",
     .reference = "PyTorch SequentialLR",
     .params = params,

@@ -95,6 +95,7 @@ static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi)
 
 const SchedDef sched_sls = {
     .name = "sls",
+    .version = 1,
     .summary = "stochastic line search: Armijo backtracking on the same minibatch",
     .reference = "Vaswani et al., NeurIPS 2019 (SGD + Armijo)",
     .params = params,

@@ -48,6 +48,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 const SchedDef sched_step = {
     .name = "step",
+    .version = 1,
     .summary = "multiply the base lr by gamma every step_size steps",
     .reference = "PyTorch StepLR",
     .params = params,

@@ -906,6 +906,7 @@ static void destroy(Task *t) {
 
 const TaskDef task_charlm = {
     .name = "charlm",
+    .version = 1,
     .summary = "character-level language model: Bengio MLP or GPT-2 transformer, bits per char",
     .datasets = "kjv (Debian bible-kjv), mobydick (npm @stdlib), synthetic (order-2 Markov chain)",
     .params = params,

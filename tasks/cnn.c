@@ -415,6 +415,7 @@ static void destroy(Task *t) {
 
 const TaskDef task_cnn = {
     .name = "cnn",
+    .version = 1,
     .summary = "LeNet-style convolutional classifier (im2col + SGEMM, max-pool) of 28 x 28 images",
     .datasets = "fashion (Fashion-MNIST), mnist (MNIST), synthetic",
     .params = params,

@@ -300,6 +300,7 @@ static void destroy(Task *t) {
 
 const TaskDef task_mlp = {
     .name = "mlp",
+    .version = 1,
     .summary = "multilayer perceptron classifier (ReLU, softmax cross-entropy) of 28 x 28 images",
     .datasets = "fashion (Fashion-MNIST), mnist (MNIST), synthetic",
     .params = params,

@@ -498,6 +498,7 @@ static void destroy(Task *t) {
 
 const TaskDef task_nmf = {
     .name = "nmf",
+    .version = 1,
     .summary = "stochastic non-negative matrix factorization, projected updates",
     .datasets = "faces (LFW subset from Debian python3-skimage, 200 x 625), fashion "
                 "(Fashion-MNIST training images, samples x 784), kjv (King James Bible, 1189 "

@@ -367,6 +367,7 @@ static void destroy(Task *t) {
 
 const TaskDef task_quadratic = {
     .name = "quadratic",
+    .version = 1,
     .summary = "ill-conditioned quadratic, optionally rotated, with gradient and loss noise",
     .datasets = "none (closed form; the problem is fixed by problem_seed)",
     .params = quadratic_params,
@@ -381,6 +382,7 @@ const TaskDef task_quadratic = {
 
 const TaskDef task_rosenbrock = {
     .name = "rosenbrock",
+    .version = 1,
     .summary = "chained Rosenbrock function with gradient and loss noise",
     .datasets = "none (closed form)",
     .params = rosenbrock_params,
@@ -397,6 +399,7 @@ const TaskDef task_rosenbrock = {
  * |w| in floats) small against the cosine's period, so its O(h^2) error stays in tolerance. */
 const TaskDef task_rastrigin = {
     .name = "rastrigin",
+    .version = 1,
     .summary = "Rastrigin function (many local minima) with gradient and loss noise",
     .datasets = "none (closed form)",
     .params = rastrigin_params,

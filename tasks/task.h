@@ -43,6 +43,10 @@ typedef struct TaskEnv {
 
 struct TaskDef {
     const char *name;
+    /* version: of this implementation, from 1. Bump it whenever the component's results
+     * change for the same parameters: a cell id hashes it (above 1, harness/plan.c), so the
+     * id changes with it and old results are never taken for new ones. */
+    int version;
     const char *summary;
     const char *datasets;     /* "faces|synthetic": documented data sources */
     const ParamSpec *params;

@@ -557,6 +557,7 @@ static void destroy(Task *t) {
 
 const TaskDef task_textcls = {
     .name = "textcls",
+    .version = 1,
     .summary = "spam or ham: logistic regression or MLP on hashed word and char n-grams",
     .datasets = "spam (SpamAssassin public corpus, npm @stdlib), synthetic (bag of words)",
     .params = params,

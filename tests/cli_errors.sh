@@ -5,8 +5,9 @@
 # missing script, two scripts, an unknown list kind, ...) must exit with code 2, print
 # nothing on stdout, and one line `lrlab: ... (expected ...)` on stderr, optionally
 # followed by a `hint:` line, naming what was wrong; no output folder may appear. The
-# good paths (--help, --version, run --help, list, list schedulers, run --check) must exit
-# 0 with output on stdout, and run --check must print the plan and write nothing.
+# good paths (--help, --version, run --help, list, list schedulers, list --versions, run
+# --check) must exit 0 with output on stdout, list --versions one line, and run --check must
+# print the plan and write nothing.
 # Why: the house rules: exit code 2 and one line for every usage error.
 #
 # usage: cli_errors.sh SRC_DIR LRLAB_BIN
@@ -110,6 +111,10 @@ bad "a folder as the script" "$tmp: cannot read" run "$tmp" --out "$out"
 bad "two scripts" "$script: unexpected argument" run "$script" "$script" --out "$out"
 bad "list bogus" "bogus: unknown kind" list bogus
 bad "list with two kinds" "schedulers: unexpected argument" list tasks schedulers
+bad "list --versions without a script" "--versions: missing script" list --versions
+bad "list --versions with two scripts" "$script: unexpected argument" list --versions "$script" "$script"
+bad "list --versions of a missing script" "$tmp/no_such_script.lua: cannot open" list --versions "$tmp/no_such_script.lua"
+bad "list --versions of a device" "/dev/null: not a regular file" list --versions /dev/null
 
 # ---- good paths ----
 good "--help" --help
@@ -121,6 +126,13 @@ good "list" list
 good "list schedulers" list schedulers
 good "list tasks" list tasks
 good "list optimizers" list optimizers
+good "list --versions" list --versions "$script"
+why=""
+if [ "$(awk 'END { print NR }' "$tmp/stdout")" -ne 1 ]; then why="not one line"
+elif ! grep -Eq '^versions: task [a-z_0-9]+ [1-9][0-9]*(, [a-z_0-9]+ [1-9][0-9]*)*; optimizer .*; scheduler .*[0-9]$' "$tmp/stdout"; then
+  why="not \"versions: task NAME N, ...; optimizer ...; scheduler ...\""
+fi
+report "list --versions prints one versions line" $([ -z "$why" ]; echo $?) "$why"
 
 # run --check: the plan, with a cell count that is the product of its factors, and
 # nothing written (needs the faces data when quick.lua uses it)

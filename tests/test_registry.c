@@ -5,7 +5,9 @@
  *     sequence; with the non-default parameter sets of `cases`: within the declared bounds,
  *     and reaching above lr0 (or the bound itself) where a case is built to, so that the
  *     bound is not vacuous; parameter tables well formed;
- *   optimizers with their defaults: finite updates that lower a convex quadratic. */
+ *   optimizers with their defaults: finite updates that lower a convex quadratic;
+ *   every task, optimizer and scheduler: an implementation version of at least 1 (the
+ *     version's effect on cell ids is tests/test_versions.c's). */
 #include "check.h"
 #include "harness/cfg.h"
 #include "harness/optim.h"
@@ -342,6 +344,7 @@ int main(int argc, char **argv) {
     for (int i = 0; sched_registry[i]; i++, nsched++) {
         const SchedDef *d = sched_registry[i];
         CHECK(d->name && d->summary && d->reference && d->params && d->init && d->lr);
+        CHECK(d->version >= 1);
         CHECK(sched_find(d->name) == d);
         table_ok(d->params);
         added_params_keep_ids(d->params);
@@ -363,6 +366,7 @@ int main(int argc, char **argv) {
     for (int i = 0; optim_registry[i]; i++) {
         const OptimDef *d = optim_registry[i];
         CHECK(d->name && d->summary && d->reference && d->params && d->init && d->step);
+        CHECK(d->version >= 1);
         CHECK(optim_find(d->name) == d);
         table_ok(d->params);
         added_params_keep_ids(d->params);
@@ -390,5 +394,11 @@ int main(int argc, char **argv) {
         optim_destroy(&o);
         params_free(&p);
     }
+    int ntask = 0;
+    for (int i = 0; task_registry[i]; i++, ntask++) {
+        CHECK(task_registry[i]->version >= 1);
+        CHECK(task_find(task_registry[i]->name) == task_registry[i]);
+    }
+    CHECK(ntask >= 3);
     return check_report();
 }
