@@ -25,6 +25,8 @@ struct ReuseSrc {
     const char *dir;
     int packed;          /* a store (cells.csv[.gz]); else per-cell files */
     char data_bad[1024]; /* the first data file that differs; "" when none */
+    char *versions;      /* its provenance's versions line (after "versions: "); NULL: none,
+                          * a folder from before versions, all of them 1 */
     /* a store's tables, loaded at its first use */
     int loaded;
     CsvTable cells, evals, tevals;
@@ -373,6 +375,8 @@ int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines,
             return -1;
         }
         check_data(s, prov, data_lines);
+        char line[4096];
+        if (line_value(prov, "versions", line, sizeof line) == 0) s->versions = xstrdup(line);
         free(prov);
         if (fs_path(path, sizeof path, e, "%s/cells.csv", dirs[i]) != 0) return -1;
         s->packed = fs_exists_packed(path);
@@ -382,6 +386,45 @@ int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines,
                            "a packed store cells.csv.gz)", dirs[i]);
         load_times(s);
         if (s->packed ? load_store(s, e) != 0 : check_columns(s, e) != 0) return -1;
+    }
+    return 0;
+}
+
+/* version_in: the version the versions text ("task a 1, b 2; optimizer ...; scheduler ...")
+ * gives the component `name` of `kind` (task, optimizer, scheduler); 1 when the folder has no
+ * versions line or does not list it. */
+static long version_in(const char *versions, const char *kind, const char *name) {
+    if (!versions) return 1;
+    const char *p = strstr(versions, kind);
+    while (p && p != versions && p[-1] != ' ') p = strstr(p + 1, kind);
+    if (!p) return 1;
+    const char *end = strchr(p, ';');
+    p += strlen(kind);
+    const size_t n = strlen(name);
+    while (p && (!end || p < end)) {
+        while (*p == ' ' || *p == ',') p++;
+        if (strncmp(p, name, n) == 0 && p[n] == ' ') return strtol(p + n + 1, NULL, 10);
+        p = strchr(p, ',');
+    }
+    return 1;
+}
+
+/* version_clash: a component of c whose version in the folder differs from this lrlab's,
+ * described into out; 0 when none. */
+static int version_clash(const ReuseSrc *s, const Cell *c, char *out, size_t n) {
+    const struct {
+        const char *kind, *name;
+        int have;
+    } comp[3] = {{"task", c->task->name, c->task->task->version},
+                 {"optimizer", c->optim->name, c->optim->optim->version},
+                 {"scheduler", c->sched->name, c->sched->sched->version}};
+    for (int k = 0; k < 3; k++) {
+        long v = version_in(s->versions, comp[k].kind, comp[k].name);
+        if (v != comp[k].have) {
+            snprintf(out, n, "%s %s version %ld there, %d here", comp[k].kind, comp[k].name, v,
+                     comp[k].have);
+            return 1;
+        }
     }
     return 0;
 }
@@ -417,6 +460,15 @@ static int find(Reuse *r, const Cell *c, int tuning, Buf files[3], int *kept, Er
             err_set(e, EXIT_USAGE, "--reuse", "%s: cell %s (%s) was made from other data: %s "
                     "(expected the same data files; a cell of other data is never taken)",
                     s->dir, c->id, d, s->data_bad);
+            rc = -1;
+        }
+        char clash[256];
+        if (rc == 1 && version_clash(s, c, clash, sizeof clash)) {
+            char d[256];
+            describe(c, d, sizeof d);
+            err_set(e, EXIT_USAGE, "--reuse", "%s: cell %s (%s) was made by another "
+                    "implementation: %s (expected the same versions; its files do not match "
+                    "its id)", s->dir, c->id, d, clash);
             rc = -1;
         }
         if (rc < 0) {
@@ -503,10 +555,16 @@ int reuse_value(Reuse *r, const Cell *c, int col, double *v, Err *e) {
 int reuse_precheck(Reuse *r, const Plan *const *plans, int nplans, Err *e) {
     for (int i = 0; i < r->n; i++) {
         ReuseSrc *s = &r->src[i];
-        if (!s->data_bad[0]) continue;
+        char clash[256] = "";
+        for (int k = 0; k < nplans && !clash[0]; k++) /* a component at another version */
+            for (int c = 0; c < plans[k]->n && !clash[0]; c++)
+                version_clash(s, &plans[k]->cells[c], clash, sizeof clash);
+        if (!s->data_bad[0] && !clash[0]) continue;
         for (int k = 0; k < nplans; k++)
             for (int c = 0; c < plans[k]->n; c++) {
                 const Cell *cell = &plans[k]->cells[c];
+                char why[256] = "";
+                if (!s->data_bad[0] && !version_clash(s, cell, why, sizeof why)) continue;
                 char path[FS_PATH_MAX];
                 struct stat st;
                 int has;
@@ -521,12 +579,18 @@ int reuse_precheck(Reuse *r, const Plan *const *plans, int nplans, Err *e) {
                 if (!has) continue;
                 char d[256];
                 describe(cell, d, sizeof d);
-                return err_set(e, EXIT_USAGE, "--reuse", "%s: cell %s (%s) was made from other "
-                               "data: %s (expected the same data files; a cell of other data is "
-                               "never taken)", s->dir, cell->id, d, s->data_bad);
+                if (s->data_bad[0])
+                    return err_set(e, EXIT_USAGE, "--reuse", "%s: cell %s (%s) was made from "
+                                   "other data: %s (expected the same data files; a cell of "
+                                   "other data is never taken)", s->dir, cell->id, d,
+                                   s->data_bad);
+                return err_set(e, EXIT_USAGE, "--reuse", "%s: cell %s (%s) was made by another "
+                               "implementation: %s (expected the same versions; its files do "
+                               "not match its id)", s->dir, cell->id, d, why);
             }
-        return err_set(e, EXIT_USAGE, "--reuse", "%s: made from other data: %s (expected the "
-                       "same data files)", s->dir, s->data_bad);
+        if (s->data_bad[0])
+            return err_set(e, EXIT_USAGE, "--reuse", "%s: made from other data: %s (expected "
+                           "the same data files)", s->dir, s->data_bad);
     }
     return 0;
 }
@@ -572,6 +636,7 @@ void reuse_close(Reuse *r) {
         free(s->eval_rows);
         free(s->teval_rows);
         free(s->times);
+        free(s->versions);
     }
     free(r->src);
     buf_free(&r->log);

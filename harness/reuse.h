@@ -10,7 +10,11 @@
  *     exit 2;
  *   - its provenance's data lines (the sha256 of every data file and folder when it was made)
  *     are compared with this data folder's: a file or folder whose sha256 differs marks the
- *     folder, and the first cell taken from it is refused, exit 2, naming the cell and the file.
+ *     folder, and the first cell taken from it is refused, exit 2, naming the cell and the file;
+ *   - its provenance's versions line (the implementation version of each component, 1 for a
+ *     folder from before versions) is compared with this lrlab's: a cell whose task, optimizer
+ *     or scheduler is at another version there cannot have this id unless its files were
+ *     edited, and is refused the same way.
  * Then each cell is looked up by id, in the folders in the order given:
  *   - per-cell files (cells/, curves/, evals/): checked as a resume checks its own
  *     (results_cell_check: the cell file's hashes of its curves and evaluations) and copied,
@@ -62,8 +66,9 @@ int reuse_take(Reuse *r, const Cell *c, int tuning, const char *dir, int timing,
 /* reuse_value: a tuning cell's final value of column col (results_final_value) read where it
  * is, nothing copied: 1 found, 0 not found, -1 with e as reuse_take. */
 int reuse_value(Reuse *r, const Cell *c, int col, double *v, Err *e);
-/* reuse_precheck: before anything is written: a folder made from other data is refused
- * (exit 2), naming the first cell of the plans that it holds. */
+/* reuse_precheck: before anything is written: a folder made from other data, or holding a cell
+ * of the plans whose components it records at other versions, is refused (exit 2), naming the
+ * first such cell. */
 int reuse_precheck(Reuse *r, const Plan *const *plans, int nplans, Err *e);
 /* reuse_has: some folder holds a cell of this id (not checked: for --check's count). */
 int reuse_has(Reuse *r, const char *id);

@@ -177,6 +177,7 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, const B
                lrlab_git_commit, LRLAB_COMPILER, LRLAB_CFLAGS);
     buf_printf(&b, "results_format: %d\n", RESULTS_FORMAT);
     blas_provenance(&b);
+    plan_versions(p->ex, &b);
     buf_printf(&b, "script: %s sha256 %s\nlua_seed: %llu\nshard: %d/%d\n", o->script, sum,
                (unsigned long long)o->lua_seed, o->shard.k, o->shard.n);
     if (o->phase != PHASE_ALL) buf_printf(&b, "phase: %s\n", phase_names[o->phase]);

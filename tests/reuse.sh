@@ -12,7 +12,8 @@
 #   3. a corrupt cell in the folder (an evaluation changed) is trained again, with a line
 #      naming it, and the bytes are still the same;
 #   4. refused with one line and exit 2, nothing written: a folder made from other data (a
-#      data file changed since), of a newer results format, a cell file of other columns, a
+#      data file changed since), by other implementation versions (its provenance's versions
+#      line), of a newer results format, a cell file of other columns, a
 #      link among a cell's files, a folder that does not exist or is no result folder, the
 #      output folder itself.
 # Why: reuse is a cache keyed by the cell id; a key that maps to another result (other data,
@@ -97,6 +98,10 @@ echo "first" > "$tmp/data/extra/notes.txt"
 cp -r "$tmp/ref" "$tmp/newer"
 sed -i 's/^results_format: .*/results_format: 9/' "$tmp/newer/provenance.txt"
 refuse "newer format" "^lrlab: --reuse: $tmp/newer/provenance.txt: results_format: 9 \(expected 1 or lower" --reuse "$tmp/newer"
+cp -r "$tmp/ref" "$tmp/ver"
+sed -i 's/^\(versions: .*scheduler.*\)constant 1/\1constant 2/' "$tmp/ver/provenance.txt"
+grep -q 'constant 2' "$tmp/ver/provenance.txt" || fail "could not edit the versions line"
+refuse "other version" "^lrlab: --reuse: $tmp/ver: cell [0-9a-f]{16} \(quadratic sgd constant seed 100 lr [0-9.e-]+\) was made by another implementation: scheduler constant version 2 there, 1 here" --reuse "$tmp/ver"
 cp -r "$tmp/ref" "$tmp/cols"
 for f in "$tmp/cols"/cells/*.csv; do sed -i '1s/^stage,/stage,extra_column,/' "$f"; done
 refuse "other columns" "^lrlab: $tmp/cols: cell [0-9a-f]{16}: columns \"stage,extra_column," --reuse "$tmp/cols"
@@ -119,4 +124,4 @@ rc=0
 rc=0
 "$bin" run $more --out "$tmp/no" --reuse > /dev/null 2> "$tmp/err" || rc=$?
 [ $rc -eq 2 ] && grep -q "^lrlab: run: --reuse: missing value" "$tmp/err" || fail "no value: $(cat "$tmp/err")"
-echo "reuse: ok ($ncos trained, $nbase taken; store, corrupt cell and 9 refusals checked)"
+echo "reuse: ok ($ncos trained, $nbase taken; store, corrupt cell and 10 refusals checked)"
