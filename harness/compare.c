@@ -5,6 +5,7 @@
 #include "harness/buf.h"
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
+#include "harness/join.h"
 #include "harness/names.h"
 #include "harness/rng.h"
 #include "harness/stats.h"
@@ -88,9 +89,11 @@ void compare_settings(const CompareOpts *o, char *out, size_t n) {
     tie_format(o->tie, tie, sizeof tie);
     compare_num(o->alpha, alpha, sizeof alpha);
     compare_num(o->claim, claim, sizeof claim);
-    snprintf(out, n, "reference=%s;measure=%s;tie=%s;reading=%s;interval=%s;alpha=%s;claim=%s",
-             o->reference, o->measure ? o->measure : "train_loss", tie,
-             reading_names[o->reading], interval_names[o->interval], alpha, claim);
+    int k = snprintf(out, n, "reference=%s;measure=%s;tie=%s;reading=%s;interval=%s;alpha=%s;"
+                     "claim=%s", o->reference, o->measure ? o->measure : "train_loss", tie,
+                     reading_names[o->reading], interval_names[o->interval], alpha, claim);
+    for (int i = 0; i < o->nwith && k >= 0 && (size_t)k < n; i++)
+        k += snprintf(out + k, n - (size_t)k, ";with=%s", o->with[i]);
 }
 
 /* ---- loading ---- */
@@ -177,16 +180,17 @@ static int by_id(const void *a, const void *b) {
 
 /* runs_together: each run's rows on consecutive lines, as results_merge writes them: a
  * reordered or concatenated runs.csv would otherwise count a cell twice. (Stages may be
- * missing: results converted from elsewhere, as the paper's, lack some.) line[k]: the first
- * line of run k. */
-static int runs_together(const char *path, Data *D, const int *line) {
-    const Run **r = xcalloc((size_t)D->nruns + 1, sizeof(Run *));
-    for (int i = 0; i < D->nruns; i++) r[i] = &D->runs[i];
-    qsort(r, (size_t)D->nruns, sizeof *r, by_id);
+ * missing: results converted from elsewhere, as the paper's, lack some.) The runs of one
+ * file, D->runs[first..]; line[k]: the first line of run first + k. */
+static int runs_together(const char *path, Data *D, int first, const int *line) {
+    int n = D->nruns - first;
+    const Run **r = xcalloc((size_t)n + 1, sizeof(Run *));
+    for (int i = 0; i < n; i++) r[i] = &D->runs[first + i];
+    qsort(r, (size_t)n, sizeof *r, by_id);
     Err e = {0};
-    for (int i = 1; i < D->nruns && !e.code; i++)
+    for (int i = 1; i < n && !e.code; i++)
         if (strcmp(r[i]->id, r[i - 1]->id) == 0) {
-            int a = line[r[i - 1] - D->runs], b = line[r[i] - D->runs];
+            int a = line[r[i - 1] - D->runs - first], b = line[r[i] - D->runs - first];
             err_set(&e, EXIT_USAGE, path, "line %d: cell %s: rows apart from its rows at line %d "
                     "(expected each cell's rows together, as lrlab writes them)",
                     a > b ? a : b, r[i]->id, a < b ? a : b);
@@ -196,9 +200,11 @@ static int runs_together(const char *path, Data *D, const int *line) {
     return e.code ? -1 : 0;
 }
 
-static int load_runs(const char *dir, Data *D) {
+/* load_runs: folder k's runs.csv into D. The cells of the folders before it are read already:
+ * their rows here are skipped (join_check found them the same) and counted in D->shared[k]. */
+static int load_runs(Data *D, int k) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    snprintf(path, sizeof path, "%s/runs.csv", D->dirs[k]);
     CsvTable t;
     Err e;
     if (csvio_read(path, NULL, &t, &e) != 0) {
@@ -210,19 +216,30 @@ static int load_runs(const char *dir, Data *D) {
                                        "status", "metric_goal"};
     enum { NEED = 12 };
     int col[NEED];
-    for (int k = 0; k < NEED; k++)
-        if ((col[k] = csvio_col(&t, need[k])) < 0) {
-            fprintf(stderr, "lrlab: %s: line 1: missing column (expected %s)\n", path, need[k]);
+    for (int q = 0; q < NEED; q++)
+        if ((col[q] = csvio_col(&t, need[q])) < 0) {
+            fprintf(stderr, "lrlab: %s: line 1: missing column (expected %s)\n", path, need[q]);
             csvio_free(&t);
             return -1;
         }
-    D->runs = xcalloc((size_t)t.nrows + 1, sizeof(Run));
+    const int first = D->nruns;
+    D->runs = xrealloc(D->runs, sizeof(Run) * ((size_t)first + (size_t)t.nrows + 1));
+    memset(D->runs + first, 0, sizeof(Run) * ((size_t)t.nrows + 1));
+    StrIndex before = {0};
+    for (int i = 0; i < first; i++) sidx_put(&before, D->runs[i].id, i);
+    unsigned char *counted = xcalloc((size_t)first + 1, 1);
     unsigned char *seen = xcalloc((size_t)t.nrows + 1, 1);
-    int *line = xcalloc((size_t)t.nrows + 1, sizeof(int));
+    int *line = xcalloc((size_t)t.nrows + 1, sizeof(int)), rc = -1;
     for (int r = 0; r < t.nrows; r++) {
         const char *id = csvio_at(&t, r, col[0]);
-        int k = D->nruns - 1;
-        if (k < 0 || strcmp(D->runs[k].id, id) != 0) {
+        int old = first ? sidx_get(&before, id) : -1;
+        if (old >= 0) {
+            D->shared[k] += !counted[old];
+            counted[old] = 1;
+            continue;
+        }
+        int x = D->nruns - 1;
+        if (x < first || strcmp(D->runs[x].id, id) != 0) {
             /* task, optimizer and scheduler follow the rule for names (names.h) */
             for (int q = 1; q <= 3; q++) {
                 const char *v = csvio_at(&t, r, col[q]);
@@ -230,66 +247,66 @@ static int load_runs(const char *dir, Data *D) {
                 snprintf(where, sizeof where, "%s:%d", path, r + 2);
                 if (name_check(v, strlen(v), where, need[q], &e) != 0) {
                     err_print(&e);
-                    goto bad;
+                    goto out;
                 }
             }
-            k = D->nruns++;
-            line[k] = r + 2;
-            Run *x = &D->runs[k];
-            snprintf(x->id, sizeof x->id, "%s", id);
-            x->t = intern(&D->tasks, csvio_at(&t, r, col[1]));
-            x->o = intern(&D->optims, csvio_at(&t, r, col[2]));
-            x->s = intern(&D->scheds, csvio_at(&t, r, col[3]));
-            x->d = intern(&D->seeds, csvio_at(&t, r, col[4]));
+            x = D->nruns++;
+            line[x - first] = r + 2;
+            Run *u = &D->runs[x];
+            snprintf(u->id, sizeof u->id, "%s", id);
+            u->src = k;
+            u->t = intern(&D->tasks, csvio_at(&t, r, col[1]));
+            u->o = intern(&D->optims, csvio_at(&t, r, col[2]));
+            u->s = intern(&D->scheds, csvio_at(&t, r, col[3]));
+            u->d = intern(&D->seeds, csvio_at(&t, r, col[4]));
             for (int m = 0; m < NMEASURE; m++)
-                for (int g = 0; g < NSTAGE; g++) x->v[m][g] = NAN;
-            x->best_val = INFINITY;
-            x->seconds = NAN;
+                for (int g = 0; g < NSTAGE; g++) u->v[m][g] = NAN;
+            u->best_val = INFINITY;
+            u->seconds = NAN;
         }
-        Run *x = &D->runs[k];
+        Run *u = &D->runs[x];
         double stage, v[3];
         if (csvio_parse_num(csvio_at(&t, r, col[5]), &stage) != 0) {
             bad_num(path, r + 2, "stage", csvio_at(&t, r, col[5]));
-            goto bad;
+            goto out;
         }
         int g = stage == 10 ? 0 : stage == 50 ? 1 : stage == 100 ? 2 : -1;
         if (g < 0) {
             fprintf(stderr, "lrlab: %s: line %d: stage: invalid value (expected 10, 50 or 100, "
                             "got %g)\n", path, r + 2, stage);
-            goto bad;
+            goto out;
         }
-        if (seen[k] >> g & 1) {
+        if (seen[x - first] >> g & 1) {
             fprintf(stderr, "lrlab: %s: line %d: cell %s: stage %d twice (expected one row per "
-                            "cell and stage)\n", path, r + 2, x->id, stage_pct[g]);
-            goto bad;
+                            "cell and stage)\n", path, r + 2, u->id, stage_pct[g]);
+            goto out;
         }
-        seen[k] |= (unsigned char)(1 << g);
+        seen[x - first] |= (unsigned char)(1 << g);
         long long nstep;
         if (csvio_parse_step(csvio_at(&t, r, col[6]), 1, &nstep) != 0) {
             bad_step(path, r + 2, 1, csvio_at(&t, r, col[6]));
-            goto bad;
+            goto out;
         }
-        if (g == 2) x->steps = nstep;
+        if (g == 2) u->steps = nstep;
         for (int c = 0; c < 3; c++)
             if (csvio_parse_num(csvio_at(&t, r, col[7 + c]), &v[c]) != 0) {
                 bad_num(path, r + 2, need[7 + c], csvio_at(&t, r, col[7 + c]));
-                goto bad;
+                goto out;
             }
         int ok = strcmp(csvio_at(&t, r, col[10]), "ok") == 0;
         int maximize = strcmp(csvio_at(&t, r, col[11]), "max") == 0;
         if (maximize) v[2] = -v[2];
-        for (int c = 0; c < 3; c++) x->v[c][g] = ok && isfinite(v[c]) ? v[c] : INFINITY;
+        for (int c = 0; c < 3; c++) u->v[c][g] = ok && isfinite(v[c]) ? v[c] : INFINITY;
     }
-    int rc = runs_together(path, D, line);
+    rc = runs_together(path, D, first, line);
+    D->taken[k] = D->nruns - first;
+out:
+    sidx_free(&before);
+    free(counted);
     free(seen);
     free(line);
     csvio_free(&t);
     return rc;
-bad:
-    free(seen);
-    free(line);
-    csvio_free(&t);
-    return -1;
 }
 
 /* Curves: auc (mean validation loss over the evaluations after step 0), best validation
@@ -300,10 +317,12 @@ static int run_by_id(Data *D, const char *id) {
     return sidx_get(&D->ids, id);
 }
 
-static int load_curves(const char *dir, Data *D) {
+/* eval_rows: the rows of folder k's evals.csv that belong to the runs read from it. Pass 0
+ * checks them, sums each run's validation losses after step 0 (sum, cnt) and keeps its best;
+ * pass 1 finds the first evaluation that reaches the run's target (best_val by then). */
+static int eval_rows(Data *D, int k, int pass, double *sum, int *cnt) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/evals.csv", dir);
-    if (!fs_exists_packed(path)) return 0;
+    snprintf(path, sizeof path, "%s/evals.csv", D->dirs[k]);
     CsvTable t;
     Err e;
     if (csvio_read(path, NULL, &t, &e) != 0) {
@@ -316,38 +335,76 @@ static int load_curves(const char *dir, Data *D) {
         csvio_free(&t);
         return -1;
     }
-    double *sum = xcalloc((size_t)D->nruns + 1, sizeof(double));
-    int *cnt = xcalloc((size_t)D->nruns + 1, sizeof(int)), last = -1;
+    int last = -1;
     const char *last_id = "";
     for (int r = 0; r < t.nrows; r++) {
         const char *id = csvio_at(&t, r, ccell);
         if (strcmp(id, last_id) != 0) last = run_by_id(D, id), last_id = id;
-        if (last < 0) continue;
+        if (last < 0 || D->runs[last].src != k) continue;
+        Run *x = &D->runs[last];
         double step, v;
+        if (pass == 1) {
+            csvio_parse_num(csvio_at(&t, r, cstep), &step);
+            csvio_parse_num(csvio_at(&t, r, cval), &v);
+            if (step > 0 && isinf(x->v[M_STEPS][2]) && isfinite(v) && v <= x->best_val &&
+                isfinite(x->v[M_VAL][2]))
+                x->v[M_STEPS][2] = step;
+            continue;
+        }
         long long nstep;
         if (csvio_parse_step(csvio_at(&t, r, cstep), 0, &nstep) != 0) {
             bad_step(path, r + 2, 0, csvio_at(&t, r, cstep));
-            free(sum), free(cnt), csvio_free(&t);
+            csvio_free(&t);
             return -1;
         }
         step = (double)nstep;
         if (csvio_parse_num(csvio_at(&t, r, cval), &v)) {
             bad_num(path, r + 2, "val_loss", csvio_at(&t, r, cval));
-            free(sum), free(cnt), csvio_free(&t);
+            csvio_free(&t);
             return -1;
         }
         if (step <= 0) continue;
         sum[last] += isfinite(v) ? v : INFINITY;
         cnt[last]++;
-        if (isfinite(v) && v < D->runs[last].best_val) D->runs[last].best_val = v;
+        if (isfinite(v) && v < x->best_val) x->best_val = v;
     }
+    csvio_free(&t);
+    return 0;
+}
+
+/* timing: folder k's wall seconds of the runs read from it */
+static void timing_rows(Data *D, int k) {
+    char path[4096];
+    CsvTable t;
+    Err e;
+    snprintf(path, sizeof path, "%s/timing.csv", D->dirs[k]);
+    if (!fs_exists(path) || csvio_read(path, NULL, &t, &e) != 0) return;
+    for (int r = 0; r < t.nrows; r++) {
+        int i = run_by_id(D, csvio_at(&t, r, 0));
+        double sec;
+        if (i >= 0 && D->runs[i].src == k && csvio_parse_num(csvio_at(&t, r, 1), &sec) == 0)
+            D->runs[i].seconds = sec;
+    }
+    csvio_free(&t);
+}
+
+static int load_curves(Data *D) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/evals.csv", D->dirs[0]);
+    if (!fs_exists_packed(path)) return 0; /* (joined: in every folder or none, join.h) */
+    double *sum = xcalloc((size_t)D->nruns + 1, sizeof(double));
+    int *cnt = xcalloc((size_t)D->nruns + 1, sizeof(int));
+    for (int k = 0; k < D->ndirs; k++)
+        if (eval_rows(D, k, 0, sum, cnt) != 0) {
+            free(sum), free(cnt);
+            return -1;
+        }
     for (int i = 0; i < D->nruns; i++) {
         int ok = isfinite(D->runs[i].v[M_VAL][2]);
         D->runs[i].v[M_AUC][2] = ok && cnt[i] ? sum[i] / cnt[i] : INFINITY;
     }
     free(sum);
     free(cnt);
-    csvio_free(&t);
     /* time to target: per (task, optimizer), the median of the baselines' best val_loss */
     for (int tk = 0; tk < D->tasks.n; tk++)
         for (int o = 0; o < D->optims.n; o++) {
@@ -366,30 +423,9 @@ static int load_curves(const char *dir, Data *D) {
                 x->best_val = isfinite(target) ? target : INFINITY; /* reused: the target */
             }
         }
-    if (csvio_read(path, NULL, &t, &e) != 0) return -1;
-    last_id = "";
-    for (int r = 0; r < t.nrows; r++) {
-        const char *id = csvio_at(&t, r, ccell);
-        if (strcmp(id, last_id) != 0) last = run_by_id(D, id), last_id = id;
-        if (last < 0) continue;
-        Run *x = &D->runs[last];
-        double step, v;
-        csvio_parse_num(csvio_at(&t, r, cstep), &step);
-        csvio_parse_num(csvio_at(&t, r, cval), &v);
-        if (step > 0 && isinf(x->v[M_STEPS][2]) && isfinite(v) && v <= x->best_val &&
-            isfinite(x->v[M_VAL][2]))
-            x->v[M_STEPS][2] = step;
-    }
-    csvio_free(&t);
-    snprintf(path, sizeof path, "%s/timing.csv", dir);
-    if (fs_exists(path) && csvio_read(path, NULL, &t, &e) == 0) {
-        for (int r = 0; r < t.nrows; r++) {
-            int i = run_by_id(D, csvio_at(&t, r, 0));
-            double sec;
-            if (i >= 0 && csvio_parse_num(csvio_at(&t, r, 1), &sec) == 0) D->runs[i].seconds = sec;
-        }
-        csvio_free(&t);
-    }
+    for (int k = 0; k < D->ndirs; k++)
+        if (eval_rows(D, k, 1, NULL, NULL) != 0) return -1;
+    for (int k = 0; k < D->ndirs; k++) timing_rows(D, k);
     for (int i = 0; i < D->nruns; i++) {
         Run *x = &D->runs[i];
         x->v[M_SECONDS][2] = isfinite(x->v[M_STEPS][2]) && isfinite(x->seconds) && x->steps > 0
@@ -399,14 +435,25 @@ static int load_curves(const char *dir, Data *D) {
     return 0;
 }
 
-int data_load(const char *dir, const char *ref, Data *D) {
+int data_load(const char *dir, const char *const *with, const char *ref, Data *D) {
     memset(D, 0, sizeof *D);
     D->ref = -1;
-    if (load_runs(dir, D) != 0) return -1;
+    D->dirs[D->ndirs++] = dir;
+    for (int i = 0; with && with[i]; i++) {
+        LR_ASSERT(D->ndirs <= COMPARE_WITH_MAX);
+        D->dirs[D->ndirs++] = with[i];
+    }
+    Err e;
+    if (D->ndirs > 1 && join_check("compare", D->dirs, D->ndirs, 0, &e) != 0) {
+        err_print(&e);
+        return -1;
+    }
+    for (int k = 0; k < D->ndirs; k++)
+        if (load_runs(D, k) != 0) return -1;
     for (int s = 0; s < D->scheds.n; s++)
         if (strcmp(D->scheds.names[s], ref) == 0) D->ref = s;
     if (D->ref < 0) return 1;
-    if (load_curves(dir, D) != 0) return -1;
+    if (load_curves(D) != 0) return -1;
     size_t cells = (size_t)D->tasks.n * D->optims.n * D->scheds.n * D->seeds.n;
     D->index = xmalloc(sizeof(int) * (cells ? cells : 1));
     for (size_t i = 0; i < cells; i++) D->index[i] = -1;
@@ -416,7 +463,7 @@ int data_load(const char *dir, const char *ref, Data *D) {
         if (*sl >= 0) {
             fprintf(stderr, "lrlab: %s/runs.csv: cell %s: a second run of %s %s %s seed %s "
                             "(expected one run per task, optimizer, scheduler and seed)\n",
-                    dir, x->id, D->tasks.names[x->t], D->optims.names[x->o],
+                    D->dirs[x->src], x->id, D->tasks.names[x->t], D->optims.names[x->o],
                     D->scheds.names[x->s], D->seeds.names[x->d]);
             return -1;
         }
@@ -903,12 +950,24 @@ static double good_share(const int n[STATS_NCATEGORY]) {
     return N ? (double)(n[0] + n[1] + n[2]) / N : NAN;
 }
 
+/* print_join: the folders joined by cell id and how many runs came from each */
+static void print_join(const Data *D) {
+    if (D->ndirs < 2) return;
+    printf("joined by cell id: %d runs from %s", D->taken[0], D->dirs[0]);
+    for (int k = 1; k < D->ndirs; k++) {
+        printf(", %d from %s", D->taken[k], D->dirs[k]);
+        if (D->shared[k])
+            printf(" (%d more skipped: the same cells as in a folder before it)", D->shared[k]);
+    }
+    printf("\n");
+}
+
 int compare_main(const CompareOpts *o) {
     Data D;
     Model M = {0};
     int code = EXIT_USAGE;
     int primary = measure_index(o->measure ? o->measure : "train_loss");
-    char tie[64], paper_tie[64], settings[512];
+    char tie[64], paper_tie[64], settings[COMPARE_SETTINGS_MAX];
     tie_format(o->tie, tie, sizeof tie);
     tie_format(TIE_PAPER, paper_tie, sizeof paper_tie);
     compare_settings(o, settings, sizeof settings);
@@ -918,7 +977,7 @@ int compare_main(const CompareOpts *o) {
                 o->measure);
         return EXIT_USAGE;
     }
-    int lrc = data_load(o->dir, o->reference, &D);
+    int lrc = data_load(o->dir, o->with, o->reference, &D);
     if (lrc < 0) goto out;
     if (lrc > 0) {
         if (o->quiet_missing) {
@@ -936,6 +995,7 @@ int compare_main(const CompareOpts *o) {
         buf_free(&names);
         goto out;
     }
+    print_join(&D);
     code = EXIT_RUN;
     /* verdict.csv, which names the settings, goes first and comes back last: a compare
      * stopped halfway leaves no verdict.csv, so report never trusts its other files */

@@ -49,13 +49,25 @@
  *
  * Across schedulers: Dolan-More performance profiles and mean ranks of the final primary
  * measure over the problems (task, optimizer, seed).
+ *
+ * Joined folders (--with, harness/join.h): the runs of other result folders are joined with
+ * DIR's by cell id, each cell read once from the first folder that holds it, after the join's
+ * rules are checked; everything above is then computed on the joined runs as on one folder's.
  */
 #ifndef LRLAB_COMPARE_H
 #define LRLAB_COMPARE_H
 
 #include "harness/err.h"
+#include "harness/fsutil.h"
 
 #include <stddef.h>
+
+/* The most --with folders of compare and report, each joined with DIR by cell id
+ * (harness/join.h). */
+#define COMPARE_WITH_MAX 8
+/* The longest settings string (compare_settings): the fixed settings and every --with
+ * folder's path. */
+#define COMPARE_SETTINGS_MAX (512 + COMPARE_WITH_MAX * (FS_DIR_MAX + 8))
 
 typedef enum TieKind { TIE_ABS, TIE_REL, TIE_TASK, TIE_SD } TieKind;
 typedef struct TieRule {
@@ -95,17 +107,23 @@ typedef struct CompareOpts {
     int brief;             /* print only the overall lines (from `run`) */
     int multiverse;        /* also write multiverse.csv and its figure */
     const char *const *arms; /* more folders (other arms) for the multiverse, NULL-ended */
+    /* --with: folders whose runs are joined with DIR's by cell id before anything is
+     * computed (harness/join.h), NULL-ended; outputs are written in DIR only */
+    const char *with[COMPARE_WITH_MAX + 1];
+    int nwith;
 } CompareOpts;
 
 /* compare_defaults: the defaults above, for compare, run's summary and report alike. */
 CompareOpts compare_defaults(void);
 
 /* compare_settings: "reference=greedy;measure=train_loss;tie=task:0.01;reading=not-worse;
- * interval=crossed;alpha=0.05;claim=0.9", the settings written into verdict.csv (column
- * settings) and checked by report. */
+ * interval=crossed;alpha=0.05;claim=0.9", then ";with=FOLDER" for each --with folder, the
+ * settings written into verdict.csv (column settings) and checked by report. n: at least
+ * COMPARE_SETTINGS_MAX. */
 void compare_settings(const CompareOpts *o, char *out, size_t n);
 
-/* compare_main: reads DIR/runs.csv (and evals.csv, timing.csv), writes comparisons.csv,
+/* compare_main: reads DIR/runs.csv (and evals.csv, timing.csv; joined with the --with
+ * folders' by cell id), writes comparisons.csv,
  * tests.csv, verdict.csv, profiles.csv and ranks.csv in DIR (and multiverse.csv with its
  * figure when asked), prints the tables. Returns an exit code. */
 int compare_main(const CompareOpts *o);

@@ -26,6 +26,7 @@ extern const int stage_pct[NSTAGE];
 
 typedef struct {
     int t, o, s, d;
+    int src; /* the folder it was read from: Data.dirs[src] */
     char id[17];
     double v[NMEASURE][NSTAGE]; /* oriented: lower is better; +inf diverged or failed */
     double best_val, seconds;
@@ -53,12 +54,17 @@ typedef struct {
     int *index;   /* [T][O][S][D] -> run or -1 */
     int ref;      /* scheduler index of the reference */
     StrIndex ids; /* cell id -> run, once the runs are loaded (run_by_id) */
+    /* the folders read: DIR, then the --with folders; per folder, the runs read from it and
+     * those of its cells already read from a folder before it */
+    const char *dirs[COMPARE_WITH_MAX + 1];
+    int ndirs, taken[COMPARE_WITH_MAX + 1], shared[COMPARE_WITH_MAX + 1];
 } Data;
 
-/* data_load: DIR's runs.csv (and evals.csv, timing.csv) with the reference scheduler named
+/* data_load: DIR's runs.csv (and evals.csv, timing.csv), joined by cell id with those of the
+ * folders with (NULL-ended, or NULL; harness/join.h), with the reference scheduler named
  * ref. Returns 0, 1 when the reference has no runs (D->ref = -1, nothing printed), or -1
- * after printing a one-line error. */
-int data_load(const char *dir, const char *ref, Data *D);
+ * after printing a one-line error. The strings must outlive D. */
+int data_load(const char *dir, const char *const *with, const char *ref, Data *D);
 void data_free(Data *D);
 int *data_slot(const Data *D, int t, int o, int s, int d);
 

@@ -2,9 +2,9 @@
  *
  *   lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--quiet]
  *   lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua
- *   lrlab compare DIR [--reference greedy] [--tie abs:0.1|rel:0.01]
+ *   lrlab compare DIR [--with OTHER ...] [--reference greedy] [--tie abs:0.1|rel:0.01]
  *   lrlab trace SCHEDULER [--set key=value ...] --lr LR0 --steps N [--metrics FILE]
- *   lrlab report DIR [--paper PAPER]
+ *   lrlab report DIR [--paper PAPER] [--with OTHER ...]
  *   lrlab train-policy FILE.lua [--out DIR] [--resume] [--fresh] [--quiet]
  *   lrlab --help | lrlab CMD --help | lrlab --version
  */
@@ -333,15 +333,44 @@ static int cmd_list(int argc, char **argv) {
 
 /* ---- lrlab compare ---- */
 
+_Static_assert(COMPARE_WITH_MAX == 8, "the help of compare and report says at most 8");
+
+/* with_option: --with FOLDER, at most COMPARE_WITH_MAX times; the folder's trailing slashes
+ * are dropped (argv's own bytes), so that the settings name it one way. 0 or -1 after a
+ * one-line error. */
+static int with_option(const char *cmd, char *v, CompareOpts *o) {
+    if (!v || !*v) {
+        usage_error(cmd, "--with: missing value (expected a result folder, got nothing)");
+        return -1;
+    }
+    if (o->nwith == COMPARE_WITH_MAX) {
+        usage_error(cmd, "--with: more than %d folders (expected at most %d, got %s beyond them)",
+                    COMPARE_WITH_MAX, COMPARE_WITH_MAX, v);
+        return -1;
+    }
+    char what[64];
+    Err e;
+    snprintf(what, sizeof what, "%s: --with", cmd);
+    if (fs_check_dir_len(what, v, &e) != 0) {
+        err_print(&e);
+        return -1;
+    }
+    for (size_t n = strlen(v); n > 1 && v[n - 1] == '/';) v[--n] = '\0';
+    o->with[o->nwith++] = v;
+    return 0;
+}
+
 /* compare_option: parses one of the comparison settings that compare and report share
- * (--reference, --measure, --tie, --reading, --interval, --alpha, --claim) at argv[*i].
- * Returns 1 when it took the option (and its value), 0 when argv[*i] is something else, or
- * -1 after a one-line error for command cmd. */
+ * (--reference, --measure, --tie, --reading, --interval, --alpha, --claim, --with) at
+ * argv[*i]. Returns 1 when it took the option (and its value), 0 when argv[*i] is something
+ * else, or -1 after a one-line error for command cmd. */
 static int compare_option(const char *cmd, int argc, char **argv, int *i, CompareOpts *o) {
     const char *a = argv[*i];
     const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
     char *end, why[128];
-    if (strcmp(a, "--reference") == 0 || strcmp(a, "--measure") == 0) {
+    if (strcmp(a, "--with") == 0) {
+        if (with_option(cmd, *i + 1 < argc ? argv[*i + 1] : NULL, o) != 0) return -1;
+    } else if (strcmp(a, "--reference") == 0 || strcmp(a, "--measure") == 0) {
         if (!v || !*v) {
             usage_error(cmd, "%s: missing value (expected a name, got nothing)", a);
             return -1;
@@ -398,8 +427,8 @@ static int cmd_compare(int argc, char **argv) {
             o.multiverse = 1;
         } else if (a[0] == '-') {
             rc = usage_error("compare", "%s: unknown option (expected --reference, --measure, "
-                                        "--tie, --reading, --interval, --alpha, --claim or "
-                                        "--multiverse)", a);
+                                        "--tie, --reading, --interval, --alpha, --claim, --with "
+                                        "or --multiverse)", a);
             goto out;
         } else if (!o.dir) {
             o.dir = a;
@@ -410,6 +439,11 @@ static int cmd_compare(int argc, char **argv) {
     if (narms && !o.multiverse) {
         rc = usage_error("compare", "%s: unexpected argument (expected one folder; several only "
                                     "with --multiverse, one arm each)", arms[0]);
+        goto out;
+    }
+    if (narms && o.nwith) {
+        rc = usage_error("compare", "%s: unexpected argument (expected --with folders or "
+                                    "--multiverse arms, not both)", arms[0]);
         goto out;
     }
     o.arms = arms;
@@ -459,8 +493,8 @@ static int cmd_report(int argc, char **argv) {
             paper = argv[++i];
         } else if (a[0] == '-') {
             return usage_error("report", "%s: unknown option (expected --paper, --reference, "
-                                         "--measure, --tie, --reading, --interval, --alpha or "
-                                         "--claim)", a);
+                                         "--measure, --tie, --reading, --interval, --alpha, "
+                                         "--claim or --with)", a);
         } else if (dir) {
             return usage_error("report", "%s: unexpected argument (expected one folder)", a);
         } else {
@@ -584,7 +618,7 @@ static const Command commands[] = {
      "                       scheduler the experiment script uses (run as lrlab run runs it,\n"
      "                       --seed 0), e.g. \"versions: task nmf 1; optimizer sgd 1, adam 1;\n"
      "                       scheduler constant 1, greedy 1\"\n", cmd_list},
-    {"compare", "lrlab compare DIR [MORE...] [--reference greedy] [--measure M] [--tie RULE] [--reading R] [--interval U] [--alpha 0.05] [--claim 0.9] [--multiverse]",
+    {"compare", "lrlab compare DIR [MORE...] [--with OTHER ...] [--reference greedy] [--measure M] [--tie RULE] [--reading R] [--interval U] [--alpha 0.05] [--claim 0.9] [--multiverse]",
      "Compares, from the results in DIR, the reference scheduler with each baseline: paired by\n"
      "task, optimizer and seed, at 10%, 50% and 100% of the steps.\n"
      "  paper counting: every seed a datapoint, Delta = baseline - reference against the tie\n"
@@ -618,6 +652,16 @@ static const Command commands[] = {
      "                        seed-level interval, always reported beside)\n"
      "  --alpha A           significance level (default 0.05)\n"
      "  --claim C           the claimed fraction (default 0.9)\n"
+     "  --with OTHER        joins the runs of the result folder OTHER with DIR's by cell id\n"
+     "                      before anything is computed (repeatable, at most 8 folders; the\n"
+     "                      outputs are written in DIR only). A cell id is the hash of the\n"
+     "                      cell's whole configuration: a cell in several folders must have the\n"
+     "                      same rows in each (runs.csv apart from its experiment column,\n"
+     "                      evals.csv), a (task, optimizer, scheduler, seed) must be the same\n"
+     "                      cell id in every folder, and OTHER must share a task and optimizer\n"
+     "                      with DIR; otherwise it is refused (exit 2, nothing written). OTHER\n"
+     "                      must not be DIR itself. verdict.csv's settings name the folders\n"
+     "                      (;with=OTHER); not with MORE folders\n"
      "  --multiverse        also the verdict under every combination of tie rule (abs:0.1,\n"
      "                      rel:0.01, task:0.01), measure, stage (10, 50, 100, all), reading,\n"
      "                      interval and optimizer left out: DIR/multiverse.csv and the\n"
@@ -631,7 +675,7 @@ static const Command commands[] = {
      "refuses folders of different plans, a cell present in two folders, or a cell missing\n"
      "from all of them. Then writes runs.csv, curves.csv, evals.csv, figures and the\n"
      "comparison table in OUT as lrlab run does.\n", cmd_merge},
-    {"report", "lrlab report DIR [--paper PAPER] [--tie RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",
+    {"report", "lrlab report DIR [--paper PAPER] [--with OTHER ...] [--tie RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",
      "Writes the results of a paper from the result files in DIR into PAPER (default\n"
      "DIR/report). It uses DIR's comparison files only when lrlab compare made them with the\n"
      "same settings (verdict.csv records them); otherwise it runs lrlab compare DIR with its\n"
@@ -647,6 +691,9 @@ static const Command commands[] = {
      "Reads only result files; the same results give the same bytes, and every generated file\n"
      "says so in its first line.\n\n"
      "  --paper PAPER   output folder, e.g. paper/ (default DIR/report)\n"
+     "  --with OTHER    the runs of the result folder OTHER (with its plan.csv) joined with\n"
+     "                  DIR's by cell id, as for lrlab compare (repeatable, at most 8); the\n"
+     "                  figures read each cell's curves from the folder it came from\n"
      "  --tie, --reading, --interval, --reference, --measure, --alpha, --claim\n"
      "                  the comparison settings, as for lrlab compare (same defaults)\n",
      cmd_report},

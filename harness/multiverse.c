@@ -378,7 +378,7 @@ int multiverse_main(const CompareOpts *o, Model *M) {
                 goto out;
             }
         if (a == 0) continue;
-        int rc = data_load(dirs[a], o->reference, &D[a]);
+        int rc = data_load(dirs[a], NULL, o->reference, &D[a]);
         if (rc < 0) goto out;
         if (rc > 0) {
             char path[4200];

@@ -28,6 +28,7 @@
 #include "harness/folder.h"
 #include "harness/fsutil.h"
 #include "harness/gnuplot.h"
+#include "harness/join.h"
 #include "harness/names.h"
 #include "harness/planfile.h"
 #include "harness/stats.h"
@@ -463,13 +464,114 @@ static int labels_agree(const Tab *T, int r, const PlanFile *pf, const PlanRow *
     return 0;
 }
 
+/* A plan row of one folder: folder k's row i, with the folders whose plan has its cell. */
+typedef struct PlanRef {
+    const char *id;
+    int k, i;
+    unsigned plans;
+} PlanRef;
+
+static int planref_by_id(const void *a, const void *b) {
+    const PlanRef *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c) return c;
+    return x->k != y->k ? (x->k > y->k) - (x->k < y->k) : (x->i > y->i) - (x->i < y->i);
+}
+
+static int planref_by_place(const void *a, const void *b) {
+    const PlanRef *x = a, *y = b;
+    return x->k != y->k ? (x->k > y->k) - (x->k < y->k) : (x->i > y->i) - (x->i < y->i);
+}
+
+/* join_plans: every folder's plan.csv, and R->pf, their cells each once (the row of the first
+ * folder whose plan has it: join_check found the others the same) in the folders' order */
+static int join_plans(Report *R, Err *e) {
+    int total = 0;
+    for (int k = 0; k < R->ndirs; k++) {
+        if (planfile_read(R->dirs[k], &R->pfs[k], e) != 0) return -1;
+        if (R->pfs[k].n == 0)
+            return err_set(e, EXIT_USAGE, R->dirs[k],
+                           "plan.csv: no cells (expected the plan of an experiment)");
+        total += R->pfs[k].n;
+    }
+    PlanRef *ref = xcalloc((size_t)total, sizeof *ref);
+    int n = 0;
+    for (int k = 0; k < R->ndirs; k++)
+        for (int i = 0; i < R->pfs[k].n; i++)
+            ref[n++] = (PlanRef){R->pfs[k].rows[i].id, k, i, 1u << k};
+    qsort(ref, (size_t)n, sizeof *ref, planref_by_id);
+    int w = 0;
+    for (int q = 0; q < n; q++) {
+        if (w > 0 && strcmp(ref[q].id, ref[w - 1].id) == 0) {
+            if (ref[q].k == ref[q - 1].k) {
+                err_set(e, EXIT_USAGE, R->dirs[ref[q].k], "plan.csv: cell %s appears twice "
+                        "(expected one row per cell)", ref[q].id);
+                free(ref);
+                return -1;
+            }
+            ref[w - 1].plans |= ref[q].plans;
+            continue;
+        }
+        ref[w++] = ref[q];
+    }
+    qsort(ref, (size_t)w, sizeof *ref, planref_by_place);
+    snprintf(R->pf.experiment, sizeof R->pf.experiment, "%s", R->pfs[0].experiment);
+    R->pf.n = w;
+    R->pf.rows = xcalloc((size_t)w, sizeof(PlanRow));
+    R->cells = xcalloc((size_t)w, sizeof(Result));
+    for (int i = 0; i < w; i++) {
+        R->pf.rows[i] = R->pfs[ref[i].k].rows[ref[i].i];
+        R->cells[i].plans = ref[i].plans;
+        R->cells[i].src = -1;
+    }
+    free(ref);
+    return 0;
+}
+
+/* runs_of: folder k's runs.csv; a cell's results come from the first folder whose runs.csv
+ * has it (join_check found its rows in the others the same) */
+static int runs_of(Report *R, int k, Err *e) {
+    Tab T;
+    if (tab_load(R->dirs[k], "runs.csv", run_cols, &T, e) != 0) return -1;
+    static const int nums[] = {RU_STAGE, RU_VAL, RU_METRIC, -1};
+    if (tab_nums(&T, run_cols, nums, e) != 0) {
+        csvio_free(&T.t);
+        return -1;
+    }
+    for (int r = 0; r < T.t.nrows; r++) {
+        int i = cell_of(R, rp_at(&T, r, RU_CELL));
+        if (i < 0 || !(R->cells[i].plans >> k & 1)) {
+            err_set(e, EXIT_USAGE, T.path,
+                    "line %d: cell %s is not in plan.csv (expected the "
+                    "results of one plan)",
+                    r + 2, rp_at(&T, r, RU_CELL));
+            csvio_free(&T.t);
+            return -1;
+        }
+        Result *c = &R->cells[i];
+        if (labels_agree(&T, r, &R->pfs[k], c->p, e) != 0) {
+            csvio_free(&T.t);
+            return -1;
+        }
+        c->runs |= 1u << k;
+        if (c->src >= 0 && c->src != k) continue;
+        c->src = k;
+        if (!R->metric[c->t][0])
+            snprintf(R->metric[c->t], sizeof R->metric[c->t], "%s", rp_at(&T, r, RU_MNAME));
+        if (rp_num(&T, r, RU_STAGE) != 100) continue;
+        const char *st = rp_at(&T, r, RU_STATUS);
+        c->done = 1;
+        c->status = strcmp(st, "ok") == 0 ? 0 : strcmp(st, "diverged") == 0 ? 1 : 2;
+        c->val = rp_num(&T, r, RU_VAL);
+        c->metric = rp_num(&T, r, RU_METRIC);
+    }
+    csvio_free(&T.t);
+    return 0;
+}
+
 static int load_plan_runs(Report *R, Err *e) {
-    if (planfile_read(R->dir, &R->pf, e) != 0) return -1;
+    if (join_plans(R, e) != 0) return -1;
     const PlanFile *pf = &R->pf;
-    if (pf->n == 0)
-        return err_set(e, EXIT_USAGE, R->dir,
-                       "plan.csv: no cells (expected the plan of an experiment)");
-    R->cells = xcalloc((size_t)pf->n, sizeof(Result));
     R->ids = xcalloc((size_t)pf->n, sizeof(IdIx));
     R->seeds = xcalloc((size_t)pf->n, sizeof(long long));
     for (int i = 0; i < pf->n; i++) {
@@ -487,49 +589,16 @@ static int load_plan_runs(Report *R, Err *e) {
         R->ids[i] = (IdIx){p->id, i};
     }
     qsort(R->ids, (size_t)pf->n, sizeof *R->ids, idix_cmp);
-    for (int i = 1; i < pf->n; i++)
-        if (strcmp(R->ids[i - 1].id, R->ids[i].id) == 0)
-            return err_set(e, EXIT_USAGE, R->dir,
-                           "plan.csv: cell %s appears twice (expected one "
-                           "row per cell)",
-                           R->ids[i].id);
     R->metric = xcalloc((size_t)R->tasks.n, sizeof *R->metric);
-    Tab T;
-    if (tab_load(R->dir, "runs.csv", run_cols, &T, e) != 0) return -1;
-    static const int nums[] = {RU_STAGE, RU_VAL, RU_METRIC, -1};
-    if (tab_nums(&T, run_cols, nums, e) != 0) {
-        csvio_free(&T.t);
-        return -1;
-    }
-    for (int r = 0; r < T.t.nrows; r++) {
-        int i = cell_of(R, rp_at(&T, r, RU_CELL));
-        if (i < 0) {
-            err_set(e, EXIT_USAGE, T.path,
-                    "line %d: cell %s is not in plan.csv (expected the "
-                    "results of one plan)",
-                    r + 2, rp_at(&T, r, RU_CELL));
-            csvio_free(&T.t);
-            return -1;
-        }
-        Result *c = &R->cells[i];
-        if (labels_agree(&T, r, pf, c->p, e) != 0) {
-            csvio_free(&T.t);
-            return -1;
-        }
-        if (!R->metric[c->t][0])
-            snprintf(R->metric[c->t], sizeof R->metric[c->t], "%s", rp_at(&T, r, RU_MNAME));
-        if (rp_num(&T, r, RU_STAGE) != 100) continue;
-        const char *st = rp_at(&T, r, RU_STATUS);
-        c->done = 1;
-        c->status = strcmp(st, "ok") == 0 ? 0 : strcmp(st, "diverged") == 0 ? 1 : 2;
-        c->val = rp_num(&T, r, RU_VAL);
-        c->metric = rp_num(&T, r, RU_METRIC);
-    }
-    csvio_free(&T.t);
+    for (int k = 0; k < R->ndirs; k++)
+        if (runs_of(R, k, e) != 0) return -1;
     for (int i = 0; i < pf->n; i++) {
-        R->ndone += R->cells[i].done;
-        R->ndiv += R->cells[i].done && R->cells[i].status == 1;
-        R->nfail += R->cells[i].done && R->cells[i].status == 2;
+        Result *c = &R->cells[i];
+        if (c->src < 0) /* no results: the first folder that plans it */
+            while (!(c->plans >> ++c->src & 1)) {}
+        R->ndone += c->done;
+        R->ndiv += c->done && c->status == 1;
+        R->nfail += c->done && c->status == 2;
     }
     if (R->ndone == 0)
         return err_set(e, EXIT_USAGE, R->dir,
@@ -564,7 +633,7 @@ static int load_compare(Report *R, Err *e) {
         snprintf(p, sizeof p, "%s/%s", R->dir, files[i]);
         missing |= !fs_exists(p);
     }
-    char disk[512];
+    char disk[COMPARE_SETTINGS_MAX];
     on_disk_settings(R, disk, sizeof disk);
     if (missing || strcmp(disk, R->settings) != 0) {
         if (missing)
@@ -653,24 +722,71 @@ static int load_compare(Report *R, Err *e) {
     return 0;
 }
 
+/* same_columns: T has the columns of the joined table J (join_check found the headers of
+ * every folder the same) */
+static int same_columns(const Tab *J, const Tab *T, Err *e) {
+    int same = J->t.ncols == T->t.ncols;
+    for (int c = 0; same && c < J->t.ncols; c++) same = !strcmp(J->t.header[c], T->t.header[c]);
+    return same ? 0 : err_set(e, EXIT_USAGE, T->path, "line 1: columns differ from %s's "
+                              "(expected the same columns in every folder)", J->path);
+}
+
+/* take_rows: appends to J the rows of T that take[] marks, moving their fields */
+static void take_rows(Tab *J, Tab *T, const unsigned char *take) {
+    int n = 0, nc = T->t.ncols;
+    for (int r = 0; r < T->t.nrows; r++) n += take[r];
+    J->t.cells = xrealloc(J->t.cells, sizeof(char *) * ((size_t)J->t.nrows + n) * nc + 1);
+    for (int r = 0; r < T->t.nrows; r++) {
+        if (!take[r]) continue;
+        for (int c = 0; c < nc; c++) {
+            J->t.cells[(size_t)J->t.nrows * nc + c] = T->t.cells[(size_t)r * nc + c];
+            T->t.cells[(size_t)r * nc + c] = NULL;
+        }
+        J->t.nrows++;
+    }
+}
+
+/* tuning.csv, of every folder that has one: the rows of a (task, optimizer, scheduler) from
+ * the first folder that has it (join_check found them the same in the others) */
 static int load_tuning(Report *R, Err *e) {
-    char p[4200];
-    snprintf(p, sizeof p, "%s/tuning.csv", R->dir);
-    if (!fs_exists(p)) return 0;
-    if (tab_load(R->dir, "tuning.csv", tune_cols, &R->tune, e) != 0) return -1;
-    static const int nums[] = {TU_LR, TU_VAL, TU_CHOSEN, -1};
-    static const int names[] = {TU_TASK, TU_OPTIM, TU_SCHED, -1};
-    if (tab_nums(&R->tune, tune_cols, nums, e) != 0 ||
-        tab_names(&R->tune, tune_cols, names, e) != 0)
-        return -1;
-    R->have_tune = 1;
+    for (int k = 0; k < R->ndirs; k++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/tuning.csv", R->dirs[k]);
+        if (!fs_exists(p)) continue;
+        Tab T;
+        if (tab_load(R->dirs[k], "tuning.csv", tune_cols, &T, e) != 0) return -1;
+        static const int nums[] = {TU_LR, TU_VAL, TU_CHOSEN, -1};
+        static const int names[] = {TU_TASK, TU_OPTIM, TU_SCHED, -1};
+        if (tab_nums(&T, tune_cols, nums, e) != 0 || tab_names(&T, tune_cols, names, e) != 0 ||
+            (R->have_tune && same_columns(&R->tune, &T, e) != 0)) {
+            csvio_free(&T.t);
+            return -1;
+        }
+        if (!R->have_tune) {
+            R->tune = T;
+            R->have_tune = 1;
+            continue;
+        }
+        unsigned char *take = xcalloc((size_t)T.t.nrows + 1, 1);
+        for (int r = 0; r < T.t.nrows; r++) {
+            int had = 0;
+            for (int q = 0; q < R->tune.t.nrows && !had; q++)
+                had = !strcmp(rp_at(&R->tune, q, TU_TASK), rp_at(&T, r, TU_TASK)) &&
+                      !strcmp(rp_at(&R->tune, q, TU_OPTIM), rp_at(&T, r, TU_OPTIM)) &&
+                      !strcmp(rp_at(&R->tune, q, TU_SCHED), rp_at(&T, r, TU_SCHED));
+            take[r] = (unsigned char)!had;
+        }
+        take_rows(&R->tune, &T, take);
+        free(take);
+        csvio_free(&T.t);
+    }
     return 0;
 }
 
 static int read_cell_file(const Report *R, const char *sub, const Result *c,
                           const char *const *cols, CsvTable *t, Err *e) {
     char p[4200];
-    snprintf(p, sizeof p, "%s/%s/%s.csv", R->dir, sub, c->p->id);
+    snprintf(p, sizeof p, "%s/%s/%s.csv", R->dirs[c->src], sub, c->p->id);
     if (csvio_read(p, cols, t, e) != 0) return -1;
     for (int r = 0; r < t->nrows; r++)
         for (int k = 0; k < t->ncols; k++) {
@@ -687,41 +803,70 @@ static int read_cell_file(const Report *R, const char *sub, const Result *c,
     return 0;
 }
 
-/* evals.csv: the evaluations of every cell, each cell's rows together (as merge writes them) */
-static int load_evals(Report *R, Err *e) {
-    Tab *T = &R->evals;
-    if (tab_load(R->dir, "evals.csv", eval_cols, T, e) != 0) return -1;
+/* evals_of: folder k's evals.csv, checked; the rows of the cells whose results come from it
+ * are appended to R->evals (each cell's rows together, as merge writes them) */
+static int evals_of(Report *R, int k, Err *e) {
+    Tab T;
+    if (tab_load(R->dirs[k], "evals.csv", eval_cols, &T, e) != 0) return -1;
     static const int nums[] = {EV_STEP, EV_TRAIN, EV_VAL, EV_METRIC, EV_LR, -1};
-    if (tab_nums(T, eval_cols, nums, e) != 0) return -1;
-    R->ev_first = xcalloc((size_t)R->pf.n + 1, sizeof(int));
-    R->ev_n = xcalloc((size_t)R->pf.n + 1, sizeof(int));
-    int prev = -1;
-    for (int r = 0; r < T->t.nrows; r++) {
-        int i = cell_of(R, rp_at(T, r, EV_CELL));
-        if (i < 0)
-            return err_set(e, EXIT_USAGE, T->path,
-                           "line %d: cell: not in plan.csv (expected a cell of the plan, got "
-                           "\"%.30s\")", r + 2, rp_at(T, r, EV_CELL));
-        if (i != prev && R->ev_n[i] > 0)
-            return err_set(e, EXIT_USAGE, T->path,
-                           "line %d: cell %s: rows apart (expected each cell's rows together, "
-                           "got a second block)", r + 2, rp_at(T, r, EV_CELL));
-        if (R->ev_n[i]++ == 0) R->ev_first[i] = r;
+    if (tab_nums(&T, eval_cols, nums, e) != 0 || (k > 0 && same_columns(&R->evals, &T, e) != 0)) {
+        csvio_free(&T.t);
+        return -1;
+    }
+    if (k == 0) { /* the joined table: DIR's path, header and columns, no rows yet */
+        R->evals = T;
+        R->evals.t.nrows = 0;
+        R->evals.t.cells = NULL;
+        R->evals.t.header = xcalloc((size_t)T.t.ncols + 1, sizeof(char *));
+        for (int c = 0; c < T.t.ncols; c++) R->evals.t.header[c] = xstrdup(T.t.header[c]);
+    }
+    unsigned char *take = xcalloc((size_t)T.t.nrows + 1, 1);
+    int prev = -1, rc = 0;
+    for (int r = 0, row = R->evals.t.nrows; r < T.t.nrows && rc == 0; r++) {
+        int i = cell_of(R, rp_at(&T, r, EV_CELL));
+        if (i < 0 || !(R->cells[i].plans >> k & 1))
+            rc = err_set(e, EXIT_USAGE, T.path,
+                         "line %d: cell: not in plan.csv (expected a cell of the plan, got "
+                         "\"%.30s\")", r + 2, rp_at(&T, r, EV_CELL));
+        else if (R->cells[i].src == k && i != prev && R->ev_n[i] > 0)
+            rc = err_set(e, EXIT_USAGE, T.path,
+                         "line %d: cell %s: rows apart (expected each cell's rows together, "
+                         "got a second block)", r + 2, rp_at(&T, r, EV_CELL));
+        else if (R->cells[i].src == k) {
+            if (R->ev_n[i]++ == 0) R->ev_first[i] = row;
+            take[r] = 1;
+            row++;
+        }
         prev = i;
     }
-    /* timing.csv is optional: without it the figures against seconds are left out */
+    if (rc == 0) take_rows(&R->evals, &T, take);
+    free(take);
+    csvio_free(&T.t);
+    return rc;
+}
+
+/* evals.csv of every folder; timing.csv, optional: without it the figures against seconds
+ * are left out */
+static int load_evals(Report *R, Err *e) {
+    R->ev_first = xcalloc((size_t)R->pf.n + 1, sizeof(int));
+    R->ev_n = xcalloc((size_t)R->pf.n + 1, sizeof(int));
+    for (int k = 0; k < R->ndirs; k++)
+        if (evals_of(R, k, e) != 0) return -1;
     R->secs = xcalloc((size_t)R->pf.n + 1, sizeof(double));
     for (int i = 0; i < R->pf.n; i++)
         R->secs[i] = NAN;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/timing.csv", R->dir);
-    CsvTable tt;
-    Err ignored;
-    if (fs_exists(path) && csvio_read(path, NULL, &tt, &ignored) == 0) {
+    for (int k = 0; k < R->ndirs; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/timing.csv", R->dirs[k]);
+        CsvTable tt;
+        Err ignored;
+        if (!fs_exists(path) || csvio_read(path, NULL, &tt, &ignored) != 0) continue;
         for (int r = 0; r < tt.nrows && tt.ncols >= 2; r++) {
             int i = cell_of(R, csvio_at(&tt, r, 0));
             double x;
-            if (i >= 0 && csvio_parse_num(csvio_at(&tt, r, 1), &x) == 0 && x > 0) R->secs[i] = x;
+            if (i >= 0 && R->cells[i].src == k && csvio_parse_num(csvio_at(&tt, r, 1), &x) == 0 &&
+                x > 0)
+                R->secs[i] = x;
         }
         csvio_free(&tt);
     }
@@ -1326,6 +1471,25 @@ static void md_rules(Report *R, Buf *md, const Count *all) {
                    paper_above ? "would confirm" : "would reject", 100 * R->claim);
 }
 
+/* md_joined: the folders joined by cell id (--with) and the finished runs read from each */
+static void md_joined(const Report *R, Buf *md) {
+    if (R->ndirs < 2) return;
+    buf_printf(md, "The runs come from %d result folders joined by cell id (a cell's id is the "
+               "hash of its whole configuration, so one id in two folders is one run, read once "
+               "from the first folder that has it): ", R->ndirs);
+    for (int k = 0; k < R->ndirs; k++) {
+        int n = 0, also = 0;
+        for (int i = 0; i < R->pf.n; i++) {
+            n += R->cells[i].done && R->cells[i].src == k;
+            also += R->cells[i].src != k && (R->cells[i].runs >> k & 1);
+        }
+        buf_printf(md, "%s%d from `%s` (experiment `%s`%s", k == 0 ? "" : k == R->ndirs - 1 ?
+                   " and " : ", ", n, R->dirs[k], R->pfs[k].experiment, also ? "; " : ")");
+        if (also) buf_printf(md, "%d more skipped: the same cells as in a folder before it)", also);
+    }
+    buf_printf(md, ".\n\n");
+}
+
 static int compose(Report *R, const char *cmdline, Err *e) {
     Buf *md = rp_out_add(R, "report.md");
     const char *ref = R->scheds.v[R->ref];
@@ -1334,6 +1498,7 @@ static int compose(Report *R, const char *cmdline, Err *e) {
                "# Results\n\n*Generated by `%s` from the result files of experiment `%s`; "
                "every number in this section comes from those files.*\n\n",
                cmdline, R->pf.experiment);
+    md_joined(R, md);
     md_setup(R, md);
 
     buf_printf(md, "## The paper's counting\n\n");
@@ -1519,6 +1684,8 @@ static int draw(const char *figdir, const char *stem, const char *fmt, Err *e) {
 
 static void report_free(Report *R) {
     planfile_free(&R->pf);
+    for (int k = 0; k < R->ndirs; k++)
+        planfile_free(&R->pfs[k]);
     names_free(&R->tasks);
     names_free(&R->optims);
     names_free(&R->scheds);
@@ -1583,6 +1750,7 @@ static void compare_flags(const CompareOpts *o, char *out, size_t n) {
     char num[32];
     if (o->alpha != d.alpha) compare_num(o->alpha, num, sizeof num), ADD(" --alpha %s", num);
     if (o->claim != d.claim) compare_num(o->claim, num, sizeof num), ADD(" --claim %s", num);
+    for (int i = 0; i < o->nwith; i++) ADD(" --with %s", o->with[i]);
 #undef ADD
 }
 
@@ -1591,7 +1759,7 @@ int report_main(const char *dir, const char *paper_dir, const CompareOpts *copts
     memset(&R, 0, sizeof R);
     R.copts = *copts;
     compare_settings(copts, R.settings, sizeof R.settings);
-    char flags[512];
+    char flags[COMPARE_SETTINGS_MAX];
     compare_flags(copts, flags, sizeof flags);
     e->code = 0;
     e->msg[0] = e->hint[0] = '\0';
@@ -1605,7 +1773,9 @@ int report_main(const char *dir, const char *paper_dir, const CompareOpts *copts
     for (size_t n = strlen(R.src); n > 1 && R.src[n - 1] == '/';)
         R.src[--n] = '\0';
     R.dir = R.src;
-    char paper[4200], cmdline[5400];
+    R.dirs[R.ndirs++] = R.dir;
+    for (int k = 0; k < copts->nwith; k++) R.dirs[R.ndirs++] = copts->with[k];
+    char paper[4200], cmdline[COMPARE_SETTINGS_MAX + 4500];
     if (paper_dir) {
         snprintf(paper, sizeof paper, "%s", paper_dir);
         for (size_t n = strlen(paper); n > 1 && paper[n - 1] == '/';)
@@ -1620,7 +1790,9 @@ int report_main(const char *dir, const char *paper_dir, const CompareOpts *copts
     /* 1. read and check everything; compose every file in memory */
     static const char *const subs[] = {"tables", "figures", "figures/data", NULL};
     static const char *const paper_files[] = {"report.md", NULL};
-    if (check_dir(R.dir, e) != 0 || (!paper_dir && fs_check_not_link(paper, e) != 0) ||
+    if (check_dir(R.dir, e) != 0 ||
+        (R.ndirs > 1 && join_check("report", R.dirs, R.ndirs, 1, e) != 0) ||
+        (!paper_dir && fs_check_not_link(paper, e) != 0) ||
         folder_check(paper, subs, paper_files, e) != 0 ||
         folder_claim(R.dir, NULL, NULL, 1, &dir_lock, e) != 0 || load_plan_runs(&R, e) != 0 ||
         load_compare(&R, e) != 0 || load_tuning(&R, e) != 0 || load_evals(&R, e) != 0 ||
@@ -1628,12 +1800,17 @@ int report_main(const char *dir, const char *paper_dir, const CompareOpts *copts
         goto out;
     char figdir[4400], absdir[PATH_MAX], absfig[PATH_MAX];
     snprintf(figdir, sizeof figdir, "%s/figures", paper);
-    if (abs_path(R.dir, absdir, sizeof absdir) != 0 ||
-        abs_path(figdir, absfig, sizeof absfig) != 0) {
+    if (abs_path(figdir, absfig, sizeof absfig) != 0) {
         err_set(e, EXIT_USAGE, figdir, "cannot resolve the path (%s)", strerror(errno));
         goto out;
     }
-    rel_path(absfig, absdir, R.figrel, sizeof R.figrel);
+    for (int k = 0; k < R.ndirs; k++) { /* each folder's curves, relative to the figures */
+        if (abs_path(R.dirs[k], absdir, sizeof absdir) != 0) {
+            err_set(e, EXIT_USAGE, R.dirs[k], "cannot resolve the path (%s)", strerror(errno));
+            goto out;
+        }
+        rel_path(absfig, absdir, R.figrel[k], sizeof R.figrel[k]);
+    }
     if (compose(&R, cmdline, e) != 0) goto out;
     /* 2. write, holding DIR (locked before reading, if lrlab may write there: the comparison
      * may be written to it) and PAPER: one lrlab at a time on either; a signal removes the

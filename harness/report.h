@@ -4,7 +4,10 @@
  * Reads only DIR's result files: plan.csv, runs.csv, curves/<id>.csv, evals/<id>.csv,
  * tuning.csv when present, and the comparison (comparisons.csv, tests.csv, verdict.csv,
  * profiles.csv, ranks.csv; `lrlab compare DIR` runs first, with its defaults, when one of
- * them is missing). Writes into PAPER (default DIR/report):
+ * them is missing). With --with folders (CompareOpts.with), their plan.csv, runs.csv,
+ * evals.csv, timing.csv, tuning.csv and per-cell curves are joined with DIR's by cell id
+ * (harness/join.h): each cell is read from the first folder that has its results, and the
+ * figures read its curves there. Writes into PAPER (default DIR/report):
  *   tables/NAME.md, tables/NAME.tex    each table in Markdown and in LaTeX (booktabs)
  *   figures/NAME.gp, .png, .pdf        a gnuplot script and what it draws (pngcairo, pdfcairo)
  *   figures/data/NAME.csv              what a figure needs that no result file holds (bands)

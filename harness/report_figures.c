@@ -132,7 +132,7 @@ void rp_fig_lr(Report *R, int t, Buf *md) {
                     c = &R->cells[i];
             if (!c) continue;
             char curve[4200];
-            snprintf(curve, sizeof curve, "%s/curves/%s.csv", R->figrel, c->p->id);
+            snprintf(curve, sizeof curve, "%s/curves/%s.csv", R->figrel[c->src], c->p->id);
             buf_printf(b, "%s", first ? "plot " : ", \\\n     ");
             gnuplot_file(b, curve);
             buf_printf(b, " every %lld using 1:2 with lines ", every);

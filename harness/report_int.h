@@ -82,6 +82,9 @@ typedef struct Table {
 typedef struct Result {
     const PlanRow *p;
     int t, o, s;
+    int src;            /* the folder its results are read from: Report.dirs[src] */
+    unsigned plans;     /* bit k: Report.dirs[k]'s plan.csv has the cell */
+    unsigned runs;      /* bit k: Report.dirs[k]'s runs.csv has it */
     int done;           /* the cell has results in runs.csv */
     int status;         /* 0 ok, 1 diverged, 2 failed */
     double val, metric; /* at the end of training, as recorded */
@@ -104,7 +107,12 @@ typedef struct Fig {
 typedef struct Report {
     const char *dir, *paper;
     char src[FS_DIR_MAX + 1]; /* DIR as given, named in banners and commands */
-    PlanFile pf;
+    /* the folders read: DIR, then the --with folders (joined by cell id, harness/join.h),
+     * and each one's plan */
+    const char *dirs[COMPARE_WITH_MAX + 1];
+    int ndirs;
+    PlanFile pfs[COMPARE_WITH_MAX + 1];
+    PlanFile pf; /* every folder's cells, each once, in the folders' order */
     Names tasks, optims, scheds;
     long long *seeds;
     int nseeds;
@@ -114,7 +122,8 @@ typedef struct Report {
     int ndone, ndiv, nfail;
     int ref; /* scheduler index of the reference */
     Tab cmp, tests, ver, prof, ranks, tune;
-    Tab evals;           /* evals.csv: every cell's evaluations, one block per cell */
+    Tab evals;           /* evals.csv: every cell's evaluations, one block per cell (each
+                          * cell's from the folder its results are read from) */
     int *ev_first, *ev_n; /* per cell: its block of rows in evals */
     double *secs;         /* per cell: wall seconds (timing.csv), NAN when unknown */
     int have_tune;
@@ -122,10 +131,10 @@ typedef struct Report {
     int vrow; /* the primary row of verdict.csv, -1 when none */
     double claim;
     CompareOpts copts;     /* the comparison settings this report uses */
-    char settings[512];    /* ... as compare_settings writes them */
+    char settings[COMPARE_SETTINGS_MAX]; /* ... as compare_settings writes them */
     double *lr_lo, *lr_hi; /* per task: positive range of the first seed's learning rates */
     long long *lr_steps;   /* per task: the longest curve */
-    char figrel[4096];     /* DIR relative to PAPER/figures */
+    char figrel[COMPARE_WITH_MAX + 1][4096]; /* each folder relative to PAPER/figures */
     Out **outs;            /* pointers, so that a Buf stays put while others are added */
     int nouts, capouts;
     Fig *figs;
