@@ -158,7 +158,7 @@ refused "makespan: $bad/tuning-cells.csv: line 6: round: invalid value (expected
 reset; sed -i 's/^a000000000000002,1,1,/a000000000000002,3,1,/' "$bad/tuning-cells.csv"
 refused "makespan: $bad/tuning-cells.csv: rounds out of order (expected the cells in training order, round 1 first)" ms "$bad"
 reset; rm "$bad/tuning-cells.csv"; touch "$bad/tuning.csv"
-refused "makespan: $bad/tuning-cells.csv: missing (expected the tuning cells of a folder with tuning.csv: lrlab run SCRIPT --phase tune --out DIR writes it)" ms "$bad"
+refused "makespan: $bad/tuning-cells.csv: missing (expected the tuning cells, which lrlab run writes beside tuning.csv)" ms "$bad"
 reset; echo "b000000000000005,1.000" >> "$bad/timing.csv"
 refused "makespan: $bad/timing.csv: line 7: cell b000000000000005 again (first on line 6; expected each cell once)" ms "$bad"
 reset; gzip -n "$bad/timing.csv"; mv "$bad/timing.csv.gz" "$bad/timing.csv.1-2.gz"
