@@ -445,9 +445,11 @@ static void last_status(const Buf *cell, char *out, size_t n) {
     snprintf(out, n, "%.*s", (int)strcspn(p, ",\n"), p);
 }
 
-/* find: the cell's files from the first folder that has them whole: the folder's index, -1
- * none, -2 refused (e). A corrupt copy is reported and the search goes on. */
-static int find(Reuse *r, const Cell *c, int tuning, Buf files[3], int *kept, Err *e) {
+/* find: the cell's files from the first folder that has them whole (a failed cell only with
+ * failed_ok): the folder's index, -1 none, -2 refused (e). A corrupt copy is reported and the
+ * search goes on. */
+static int find(Reuse *r, const Cell *c, int tuning, int failed_ok, Buf files[3], int *kept,
+                Err *e) {
     for (int i = 0; i < r->n; i++) {
         ReuseSrc *s = &r->src[i];
         Err why = {0};
@@ -479,9 +481,9 @@ static int find(Reuse *r, const Cell *c, int tuning, Buf files[3], int *kept, Er
         }
         char status[16];
         if (rc == 1) last_status(&files[2], status, sizeof status);
-        if (rc == 1 && strcmp(status, "failed") != 0) return i;
+        if (rc == 1 && (failed_ok || strcmp(status, "failed") != 0)) return i;
         /* a failed cell (a crash, a time limit: the machine's, not the configuration's) is
-         * trained again */
+         * trained again, not taken; its value (+inf) is read as the run that made it did */
         if (rc == 2) {
             r->retrained++;
             fprintf(stderr, "lrlab: reuse: %s; cell %s not taken, trained again\n", why.msg,
@@ -495,7 +497,7 @@ static int find(Reuse *r, const Cell *c, int tuning, Buf files[3], int *kept, Er
 int reuse_take(Reuse *r, const Cell *c, int tuning, const char *dir, int timing, Err *e) {
     Buf files[3] = {{0}, {0}, {0}};
     int kept;
-    int i = find(r, c, tuning, files, &kept, e);
+    int i = find(r, c, tuning, 0, files, &kept, e);
     if (i == -2) return -1;
     if (i < 0) return 0;
     static const char *const subs[] = {"curves", "evals", "cells"};
@@ -522,7 +524,7 @@ int reuse_take(Reuse *r, const Cell *c, int tuning, const char *dir, int timing,
 int reuse_value(Reuse *r, const Cell *c, int col, double *v, Err *e) {
     Buf files[3] = {{0}, {0}, {0}};
     int kept;
-    int i = find(r, c, 1, files, &kept, e);
+    int i = find(r, c, 1, 1, files, &kept, e);
     if (i == -2) return -1;
     if (i < 0) return 0;
     /* the cell file's last stage, as results_final_value reads it */

@@ -10,7 +10,9 @@
 #     `--phase eval --shard K/2 --reuse OUT` into E1, E2 (trains no tuning cell) and
 #     `lrlab merge OUT E1 E2`;
 # and OUT's runs.csv, evals.csv, curves.csv, plan.csv, tuning.csv and tuning-cells.csv must be
-# byte-identical to REF's. Also: the tuning shards' cells partition round 1; a tuning shard run
+# byte-identical to REF's, also when a tuning cell crashes (its shard and the join record it
+# failed, the evaluation shards read it as +inf, as one run does). Also: the tuning shards'
+# cells partition round 1; a tuning shard run
 # again trains nothing; `--phase eval` before the tuning is done is refused (exit 2, one line
 # naming a tuning cell), as is a bad --phase.
 # Why: a matrix spread over a cluster must give the answer of one machine, and no node may
@@ -59,6 +61,27 @@ for script in tests/e2e/tune_extend.lua tests/e2e/tune_seeds.lua; do
   for f in runs.csv evals.csv curves.csv plan.csv tuning.csv tuning-cells.csv; do
     cmp -s "$t/ref/$f" "$t/out/$f" || fail "$script: $f of the two-phase pipeline differs from one run"
   done
+done
+# a tuning cell that crashes (in its shard and again in the join) counts as +inf, as in one run
+t=$tmp/crash
+crash=$(awk -F, 'NR == 3 { print $1 }' "$tmp/tune_extend/ref/tuning-cells.csv")
+export LRLAB_FAULT_CRASH=$crash
+"$bin" run tests/e2e/tune_extend.lua --out "$t/ref" -j 2 --quiet > /dev/null 2>&1 || true
+grep -q "crashed" "$t/ref/cells/$crash.csv" || fail "the fault was not injected into $crash"
+for k in 1 2; do
+  "$bin" run tests/e2e/tune_extend.lua --phase tune --shard "$k/2" --out "$t/t$k" -j 1 --quiet > /dev/null 2>&1 || true
+done
+"$bin" run tests/e2e/tune_extend.lua --phase tune --out "$t/out" --reuse "$t/t1" --reuse "$t/t2" \
+  -j 2 --quiet > /dev/null 2> "$t/join.err" || true
+grep -q "crashed" "$t/out/cells/$crash.csv" || fail "the join did not train the failed cell again"
+unset LRLAB_FAULT_CRASH
+for k in 1 2; do
+  "$bin" run tests/e2e/tune_extend.lua --phase eval --shard "$k/2" --out "$t/e$k" --reuse "$t/out" -j 1 --quiet > /dev/null \
+    || fail "an evaluation shard refused a tuning stage with a failed cell"
+done
+"$bin" merge "$t/out" "$t/e1" "$t/e2" --quiet > /dev/null
+for f in runs.csv evals.csv tuning.csv; do
+  cmp -s "$t/ref/$f" "$t/out/$f" || fail "with a crashed tuning cell: $f of the pipeline differs from one run"
 done
 # the old flow (--phase all: each shard tunes the whole stage) merges tuning.csv too
 t=$tmp/tune_extend
