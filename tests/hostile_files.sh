@@ -77,13 +77,13 @@ EOF
 plant() { ln -s "$2" "$1"; }
 # hold DIR: an lrlab run on DIR that stays in its first cell, holding the folder's lock
 hold() {
-  LRLAB_FAULT_HANG=${ids[0]} "$bin" run "$small" --out "$1" --quiet -j 1 > /dev/null 2>&1 &
+  LRLAB_FAULT_HANG=${ids[0]} "$bin" run "$small" --out "$1" --quiet -j 1 > /dev/null 2> "$tmp/holder.err" &
   holder_pid=$!
-  for _ in $(seq 100); do
+  for _ in $(seq 600); do # up to 60 s: a run hashes the data folder first, slow beside other tests
     [ -s "$1/.lrlab.lock" ] && [ -s "$1/plan.csv" ] && return 0
     sleep 0.1
   done
-  echo "FAIL setup: the holding run did not lock $1"
+  echo "FAIL setup: the holding run did not lock $1: $(head -n 3 "$tmp/holder.err")"
   exit 1
 }
 # cell_field FILE COL: column COL of the last stage row of a cell file
