@@ -27,8 +27,12 @@
  *     otherwise an empty curve (the header alone) whose hash the rebuilt cell file records:
  *     runs.csv, evals.csv and the tuning are the bytes of a run that trained the cell,
  *     curves.csv lacks its rows (reuse.csv says "empty").
- * A corrupt cell (a companion missing or not matching its hash, rows that do not parse) is
- * trained again, with a line saying so. Each cell taken gets its wall seconds from the
+ * In both, the cell's stage rows, which carry no hash of their own, must be the ones training
+ * writes: stages 10, 50, 100 with one status, and a reached stage's step, values and lr the
+ * bytes of the cell's evaluation at that step (an unreached one's nan).
+ * A corrupt cell (a companion missing or not matching its hash, rows that do not parse, a
+ * stage value that is not its evaluation's, a store holding its rows twice or apart, files
+ * that changed while read) is trained again, with a line saying so. Each cell taken gets its wall seconds from the
  * folder it came from (timing.csv, a store's tuning-timing.csv, cells/timing.log) and a row in the output's reuse.csv:
  * cell, from (the folder as given), curves (kept, or empty when the store did not keep it).
  */

@@ -10,7 +10,8 @@
 #   2. the same from REF packed into a store (scripts/pack.sh --store, per-cell folders
 #      removed): identical files, curves.csv apart from the curves the store did not keep;
 #   3. a corrupt cell in the folder (an evaluation changed) is trained again, with a line
-#      naming it, and the bytes are still the same;
+#      naming it, and the bytes are still the same; so is a cell whose stage value is not its
+#      evaluation's (cell file or store row), and a store holding a cell's rows twice;
 #   4. refused with one line and exit 2, nothing written: a folder made from other data (a
 #      data file changed since), by other implementation versions (its provenance's versions
 #      line), of a newer results format, a cell file of other columns, a
@@ -79,6 +80,30 @@ grep -q "^lrlab: reuse: .*evals/$id.csv: missing or changed.*; cell $id not take
   || fail "corrupt cell: $(cat "$tmp/err")"
 grep -q "($((ncos + 1)) trained now, $((nbase - 1)) taken" "$tmp/out" || fail "corrupt cell: $(cat "$tmp/out")"
 same "$tmp/r3"
+
+# 3b. stage rows carry no hash of their own: a stage value that is not its evaluation's (in a
+# folder's cell file, in a store's cells.csv) and a store holding a cell's rows twice are
+# trained again, not taken
+cp -r "$tmp/ref" "$tmp/stage"
+sed -i '4s/^\(100,100,1,\)[^,]*/\10.5/' "$tmp/stage/cells/$id.csv"
+"$bin" run $more --out "$tmp/r3b" --reuse "$tmp/stage" -j 2 --quiet > "$tmp/out" 2> "$tmp/err"
+grep -q "^lrlab: reuse: $tmp/stage/cells/$id.csv: stage row 3: train_loss \"0.5\" (expected \"[^\"]*\", its evaluation's at that step); cell $id not taken, trained again$" "$tmp/err" \
+  || fail "changed stage value: $(cat "$tmp/err")"
+grep -q "($((ncos + 1)) trained now, $((nbase - 1)) taken" "$tmp/out" || fail "changed stage value: $(cat "$tmp/out")"
+same "$tmp/r3b"
+cp -r "$tmp/store" "$tmp/store2"
+gzip -d "$tmp/store2/cells.csv.gz"
+tid=$(awk -F, 'NR == 2 { print $1 }' "$tmp/ref/tuning-cells.csv")
+awk -F, -v OFS=, -v id="$id" '$1 == id && $4 == 100 { $7 = 0.5 } 1' "$tmp/store2/cells.csv" > "$tmp/cells.csv"
+grep "^$tid," "$tmp/store2/cells.csv" >> "$tmp/cells.csv" # a second copy of a tuning cell
+mv "$tmp/cells.csv" "$tmp/store2/cells.csv"
+"$bin" run $more --out "$tmp/r3c" --reuse "$tmp/store2" -j 2 --quiet > "$tmp/out" 2> "$tmp/err"
+grep -q "^lrlab: reuse: $tmp/store2/cells.csv: cell $id: stage row 3: train_loss \"0.5\" (expected" "$tmp/err" \
+  || fail "store: changed stage value: $(cat "$tmp/err")"
+grep -q "^lrlab: reuse: $tmp/store2/cells.csv: cell $tid: rows in more than one place" "$tmp/err" \
+  || fail "store: a cell twice: $(cat "$tmp/err")"
+grep -q "($((ncos + 2)) trained now, $((nbase - 2)) taken" "$tmp/out" || fail "store: changed rows: $(cat "$tmp/out")"
+same "$tmp/r3c" curves.csv
 
 # 4. refusals: exit 2, one line, nothing written
 refuse() { # NAME WANT_REGEX ARGS...: exit 2, a line matching WANT, no output folder
