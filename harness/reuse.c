@@ -96,8 +96,8 @@ static int cmp_time(const void *a, const void *b) {
 
 /* load_times: the folder's wall seconds: timing.csv, tuning-timing.csv (a store's), then
  * cells/timing.log (later lines win),
- * sorted by id, the last line of each id kept. Odd lines are skipped: seconds are never a
- * result. */
+ * sorted by id, the last line of each id kept. Odd lines (not a number, negative, over 1e9 s)
+ * are skipped: seconds are never a result. */
 static void load_times(ReuseSrc *s) {
     static const char *const files[] = {"timing.csv", "tuning-timing.csv", RESULTS_TIMING_LOG};
     int cap = 0;
@@ -113,7 +113,7 @@ static void load_times(ReuseSrc *s) {
             if (!comma || comma - p != 16) continue;
             *comma = '\0';
             double sec = strtod(comma + 1, &end);
-            if (end == comma + 1 || *end || !isfinite(sec) || sec < 0) continue;
+            if (end == comma + 1 || *end || !isfinite(sec) || sec < 0 || sec > 1e9) continue;
             if (s->nt == cap) {
                 cap = cap ? 2 * cap : 1024;
                 s->times = xrealloc(s->times, sizeof(Time) * (size_t)cap);

@@ -63,7 +63,12 @@ cp -r "$tmp/ref" "$tmp/store"
 bash scripts/pack.sh --store "$tmp/store" > /dev/null
 rm -rf "$tmp/store/cells" "$tmp/store/evals" "$tmp/store/curves.csv"
 ls "$tmp/store/curves" | head -n 1 | xargs -I{} rm "$tmp/store/curves/{}" # one curve not kept
+# a wall time longer than a line of the timing log holds is skipped (it was written with the
+# stack bytes past the line)
+echo "$(awk -F, 'NR == 2 { print $2 }' "$tmp/ref/plan.csv"),1e300" >> "$tmp/store/timing.csv"
 out=$("$bin" run $more --out "$tmp/r2" --reuse "$tmp/store" -j 2 --quiet)
+! LC_ALL=C grep -aq '[^0-9a-f,.]' <(tr -d '\n' < "$tmp/r2/cells/timing.log") \
+  || fail "store reuse: timing.log holds other bytes: $(od -c "$tmp/r2/cells/timing.log" | head -n 20)"
 echo "$out" | grep -q "($ncos trained now, $nbase taken from --reuse" || fail "store reuse: $out"
 same "$tmp/r2" curves.csv
 grep -q ',empty$' "$tmp/r2/reuse.csv" || fail "store reuse: no cell marked 'empty'"
