@@ -978,6 +978,12 @@ int run_main(const RunOpts *o) {
     }
     if (plan_build(&ex, NULL, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
         goto fail;
+    if (o->phase == PHASE_TUNE && !tplan.n) {
+        err_set(&e, EXIT_USAGE, "--phase tune", "experiment %s has no tuning stage (expected "
+                "tune = { seed = S } and an lr grid in %s; without one, run it without --phase)",
+                ex.name, o->script);
+        goto fail;
+    }
     if (memlimit_blas_reserve("run", &e) != 0) goto fail; /* before OpenBLAS could spin */
     R.env.datadir = run_datadir();
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
@@ -1027,6 +1033,10 @@ int run_main(const RunOpts *o) {
         code = EXIT_OK;
         goto done;
     }
+    /* --phase eval trains no tuning cell: the tuning stage is read where it is, and a cell
+     * missing there refused, before anything is written */
+    const int eval_tuning = o->phase == PHASE_EVAL && tplan.n;
+    if (eval_tuning && tune_run(&ex, run_round, tune_value, &R, &tu, &e) != 0) goto fail;
     /* no link is written through; then the subfolders are proved writable, then locked */
     if (fs_check_writable(dir, &e) != 0 ||
         folder_check(dir, folder_results_subs, folder_results_files, &e) != 0)
@@ -1065,7 +1075,7 @@ int run_main(const RunOpts *o) {
     t_cells = now();
     const int tune_shard = o->phase == PHASE_TUNE && o->shard.n > 1;
     if (tplan.n) { /* the tuning stage decides the plan (whole in every shard of --phase all) */
-        int rc = tune_run(&ex, run_round, tune_value, &R, &tu, &e);
+        int rc = eval_tuning ? 0 : tune_run(&ex, run_round, tune_value, &R, &tu, &e);
         if (rc > 0 && R.shard_round && !R.fatal && !stop_signal) { /* a tuning shard's part */
             if (!o->quiet) progress(&R.pr, 1);
             printf("%s: tuning round %d: shard %d/%d done (%d trained now, %d already done%s); "

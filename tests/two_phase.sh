@@ -14,7 +14,8 @@
 # failed, the evaluation shards read it as +inf, as one run does). Also: the tuning shards'
 # cells partition round 1; a tuning shard run
 # again trains nothing; `--phase eval` before the tuning is done is refused (exit 2, one line
-# naming a tuning cell), as is a bad --phase.
+# naming a tuning cell, nothing written: a shard run again keeps its provenance), as are a bad
+# --phase and --phase tune of an experiment without a tuning stage.
 # Why: a matrix spread over a cluster must give the answer of one machine, and no node may
 # train the whole tuning stage.
 # usage: two_phase.sh SRC_DIR LRLAB_BIN
@@ -36,6 +37,7 @@ for script in tests/e2e/tune_extend.lua tests/e2e/tune_seeds.lua; do
   grep -qE "^lrlab: --phase eval: tuning cell [0-9a-f]{16} \(round 1: .*\) is complete in none of $t/early and the --reuse folders \(expected the tuning stage done: lrlab run SCRIPT --phase tune first\)$" "$t/err" \
     || fail "$script: --phase eval first: $(cat "$t/err")"
   [ "$(wc -l < "$t/err")" -eq 1 ] || fail "$script: more than one line: $(cat "$t/err")"
+  [ ! -e "$t/early" ] || fail "$script: --phase eval first: the output folder was written"
   n1=$(awk -F, 'NR > 1 && $2 == 1' "$t/ref/tuning-cells.csv" | wc -l)
   trained=0
   for k in 1 2 3; do
@@ -90,6 +92,20 @@ for k in 1 2; do "$bin" run tests/e2e/tune_extend.lua --shard "$k/2" --out "$t/a
 for f in runs.csv tuning.csv tuning-cells.csv; do
   cmp -s "$t/ref/$f" "$t/am/$f" || fail "--phase all shards merged: $f differs from one run"
 done
+# an evaluation shard run again with folders that lack the tuning is refused and leaves the
+# shard as it was (its provenance names the folders that made it)
+cp "$t/e1/provenance.txt" "$tmp/prov"
+rc=0
+"$bin" run tests/e2e/tune_extend.lua --phase eval --shard 1/2 --out "$t/e1" --reuse "$t/t1" -j 1 --quiet > /dev/null 2> "$tmp/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "^lrlab: --phase eval: tuning cell .* is complete in none of" "$tmp/err" \
+  || fail "--phase eval without the tuning: exit $rc: $(cat "$tmp/err")"
+cmp -s "$tmp/prov" "$t/e1/provenance.txt" || fail "--phase eval refused: the shard's provenance.txt was rewritten"
+# --phase tune of an experiment without a tuning stage is refused
+rc=0
+"$bin" run tests/e2e/tiny.lua --phase tune --shard 1/2 --out "$tmp/no" > /dev/null 2> "$tmp/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "^lrlab: --phase tune: experiment tiny has no tuning stage (expected tune = { seed = S } and an lr grid in tests/e2e/tiny.lua; without one, run it without --phase)$" "$tmp/err" \
+  || fail "--phase tune without a tuning stage: exit $rc: $(cat "$tmp/err")"
+[ ! -e "$tmp/no" ] || fail "--phase tune without a tuning stage: the output folder was written"
 rc=0
 "$bin" run tests/e2e/tune_extend.lua --phase nosuch --out "$tmp/no" > /dev/null 2> "$tmp/err" || rc=$?
 [ $rc -eq 2 ] && grep -q "^lrlab: run: --phase: invalid value (expected all, tune or eval, got nosuch)$" "$tmp/err" \
