@@ -717,6 +717,7 @@ int reuse_write_log(Reuse *r, const char *dir, Err *e) {
     buf_append(&b, r->log.s, r->log.len);
     int rc = fs_write_atomic(path, b.s, b.len, e);
     buf_free(&b);
+    if (rc == 0) buf_free(&r->log); /* written: a later call adds nothing twice */
     return rc;
 }
 

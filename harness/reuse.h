@@ -76,7 +76,8 @@ int reuse_value(Reuse *r, const Cell *c, int col, double *v, Err *e);
 int reuse_precheck(Reuse *r, const Plan *const *plans, int nplans, Err *e);
 /* reuse_has: some folder holds a cell of this id (not checked: for --check's count). */
 int reuse_has(Reuse *r, const char *id);
-/* reuse_write_log: dir/reuse.csv: its earlier rows (a resumed run) and this invocation's. */
+/* reuse_write_log: dir/reuse.csv: its earlier rows (a resumed run) and this invocation's
+ * not yet written (also when the run stops early: the cells taken are in dir). */
 int reuse_write_log(Reuse *r, const char *dir, Err *e);
 void reuse_close(Reuse *r);
 

@@ -1164,6 +1164,10 @@ done:
     free(R.fd_slot);
     free(R.fds);
     free(R.cost);
+    if (R.folder.fd >= 0 && R.reuse.log.len) { /* cells taken before a stop or an error */
+        Err le = {0};
+        if (reuse_write_log(&R.reuse, R.dir, &le) != 0) err_print(&le);
+    }
     reuse_close(&R.reuse);
     buf_free(&data);
     if (R.timing >= 0) close(R.timing);

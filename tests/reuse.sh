@@ -11,7 +11,8 @@
 #      removed): identical files, curves.csv apart from the curves the store did not keep;
 #   3. a corrupt cell in the folder (an evaluation changed) is trained again, with a line
 #      naming it, and the bytes are still the same; so is a cell whose stage value is not its
-#      evaluation's (cell file or store row), and a store holding a cell's rows twice;
+#      evaluation's (cell file or store row), and a store holding a cell's rows twice; a run
+#      stopped by SIGINT after taking cells has them in reuse.csv, and resumed gives the bytes;
 #   4. refused with one line and exit 2, nothing written: a folder made from other data (a
 #      data file changed since), by other implementation versions (its provenance's versions
 #      line), of a newer results format, a cell file of other columns, a
@@ -109,6 +110,26 @@ grep -q "^lrlab: reuse: $tmp/store2/cells.csv: cell $tid: rows in more than one 
   || fail "store: a cell twice: $(cat "$tmp/err")"
 grep -q "($((ncos + 2)) trained now, $((nbase - 2)) taken" "$tmp/out" || fail "store: changed rows: $(cat "$tmp/out")"
 same "$tmp/r3c" curves.csv
+
+# 3c. a run stopped by SIGINT after taking cells has recorded them in reuse.csv; resumed, it
+# gives the same bytes and reuse.csv names every cell taken
+hang=$(awk -F, '$2 == 1 && $6 == "cosine" { print $1; exit }' "$tmp/all/tuning-cells.csv")
+n1=$(awk -F, 'NR > 1 && $2 == 1' "$tmp/ref/tuning-cells.csv" | wc -l)
+LRLAB_FAULT_HANG=$hang "$bin" run $more --out "$tmp/r5" --reuse "$tmp/ref" -j 1 --quiet > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 300); do
+  [ "$(ls "$tmp/r5/cells" 2> /dev/null | grep -c '\.csv$')" -ge "$n1" ] && break
+  sleep 0.1
+done
+sleep 0.5
+kill -INT $pid
+rc=0
+wait $pid || rc=$?
+[ $rc -eq 130 ] || fail "SIGINT: exit $rc (expected 130)"
+[ "$(tail -n +2 "$tmp/r5/reuse.csv" | wc -l)" -eq "$n1" ] || fail "SIGINT: reuse.csv: $(cat "$tmp/r5/reuse.csv" 2>&1)"
+"$bin" run $more --out "$tmp/r5" --reuse "$tmp/ref" -j 2 --quiet > /dev/null
+same "$tmp/r5"
+[ "$(tail -n +2 "$tmp/r5/reuse.csv" | wc -l)" -eq "$nbase" ] || fail "resumed: reuse.csv: $(cat "$tmp/r5/reuse.csv")"
 
 # 4. refusals: exit 2, one line, nothing written
 refuse() { # NAME WANT_REGEX ARGS...: exit 2, a line matching WANT, no output folder
