@@ -14,7 +14,8 @@
 #      evaluation's (cell file or store row), and a store holding a cell's rows twice; a run
 #      stopped by SIGINT after taking cells has them in reuse.csv, and resumed gives the bytes;
 #   4. refused with one line and exit 2, nothing written: a folder made from other data (a
-#      data file changed since), by other implementation versions (its provenance's versions
+#      data file changed since, also in a folder that grew past 64 entries, whose record
+#      became one digest, and in a folder of links to the data), by other implementation versions (its provenance's versions
 #      line), of a newer results format, a cell file of other columns, a
 #      link among a cell's files, a folder that does not exist or is no result folder, the
 #      output folder itself.
@@ -146,6 +147,24 @@ echo "second" > "$tmp/data/extra/notes.txt" # the data changed since REF was mad
 refuse "other data" "^lrlab: --reuse: $tmp/ref: cell [0-9a-f]{16} \(quadratic sgd [a-z]+ seed 100 lr [0-9.e-]+\) was made from other data: extra/notes.txt sha256 [0-9a-f]{12}\.\.\. when $tmp/ref was made, [0-9a-f]{12}\.\.\. now" --reuse "$tmp/ref"
 refuse "other data, store" "was made from other data: extra/notes.txt" --reuse "$tmp/store"
 echo "first" > "$tmp/data/extra/notes.txt"
+# a data folder of 64 entries is recorded file by file, of 65 by its digest: one that grew
+# past 64 with a file changed is still other data
+mkdir "$tmp/data/many"
+for i in $(seq 10 73); do echo "$i" > "$tmp/data/many/f$i"; done
+"$bin" run $base --out "$tmp/ref64" -j 2 --quiet > /dev/null
+echo "changed" > "$tmp/data/many/f10"
+echo "new" > "$tmp/data/many/f74"
+refuse "other data, 65 entries" "was made from other data: many/f10 sha256 [0-9a-f]{12}\.\.\. when $tmp/ref64 was made" --reuse "$tmp/ref64"
+# a data folder of links to the files (followed when read) is hashed through them
+rm -r "$tmp/data/many"
+mkdir "$tmp/data/many" "$tmp/files"
+for i in $(seq 10 80); do echo "$i" > "$tmp/files/f$i"; ln -s "$tmp/files/f$i" "$tmp/data/many/f$i"; done
+"$bin" run $base --out "$tmp/reflink" -j 2 --quiet > /dev/null
+grep -q "^data: many/ sha256 [0-9a-f]* (71 entries, 71 files)$" "$tmp/reflink/provenance.txt" \
+  || fail "a data folder of links: $(grep '^data: many' "$tmp/reflink/provenance.txt")"
+echo "changed" > "$tmp/files/f10"
+refuse "other data, links" "was made from other data: many/ sha256" --reuse "$tmp/reflink"
+rm -r "$tmp/data/many"
 cp -r "$tmp/ref" "$tmp/newer"
 sed -i 's/^results_format: .*/results_format: 9/' "$tmp/newer/provenance.txt"
 refuse "newer format" "^lrlab: --reuse: $tmp/newer/provenance.txt: results_format: 9 \(expected 1 or lower" --reuse "$tmp/newer"
