@@ -18,7 +18,8 @@
  * Then each cell is looked up by id, in the folders in the order given:
  *   - per-cell files (cells/, curves/, evals/): checked as a resume checks its own
  *     (results_cell_check: the cell file's hashes of its curves and evaluations) and copied,
- *     curves and evaluations first, the cell file last; a symbolic link among them is refused
+ *     curves and evaluations first, the cell file last; a symbolic link among them (or for
+ *     cells/, curves/, evals/, checked when the folder is opened) is refused
  *     (exit 2), a cell file of other columns is a folder of another format (exit 2);
  *   - a packed store (cells.csv[.gz]: every cell file's rows with the cell's id, kind and
  *     order, written by scripts/pack.sh --store): the cell file is rebuilt from its rows and

@@ -15,10 +15,10 @@
 #      stopped by SIGINT after taking cells has them in reuse.csv, and resumed gives the bytes;
 #   4. refused with one line and exit 2, nothing written: a folder made from other data (a
 #      data file changed since, also in a folder that grew past 64 entries, whose record
-#      became one digest, and in a folder of links to the data), by other implementation versions (its provenance's versions
-#      line), of a newer results format, a cell file of other columns, a
-#      link among a cell's files, a folder that does not exist or is no result folder, the
-#      output folder itself.
+#      became one digest, and in a folder of links to the data), by other implementation
+#      versions (its provenance's versions line), of a newer results format, a cell file of
+#      other columns, a link among a cell's files or for one of its folders (evals/), a
+#      folder that does not exist or is no result folder, the output folder itself.
 # Why: reuse is a cache keyed by the cell id; a key that maps to another result (other data,
 # other code, a damaged file) must never be taken silently.
 # usage: reuse.sh SRC_DIR LRLAB_BIN
@@ -185,6 +185,10 @@ rc=0
 [ $rc -eq 2 ] || fail "link: exit $rc: $(cat "$tmp/err")"
 grep -q "^lrlab: $tmp/link/evals/$id.csv: a symbolic link (expected a cell's result file; reuse never follows a link)$" "$tmp/err" \
   || fail "link: $(cat "$tmp/err")"
+cp -r "$tmp/ref" "$tmp/linkdir"
+mv "$tmp/linkdir/evals" "$tmp/evals-elsewhere"
+ln -s "$tmp/evals-elsewhere" "$tmp/linkdir/evals"
+refuse "linked folder" "^lrlab: --reuse: $tmp/linkdir/evals: a symbolic link \(expected a folder of cell results; reuse never follows a link\)$" --reuse "$tmp/linkdir"
 refuse "missing folder" "^lrlab: --reuse: $tmp/nosuch: no such folder" --reuse "$tmp/nosuch"
 mkdir "$tmp/empty"
 refuse "not a result folder" "^lrlab: --reuse: $tmp/empty: not a result folder" --reuse "$tmp/empty"
@@ -194,4 +198,4 @@ rc=0
 rc=0
 "$bin" run $more --out "$tmp/no" --reuse > /dev/null 2> "$tmp/err" || rc=$?
 [ $rc -eq 2 ] && grep -q "^lrlab: run: --reuse: missing value" "$tmp/err" || fail "no value: $(cat "$tmp/err")"
-echo "reuse: ok ($ncos trained, $nbase taken; store, corrupt cell and 10 refusals checked)"
+echo "reuse: ok ($ncos trained, $nbase taken; store, corrupt cells and 13 refusals checked)"
