@@ -9,6 +9,8 @@
 #      reuse.csv names every cell taken and where from;
 #   2. the same from REF packed into a store (scripts/pack.sh --store, per-cell folders
 #      removed): identical files, curves.csv apart from the curves the store did not keep;
+#      pack.sh --store gives the same store in a folder whose name holds a backslash, never
+#      writes or reads through a link, and refuses ids that are not lrlab's;
 #   3. a corrupt cell in the folder (an evaluation changed) is trained again, with a line
 #      naming it, and the bytes are still the same; so is a cell whose stage value is not its
 #      evaluation's (cell file or store row), and a store holding a cell's rows twice; a run
@@ -63,6 +65,31 @@ echo "$out" | grep -q "(0 trained now, 0 taken from --reuse" || fail "rerun: $ou
 # 2. from a packed store
 cp -r "$tmp/ref" "$tmp/store"
 bash scripts/pack.sh --store "$tmp/store" > /dev/null
+# pack.sh --store: the same store from a folder whose name holds a backslash (awk -v read
+# "\n" in it as a newline: no cell file was found and the store was empty); links in the
+# folder are neither written through nor read through, and ids are what lrlab writes
+cp -r "$tmp/ref" "$tmp/back\\nslash"
+echo "mine" > "$tmp/mine"
+ln -s "$tmp/mine" "$tmp/back\\nslash/tuning-timing.csv"
+ln -s "$tmp/mine" "$tmp/back\\nslash/cells.csv"
+bash scripts/pack.sh --store "$tmp/back\\nslash" > /dev/null
+for f in cells.csv.gz tuning-evals.csv.gz tuning-timing.csv; do
+  cmp -s "$tmp/store/$f" "$tmp/back\\nslash/$f" || fail "pack.sh --store in a folder named back\\nslash: $f differs"
+done
+[ "$(cat "$tmp/mine")" = mine ] || fail "pack.sh --store wrote through a link"
+pack_refused() { # NAME WANT DIR: pack.sh --store DIR exits 2 with a line matching WANT
+  local rc=0
+  bash scripts/pack.sh --store "$3" > /dev/null 2> "$tmp/err" || rc=$?
+  [ $rc -eq 2 ] && grep -qE "$2" "$tmp/err" || fail "pack.sh --store, $1: exit $rc: $(cat "$tmp/err")"
+}
+cp -r "$tmp/ref" "$tmp/plink"
+pid1=$(awk -F, 'NR == 2 { print $2 }' "$tmp/ref/plan.csv")
+rm "$tmp/plink/cells/$pid1.csv"
+ln -s "$tmp/ref/cells/$pid1.csv" "$tmp/plink/cells/$pid1.csv"
+pack_refused "a linked cell file" "^pack: $tmp/plink/cells/$pid1.csv: missing or a link" "$tmp/plink"
+cp -r "$tmp/ref" "$tmp/pid"
+sed -i "2s/,$pid1,/,..\/..\/x,/" "$tmp/pid/plan.csv"
+pack_refused "an id not of lrlab" "^pack: $tmp/pid: cell '../../x' \(expected an id of 16 hex digits" "$tmp/pid"
 rm -rf "$tmp/store/cells" "$tmp/store/evals" "$tmp/store/curves.csv"
 ls "$tmp/store/curves" | head -n 1 | xargs -I{} rm "$tmp/store/curves/{}" # one curve not kept
 # a wall time longer than a line of the timing log holds is skipped (it was written with the
