@@ -10,7 +10,8 @@
 #     `--phase eval --shard K/2 --reuse OUT` into E1, E2 (trains no tuning cell) and
 #     `lrlab merge OUT E1 E2`;
 # and OUT's runs.csv, evals.csv, curves.csv, plan.csv, tuning.csv and tuning-cells.csv must be
-# byte-identical to REF's, also when a tuning cell crashes (its shard and the join record it
+# byte-identical to REF's (a folder merged again from shards of another grid gets their
+# tuning files), also when a tuning cell crashes (its shard and the join record it
 # failed, the evaluation shards read it as +inf, as one run does). Also: the tuning shards'
 # cells partition round 1; a tuning shard run
 # again trains nothing; `--phase eval` before the tuning is done is refused (exit 2, one line
@@ -91,6 +92,15 @@ for k in 1 2; do "$bin" run tests/e2e/tune_extend.lua --shard "$k/2" --out "$t/a
 "$bin" merge "$t/am" "$t/a1" "$t/a2" --quiet > /dev/null
 for f in runs.csv tuning.csv tuning-cells.csv; do
   cmp -s "$t/ref/$f" "$t/am/$f" || fail "--phase all shards merged: $f differs from one run"
+done
+# shards of a grid with one more rate below it choose the same rates (the same plan): merged
+# into the same folder, its tuning files are theirs, not the earlier merge's
+sed 's/lr = {1e-4, 3e-4, 1e-3}/lr = {3e-5, 1e-4, 3e-4, 1e-3}/' tests/e2e/tune_extend.lua > "$t/wider.lua"
+for k in 1 2; do "$bin" run "$t/wider.lua" --shard "$k/2" --out "$t/w$k" -j 1 --quiet > /dev/null; done
+cmp -s "$t/w1/plan.csv" "$t/am/plan.csv" || fail "the wider grid gives another plan: $(diff "$t/w1/plan.csv" "$t/am/plan.csv")"
+"$bin" merge "$t/am" "$t/w1" "$t/w2" --quiet > /dev/null
+for f in tuning.csv tuning-cells.csv; do
+  cmp -s "$t/w1/$f" "$t/am/$f" || fail "merged again from shards of a wider grid: $f is the earlier merge's"
 done
 # an evaluation shard run again with folders that lack the tuning is refused and leaves the
 # shard as it was (its provenance names the folders that made it)
