@@ -29,6 +29,9 @@ void csvio_header(Buf *b, const char *const *cols);
 /* csvio_read: parses path; every row must have the header's width; when expect is
  * given the header must equal it. Fills e naming the file and line on failure. */
 int csvio_read(const char *path, const char *const *expect, CsvTable *t, Err *e);
+/* csvio_parse: the same of text[n], a file's bytes already read (path names it in messages). */
+int csvio_parse(const char *path, const char *text, size_t n, const char *const *expect,
+                CsvTable *t, Err *e);
 const char *csvio_at(const CsvTable *t, int row, int col);
 int csvio_col(const CsvTable *t, const char *name);
 void csvio_free(CsvTable *t);

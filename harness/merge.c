@@ -63,14 +63,15 @@ static int target_ok(const char *out, const PlanFile *pf, Err *e) {
 }
 
 /* copy_tuning: tuning.csv and tuning-cells.csv, when every folder holds the same bytes (each
- * shard of --phase all tuned the whole stage) and OUT has none (the tuning join of --phase
- * tune wrote OUT's). */
+ * shard of --phase all tuned the whole stage; the evaluation shards of --phase eval wrote the
+ * tuning they read), replacing OUT's when they differ (an earlier merge's, of another grid
+ * that chose the same rates: the plan alone is the same); otherwise OUT's own is kept (the
+ * tuning join of --phase tune wrote it). */
 static int copy_tuning(const char *out, const char *const *dirs, int ndirs, Err *e) {
     static const char *const files[] = {"tuning.csv", "tuning-cells.csv"};
     for (int f = 0; f < 2; f++) {
         char p[FS_PATH_MAX];
         if (fs_path(p, sizeof p, e, "%s/%s", out, files[f]) != 0) return -1;
-        if (fs_exists(p)) continue;
         size_t n0 = 0;
         char *first = NULL;
         int same = 1;
@@ -89,7 +90,11 @@ static int copy_tuning(const char *out, const char *const *dirs, int ndirs, Err 
                 free(t);
             }
         }
-        int rc = same && first ? fs_write_atomic(p, first, n0, e) : 0;
+        size_t nout;
+        char *own = same && first ? fs_read(p, &nout) : NULL;
+        const int differs = same && first && !(own && nout == n0 && memcmp(own, first, n0) == 0);
+        free(own);
+        int rc = differs ? fs_write_atomic(p, first, n0, e) : 0;
         free(first);
         if (rc != 0) return -1;
     }

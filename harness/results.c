@@ -209,6 +209,9 @@ int results_timing_open(const char *dir, Err *e) {
 int results_time_append(int fd, const char *dir, const char *id, double seconds, Err *e) {
     char line[128];
     int n = snprintf(line, sizeof line, "%s,%.3f\n", id, seconds);
+    if (n < 0 || n >= (int)sizeof line) /* never written past the line (1e300 s) */
+        return err_set(e, EXIT_RUN, NULL, "%s/%s: cell %s: %g seconds (expected a wall time "
+                       "under 1e9 s)", dir, RESULTS_TIMING_LOG, id, seconds);
     ssize_t w = write(fd, line, (size_t)n); /* one write: whole, or cut short by a full disk */
     if (w == n) return 0;
     return err_set(e, EXIT_RUN, NULL, "%s/%s: cannot append (%s)", dir, RESULTS_TIMING_LOG,

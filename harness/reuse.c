@@ -4,6 +4,8 @@
 #include "harness/csvio.h"
 #include "harness/fsutil.h"
 #include "harness/results.h"
+#include "harness/run.h"
+#include "harness/sha256.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,6 +73,23 @@ static const char *data_hash(const char *lines, const char *rel, size_t rlen) {
     return NULL;
 }
 
+/* data_hash_now: the sha256 of rel (rlen bytes: a file, or "NAME/" a folder by its digest,
+ * as run_data_lines writes them) in this data folder, into out; NULL when it is not there. A
+ * data folder recorded file by file may be recorded by its digest once it holds more than 64
+ * entries, and the other way: such a line is checked on the data itself, as verify does. */
+static const char *data_hash_now(const char *rel, size_t rlen, char out[65]) {
+    char path[FS_PATH_MAX];
+    struct stat st;
+    snprintf(path, sizeof path, "%.3000s/%.*s", run_datadir(), (int)rlen, rel);
+    if (rlen > 0 && rel[rlen - 1] == '/') {
+        int nfiles;
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return NULL;
+        run_folder_digest(path, memchr(rel, '/', rlen - 1) != NULL, out, &nfiles);
+        return out;
+    }
+    return sha256_file(path, out) == 0 ? out : NULL;
+}
+
 /* check_data: the first data file or folder whose sha256 the folder's provenance records
  * differently from this run's, into s->data_bad. */
 static void check_data(ReuseSrc *s, const char *prov, const char *now) {
@@ -79,7 +98,9 @@ static void check_data(ReuseSrc *s, const char *prov, const char *now) {
         const char *rel = p + 6, *nl = rel + strcspn(rel, "\n"), *h = strstr(rel, " sha256 ");
         if (!h || h > nl || nl - (h + 8) < 64) continue; /* not a hashed line */
         const size_t rlen = (size_t)(h - rel);
+        char sum[65];
         const char *cur = data_hash(now, rel, rlen);
+        if (!cur) cur = data_hash_now(rel, rlen, sum);
         if (cur && strncmp(cur, h + 8, 64) != 0) {
             snprintf(s->data_bad, sizeof s->data_bad, "%.*s sha256 %.12s... when %s was made, "
                      "%.12s... now", (int)rlen, rel, h + 8, s->dir, cur);
@@ -96,8 +117,8 @@ static int cmp_time(const void *a, const void *b) {
 
 /* load_times: the folder's wall seconds: timing.csv, tuning-timing.csv (a store's), then
  * cells/timing.log (later lines win),
- * sorted by id, the last line of each id kept. Odd lines are skipped: seconds are never a
- * result. */
+ * sorted by id, the last line of each id kept. Odd lines (not a number, negative, over 1e9 s)
+ * are skipped: seconds are never a result. */
 static void load_times(ReuseSrc *s) {
     static const char *const files[] = {"timing.csv", "tuning-timing.csv", RESULTS_TIMING_LOG};
     int cap = 0;
@@ -113,7 +134,7 @@ static void load_times(ReuseSrc *s) {
             if (!comma || comma - p != 16) continue;
             *comma = '\0';
             double sec = strtod(comma + 1, &end);
-            if (end == comma + 1 || *end || !isfinite(sec) || sec < 0) continue;
+            if (end == comma + 1 || *end || !isfinite(sec) || sec < 0 || sec > 1e9) continue;
             if (s->nt == cap) {
                 cap = cap ? 2 * cap : 1024;
                 s->times = xrealloc(s->times, sizeof(Time) * (size_t)cap);
@@ -154,7 +175,9 @@ static int cmp_rows(const void *a, const void *b) {
     return strcmp(((const Rows *)a)->id, ((const Rows *)b)->id);
 }
 
-/* index_rows: t's rows grouped by the id in column 0 (consecutive rows of one id), sorted. */
+/* index_rows: t's rows grouped by the id in column 0 (consecutive rows of one id), sorted; an
+ * id whose rows are not all consecutive (pack.sh writes each cell once) gets n = -1 in every
+ * group of it, so that no copy of it is taken. */
 static Rows *index_rows(const CsvTable *t, int *n) {
     Rows *r = xcalloc((size_t)t->nrows + 1, sizeof(Rows));
     *n = 0;
@@ -166,6 +189,8 @@ static Rows *index_rows(const CsvTable *t, int *n) {
             r[(*n)++] = (Rows){id, i, 1};
     }
     qsort(r, (size_t)*n, sizeof(Rows), cmp_rows);
+    for (int i = 1; i < *n; i++)
+        if (strcmp(r[i - 1].id, r[i].id) == 0) r[i - 1].n = r[i].n = -1;
     return r;
 }
 
@@ -211,6 +236,53 @@ static int hex_is(const char *field, uint64_t h) {
     return strcmp(field, hex) == 0;
 }
 
+/* stages_ok: a cell's stage rows are those training writes (results_write_cell, train.c):
+ * NSTAGES rows of ct from row `first`, its columns from c0 on (stage ... evals_fnv), with the
+ * stages 10, 50, 100 in order, whole steps and counts, reached 0 or 1, a status among ok,
+ * diverged, failed, and the fields from status on the same in every row; a reached stage's
+ * step, values and lr the bytes of its evaluation at that step (et's rows efirst to
+ * efirst + ne, columns from e0 on: step ... lr, checked against their hash already), an
+ * unreached one's values nan. The stage rows carry no hash of their own: this ties them to
+ * the evaluations, so that a changed stage value is never taken. 0, or -1 with why. */
+static int stages_ok(const CsvTable *ct, int first, int c0, const CsvTable *et, int efirst,
+                     int ne, int e0, char *why, size_t n) {
+    for (int k = 0; k < NSTAGES; k++) {
+        const int row = first + k;
+#define F(c) csvio_at(ct, row, c0 + (c))
+        long long x;
+        const char *st = F(7), *reached = F(2);
+        if (csvio_parse_step(F(0), 1, &x) != 0 || x != train_stage_pct[k] ||
+            csvio_parse_step(F(1), 1, &x) != 0 || csvio_parse_step(F(8), -1, &x) != 0 ||
+            csvio_parse_step(F(9), 0, &x) != 0 || csvio_parse_step(F(10), 0, &x) != 0 ||
+            (strcmp(reached, "0") != 0 && strcmp(reached, "1") != 0) ||
+            (strcmp(st, "ok") != 0 && strcmp(st, "diverged") != 0 && strcmp(st, "failed") != 0))
+            return snprintf(why, n, "stage row %d: not a stage row of lrlab (expected stage %d, "
+                            "whole steps and counts, reached 0 or 1, status ok, diverged or "
+                            "failed)", k + 1, train_stage_pct[k]), -1;
+        for (int c = 7; c <= 13 && k > 0; c++)
+            if (strcmp(F(c), csvio_at(ct, first, c0 + c)) != 0)
+                return snprintf(why, n, "stage row %d: %s differs from the first row's "
+                                "(expected one value for the cell)", k + 1,
+                                results_cell_cols[c]), -1;
+        int match = -1;
+        for (int i = 0; i < ne && match < 0; i++)
+            if (strcmp(csvio_at(et, efirst + i, e0), F(1)) == 0) match = efirst + i;
+        if (reached[0] == '1' && match < 0)
+            return snprintf(why, n, "stage row %d: step %s has no evaluation (expected the "
+                            "stage's values from its evaluation at that step)", k + 1, F(1)), -1;
+        for (int c = 0; c < 4; c++) {
+            const char *want = reached[0] == '1' ? csvio_at(et, match, e0 + 1 + c) : "nan";
+            if (strcmp(F(3 + c), want) != 0)
+                return snprintf(why, n, "stage row %d: %s \"%.30s\" (expected \"%.30s\", %s)",
+                                k + 1, results_cell_cols[3 + c], F(3 + c), want,
+                                reached[0] == '1' ? "its evaluation's at that step"
+                                                  : "a stage not reached"), -1;
+        }
+#undef F
+    }
+    return 0;
+}
+
 /* store_cell: the cell's three files from a store: 1 built, 0 not there, 2 corrupt (why in
  * e). files[0..2]: curves, evals, cell file; *kept: the curve was kept. */
 static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int *kept,
@@ -218,6 +290,9 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
     if (load_store(s, e) != 0) return -1;
     const Rows *cr = find_rows(s->cell_rows, s->ncell_rows, id);
     if (!cr) return 0;
+    if (cr->n < 0)
+        return err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s: rows in more than one place "
+                       "(expected each cell's rows once, one after another)", s->dir, id), 2;
     if (cr->n != NSTAGES)
         return err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s has %d rows (expected %d)",
                        s->dir, id, cr->n, NSTAGES), 2;
@@ -225,6 +300,10 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
     const CsvTable *et = tuning ? &s->tevals : &s->evals;
     const Rows *er = tuning ? find_rows(s->teval_rows, s->nteval_rows, id)
                             : find_rows(s->eval_rows, s->neval_rows, id);
+    if (er && er->n < 0)
+        return err_set(e, EXIT_USAGE, NULL, "%s/%s: cell %s: rows in more than one place "
+                       "(expected each cell's evaluations once, one after another)", s->dir,
+                       tuning ? "tuning-evals.csv" : "evals.csv", id), 2;
     buf_printf(&files[1], "%s", eval_header);
     for (int i = 0; er && i < er->n; i++) {
         for (int c = 5; c < 10; c++) csvio_field(&files[1], csvio_at(et, er->first + i, c), c == 5);
@@ -235,6 +314,10 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
         return err_set(e, EXIT_USAGE, NULL, "%s/%s: cell %s: evaluations missing or changed "
                        "(expected the bytes whose hash %.16s its cell record holds)", s->dir,
                        tuning ? "tuning-evals.csv" : "evals.csv", id, want_evals), 2;
+    char why[256];
+    if (stages_ok(&s->cells, cr->first, 3, et, er ? er->first : 0, er ? er->n : 0, 5, why,
+                  sizeof why) != 0)
+        return err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s: %s", s->dir, id, why), 2;
     /* the curve: kept, or the header alone */
     char path[FS_PATH_MAX];
     if (fs_path(path, sizeof path, e, "%s/curves/%s.csv", s->dir, id) != 0) return -1;
@@ -268,6 +351,38 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
 }
 
 /* ---- per-cell files ---- */
+
+/* copy_ok: the bytes read of a cell of per-cell files (files: curves, evaluations, cell
+ * file) are the ones checked (the folder may be written while it is read, so the copy's
+ * hashes are checked again) and its stage rows are those of its evaluations (stages_ok): 1,
+ * or 2 with e. */
+static int copy_ok(ReuseSrc *s, const char *id, Buf files[3], Err *e) {
+    static const char *const eval_cols[] = {"step", "train_loss", "val_loss", "metric", "lr",
+                                            NULL};
+    char path[FS_PATH_MAX], why[256] = "";
+    CsvTable ct, et;
+    if (fs_path(path, sizeof path, e, "%s/cells/%s.csv", s->dir, id) != 0) return -1;
+    if (csvio_parse(path, files[2].s ? files[2].s : "", files[2].len, results_cell_cols, &ct,
+                    e) != 0)
+        return 2;
+    int nul = 0;
+    for (int f = 0; f < 2; f++) nul |= strlen(files[f].s ? files[f].s : "") != files[f].len;
+    if (ct.nrows != NSTAGES || nul || !hex_is(csvio_at(&ct, 0, 12), fnv(&files[0])) ||
+        !hex_is(csvio_at(&ct, 0, 13), fnv(&files[1]))) {
+        snprintf(why, sizeof why, "changed while read (expected %d stage rows and the curves "
+                 "and evaluations whose hashes it records)", NSTAGES);
+    } else if (fs_path(path, sizeof path, e, "%s/evals/%s.csv", s->dir, id) != 0 ||
+               csvio_parse(path, files[1].s, files[1].len, eval_cols, &et, e) != 0) {
+        csvio_free(&ct);
+        return 2;
+    } else {
+        stages_ok(&ct, 0, 0, &et, 0, et.nrows, 0, why, sizeof why);
+        csvio_free(&et);
+    }
+    csvio_free(&ct);
+    if (!why[0]) return 1;
+    return err_set(e, EXIT_USAGE, NULL, "%s/cells/%s.csv: %s", s->dir, id, why), 2;
+}
 
 /* folder_cell: the cell's three files from per-cell files: 1 read, 0 not there, 2 corrupt
  * (why in e), -1 refused (a link, another format). */
@@ -309,7 +424,7 @@ static int folder_cell(ReuseSrc *s, const char *id, Buf files[3], Err *e) {
         buf_append(&files[f], text, n);
         free(text);
     }
-    return 1;
+    return copy_ok(s, id, files, e);
 }
 
 /* check_columns: the first cell file of a folder of per-cell files has the columns this
@@ -384,6 +499,13 @@ int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines,
         if (!s->packed && (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
             return err_set(e, EXIT_USAGE, "--reuse", "%s: no cell results (expected cells/ or "
                            "a packed store cells.csv.gz)", dirs[i]);
+        static const char *const subs[] = {"cells", "curves", "evals"};
+        for (int f = 0; f < 3; f++) { /* a cell's files are never read through a link */
+            if (fs_path(path, sizeof path, e, "%s/%s", dirs[i], subs[f]) != 0) return -1;
+            if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+                return err_set(e, EXIT_USAGE, "--reuse", "%s: a symbolic link (expected a "
+                               "folder of cell results; reuse never follows a link)", path);
+        }
         load_times(s);
         if (s->packed ? load_store(s, e) != 0 : check_columns(s, e) != 0) return -1;
     }
@@ -623,6 +745,7 @@ int reuse_write_log(Reuse *r, const char *dir, Err *e) {
     buf_append(&b, r->log.s, r->log.len);
     int rc = fs_write_atomic(path, b.s, b.len, e);
     buf_free(&b);
+    if (rc == 0) buf_free(&r->log); /* written: a later call adds nothing twice */
     return rc;
 }
 

@@ -18,7 +18,8 @@
  * Then each cell is looked up by id, in the folders in the order given:
  *   - per-cell files (cells/, curves/, evals/): checked as a resume checks its own
  *     (results_cell_check: the cell file's hashes of its curves and evaluations) and copied,
- *     curves and evaluations first, the cell file last; a symbolic link among them is refused
+ *     curves and evaluations first, the cell file last; a symbolic link among them (or for
+ *     cells/, curves/, evals/, checked when the folder is opened) is refused
  *     (exit 2), a cell file of other columns is a folder of another format (exit 2);
  *   - a packed store (cells.csv[.gz]: every cell file's rows with the cell's id, kind and
  *     order, written by scripts/pack.sh --store): the cell file is rebuilt from its rows and
@@ -27,8 +28,12 @@
  *     otherwise an empty curve (the header alone) whose hash the rebuilt cell file records:
  *     runs.csv, evals.csv and the tuning are the bytes of a run that trained the cell,
  *     curves.csv lacks its rows (reuse.csv says "empty").
- * A corrupt cell (a companion missing or not matching its hash, rows that do not parse) is
- * trained again, with a line saying so. Each cell taken gets its wall seconds from the
+ * In both, the cell's stage rows, which carry no hash of their own, must be the ones training
+ * writes: stages 10, 50, 100 with one status, and a reached stage's step, values and lr the
+ * bytes of the cell's evaluation at that step (an unreached one's nan).
+ * A corrupt cell (a companion missing or not matching its hash, rows that do not parse, a
+ * stage value that is not its evaluation's, a store holding its rows twice or apart, files
+ * that changed while read) is trained again, with a line saying so. Each cell taken gets its wall seconds from the
  * folder it came from (timing.csv, a store's tuning-timing.csv, cells/timing.log) and a row in the output's reuse.csv:
  * cell, from (the folder as given), curves (kept, or empty when the store did not keep it).
  */
@@ -72,7 +77,8 @@ int reuse_value(Reuse *r, const Cell *c, int col, double *v, Err *e);
 int reuse_precheck(Reuse *r, const Plan *const *plans, int nplans, Err *e);
 /* reuse_has: some folder holds a cell of this id (not checked: for --check's count). */
 int reuse_has(Reuse *r, const char *id);
-/* reuse_write_log: dir/reuse.csv: its earlier rows (a resumed run) and this invocation's. */
+/* reuse_write_log: dir/reuse.csv: its earlier rows (a resumed run) and this invocation's
+ * not yet written (also when the run stops early: the cells taken are in dir). */
 int reuse_write_log(Reuse *r, const char *dir, Err *e);
 void reuse_close(Reuse *r);
 

@@ -70,7 +70,8 @@ static int cmp_strp(const void *a, const void *b) {
 
 /* folder_digest: the sha256 of a folder's files, two levels deep: of the lines "REL sha256
  * HEX\n" of its regular files in name order (a folder inside it by its own digest); counts
- * the files. */
+ * the files. A link is followed, as the per-file lines of hash_tree and the data loaders do
+ * (a folder of links to the data once gave the digest of nothing, "0 files"). */
 static void folder_digest(const char *path, int depth, char out[65], int *nfiles) {
     DIR *d = opendir(path);
     Sha256 h;
@@ -89,7 +90,7 @@ static void folder_digest(const char *path, int depth, char out[65], int *nfiles
         char full[8192], sum[65];
         struct stat st;
         snprintf(full, sizeof full, "%.4000s/%.255s", path, names[i]);
-        if (lstat(full, &st) != 0) continue;
+        if (stat(full, &st) != 0) continue; /* through links, as the data sets are read */
         if (S_ISDIR(st.st_mode) && depth < 1) {
             folder_digest(full, depth + 1, sum, nfiles);
             sha256_update(&h, names[i], strlen(names[i]));
@@ -978,6 +979,12 @@ int run_main(const RunOpts *o) {
     }
     if (plan_build(&ex, NULL, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
         goto fail;
+    if (o->phase == PHASE_TUNE && !tplan.n) {
+        err_set(&e, EXIT_USAGE, "--phase tune", "experiment %s has no tuning stage (expected "
+                "tune = { seed = S } and an lr grid in %s; without one, run it without --phase)",
+                ex.name, o->script);
+        goto fail;
+    }
     if (memlimit_blas_reserve("run", &e) != 0) goto fail; /* before OpenBLAS could spin */
     R.env.datadir = run_datadir();
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
@@ -1027,6 +1034,10 @@ int run_main(const RunOpts *o) {
         code = EXIT_OK;
         goto done;
     }
+    /* --phase eval trains no tuning cell: the tuning stage is read where it is, and a cell
+     * missing there refused, before anything is written */
+    const int eval_tuning = o->phase == PHASE_EVAL && tplan.n;
+    if (eval_tuning && tune_run(&ex, run_round, tune_value, &R, &tu, &e) != 0) goto fail;
     /* no link is written through; then the subfolders are proved writable, then locked */
     if (fs_check_writable(dir, &e) != 0 ||
         folder_check(dir, folder_results_subs, folder_results_files, &e) != 0)
@@ -1065,7 +1076,7 @@ int run_main(const RunOpts *o) {
     t_cells = now();
     const int tune_shard = o->phase == PHASE_TUNE && o->shard.n > 1;
     if (tplan.n) { /* the tuning stage decides the plan (whole in every shard of --phase all) */
-        int rc = tune_run(&ex, run_round, tune_value, &R, &tu, &e);
+        int rc = eval_tuning ? 0 : tune_run(&ex, run_round, tune_value, &R, &tu, &e);
         if (rc > 0 && R.shard_round && !R.fatal && !stop_signal) { /* a tuning shard's part */
             if (!o->quiet) progress(&R.pr, 1);
             printf("%s: tuning round %d: shard %d/%d done (%d trained now, %d already done%s); "
@@ -1154,6 +1165,10 @@ done:
     free(R.fd_slot);
     free(R.fds);
     free(R.cost);
+    if (R.folder.fd >= 0 && R.reuse.log.len) { /* cells taken before a stop or an error */
+        Err le = {0};
+        if (reuse_write_log(&R.reuse, R.dir, &le) != 0) err_print(&le);
+    }
     reuse_close(&R.reuse);
     buf_free(&data);
     if (R.timing >= 0) close(R.timing);

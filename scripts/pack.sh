@@ -15,59 +15,76 @@
 # seconds; timing.csv has the evaluation cells'); then packs runs.csv, evals.csv, cells.csv and
 # tuning-evals.csv. The per-cell folders are left: commit the packed files, plan.csv,
 # tuning.csv, tuning-cells.csv, timing.csv, tuning-timing.csv, provenance.txt and the curves/ID.csv worth keeping
-# (a store keeps those curves; reuse gives other cells an empty curve).
+# (a store keeps those curves; reuse gives other cells an empty curve). A result folder is
+# untrusted input: cell ids must be 16 hex digits, no file is read or written through a
+# symbolic link (refused, exit 2), and every file is written beside its name and moved over it.
 # usage: bash scripts/pack.sh FILE...          (e.g. results/paper/runs.csv results/paper/evals.csv)
 #        bash scripts/pack.sh --store DIR
 set -euo pipefail
 # bytes per packed file, with room to spare under 2 MiB (PACK_LIMIT: smaller, for tests)
 limit=${PACK_LIMIT:-$((2 * 1024 * 1024 - 65536))}
 [ $# -ge 1 ] || { echo "usage: $0 FILE... | --store DIR" >&2; exit 2; }
+file_ok() { [ -f "$1" ] && [ ! -L "$1" ]; } # a regular file, not read through a link
+mode=$(printf '%o' $((0666 & ~$(umask)))) # of the files written (mktemp makes them 0600)
+list='' cells_tmp='' tevals_tmp='' ttime_tmp='' gz_tmp=''
+trap 'rm -f "$list" "$cells_tmp" "$tevals_tmp" "$ttime_tmp" "$gz_tmp"' EXIT
 if [ "$1" = --store ]; then
   [ $# -eq 2 ] || { echo "usage: $0 --store DIR" >&2; exit 2; }
   d=$2
   for f in plan.csv runs.csv evals.csv; do
-    [ -f "$d/$f" ] || { echo "pack: $d/$f: not a file (expected a result folder of lrlab run with its per-cell files)" >&2; exit 2; }
+    file_ok "$d/$f" || { echo "pack: $d/$f: not a file (expected a result folder of lrlab run with its per-cell files)" >&2; exit 2; }
   done
-  [ -d "$d/cells" ] || { echo "pack: $d/cells: not a folder (expected the per-cell files of lrlab run)" >&2; exit 2; }
+  [ -d "$d/cells" ] && [ ! -L "$d/cells" ] || { echo "pack: $d/cells: not a folder (expected the per-cell files of lrlab run)" >&2; exit 2; }
+  [ ! -L "$d/evals" ] || { echo "pack: $d/evals: a symbolic link (expected the folder of lrlab run; pack never reads through a link)" >&2; exit 2; }
   tc=$d/tuning-cells.csv
-  # the cells in order: plan.csv's (index,cell,...) then tuning-cells.csv's (cell,round,...)
+  # the folder's files are read and written under names checked here: ids of 16 hex digits,
+  # no link read through, new files made beside their names (mktemp) and moved over them
   list=$(mktemp)
-  trap 'rm -f "$list" "$d/cells.csv.tmp" "$d/tuning-evals.csv.tmp"' EXIT
+  cells_tmp=$(mktemp "$d/.cells.csv.XXXXXX") tevals_tmp=$(mktemp "$d/.tuning-evals.csv.XXXXXX")
+  ttime_tmp=$(mktemp "$d/.tuning-timing.csv.XXXXXX")
+  # the cells in order: plan.csv's (index,cell,...) then tuning-cells.csv's (cell,round,...)
   awk -F, 'NR > 1 { print $2 ",eval," $1 }' "$d/plan.csv" > "$list"
-  if [ -f "$tc" ]; then awk -F, 'NR > 1 { print $1 ",tune," NR - 2 }' "$tc" >> "$list"; fi
-  while IFS=, read -r id _ _; do
-    [ -f "$d/cells/$id.csv" ] || { echo "pack: $d/cells/$id.csv: missing (expected every cell complete)" >&2; exit 2; }
+  if file_ok "$tc"; then awk -F, 'NR > 1 { print $1 ",tune," NR - 2 }' "$tc" >> "$list"; fi
+  while IFS=, read -r id kind _; do
+    [[ $id =~ ^[0-9a-f]{16}$ ]] || { echo "pack: $d: cell '$id' (expected an id of 16 hex digits in plan.csv and tuning-cells.csv)" >&2; exit 2; }
+    file_ok "$d/cells/$id.csv" || { echo "pack: $d/cells/$id.csv: missing or a link (expected every cell complete)" >&2; exit 2; }
+    [ "$kind" = eval ] || file_ok "$d/evals/$id.csv" || { echo "pack: $d/evals/$id.csv: missing or a link (expected every cell complete)" >&2; exit 2; }
   done < "$list"
+  # awk gets the folder from the environment: -v would read backslashes in it as escapes
   { echo "cell,kind,order,$(head -n 1 "$d/cells/$(head -n 1 "$list" | cut -d, -f1).csv")"
-    awk -F, -v d="$d" '{ f = d "/cells/" $1 ".csv"; n = 0
+    D=$d awk -F, '{ f = ENVIRON["D"] "/cells/" $1 ".csv"; n = 0
         while ((getline line < f) > 0) if (n++ > 0) print $0 "," line
-        close(f) }' "$list"; } > "$d/cells.csv.tmp"
+        close(f) }' "$list"; } > "$cells_tmp"
   { echo "cell,task,optimizer,scheduler,seed,step,train_loss,val_loss,metric,lr"
-    if [ -f "$tc" ]; then
-      awk -F, -v d="$d" 'NR > 1 { f = d "/evals/" $1 ".csv"; n = 0
+    if file_ok "$tc"; then
+      D=$d awk -F, 'NR > 1 { f = ENVIRON["D"] "/evals/" $1 ".csv"; n = 0
           while ((getline line < f) > 0) if (n++ > 0) print $1 "," $4 "," $5 "," $6 "," $NF "," line
           close(f) }' "$tc"
-    fi; } > "$d/tuning-evals.csv.tmp"
+    fi; } > "$tevals_tmp"
   # the tuning cells' wall seconds (timing.csv has the evaluation cells'), the last line of
   # each id in the timing log, in tuning-cells.csv's order
-  if [ -f "$tc" ] && [ -f "$d/cells/timing.log" ]; then
+  if file_ok "$tc" && file_ok "$d/cells/timing.log"; then
     awk -F, 'NR == FNR { if (NF == 2) s[$1] = $2; next }
              FNR == 1 { print "cell,seconds"; next }
-             { print $1 "," ($1 in s ? s[$1] : "nan") }' "$d/cells/timing.log" "$tc" > "$d/tuning-timing.csv"
+             { print $1 "," ($1 in s ? s[$1] : "nan") }' "$d/cells/timing.log" "$tc" > "$ttime_tmp"
+    chmod "$mode" "$ttime_tmp"
+    mv -fT "$ttime_tmp" "$d/tuning-timing.csv"
   fi
-  mv "$d/cells.csv.tmp" "$d/cells.csv"
-  mv "$d/tuning-evals.csv.tmp" "$d/tuning-evals.csv"
+  chmod "$mode" "$cells_tmp" "$tevals_tmp"
+  mv -fT "$cells_tmp" "$d/cells.csv"
+  mv -fT "$tevals_tmp" "$d/tuning-evals.csv"
   echo "pack: $d/cells.csv: $(($(wc -l < "$d/cells.csv") - 1)) rows; $d/tuning-evals.csv: $(($(wc -l < "$d/tuning-evals.csv") - 1)) rows"
   set -- "$d/runs.csv" "$d/evals.csv" "$d/cells.csv" "$d/tuning-evals.csv"
 fi
 for f in "$@"; do
-  [ -f "$f" ] || { echo "pack: $f: not a file (expected a result file to pack)" >&2; exit 2; }
+  file_ok "$f" || { echo "pack: $f: not a file or a link (expected a result file to pack)" >&2; exit 2; }
 done
 for f in "$@"; do
   rm -f "$f.gz" "$f".[0-9]*-[0-9]*.gz
   size=$(gzip -n -9 -c "$f" | wc -c)
   if [ "$size" -le "$limit" ]; then
-    gzip -n -9 -c "$f" > "$f.gz.tmp" && mv "$f.gz.tmp" "$f.gz"
+    gz_tmp=$(mktemp "$f.gz.XXXXXX")
+    gzip -n -9 -c "$f" > "$gz_tmp" && chmod "$mode" "$gz_tmp" && mv -fT "$gz_tmp" "$f.gz"
     parts=("$f.gz")
   else
     # as many parts as the compressed size needs, with a margin for uneven compression

@@ -14,7 +14,8 @@
 #   3. tests/e2e/tune_extend.lua (a tuning stage of six rounds) in two phases: the tuning array
 #      trains round 1 in halves, the join job the later rounds, the evaluation array the
 #      evaluation cells (no tuning cell), and the merge gives a local run's bytes, tuning.csv
-#      and tuning-cells.csv included.
+#      and tuning-cells.csv included; OUT is named "out 3 %x'$(id)" (sbatch's log names read
+#      %x as the job's name; the job scripts must quote the rest).
 # Every daemon it started is stopped by pid (after cancelling what is left in its queue) and
 # the scratch folder removed, whatever the outcome. Two copies can run at once: each has its
 # own scratch folder and the first free pair of ports from 16817/16818 up.
@@ -269,7 +270,7 @@ echo "ok: a failed shard cancels the merge; submitting again resumes to the same
 t0=$SECONDS
 script=tests/e2e/tune_extend.lua # six tuning rounds: the join trains rounds 2-6 itself
 "$bin" run "$script" --out "$scratch/tlocal" -j 2 --quiet > /dev/null
-out=$scratch/out3
+out="$scratch/out 3 %x'\$(id)" # a space, a %, a quote and a command go through the job scripts
 submit "$out"
 tune_id=$(sed -n 's/^submit: tuning array job \([0-9]*\):.*/\1/p' "$scratch/submit.out")
 join_id=$(sed -n 's/^submit: tuning join job \([0-9]*\):.*/\1/p' "$scratch/submit.out")

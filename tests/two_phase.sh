@@ -10,11 +10,13 @@
 #     `--phase eval --shard K/2 --reuse OUT` into E1, E2 (trains no tuning cell) and
 #     `lrlab merge OUT E1 E2`;
 # and OUT's runs.csv, evals.csv, curves.csv, plan.csv, tuning.csv and tuning-cells.csv must be
-# byte-identical to REF's, also when a tuning cell crashes (its shard and the join record it
+# byte-identical to REF's (a folder merged again from shards of another grid gets their
+# tuning files), also when a tuning cell crashes (its shard and the join record it
 # failed, the evaluation shards read it as +inf, as one run does). Also: the tuning shards'
 # cells partition round 1; a tuning shard run
 # again trains nothing; `--phase eval` before the tuning is done is refused (exit 2, one line
-# naming a tuning cell), as is a bad --phase.
+# naming a tuning cell, nothing written: a shard run again keeps its provenance), as are a bad
+# --phase and --phase tune of an experiment without a tuning stage.
 # Why: a matrix spread over a cluster must give the answer of one machine, and no node may
 # train the whole tuning stage.
 # usage: two_phase.sh SRC_DIR LRLAB_BIN
@@ -36,6 +38,7 @@ for script in tests/e2e/tune_extend.lua tests/e2e/tune_seeds.lua; do
   grep -qE "^lrlab: --phase eval: tuning cell [0-9a-f]{16} \(round 1: .*\) is complete in none of $t/early and the --reuse folders \(expected the tuning stage done: lrlab run SCRIPT --phase tune first\)$" "$t/err" \
     || fail "$script: --phase eval first: $(cat "$t/err")"
   [ "$(wc -l < "$t/err")" -eq 1 ] || fail "$script: more than one line: $(cat "$t/err")"
+  [ ! -e "$t/early" ] || fail "$script: --phase eval first: the output folder was written"
   n1=$(awk -F, 'NR > 1 && $2 == 1' "$t/ref/tuning-cells.csv" | wc -l)
   trained=0
   for k in 1 2 3; do
@@ -90,6 +93,29 @@ for k in 1 2; do "$bin" run tests/e2e/tune_extend.lua --shard "$k/2" --out "$t/a
 for f in runs.csv tuning.csv tuning-cells.csv; do
   cmp -s "$t/ref/$f" "$t/am/$f" || fail "--phase all shards merged: $f differs from one run"
 done
+# shards of a grid with one more rate below it choose the same rates (the same plan): merged
+# into the same folder, its tuning files are theirs, not the earlier merge's
+sed 's/lr = {1e-4, 3e-4, 1e-3}/lr = {3e-5, 1e-4, 3e-4, 1e-3}/' tests/e2e/tune_extend.lua > "$t/wider.lua"
+for k in 1 2; do "$bin" run "$t/wider.lua" --shard "$k/2" --out "$t/w$k" -j 1 --quiet > /dev/null; done
+cmp -s "$t/w1/plan.csv" "$t/am/plan.csv" || fail "the wider grid gives another plan: $(diff "$t/w1/plan.csv" "$t/am/plan.csv")"
+"$bin" merge "$t/am" "$t/w1" "$t/w2" --quiet > /dev/null
+for f in tuning.csv tuning-cells.csv; do
+  cmp -s "$t/w1/$f" "$t/am/$f" || fail "merged again from shards of a wider grid: $f is the earlier merge's"
+done
+# an evaluation shard run again with folders that lack the tuning is refused and leaves the
+# shard as it was (its provenance names the folders that made it)
+cp "$t/e1/provenance.txt" "$tmp/prov"
+rc=0
+"$bin" run tests/e2e/tune_extend.lua --phase eval --shard 1/2 --out "$t/e1" --reuse "$t/t1" -j 1 --quiet > /dev/null 2> "$tmp/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "^lrlab: --phase eval: tuning cell .* is complete in none of" "$tmp/err" \
+  || fail "--phase eval without the tuning: exit $rc: $(cat "$tmp/err")"
+cmp -s "$tmp/prov" "$t/e1/provenance.txt" || fail "--phase eval refused: the shard's provenance.txt was rewritten"
+# --phase tune of an experiment without a tuning stage is refused
+rc=0
+"$bin" run tests/e2e/tiny.lua --phase tune --shard 1/2 --out "$tmp/no" > /dev/null 2> "$tmp/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "^lrlab: --phase tune: experiment tiny has no tuning stage (expected tune = { seed = S } and an lr grid in tests/e2e/tiny.lua; without one, run it without --phase)$" "$tmp/err" \
+  || fail "--phase tune without a tuning stage: exit $rc: $(cat "$tmp/err")"
+[ ! -e "$tmp/no" ] || fail "--phase tune without a tuning stage: the output folder was written"
 rc=0
 "$bin" run tests/e2e/tune_extend.lua --phase nosuch --out "$tmp/no" > /dev/null 2> "$tmp/err" || rc=$?
 [ $rc -eq 2 ] && grep -q "^lrlab: run: --phase: invalid value (expected all, tune or eval, got nosuch)$" "$tmp/err" \

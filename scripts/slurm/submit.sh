@@ -98,6 +98,10 @@ if [[ -n $cells && $n -gt $cells ]]; then
 fi
 
 mkdir -p "$out/slurm"
+# sbatch reads --output as a pattern (%j: the job id; %% a %), except a name holding a
+# backslash, which it takes as it is: a % of OUT itself is doubled
+logs=$out/slurm
+[[ $logs == *\\* ]] || logs=${logs//%/%%}
 jobid() { # jobid OUTPUT: the id in sbatch --parsable's "ID" or "ID;CLUSTER"
   local id=${1%%;*}
   [[ $id =~ ^[0-9]+$ ]] || die "sbatch: unexpected answer '$1'"
@@ -111,7 +115,7 @@ after=()
 phase=all
 if [[ $tuned -eq 1 ]]; then
   tune_array=$(sbatch --parsable --array="0-$((n - 1))" --job-name="lrlab-${name:-array}-tune" \
-    --output="$out/slurm/tune-%A_%a.out" "${sbatch_opts[@]}" \
+    --output="$logs/tune-%A_%a.out" "${sbatch_opts[@]}" \
     "$here/lrlab-array.sh" --phase tune --bin "$bin" --data "$data" --shards "$n" "$script" \
     "$out" -- "${run_args[@]}") || die "sbatch refused the tuning array job; nothing submitted"
   tune_array=$(jobid "$tune_array")
@@ -121,7 +125,7 @@ if [[ $tuned -eq 1 ]]; then
   printf -v q_data '%q' "$data"
   tune_join=$(sbatch --parsable --dependency="afterok:$tune_array" --kill-on-invalid-dep=yes \
     --job-name="lrlab-${name:-array}-tune-join" --nodes=1 --ntasks=1 \
-    --output="$out/slurm/tune-join-%j.out" "${sbatch_opts[@]}" <<JOIN
+    --output="$logs/tune-join-%j.out" "${sbatch_opts[@]}" <<JOIN
 #!/usr/bin/env bash
 # lrlab tuning join: the $n tuning shards of array job $tune_array, then the later rounds
 set -euo pipefail
@@ -135,7 +139,7 @@ JOIN
 fi
 
 array=$(sbatch --parsable --array="0-$((n - 1))" --job-name="lrlab-${name:-array}" \
-  --output="$out/slurm/lrlab-%A_%a.out" "${after[@]}" "${sbatch_opts[@]}" \
+  --output="$logs/lrlab-%A_%a.out" "${after[@]}" "${sbatch_opts[@]}" \
   "$here/lrlab-array.sh" --phase "$phase" --bin "$bin" --data "$data" --shards "$n" "$script" \
   "$out" -- "${run_args[@]}") || die "sbatch refused the array job; nothing submitted"
 array=$(jobid "$array")
@@ -148,7 +152,7 @@ merge_cmd=$(printf '%q ' "$bin" merge "$out" "${dirs[@]}")
 printf -v q_out '%q' "$out"
 merge=$(sbatch --parsable --dependency="afterok:$array" --kill-on-invalid-dep=yes \
   --job-name="lrlab-${name:-array}-merge" --nodes=1 --ntasks=1 --cpus-per-task=1 \
-  --output="$out/slurm/merge-%j.out" "${sbatch_opts[@]}" <<MERGE
+  --output="$logs/merge-%j.out" "${sbatch_opts[@]}" <<MERGE
 #!/usr/bin/env bash
 # lrlab merge job: joins the $n shards of array job $array (submitted by submit.sh)
 set -euo pipefail
