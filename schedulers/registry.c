@@ -9,7 +9,7 @@ extern const SchedDef sched_hd, sched_sls, sched_lua, sched_sequential;
 extern const SchedDef sched_step, sched_multistep, sched_exponential, sched_cosine_restarts;
 extern const SchedDef sched_linear, sched_polynomial, sched_onecycle, sched_cyclic, sched_plateau;
 extern const SchedDef sched_hf_constant, sched_hf_linear, sched_hf_cosine, sched_hf_polynomial;
-extern const SchedDef sched_inverse_sqrt, sched_rl;
+extern const SchedDef sched_inverse_sqrt, sched_wsd, sched_rl;
 
 const SchedDef *const sched_registry[] = {
     &sched_constant,
@@ -33,6 +33,7 @@ const SchedDef *const sched_registry[] = {
     &sched_hf_cosine,
     &sched_hf_polynomial,
     &sched_inverse_sqrt,
+    &sched_wsd,
     &sched_rl,
     NULL,
 };

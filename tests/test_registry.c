@@ -235,6 +235,14 @@ static const Case cases[] = {
      {"num_warmup_steps=30", "num_training_steps=200", "lr_end=0.01", "power=2"}, NOISY,
      AT_HI | AT_LO},
     {"inverse_sqrt", {"num_warmup_steps=30"}, NOISY, AT_HI | AT_LO},
+    {"wsd", {"num_warmup_steps=30", "num_stable_steps=100", "num_decay_steps=100",
+             "min_lr_ratio=0.1"},
+     NOISY, AT_HI | AT_LO},
+    {"wsd", {"num_warmup_steps=20", "warmup_type=cosine", "decay_type=1-sqrt",
+             "num_decay_steps=100", "min_lr_ratio=0.05"},
+     NOISY, AT_HI | AT_LO},
+    {"wsd", {"num_stable_steps=50", "decay_type=linear", "num_cycles=2", "min_lr_ratio=1"},
+     NOISY, AT_HI | AT_LO},
 };
 
 static void run_case(const Case *c, uint64_t seed) {

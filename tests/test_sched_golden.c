@@ -12,7 +12,7 @@
  * time with signal = train_step, the metric then arriving as the training loss and the decoy
  * as the evaluation. Tolerance: |got - want| <= 1e-6 * |want|, and exactly 0 where torch gives
  * 0. Every case in the file must run: an unknown scheduler name fails, and the counts are
- * pinned to the file's (70 cases, 4480 rows).
+ * pinned to the file's (81 cases, 5140 rows).
  *
  * usage: test_sched_golden tests/golden/schedulers.csv
  */
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { GOLDEN_CASES = 70, GOLDEN_ROWS = 4480 };
+enum { GOLDEN_CASES = 81, GOLDEN_ROWS = 5140 };
 static const double REL_TOL = 1e-6;
 
 /* Fixture scheduler names that record another view of an lrlab scheduler: `cosine_closed` is
@@ -226,6 +226,26 @@ static void bad_parameters(void) {
     expect_usage("onecycle", "lr=0.1;total_steps=0", 60, "total_steps");
     expect_usage("plateau", "lr=0.1;factor=1", 60, "factor");
     expect_usage("cyclic", "lr=0.1;mode=triangular3", 60, "mode");
+    /* wsd: phases against the run and num_training_steps; derived phases never negative */
+    expect_usage("wsd", "lr=0.1;num_warmup_steps=10;num_stable_steps=50;num_decay_steps=41", 100,
+                 "num_decay_steps");
+    expect_usage("wsd", "lr=0.1;num_warmup_steps=10;num_decay_steps=91", 100, "num_decay_steps");
+    expect_usage("wsd", "lr=0.1;num_warmup_steps=10;num_decay_steps=41;num_training_steps=50",
+                 100, "num_decay_steps");
+    expect_usage("wsd", "lr=0.1;num_warmup_steps=10;num_stable_steps=91", 100, "num_stable_steps");
+    expect_usage("wsd", "lr=0.1;num_warmup_steps=101", 100, "num_warmup_steps");
+    expect_usage("wsd", "lr=0.1;num_decay_steps=20;num_training_steps=101", 100,
+                 "num_training_steps");
+    expect_usage("wsd",
+                 "lr=0.1;num_warmup_steps=10;num_stable_steps=50;num_decay_steps=30;"
+                 "num_training_steps=100",
+                 100, "num_training_steps");
+    expect_usage("wsd", "lr=0.1;num_stable_steps=-1", 100, "num_stable_steps");
+    expect_usage("wsd", "lr=0.1;num_decay_steps=-1", 100, "num_decay_steps");
+    expect_usage("wsd", "lr=0.1;min_lr_ratio=1.5", 100, "min_lr_ratio");
+    expect_usage("wsd", "lr=0.1;min_lr_ratio=-0.1", 100, "min_lr_ratio");
+    expect_usage("wsd", "lr=0.1;decay_type=sqrt", 100, "decay_type");
+    expect_usage("wsd", "lr=0.1;warmup_type=exponential", 100, "warmup_type");
 }
 
 static void derived_defaults(void) {
@@ -265,6 +285,27 @@ static void derived_defaults(void) {
     trace_of("inverse_sqrt", "lr=0.1", 50, a);
     trace_of("inverse_sqrt", "lr=0.1;timescale=10000", 50, b);
     CHECK(memcmp(a, b, 50 * sizeof a[0]) == 0);
+    /* wsd: num_training_steps is the run's; the unset phase fills the rest of it; with neither
+     * stable nor decay set, the decay follows the warmup to the end: hf_cosine's schedule */
+    trace_of("wsd", "lr=0.1;num_warmup_steps=10;num_decay_steps=30", 100, a);
+    trace_of("wsd", "lr=0.1;num_warmup_steps=10;num_decay_steps=30;num_training_steps=100", 100, b);
+    CHECK(memcmp(a, b, 100 * sizeof a[0]) == 0);
+    trace_of("wsd", "lr=0.1;num_warmup_steps=10;num_stable_steps=60;num_decay_steps=30", 100, b);
+    CHECK(memcmp(a, b, 100 * sizeof a[0]) == 0);
+    trace_of("wsd", "lr=0.1;num_warmup_steps=10;num_stable_steps=60", 100, b);
+    CHECK(memcmp(a, b, 100 * sizeof a[0]) == 0);
+    CHECK(a[9] < 0.1 && a[10] == 0.1 && a[69] == 0.1 && a[70] == 0.1 && a[71] < 0.1);
+    trace_of("wsd", "lr=0.1;num_warmup_steps=10", 100, a);
+    trace_of("hf_cosine", "lr=0.1;num_warmup_steps=10", 100, b);
+    CHECK(memcmp(a, b, 100 * sizeof a[0]) == 0);
+    trace_of("wsd", "lr=0.1", 100, a);
+    trace_of("hf_cosine", "lr=0.1", 100, b);
+    CHECK(memcmp(a, b, 100 * sizeof a[0]) == 0);
+    /* phases that end before the run: min_lr_ratio * lr0 from then on */
+    trace_of("wsd", "lr=0.1;num_warmup_steps=5;num_stable_steps=20;num_decay_steps=30;"
+                    "min_lr_ratio=0.25", 100, a);
+    CHECK(a[0] == 0.1 * 0.25 && a[54] > 0.1 * 0.25);
+    for (int i = 55; i < 100; i++) CHECK(a[i] == 0.1 * 0.25);
 }
 
 int main(int argc, char **argv) {

@@ -21,6 +21,14 @@ out=$("$bin" trace greedy --set factor=0.9 --set patience=3 --set min_lr=1e-6 --
 [ "$(echo "$out" | sed -n 6p)" = "4,0.10000000000000001" ] || fail "greedy row 4: $out"
 [ "$(echo "$out" | sed -n 7p)" = "5,0.090000000000000011" ] || fail "greedy row 5: $out"
 
+# warmup-stable-decay: 10 steps up from 0, 50 at the lr, a cosine decay over the last 40
+out=$("$bin" trace wsd --set num_warmup_steps=10 --set num_stable_steps=50 --set num_decay_steps=40 --lr 0.1 --steps 100)
+[ "$(echo "$out" | wc -l)" -eq 101 ] || fail "wsd: row count"
+[ "$(echo "$out" | sed -n 2p)" = "0,0" ] || fail "wsd: warmup from 0: $(echo "$out" | sed -n 2p)"
+[ "$(echo "$out" | sed -n '12p;61p' | tr '\n' ' ')" = "10,0.10000000000000001 59,0.10000000000000001 " ] ||
+  fail "wsd: stable phase"
+[ "$(echo "$out" | sed -n 101p)" = "99,0.00015413331334360181" ] || fail "wsd: last step: $(echo "$out" | sed -n 101p)"
+
 # every scheduler that needs nothing but the step traces with its defaults
 "$bin" list schedulers | awk '/^  [a-z_0-9]+ / && $1 != "keys" { print $1 }' > "$tmp/names"
 [ -s "$tmp/names" ] || fail "no schedulers listed"
@@ -53,6 +61,7 @@ expect_err "--lr: invalid value" cosine --lr -1 --steps 3
 expect_err "--steps: invalid value" cosine --lr 0.1 --steps 0
 expect_err "missing --steps" cosine --lr 0.1
 expect_err "unknown option" cosine --lr 0.1 --steps 3 --bogus 1
+expect_err "num_decay_steps: the phases end after the run" wsd --set num_stable_steps=50 --set num_decay_steps=60 --lr 0.1 --steps 100
 expect_err "min_lr: above max_lr" greedy --set min_lr=0.5 --set max_lr=0.2 --lr 0.3 --steps 3
 printf '1\nabc\n' > "$tmp/bad"
 expect_err "$tmp/bad:2: not a number" greedy --lr 0.1 --steps 3 --metrics "$tmp/bad"

@@ -84,7 +84,8 @@ def fmt_float(x):
 #  _get_polynomial_decay_schedule_with_warmup_lr_lambda,
 #  _get_constant_schedule_with_warmup_lr_lambda,
 #  _get_inverse_sqrt_schedule_lr_lambda, and the `timescale = num_warmup_steps
-#  or 10_000` default in get_inverse_sqrt_schedule).  LambdaLR sets
+#  or 10_000` default in get_inverse_sqrt_schedule; _get_wsd_scheduler_lambda and
+#  get_wsd_schedule of transformers v4.49.0).  LambdaLR sets
 #  lr = base_lr * lambda(step).
 # --------------------------------------------------------------------------
 
@@ -143,6 +144,47 @@ def inverse_sqrt_lambda(num_warmup_steps, timescale):
 
 def inverse_sqrt_default_timescale(num_warmup_steps):
     return num_warmup_steps or 10_000
+
+
+# get_wsd_schedule and _get_wsd_scheduler_lambda, transformers v4.49.0: warmup from
+# min_lr_ratio to 1, a stable phase at 1, a decay back to min_lr_ratio, then min_lr_ratio.
+# num_stable_steps, when not given, is num_training_steps - num_warmup_steps - num_decay_steps.
+WSD_SHAPES = ("linear", "cosine", "1-sqrt")
+
+
+def wsd_lambda(num_warmup_steps, num_decay_steps, num_training_steps=None, num_stable_steps=None,
+               warmup_type="linear", decay_type="cosine", min_lr_ratio=0.0, num_cycles=0.5):
+    if num_training_steps is None and num_stable_steps is None:
+        raise ValueError("wsd: num_training_steps or num_stable_steps is needed")
+    if warmup_type not in WSD_SHAPES or decay_type not in WSD_SHAPES:
+        raise ValueError("wsd: unknown warmup_type %r or decay_type %r" % (warmup_type, decay_type))
+    if num_stable_steps is None:
+        num_stable_steps = num_training_steps - num_warmup_steps - num_decay_steps
+    w, s, d, r = num_warmup_steps, num_stable_steps, num_decay_steps, min_lr_ratio
+
+    def f(current_step):
+        if current_step < w:
+            x = float(current_step) / float(max(1, w))
+            if warmup_type == "linear":
+                ramp = x
+            elif warmup_type == "cosine":
+                ramp = 0.5 * (1.0 - math.cos(math.pi * x))
+            else:
+                ramp = 1.0 - math.sqrt(1.0 - x)
+            return max(0.0, ramp * (1.0 - r) + r)
+        if current_step < w + s:
+            return 1.0
+        if current_step < w + s + d:
+            x = float(current_step - w - s) / float(max(1, d))
+            if decay_type == "linear":
+                down = 1.0 - x
+            elif decay_type == "cosine":
+                down = 0.5 * (1.0 + math.cos(math.pi * float(num_cycles) * 2.0 * x))
+            else:
+                down = 1.0 - math.sqrt(x)
+            return max(0.0, down * (1.0 - r) + r)
+        return r
+    return f
 
 
 # --------------------------------------------------------------------------
@@ -326,6 +368,38 @@ def scheduler_cases():
     ]:
         add(case, "inverse_sqrt", p,
             lambda o, p: S.LambdaLR(o, inverse_sqrt_lambda(p["num_warmup_steps"], p["timescale"])))
+
+    # warmup-stable-decay. Cases without num_stable_steps derive it from num_training_steps;
+    # those whose phases end before step 60 stay at min_lr_ratio for the remaining rows.
+    def WSD(lr, w, d, warmup_type, decay_type, min_lr_ratio, num_cycles, s=None, t=None):
+        p = P(lr=lr, num_warmup_steps=w)
+        if s is not None:
+            p["num_stable_steps"] = s
+        p["num_decay_steps"] = d
+        if t is not None:
+            p["num_training_steps"] = t
+        p.update(warmup_type=warmup_type, decay_type=decay_type, min_lr_ratio=min_lr_ratio,
+                 num_cycles=num_cycles)
+        return p
+
+    for case, p in [
+        ("wsd_w10_s30_d20_cosine", WSD(0.1, 10, 20, "linear", "cosine", 0.0, 0.5, s=30)),
+        ("wsd_w10_s20_d20_linear_min0.1_short", WSD(0.1, 10, 20, "linear", "linear", 0.1, 0.5, s=20)),
+        ("wsd_w5_s25_d30_1sqrt", WSD(0.05, 5, 30, "linear", "1-sqrt", 0.0, 0.5, s=25)),
+        ("wsd_w0_s20_d40_cosine_min0.05", WSD(0.1, 0, 40, "linear", "cosine", 0.05, 0.5, s=20)),
+        ("wsd_w12_s0_d48_linear", WSD(0.1, 12, 48, "linear", "linear", 0.0, 0.5, s=0)),
+        ("wsd_w8_d20_t60_derived", WSD(0.1, 8, 20, "linear", "cosine", 0.0, 0.5, t=60)),
+        ("wsd_w6_d14_t45_derived_1sqrt_min0.2", WSD(0.1, 6, 14, "linear", "1-sqrt", 0.2, 0.5, t=45)),
+        ("wsd_w15_s15_d25_cosine_warmup_min0.1", WSD(0.1, 15, 25, "cosine", "cosine", 0.1, 0.5, s=15)),
+        ("wsd_w9_s11_d30_1sqrt_warmup_linear", WSD(0.1, 9, 30, "1-sqrt", "linear", 0.0, 0.5, s=11)),
+        ("wsd_w4_s6_d40_cosine_c1.25_min0.1", WSD(0.1, 4, 40, "linear", "cosine", 0.1, 1.25, s=6)),
+        ("wsd_w0_s0_d0_min0.3", WSD(0.1, 0, 0, "linear", "cosine", 0.3, 0.5, s=0)),
+    ]:
+        add(case, "wsd", p,
+            lambda o, p: S.LambdaLR(o, wsd_lambda(
+                p["num_warmup_steps"], p["num_decay_steps"], num_training_steps=p.get("num_training_steps"),
+                num_stable_steps=p.get("num_stable_steps"), warmup_type=p["warmup_type"],
+                decay_type=p["decay_type"], min_lr_ratio=p["min_lr_ratio"], num_cycles=p["num_cycles"])))
 
     # SequentialLR: lrlab writes the children as "name{k=v;k=v}|name{...}"
     add("sequential_linear_cosine", "sequential",
