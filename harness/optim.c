@@ -7,6 +7,7 @@
 
 extern const OptimDef optim_sgd, optim_adam, optim_adamw, optim_adagrad, optim_rmsprop,
     optim_adafactor;
+extern const OptimDef optim_sgd_sf, optim_adamw_sf; /* harness/optim_schedulefree.c */
 
 const OptimDef *const optim_registry[] = {
     &optim_sgd,
@@ -15,6 +16,8 @@ const OptimDef *const optim_registry[] = {
     &optim_adagrad,
     &optim_rmsprop,
     &optim_adafactor,
+    &optim_sgd_sf,
+    &optim_adamw_sf,
     NULL,
 };
 
