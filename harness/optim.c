@@ -8,6 +8,7 @@
 extern const OptimDef optim_sgd, optim_adam, optim_adamw, optim_adagrad, optim_rmsprop,
     optim_adafactor;
 extern const OptimDef optim_prodigy, optim_dadapt_adam;
+extern const OptimDef optim_sgd_sf, optim_adamw_sf; /* harness/optim_schedulefree.c */
 
 const OptimDef *const optim_registry[] = {
     &optim_sgd,
@@ -18,6 +19,8 @@ const OptimDef *const optim_registry[] = {
     &optim_adafactor,
     &optim_prodigy,
     &optim_dadapt_adam,
+    &optim_sgd_sf,
+    &optim_adamw_sf,
     NULL,
 };
 

@@ -30,6 +30,12 @@ typedef struct OptimDef {
     void (*step)(void *st, int64_t t, const TaskGroup *grp, float *w, const float *g, double lr,
                  const float *elem_lr, float *dir);
     void (*destroy)(void *st);
+    /* eval_point: optional, NULL where results are evaluated at the trained parameters. An
+     * optimizer that trains at one point and is evaluated at another (schedule-free: y and
+     * the average x) swaps them in w[n], the task's parameter vector: enter = 1 puts the
+     * evaluation point in, enter = 0 the training point back, bit for bit. The training loop
+     * calls it around every evaluation of the task (harness/train.c). */
+    void (*eval_point)(void *st, float *w, size_t n, int enter);
 } OptimDef;
 
 typedef struct Optim {

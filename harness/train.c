@@ -26,6 +26,15 @@ static double loss_at_cb(void *ctx, const float *w) {
     return t->def->loss_at(t, w);
 }
 
+/* The task's metrics at the optimizer's evaluation point (OptimDef.eval_point: the average x
+ * of a schedule-free optimizer), the training point put back after; at the parameters
+ * themselves for every other optimizer. Every evaluation of a cell goes through here. */
+static void evaluate_at(Task *t, const Optim *o, double *metrics) {
+    if (o->def->eval_point) o->def->eval_point(o->st, t->w, t->n, 1);
+    t->def->evaluate(t, metrics);
+    if (o->def->eval_point) o->def->eval_point(o->st, t->w, t->n, 0);
+}
+
 static int64_t stage_step(int64_t steps, int pct) {
     int64_t s = (steps * pct + 99) / 100;
     return s < 1 ? 1 : s;
@@ -134,7 +143,7 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
     const int want_features = (sd->needs & SCHED_NEEDS_FEATURES) != 0;
     Features feat = {.beta_t = 1, .lr_prev = c->lr0};
     double metrics[METRIC_MAX];
-    task.def->evaluate(&task, metrics);
+    evaluate_at(&task, &opt, metrics);
     features_eval(&feat, metrics[METRIC_VAL_LOSS]);
     r->evals[r->nevals++] = (EvalRow){0, metrics[METRIC_TRAIN_LOSS], metrics[METRIC_VAL_LOSS],
                                       metrics[METRIC_TASK], c->lr0};
@@ -220,7 +229,7 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
         for (int k = 0; k < NSTAGES; k++)
             if (stage_at[k] == done) stage = k;
         if (done % c->eval_every != 0 && stage < 0) continue;
-        task.def->evaluate(&task, metrics);
+        evaluate_at(&task, &opt, metrics);
         r->evals[r->nevals++] = (EvalRow){done, metrics[METRIC_TRAIN_LOSS],
                                           metrics[METRIC_VAL_LOSS], metrics[METRIC_TASK], last_lr};
         if (!isfinite(metrics[METRIC_TRAIN_LOSS]) || !isfinite(metrics[METRIC_VAL_LOSS])) {

@@ -8,9 +8,11 @@
  * scheduler (composition by multiplication); the stability bound caps them
  * when the task enforces one; the gradient is clipped when asked; the optimizer
  * updates each group; the task projects; the scheduler observes the loss. Every
- * eval_every steps and at 10%, 50% and 100% of the budget the task evaluates, and
- * the scheduler observes the validation loss. A non-finite loss, or one above
- * diverge_factor times the first, ends the run as diverged at that step.
+ * eval_every steps and at 10%, 50% and 100% of the budget the task evaluates (at the
+ * optimizer's evaluation point: the average x of the schedule-free optimizers, see
+ * OptimDef.eval_point), and the scheduler observes the validation loss. A non-finite
+ * loss, or one above diverge_factor times the first, ends the run as diverged at that
+ * step.
  */
 #ifndef LRLAB_TRAIN_H
 #define LRLAB_TRAIN_H

@@ -5,7 +5,9 @@
  *     sequence; with the non-default parameter sets of `cases`: within the declared bounds,
  *     and reaching above lr0 (or the bound itself) where a case is built to, so that the
  *     bound is not vacuous; parameter tables well formed;
- *   optimizers with their defaults: finite updates that lower a convex quadratic;
+ *   optimizers with their defaults: finite updates that lower a convex quadratic (and so
+ *     does the evaluation point of those that have one, OptimDef.eval_point, which gives
+ *     the training point back bit for bit);
  *   every task, optimizer and scheduler: an implementation version of at least 1 (the
  *     version's effect on cell ids is tests/test_versions.c's). */
 #include "check.h"
@@ -399,6 +401,16 @@ int main(int argc, char **argv) {
         }
         for (int k = 0; k < 6; k++) f1 += 0.5 * a[k] * w[k] * w[k];
         CHECK(f1 < f0);
+        if (d->eval_point) { /* the evaluation point is finite, lower too, and leaving it
+                              * gives the training point back bit for bit */
+            float y[6], fx = 0;
+            memcpy(y, w, sizeof w);
+            d->eval_point(o.st, w, 6, 1);
+            for (int k = 0; k < 6; k++) fx += 0.5f * a[k] * w[k] * w[k];
+            CHECK(isfinite(fx) && fx < f0);
+            d->eval_point(o.st, w, 6, 0);
+            CHECK(memcmp(y, w, sizeof w) == 0);
+        }
         optim_destroy(&o);
         params_free(&p);
     }
