@@ -2,6 +2,7 @@
  * optim_lrfree.h). */
 #include "harness/optim_lrfree.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 void lrfree_init(LrfreeSteps *q, const Task *t) {
@@ -33,4 +34,9 @@ int lrfree_record(LrfreeSteps *q, int64_t t, const TaskGroup *grp, float *w, con
     q->call[k] = (LrfreeCall){w, g, lr, elem_lr, dir};
     q->next = k + 1 == q->ngroups ? 0 : k + 1;
     return k;
+}
+
+double lrfree_bias_correction(int on, double beta1, double beta2, int64_t k) {
+    const double kk = (double)k;
+    return on ? sqrt(1.0 - pow(beta2, kk)) / (1.0 - pow(beta1, kk)) : 1.0;
 }

@@ -38,6 +38,9 @@ typedef struct LrfreeSteps {
 
 void lrfree_init(LrfreeSteps *q, const Task *t);
 void lrfree_free(LrfreeSteps *q);
+/* lrfree_bias_correction: both references' Adam bias correction at step k (1-based),
+ * sqrt(1 - beta2^k) / (1 - beta1^k), or 1 when it is off. */
+double lrfree_bias_correction(int on, double beta1, double beta2, int64_t k);
 /* lrfree_record: records the call of group grp at step t and returns the group's index. The
  * calls of a step must come one per group, in group order (a programmer error otherwise). */
 int lrfree_record(LrfreeSteps *q, int64_t t, const TaskGroup *grp, float *w, const float *g,

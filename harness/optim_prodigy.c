@@ -198,10 +198,7 @@ static void step(void *st, int64_t t, const TaskGroup *grp, float *w, const floa
     State *s = st;
     const int k = lrfree_record(&s->q, t, grp, w, g, lr, elem_lr, dir);
     if (k == 0) {
-        const double kk = (double)(s->k + 1);
-        s->bc = s->bias_correction
-                    ? sqrt(1.0 - pow(s->beta2, kk)) / (1.0 - pow(s->beta1, kk))
-                    : 1.0;
+        s->bc = lrfree_bias_correction(s->bias_correction, s->beta1, s->beta2, s->k + 1);
         s->delta = s->den = 0;
     }
     first_walk(s, k);

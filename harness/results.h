@@ -50,4 +50,8 @@ int results_time_append(int fd, const char *dir, const char *id, double seconds,
 void results_times(const char *dir, const PlanFile *pf, double *secs);
 int results_times_write(const char *dir, const PlanFile *pf, const double *secs, Err *e);
 
+/* results_line_value: the text after "KEY: " at the start of a line of text (a folder's
+ * provenance.txt), copied into out[n]; -1 when there is none or it does not fit. */
+int results_line_value(const char *text, const char *key, char *out, size_t n);
+
 #endif

@@ -50,19 +50,6 @@ static const char *const eval_header = "step,train_loss,val_loss,metric,lr\n";
 
 /* ---- the folder's provenance: format and data ---- */
 
-/* line_value: the text after "KEY: " at the start of a line of text, into out[n]; -1 if none. */
-static int line_value(const char *text, const char *key, char *out, size_t n) {
-    const size_t k = strlen(key);
-    for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-        if (strncmp(p, key, k) == 0 && p[k] == ':' && p[k + 1] == ' ') {
-            size_t len = strcspn(p + k + 2, "\n");
-            if (len >= n) return -1;
-            memcpy(out, p + k + 2, len);
-            out[len] = '\0';
-            return 0;
-        }
-    return -1;
-}
 
 /* data_hash: the sha256 that lines (provenance data lines) give rel; NULL if none. */
 static const char *data_hash(const char *lines, const char *rel, size_t rlen) {
@@ -476,7 +463,7 @@ int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines,
                            "provenance.txt of lrlab run, got none)", dirs[i]);
         char fmt[32];
         long format = 1;
-        if (line_value(prov, "results_format", fmt, sizeof fmt) == 0) {
+        if (results_line_value(prov, "results_format", fmt, sizeof fmt) == 0) {
             char *end;
             errno = 0;
             format = strtol(fmt, &end, 10);
@@ -491,7 +478,7 @@ int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines,
         }
         check_data(s, prov, data_lines);
         char line[4096];
-        if (line_value(prov, "versions", line, sizeof line) == 0) s->versions = xstrdup(line);
+        if (results_line_value(prov, "versions", line, sizeof line) == 0) s->versions = xstrdup(line);
         free(prov);
         if (fs_path(path, sizeof path, e, "%s/cells.csv", dirs[i]) != 0) return -1;
         s->packed = fs_exists_packed(path);

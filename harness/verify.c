@@ -65,21 +65,6 @@ static void on_signal(int sig) { stop_signal = sig; }
 
 /* ---- the folder's provenance ---- */
 
-/* line_value: the text after "KEY: " on its line of text, copied into out; -1 if none. */
-static int line_value(const char *text, const char *key, char *out, size_t n) {
-    size_t k = strlen(key);
-    for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-        if (strncmp(p, key, k) == 0 && p[k] == ':' && p[k + 1] == ' ') {
-            const char *v = p + k + 2;
-            size_t len = strcspn(v, "\n");
-            if (len >= n) return -1;
-            memcpy(out, v, len);
-            out[len] = '\0';
-            return 0;
-        }
-    }
-    return -1;
-}
 
 static int read_prov(const char *dir, Prov *pv, Err *e) {
     char path[4096], line[4096];
@@ -91,9 +76,9 @@ static int read_prov(const char *dir, Prov *pv, Err *e) {
                        "provenance.txt");
     char seed[32];
     char *sp;
-    if (line_value(pv->text, "script", line, sizeof line) != 0 ||
+    if (results_line_value(pv->text, "script", line, sizeof line) != 0 ||
         !(sp = strstr(line, " sha256 ")) || strlen(sp + 8) != 64 ||
-        line_value(pv->text, "lua_seed", seed, sizeof seed) != 0)
+        results_line_value(pv->text, "lua_seed", seed, sizeof seed) != 0)
         return err_set(e, EXIT_USAGE, "verify", "%s: no script or lua_seed line (expected "
                        "\"script: PATH sha256 HEX\" and \"lua_seed: N\")", path);
     *sp = '\0';
@@ -105,12 +90,12 @@ static int read_prov(const char *dir, Prov *pv, Err *e) {
     if (*end || errno || seed[0] == '-')
         return err_set(e, EXIT_USAGE, "verify", "%s: lua_seed: invalid value (expected a "
                        "non-negative integer, got %s)", path, seed);
-    if (line_value(pv->text, "blas_mode", pv->mode, sizeof pv->mode) != 0)
+    if (results_line_value(pv->text, "blas_mode", pv->mode, sizeof pv->mode) != 0)
         snprintf(pv->mode, sizeof pv->mode, "native"); /* written before portable mode */
-    if (line_value(pv->text, "blas_kernel", pv->kernel, sizeof pv->kernel) != 0) {
+    if (results_line_value(pv->text, "blas_kernel", pv->kernel, sizeof pv->kernel) != 0) {
         char blas[512];
         const char *core;
-        if (line_value(pv->text, "blas", blas, sizeof blas) == 0 && (core = strstr(blas, "; core ")))
+        if (results_line_value(pv->text, "blas", blas, sizeof blas) == 0 && (core = strstr(blas, "; core ")))
             snprintf(pv->kernel, sizeof pv->kernel, "%.*s", (int)strcspn(core + 7, ";"), core + 7);
         else
             snprintf(pv->kernel, sizeof pv->kernel, "unknown");
