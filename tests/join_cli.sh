@@ -194,6 +194,6 @@ refuse "no value" "lrlab: compare: --with: missing value (expected a result fold
 echo "ok: refusals (a changed value, a label of another cell id, a missing folder, no common task, DIR itself, twice, not a result folder, no evals.csv, arms, no value): exit 2, one line, nothing written"
 
 # ---- 4. help ----
-"$bin" compare --help | grep -q -- '--with OTHER' || fail help "compare --help does not document --with"
-"$bin" report --help | grep -q -- '--with OTHER' || fail help "report --help does not document --with"
+"$bin" compare --help > "$tmp/help.txt"; grep -q -- "--with OTHER" "$tmp/help.txt" || fail help "compare --help does not document --with"
+"$bin" report --help > "$tmp/help.txt"; grep -q -- "--with OTHER" "$tmp/help.txt" || fail help "report --help does not document --with"
 echo "ok: compare --help and report --help document --with"
