@@ -666,8 +666,8 @@ static const Command commands[] = {
      "                      rel:0.01, task:0.01), measure, stage (10, 50, 100, all), reading,\n"
      "                      interval and optimizer left out: DIR/multiverse.csv and the\n"
      "                      specification curve DIR/figures/multiverse.png. MORE folders, one\n"
-     "                      arm each (provenance.txt \"arm: NAME\", else the experiment), of the\n"
-     "                      same tasks, optimizers, schedulers and seeds, add their rows\n",
+     "                      arm each (provenance.txt \"arm: NAME\", else the experiment), add\n"
+     "                      their rows (each over its own tasks, optimizers, schedulers, seeds)\n",
      cmd_compare},
     {"trace", trace_usage, trace_help, cmd_trace},
     {"merge", "lrlab merge OUT DIR... [--quiet]",

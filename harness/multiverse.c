@@ -16,8 +16,11 @@
  * Axes that need retraining (GreedyLR's variant, the budget, Adafactor's setting, the grid)
  * come from several folders, one arm each: the folder's provenance.txt line "arm: ..." (the
  * experiment's arm = "NAME" or { key = "value", ... }), or else the experiment named in its
- * runs.csv. An arm's keys become columns arm_KEY of multiverse.csv. The folders must share the design (tasks,
- * optimizers, schedulers and seeds) and name different arms.
+ * runs.csv. An arm's keys become columns arm_KEY of multiverse.csv. The folders name different
+ * arms and share the reference scheduler; their designs may differ (a longer budget is often
+ * affordable only with fewer optimizers, baselines or seeds): each arm's specifications are
+ * computed over its own comparisons, and the `without` axis names every optimizer of any arm
+ * (the first folder's first), an arm getting no "without X" specification when it has no X.
  *
  * multiverse.csv: one row per specification: arm, arm_KEY..., tie, measure, stage, reading, interval,
  * without, units, as_good (count), share, ci_low, ci_high, verdict. figures/multiverse.png:
@@ -134,49 +137,31 @@ static int arm_keys(char arms[][ARM_MAX_LEN + 1], int narms, char keys[][64], in
     return nk;
 }
 
-/* same_names: the two lists hold the same names (in any order); the first difference goes
- * to what. */
-static int same_names(const Names *a, const Names *b, char *what, size_t n) {
-    for (int i = 0; i < a->n; i++) {
-        int found = 0;
-        for (int j = 0; j < b->n && !found; j++) found = strcmp(a->names[i], b->names[j]) == 0;
-        if (!found) return snprintf(what, n, "%s", a->names[i]), 0;
-    }
-    for (int j = 0; j < b->n; j++) {
-        int found = 0;
-        for (int i = 0; i < a->n && !found; i++) found = strcmp(a->names[i], b->names[j]) == 0;
-        if (!found) return snprintf(what, n, "%s", b->names[j]), 0;
-    }
-    return 1;
-}
-
-static int same_design(const char *dir0, const Data *A, const char *dir, const Data *B) {
-    static const char *const what[] = {"tasks", "optimizers", "schedulers", "seeds"};
-    const Names *na[] = {&A->tasks, &A->optims, &A->scheds, &A->seeds};
-    const Names *nb[] = {&B->tasks, &B->optims, &B->scheds, &B->seeds};
-    for (int k = 0; k < 4; k++) {
-        char diff[80];
-        if (!same_names(na[k], nb[k], diff, sizeof diff)) {
-            Err e;
-            err_set(&e, EXIT_USAGE, dir, "runs.csv: %s differ from %s's (\"%.40s\" is in one "
-                    "only; expected folders of one experiment, its arms differing in how they "
-                    "were trained, not in what is compared)", what[k], dir0, diff);
-            err_print(&e);
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static void add(Specs *S, Spec s) {
     if (S->n == S->cap) S->s = xrealloc(S->s, sizeof(Spec) * (size_t)(S->cap = S->cap ? 2 * S->cap : 1024));
     S->s[S->n++] = s;
 }
 
-/* specs_of: every specification of one arm's model, appended to S. */
+/* OptAxis: the optimizers of the `without` axis, the first folder's then the other arms' new
+ * ones (pointers into the arms' Data) */
+typedef struct {
+    const char **v;
+    int n;
+} OptAxis;
+
+static void axis_add(OptAxis *x, const Names *optims) {
+    for (int j = 0; j < optims->n; j++) {
+        int seen = 0;
+        for (int i = 0; i < x->n && !seen; i++) seen = strcmp(x->v[i], optims->names[j]) == 0;
+        if (seen) continue;
+        x->v = xrealloc(x->v, sizeof(char *) * (size_t)(x->n + 1));
+        x->v[x->n++] = optims->names[j];
+    }
+}
+
 /* specs_of: every specification of one arm's model, appended to S. Optimizers are named by
- * the first folder's list (D0), whatever order the arm's runs.csv holds them in. */
-static void specs_of(Model *M, const Data *D0, int arm, const TieRule *ties, int nties, Specs *S) {
+ * the axis X, whatever order the arm's runs.csv holds them in. */
+static void specs_of(Model *M, const OptAxis *X, int arm, const TieRule *ties, int nties, Specs *S) {
     int *sel = xcalloc((size_t)M->nu + 1, sizeof(int));
     /* measure outside, tie rule inside: one measure's seed replicates live at a time */
     for (int mi = 0; mi < NMV_MEASURE; mi++) {
@@ -186,11 +171,12 @@ static void specs_of(Model *M, const Data *D0, int arm, const TieRule *ties, int
         for (int k = 0; k < nties; k++) {
             model_decide(M, ties[k], M->alpha);
             for (int g = 0; g <= NSTAGE; g++)
-                for (int w0 = -1; w0 < (D0->optims.n > 1 ? D0->optims.n : 0); w0++) {
-                    /* the same optimizer in this arm (same_design: every name is there) */
+                for (int w0 = -1; w0 < (X->n > 1 ? X->n : 0); w0++) {
+                    /* the same optimizer in this arm; none: no "without" specification */
                     int w = -1;
                     for (int j = 0; w0 >= 0 && j < M->D->optims.n && w < 0; j++)
-                        if (strcmp(M->D->optims.names[j], D0->optims.names[w0]) == 0) w = j;
+                        if (strcmp(M->D->optims.names[j], X->v[w0]) == 0) w = j;
+                    if (w0 >= 0 && w < 0) continue;
                     int nsel = 0;
                     for (int i = 0; i < M->nmunits[m]; i++) {
                         const Unit *u = &M->u[M->munits[m][i]];
@@ -243,7 +229,7 @@ static int by_share(const void *a, const void *b) {
 /* The specification-curve figure: shares sorted with their intervals above, the choices
  * below as dots, one row per value of each axis. */
 static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1], int narms, const Data *D,
-                  const TieRule *ties, int nties, double claim, Err *e) {
+                  const OptAxis *X, const TieRule *ties, int nties, double claim, Err *e) {
     char path[4200];
     if (fs_path(path, sizeof path, e, "%s/figures", dir) != 0) return -1;
     if (mkdir(path, 0777) != 0 && !fs_exists(path))
@@ -263,14 +249,14 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
     base_r = base_g + NSTAGE + 1;
     base_iv = base_r + NREADING;
     base_w = base_iv + NINTERVAL;
-    nrow = base_w + (D->optims.n > 1 ? D->optims.n + 1 : 0);
+    nrow = base_w + (X->n > 1 ? X->n + 1 : 0);
     for (int i = 0; i < S->n; i++) {
         const Spec *x = &s[i];
         int mi = x->m == M_TRAIN ? 0 : x->m == M_VAL ? 1 : 2;
         buf_printf(&dat, "%d %.6f %.6f %.6f %d %d %d %d %d %d %d\n", i + 1, x->share, x->lo,
                    x->hi, narms > 1 ? base_arm + x->arm : -1, base_tie + x->tie, base_m + mi,
                    base_g + x->stage, base_r + x->reading, base_iv + x->interval,
-                   D->optims.n > 1 ? base_w + x->without + 1 : -1);
+                   X->n > 1 ? base_w + x->without + 1 : -1);
     }
     free(s);
     /* y tics of the dot panel: "axis: value", row r drawn at y = nrow - r */
@@ -290,8 +276,8 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
     }
     for (int r = 0; r < NREADING; r++) { snprintf(lab, sizeof lab, "reading: %s", reading_names[r]); tic(&rows, &first, lab, nrow - (base_r + r)); }
     for (int v = 0; v < NINTERVAL; v++) { snprintf(lab, sizeof lab, "interval: %s", interval_names[v]); tic(&rows, &first, lab, nrow - (base_iv + v)); }
-    for (int w = -1; D->optims.n > 1 && w < D->optims.n; w++) {
-        snprintf(lab, sizeof lab, "without: %s", w < 0 ? "none" : D->optims.names[w]);
+    for (int w = -1; X->n > 1 && w < X->n; w++) {
+        snprintf(lab, sizeof lab, "without: %s", w < 0 ? "none" : X->v[w]);
         tic(&rows, &first, lab, nrow - (base_w + w + 1));
     }
     char dpath[4200];
@@ -355,6 +341,7 @@ int multiverse_main(const CompareOpts *o, Model *M) {
     Data *D = xcalloc((size_t)narms, sizeof(Data));
     Model *Ms = xcalloc((size_t)narms, sizeof(Model));
     Specs S = {0};
+    OptAxis X = {0};
     Err e = {0};
     int code = EXIT_USAGE;
     const char *dirs[64];
@@ -388,13 +375,14 @@ int multiverse_main(const CompareOpts *o, Model *M) {
             err_print(&e);
             goto out;
         }
-        if (!same_design(o->dir, M->D, dirs[a], &D[a])) goto out;
         model_build(&D[a], &Ms[a]);
         Ms[a].alpha = o->alpha;
     }
     code = EXIT_RUN;
     M->alpha = o->alpha;
-    for (int a = 0; a < narms; a++) specs_of(a == 0 ? M : &Ms[a], M->D, a, ties, nties, &S);
+    axis_add(&X, &M->D->optims);
+    for (int a = 1; a < narms; a++) axis_add(&X, &D[a].optims);
+    for (int a = 0; a < narms; a++) specs_of(a == 0 ? M : &Ms[a], &X, a, ties, nties, &S);
     model_decide(M, o->tie, o->alpha); /* as the caller left it */
     Buf b = {0};
     char keys[ARM_MAX_AXES * 64][64];
@@ -424,7 +412,7 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         csvio_field(&b, x->stage < NSTAGE ? st : "all", 0);
         csvio_field(&b, reading_names[x->reading], 0);
         csvio_field(&b, interval_names[x->interval], 0);
-        csvio_field(&b, x->without < 0 ? "none" : M->D->optims.names[x->without], 0);
+        csvio_field(&b, x->without < 0 ? "none" : X.v[x->without], 0);
         csvio_int(&b, x->units, 0);
         csvio_int(&b, x->good, 0);
         csvio_num(&b, x->share, 0);
@@ -443,7 +431,7 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         goto out;
     }
     buf_free(&b);
-    if (figure(o->dir, &S, arms, narms, M->D, ties, nties, o->claim, &e) != 0) {
+    if (figure(o->dir, &S, arms, narms, M->D, &X, ties, nties, o->claim, &e) != 0) {
         err_print(&e);
         goto out;
     }
@@ -469,5 +457,6 @@ out:
     free(D);
     free(arms);
     free(S.s);
+    free(X.v);
     return code;
 }

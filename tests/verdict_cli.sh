@@ -110,9 +110,17 @@ expect2 "$tmp/a" "$tmp/e" --multiverse
 grep -q 'provenance.txt: arm: invalid value' "$tmp/err" || fail "a bad arm line: $(cat "$tmp/err")"
 printf 'arm: `touch PWNED`\n' > "$tmp/e/provenance.txt"
 expect2 "$tmp/a" "$tmp/e" --multiverse
+# arms of another design (a longer budget with more seeds, or fewer optimizers): each arm's
+# specifications over its own comparisons; no "without o2" for an arm without o2
 mk "$tmp/c" other 12
-expect2 "$tmp/a" "$tmp/c" --multiverse
-grep -q 'seeds differ' "$tmp/err" || fail "different design: $(cat "$tmp/err")"
+"$bin" compare "$tmp/a" "$tmp/c" --multiverse > "$tmp/out" || fail "an arm with more seeds"
+[ "$(grep -c '^other,' "$tmp/a/multiverse.csv")" -eq 1080 ] || fail "the 12-seed arm's rows"
+mk "$tmp/f" single
+grep -v ',o2,' "$tmp/f/runs.csv" > "$tmp/f/r" && mv "$tmp/f/r" "$tmp/f/runs.csv"
+"$bin" compare "$tmp/a" "$tmp/f" --multiverse > "$tmp/out" || fail "an arm with one optimizer"
+[ "$(grep -c '^single,' "$tmp/a/multiverse.csv")" -eq 360 ] || fail "the one-optimizer arm's rows: $(grep -c '^single,' "$tmp/a/multiverse.csv")"
+[ "$(grep '^single,' "$tmp/a/multiverse.csv" | grep -vc ',none,')" -eq 0 ] || fail "a without spec for an arm lacking it"
+[ "$(grep -c '^study,.*,o2,' "$tmp/a/multiverse.csv")" -eq 360 ] || fail "the first arm's without o2 rows"
 mk "$tmp/d" study
 expect2 "$tmp/a" "$tmp/d" --multiverse
 grep -q 'arm "study" also names' "$tmp/err" || fail "same arm: $(cat "$tmp/err")"
