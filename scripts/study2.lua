@@ -91,11 +91,13 @@ local tasks = {
 -- Adafactor: Hugging Face's Trainer (--optim adafactor: scale_parameter, relative_step and
 -- warmup_init off, the Trainer's rate; its update is RMS-clipped to 1, so its rates are
 -- Adam's) or the class defaults (relative step min(1e-2, 1/sqrt(t)) scaled by the
--- parameters' RMS; the scheduler's rate is then a dimensionless factor, 1 being the default)
+-- parameters' RMS; the scheduler's rate is then a dimensionless factor, 1 being the default).
+-- Both are labelled "adafactor", so that the arms compare the same optimizer names; the
+-- arm (adafactor=trainer or default) and the provenance say which one a folder ran.
 local adafactor = arm.adafactor == "trainer"
     and optimizer "adafactor" { label = "adafactor", scale_parameter = false,
                                 lr = { 0.0001, 0.001, 0.01 } }
-    or optimizer "adafactor" { label = "adafactor-default", relative_step = true,
+    or optimizer "adafactor" { label = "adafactor", relative_step = true,
                                scale_parameter = true, lr = { 0.1, 1.0, 10.0 } }
 
 local optimizers = {
