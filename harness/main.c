@@ -480,21 +480,32 @@ out:
 static int cmd_report(int argc, char **argv) {
     const char *dir = NULL, *paper = NULL;
     CompareOpts o = compare_defaults();
+    const char *arms[REPORT_ARMS_MAX + 1] = {0};
+    int narms = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) return print_help(command("report"));
         int took = compare_option("report", argc, argv, &i, &o);
         if (took < 0) return EXIT_USAGE;
         if (took) continue;
-        if (strcmp(a, "--paper") == 0) {
+        if (strcmp(a, "--arm") == 0) {
+            if (i + 1 >= argc || !*argv[i + 1])
+                return usage_error("report", "--arm: missing value (expected a result folder, "
+                                             "got %s)", "nothing");
+            if (narms == REPORT_ARMS_MAX)
+                return usage_error("report", "--arm: too many (expected at most %d, got %s "
+                                             "more)", REPORT_ARMS_MAX, argv[i + 1]);
+            arms[narms++] = argv[++i];
+            o.arms = arms;
+        } else if (strcmp(a, "--paper") == 0) {
             if (i + 1 >= argc || !*argv[i + 1])
                 return usage_error("report", "--paper: missing value (expected a folder, got %s)",
                                    "nothing");
             paper = argv[++i];
         } else if (a[0] == '-') {
-            return usage_error("report", "%s: unknown option (expected --paper, --reference, "
-                                         "--measure, --tie, --reading, --interval, --alpha, "
-                                         "--claim or --with)", a);
+            return usage_error("report", "%s: unknown option (expected --paper, --arm, "
+                                         "--reference, --measure, --tie, --reading, --interval, "
+                                         "--alpha, --claim or --with)", a);
         } else if (dir) {
             return usage_error("report", "%s: unexpected argument (expected one folder)", a);
         } else {
@@ -504,6 +515,9 @@ static int cmd_report(int argc, char **argv) {
     if (!dir)
         return usage_error("report", "missing folder (expected DIR with the results of lrlab run, "
                                      "got %s)", "nothing");
+    if (narms && o.nwith)
+        return usage_error("report", "--arm %s: not with --with (expected the arms' folders, "
+                                     "each complete, or --with folders joined into one)", arms[0]);
     Err e = {0};
     if (report_main(dir, paper, &o, &e) == 0) return EXIT_OK;
     if (e.msg[0]) err_print(&e);
@@ -675,7 +689,7 @@ static const Command commands[] = {
      "refuses folders of different plans, a cell present in two folders, or a cell missing\n"
      "from all of them. Then writes runs.csv, curves.csv, evals.csv, figures and the\n"
      "comparison table in OUT as lrlab run does.\n", cmd_merge},
-    {"report", "lrlab report DIR [--paper PAPER] [--with OTHER ...] [--tie RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",
+    {"report", "lrlab report DIR [--paper PAPER] [--arm OTHER ...] [--with OTHER ...] [--tie RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",
      "Writes the results of a paper from the result files in DIR into PAPER (default\n"
      "DIR/report). It uses DIR's comparison files only when lrlab compare made them with the\n"
      "same settings (verdict.csv records them); otherwise it runs lrlab compare DIR with its\n"
@@ -691,6 +705,10 @@ static const Command commands[] = {
      "Reads only result files; the same results give the same bytes, and every generated file\n"
      "says so in its first line.\n\n"
      "  --paper PAPER   output folder, e.g. paper/ (default DIR/report)\n"
+     "  --arm OTHER     another arm of the study (a result folder trained with other\n"
+     "                  choices, repeatable, at most 16): report runs lrlab compare DIR OTHER...\n"
+     "                  --multiverse and adds a section with every arm's verdict, how often\n"
+     "                  the claim holds under each choice, and the specification curve\n"
      "  --with OTHER    the runs of the result folder OTHER (with its plan.csv) joined with\n"
      "                  DIR's by cell id, as for lrlab compare (repeatable, at most 8); the\n"
      "                  figures read each cell's curves from the folder it came from\n"

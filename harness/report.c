@@ -635,8 +635,12 @@ static int load_compare(Report *R, Err *e) {
     }
     char disk[COMPARE_SETTINGS_MAX];
     on_disk_settings(R, disk, sizeof disk);
-    if (missing || strcmp(disk, R->settings) != 0) {
-        if (missing)
+    const int arms = R->copts.arms && R->copts.arms[0];
+    if (missing || strcmp(disk, R->settings) != 0 || arms) {
+        if (arms)
+            printf("report: the multiverse over %s and its arms: running lrlab compare "
+                   "--multiverse with %s\n", R->src, R->settings);
+        else if (missing)
             printf("report: %s has no complete comparison yet: running lrlab compare with %s\n",
                    R->src, R->settings);
         else
@@ -645,6 +649,7 @@ static int load_compare(Report *R, Err *e) {
         CompareOpts o = R->copts;
         o.dir = R->dir;
         o.brief = 1;
+        o.multiverse = arms;
         fflush(stdout);
         int rc = compare_main(&o);
         fflush(stdout);
@@ -654,6 +659,7 @@ static int load_compare(Report *R, Err *e) {
             return -1;
         }
     }
+    if (arms && rp_load_multiverse(R, e) != 0) return -1;
     if (tab_load(R->dir, "comparisons.csv", cmp_cols, &R->cmp, e) != 0) return -1;
     if (tab_load(R->dir, "tests.csv", test_cols, &R->tests, e) != 0) return -1;
     if (tab_load(R->dir, "verdict.csv", ver_cols, &R->ver, e) != 0) return -1;
@@ -1521,6 +1527,8 @@ static int compose(Report *R, const char *cmdline, Err *e) {
     md_losses(R, md);
     md_rules(R, md, &all);
 
+    if (R->have_mv) rp_arms(R, md);
+
     buf_printf(md, "## Across schedulers\n\n");
     md_table(R, md, table_ranks(R));
     rp_fig_profiles(R, md);
@@ -1562,6 +1570,22 @@ static int compose(Report *R, const char *cmdline, Err *e) {
                cmdline);
     return 0;
 }
+
+/* ---- for the study sections (report_study.c) ---- */
+
+Table *rp_table_new(Report *R, const char *name, const char *align, const char *const *head) {
+    return table_new(R, name, align, head);
+}
+int rp_table_row(Table *T, int rule) { return table_row(T, rule); }
+void rp_table_set(Table *T, int r, int c, const char *fmt, ...) {
+    char s[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s, sizeof s, fmt, ap);
+    va_end(ap);
+    table_set(T, r, c, "%s", s);
+}
+void rp_md_table(Report *R, Buf *md, Table *T) { md_table(R, md, T); }
 
 /* ---- paths ---- */
 
@@ -1702,6 +1726,7 @@ static void report_free(Report *R) {
     Tab *tabs[] = {&R->cmp, &R->tests, &R->ver, &R->prof, &R->ranks, &R->tune, &R->evals};
     for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
         csvio_free(&tabs[i]->t);
+    if (R->have_mv) csvio_free(&R->mv);
     for (int i = 0; i < R->nouts; i++)
         buf_free(&R->outs[i]->b), free(R->outs[i]);
     free(R->outs);

@@ -18,6 +18,8 @@
 #ifndef LRLAB_REPORT_H
 #define LRLAB_REPORT_H
 
+#define REPORT_ARMS_MAX 16 /* --arm folders (CompareOpts.arms) */
+
 #include "harness/compare.h"
 #include "harness/err.h"
 

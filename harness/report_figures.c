@@ -52,6 +52,11 @@ static void gp_end(Buf *b, int multiplot) {
     buf_printf(b, "%sset output\n", multiplot ? "unset multiplot\n" : "");
 }
 
+Buf *rp_gp_begin(Report *R, const char *stem, const char *what, int w, int h) {
+    return gp_begin(R, stem, what, w, h);
+}
+void rp_gp_end(Buf *b, int multiplot) { gp_end(b, multiplot); }
+
 /* line style of scheduler s: the reference black and thick, the others by plan order */
 static void gp_style(const Report *R, Buf *b, int s) {
     if (s == R->ref) {

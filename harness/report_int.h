@@ -142,6 +142,8 @@ typedef struct Report {
     Table **tabs;
     int ntabs, captabs;
     int ntab_md, nfig_md; /* numbering in report.md */
+    CsvTable mv;          /* DIR/multiverse.csv, with --arm (report_study.c) */
+    int have_mv, mv_col[16];
 } Report;
 
 /* the paper's categories, counted */
@@ -163,6 +165,19 @@ Count rp_count_by(const Report *R, int col, const char *name);
 int rp_count_total(const Count *c);
 int rp_sched_at(const Report *R, int k);
 double rp_profile_at(const Report *R, const char *sched, double tau);
+
+/* tables and figure scripts, for the sections of report_study.c */
+Table *rp_table_new(Report *R, const char *name, const char *align, const char *const *head);
+int rp_table_row(Table *T, int rule); /* a new row (rule: a line above it in LaTeX) */
+void rp_table_set(Table *T, int r, int c, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void rp_md_table(Report *R, Buf *md, Table *T); /* numbered, in report.md, with its files */
+Buf *rp_gp_begin(Report *R, const char *stem, const char *what, int w, int h);
+void rp_gp_end(Buf *b, int multiplot);
+
+/* ---- the study's sections (report_study.c) ---- */
+
+int rp_load_multiverse(Report *R, Err *e); /* DIR/multiverse.csv, checked */
+void rp_arms(Report *R, Buf *md);          /* the arms and the multiverse */
 
 /* ---- figures (report_figures.c): each adds its gnuplot script, its data and its paragraph
  * to report.md ---- */

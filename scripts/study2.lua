@@ -18,6 +18,9 @@
 --                      task; GreedyLR of the primary arm against constant, cosine, linear,
 --                      step, plateau, hd-group and sls; SGD with momentum and Adam; ten seeds
 --   long-hf-eval       the long arm with the hf-eval arm's GreedyLR
+--   short-matched      the primary arm restricted to the long arms' optimizers, baselines and
+--                      seeds (the protocol's matched subset, section 6 item 3): every cell is
+--                      one of primary's, so --reuse results/study2/primary trains none
 --
 -- Shared by every arm (protocol section 4):
 -- * GreedyLR's patience 10, factor 0.95 and smoothing window 50 are the paper's small-model
@@ -32,21 +35,29 @@
 -- * Seeds 1 to 12 (the long arm 1 to 10): 12 seeds let each of the 39 comparisons of a
 --   task and optimizer reach significance after Holm's correction (39 x 2 / 2^12 < 0.05);
 --   the long arm has 7 baselines x 3 stages = 21 comparisons, and 21 x 2 / 2^10 < 0.05.
+-- design: every optimizer, baseline and seed ("full"), or the long arms' fewer ("reduced")
 local arms = {
-  primary = { greedy = "hf-train", adafactor = "trainer", budget = "short" },
-  ["hf-eval"] = { greedy = "hf-eval", adafactor = "trainer", budget = "short" },
-  ["paper-train"] = { greedy = "paper-train", adafactor = "trainer", budget = "short" },
-  ["adafactor-default"] = { greedy = "hf-train", adafactor = "default", budget = "short" },
-  long = { greedy = "hf-train", adafactor = "trainer", budget = "long" },
-  ["long-hf-eval"] = { greedy = "hf-eval", adafactor = "trainer", budget = "long" },
+  primary = { greedy = "hf-train", adafactor = "trainer", budget = "short", design = "full" },
+  ["hf-eval"] = { greedy = "hf-eval", adafactor = "trainer", budget = "short", design = "full" },
+  ["paper-train"] = { greedy = "paper-train", adafactor = "trainer", budget = "short",
+                      design = "full" },
+  ["adafactor-default"] = { greedy = "hf-train", adafactor = "default", budget = "short",
+                            design = "full" },
+  long = { greedy = "hf-train", adafactor = "trainer", budget = "long", design = "reduced" },
+  ["long-hf-eval"] = { greedy = "hf-eval", adafactor = "trainer", budget = "long",
+                       design = "reduced" },
+  ["short-matched"] = { greedy = "hf-train", adafactor = "trainer", budget = "short",
+                        design = "reduced" },
 }
-local names = "primary, hf-eval, paper-train, adafactor-default, long, long-hf-eval"
+local names = "primary, hf-eval, paper-train, adafactor-default, long, long-hf-eval, " ..
+              "short-matched"
 local arm = arms[define.arm or ""]
 if not arm then
   error("study2.lua: define arm: unknown or missing (expected --define arm=NAME with NAME one of "
         .. names .. ", got " .. tostring(define.arm) .. ")")
 end
 local long = arm.budget == "long"
+local reduced = arm.design == "reduced"
 local scale = long and 4 or 1
 
 -- steps and evaluations of a task in the short budget; the long budget multiplies both, so
@@ -62,7 +73,7 @@ local function with(t, extra)
 end
 
 local seeds = {}
-for s = 1, long and 10 or 12 do seeds[#seeds + 1] = s end
+for s = 1, reduced and 10 or 12 do seeds[#seeds + 1] = s end
 
 -- the first study's tasks, unchanged (scripts/paper.lua)
 local tasks = {
@@ -108,7 +119,7 @@ local optimizers = {
   optimizer "adagrad" { label = "adagrad", lr = { 0.001, 0.01, 0.1 } },
   adafactor,
 }
-if long then optimizers = { optimizers[2], optimizers[3] } end
+if reduced then optimizers = { optimizers[2], optimizers[3] } end
 
 local bounds = { min_lr_factor = 0.1, max_lr_factor = 10 }
 local greedy = {
@@ -123,8 +134,8 @@ local greedy = {
                                              bounds)),
 }
 
--- the first study's baselines and settings (scripts/paper.lua); the long arm keeps those
--- marked `long`
+-- the first study's baselines and settings (scripts/paper.lua); the reduced design keeps
+-- those marked `long`
 local baselines = {
   { scheduler "constant" { label = "constant" }, long = true },
   { scheduler "hf_constant" { label = "constant-warmup", num_warmup_steps = 20 } },
@@ -143,16 +154,17 @@ local baselines = {
 }
 local schedulers = { greedy[arm.greedy] }
 for _, b in ipairs(baselines) do
-  if b.long or not long then schedulers[#schedulers + 1] = b[1] end
+  if b.long or not reduced then schedulers[#schedulers + 1] = b[1] end
 end
 
 local beta = { beta = { 1e-7, 1e-5, 1e-3 } }
 local hyper = { ["hd-group"] = beta }
-if not long then hyper["hd-param"] = beta end
+if not reduced then hyper["hd-param"] = beta end
 
 experiment {
   name = "study2-" .. define.arm,
-  arm = { greedy = arm.greedy, adafactor = arm.adafactor, budget = arm.budget },
+  arm = { greedy = arm.greedy, adafactor = arm.adafactor, budget = arm.budget,
+          design = arm.design },
   seeds = seeds,
   tune = { seeds = { 100, 101 }, extend = 2, schedulers = hyper },
   tasks = tasks,

@@ -1,0 +1,299 @@
+/* report_study.c - the sections of lrlab report that span a study's arms: the verdict of each
+ * arm and the specification curve of the whole multiverse (`lrlab report DIR --arm OTHER...`).
+ *
+ * What: the arms are result folders trained with other choices (GreedyLR's variant, the
+ * budget, Adafactor's setting); `lrlab compare DIR OTHER... --multiverse` (harness/
+ * multiverse.c) computes the verdict of every arm under every combination of the analysis
+ * choices that need no retraining into DIR/multiverse.csv. This file reads that table and
+ * composes: the verdict of each arm under the report's own settings, how often the claim is
+ * supported, not supported or undecided under each value of each choice, and the
+ * specification curve (Simonsohn, Simmons & Nelson 2020) with the choices below it.
+ * How: report.c runs the multiverse first whenever arms are given (never reusing a table that
+ * may hold other arms or settings), then calls rp_load_multiverse and rp_arms.
+ */
+#include "harness/report_int.h"
+
+#include "harness/gnuplot.h"
+#include "harness/names.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* the choices of a specification, as multiverse.csv names its columns */
+static const char *const mv_axes[] = {"arm", "tie", "measure", "stage", "reading", "interval",
+                                      "without"};
+enum { AX_ARM, AX_TIE, AX_MEASURE, AX_STAGE, AX_READING, AX_INTERVAL, AX_WITHOUT, NAX };
+enum { MV_UNITS, MV_GOOD, MV_SHARE, MV_LO, MV_HI, MV_VERDICT, NMV };
+static const char *const mv_nums[] = {"units", "as_good", "share", "ci_low", "ci_high", "verdict"};
+
+/* verdict classes: 0 supported, 1 not supported, 2 undecided (of any kind, and not computed) */
+static int verdict_class(const char *v) {
+    if (strcmp(v, "supported") == 0) return 0;
+    if (strcmp(v, "not supported") == 0) return 1;
+    return 2;
+}
+
+int rp_load_multiverse(Report *R, Err *e) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/multiverse.csv", R->dir);
+    if (csvio_read(path, NULL, &R->mv, e) != 0) return -1;
+    R->have_mv = 1;
+    for (int k = 0; k < NAX; k++)
+        if ((R->mv_col[k] = csvio_col(&R->mv, mv_axes[k])) < 0)
+            return err_set(e, EXIT_USAGE, path, "line 1: no column %s (expected the table of "
+                           "lrlab compare --multiverse)", mv_axes[k]);
+    for (int k = 0; k < NMV; k++)
+        if ((R->mv_col[NAX + k] = csvio_col(&R->mv, mv_nums[k])) < 0)
+            return err_set(e, EXIT_USAGE, path, "line 1: no column %s (expected the table of "
+                           "lrlab compare --multiverse)", mv_nums[k]);
+    for (int r = 0; r < R->mv.nrows; r++)
+        for (int k = MV_UNITS; k <= MV_HI; k++) {
+            double x;
+            const char *s = csvio_at(&R->mv, r, R->mv_col[NAX + k]);
+            if (csvio_parse_num(s, &x) != 0 || (k <= MV_GOOD && !(x >= 0)))
+                return err_set(e, EXIT_USAGE, path, "line %d: %s: invalid value (expected a "
+                               "number%s, got \"%.20s\")", r + 2, mv_nums[k],
+                               k <= MV_GOOD ? " >= 0" : "", s);
+        }
+    return 0;
+}
+
+static const char *mv_at(const Report *R, int r, int k) { return csvio_at(&R->mv, r, R->mv_col[k]); }
+
+static double mv_num(const Report *R, int r, int k) {
+    double x = NAN;
+    csvio_parse_num(csvio_at(&R->mv, r, R->mv_col[NAX + k]), &x);
+    return x;
+}
+
+/* the distinct values of axis k in table order */
+static int axis_values(const Report *R, int k, const char **v, int cap) {
+    int n = 0;
+    for (int r = 0; r < R->mv.nrows; r++) {
+        const char *s = mv_at(R, r, k);
+        int seen = 0;
+        for (int i = 0; i < n && !seen; i++) seen = strcmp(v[i], s) == 0;
+        if (!seen && n < cap) v[n++] = s;
+    }
+    return n;
+}
+
+/* the row of arm a under the report's settings (stages pooled, no optimizer left out) */
+static int settings_row(const Report *R, const char *arm, const char *tie, const char *reading) {
+    char iv[32];
+    snprintf(iv, sizeof iv, "%s", interval_names[R->copts.interval]);
+    for (int r = 0; r < R->mv.nrows; r++)
+        if (strcmp(mv_at(R, r, AX_ARM), arm) == 0 && strcmp(mv_at(R, r, AX_TIE), tie) == 0 &&
+            strcmp(mv_at(R, r, AX_MEASURE), R->measure) == 0 &&
+            strcmp(mv_at(R, r, AX_STAGE), "all") == 0 &&
+            strcmp(mv_at(R, r, AX_READING), reading) == 0 &&
+            strcmp(mv_at(R, r, AX_INTERVAL), iv) == 0 && strcmp(mv_at(R, r, AX_WITHOUT), "none") == 0)
+            return r;
+    return -1;
+}
+
+static void pct_cell(Table *T, int row, int c, const Report *R, int r) {
+    if (r < 0) {
+        rp_table_set(T, row, c, "–");
+        return;
+    }
+    rp_table_set(T, row, c, "%.1f%% (%.1f–%.1f)", 100 * mv_num(R, r, MV_SHARE),
+                 100 * mv_num(R, r, MV_LO), 100 * mv_num(R, r, MV_HI));
+}
+
+/* Table: each arm under the report's settings, the paper's tie rule and the other reading,
+ * and how its specifications decide. */
+static Table *table_arms(Report *R, const char **arms, int narms) {
+    static const char *const head[] = {"arm", "units", "as good", "share (95% interval)",
+                                       "verdict", "paper's tie", "non-inferior", "specifications",
+                                       "supported", "not supported", "undecided"};
+    Table *T = rp_table_new(R, "arms", "lrrllllrrrr", head);
+    char tau[64];
+    tie_format(R->copts.tie, tau, sizeof tau);
+    const char *reading = reading_names[R->copts.reading];
+    const char *other = reading_names[R->copts.reading == READ_NOT_WORSE ? READ_NON_INFERIOR
+                                                                         : READ_NOT_WORSE];
+    snprintf(T->caption, sizeof T->caption,
+             "The verdict of every arm on the %s, all stages pooled, under this report's settings "
+             "(tie %s, reading %s, interval %s, claim %g%%), beside the paper's tie rule "
+             "(abs:0.1) and the %s reading (share and 95%% interval), and how the arm's "
+             "specifications of the multiverse decide.",
+             R->measure, tau, reading, interval_names[R->copts.interval], 100 * R->claim, other);
+    for (int a = 0; a < narms; a++) {
+        int row = rp_table_row(T, 0), r = settings_row(R, arms[a], tau, reading);
+        rp_table_set(T, row, 0, "%s", arms[a]);
+        if (r >= 0) {
+            rp_table_set(T, row, 1, "%.0f", mv_num(R, r, MV_UNITS));
+            rp_table_set(T, row, 2, "%.0f", mv_num(R, r, MV_GOOD));
+            pct_cell(T, row, 3, R, r);
+            rp_table_set(T, row, 4, "%s", mv_at(R, r, NAX + MV_VERDICT));
+        }
+        pct_cell(T, row, 5, R, settings_row(R, arms[a], "abs:0.1", reading));
+        pct_cell(T, row, 6, R, settings_row(R, arms[a], tau, other));
+        int n[3] = {0}, total = 0;
+        for (int i = 0; i < R->mv.nrows; i++)
+            if (strcmp(mv_at(R, i, AX_ARM), arms[a]) == 0) {
+                n[verdict_class(mv_at(R, i, NAX + MV_VERDICT))]++;
+                total++;
+            }
+        rp_table_set(T, row, 7, "%d", total);
+        for (int k = 0; k < 3; k++) rp_table_set(T, row, 8 + k, "%d", n[k]);
+    }
+    return T;
+}
+
+static int by_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Table: for every value of every choice, how its specifications decide */
+static Table *table_axes(Report *R) {
+    static const char *const head[] = {"choice", "value", "specifications", "supported",
+                                       "not supported", "undecided", "median share"};
+    Table *T = rp_table_new(R, "multiverse-choices", "llrrrrr", head);
+    snprintf(T->caption, sizeof T->caption,
+             "Where the claim holds: for each value of each choice of the multiverse, its "
+             "specifications by verdict and their median share as good or better.");
+    double *sh = xcalloc((size_t)R->mv.nrows + 1, sizeof(double));
+    for (int k = 0; k < NAX; k++) {
+        const char *v[256];
+        int nv = axis_values(R, k, v, 256);
+        for (int i = 0; i < nv; i++) {
+            int n[3] = {0}, ns = 0;
+            for (int r = 0; r < R->mv.nrows; r++)
+                if (strcmp(mv_at(R, r, k), v[i]) == 0) {
+                    n[verdict_class(mv_at(R, r, NAX + MV_VERDICT))]++;
+                    sh[ns++] = mv_num(R, r, MV_SHARE);
+                }
+            qsort(sh, (size_t)ns, sizeof *sh, by_double);
+            double med = ns % 2 ? sh[ns / 2] : (sh[ns / 2 - 1] + sh[ns / 2]) / 2;
+            int row = rp_table_row(T, i == 0);
+            rp_table_set(T, row, 0, "%s", i == 0 ? mv_axes[k] : "");
+            rp_table_set(T, row, 1, "%s", v[i]);
+            rp_table_set(T, row, 2, "%d", ns);
+            for (int c = 0; c < 3; c++) rp_table_set(T, row, 3 + c, "%d", n[c]);
+            rp_table_set(T, row, 6, "%.1f%%", 100 * med);
+        }
+    }
+    free(sh);
+    return T;
+}
+
+typedef struct {
+    int r;
+    double share, lo;
+} Ranked;
+
+static int by_share(const void *a, const void *b) {
+    const Ranked *x = a, *y = b;
+    if (x->share != y->share) return x->share < y->share ? -1 : 1;
+    if (x->lo != y->lo) return x->lo < y->lo ? -1 : 1;
+    return x->r - y->r;
+}
+
+/* The specification curve: every specification's share and interval, sorted, coloured by
+ * its verdict; below, a dot for each of its choices. */
+static void fig_curve(Report *R, Buf *md, int nspec[3]) {
+    const int n = R->mv.nrows;
+    Ranked *k = xcalloc((size_t)n + 1, sizeof(Ranked));
+    for (int r = 0; r < n; r++) k[r] = (Ranked){r, mv_num(R, r, MV_SHARE), mv_num(R, r, MV_LO)};
+    qsort(k, (size_t)n, sizeof *k, by_share);
+    /* dot rows: every value of every choice, top to bottom */
+    const char *vals[NAX][256];
+    int nv[NAX], base[NAX], nrow = 0;
+    for (int a = 0; a < NAX; a++) {
+        nv[a] = axis_values(R, a, vals[a], 256);
+        base[a] = nrow;
+        nrow += nv[a];
+    }
+    Buf *d = rp_out_add(R, "figures/data/multiverse.csv");
+    rp_banner(R, d, "#", "");
+    buf_printf(d, "# the specification curve (multiverse.csv sorted by share); y of each "
+                  "choice's dot in the panel below\n");
+    buf_printf(d, "rank,share,ci_low,ci_high,verdict");
+    for (int a = 0; a < NAX; a++) buf_printf(d, ",%s", mv_axes[a]);
+    buf_printf(d, "\n");
+    for (int i = 0; i < n; i++) {
+        int r = k[i].r;
+        buf_printf(d, "%d,%.6f,%.6f,%.6f,%d", i + 1, k[i].share, mv_num(R, r, MV_LO),
+                   mv_num(R, r, MV_HI), verdict_class(mv_at(R, r, NAX + MV_VERDICT)));
+        for (int a = 0; a < NAX; a++) {
+            int j = 0;
+            while (j < nv[a] && strcmp(vals[a][j], mv_at(R, r, a)) != 0) j++;
+            buf_printf(d, ",%d", nrow - (base[a] + j));
+        }
+        buf_printf(d, "\n");
+    }
+    free(k);
+    Buf *b = rp_gp_begin(R, "multiverse",
+                         "the specification curve of the whole multiverse, with its choices",
+                         1400, 420 + 16 * nrow);
+    char title[256];
+    snprintf(title, sizeof title,
+             "%d specifications: %d supported, %d not supported, %d undecided (claim %g%%)", n,
+             nspec[0], nspec[1], nspec[2], 100 * R->claim);
+    buf_printf(b, "set multiplot title ");
+    gnuplot_str(b, title);
+    buf_printf(b,
+               "\nset lmargin at screen 0.22\nset rmargin at screen 0.98\n"
+               "set tmargin at screen 0.93\nset bmargin at screen %.3f\n"
+               "set ylabel 'share as good or better'\nset yrange [-0.02:1.02]\nset format x ''\n"
+               "set xrange [0:%d]\nunset key\n"
+               "set arrow 1 from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb "
+               "'#c00000'\n"
+               "plot 'data/multiverse.csv' using 1:2:3:4:($5 == 0 ? 0x1a9850 : $5 == 1 ? "
+               "0xd73027 : 0x7f7f7f) with yerrorbars pt 7 ps 0.6 lw 1 lc rgb variable\n"
+               "unset arrow 1\nunset grid\nset grid x\n"
+               "set tmargin at screen %.3f\nset bmargin at screen 0.06\n"
+               "set ylabel ''\nset yrange [0.5:%d.5]\nset format x '%%g'\n"
+               "set xlabel 'specification, sorted by share'\nset ytics (",
+               0.06 + 0.86 * (16.0 * nrow) / (420 + 16.0 * nrow) + 0.04, n + 1, R->claim,
+               R->claim, 0.06 + 0.86 * (16.0 * nrow) / (420 + 16.0 * nrow), nrow);
+    int first = 1;
+    for (int a = 0; a < NAX; a++)
+        for (int j = 0; j < nv[a]; j++) {
+            char lab[600];
+            snprintf(lab, sizeof lab, "%s: %s", mv_axes[a], vals[a][j]);
+            buf_printf(b, "%s", first ? "" : ", ");
+            gnuplot_str(b, lab);
+            buf_printf(b, " %d", nrow - (base[a] + j));
+            first = 0;
+        }
+    buf_printf(b, ") font ',8'\nplot for [c=6:%d] 'data/multiverse.csv' using 1:c with points "
+                  "pt 7 ps 0.25 lc rgb '#1f4e99'\n",
+               5 + NAX);
+    rp_gp_end(b, 1);
+    buf_printf(md,
+               "![the specification curve](figures/multiverse.png)\n\n**Figure %d.** The "
+               "specification curve: every specification's share of comparisons in which %s "
+               "is as good or better, sorted, with its 95%% interval, green where the claim "
+               "is supported, red where it is not, grey where undecided; the dashed line is the "
+               "claim. Below, a dot for each choice the specification made. Data: "
+               "`figures/data/multiverse.csv`. [PDF](figures/multiverse.pdf)\n\n",
+               ++R->nfig_md, R->scheds.v[R->ref]);
+}
+
+void rp_arms(Report *R, Buf *md) {
+    const char *arms[256];
+    int narms = axis_values(R, AX_ARM, arms, 256), n[3] = {0};
+    for (int r = 0; r < R->mv.nrows; r++) n[verdict_class(mv_at(R, r, NAX + MV_VERDICT))]++;
+    const int total = R->mv.nrows ? R->mv.nrows : 1;
+    buf_printf(md, "## The arms and the multiverse\n\n");
+    buf_printf(md,
+               "The same question was answered for %d arm%s (result folders trained with "
+               "different choices: ",
+               narms, narms == 1 ? "" : "s");
+    for (int a = 0; a < narms; a++) buf_printf(md, "%s`%s`", a ? ", " : "", arms[a]);
+    buf_printf(md,
+               "), each under every combination of the analysis choices that need no "
+               "retraining: %d specifications in all. The claim is supported in %d of them "
+               "(%.1f%%), not supported in %d (%.1f%%) and undecided in %d (%.1f%%).\n\n",
+               R->mv.nrows, n[0], 100.0 * n[0] / total, n[1], 100.0 * n[1] / total, n[2],
+               100.0 * n[2] / total);
+    rp_md_table(R, md, table_arms(R, arms, narms));
+    rp_md_table(R, md, table_axes(R));
+    fig_curve(R, md, n);
+}
