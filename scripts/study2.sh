@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # study2.sh - runs every arm of the second study (paper/protocol.md) into results/study2/ARM/,
 # in an order that lets each arm take the cells it shares with an earlier one by content
-# (--reuse): primary from the first study, hf-eval, paper-train and adafactor-default from
-# primary, long-hf-eval from long. Resumable: run it again after an interruption and it
+# (--reuse): primary from the first study, hf-eval, paper-train, adafactor-default and
+# short-matched (which trains nothing) from primary, long-hf-eval from long. Resumable: run it again after an interruption and it
 # trains only what is missing, ending with the same bytes. --quiet: no verdict is printed
 # before every arm is complete (the protocol's stopping rule); compare and report come after.
 #
 # usage: bash scripts/study2.sh [ARM...] [-- LRLAB_RUN_OPTIONS...]
-#   ARM: primary hf-eval paper-train adafactor-default long long-hf-eval size (default: all,
+#   ARM: primary hf-eval paper-train adafactor-default short-matched long long-hf-eval size
+#   (default: all,
 #   in this order); options after -- go to every lrlab run (default: -j 2), e.g.
 #   -- -j 2 --shard 1/2 to split the work with another machine (join with lrlab merge).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all=(primary hf-eval paper-train adafactor-default long long-hf-eval size)
+all=(primary hf-eval paper-train adafactor-default short-matched long long-hf-eval size)
 arms=() opts=()
 while [ $# -gt 0 ]; do
   if [ "$1" = -- ]; then shift; opts=("$@"); break; fi
@@ -30,7 +31,7 @@ out=results/study2
 reuse_of() {
   case $1 in
     primary) echo results/paper ;;
-    hf-eval|paper-train|adafactor-default) echo "$out/primary results/paper" ;;
+    hf-eval|paper-train|adafactor-default|short-matched) echo "$out/primary results/paper" ;;
     long-hf-eval) echo "$out/long" ;;
     *) ;;
   esac
