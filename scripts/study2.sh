@@ -2,14 +2,14 @@
 # study2.sh - runs every arm of the second study (paper/protocol.md) into results/study2/ARM/,
 # in an order that lets each arm take the cells it shares with an earlier one by content
 # (--reuse): primary from the first study, hf-eval, paper-train, adafactor-default and
-# short-matched (which trains nothing) from primary, long-hf-eval from long. Resumable: run it again after an interruption and it
-# trains only what is missing, ending with the same bytes. --quiet: no verdict is printed
+# short-matched (which trains nothing) from primary, long-hf-eval from long. Resumable: run
+# it again after an interruption and it trains only what is missing, ending with the same
+# bytes. --quiet: no verdict is printed
 # before every arm is complete (the protocol's stopping rule); compare and report come after.
 #
 # usage: bash scripts/study2.sh [ARM...] [-- LRLAB_RUN_OPTIONS...]
 #   ARM: primary hf-eval paper-train adafactor-default short-matched long long-hf-eval size
-#   (default: all,
-#   in this order); options after -- go to every lrlab run (default: -j 2), e.g.
+#   (default: all, in this order); options after -- go to every lrlab run (default: -j 2), e.g.
 #   -- -j 2 --shard 1/2 to split the work with another machine (join with lrlab merge).
 set -euo pipefail
 cd "$(dirname "$0")/.."
