@@ -19,7 +19,8 @@
 #include <unistd.h>
 
 const char *const measure_names[NMEASURE] = {
-    "train_loss", "val_loss", "metric", "auc", "steps_to_target", "seconds_to_target"};
+    "train_loss", "val_loss", "metric", "auc", "steps_to_target", "seconds_to_target",
+    "evals_to_target"};
 const int stage_pct[NSTAGE] = {10, 50, 100};
 const char *const reading_names[NREADING] = {"not-worse", "non-inferior"};
 const char *const interval_names[NINTERVAL] = {"units", "task", "optimizer", "crossed", "seeds"};
@@ -165,10 +166,10 @@ static int bad_num(const char *path, int line, const char *col, const char *got)
     return -1;
 }
 
-static int bad_step(const char *path, int line, int min, const char *got) {
+static int bad_whole(const char *path, int line, const char *col, int min, const char *got) {
     Err e;
-    err_set(&e, EXIT_USAGE, path, "line %d: step: invalid value (expected a whole number >= %d, "
-            "got \"%.30s\")", line, min, got);
+    err_set(&e, EXIT_USAGE, path, "line %d: %s: invalid value (expected a whole number >= %d, "
+            "got \"%.30s\")", line, col, min, got);
     err_print(&e);
     return -1;
 }
@@ -222,6 +223,7 @@ static int load_runs(Data *D, int k) {
             csvio_free(&t);
             return -1;
         }
+    const int cevals = csvio_col(&t, "loss_evals"); /* optional: evals_to_target is NaN without */
     const int first = D->nruns;
     D->runs = xrealloc(D->runs, sizeof(Run) * ((size_t)first + (size_t)t.nrows + 1));
     memset(D->runs + first, 0, sizeof(Run) * ((size_t)t.nrows + 1));
@@ -263,6 +265,7 @@ static int load_runs(Data *D, int k) {
                 for (int g = 0; g < NSTAGE; g++) u->v[m][g] = NAN;
             u->best_val = INFINITY;
             u->seconds = NAN;
+            u->loss_evals = NAN;
         }
         Run *u = &D->runs[x];
         double stage, v[3];
@@ -284,10 +287,16 @@ static int load_runs(Data *D, int k) {
         seen[x - first] |= (unsigned char)(1 << g);
         long long nstep;
         if (csvio_parse_step(csvio_at(&t, r, col[6]), 1, &nstep) != 0) {
-            bad_step(path, r + 2, 1, csvio_at(&t, r, col[6]));
+            bad_whole(path, r + 2, "step", 1, csvio_at(&t, r, col[6]));
             goto out;
         }
         if (g == 2) u->steps = nstep;
+        long long nevals;
+        if (cevals >= 0 && csvio_parse_step(csvio_at(&t, r, cevals), 0, &nevals) != 0) {
+            bad_whole(path, r + 2, "loss_evals", 0, csvio_at(&t, r, cevals));
+            goto out;
+        }
+        if (cevals >= 0 && g == 2) u->loss_evals = (double)nevals;
         for (int c = 0; c < 3; c++)
             if (csvio_parse_num(csvio_at(&t, r, col[7 + c]), &v[c]) != 0) {
                 bad_num(path, r + 2, need[7 + c], csvio_at(&t, r, col[7 + c]));
@@ -353,7 +362,7 @@ static int eval_rows(Data *D, int k, int pass, double *sum, int *cnt) {
         }
         long long nstep;
         if (csvio_parse_step(csvio_at(&t, r, cstep), 0, &nstep) != 0) {
-            bad_step(path, r + 2, 0, csvio_at(&t, r, cstep));
+            bad_whole(path, r + 2, "step", 0, csvio_at(&t, r, cstep));
             csvio_free(&t);
             return -1;
         }
@@ -388,6 +397,23 @@ static void timing_rows(Data *D, int k) {
     csvio_free(&t);
 }
 
+/* evals_at: the evaluations run x spent by the end of step s (the first s steps): one loss
+ * and gradient evaluation per step (the minibatch's forward and backward pass) plus the
+ * scheduler's extra loss-only evaluations (a line search's trials, schedulers/sls.c). The
+ * latter are known only as the run's total: lrlab writes it on every stage row of runs.csv
+ * (column loss_evals, the count after the last step, harness/train.c), and the total of the
+ * 100% row is read. Between the known points, step 0 with none and the last step S with the
+ * total L, they are interpolated linearly: s + L s / S. This is exact for every scheduler
+ * that spends none (L = 0 gives s, bit for bit the steps) and at the last step; for a line
+ * search it spreads the trials evenly over the steps. The evaluations of evals.csv (the
+ * monitoring of every scheduler alike) are not counted. NaN without the total (no column
+ * loss_evals, or no 100% row); +inf when s is (the run never reached its target). */
+static double evals_at(const Run *x, double s) {
+    if (!isfinite(s)) return INFINITY;
+    if (isnan(x->loss_evals) || x->steps <= 0) return NAN;
+    return s + x->loss_evals * s / (double)x->steps;
+}
+
 static int load_curves(Data *D) {
     char path[4096];
     snprintf(path, sizeof path, "%s/evals.csv", D->dirs[0]);
@@ -420,6 +446,7 @@ static int load_curves(Data *D) {
                 if (x->t != tk || x->o != o) continue;
                 x->v[M_STEPS][2] = INFINITY;
                 x->v[M_SECONDS][2] = INFINITY;
+                x->v[M_EVALS][2] = INFINITY;
                 x->best_val = isfinite(target) ? target : INFINITY; /* reused: the target */
             }
         }
@@ -431,6 +458,7 @@ static int load_curves(Data *D) {
         x->v[M_SECONDS][2] = isfinite(x->v[M_STEPS][2]) && isfinite(x->seconds) && x->steps > 0
                                  ? x->seconds * x->v[M_STEPS][2] / (double)x->steps
                                  : isfinite(x->v[M_STEPS][2]) ? NAN : INFINITY;
+        x->v[M_EVALS][2] = evals_at(x, x->v[M_STEPS][2]);
     }
     return 0;
 }
@@ -973,7 +1001,8 @@ int compare_main(const CompareOpts *o) {
     compare_settings(o, settings, sizeof settings);
     if (primary < 0) {
         fprintf(stderr, "lrlab: compare: --measure: invalid value (expected one of train_loss, "
-                        "val_loss, metric, auc, steps_to_target, seconds_to_target, got %s)\n",
+                        "val_loss, metric, auc, steps_to_target, seconds_to_target, "
+                        "evals_to_target, got %s)\n",
                 o->measure);
         return EXIT_USAGE;
     }

@@ -10,6 +10,10 @@
  *                                      target of its (task, optimizer): the median over the
  *                                      baselines' runs of their best validation loss
  *                                      (seconds pro rata of the cell's wall time)
+ *   evals_to_target                    the evaluations spent by that step: one loss and
+ *                                      gradient per step plus the scheduler's extra loss
+ *                                      evaluations (runs.csv loss_evals: a line search's
+ *                                      trials), interpolated linearly (compare.c, evals_at)
  * A diverged or failed run is worse than any finite one (+inf).
  *
  * Paper counting (paper/paper.md section 1.2): every seed is a datapoint; Delta =

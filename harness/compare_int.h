@@ -20,7 +20,7 @@
  * 2,574 units x 12 seeds x 2,000 replicates = 6.2e7. */
 #define SEED_WORK_MAX 1e8
 
-enum { M_TRAIN, M_VAL, M_METRIC, M_AUC, M_STEPS, M_SECONDS, NMEASURE };
+enum { M_TRAIN, M_VAL, M_METRIC, M_AUC, M_STEPS, M_SECONDS, M_EVALS, NMEASURE };
 extern const char *const measure_names[NMEASURE];
 extern const int stage_pct[NSTAGE];
 
@@ -30,6 +30,7 @@ typedef struct {
     char id[17];
     double v[NMEASURE][NSTAGE]; /* oriented: lower is better; +inf diverged or failed */
     double best_val, seconds;
+    double loss_evals; /* runs.csv loss_evals of the 100% stage, NaN without the column */
     long long steps;
 } Run;
 

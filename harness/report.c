@@ -407,6 +407,9 @@ static const char *measure_text(const char *m) {
         return "the steps to reach a target validation loss (the median best of the baselines)";
     if (strcmp(m, "seconds_to_target") == 0)
         return "the seconds to reach a target validation loss (the median best of the baselines)";
+    if (strcmp(m, "evals_to_target") == 0)
+        return "the loss and gradient evaluations (one per step, plus a line search's extra loss "
+               "evaluations) to reach a target validation loss (the median best of the baselines)";
     return m;
 }
 

@@ -7,7 +7,14 @@
 #  2. twelve seeds where the reference is better on every seed give significant wins, a
 #     "supported" verdict and the best mean rank; the same data mirrored give losses and
 #     "not supported"; diverged baselines count as reference wins;
-#  3. bad input: a missing folder, a missing column, an unknown reference, bad options.
+#  3. bad input: a missing folder, a missing column, an unknown reference, bad options;
+#  4. time to target on hand-made curves: steps_to_target and evals_to_target of a line
+#     search that reaches the target between two stages, of runs that spend no extra
+#     evaluations (equal to their steps) and of runs that never reach it (inf); a folder
+#     without loss_evals has no evals_to_target; a loss_evals that is not a count is refused;
+#  5. a real run of constant, greedy and sls: compare --measure evals_to_target runs, gives
+#     constant's and greedy's steps_to_target exactly, and sls's its steps plus its extra
+#     evaluations interpolated.
 # usage: compare_cli.sh LRLAB_BIN
 set -euo pipefail
 bin=$1
@@ -87,4 +94,110 @@ expect2 "$tmp/win" --measure bogus
 mkdir -p "$tmp/badcol"; cut -d, -f1-10 "$tmp/win/runs.csv" > "$tmp/badcol/runs.csv"
 expect2 "$tmp/badcol"
 grep -q 'missing column' "$tmp/err" || fail "missing column message: $(cat "$tmp/err")"
+echo "ok: bad input refused"
+
+# 4. time to target on hand-made curves: task t, sgd, 100 steps, an evaluation every 10 steps;
+# each run's validation loss is 1 until its drop step, then its best value from there on.
+#   seed 1: greedy 0.35 from step 60; constant 0.40 from 40; sls 0.30 from 30, loss_evals 173
+#   seed 2: greedy 0.50 from 20; constant 0.40 from 70; sls 0.90 from 20, loss_evals 250
+# runs.csv holds loss_evals as lrlab writes it: the run's total on each of its stage rows.
+# The target is the median of the baselines' (constant's and sls's) best losses:
+# median(0.40, 0.40, 0.30, 0.90) = (0.40 + 0.40) / 2 = 0.40, reached at the first evaluation
+# at or below it:
+#   steps_to_target:  greedy 60 and inf (0.50 > 0.40); constant 40 and 70; sls 30 and inf
+#   evals_to_target:  steps + loss_evals x steps / 100 (the total spread over the 100 steps):
+#     sls seed 1: 30 + 173 x 30 / 100 = 30 + 51.9 = 81.9, between the stages at steps 10 and
+#     50; sls seed 2 never reaches: inf; greedy and constant spend none: their steps exactly.
+mkdir -p "$tmp/target"
+awk -v H="$header" 'BEGIN {
+  print H
+  split("greedy:1:60:0.35:0 constant:1:40:0.40:0 sls:1:30:0.30:173 greedy:2:20:0.50:0 constant:2:70:0.40:0 sls:2:20:0.90:250", r, " ")
+  for (i = 1; i <= 6; i++) {
+    split(r[i], f, ":")
+    for (g = 1; g <= 3; g++) {
+      stage = g == 1 ? 10 : g == 2 ? 50 : 100
+      v = stage >= f[3] + 0 ? f[4] : 1
+      printf "x,c%d,t,sgd,%s,%d,0.1,%d,%d,%s,%s,m,%s,ok,-1,0.1,0,%d,min\n", i, f[1], f[2], stage, stage, v, v, v, f[5]
+    }
+  }
+}' > "$tmp/target/runs.csv"
+awk 'BEGIN {
+  print "cell,task,optimizer,scheduler,seed,step,train_loss,val_loss,metric,lr"
+  split("greedy:1:60:0.35 constant:1:40:0.40 sls:1:30:0.30 greedy:2:20:0.50 constant:2:70:0.40 sls:2:20:0.90", r, " ")
+  for (i = 1; i <= 6; i++) {
+    split(r[i], f, ":")
+    for (step = 0; step <= 100; step += 10) {
+      v = step >= f[3] + 0 ? f[4] : 1
+      printf "c%d,t,sgd,%s,%d,%d,%s,%s,%s,0.1\n", i, f[1], f[2], step, v, v, v
+    }
+  }
+}' > "$tmp/target/evals.csv"
+cp -r "$tmp/target" "$tmp/target-copy"
+values() { # values DIR MEASURE: "baseline seed reference_value baseline_value" per datapoint
+  "$bin" compare "$1" --measure "$2" > "$tmp/out" || fail "compare --measure $2: $(cat "$tmp/out")"
+  awk -F, -v m="$2" '$1 == m { print $5, $6, $7, $8 }' "$1/comparisons.csv"
+}
+got=$(values "$tmp/target" steps_to_target | tr '\n' ';')
+[ "$got" = "constant 1 60 40;constant 2 inf 70;sls 1 60 30;sls 2 inf inf;" ] \
+  || fail "steps_to_target: $got"
+got=$(values "$tmp/target" evals_to_target | tr '\n' ';')
+[ "$got" = "constant 1 60 40;constant 2 inf 70;sls 1 60 81.9;sls 2 inf inf;" ] \
+  || fail "evals_to_target: $got"
+grep -q '^evals_to_target,1,2,' "$tmp/target/verdict.csv" || fail "verdict.csv: no primary evals_to_target row"
+# without the column the evaluations of a run that reached the target are unknown (no value,
+# as seconds_to_target without timing.csv), while one that never reached it is inf all the
+# same: only seed 2's sls against greedy is left
+mkdir -p "$tmp/noevals"
+cut -d, -f1-17,19 "$tmp/target/runs.csv" > "$tmp/noevals/runs.csv"
+cp "$tmp/target/evals.csv" "$tmp/noevals/"
+got=$(values "$tmp/noevals" evals_to_target | tr '\n' ';')
+[ "$got" = "sls 2 inf inf;" ] || fail "no loss_evals: evals_to_target: $got"
+got=$(values "$tmp/noevals" steps_to_target | tr '\n' ';')
+[ "$got" = "constant 1 60 40;constant 2 inf 70;sls 1 60 30;sls 2 inf inf;" ] \
+  || fail "no loss_evals: steps_to_target: $got"
+# a loss_evals that is not a whole number >= 0: refused, naming the line and column, nothing written
+sed -i '8s/,0,173,min$/,0,17.3,min/' "$tmp/target-copy/runs.csv"
+expect2 "$tmp/target-copy"
+grep -q 'runs.csv: line 8: loss_evals: invalid value (expected a whole number >= 0, got "17.3")' "$tmp/err" \
+  || fail "bad loss_evals message: $(cat "$tmp/err")"
+[ -z "$(ls "$tmp/target-copy" | grep -v -x -e runs.csv -e evals.csv)" ] || fail "bad loss_evals: files written"
+echo "ok: steps_to_target and evals_to_target on hand-made curves"
+
+# 5. a real run: constant, greedy and sls (stochastic line search) on a small NMF
+cat > "$tmp/sls.lua" <<'EOF'
+experiment {
+  name = "sls",
+  seeds = { 1, 2, 3 },
+  tasks = {
+    task "nmf" { dataset = "synthetic", m = 40, n = 120, rank = 5, batch = 8, steps = 120,
+                 eval_every = 10 },
+  },
+  optimizers = { optimizer "sgd" { lr = 0.5 } },
+  schedulers = { scheduler "constant" {}, scheduler "greedy" {}, scheduler "sls" {} },
+}
+EOF
+"$bin" run "$tmp/sls.lua" --out "$tmp/sls" --quiet > "$tmp/out" 2>&1 || fail "run sls.lua: $(cat "$tmp/out")"
+values "$tmp/sls" steps_to_target > "$tmp/steps"
+values "$tmp/sls" evals_to_target > "$tmp/evals"
+[ "$(wc -l < "$tmp/evals")" -eq 6 ] || fail "evals_to_target: $(wc -l < "$tmp/evals") datapoints, expected 6"
+# constant (baseline) and greedy (reference) spend no extra evaluation: the same fields
+[ "$(grep -v '^sls ' "$tmp/steps")" = "$(grep -v '^sls ' "$tmp/evals")" ] \
+  || fail "constant and greedy: evals_to_target differs from steps_to_target"
+[ "$(grep '^sls ' "$tmp/steps" | cut -d' ' -f3)" = "$(grep '^sls ' "$tmp/evals" | cut -d' ' -f3)" ] \
+  || fail "greedy against sls: evals_to_target differs from steps_to_target"
+grep '^constant ' "$tmp/evals" | awk '$4 != "inf" { n++ } END { exit !n }' \
+  || fail "no constant run reached the target: nothing compared ($(cat "$tmp/evals"))"
+# sls: its steps plus its total loss_evals x steps / the run's 120 steps
+awk -F, 'NR > 1 && $5 == "sls" && $8 == 100 { print $6, $9, $18 }' "$tmp/sls/runs.csv" > "$tmp/le"
+awk 'FILENAME == ARGV[1] { S[$1] = $2; L[$1] = $3; next }
+     FILENAME == ARGV[2] && $1 == "sls" { st[$2] = $4; next }
+     $1 == "sls" {
+       if (!($2 in L) || !($2 in st)) { print "seed " $2 ": no runs.csv row"; bad = 1; next }
+       if (st[$2] == "inf") { if ($4 != "inf") { print "seed " $2 ": " $4 " for a run that never reached"; bad = 1 }; next }
+       if (L[$2] <= 0) { print "seed " $2 ": sls made no extra evaluation"; bad = 1 }
+       want = st[$2] + L[$2] * st[$2] / S[$2]
+       if ((($4 - want) ^ 2) > 1e-18 * want * want) { print "seed " $2 ": " $4 ", expected " want; bad = 1 }
+     }
+     END { exit bad }' "$tmp/le" "$tmp/steps" "$tmp/evals" > "$tmp/why" || fail "sls evals_to_target: $(cat "$tmp/why")"
+echo "ok: evals_to_target of a real run (constant and greedy: their steps exactly; sls: steps + loss_evals)"
 echo "compare: ok"
