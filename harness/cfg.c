@@ -1148,9 +1148,56 @@ static int msg_handler(lua_State *L) {
     return 1;
 }
 
-/* A sandboxed state with the constructors, `experiment` bound to ex and `policy_training` to
- * pt (either NULL: a call of it is an error that names the right command). */
-static lua_State *new_state(uint64_t lua_seed, Experiment *ex, PolicyTraining *pt) {
+/* ---- define: lrlab run --define KEY=VALUE ---- */
+
+static int define_newindex(lua_State *L) {
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "KEY";
+    return raise(L, "define.%s: read-only (expected values given as lrlab run --define "
+                    "KEY=VALUE, read as local x = define.%s or DEFAULT; got an assignment)", k, k);
+}
+
+static int define_next(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int define_pairs(lua_State *L) {
+    lua_pushcfunction(L, define_next);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushnil(L);
+    return 3;
+}
+
+/* The global `define`: each KEY of d as define.KEY, a string; an empty table without d. A
+ * proxy, so that every assignment raises at the script's line; pairs(define) lists them. */
+static void open_defines(lua_State *L, const Defines *d) {
+    lua_newtable(L);                      /* the proxy */
+    lua_newtable(L);                      /* its metatable */
+    lua_createtable(L, 0, d ? d->n : 0);  /* the values */
+    for (int i = 0; d && i < d->n; i++) {
+        lua_pushstring(L, d->value[i]);
+        lua_setfield(L, -2, d->key[i]);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "__index");
+    lua_pushcclosure(L, define_pairs, 1);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushcfunction(L, define_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushliteral(L, "lrlab.define");   /* setmetatable cannot take it off */
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_setglobal(L, "define");
+}
+
+/* A sandboxed state with the constructors, `define` holding d (NULL: none), `experiment`
+ * bound to ex and `policy_training` to pt (either NULL: a call of it is an error that names
+ * the right command). */
+static lua_State *new_state(uint64_t lua_seed, const Defines *d, Experiment *ex,
+                            PolicyTraining *pt) {
     Limits *lim = xcalloc(1, sizeof *lim);
     lim->limit = CFG_INSN_LIMIT;
     lua_State *L = lua_newstate(limited_alloc, lim);
@@ -1159,6 +1206,7 @@ static lua_State *new_state(uint64_t lua_seed, Experiment *ex, PolicyTraining *p
         return NULL;
     }
     open_sandbox(L, lua_seed);
+    open_defines(L, d);
     luaL_newmetatable(L, COMP_MT);
     lua_pushcfunction(L, comp_gc);
     lua_setfield(L, -2, "__gc");
@@ -1234,11 +1282,11 @@ static int run_script(lua_State *L, const char *path, const char *what, Err *e) 
     return 0;
 }
 
-int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e) {
+int cfg_load(const char *path, uint64_t lua_seed, const Defines *d, Experiment *ex, Err *e) {
     memset(ex, 0, sizeof *ex);
     snprintf(ex->file, sizeof ex->file, "%s", path);
     ex->lua_seed = lua_seed;
-    lua_State *L = new_state(lua_seed, ex, NULL);
+    lua_State *L = new_state(lua_seed, d, ex, NULL);
     if (!L) return err_set(e, EXIT_RUN, path, "cannot create a Lua state");
     ex->lua = L;
     if (run_script(L, path, "experiment script", e) != 0) {
@@ -1257,7 +1305,7 @@ int cfg_load_training(const char *path, const ParamSpec *spec, PolicyTraining *p
     memset(pt, 0, sizeof *pt);
     snprintf(pt->file, sizeof pt->file, "%s", path);
     pt->p.spec = spec;
-    lua_State *L = new_state(0, NULL, pt);
+    lua_State *L = new_state(0, NULL, NULL, pt);
     if (!L) return err_set(e, EXIT_RUN, path, "cannot create a Lua state");
     pt->lua = L;
     if (run_script(L, path, "training script", e) != 0) {

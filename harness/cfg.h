@@ -3,7 +3,8 @@
  * An experiment script is Lua 5.4 run in a sandbox (base, string, table and math
  * only; text chunks only; instruction and memory limits; math.random seeded from the
  * experiment seed). It builds components with constructor calls that validate at
- * once against the component's parameter table, and declares one experiment:
+ * once against the component's parameter table, reads the values of lrlab run --define
+ * KEY=VALUE as define.KEY (strings; defines.h), and declares one experiment:
  *
  *   experiment {
  *     name = "quick", seeds = {1, 2, 3},
@@ -17,6 +18,7 @@
 #ifndef LRLAB_CFG_H
 #define LRLAB_CFG_H
 
+#include "harness/defines.h"
 #include "harness/err.h"
 #include "harness/optim.h"
 #include "harness/param.h"
@@ -99,8 +101,10 @@ typedef struct PolicyTraining {
 
 extern const ParamSpec cfg_task_common[], cfg_optim_common[], cfg_sched_common[];
 
-/* cfg_load: runs the script and fills ex; on error fills e (exit code 2). */
-int cfg_load(const char *path, uint64_t lua_seed, Experiment *ex, Err *e);
+/* cfg_load: runs the script, math.random seeded from lua_seed and the global table `define`
+ * holding d (lrlab run --define; NULL: an empty table), and fills ex; on error fills e (exit
+ * code 2). */
+int cfg_load(const char *path, uint64_t lua_seed, const Defines *d, Experiment *ex, Err *e);
 void cfg_free(Experiment *ex);
 /* cfg_load_training: runs a training script and fills pt, its trainer keys checked against
  * spec; on error fills e (exit code 2). */

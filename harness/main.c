@@ -1,7 +1,7 @@
 /* main.c - the lrlab command line: a table of commands, each with its own help.
  *
- *   lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--quiet]
- *   lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua
+ *   lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--seed N] [--define KEY=VALUE] [--quiet]
+ *   lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua [--define K=V]
  *   lrlab compare DIR [--with OTHER ...] [--reference greedy] [--tie abs:0.1|rel:0.01]
  *   lrlab trace SCHEDULER [--set key=value ...] --lr LR0 --steps N [--metrics FILE]
  *   lrlab report DIR [--paper PAPER] [--with OTHER ...]
@@ -101,6 +101,17 @@ static int blas_option(const char *cmd, const char *v, BlasMode *m) {
     return 0;
 }
 
+/* define_option: --define KEY=VALUE of command cmd into d; 0, or the exit code after the
+ * one-line message. */
+static int define_option(const char *cmd, const char *v, Defines *d) {
+    Err e = {0};
+    if (!v)
+        return usage_error(cmd, "--define: missing value (expected %s, got nothing)",
+                           DEFINE_RULE);
+    if (defines_add(d, v, &e) != 0) return usage_error(cmd, "%s", e.msg);
+    return 0;
+}
+
 /* enter_blas: the kernel of mode m for this process (may re-execute it); 0 or an exit code. */
 static int enter_blas(BlasMode m) {
     Err e = {0};
@@ -149,6 +160,10 @@ static int cmd_run(int argc, char **argv) {
                 return usage_error("run", "--seed: invalid value (expected a non-negative "
                                           "integer, got %s)", v ? v : "nothing");
             i++;
+        } else if (strcmp(a, "--define") == 0) {
+            int rc = define_option("run", v, &o.defines);
+            if (rc) return rc;
+            i++;
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0 ||
                    (strncmp(a, "-j", 2) == 0 && a[2])) {
             const char *num = a[2] && a[1] == 'j' ? a + 2 : v; /* -j N, --jobs N or -jN */
@@ -196,7 +211,8 @@ static int cmd_run(int argc, char **argv) {
         } else if (a[0] == '-') {
             return usage_error("run", "%s: unknown option (expected --out, --check, --fresh, "
                                       "--retry-failed, -j, --shard, --phase, --reuse, "
-                                      "--cell-timeout, --seed, --blas, --quiet or --verbose)", a);
+                                      "--cell-timeout, --seed, --define, --blas, --quiet or "
+                                      "--verbose)", a);
         } else if (o.script) {
             return usage_error("run", "%s: unexpected argument (expected one script)", a);
         } else {
@@ -289,13 +305,13 @@ static void list_kind(CompKind k) {
 }
 
 /* list_versions: the versions line (plan_versions) of the components a script uses, the script
- * run as lrlab run runs it with its default --seed 0. */
-static int list_versions(const char *script) {
+ * run as lrlab run runs it with its default --seed 0 and the --define pairs d. */
+static int list_versions(const char *script, const Defines *d) {
     int rc = script_not_file("list", script);
     if (rc) return rc;
     Experiment ex;
     Err e = {0};
-    if (cfg_load(script, 0, &ex, &e) != 0) {
+    if (cfg_load(script, 0, d, &ex, &e) != 0) {
         err_print(&e);
         return e.code ? e.code : EXIT_USAGE;
     }
@@ -314,9 +330,15 @@ static int cmd_list(int argc, char **argv) {
         if (argc < 3)
             return usage_error("list", "--versions: missing script (expected FILE.lua, got %s)",
                                "nothing");
-        if (argc > 3)
-            return usage_error("list", "%s: unexpected argument (expected one script)", argv[3]);
-        return list_versions(argv[2]);
+        Defines d = {0};
+        for (int i = 3; i < argc; i += 2) {
+            if (strcmp(argv[i], "--define") != 0)
+                return usage_error("list", "%s: unexpected argument (expected one script and "
+                                           "--define KEY=VALUE)", argv[i]);
+            int rc = define_option("list", i + 1 < argc ? argv[i + 1] : NULL, &d);
+            if (rc) return rc;
+        }
+        return list_versions(argv[2], &d);
     }
     if (argc > 2) return usage_error("list", "%s: unexpected argument (expected at most one kind)", argv[2]);
     const char *what = argc == 2 ? argv[1] : "all";
@@ -586,7 +608,7 @@ static int cmd_verify(int argc, char **argv) {
 static int cmd_train_policy(int argc, char **argv) { return ppo_main(argc, argv); }
 
 static const Command commands[] = {
-    {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [-j N] [--shard K/N] [--phase P] [--reuse DIR]... [...]",
+    {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [-j N] [--shard K/N] [--phase P] [--reuse DIR]... [--define KEY=VALUE]... [...]",
      "Runs every cell of the experiment FILE.lua declares (tasks x optimizers x schedulers x\n"
      "seeds) and writes results to results/<experiment>/ (or DIR):\n"
      "  runs.csv     one row per cell and stage (10%, 50%, 100% of steps)\n"
@@ -616,6 +638,10 @@ static const Command commands[] = {
      "                       (default: 20 times its estimate on this machine, at least\n"
      "                       60 s, plus 2 ms a step with Lua functions; none: no limit)\n"
      "  --seed N             seed of Lua's math.random in the script (default 0)\n"
+     "  --define KEY=VALUE   define.KEY = \"VALUE\" in the script, for one script with several\n"
+     "                       arms (repeatable, at most 16; KEY and VALUE names without =);\n"
+     "                       recorded in provenance.txt, and a folder made with other defines\n"
+     "                       is refused as --out\n"
      "  --blas MODE          portable (default: OpenBLAS's Haswell kernel whatever the CPU, the\n"
      "                       same bytes on every x86-64 machine with AVX2 and FMA) or native\n"
      "                       (the kernel OpenBLAS picks for this CPU: faster on some, its bytes\n"
@@ -623,15 +649,16 @@ static const Command commands[] = {
      "  --quiet              no progress and no comparison table\n"
      "  --verbose            one line per finished cell\n",
      cmd_run},
-    {"list", "lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua",
+    {"list", "lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua [--define KEY=VALUE]...",
      "Prints every component with its version and its parameters: type, range, default and\n"
      "meaning. A component's version goes up whenever its results change for the same\n"
      "parameters; a cell id includes it (from version 2 on), so results of an older version are\n"
      "never taken for new ones.\n\n"
      "  --versions FILE.lua  instead, one line: the version of each task, optimizer and\n"
      "                       scheduler the experiment script uses (run as lrlab run runs it,\n"
-     "                       --seed 0), e.g. \"versions: task nmf 1; optimizer sgd 1, adam 1;\n"
-     "                       scheduler constant 1, greedy 1\"\n", cmd_list},
+     "                       --seed 0, with the --define pairs given), e.g. \"versions: task nmf\n"
+     "                       1; optimizer sgd 1, adam 1; scheduler constant 1, greedy 1\"\n",
+     cmd_list},
     {"compare", "lrlab compare DIR [MORE...] [--with OTHER ...] [--reference greedy] [--measure M] [--tie RULE] [--reading R] [--interval U] [--alpha 0.05] [--claim 0.9] [--multiverse]",
      "Compares, from the results in DIR, the reference scheduler with each baseline: paired by\n"
      "task, optimizer and seed, at 10%, 50% and 100% of the steps.\n"

@@ -364,16 +364,18 @@ out:
     return rc;
 }
 
-int results_line_value(const char *text, const char *key, char *out, size_t n) {
+const char *results_line_find(const char *text, const char *key) {
     const size_t k = strlen(key);
     for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-        if (strncmp(p, key, k) == 0 && p[k] == ':' && p[k + 1] == ' ') {
-            const char *v = p + k + 2;
-            size_t len = strcspn(v, "\n");
-            if (len >= n) return -1;
-            memcpy(out, v, len);
-            out[len] = '\0';
-            return 0;
-        }
-    return -1;
+        if (strncmp(p, key, k) == 0 && p[k] == ':' && p[k + 1] == ' ') return p + k + 2;
+    return NULL;
+}
+
+int results_line_value(const char *text, const char *key, char *out, size_t n) {
+    const char *v = results_line_find(text, key);
+    size_t len = v ? strcspn(v, "\n") : 0;
+    if (!v || len >= n) return -1;
+    memcpy(out, v, len);
+    out[len] = '\0';
+    return 0;
 }

@@ -53,5 +53,8 @@ int results_times_write(const char *dir, const PlanFile *pf, const double *secs,
 /* results_line_value: the text after "KEY: " at the start of a line of text (a folder's
  * provenance.txt), copied into out[n]; -1 when there is none or it does not fit. */
 int results_line_value(const char *text, const char *key, char *out, size_t n);
+/* results_line_find: where that text starts in text (it ends at the next newline or the end),
+ * whatever its length; NULL when there is none. */
+const char *results_line_find(const char *text, const char *key);
 
 #endif

@@ -179,8 +179,14 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, const B
     buf_printf(&b, "results_format: %d\n", RESULTS_FORMAT);
     blas_provenance(&b);
     plan_versions(p->ex, &b);
-    buf_printf(&b, "script: %s sha256 %s\nlua_seed: %llu\nshard: %d/%d\n", o->script, sum,
-               (unsigned long long)o->lua_seed, o->shard.k, o->shard.n);
+    buf_printf(&b, "script: %s sha256 %s\nlua_seed: %llu\n", o->script, sum,
+               (unsigned long long)o->lua_seed);
+    if (o->defines.n) { /* only then: a folder made without --define keeps its bytes */
+        char defs[DEFINES_TEXT_MAX];
+        defines_text(&o->defines, defs);
+        buf_printf(&b, "defines: %s\n", defs);
+    }
+    buf_printf(&b, "shard: %d/%d\n", o->shard.k, o->shard.n);
     if (o->phase != PHASE_ALL) buf_printf(&b, "phase: %s\n", phase_names[o->phase]);
     for (int i = 0; i < o->nreuse; i++)
         buf_printf(&b, "reuse: %s (the cells taken: reuse.csv)\n", o->reuse[i]);
@@ -195,6 +201,29 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, const B
     snprintf(path, sizeof path, "%s/provenance.txt", dir);
     fs_write_atomic(path, b.s, b.len, e);
     buf_free(&b);
+}
+
+/* same_defines: 0 when the output folder dir has no provenance.txt yet (as a regular file) or
+ * one of the same defines as this run (no defines line: none); else -1 with e naming both. A
+ * folder holds one arm of a study: a resume, a shard or a join of another arm into it would
+ * mix them. */
+static int same_defines(const char *dir, const RunOpts *o, Err *e) {
+    char path[FS_PATH_MAX], now[DEFINES_TEXT_MAX];
+    struct stat st;
+    if (fs_path(path, sizeof path, e, "%s/provenance.txt", dir) != 0) return -1;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    char *text = fs_read(path, NULL);
+    if (!text) return 0;
+    const char *had = results_line_find(text, "defines"); /* NULL: made without --define */
+    size_t len = had ? strcspn(had, "\n") : 0;
+    defines_text(&o->defines, now);
+    int rc = 0;
+    if (len != strlen(now) || (had && strncmp(had, now, len) != 0))
+        rc = err_set(e, EXIT_USAGE, dir, "made with other defines (expected this run's, %s, got "
+                     "%.*s in its provenance.txt; a folder holds one arm: give another --out)",
+                     now[0] ? now : "none", had ? (int)len : 4, had ? had : "none");
+    free(text);
+    return rc;
 }
 
 /* Status of a finished cell, from its file's status field (of a complete cell: every
@@ -973,7 +1002,7 @@ int run_main(const RunOpts *o) {
         err_print(&e);
         return EXIT_USAGE;
     }
-    if (cfg_load(o->script, o->lua_seed, &ex, &e) != 0) {
+    if (cfg_load(o->script, o->lua_seed, &o->defines, &ex, &e) != 0) {
         err_print(&e);
         return e.code ? e.code : EXIT_USAGE;
     }
@@ -1047,7 +1076,8 @@ int run_main(const RunOpts *o) {
         snprintf(sub, sizeof sub, "%s/%s", dir, folder_results_subs[i]);
         if (fs_check_writable(sub, &e) != 0) goto fail; /* before any training, as the top */
     }
-    if (folder_claim(dir, folder_results_subs, folder_results_files, 0, &R.folder, &e) != 0)
+    if (folder_claim(dir, folder_results_subs, folder_results_files, 0, &R.folder, &e) != 0 ||
+        same_defines(dir, o, &e) != 0) /* under the lock, before provenance.txt is replaced */
         goto fail;
     code = EXIT_RUN;
     provenance(dir, o, &plan, &data, &e);

@@ -41,6 +41,7 @@ typedef struct RunOpts {
                            * cell_limit); -1: none (--cell-timeout none) */
     Shard shard;
     uint64_t lua_seed;
+    Defines defines;      /* --define KEY=VALUE, the script's define table */
     BlasMode blas;        /* portable (default) or native BLAS kernel */
     Phase phase;
     const char *reuse[RUN_REUSE_MAX]; /* --reuse DIR, in the order given */

@@ -3,17 +3,17 @@
  *
  * Steps: the folder is checked (plan.csv, runs.csv, provenance.txt); the script and every
  * data file provenance names must have the sha256 it recorded; the script is loaded with the
- * recorded Lua seed and the plan rebuilt with the learning rates of the folder's plan.csv
- * (the tuning stage's choices), which must give the folder's cell ids in its order; the
- * sample is drawn from the complete cells (runs.csv rows not failed) and, with a tuning
- * stage, the tuning cells, by Fisher-Yates from the seed; each cell is trained in a process
- * of its own (as the runner trains a Lua cell: the script's state starts pristine) into a
- * temporary folder, whose merged rows are then compared with the folder's: runs.csv and
- * evals.csv rows, the cell's curves where the folder keeps them (curves/ID.csv or
- * curves.csv), and for a tuning cell its value in tuning.csv. With the tuning options of
- * harness/tune.h (extend, seeds, scheduler grids) the tuning cells are every round's points as
- * tuning.csv lists them, each compared with its seed's column, and the evaluation cells take
- * the scheduler combinations tuning.csv chose.
+ * recorded Lua seed and defines (lrlab run --define) and the plan rebuilt with the learning
+ * rates of the folder's plan.csv (the tuning stage's choices), which must give the folder's
+ * cell ids in its order; the sample is drawn from the complete cells (runs.csv rows not
+ * failed) and, with a tuning stage, the tuning cells, by Fisher-Yates from the seed; each cell
+ * is trained in a process of its own (as the runner trains a Lua cell: the script's state
+ * starts pristine) into a temporary folder, whose merged rows are then compared with the
+ * folder's: runs.csv and evals.csv rows, the cell's curves where the folder keeps them
+ * (curves/ID.csv or curves.csv), and for a tuning cell its value in tuning.csv. With the
+ * tuning options of harness/tune.h (extend, seeds, scheduler grids) the tuning cells are every
+ * round's points as tuning.csv lists them, each compared with its seed's column, and the
+ * evaluation cells take the scheduler combinations tuning.csv chose.
  */
 #define _GNU_SOURCE
 #include "harness/verify.h"
@@ -57,6 +57,7 @@ typedef struct Prov {
     char *text;
     char script[4096], script_sha[65];
     uint64_t lua_seed;
+    Defines defines; /* its defines line; none without one */
     char mode[32], kernel[64];
 } Prov;
 
@@ -90,6 +91,18 @@ static int read_prov(const char *dir, Prov *pv, Err *e) {
     if (*end || errno || seed[0] == '-')
         return err_set(e, EXIT_USAGE, "verify", "%s: lua_seed: invalid value (expected a "
                        "non-negative integer, got %s)", path, seed);
+    const char *defs = results_line_find(pv->text, "defines"); /* none without --define */
+    if (defs) {
+        char where[4200];
+        size_t len = strcspn(defs, "\n");
+        char *text = xmalloc(len + 1);
+        memcpy(text, defs, len);
+        text[len] = '\0';
+        snprintf(where, sizeof where, "verify: %s", path);
+        int rc = defines_parse(text, where, &pv->defines, e);
+        free(text);
+        if (rc != 0) return -1;
+    }
     if (results_line_value(pv->text, "blas_mode", pv->mode, sizeof pv->mode) != 0)
         snprintf(pv->mode, sizeof pv->mode, "native"); /* written before portable mode */
     if (results_line_value(pv->text, "blas_kernel", pv->kernel, sizeof pv->kernel) != 0) {
@@ -565,7 +578,7 @@ int verify_main(const VerifyOpts *o) {
     if (planfile_read(o->dir, &pf, &e) != 0) goto fail;
     int script_changed = 0;
     if (check_inputs(o->dir, &pv, &script_changed, &e) != 0) goto fail;
-    if (cfg_load(pv.script, pv.lua_seed, &ex, &e) != 0) goto fail;
+    if (cfg_load(pv.script, pv.lua_seed, &pv.defines, &ex, &e) != 0) goto fail;
     loaded = 1;
     if (rebuild(&ex, &pf, o->dir, &plan, &e) != 0) {
         if (script_changed)

@@ -15,7 +15,10 @@
 #      trains round 1 in halves, the join job the later rounds, the evaluation array the
 #      evaluation cells (no tuning cell), and the merge gives a local run's bytes, tuning.csv
 #      and tuning-cells.csv included; OUT is named "out 3 %x'$(id)" (sbatch's log names read
-#      %x as the job's name; the job scripts must quote the rest).
+#      %x as the job's name; the job scripts must quote the rest);
+#   4. tests/e2e/arms.lua, which needs --define arm=NAME, in two phases with `-- --define
+#      arm=cosine`: every job gets it (each folder's provenance.txt has the defines line) and
+#      the merge gives a local run's bytes with the same --define.
 # Every daemon it started is stopped by pid (after cancelling what is left in its queue) and
 # the scratch folder removed, whatever the outcome. Two copies can run at once: each has its
 # own scratch folder and the first free pair of ports from 16817/16818 up.
@@ -300,3 +303,30 @@ for f in tuning.csv tuning-cells.csv; do
 done
 echo "ok: tuning array $tune_id, join $join_id, evaluation array $array_id and merge $merge_id:" \
   "the same bytes as lrlab run, tuning.csv included ($((SECONDS - t0)) s)"
+
+# --- 4. --define reaches every job: the arms of one script, in two phases -----------------------
+t0=$SECONDS
+script=tests/e2e/arms.lua # refused without --define arm=NAME
+"$bin" run "$script" --out "$scratch/alocal" -j 2 --quiet --define arm=cosine > /dev/null
+out=$scratch/out4
+submit "$out" -- --define arm=cosine
+tune_id=$(sed -n 's/^submit: tuning array job \([0-9]*\):.*/\1/p' "$scratch/submit.out")
+join_id=$(sed -n 's/^submit: tuning join job \([0-9]*\):.*/\1/p' "$scratch/submit.out")
+[[ -n $tune_id && -n $join_id ]] || fail "no tuning jobs from submit.sh: $(cat "$scratch/submit.out")"
+merge_id=$merge_id,$tune_id,$join_id
+wait_jobs
+merge_id=${merge_id%%,*}
+for j in "$tune_id" "$array_id"; do
+  [[ $(states "$j") == $'COMPLETED 0:0\nCOMPLETED 0:0' ]] || fail "array $j: $(states "$j" | tr '\n' ' ')"
+done
+for j in "$join_id" "$merge_id"; do
+  [[ $(states "$j") == 'COMPLETED 0:0' ]] || fail "job $j: $(states "$j") (expected COMPLETED 0:0)"
+done
+for d in tune-1-of-2 tune-2-of-2 . shard-1-of-2 shard-2-of-2; do
+  grep -qx 'defines: arm=cosine' "$out/$d/provenance.txt" \
+    || fail "$out/$d/provenance.txt: no line \"defines: arm=cosine\" (a job ran without --define)"
+done
+same "$scratch/alocal" "$out"
+cmp -s "$scratch/alocal/tuning.csv" "$out/tuning.csv" || fail "tuning.csv differs between the local run and the Slurm run of arm cosine"
+echo "ok: --define arm=cosine reaches the tuning array $tune_id, join $join_id, evaluation array" \
+  "$array_id and merge $merge_id: the same bytes as lrlab run --define arm=cosine ($((SECONDS - t0)) s)"

@@ -47,7 +47,7 @@ static const CompCfg *script_sched(const SchedDef *d) {
         CHECK(fd >= 0 && write(fd, script_text, sizeof script_text - 1) > 0);
         close(fd);
         Err e;
-        int rc = cfg_load(path, 0, &script_ex, &e);
+        int rc = cfg_load(path, 0, NULL, &script_ex, &e);
         if (rc) fprintf(stderr, "%s\n", e.msg);
         CHECK(rc == 0);
         unlink(path);

@@ -131,7 +131,7 @@ int main(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/scripts/quick.lua", src);
     Experiment ex;
     Err e = {0};
-    int rc = cfg_load(path, 0, &ex, &e);
+    int rc = cfg_load(path, 0, NULL, &ex, &e);
     if (rc) fprintf(stderr, "%s\n", e.msg);
     CHECK(rc == 0);
     if (rc) return check_report();

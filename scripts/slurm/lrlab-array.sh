@@ -30,7 +30,7 @@
 #   --phase P             all (default: the whole run, tuning in every shard), tune or eval
 #                         (the two phases above)
 #   RUN OPTIONS           more `lrlab run` options, the same for every shard
-#                         (--cell-timeout S, --retry-failed, --seed N)
+#                         (--cell-timeout S, --retry-failed, --seed N, --define KEY=VALUE)
 # Arguments win over the environment. The #SBATCH lines below are defaults; sbatch options
 # on the command line override them (e.g. --cpus-per-task=16 --time=12:00:00 -p long).
 # Exit status: lrlab's (0 done; 1 a cell failed; 2 bad input; 143 stopped by Slurm, e.g. at

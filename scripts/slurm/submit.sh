@@ -27,8 +27,9 @@
 #   N                   number of shards (array tasks)
 #   SBATCH OPTIONS      given to both jobs after the defaults, so they win
 #                       (e.g. -p long --time=12:00:00 --cpus-per-task=16 -A project)
-#   RUN OPTIONS         more `lrlab run` options for every shard (--cell-timeout S,
-#                       --retry-failed, --seed N)
+#   RUN OPTIONS         more `lrlab run` options for every job that runs it: the check here,
+#                       the tuning array, the join, the array (--cell-timeout S,
+#                       --retry-failed, --seed N, --define KEY=VALUE: one arm of a study)
 # Environment: LRLAB_BIN (default: build/lrlab of this repository, else lrlab on PATH),
 #   LRLAB_DATA (default: ./data if it exists, else the repository's data/). Every path is
 #   made absolute before submitting; the binary, the script, the data and OUT must be

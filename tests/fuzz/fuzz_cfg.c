@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *path = fuzz_file("script.lua", data, size);
     Experiment ex;
     Err e;
-    if (cfg_load(path, 0, &ex, &e) != 0) return 0;
+    if (cfg_load(path, 0, NULL, &ex, &e) != 0) return 0;
     Plan p = {0}, t = {0};
     if (plan_build(&ex, NULL, NULL, &p, &e) == 0) plan_free(&p);
     if (plan_build_tuning(&ex, &t, &e) == 0) plan_free(&t);
