@@ -39,7 +39,7 @@ void csvio_free(CsvTable *t);
 int csvio_parse_num(const char *s, double *x);
 /* csvio_parse_step: a step count as lrlab writes it: decimal digits (a leading '-' only for
  * min < 0), from min to 2^53; 0, or -1 for anything else ("-5" when min >= 0, "1.5", "1e3",
- * " 7", ""). Results files from elsewhere are checked with it (issue 15). */
+ * " 7", ""). Results files from elsewhere are checked with it. */
 int csvio_parse_step(const char *s, long long min, long long *x);
 
 #endif

@@ -1,5 +1,5 @@
 /* folder.h - an output folder lrlab owns while it writes there: its lock, its links, its
- * temporary files (issue 15).
+ * temporary files.
  *
  * One lrlab at a time writes a folder: `run`, `merge` and `report` take an exclusive flock on
  * FOLDER/.lrlab.lock, which holds the pid and command line of its holder while it is held

@@ -1,7 +1,7 @@
 /* fsutil.c - atomic file replacement and directories (see fsutil.h).
  *
  * Temporary files are named ".NAME.lrlab-tmp.PID" beside NAME: a name no user picks, so that
- * removing stale ones (fs_remove_temps) can never take a user's file (issue 15). Files are
+ * removing stale ones (fs_remove_temps) can never take a user's file. Files are
  * created with O_EXCL or O_NOFOLLOW: nothing is written through a symbolic link. */
 #define _GNU_SOURCE /* syncfs */
 #include "harness/fsutil.h"

@@ -52,7 +52,7 @@ bool fs_exists(const char *path);
 /* fs_open_regular: a read-only descriptor of path if it is a regular file; -1 with errno
  * otherwise (EISDIR for a folder, FS_ENOTREG for a FIFO, a device or a socket). Opened with
  * O_NONBLOCK and checked with fstat before any read, so that a FIFO or a device named as a
- * data or results file is refused at once instead of blocking forever (issue 15). */
+ * data or results file is refused at once instead of blocking forever. */
 enum { FS_ENOTREG = 4096 }; /* beyond every errno value */
 int fs_open_regular(const char *path);
 /* fs_strerror: strerror(err), and "not a regular file (a FIFO, a device or a socket)" for

@@ -7,7 +7,7 @@
  * from outside lrlab (a label, a title, a path) is written double-quoted with every byte that
  * could end it or be expanded ("  \  `  @  $  '  and every control byte, 0x01..0x1f and
  * 0x7f) as an octal escape \ooo, which gnuplot turns back into that byte after the line is
- * read: the text shows as given, and no byte of it can end the string (issue 15). Bytes from
+ * read: the text shows as given, and no byte of it can end the string. Bytes from
  * 0x80 up (UTF-8) stay as they are: none of them is a quote, a backquote, @ or a line end.
  * gnuplot reads up to four octal digits after \0, so a digit 0-7 right after an escape is
  * escaped too.

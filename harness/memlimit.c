@@ -4,7 +4,7 @@
  * space, not memory: exactly what the limit counts); sysconf(_SC_PHYS_PAGES) for the machine.
  * Why: under a small `ulimit -v` OpenBLAS loops on its failing mmap without a message, and a
  * plan whose steps x evaluations need tens of GB killed its worker at train time, every
- * resume again (issue 15).
+ * resume again.
  */
 #include "harness/memlimit.h"
 

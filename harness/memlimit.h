@@ -2,7 +2,7 @@
  * needs under `ulimit -v`, and the most one cell may plan to hold.
  *
  * Both turn what would be a spin or a dead worker deep inside a run into one line at the
- * start, exit code 2, nothing written (issue 15).
+ * start, exit code 2, nothing written.
  */
 #ifndef LRLAB_MEMLIMIT_H
 #define LRLAB_MEMLIMIT_H

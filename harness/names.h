@@ -7,7 +7,7 @@
  * names (figures/<task>__<optimizer>.png), so the set has no slash, quote, space, backslash,
  * control byte or non-ASCII byte, and no name can be "." or "..". Every place a name enters
  * lrlab (the Lua constructors and experiment{}, plan.csv, runs.csv, policy files) checks it
- * here, and refuses it whole: a name is never cut or changed (issue 15).
+ * here, and refuses it whole: a name is never cut or changed.
  */
 #ifndef LRLAB_NAMES_H
 #define LRLAB_NAMES_H

@@ -93,7 +93,7 @@ static int check_combo(const CompCfg *t, const CompCfg *s, const Params *sp, dou
                        s->name, t->label, (long long)steps - 1, (long long)warm);
     /* a cell holds its evaluations in memory (EvalRow, then about 128 bytes of CSV text
      * each) and up to 1,002 curve rows: refused here rather than at train time, where the
-     * worker would die of it on every resume (issue 15) */
+     * worker would die of it on every resume */
     const double need = ((double)(steps / every) + NSTAGES + 2) * (sizeof(EvalRow) + 128.0) +
                         1002.0 * (sizeof(CurveRow) + 128.0);
     if (need > (double)memlimit_cell_bytes()) {

@@ -3,7 +3,7 @@
  *
  * What: `lrlab report DIR [--paper PAPER]` turns the result files of DIR into the tables
  * (Markdown and LaTeX with booktabs), the gnuplot figures (PNG and PDF) and a results section
- * (report.md) of issue 6 item 5: the paper's counting (paper/paper.md section 1.2), the
+ * (report.md): the paper's counting (paper/paper.md section 1.2), the
  * statistical comparison and verdict of `lrlab compare`, mean ranks and Dolan-More
  * performance profiles, a per-task summary, learning-rate schedules as in the article's
  * figure, and validation-loss curves with a band over seeds.

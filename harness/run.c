@@ -495,7 +495,7 @@ typedef struct Runner {
     int shard_round; /* --phase tune --shard: the round this shard did its part of */
 } Runner;
 
-/* The default time limit of a cell (issue 15): CELL_LIMIT_FACTOR times its estimate on this
+/* The default time limit of a cell: CELL_LIMIT_FACTOR times its estimate on this
  * machine (cell_seconds; the machine may be busier while it trains), plus CELL_LIMIT_LUA_STEP
  * a step when it calls Lua functions (not timed by the estimate), and at least
  * CELL_LIMIT_FLOOR seconds. A cell past it is recorded as failed and the matrix goes on. */

@@ -1,6 +1,6 @@
 /* stats.c - paired tests, multiple-comparison correction, bootstrap, profiles and ranks.
  *
- * What: the numbers behind `lrlab compare` and `lrlab report` (issue 6): the Wilcoxon
+ * What: the numbers behind `lrlab compare` and `lrlab report`: the Wilcoxon
  * signed-rank and sign tests per comparison over seeds, Holm's correction across the family,
  * a percentile bootstrap interval, Dolan-More performance profiles, mean ranks, quantiles and
  * the paper's yes / yes* / no* / no counting.

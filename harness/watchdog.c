@@ -3,8 +3,8 @@
  *
  * What: setitimer(ITIMER_PROF) with a SIGPROF handler that writes a message formatted
  * beforehand and calls _exit(2): both async-signal-safe (POSIX.1-2008, signal-safety(7)).
- * Why: a hostile experiment script must not hang lrlab (issue 9), nor a Lua function it
- * hands to the runner hang a cell (issue 15); the Lua count hook covers Lua code, this covers
+ * Why: a hostile experiment script must not hang lrlab, nor a Lua function it
+ * hands to the runner hang a cell; the Lua count hook covers Lua code, this covers
  * the C functions of the string library.
  */
 #include "harness/watchdog.h"

@@ -16,7 +16,7 @@
  * Not reentrant: one armed watchdog per process.
  *
  * At run time every call of a script's Lua function (cfg_call: a scheduler's lr and observe)
- * is watched the same way, for WATCHDOG_CALL_SECONDS of CPU time per call (issue 15): a
+ * is watched the same way, for WATCHDOG_CALL_SECONDS of CPU time per call: a
  * backtracking string.find inside `lr` would otherwise hang its cell for good. In the process
  * of a cell (run.c), the reason goes to memory its worker reads and the process exits with
  * WATCHDOG_EXIT_CALL, so that the cell is recorded as failed with that reason and the matrix

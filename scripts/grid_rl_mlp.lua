@@ -1,5 +1,5 @@
 -- grid_rl_mlp.lua - a grid search over constant learning rates that costs what training
--- the learned schedule cost (issue 7 item 3), on the tasks of scripts/eval_rl_mlp.lua.
+-- the learned schedule cost, on the tasks of scripts/eval_rl_mlp.lua.
 --
 -- results/policies/mlp.policy took 1600 training runs of 500 SGD steps (policy_mlp.lua).
 -- The same budget buys, per task, 32 constant rates (log-spaced from 0.003 to 3) x 50 seeds

@@ -1,4 +1,4 @@
--- paper.lua - the full matrix the paper reports (issue 6 item 6): is GreedyLR "as good or
+-- paper.lua - the full matrix the paper reports: is GreedyLR "as good or
 -- better than popular scheduler and optimizer combinations more than 90% of the time"
 -- (Subramanian et al.; paper/paper.md section 1.2), and does it beat hypergradient descent and
 -- stochastic line search? Every task x six optimizers x GreedyLR and 13 baselines x twelve
@@ -41,7 +41,7 @@
 --   seeds and data by scripts/eval_rl_nmf.lua and eval_rl_mlp.lua (results/eval_rl_nmf/,
 --   results/eval_rl_mlp/), and the paper reports them in their own section.
 -- * Budgets: small models and short runs, so that the matrix (11,088 cells and 2,772 tuning
---   cells) takes 28 minutes on this 2-core machine with -j 2 (measured 2026-11-28; issue 8:
+--   cells) takes 28 minutes on this 2-core machine with -j 2 (measured 2026-11-28; the target was
 --   under 60). The runner loads each data set once and its workers share it, so a cell's
 --   time is its training; --check estimates 26.5 minutes (it times each task's steps,
 --   evaluation and creation and each optimizer's update, not the schedulers' own work).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# faults.sh - fault injection (issue 9): a full disk, an unwritable output folder, numeric
+# faults.sh - fault injection: a full disk, an unwritable output folder, numeric
 # faults.
 #
 # What:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hostile.sh - the hostile-input catalogue (issue 9): experiment scripts that attack the Lua
+# hostile.sh - the hostile-input catalogue: experiment scripts that attack the Lua
 # sandbox, corrupted data files, corrupted result folders fed to merge and compare, and
 # command-line mistakes. Every case must end within seconds, without a signal, with its exit
 # code (2, or 1 for a run failure), nothing on stdout, one exact `lrlab: ...` line on stderr

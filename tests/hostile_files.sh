@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hostile_files.sh - the hostile-folder catalogue (issue 15, classes 3, 4 and 6): lrlab writes
+# hostile_files.sh - the hostile-folder catalogue (classes 3, 4 and 6): lrlab writes
 # and deletes only its own files, never writes through a link planted in a results folder,
 # reads a cell's status from its status field, records every Lua scheduler error and accepts
 # only a real Lua number, and handles folders safely (a lock per folder, no merge over another

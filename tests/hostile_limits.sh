@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hostile_limits.sh - the limits catalogue (issue 15, classes 5 and 7): nothing a script, a
+# hostile_limits.sh - the limits catalogue (classes 5 and 7): nothing a script, a
 # data path, a results folder or the machine's limits hold may hang lrlab or stop a whole
 # matrix for one bad cell, and every refusal says what it refuses.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hostile_names.sh - hostile names and paths (issue 15): labels, experiment and policy names,
+# hostile_names.sh - hostile names and paths: labels, experiment and policy names,
 # output folders, result folders and report folders made to end a gnuplot string, run a
 # command through gnuplot or place a file outside lrlab's own folder.
 #

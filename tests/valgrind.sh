@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# valgrind.sh - memcheck on a small end-to-end run (issue 9): `lrlab run tests/e2e/tiny.lua
+# valgrind.sh - memcheck on a small end-to-end run: `lrlab run tests/e2e/tiny.lua
 # -j 1` (the runner and every worker process it forks) and `lrlab compare` on its results,
 # each under valgrind --error-exitcode=1 --leak-check=full. Passes when both exit 0 and
 # every process's log reports 0 errors and no definitely or indirectly lost block.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # peers.sh - lrlab against PyTorch, numpy and scikit-learn on the same work, one thread each
-# side (issue 8). Measures, per benchmark, time per training step (CPU time of the process,
+# side. Measures, per benchmark, time per training step (CPU time of the process,
 # and wall time), the ratio peer / lrlab (how many times faster lrlab is), peak memory:
 #   mlp     784-256-10 MLP on Fashion-MNIST, batch 128, SGD, one epoch (429 steps) per block,
 #           lrlab against PyTorch from the same initial parameters on the same batches; and

@@ -1,4 +1,4 @@
-/* fuzz_gnuplot.c - fuzz target: gnuplot injection through labels and paths (issue 15).
+/* fuzz_gnuplot.c - fuzz target: gnuplot injection through labels and paths.
  *
  * The input, split at its NUL bytes, is up to 12 texts of any other bytes (a NUL cannot be in
  * a label or a path). Two checks, each running the real gnuplot in a fresh scratch folder:
