@@ -607,7 +607,7 @@ void model_free(Model *M) {
 
 /* The scale of a tie rule for unit u: the |median| of the task's baseline values (task:), or
  * the pooled seed-to-seed standard deviation of the (task, optimizer)'s baselines (sd:). */
-static double task_scale(const Data *D, int m, int g, int t) {
+double task_scale(const Data *D, int m, int g, int t) {
     double *v = xcalloc((size_t)D->nruns + 1, sizeof(double));
     int n = 0;
     for (int i = 0; i < D->nruns; i++) {

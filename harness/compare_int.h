@@ -120,6 +120,9 @@ void model_interval(Model *M, const int *sel, int nsel, Reading r, Interval kind
                     double *hi);
 /* model_seeds_resampled: measure m's seeds are few enough to be resampled within units. */
 int model_seeds_resampled(const Model *M, int m);
+/* task_scale: the scale of the tie rule task:X, |median| of every finite baseline value of
+ * measure m on task t at stage g, over optimizers, baselines and seeds; 0 when there is none. */
+double task_scale(const Data *D, int m, int g, int t);
 /* The datapoint tolerance of a paper comparison. */
 double point_tau(const Model *M, const Unit *u, double base);
 /* verdict_word: "supported", "not supported" or "undecided". */

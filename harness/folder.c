@@ -26,7 +26,8 @@ const char *const folder_results_subs[] = {"cells", "curves", "evals", "figures"
 const char *const folder_results_files[] = {
     "plan.csv",  "runs.csv",        "curves.csv",      "evals.csv",  "timing.csv",
     "tuning.csv", "provenance.txt", "comparisons.csv", "tests.csv",  "verdict.csv",
-    "profiles.csv", "ranks.csv",    "tuning-cells.csv", "reuse.csv", NULL};
+    "profiles.csv", "ranks.csv",    "tuning-cells.csv", "reuse.csv",
+    "tasks.csv", NULL};
 
 static char command[512] = "lrlab";
 

@@ -20,6 +20,7 @@
 #include "harness/report.h"
 #include "harness/run.h"
 #include "harness/trace.h"
+#include "harness/trend.h"
 #include "harness/version.h"
 #include "harness/verify.h"
 
@@ -435,7 +436,8 @@ static int compare_option(const char *cmd, int argc, char **argv, int *i, Compar
 static int cmd_compare(int argc, char **argv) {
     CompareOpts o = compare_defaults();
     const char **arms = xcalloc((size_t)argc + 1, sizeof(char *));
-    int narms = 0, rc = EXIT_USAGE;
+    int narms = 0, rc = EXIT_USAGE, trend = 0;
+    const char *not_trend = NULL; /* an option that --trend does not take */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) {
@@ -444,19 +446,30 @@ static int cmd_compare(int argc, char **argv) {
         }
         int took = compare_option("compare", argc, argv, &i, &o);
         if (took < 0) goto out;
+        if (took && strcmp(a, "--reference") != 0 && strcmp(a, "--measure") != 0 && !not_trend)
+            not_trend = a;
         if (took) continue;
         if (strcmp(a, "--multiverse") == 0) {
             o.multiverse = 1;
+            not_trend = not_trend ? not_trend : a;
+        } else if (strcmp(a, "--trend") == 0) {
+            trend = 1;
         } else if (a[0] == '-') {
             rc = usage_error("compare", "%s: unknown option (expected --reference, --measure, "
-                                        "--tie, --reading, --interval, --alpha, --claim, --with "
-                                        "or --multiverse)", a);
+                                        "--tie, --reading, --interval, --alpha, --claim, --with, "
+                                        "--multiverse or --trend)", a);
             goto out;
         } else if (!o.dir) {
             o.dir = a;
         } else {
             arms[narms++] = a;
         }
+    }
+    if (trend && (not_trend || narms)) {
+        rc = usage_error("compare", "--trend: with %s (expected only --reference and --measure "
+                                    "beside --trend, and one folder)",
+                         not_trend ? not_trend : arms[0]);
+        goto out;
     }
     if (narms && !o.multiverse) {
         rc = usage_error("compare", "%s: unexpected argument (expected one folder; several only "
@@ -490,7 +503,7 @@ static int cmd_compare(int argc, char **argv) {
         rc = e.code ? e.code : EXIT_USAGE;
         goto out;
     }
-    rc = compare_main(&o);
+    rc = trend ? trend_main(&o) : compare_main(&o);
     folder_release(&lock);
 out:
     free(arms);
@@ -712,7 +725,15 @@ static const Command commands[] = {
      "                      interval and optimizer left out: DIR/multiverse.csv and the\n"
      "                      specification curve DIR/figures/multiverse.png. MORE folders, one\n"
      "                      arm each (provenance.txt \"arm: NAME\", else the experiment), add\n"
-     "                      their rows (each over its own tasks, optimizers, schedulers, seeds)\n",
+     "                      their rows (each over its own tasks, optimizers, schedulers, seeds)\n"
+     "  --trend             instead, the reference's advantage against model size: per task,\n"
+     "                      optimizer and baseline the median over seeds of (baseline -\n"
+     "                      reference) / the task's scale at the end; per family (tasks.csv's\n"
+     "                      kind: lrlab run writes each task's kind and parameter count there)\n"
+     "                      Spearman's rho and the Theil-Sen slope against log10(parameters),\n"
+     "                      and a permutation test of the summed rho within families. Writes\n"
+     "                      trend.csv, trend-test.csv and figures/trend.png; takes only\n"
+     "                      --reference and --measure\n",
      cmd_compare},
     {"trace", trace_usage, trace_help, cmd_trace},
     {"merge", "lrlab merge OUT DIR... [--quiet]",

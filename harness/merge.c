@@ -66,10 +66,11 @@ static int target_ok(const char *out, const PlanFile *pf, Err *e) {
  * shard of --phase all tuned the whole stage; the evaluation shards of --phase eval wrote the
  * tuning they read), replacing OUT's when they differ (an earlier merge's, of another grid
  * that chose the same rates: the plan alone is the same); otherwise OUT's own is kept (the
- * tuning join of --phase tune wrote it). */
+ * tuning join of --phase tune wrote it). tasks.csv likewise: every shard wrote the same
+ * (older shards none: then OUT has none either, unless it had one). */
 static int copy_tuning(const char *out, const char *const *dirs, int ndirs, Err *e) {
-    static const char *const files[] = {"tuning.csv", "tuning-cells.csv"};
-    for (int f = 0; f < 2; f++) {
+    static const char *const files[] = {"tuning.csv", "tuning-cells.csv", "tasks.csv"};
+    for (int f = 0; f < 3; f++) {
         char p[FS_PATH_MAX];
         if (fs_path(p, sizeof p, e, "%s/%s", out, files[f]) != 0) return -1;
         size_t n0 = 0;

@@ -54,13 +54,48 @@ const char *run_datadir(void) {
     return d && *d ? d : "data";
 }
 
-int run_preflight(const Experiment *ex, const TaskEnv *env, Err *e) {
+/* preflight: run_preflight, keeping each task's number of trainable parameters (its n once
+ * created) in nparams[ntasks] when given. */
+static int preflight(const Experiment *ex, const TaskEnv *env, size_t *nparams, Err *e) {
     for (int i = 0; i < ex->ntasks; i++) {
         Task t = {.def = ex->tasks[i].task};
         if (t.def->create(&t, &ex->tasks[i].p, 0, env, ex->tasks[i].where, e) != 0) return -1;
+        if (nparams) nparams[i] = t.n;
         t.def->destroy(&t);
     }
     return 0;
+}
+
+int run_preflight(const Experiment *ex, const TaskEnv *env, Err *e) {
+    return preflight(ex, env, NULL, e);
+}
+
+/* tasks.csv: one row per task of the plan, in plan order: its label, registry name (kind),
+ * number of trainable parameters (nparams, from the preflight), steps and eval_every; what
+ * lrlab compare --trend reads. Written atomically beside plan.csv. */
+static int tasks_write(const char *dir, const Plan *p, const size_t *nparams, Err *e) {
+    const Experiment *ex = p->ex;
+    Buf b = {0};
+    buf_printf(&b, "task,kind,params,steps,eval_every\n");
+    for (int i = 0; i < ex->ntasks; i++) {
+        const Cell *c = NULL;
+        for (int k = 0; k < p->n && !c; k++)
+            if (p->cells[k].task == &ex->tasks[i]) c = &p->cells[k];
+        LR_ASSERT(c); /* every task has cells */
+        csvio_field(&b, ex->tasks[i].label, 1);
+        csvio_field(&b, ex->tasks[i].name, 0);
+        csvio_int(&b, (long long)nparams[i], 0);
+        csvio_int(&b, (long long)c->steps, 0);
+        csvio_int(&b, (long long)c->eval_every, 0);
+        csvio_end(&b);
+    }
+    char path[FS_PATH_MAX];
+    int rc = fs_path(path, sizeof path, e, "%s/tasks.csv", dir) != 0 ||
+                     fs_write_atomic(path, b.s, b.len, e) != 0
+                 ? -1
+                 : 0;
+    buf_free(&b);
+    return rc;
 }
 
 static int cmp_names(const void *a, const void *b) { return strcmp(a, b); }
@@ -992,6 +1027,7 @@ int run_main(const RunOpts *o) {
     PlanFile pf = {0};
     Tuning tu = {0};
     Buf data = {0}; /* the data folder's checksums: provenance and the --reuse folders' check */
+    size_t *nparams = NULL; /* each task's number of parameters: tasks.csv */
     int code = EXIT_USAGE;
     Runner R = {.o = o, .e = &e, .timing = -1, .folder = {-1}};
     void (*old_sigpipe)(int) = NULL;
@@ -1017,7 +1053,8 @@ int run_main(const RunOpts *o) {
     if (memlimit_blas_reserve("run", &e) != 0) goto fail; /* before OpenBLAS could spin */
     R.env.datadir = run_datadir();
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
-    if (run_preflight(&ex, &R.env, &e) != 0) goto fail;
+    nparams = xcalloc((size_t)ex.ntasks + 1, sizeof(size_t));
+    if (preflight(&ex, &R.env, nparams, &e) != 0) goto fail;
     char dir[FS_DIR_MAX + 1];
     if (fs_path(dir, sizeof dir, &e, "%s%s", o->out ? "" : "results/",
                 o->out ? o->out : ex.name) != 0)
@@ -1049,6 +1086,10 @@ int run_main(const RunOpts *o) {
         char est[32];
         fmt_time(est, sizeof est, estimate_seconds(&ex, &plan, &tplan, R.cost, R.jobs, o->shard));
         printf("%s", b.s);
+        printf("parameters:");
+        for (int i = 0; i < ex.ntasks; i++)
+            printf("%s %s %zu", i ? "," : "", ex.tasks[i].label, nparams[i]);
+        printf(" (trainable, per task)\n");
         if (tplan.n && !ex.tune_more)
             printf("tuning: %d cells on seed %lld choose each grid optimizer's lr by %s; the "
                    "cells above show the grid's first lr until then\n",
@@ -1135,7 +1176,7 @@ int run_main(const RunOpts *o) {
         goto done_reuse;
     }
     planfile_from_plan(&plan, &pf);
-    if (planfile_write(dir, &pf, &e) != 0) goto fail;
+    if (planfile_write(dir, &pf, &e) != 0 || tasks_write(dir, &plan, nparams, &e) != 0) goto fail;
     if (o->phase == PHASE_TUNE) {
         if (!o->quiet) progress(&R.pr, 1);
         printf("%s: tuning stage: %d cells (%d trained now, %d taken from --reuse, %d already "
@@ -1195,6 +1236,7 @@ done:
     free(R.fd_slot);
     free(R.fds);
     free(R.cost);
+    free(nparams);
     if (R.folder.fd >= 0 && R.reuse.log.len) { /* cells taken before a stop or an error */
         Err le = {0};
         if (reuse_write_log(&R.reuse, R.dir, &le) != 0) err_print(&le);

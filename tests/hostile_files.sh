@@ -333,7 +333,7 @@ snapshot() {
     && find . -type f -exec sha256sum {} + | sort) \
     | grep -v '/\.lrlab\.lock$' \
     | if [ "$1" = own ]; then
-        grep -Ev '/(cells|curves|evals|figures|tables|report)/|/(plan|runs|curves|evals|timing|tuning|comparisons|tests|verdict|profiles|ranks)\.csv$|/(provenance\.txt|report\.md)$|/\.[^/]+\.lrlab-tmp\.[0-9]+$|\.lrlab-tmp$|\.lrlab-write-test\.[0-9]+$' || true
+        grep -Ev '/(cells|curves|evals|figures|tables|report)/|/(plan|runs|curves|evals|timing|tuning|comparisons|tests|verdict|profiles|ranks|tasks)\.csv$|/(provenance\.txt|report\.md)$|/\.[^/]+\.lrlab-tmp\.[0-9]+$|\.lrlab-tmp$|\.lrlab-write-test\.[0-9]+$' || true
       else cat; fi
 }
 
