@@ -20,6 +20,17 @@
  * pay alike for halving them). A run that diverges ends its episode at the interval where it
  * did, with f(end) taken as diverge_factor * f(0), its divergence threshold: a return of
  * -log(diverge_factor), worse than any run that finishes.
+ *
+ * reward = "dnn" is the DNN paper's (Subramanian, Ganapathiraman, El Gamal, "Learning rate
+ * schedules for deep networks with reinforcement learning", ICLR 2023 tiny paper), with its
+ * epochs read as decision intervals:
+ *   r_k = reward_gamma * (min_{j <= k} v(t_j) - v(t_{k+1})) + reward_lambda * (T - t_{k+1}) / T
+ * v the validation loss at the evaluations of the decision points (the one before training
+ * included), T = steps: the improvement on the best validation loss before the interval, and
+ * the fraction of the budget left after it. The paper publishes neither coefficient; the
+ * defaults are ours (reward_gamma 1, reward_lambda 0.01; README.md, learned schedules). With a
+ * fixed budget the second term adds the same sum to every run that finishes; only a run that
+ * diverges forgoes the rest of it. A diverged interval takes v = diverge_factor * v(0).
  */
 #include "harness/ppo.h"
 
@@ -56,9 +67,19 @@
 const char *const policy_feature_names[SCHED_NFEATURES] = {
     "log_lr",    "progress",  "train_trend", "val_trend", "clipped",   "lr_bound",  "log_grad0",
     "log_grad1", "log_grad2", "log_grad3",   "log_grad4", "log_grad5", "log_grad6", "log_grad7",
+    "log_val",
 };
-_Static_assert(SCHED_FEAT_GROUPS == 8 && FEAT_LR_BOUND == 5 && FEAT_LOG_GRAD == 6,
+_Static_assert(SCHED_FEAT_GROUPS == 8 && FEAT_LR_BOUND == 5 && FEAT_LOG_GRAD == 6 &&
+                   FEAT_LOG_VAL == 14 && SCHED_NFEATURES == 15,
                "policy_feature_names lists FEAT_* of sched.h");
+_Static_assert(POLICY_BASE_FEATURES == FEAT_LOG_VAL, "the first list ends before log_val");
+
+/* The features of this lrlab, for messages. */
+#define FEATURE_LIST "log_lr, progress, train_trend, val_trend, clipped, lr_bound, log_grad0..7, " \
+                     "log_val"
+
+/* The policy's features: P, the inputs of its network. */
+static int nfeat(const Policy *p) { return p->net.sizes[0]; }
 
 /* ---- the network ---- */
 
@@ -161,18 +182,19 @@ void policy_write(const Policy *p, Buf *b) {
                POLICY_FORMAT, p->version, p->name, p->family, p->script_sha256);
     buf_printf(b, "training_seed %lld\ntraining_episodes %lld\nreward %s\nevery %lld\n",
                (long long)p->seed, (long long)p->episodes, p->reward, (long long)p->every);
-    buf_printf(b, "features %d", F);
-    for (int i = 0; i < F; i++) buf_printf(b, " %s", policy_feature_names[i]);
+    const int P = nfeat(p);
+    buf_printf(b, "features %d", P);
+    for (int i = 0; i < P; i++) buf_printf(b, " %s", policy_feature_names[i]);
     buf_printf(b, "\ninputs");
-    for (int i = 0; i < F; i++) buf_printf(b, " %d", p->inputs[i]);
+    for (int i = 0; i < P; i++) buf_printf(b, " %d", p->inputs[i]);
     buf_printf(b, "\nactions %d", p->nactions);
     put_nums(b, p->actions, p->nactions);
     buf_printf(b, "architecture mlp_tanh");
     for (int l = 0; l <= p->net.nlayers; l++) buf_printf(b, " %d", p->net.sizes[l]);
     buf_printf(b, "\ninput_mean");
-    put_nums(b, p->mean, F);
+    put_nums(b, p->mean, P);
     buf_printf(b, "input_std");
-    put_nums(b, p->std, F);
+    put_nums(b, p->std, P);
     /* one line per unit: its weights, then its bias */
     for (int l = 0; l < p->net.nlayers; l++) {
         const int ni = p->net.sizes[l], no = p->net.sizes[l + 1];
@@ -323,27 +345,30 @@ static int read_policy(Reader *r, Policy *p) {
         rd_int(r, "training_episodes", r->tok[1], 0, INT64_C(9007199254740991), &p->episodes))
         return -1;
     if (rd_word(r, "reward", p->reward, sizeof p->reward) != 0) return -1;
-    if (strcmp(p->reward, "train_loss") != 0 && strcmp(p->reward, "val_loss") != 0)
-        return rd_fail(r, "reward: invalid value (expected train_loss or val_loss, got %s)",
+    if (strcmp(p->reward, "train_loss") != 0 && strcmp(p->reward, "val_loss") != 0 &&
+        strcmp(p->reward, "dnn") != 0)
+        return rd_fail(r, "reward: invalid value (expected train_loss, val_loss or dnn, got %s)",
                        p->reward);
     if (rd_key(r, "every", 1) != 0 || rd_int(r, "every", r->tok[1], 1, 1000000000, &p->every))
         return -1;
     if (rd_key(r, "features", -1) != 0) return -1;
+    /* a prefix of this lrlab's list: the features of the lrlab that trained the policy */
     int64_t nf = -1;
     if (r->ntok >= 2 && rd_int(r, "features", r->tok[1], 0, 1000000, &nf) != 0) return -1;
-    if (nf != F)
-        return rd_fail(r, "features: %lld features (expected %d, those of this lrlab: log_lr, "
-                          "progress, train_trend, val_trend, clipped, lr_bound, log_grad0..7)",
-                       (long long)nf, F);
-    if (r->ntok != F + 2)
-        return rd_fail(r, "features: %d names (expected %d)", r->ntok - 2, F);
-    for (int i = 0; i < F; i++)
+    if (nf < 1 || nf > F)
+        return rd_fail(r, "features: %lld features (expected 1 to %d, a prefix of those of this "
+                          "lrlab: " FEATURE_LIST ")", (long long)nf, F);
+    const int P = (int)nf;
+    if (r->ntok != P + 2)
+        return rd_fail(r, "features: %d features (expected %d, the names the line lists)", P,
+                       r->ntok - 2);
+    for (int i = 0; i < P; i++)
         if (strcmp(r->tok[i + 2], policy_feature_names[i]) != 0)
             return rd_fail(r, "features: feature %d is \"%.40s\" (expected \"%s\")", i + 1,
                            r->tok[i + 2], policy_feature_names[i]);
-    if (rd_key(r, "inputs", F) != 0) return -1;
+    if (rd_key(r, "inputs", P) != 0) return -1;
     int any = 0;
-    for (int i = 0; i < F; i++) {
+    for (int i = 0; i < P; i++) {
         const char *t = r->tok[i + 1];
         if (strcmp(t, "0") != 0 && strcmp(t, "1") != 0)
             return rd_fail(r, "inputs: entry %d is \"%.40s\" (expected 0 or 1)", i + 1, t);
@@ -374,15 +399,15 @@ static int read_policy(Reader *r, Policy *p) {
         if (rd_int(r, "architecture", r->tok[l + 2], 1, POLICY_MAX_WIDTH, &s) != 0) return -1;
         sizes[l] = (int)s;
     }
-    if (sizes[0] != F)
-        return rd_fail(r, "architecture: %d inputs (expected %d, one per feature)", sizes[0], F);
+    if (sizes[0] != P)
+        return rd_fail(r, "architecture: %d inputs (expected %d, one per feature)", sizes[0], P);
     if (sizes[nl] != p->nactions)
         return rd_fail(r, "architecture: %d outputs (expected %d, one per action)", sizes[nl],
                        p->nactions);
-    if (rd_key(r, "input_mean", F) != 0 || rd_nums(r, "input_mean", 1, p->mean, F) != 0 ||
-        rd_key(r, "input_std", F) != 0 || rd_nums(r, "input_std", 1, p->std, F) != 0)
+    if (rd_key(r, "input_mean", P) != 0 || rd_nums(r, "input_mean", 1, p->mean, P) != 0 ||
+        rd_key(r, "input_std", P) != 0 || rd_nums(r, "input_std", 1, p->std, P) != 0)
         return -1;
-    for (int i = 0; i < F; i++)
+    for (int i = 0; i < P; i++)
         if (!(p->std[i] > 0))
             return rd_fail(r, "input_std: entry %d is %g (expected a number > 0)", i + 1,
                            p->std[i]);
@@ -460,7 +485,7 @@ int policy_load(const char *path, Policy *p, Err *e) {
 /* ---- decisions ---- */
 
 void policy_input(const Policy *p, const double *features, int all, double *z) {
-    for (int i = 0; i < F; i++) {
+    for (int i = 0; i < nfeat(p); i++) {
         double v = all || p->inputs[i] ? (features[i] - p->mean[i]) / p->std[i] : 0.0;
         z[i] = v > POLICY_INPUT_CLIP ? POLICY_INPUT_CLIP
                : v < -POLICY_INPUT_CLIP ? -POLICY_INPUT_CLIP : v;
@@ -515,6 +540,17 @@ void ppo_gae(const double *reward, const double *value, const int *last, int n, 
         ret[t] = adv[t] + value[t];
         next_adv = adv[t];
         next_value = value[t];
+    }
+}
+
+static double log_floor(double x) { return log(x > 1e-30 ? x : 1e-30); }
+
+void ppo_rewards(const PpoReward *rw, const double *m, const double *left, int n, double *r) {
+    double best = INFINITY;
+    for (int k = 0; k < n; k++) {
+        best = fmin(best, m[k]);
+        r[k] = rw->kind == REWARD_DNN ? rw->gamma * (best - m[k + 1]) + rw->lambda * left[k]
+                                      : log_floor(m[k]) - log_floor(m[k + 1]);
     }
 }
 
@@ -646,9 +682,15 @@ const ParamSpec ppo_params[] = {
     {"actions", PARAM_LIST, "0.5|0.8|1|1.25|2", 0, INFINITY, PARAM_LO_OPEN | PARAM_INCREASING,
      NULL, "the lr multipliers the policy chooses from (at most 16)"},
     {"inputs", PARAM_STR, "all", 0, 0, 0, NULL,
-     "the features the policy sees: all, or their names joined by | (progress|clipped)"},
-    {"reward", PARAM_ENUM, "train_loss", 0, 0, 0, "train_loss|val_loss",
-     "the loss whose log decrease over each decision interval is the reward"},
+     "the features the policy sees: all (log_lr .. log_grad7, not log_val), or names joined "
+     "by | (log_val|progress)"},
+    {"reward", PARAM_ENUM, "train_loss", 0, 0, 0, "train_loss|val_loss|dnn",
+     "train_loss, val_loss: the decrease of that loss's log over each decision interval; dnn: "
+     "the DNN paper's (see above)"},
+    {"reward_gamma", PARAM_NUM, "1", 0, INFINITY, PARAM_LO_OPEN | PARAM_ADDED, NULL,
+     "reward = \"dnn\": weight of the improvement on the best validation loss"},
+    {"reward_lambda", PARAM_NUM, "0.01", 0, INFINITY, PARAM_ADDED, NULL,
+     "reward = \"dnn\": weight of the fraction of the budget left"},
     {"seed", PARAM_INT, "0", 0, 9007199254740991.0, 0, NULL,
      "seed of the networks, the episode draws, the actions and the minibatches"},
     {0},
@@ -663,10 +705,17 @@ const char ppo_help[] =
     "    optimizer = optimizer \"sgd\" { lr = {0.5, 1} },       -- lr0 drawn from the list\n"
     "    episodes = 800, steps = 1000, every = 50, seed = 1 }\n"
     "Each episode is one training run: a task, a seed and an lr0 drawn uniformly; every\n"
-    "`every` steps the policy multiplies the lr by one of its actions. Reward: the decrease of\n"
-    "the log training objective over each interval (harness/ppo.c). After every batch of\n"
-    "episodes it prints a progress line and writes, atomically, in DIR (default\n"
-    "results/policies):\n"
+    "`every` steps the policy multiplies the lr by one of its actions, seeing the features\n"
+    "`inputs` names (schedulers/sched.h: log_lr, progress, train_trend, val_trend, clipped,\n"
+    "lr_bound, log_grad0..7 the log gradient norm of each parameter group, log_val the log\n"
+    "of the last validation loss). Reward of each interval [t_k, t_k+1] (harness/ppo.c):\n"
+    "  train_loss, val_loss  log f(t_k) - log f(t_k+1), f that loss\n"
+    "  dnn                   reward_gamma * (best validation loss at t_0..t_k - at t_k+1)\n"
+    "                        + reward_lambda * (steps - t_k+1) / steps, the reward of\n"
+    "                        Subramanian et al. (ICLR 2023 tiny paper); its coefficients\n"
+    "                        are not published, the defaults are lrlab's choice\n"
+    "After every batch of episodes it prints a progress line and writes, atomically, in DIR\n"
+    "(default results/policies):\n"
     "  NAME.policy       the policy (scheduler \"rl\" { policy = \"DIR/NAME.policy\" })\n"
     "  NAME-returns.csv  one row per episode: its task, seed, lr0, return (and the mean of\n"
     "                    the task's last 50), final loss, lr clips and status\n"
@@ -689,7 +738,7 @@ typedef struct Episode {
     int64_t seed;
     double lr0;
     int n, cap;      /* decisions taken, room */
-    double *x;       /* [cap, F] raw features at each decision */
+    double *x;       /* [cap, P] raw features at each decision, the policy's P */
     int *a;          /* [cap] */
     double *logp;    /* [cap] */
     double *r;       /* [cap] rewards */
@@ -730,8 +779,9 @@ static void agent_lr(void *st, const SchedStep *s, SchedLr *out) {
     Episode *ep = a->ep;
     if (s->step % ep->every == 0 && ep->n < ep->cap) {
         LR_ASSERT(s->features && s->nfeatures == F);
-        double *x = ep->x + (size_t)ep->n * F;
-        memcpy(x, s->features, sizeof(double) * F);
+        const size_t P = (size_t)nfeat(ep->pol);
+        double *x = ep->x + (size_t)ep->n * P;
+        memcpy(x, s->features, sizeof(double) * P);
         int act;
         double logp;
         if (ep->uniform) {
@@ -768,11 +818,14 @@ typedef struct Trainer {
     PpoLearner L;
     Policy pol;         /* metadata; pol.net is a view of L.pi */
     int64_t episodes, steps, every, batch, seed;
-    int reward_val;
+    int reward_val;     /* the measure is the validation loss (val_loss, dnn) */
+    PpoReward rw;
     const double *lrs;
     int nlr;
     int maxdec;         /* decisions per episode: ceil(steps / every) */
     Episode *eps;       /* [batch] */
+    double *m, *left;   /* [maxdec + 1], [maxdec]: the running episode's reward measure at
+                           its decision points and end, the budget left after each interval */
     CompCfg agent;
     TaskEnv env;
     uint64_t config;    /* hash of everything but `episodes`, checked on resume */
@@ -787,8 +840,6 @@ static double now(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
-
-static double log_floor(double x) { return log(x > 1e-30 ? x : 1e-30); }
 
 /* The reward measure at `step` in a run's evaluations; NaN when the run has none there. */
 static double measure_at(const CellResult *r, int64_t step, int val) {
@@ -813,18 +864,21 @@ static int run_episode(Trainer *T, Episode *ep, uint64_t act_stream, Err *e) {
     int rc = train_cell(&c, &T->env, &res, e);
     recording = NULL;
     if (rc != 0) return -1;
+    /* the measure at the decision points and at the end, the budget left after each
+     * interval */
     const double m0 = measure_at(&res, 0, T->reward_val);
     const double level = params_num(&task->common, "diverge_factor") * m0;
-    ep->ret = 0;
-    for (int k = 0; k < ep->n; k++) {
-        int64_t t1 = (int64_t)(k + 1) * T->every;
-        double a = measure_at(&res, (int64_t)k * T->every, T->reward_val);
-        double b = measure_at(&res, t1 < T->steps ? t1 : T->steps, T->reward_val);
-        LR_ASSERT(isfinite(a));
-        if (!isfinite(b)) b = level; /* diverged in this interval */
-        ep->r[k] = log_floor(a) - log_floor(b);
-        ep->ret += ep->r[k];
+    for (int k = 0; k <= ep->n; k++) {
+        int64_t t = (int64_t)k * T->every;
+        if (t > T->steps) t = T->steps;
+        T->m[k] = measure_at(&res, t, T->reward_val);
+        LR_ASSERT(k == ep->n || isfinite(T->m[k]));
+        if (k > 0) T->left[k - 1] = (double)(T->steps - t) / (double)T->steps;
     }
+    if (ep->n > 0 && !isfinite(T->m[ep->n])) T->m[ep->n] = level; /* diverged in the last */
+    ppo_rewards(&T->rw, T->m, T->left, ep->n, ep->r);
+    ep->ret = 0;
+    for (int k = 0; k < ep->n; k++) ep->ret += ep->r[k];
     ep->final = res.status == CELL_OK ? measure_at(&res, T->steps, T->reward_val) : NAN;
     ep->clips = res.lr_clips;
     ep->status = res.status;
@@ -841,8 +895,10 @@ static void draw_episode(Trainer *T, Episode *ep, uint64_t stream) {
 }
 
 /* The input normalization: `batch` episodes with uniformly random actions; mean and standard
- * deviation of every feature over their decisions (1 where a feature does not vary). */
+ * deviation of each of the policy's P features over their decisions (1 where a feature does
+ * not vary). */
 static int probe(Trainer *T, Err *e) {
+    const int P = nfeat(&T->pol);
     double sum[F] = {0}, sq[F] = {0};
     int64_t n = 0;
     for (int i = 0; i < T->batch; i++) {
@@ -853,13 +909,13 @@ static int probe(Trainer *T, Err *e) {
         ep->uniform = 0;
         if (rc != 0) return -1;
         for (int k = 0; k < ep->n; k++, n++)
-            for (int j = 0; j < F; j++) {
-                double x = ep->x[(size_t)k * F + j];
+            for (int j = 0; j < P; j++) {
+                double x = ep->x[(size_t)k * P + j];
                 sum[j] += x;
                 sq[j] += x * x;
             }
     }
-    for (int j = 0; j < F; j++) {
+    for (int j = 0; j < P; j++) {
         double mean = n ? sum[j] / n : 0, var = n ? sq[j] / n - mean * mean : 0;
         T->pol.mean[j] = mean;
         T->pol.std[j] = var > 1e-12 ? sqrt(var) : 1.0;
@@ -875,8 +931,9 @@ static void update(Trainer *T, int neps, int64_t batch_index, PpoStats *st) {
         memset(st, 0, sizeof *st);
         return;
     }
-    double *z = xmalloc(sizeof(double) * (size_t)N * F); /* [N, F] the policy's inputs */
-    double *zv = xmalloc(sizeof(double) * (size_t)N * F); /* [N, F] the value network's */
+    const size_t P = (size_t)nfeat(&T->pol);
+    double *z = xmalloc(sizeof(double) * (size_t)N * P); /* [N, P] the policy's inputs */
+    double *zv = xmalloc(sizeof(double) * (size_t)N * P); /* [N, P] the value network's */
     double *rew = xmalloc(sizeof(double) * (size_t)N), *val = xmalloc(sizeof(double) * (size_t)N);
     double *adv = xmalloc(sizeof(double) * (size_t)N), *ret = xmalloc(sizeof(double) * (size_t)N);
     int *last = xcalloc((size_t)N, sizeof(int));
@@ -886,12 +943,12 @@ static void update(Trainer *T, int neps, int64_t batch_index, PpoStats *st) {
     for (int i = 0; i < neps; i++) {
         const Episode *ep = &T->eps[i];
         for (int j = 0; j < ep->n; j++, k++) {
-            policy_input(&T->pol, ep->x + (size_t)j * F, 0, z + (size_t)k * F);
-            policy_input(&T->pol, ep->x + (size_t)j * F, 1, zv + (size_t)k * F);
-            val[k] = mlp_forward(&T->L.v, zv + (size_t)k * F, act)[0];
+            policy_input(&T->pol, ep->x + (size_t)j * P, 0, z + (size_t)k * P);
+            policy_input(&T->pol, ep->x + (size_t)j * P, 1, zv + (size_t)k * P);
+            val[k] = mlp_forward(&T->L.v, zv + (size_t)k * P, act)[0];
             rew[k] = ep->r[j];
             last[k] = j == ep->n - 1;
-            s[k] = (PpoSample){z + (size_t)k * F, zv + (size_t)k * F, ep->a[j], ep->logp[j], 0,
+            s[k] = (PpoSample){z + (size_t)k * P, zv + (size_t)k * P, ep->a[j], ep->logp[j], 0,
                                0};
         }
     }
@@ -936,8 +993,8 @@ static int write_checkpoint(const Trainer *T, Err *e) {
                T->pol.name, (unsigned long long)T->config);
     buf_printf(&b, "episodes_done %lld\nbatches_done %lld\nadam_steps %lld\n",
                (long long)T->done, (long long)T->batches_done, (long long)T->L.t);
-    put_block(&b, "input_mean", T->pol.mean, F);
-    put_block(&b, "input_std", T->pol.std, F);
+    put_block(&b, "input_mean", T->pol.mean, (size_t)nfeat(&T->pol));
+    put_block(&b, "input_std", T->pol.std, (size_t)nfeat(&T->pol));
     put_block(&b, "policy", T->L.pi.w, T->L.pi.n);
     put_block(&b, "value", T->L.v.w, T->L.v.n);
     put_block(&b, "adam_m", T->L.m, T->L.pi.n + T->L.v.n);
@@ -994,8 +1051,8 @@ static int read_checkpoint(Trainer *T, Reader *r) {
         rd_int(r, "adam_steps", r->tok[1], 0, INT64_C(1) << 50, &x) != 0)
         return -1;
     T->L.t = x;
-    if (rd_block(r, "input_mean", T->pol.mean, F) != 0 ||
-        rd_block(r, "input_std", T->pol.std, F) != 0 ||
+    if (rd_block(r, "input_mean", T->pol.mean, (size_t)nfeat(&T->pol)) != 0 ||
+        rd_block(r, "input_std", T->pol.std, (size_t)nfeat(&T->pol)) != 0 ||
         rd_block(r, "policy", T->L.pi.w, T->L.pi.n) != 0 ||
         rd_block(r, "value", T->L.v.w, T->L.v.n) != 0 ||
         rd_block(r, "adam_m", T->L.m, T->L.pi.n + T->L.v.n) != 0 ||
@@ -1107,7 +1164,17 @@ static int setup(Trainer *T, Err *e) {
     T->every = params_int(p, "every");
     T->batch = params_int(p, "batch");
     T->seed = params_int(p, "seed");
-    T->reward_val = strcmp(params_str(p, "reward"), "val_loss") == 0;
+    const char *reward = params_str(p, "reward");
+    T->reward_val = strcmp(reward, "train_loss") != 0;
+    T->rw = (PpoReward){.kind = strcmp(reward, "dnn") == 0 ? REWARD_DNN : REWARD_LOG,
+                        .gamma = params_num(p, "reward_gamma"),
+                        .lambda = params_num(p, "reward_lambda")};
+    static const char *const coefs[] = {"reward_gamma", "reward_lambda"};
+    for (int k = 0; k < 2; k++)
+        if (T->rw.kind != REWARD_DNN && params_isset(p, coefs[k]))
+            return err_set(e, EXIT_USAGE, T->pt.where, "policy_training: %s: needs reward = "
+                           "\"dnn\" (expected reward = \"dnn\" when %s is given, got reward = "
+                           "\"%s\")", coefs[k], coefs[k], reward);
     T->cfg = (PpoConfig){.lr = params_num(p, "adam_lr"),
                          .clip = params_num(p, "clip"),
                          .gamma = params_num(p, "gamma"),
@@ -1135,8 +1202,10 @@ static int setup(Trainer *T, Err *e) {
                                "policy_training (expected %s = N in policy_training, not in "
                                "its tasks)", c->name, owned[k], k ? "every" : "steps");
     }
+    /* the policy's features: the first list, or all of them when inputs names a later one */
     const char *in = params_str(p, "inputs");
-    for (int j = 0; j < F; j++) T->pol.inputs[j] = strcmp(in, "all") == 0;
+    int P = POLICY_BASE_FEATURES;
+    for (int j = 0; j < F; j++) T->pol.inputs[j] = strcmp(in, "all") == 0 && j < P;
     for (const char *t = in; strcmp(in, "all") != 0 && *t;) {
         size_t len = strcspn(t, "|");
         int j = 0;
@@ -1145,11 +1214,11 @@ static int setup(Trainer *T, Err *e) {
             j++;
         if (j == F)
             return err_set(e, EXIT_USAGE, T->pt.where, "policy_training: inputs: unknown feature "
-                           "\"%.*s\" (expected all, or names among log_lr, progress, "
-                           "train_trend, val_trend, clipped, lr_bound, log_grad0..7 joined "
+                           "\"%.*s\" (expected all, or names among " FEATURE_LIST " joined "
                            "by |)",
                            (int)(len < 40 ? len : 40), t);
         T->pol.inputs[j] = 1;
+        if (j >= P) P = F;
         t += len + (t[len] == '|');
     }
     T->lrs = params_list(&T->pt.optim.common, "lr", &T->nlr);
@@ -1159,7 +1228,7 @@ static int setup(Trainer *T, Err *e) {
      * names no parameter */
     const double limit = (double)memlimit_cell_bytes(),
                  decisions = (double)((T->steps + T->every - 1) / T->every),
-                 per_dec = (double)(sizeof(double) * (3 * F + 4) + 2 * sizeof(int) +
+                 per_dec = (double)(sizeof(double) * (3 * P + 4) + 2 * sizeof(int) +
                                     sizeof(PpoSample) + sizeof(EvalRow)) + 128.0,
                  need_dec = (double)T->batch * decisions * per_dec,
                  need_eps = (double)T->episodes * (double)sizeof(Episode);
@@ -1198,18 +1267,20 @@ static int setup(Trainer *T, Err *e) {
     for (int j = 0; j < F; j++) pol->mean[j] = 0, pol->std[j] = 1;
     Rng r;
     rng_seed2(&r, (uint64_t)T->seed, STREAM(STREAM_INIT, 0));
-    ppo_learner_init(&T->L, F, (int)params_int(p, "hidden"), (int)params_int(p, "layers"), na,
+    ppo_learner_init(&T->L, P, (int)params_int(p, "hidden"), (int)params_int(p, "layers"), na,
                      &T->cfg, &r);
     pol->net = T->L.pi; /* a view: freed with the learner */
     T->eps = xcalloc((size_t)T->batch, sizeof(Episode));
     for (int i = 0; i < T->batch; i++) {
         Episode *ep = &T->eps[i];
         ep->cap = T->maxdec;
-        ep->x = xmalloc(sizeof(double) * (size_t)ep->cap * F);
+        ep->x = xmalloc(sizeof(double) * (size_t)ep->cap * (size_t)P);
         ep->a = xmalloc(sizeof(int) * (size_t)ep->cap);
         ep->logp = xmalloc(sizeof(double) * (size_t)ep->cap);
         ep->r = xmalloc(sizeof(double) * (size_t)ep->cap);
     }
+    T->m = xmalloc(sizeof(double) * (size_t)(T->maxdec + 1));
+    T->left = xmalloc(sizeof(double) * (size_t)T->maxdec);
     T->rows = xcalloc((size_t)T->episodes, sizeof(Episode));
     T->agent = (CompCfg){.kind = KIND_SCHED, .name = "rl", .sched = &agent_def};
     snprintf(T->agent.label, sizeof T->agent.label, "rl");
@@ -1228,6 +1299,8 @@ static void teardown(Trainer *T) {
         free(T->eps[i].r);
     }
     free(T->eps);
+    free(T->m);
+    free(T->left);
     free(T->rows);
     if (T->agent.p.v) params_free(&T->agent.p);
     if (T->agent.common.v) params_free(&T->agent.common);
@@ -1263,8 +1336,13 @@ static int plot_returns(const Trainer *T, Err *e) {
     buf_printf(&b, "\nset terminal pngcairo noenhanced size 900,540\nset output ");
     gnuplot_file(&b, png);
     buf_printf(&b, "\nset datafile separator ','\nset key outside right top noautotitle\n"
-                   "set xlabel 'episode'\nset ylabel 'return (log-decrease of the %s)'\n"
-                   "set title ", T->pol.reward);
+                   "set xlabel 'episode'\n");
+    if (T->rw.kind == REWARD_DNN)
+        buf_printf(&b, "set ylabel 'return (reward dnn: gamma x improvement + lambda x budget "
+                       "left)'\n");
+    else
+        buf_printf(&b, "set ylabel 'return (log-decrease of the %s)'\n", T->pol.reward);
+    buf_printf(&b, "set title ");
     snprintf(title, sizeof title, "policy %s: return during training (dots: episodes; per task, "
              "the mean of its last %d)", T->pol.name, RETURNS_WINDOW);
     gnuplot_str(&b, title);

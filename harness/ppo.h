@@ -12,7 +12,15 @@
  * generalized advantage estimation (Schulman et al., ICLR 2016), Adam (Kingma & Ba, 2015) on
  * the policy and value networks.
  *
- * Dimension legend: F = SCHED_NFEATURES inputs, H hidden units per layer, A actions, N
+ * Features are appended at the end of the list (sched.h), never reordered: a policy lists a
+ * prefix of policy_feature_names, the features of the lrlab that trained it, and a policy
+ * file written before a feature existed loads and decides as it did (the features after its
+ * prefix are not its inputs). Training gives a policy the POLICY_BASE_FEATURES of the first
+ * list, or the whole list when `inputs` names a feature added since (log_val), so that a
+ * script written before the addition trains the same network, bit for bit.
+ *
+ * Dimension legend: F = SCHED_NFEATURES features of the loop, P <= F the features a policy
+ * lists (its network's inputs, net.sizes[0]), H hidden units per layer, A actions, N
  * decisions (samples) in a batch of episodes.
  */
 #ifndef LRLAB_PPO_H
@@ -35,6 +43,9 @@
  * min_lr and max_lr; training uses the same range. */
 #define POLICY_MIN_FACTOR 1e-3
 #define POLICY_MAX_FACTOR 1e2
+/* The features of the first list, log_lr .. log_grad7: what policy files written before
+ * log_val list, and what inputs = "all" means. */
+#define POLICY_BASE_FEATURES 14
 
 /* A fully connected network with tanh after every layer but the last (linear outputs).
  * Parameters in one allocation, layer by layer: W_l [sizes[l+1], sizes[l]] row-major, then
@@ -66,30 +77,32 @@ typedef struct Policy {
     char family[64];        /* the task names of the training distribution, "nmf" */
     char version[32];       /* lrlab version that trained it */
     char script_sha256[65]; /* of the training script */
-    char reward[16];        /* train_loss or val_loss */
+    char reward[16];        /* train_loss, val_loss or dnn */
     int64_t seed, episodes; /* training seed, episodes trained */
     int64_t every;          /* steps between decisions during training */
     int nactions;
     double actions[POLICY_MAX_ACTIONS]; /* lr multipliers */
+    /* [P] of [F], P = net.sizes[0] the features the file lists (the first P of
+     * policy_feature_names): */
     int inputs[SCHED_NFEATURES]; /* 1 where the network sees the feature, 0 where it reads 0 */
     double mean[SCHED_NFEATURES], std[SCHED_NFEATURES]; /* input normalization */
-    Mlp net;                /* F -> H (tanh) -> ... -> A logits */
+    Mlp net;                /* P -> H (tanh) -> ... -> A logits */
 } Policy;
 
 /* The name of each feature, by FEAT_* index, as the policy file lists them. */
 extern const char *const policy_feature_names[SCHED_NFEATURES];
 
-/* policy_load: reads and checks a policy file (format version, feature names and count,
- * architecture, weights). On failure fills e (EXIT_USAGE) with "PATH:LINE: problem
- * (expected X, got Y)" and leaves p empty. */
+/* policy_load: reads and checks a policy file (format version, feature names: a prefix of
+ * policy_feature_names in its order, architecture, weights). On failure fills e (EXIT_USAGE)
+ * with "PATH:LINE: problem (expected X, got Y)" and leaves p empty. */
 int policy_load(const char *path, Policy *p, Err *e);
 /* policy_write: the file's text (deterministic: no date, %.17g numbers). */
 void policy_write(const Policy *p, Buf *out);
 /* policy_save: policy_write, atomically. */
 int policy_save(const char *path, const Policy *p, Err *e);
 void policy_free(Policy *p);
-/* policy_input: z[F] = clip((features - mean) / std, +-POLICY_INPUT_CLIP) where inputs
- * says so, 0 elsewhere (all = 1: everywhere, the value network's input). */
+/* policy_input: z[P] = clip((features[P] - mean) / std, +-POLICY_INPUT_CLIP) where inputs
+ * says so, 0 elsewhere (all = 1: everywhere, the value network's input); features has F. */
 void policy_input(const Policy *p, const double *features, int all, double *z);
 /* policy_probs: probs[A], the softmax of the network's logits at z = policy_input(features). */
 void policy_probs(const Policy *p, const double *features, double *probs);
@@ -132,6 +145,21 @@ typedef struct PpoStats {
  *   A_t = delta_t + gamma lambda (1 - last_t) A_{t+1},   ret_t = A_t + V_t */
 void ppo_gae(const double *reward, const double *value, const int *last, int n, double gamma,
              double lambda, double *adv, double *ret);
+
+/* The reward of each decision interval (harness/ppo.c's header): the decrease of the log
+ * measure (train_loss, val_loss), or the DNN paper's (dnn) with coefficients gamma, lambda. */
+typedef enum RewardKind { REWARD_LOG, REWARD_DNN } RewardKind;
+typedef struct PpoReward {
+    RewardKind kind;
+    double gamma, lambda; /* REWARD_DNN */
+} PpoReward;
+
+/* ppo_rewards: r[k] for the n intervals [t_k, t_{k+1}] of an episode, from m[0..n] the
+ * measure at t_0 = 0, t_1, ..., t_n (finite: a run that diverged in its last interval has its
+ * divergence level there) and left[k] = (steps - t_{k+1}) / steps:
+ *   REWARD_LOG  r_k = log m_k - log m_{k+1}   (losses floored at 1e-30)
+ *   REWARD_DNN  r_k = gamma (min_{j <= k} m_j - m_{k+1}) + lambda left_k */
+void ppo_rewards(const PpoReward *rw, const double *m, const double *left, int n, double *r);
 
 /* ppo_objective: the loss PPO minimizes over samples s[n], mean over the samples of
  *   -min(rho A, clip(rho, 1 - eps, 1 + eps) A) - c_H H(pi(.|z)) + c_V (V(z) - ret)^2,

@@ -85,6 +85,7 @@ static void features_step(Features *f, const Task *t, int64_t step, int64_t tota
         }
         f->x[FEAT_LOG_GRAD + gi] = gi < t->ngroups ? log_floor(sqrt(ss)) : 0.0;
     }
+    f->x[FEAT_LOG_VAL] = log_floor(f->val_last);
 }
 
 static double mean_lr(const SchedLr *lr, const Task *t) {

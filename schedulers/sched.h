@@ -41,6 +41,10 @@ enum {
  *   FEAT_LOG_GRAD + g log of the L2 norm of group g's gradient at this step (before
  *                     clip_norm), for g < SCHED_FEAT_GROUPS; 0 for groups the task does not
  *                     have; groups from the SCHED_FEAT_GROUPS-th on are left out
+ *   FEAT_LOG_VAL      log v_k: the validation loss of the last evaluation (the one before
+ *                     training at step 0), the DNN paper's "previous-epoch validation loss"
+ *                     (Subramanian et al., ICLR 2023 tiny paper); added after the others, at
+ *                     the end, so that earlier indices keep their meaning (harness/ppo.h)
  * Losses and norms are floored at 1e-30 before their log. */
 #define SCHED_FEAT_GROUPS 8
 #define SCHED_FEAT_WINDOW 50
@@ -53,7 +57,8 @@ enum {
     FEAT_CLIPPED = 4,
     FEAT_LR_BOUND = 5,
     FEAT_LOG_GRAD = 6,
-    SCHED_NFEATURES = FEAT_LOG_GRAD + SCHED_FEAT_GROUPS,
+    FEAT_LOG_VAL = FEAT_LOG_GRAD + SCHED_FEAT_GROUPS,
+    SCHED_NFEATURES = FEAT_LOG_VAL + 1,
 };
 
 typedef enum SignalKind {

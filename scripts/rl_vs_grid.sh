@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # rl_vs_grid.sh - the learned schedule against the best constant rate of an equal-cost grid
-# search (scripts/grid_rl_mlp.lua): per task, the grid's rate with the lowest mean final
-# validation loss over seeds 201 to 250 (a diverged run counts as +inf), then the final
-# validation loss of that rate and of scheduler "rl" on the evaluation seeds 1 to 10, paired
-# by seed (a diverged run loses), with the exact two-sided sign test. Prints a Markdown table.
+# search (scripts/grid_rl_mlp.lua for eval_rl_mlp.lua, grid_rl_dnn.lua for eval_rl_dnn.lua:
+# as many runs of the same length as the policy's training episodes): per task, the grid's
+# rate with the lowest mean final validation loss over seeds 201 to 250 (a diverged run
+# counts as +inf), then the final validation loss of that rate and of scheduler "rl" on the
+# evaluation seeds 1 to 10, paired by seed (a diverged run loses), with the exact two-sided
+# sign test. Prints a Markdown table.
 # usage: bash scripts/rl_vs_grid.sh GRID_DIR EVAL_DIR
 set -euo pipefail
 if [ $# -ne 2 ] || [ ! -f "$1/runs.csv" ] || [ ! -f "$2/runs.csv" ]; then
-  echo "usage: $0 GRID_DIR EVAL_DIR (each with a runs.csv: grid_rl_mlp.lua, eval_rl_mlp.lua)" >&2
+  echo "usage: $0 GRID_DIR EVAL_DIR (each with a runs.csv: grid_rl_mlp.lua and eval_rl_mlp.lua, or grid_rl_dnn.lua and eval_rl_dnn.lua)" >&2
   exit 2
 fi
 awk -F, '

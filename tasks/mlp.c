@@ -22,11 +22,13 @@
  *   dZ_L = (softmax(Z_L) - onehot(y)) / B
  *   dW_l = dZ_l^T A_{l-1},   db_l = sum over rows of dZ_l
  *   dZ_{l-1} = (dZ_l W_l) * [A_{l-1} > 0]     for l > 1 (no gradient for the input)
- * Data: the last val_size images of the training file are the validation split; the
- * training split is visited in epochs of a permutation seeded by the cell seed (last
- * partial batch dropped); the train-loss metric runs over the first train_eval_size
- * training images. The test file is not used. Metrics: train loss, validation loss,
- * validation accuracy ("accuracy", higher is better).
+ * Data: the images [first_image, first_image + images) of the training file (all of it by
+ * default); the last val_size of them are the validation split, the rest the training
+ * split, visited in epochs of a permutation seeded by the cell seed (last partial batch
+ * dropped); the train-loss metric runs over the first train_eval_size training images. Two
+ * disjoint ranges make a held-out split: a learned schedule trained on one is evaluated on
+ * the other (scripts/policy_dnn.lua, scripts/eval_rl_dnn.lua). The test file is not used.
+ * Metrics: train loss, validation loss, validation accuracy ("accuracy", higher is better).
  *
  * Cost, measured on the project machine (AMD EPYC Zen 4, OpenBLAS 0.3.21 on one thread, its
  * Cooperlake and Haswell kernels alike): a training step of the default 784-256-10 at batch
@@ -67,6 +69,11 @@ static const ParamSpec params[] = {
      "synthetic: pixel noise standard deviation (pixels in [0, 1])"},
     {"data_seed", PARAM_INT, "1", 0, 9007199254740991.0, 0, NULL,
      "synthetic: seed of the images (the cell seed drives init and order)"},
+    {"first_image", PARAM_INT, "0", 0, 1e9, PARAM_ADDED, NULL,
+     "the first image of the training file (or synthetic set) the task uses"},
+    {"images", PARAM_INT, NULL, 2, 1e9, PARAM_OPTIONAL | PARAM_ADDED, NULL,
+     "images used from first_image on, the last val_size of them for validation (unset: all "
+     "the rest)"},
     {0},
 };
 
@@ -78,7 +85,8 @@ typedef struct {
     int B, rows;            /* batch, rows of the workspaces (max(B, EVAL_CHUNK)) */
     VisionSet data;         /* all training-file images [n, H_0] and labels [n] */
     int loaded;             /* data came from vision_load (else synthetic) */
-    int ntr, nval, ntreval; /* training split [0, ntr), validation [ntr, ntr + nval) */
+    int first;              /* the images used start here (first_image) */
+    int ntr, nval, ntreval; /* training split first + [0, ntr), validation + [ntr, ntr + nval) */
     float *xb, *xe;         /* [B, H_0] minibatch, [EVAL_CHUNK, H_0] evaluation chunk */
     uint8_t *yb, *ye;       /* [B], [EVAL_CHUNK] their labels */
     float **act;            /* act[l] [rows, H_l] for l = 1 .. L: A_l (hidden) or Z_L (logits) */
@@ -92,9 +100,26 @@ typedef struct {
 
 static void destroy(Task *t);
 
+/* The images the task uses, [*first, *first + *count) of the n of its set. */
+static int used_range(const Params *p, int n, const char *where, int *first, int *count,
+                      Err *e) {
+    const int64_t f = params_int(p, "first_image");
+    if (f >= n - 1)
+        return err_set(e, EXIT_USAGE, where, "task \"mlp\": first_image: leaves fewer than 2 "
+                       "images (expected at most %d, got %lld)", n - 2, (long long)f);
+    const int64_t c = params_isset(p, "images") ? params_int(p, "images") : n - f;
+    if (f + c > n)
+        return err_set(e, EXIT_USAGE, where, "task \"mlp\": images: past the last image "
+                       "(expected at most %lld from first_image %lld, got %lld)",
+                       (long long)(n - f), (long long)f, (long long)c);
+    *first = (int)f;
+    *count = (int)c;
+    return 0;
+}
+
 static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, const char *where,
                   Err *e) {
-    int nw;
+    int nw, used = 0;
     const double *widths = params_list(p, "widths", &nw);
     for (int k = 0; k < nw; k++)
         if (widths[k] != floor(widths[k]))
@@ -109,7 +134,8 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
         return -1;
     }
     ImagesSplit sp;
-    if (images_split(p, s->data.n, "mlp", where, &sp, e) != 0) {
+    if (used_range(p, s->data.n, where, &s->first, &used, e) != 0 ||
+        images_split(p, used, "mlp", where, &sp, e) != 0) {
         destroy(t);
         return -1;
     }
@@ -199,7 +225,8 @@ static void forward(Mlp *s, const float *w, const float *x, int rows) {
 /* Selects the rows of step `step`: epochs of a seeded permutation, last partial batch dropped. */
 static void pick_batch(Task *t, int64_t step) {
     Mlp *s = t->impl;
-    memcpy(s->batch, batches_of(&s->order, step), sizeof(uint32_t) * s->B);
+    const uint32_t *rows = batches_of(&s->order, step);
+    for (int i = 0; i < s->B; i++) s->batch[i] = (uint32_t)s->first + rows[i];
 }
 
 static double train_step(Task *t, int64_t step) {
@@ -258,8 +285,8 @@ static double mean_loss(Task *t, int first, int count, int *correct) {
 static void evaluate(Task *t, double *metrics) {
     Mlp *s = t->impl;
     int correct = 0;
-    metrics[METRIC_TRAIN_LOSS] = mean_loss(t, 0, s->ntreval, NULL);
-    metrics[METRIC_VAL_LOSS] = mean_loss(t, s->ntr, s->nval, &correct);
+    metrics[METRIC_TRAIN_LOSS] = mean_loss(t, s->first, s->ntreval, NULL);
+    metrics[METRIC_VAL_LOSS] = mean_loss(t, s->first + s->ntr, s->nval, &correct);
     metrics[METRIC_TASK] = (double)correct / s->nval;
 }
 

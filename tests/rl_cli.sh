@@ -5,11 +5,16 @@
 #   gives the bytes of 16 episodes in one go); it refuses a resume with another
 #   configuration, an earlier training without --resume or --fresh, and bad scripts, each
 #   with one line and exit code 2;
+#   with the DNN paper's state and reward (tests/e2e/rl_train_dnn.lua: reward = "dnn",
+#   inputs log_val, progress and the gradient norms) training is deterministic too, the
+#   policy lists all the features, log_val last, and runs in an experiment; bad
+#   reward_gamma or reward_lambda values, either given without reward = "dnn", and an
+#   unknown feature in inputs are refused with one line and exit code 2;
 #   scheduler "rl" runs in an experiment with the committed tiny policy (greedy and sampled),
 #   the same bytes with -j 1 and -j 2;
-#   a missing, truncated, mismatched or non-numeric policy file stops `lrlab run` (and
-#   --check) at plan time: exit code 2, one line naming the policy file and its line, no
-#   output folder.
+#   a missing, truncated, mismatched (feature count, order or name) or non-numeric policy
+#   file stops `lrlab run` (and --check) at plan time: exit code 2, one line naming the
+#   policy file and its line, no output folder.
 # usage: rl_cli.sh SRC_DIR LRLAB_BIN
 set -euo pipefail
 src=$1 bin=$2
@@ -39,6 +44,30 @@ for f in tiny.policy tiny-returns.csv tiny.checkpoint; do
 done
 grep -q '^training_episodes 16$' "$tmp/d/tiny.policy" || fail "resumed policy metadata"
 
+# the DNN paper's state and reward
+dnn=tests/e2e/rl_train_dnn.lua
+"$bin" train-policy "$dnn" --out "$tmp/dnn1" --quiet > /dev/null
+"$bin" train-policy "$dnn" --out "$tmp/dnn2" --quiet > /dev/null
+for f in tinydnn.policy tinydnn-returns.csv tinydnn.checkpoint; do
+  cmp -s "$tmp/dnn1/$f" "$tmp/dnn2/$f" || fail "$f differs between two runs of the same dnn script"
+done
+grep -q '^reward dnn$' "$tmp/dnn1/tinydnn.policy" || fail "dnn policy: reward line"
+grep -q '^features 15 log_lr .* log_grad7 log_val$' "$tmp/dnn1/tinydnn.policy" \
+  || fail "dnn policy: features line"
+grep -q '^inputs 0 1 0 0 0 0 1 1 1 1 0 0 0 0 1$' "$tmp/dnn1/tinydnn.policy" \
+  || fail "dnn policy: inputs line"
+grep -q '^architecture mlp_tanh 15 8 8 5$' "$tmp/dnn1/tinydnn.policy" || fail "dnn policy: inputs"
+# the same script with the default reward: another policy (the reward reaches the training)
+sed 's/reward = "dnn", reward_gamma = 2, reward_lambda = 0.05,/reward = "val_loss",/' "$dnn" > "$tmp/val.lua"
+grep -q 'reward = "val_loss",' "$tmp/val.lua" || fail "could not make the val_loss script"
+"$bin" train-policy "$tmp/val.lua" --out "$tmp/val" --quiet > /dev/null
+cmp -s "$tmp/dnn1/tinydnn-returns.csv" "$tmp/val/tinydnn-returns.csv" \
+  && fail "reward = dnn and val_loss gave the same returns"
+printf 'experiment { name = "d", seeds = { 1 },\n  tasks = { task "mlp" { dataset = "synthetic", n = 600, noise = 0.5, widths = 8, val_size = 100,\n    train_eval_size = 100, batch = 16, steps = 60, eval_every = 10 } },\n  optimizers = { optimizer "sgd" { lr = 0.1 } },\n  schedulers = { scheduler "rl" { policy = "%s" } } }\n' \
+  "$tmp/dnn1/tinydnn.policy" > "$tmp/dnn_exp.lua"
+"$bin" run "$tmp/dnn_exp.lua" --out "$tmp/dnn_run" --quiet > /dev/null
+[ "$(grep -c ',rl,1,0.1,100,.*,ok,' "$tmp/dnn_run/runs.csv")" -eq 1 ] || fail "dnn policy in an experiment"
+
 expect_usage() { # NAME STDERR-PATTERN CMD...
   local name=$1 pat=$2 rc=0
   shift 2
@@ -66,6 +95,18 @@ expect_usage "experiment script" 'quick.lua:13: experiment: not expected here (e
   "$bin" train-policy scripts/quick.lua --out "$tmp/x"
 expect_usage "training script to run" 'rl_train.lua:3: policy_training: not expected here (expected experiment' \
   "$bin" run "$train" --out "$tmp/x"
+bad_dnn() { # NAME PATTERN SED-EXPRESSION: the dnn script edited, refused
+  sed "$3" "$dnn" > "$tmp/bad_dnn.lua"
+  cmp -s "$dnn" "$tmp/bad_dnn.lua" && fail "$1: the edit did not apply"
+  expect_usage "$1" "bad_dnn.lua:10: policy_training: $2" "$bin" train-policy "$tmp/bad_dnn.lua" --out "$tmp/x"
+}
+bad_dnn "reward_gamma 0" 'reward_gamma: invalid value (expected number in (0, inf), got 0)' 's/reward_gamma = 2/reward_gamma = 0/'
+bad_dnn "reward_gamma inf" 'reward_gamma: invalid value (expected number in (0, inf), got inf)' 's|reward_gamma = 2|reward_gamma = 1/0|'
+bad_dnn "reward_lambda < 0" 'reward_lambda: invalid value (expected number in \[0, inf), got -0.5)' 's/reward_lambda = 0.05/reward_lambda = -0.5/'
+bad_dnn "reward_lambda nan" 'reward_lambda: invalid value (expected number in \[0, inf), got nan)' 's|reward_lambda = 0.05|reward_lambda = 0/0|'
+bad_dnn "reward_gamma without dnn" 'reward_gamma: needs reward = "dnn" (expected reward = "dnn" when reward_gamma is given, got reward = "train_loss")' 's/reward = "dnn", //'
+bad_dnn "reward_lambda without dnn" 'reward_lambda: needs reward = "dnn" (expected reward = "dnn" when reward_lambda is given, got reward = "val_loss")' 's/reward = "dnn", reward_gamma = 2,/reward = "val_loss",/'
+bad_dnn "unknown feature" 'inputs: unknown feature "log_vol" (expected all, or names among' 's/log_val|/log_vol|/'
 [ ! -e "$tmp/x" ] || fail "a refused script wrote $tmp/x"
 
 # ---- scheduler "rl" in an experiment ----
@@ -90,6 +131,10 @@ head -c 2000 "$pol" > "$tmp/p.policy"
 bad "truncated" "exp.lua:10: scheduler \"rl\": policy: $tmp/p.policy:22: layer 1 unit 4: 5 numbers (expected 15: 14 weights and a bias)"
 sed 's/^features 14 /features 13 /' "$pol" > "$tmp/p.policy"
 bad "feature count" "policy: $tmp/p.policy:12: features: 13 features (expected 14"
+sed 's/ train_trend val_trend / val_trend train_trend /' "$pol" > "$tmp/p.policy"
+bad "feature order" "policy: $tmp/p.policy:12: features: feature 3 is \"val_trend\" (expected \"train_trend\")"
+sed 's/^features 14 \(.*\)$/features 15 \1 log_speed/' "$pol" > "$tmp/p.policy"
+bad "unknown feature" "policy: $tmp/p.policy:12: features: feature 15 is \"log_speed\" (expected \"log_val\")"
 sed 's/^lrlab-policy 1$/lrlab-policy 2/' "$pol" > "$tmp/p.policy"
 bad "version" "policy: $tmp/p.policy:3: lrlab-policy: format version 2 (expected 1"
 awk 'NR == 20 { $3 = "0.1x" } { print }' "$pol" > "$tmp/p.policy"

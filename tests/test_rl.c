@@ -1,16 +1,24 @@
 /* test_rl.c - learned schedules (harness/ppo.h, schedulers/rl.c):
- *   the policy file round-trips (same weights, same text, same decisions), and each damage
- *   to it (truncated, wrong feature count or names, wrong version, non-numeric or infinite
- *   weight, wrong architecture, missing file) is refused with exit code 2 at its line;
+ *   the policy file round-trips (same weights, same text, same decisions), for the features
+ *   of the first list and for all of them, and each damage to it (truncated, wrong feature
+ *   count, unknown or reordered feature names, more features than this lrlab has, wrong
+ *   version, non-numeric or infinite weight, wrong architecture, missing file) is refused
+ *   with exit code 2 at its line;
+ *   the committed policies (mlp.policy and nmf.policy of results/policies and the tiny
+ *   fixture, under argv[1], the source folder), written before log_val, load, are rewritten
+ *   byte for byte, and decide without looking at the features after theirs;
  *   GAE against a hand-computed example and against Monte Carlo returns;
+ *   the rewards (log decrease and the DNN paper's) against a hand-computed sequence;
  *   the gradient of PPO's clipped objective against central differences on a tiny network,
  *   with probability ratios inside and on both sides outside the clip range;
  *   PPO learns the best arm of a three-armed bandit;
- *   the training loop's feature vector is the one sched.h documents (FEAT_*);
+ *   the training loop's feature vector is the one sched.h documents (FEAT_*, log_val the
+ *   validation loss of the run's own evaluations);
  *   whatever action a policy takes, the lr stays within [min_lr, max_lr] and NMF's
  *   stability bound caps it (clip_to_bound), and the run stays finite. */
 #include "check.h"
 #include "harness/cfg.h"
+#include "harness/fsutil.h"
 #include "harness/plan.h"
 #include "harness/ppo.h"
 #include "harness/train.h"
@@ -23,8 +31,9 @@
 
 static char tmpdir[] = "/tmp/lrlab-test-rl-XXXXXX";
 
-/* A policy with seeded random weights and normalization: F -> 8 (tanh) -> 5. */
-static void make_policy(Policy *p, uint64_t seed) {
+/* A policy of the first P features with seeded random weights and normalization:
+ * P -> 8 (tanh) -> 5. */
+static void make_policy(Policy *p, uint64_t seed, int P) {
     memset(p, 0, sizeof *p);
     snprintf(p->name, sizeof p->name, "test");
     snprintf(p->family, sizeof p->family, "nmf");
@@ -39,12 +48,12 @@ static void make_policy(Policy *p, uint64_t seed) {
     memcpy(p->actions, acts, sizeof acts);
     Rng r;
     rng_seed(&r, seed);
-    for (int i = 0; i < F; i++) {
+    for (int i = 0; i < P; i++) {
         p->inputs[i] = i != FEAT_VAL_TREND;
         p->mean[i] = rng_normal(&r);
         p->std[i] = 0.5 + rng_uniform(&r);
     }
-    int sizes[3] = {F, 8, 5};
+    int sizes[3] = {P, 8, 5};
     mlp_init(&p->net, 2, sizes, 1.0, &r);
     for (size_t i = 0; i < p->net.n; i++) p->net.w[i] += 0.1 * rng_normal(&r); /* biases too */
 }
@@ -57,10 +66,109 @@ static void write_text(const char *path, const char *text) {
     fclose(f);
 }
 
+/* Loads a policy file; 0 and a message on failure. */
+static int load_ok(const char *path, Policy *p) {
+    Err e = {0};
+    if (policy_load(path, p, &e) == 0) return 1;
+    fprintf(stderr, "%s: %s\n", path, e.msg);
+    return 0;
+}
+
+/* Random feature vectors around the policy's normalization, [F] each. */
+static void random_features(const Policy *p, Rng *r, double *x) {
+    for (int i = 0; i < F; i++)
+        x[i] = i < p->net.sizes[0] ? p->mean[i] + 2 * p->std[i] * rng_normal(r) : rng_normal(r);
+}
+
+/* A policy of P features saved, loaded again: the same weights, text and decisions. */
+static void roundtrip_features(int P) {
+    Policy a, b;
+    Err e;
+    make_policy(&a, 5, P);
+    a.inputs[P - 1] = 1;
+    char path[256];
+    snprintf(path, sizeof path, "%s/p%d.policy", tmpdir, P);
+    CHECK(policy_save(path, &a, &e) == 0);
+    if (!load_ok(path, &b)) {
+        CHECK(!"policy of P features loads");
+        policy_free(&a);
+        return;
+    }
+    CHECK(b.net.sizes[0] == P && memcmp(b.net.w, a.net.w, sizeof(double) * a.net.n) == 0);
+    CHECK(memcmp(a.inputs, b.inputs, sizeof(int) * (size_t)P) == 0);
+    Buf ta = {0}, tb = {0};
+    policy_write(&a, &ta);
+    policy_write(&b, &tb);
+    CHECK(strcmp(ta.s, tb.s) == 0);
+    char head[64];
+    snprintf(head, sizeof head, "\nfeatures %d log_lr progress ", P);
+    CHECK(strstr(ta.s, head) != NULL);
+    CHECK((strstr(ta.s, " log_grad7 log_val\n") != NULL) == (P == F));
+    buf_free(&ta);
+    buf_free(&tb);
+    Rng r;
+    rng_seed(&r, 6);
+    int same = 1;
+    for (int k = 0; k < 200; k++) {
+        double x[F];
+        random_features(&a, &r, x);
+        int aa, ab;
+        double la, lb;
+        double lra = policy_decide(&a, x, 0.1, 1e-4, 10, NULL, &aa, &la);
+        double lrb = policy_decide(&b, x, 0.1, 1e-4, 10, NULL, &ab, &lb);
+        same &= aa == ab && la == lb && lra == lrb;
+    }
+    CHECK(same);
+    policy_free(&a);
+    policy_free(&b);
+}
+
+/* The committed policies, written before log_val existed: they load as policies of the
+ * first list, their text is a fixed point (the same bytes written again), and the features
+ * they do not list change none of their decisions. */
+static void committed_policies(const char *src) {
+    static const char *const files[] = {"results/policies/mlp.policy",
+                                        "results/policies/nmf.policy",
+                                        "tests/fixtures/rl/tiny.policy"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", src, files[f]);
+        Policy p;
+        if (!load_ok(path, &p)) {
+            CHECK(!"committed policy loads");
+            continue;
+        }
+        CHECK(p.net.sizes[0] == POLICY_BASE_FEATURES);
+        size_t n = 0;
+        char *text = fs_read(path, &n);
+        CHECK(text != NULL);
+        Buf b = {0};
+        policy_write(&p, &b);
+        CHECK(text && b.len == n && memcmp(b.s, text, n) == 0);
+        free(text);
+        buf_free(&b);
+        Rng r;
+        rng_seed(&r, 8);
+        int same = 1;
+        for (int k = 0; k < 200; k++) {
+            double x[F];
+            random_features(&p, &r, x);
+            int a1, a2;
+            double l1, l2;
+            double lr1 = policy_decide(&p, x, 0.1, 1e-4, 10, NULL, &a1, &l1);
+            x[FEAT_LOG_VAL] = 1e6 * rng_normal(&r);
+            double lr2 = policy_decide(&p, x, 0.1, 1e-4, 10, NULL, &a2, &l2);
+            same &= a1 == a2 && l1 == l2 && lr1 == lr2;
+        }
+        CHECK(same);
+        policy_free(&p);
+    }
+}
+
 static void roundtrip(void) {
     Policy a, b;
     Err e;
-    make_policy(&a, 1);
+    make_policy(&a, 1, POLICY_BASE_FEATURES);
     char path[256];
     snprintf(path, sizeof path, "%s/a.policy", tmpdir);
     CHECK(policy_save(path, &a, &e) == 0);
@@ -87,7 +195,7 @@ static void roundtrip(void) {
     int same = 1, seen[5] = {0};
     for (int k = 0; k < 500; k++) {
         double x[F];
-        for (int i = 0; i < F; i++) x[i] = a.mean[i] + 2 * a.std[i] * rng_normal(&r);
+        random_features(&a, &r, x);
         int aa, ab;
         double la, lb;
         double lra = policy_decide(&a, x, 0.1, 1e-4, 10, NULL, &aa, &la);
@@ -114,6 +222,12 @@ static void roundtrip(void) {
         {"feature count", "features 14 ", "features 13 ", 12, "features: 13 features (expected 14"},
         {"feature name", " progress ", " progres ", 12,
          "features: feature 2 is \"progres\" (expected \"progress\")"},
+        {"feature order", " progress train_trend ", " train_trend progress ", 12,
+         "features: feature 2 is \"train_trend\" (expected \"progress\")"},
+        {"unknown feature", "features 14 log_lr", "features 15 log_foo log_lr", 12,
+         "features: feature 1 is \"log_foo\" (expected \"log_lr\")"},
+        {"feature after log_val", "features 14 ", "features 16 ", 12,
+         "features: 16 features (expected 1 to 15, a prefix of those of this lrlab"},
         {"inputs", "inputs 1 1 1 0 ", "inputs 1 1 1 2 ", 13,
          "inputs: entry 4 is \"2\" (expected 0 or 1)"},
         {"architecture", "architecture mlp_tanh 14 8 5", "architecture mlp_tanh 14 8 4", 15,
@@ -191,6 +305,36 @@ static void gae(void) {
     ppo_gae(r, v, last, 5, 1, 1, adv, ret);
     const double mc[5] = {3, 2, 2, 2, 1};
     for (int i = 0; i < 5; i++) CHECK_NEAR(ret[i], mc[i], 1e-12);
+}
+
+/* The rewards of an episode of 4 intervals of 25 steps (steps 100), worked by hand.
+ * Measures 2, 1.5, 1.6, 1.2, 1.3 at steps 0, 25, 50, 75, 100; budget left 0.75 .. 0.
+ * dnn, gamma 2, lambda 0.1 (the best before interval 2 is 1.5, not 1.6):
+ *   r0 = 2 (2 - 1.5) + 0.1 * 0.75   = 1.075
+ *   r1 = 2 (1.5 - 1.6) + 0.1 * 0.5  = -0.15
+ *   r2 = 2 (1.5 - 1.2) + 0.1 * 0.25 = 0.625
+ *   r3 = 2 (1.2 - 1.3) + 0.1 * 0    = -0.2
+ * log decrease: r_k = log m_k - log m_k+1, whose sum telescopes to log(2 / 1.3). */
+static void rewards(void) {
+    const double m[5] = {2, 1.5, 1.6, 1.2, 1.3}, left[4] = {0.75, 0.5, 0.25, 0};
+    const double want[4] = {1.075, -0.15, 0.625, -0.2};
+    double r[4];
+    PpoReward dnn = {.kind = REWARD_DNN, .gamma = 2, .lambda = 0.1};
+    ppo_rewards(&dnn, m, left, 4, r);
+    for (int k = 0; k < 4; k++) CHECK_NEAR(r[k], want[k], 1e-12);
+    PpoReward lg = {.kind = REWARD_LOG};
+    ppo_rewards(&lg, m, left, 4, r);
+    double sum = 0;
+    for (int k = 0; k < 4; k++) {
+        CHECK(r[k] == log(m[k]) - log(m[k + 1]));
+        sum += r[k];
+    }
+    CHECK_NEAR(sum, log(2 / 1.3), 1e-12);
+    /* gamma 1, lambda 0: the sum is the best improvement, v(0) - min v when v only falls */
+    const double fall[4] = {3, 2, 1.5, 1};
+    PpoReward plain = {.kind = REWARD_DNN, .gamma = 1, .lambda = 0};
+    ppo_rewards(&plain, fall, left, 3, r);
+    CHECK_NEAR(r[0] + r[1] + r[2], 2.0, 1e-12);
 }
 
 static void objective_gradient(void) {
@@ -359,6 +503,7 @@ static void features(void) {
         while (k + 1 < r.nevals && r.evals[k + 1].step <= s) k++;
         double vt = k ? log(r.evals[k].val_loss) - log(r.evals[k - 1].val_loss) : 0;
         ok &= fabs(x[FEAT_VAL_TREND] - vt) < 1e-12;
+        ok &= x[FEAT_LOG_VAL] == log(r.evals[k].val_loss); /* the last one, step 0's included */
         /* the previous answer was 1e3 exactly on the odd steps: far above the bound */
         ok &= x[FEAT_CLIPPED] == (s > 0 && (s - 1) % 2 == 1);
         ok &= s == 0 || (x[FEAT_LR_BOUND] > 0) == ((s - 1) % 2 == 1);
@@ -382,7 +527,7 @@ static void features(void) {
 static void every_action_capped(void) {
     for (int a = 0; a < 5; a++) {
         Policy p;
-        make_policy(&p, 9);
+        make_policy(&p, 9, F);
         memset(p.net.w, 0, sizeof(double) * p.net.n);
         double *bias = p.net.w + p.net.n - 5; /* the output biases */
         bias[a] = 20;
@@ -426,10 +571,18 @@ static void every_action_capped(void) {
     }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_rl SRC_DIR\n");
+        return 2;
+    }
     CHECK(mkdtemp(tmpdir) != NULL);
     roundtrip();
+    roundtrip_features(POLICY_BASE_FEATURES);
+    roundtrip_features(F);
+    committed_policies(argv[1]);
     gae();
+    rewards();
     objective_gradient();
     bandit();
     features();

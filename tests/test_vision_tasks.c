@@ -10,6 +10,10 @@
  *     SGD steps, another seed other ones; train_step(k) draws the batch of step k whatever
  *     came before (epochs included); evaluate() between train_step and loss_at leaves the
  *     minibatch alone;
+ *   held-out ranges (mlp's first_image and images): the first 1000 of 2500 synthetic images
+ *     train exactly as a set of 1000; from image 500 on, the training split starts at image
+ *     500 (its train-loss metric at initialisation is the validation loss of the range
+ *     [0, 1000), whose validation images are 500..999) and its minibatches come from there;
  *   groups and errors: names and shapes, user errors with exit code 2.
  * Why a reference and not finite differences here: ReLU and max-pool make the loss piecewise
  * smooth, and a central difference of step 1e-2 crosses kinks (a conv1 weight moves every
@@ -406,6 +410,45 @@ static void determinism(const char *name, const char *kvs) {
     c.def->destroy(&c);
 }
 
+static void held_out_ranges(void) {
+    Task p, q, r;
+    Err e;
+    const char *kv = "dataset=synthetic;noise=0.7;widths=16;batch=32;val_size=500;"
+                     "train_eval_size=500;";
+    char kp[256], kq[256], kr[256];
+    snprintf(kp, sizeof kp, "%sn=2500;first_image=500;images=1000", kv);
+    snprintf(kq, sizeof kq, "%sn=2500;first_image=0;images=1000", kv);
+    snprintf(kr, sizeof kr, "%sn=1000", kv);
+    if (make("mlp", kp, 3, "/nonexistent", &p, &e) || make("mlp", kq, 3, "/nonexistent", &q, &e) ||
+        make("mlp", kr, 3, "/nonexistent", &r, &e)) {
+        CHECK(!"held-out range tasks");
+        return;
+    }
+    double mp[METRIC_MAX], mq[METRIC_MAX], mr[METRIC_MAX];
+    p.def->evaluate(&p, mp);
+    q.def->evaluate(&q, mq);
+    CHECK(mp[METRIC_TRAIN_LOSS] == mq[METRIC_VAL_LOSS]); /* the images 500..999 both times */
+    CHECK(mp[METRIC_VAL_LOSS] != mq[METRIC_VAL_LOSS]);
+    /* the same permutation of 500 training rows, offset by 500: other minibatches */
+    CHECK(p.def->train_step(&p, 0) != q.def->train_step(&q, 0));
+    /* the first 1000 images of 2500 are the set of 1000 */
+    int same = 1;
+    for (int64_t step = 0; step < 20; step++) {
+        double fq = step ? q.def->train_step(&q, step) : q.def->loss_at(&q, q.w);
+        same &= fq == r.def->train_step(&r, step);
+        sgd(&q, 0.05);
+        sgd(&r, 0.05);
+    }
+    q.def->evaluate(&q, mq);
+    r.def->evaluate(&r, mr);
+    CHECK(same);
+    CHECK(mq[METRIC_TRAIN_LOSS] == mr[METRIC_TRAIN_LOSS] &&
+          mq[METRIC_VAL_LOSS] == mr[METRIC_VAL_LOSS] && mq[METRIC_TASK] == mr[METRIC_TASK]);
+    p.def->destroy(&p);
+    q.def->destroy(&q);
+    r.def->destroy(&r);
+}
+
 static void groups_and_errors(void) {
     Task t;
     Err e;
@@ -446,6 +489,9 @@ static void groups_and_errors(void) {
         {"mlp", "dataset=synthetic;n=100;val_size=100", "val_size"},
         {"mlp", "dataset=synthetic;n=100;val_size=20;batch=81", "batch"},
         {"mlp", "dataset=synthetic;n=100;val_size=20;widths=2.5", "widths"},
+        {"mlp", "dataset=synthetic;n=100;val_size=20;first_image=99", "first_image"},
+        {"mlp", "dataset=synthetic;n=100;val_size=20;first_image=50;images=51", "images"},
+        {"mlp", "dataset=synthetic;n=100;val_size=20;first_image=50;images=20", "val_size"},
         {"cnn", "dataset=synthetic;n=100;val_size=99;batch=2", "batch"},
         {"mlp", "dataset=fashion", "fashion"},
         {"cnn", "dataset=mnist", "mnist"},
@@ -462,6 +508,7 @@ int main(void) {
     const char *datadir = getenv("LRLAB_DATA") ? getenv("LRLAB_DATA") : "data";
     reference_gradients(datadir);
     groups_and_errors();
+    held_out_ranges();
     training("mlp", SMALL_MLP, 0.1);
     training("cnn", SMALL_CNN, 0.1);
     determinism("mlp", SMALL_MLP);
