@@ -515,7 +515,7 @@ out:
 static int cmd_report(int argc, char **argv) {
     const char *dir = NULL, *paper = NULL;
     CompareOpts o = compare_defaults();
-    const char *arms[REPORT_ARMS_MAX + 1] = {0};
+    const char *arms[REPORT_ARMS_MAX + 1] = {0}, *size = NULL;
     int narms = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -532,13 +532,18 @@ static int cmd_report(int argc, char **argv) {
                                              "more)", REPORT_ARMS_MAX, argv[i + 1]);
             arms[narms++] = argv[++i];
             o.arms = arms;
+        } else if (strcmp(a, "--size") == 0) {
+            if (i + 1 >= argc || !*argv[i + 1])
+                return usage_error("report", "--size: missing value (expected the result folder "
+                                             "of a model-size sweep, got %s)", "nothing");
+            size = argv[++i];
         } else if (strcmp(a, "--paper") == 0) {
             if (i + 1 >= argc || !*argv[i + 1])
                 return usage_error("report", "--paper: missing value (expected a folder, got %s)",
                                    "nothing");
             paper = argv[++i];
         } else if (a[0] == '-') {
-            return usage_error("report", "%s: unknown option (expected --paper, --arm, "
+            return usage_error("report", "%s: unknown option (expected --paper, --arm, --size, "
                                          "--reference, --measure, --tie, --reading, --interval, "
                                          "--alpha, --claim or --with)", a);
         } else if (dir) {
@@ -554,7 +559,7 @@ static int cmd_report(int argc, char **argv) {
         return usage_error("report", "--arm %s: not with --with (expected the arms' folders, "
                                      "each complete, or --with folders joined into one)", arms[0]);
     Err e = {0};
-    if (report_main(dir, paper, &o, &e) == 0) return EXIT_OK;
+    if (report_main(dir, paper, size, &o, &e) == 0) return EXIT_OK;
     if (e.msg[0]) err_print(&e);
     return e.code ? e.code : EXIT_RUN;
 }
@@ -741,7 +746,7 @@ static const Command commands[] = {
      "refuses folders of different plans, a cell present in two folders, or a cell missing\n"
      "from all of them. Then writes runs.csv, curves.csv, evals.csv, figures and the\n"
      "comparison table in OUT as lrlab run does.\n", cmd_merge},
-    {"report", "lrlab report DIR [--paper PAPER] [--arm OTHER ...] [--with OTHER ...] [--tie RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",
+    {"report", "lrlab report DIR [--paper PAPER] [--arm OTHER ...] [--size SIZE] [--with OTHER ...] [--tie RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",
      "Writes the results of a paper from the result files in DIR into PAPER (default\n"
      "DIR/report). It uses DIR's comparison files only when lrlab compare made them with the\n"
      "same settings (verdict.csv records them); otherwise it runs lrlab compare DIR with its\n"
@@ -761,6 +766,10 @@ static const Command commands[] = {
      "                  choices, repeatable, at most 16): report runs lrlab compare DIR OTHER...\n"
      "                  --multiverse and adds a section with every arm's verdict, how often\n"
      "                  the claim holds under each choice, and the specification curve\n"
+     "  --size SIZE     a model-size sweep's result folder (its tasks.csv: each task a size):\n"
+     "                  report runs lrlab compare SIZE --trend and adds a section with the\n"
+     "                  trend test of the reference's advantage against parameters, its\n"
+     "                  table and figure\n"
      "  --with OTHER    the runs of the result folder OTHER (with its plan.csv) joined with\n"
      "                  DIR's by cell id, as for lrlab compare (repeatable, at most 8); the\n"
      "                  figures read each cell's curves from the folder it came from\n"

@@ -1531,6 +1531,7 @@ static int compose(Report *R, const char *cmdline, Err *e) {
     md_rules(R, md, &all);
 
     if (R->have_mv) rp_arms(R, md);
+    if (R->size_dir) rp_size(R, md);
 
     buf_printf(md, "## Across schedulers\n\n");
     md_table(R, md, table_ranks(R));
@@ -1730,6 +1731,7 @@ static void report_free(Report *R) {
     for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
         csvio_free(&tabs[i]->t);
     if (R->have_mv) csvio_free(&R->mv);
+    if (R->size_dir) csvio_free(&R->tt), csvio_free(&R->tr);
     for (int i = 0; i < R->nouts; i++)
         buf_free(&R->outs[i]->b), free(R->outs[i]);
     free(R->outs);
@@ -1782,7 +1784,8 @@ static void compare_flags(const CompareOpts *o, char *out, size_t n) {
 #undef ADD
 }
 
-int report_main(const char *dir, const char *paper_dir, const CompareOpts *copts, Err *e) {
+int report_main(const char *dir, const char *paper_dir, const char *size_dir,
+                const CompareOpts *copts, Err *e) {
     Report R;
     memset(&R, 0, sizeof R);
     R.copts = *copts;
@@ -1824,7 +1827,7 @@ int report_main(const char *dir, const char *paper_dir, const CompareOpts *copts
         folder_check(paper, subs, paper_files, e) != 0 ||
         folder_claim(R.dir, NULL, NULL, 1, &dir_lock, e) != 0 || load_plan_runs(&R, e) != 0 ||
         load_compare(&R, e) != 0 || load_tuning(&R, e) != 0 || load_evals(&R, e) != 0 ||
-        load_lr_ranges(&R, e) != 0)
+        load_lr_ranges(&R, e) != 0 || (size_dir && rp_load_size(&R, size_dir, e) != 0))
         goto out;
     char figdir[4400], absdir[PATH_MAX], absfig[PATH_MAX];
     snprintf(figdir, sizeof figdir, "%s/figures", paper);

@@ -144,6 +144,9 @@ typedef struct Report {
     int ntab_md, nfig_md; /* numbering in report.md */
     CsvTable mv;          /* DIR/multiverse.csv, with --arm (report_study.c) */
     int have_mv, mv_col[16];
+    const char *size_dir; /* --size: the size sweep, its trend-test.csv and trend.csv */
+    CsvTable tt, tr;
+    int tt_col[16], tr_col[16];
 } Report;
 
 /* the paper's categories, counted */
@@ -178,6 +181,8 @@ void rp_gp_end(Buf *b, int multiplot);
 
 int rp_load_multiverse(Report *R, Err *e); /* DIR/multiverse.csv, checked */
 void rp_arms(Report *R, Buf *md);          /* the arms and the multiverse */
+int rp_load_size(Report *R, const char *size_dir, Err *e); /* lrlab compare --trend, read */
+void rp_size(Report *R, Buf *md);                          /* the model-size section */
 
 /* ---- figures (report_figures.c): each adds its gnuplot script, its data and its paragraph
  * to report.md ---- */

@@ -15,6 +15,7 @@
 
 #include "harness/gnuplot.h"
 #include "harness/names.h"
+#include "harness/trend.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -296,4 +297,175 @@ void rp_arms(Report *R, Buf *md) {
     rp_md_table(R, md, table_arms(R, arms, narms));
     rp_md_table(R, md, table_axes(R));
     fig_curve(R, md, n);
+}
+
+/* ---- the model-size section (`--size DIR`): harness/trend.h's analysis of a size sweep ---- */
+
+enum { TT_FAMILY, TT_OPTIM, TT_BASE, TT_NSIZES, TT_RHO, TT_SLOPE, TT_P, TT_PERMS, TT_TEST, NTT };
+static const char *const tt_cols[] = {"family", "optimizer", "baseline", "n_sizes", "rho",
+                                      "slope_per_decade", "p", "permutations", "test"};
+enum { TR_FAMILY, TR_TASK, TR_PARAMS, TR_OPTIM, TR_BASE, TR_ADV, TR_SEEDS, NTR };
+static const char *const tr_cols[] = {"family", "task", "params", "optimizer", "baseline",
+                                      "advantage", "seeds"};
+
+static int load_cols(const char *dir, const char *name, const char *const *cols, int n,
+                     CsvTable *t, int *c, const int *nums, Err *e) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (csvio_read(path, NULL, t, e) != 0) return -1;
+    for (int k = 0; k < n; k++)
+        if ((c[k] = csvio_col(t, cols[k])) < 0)
+            return err_set(e, EXIT_USAGE, path, "line 1: no column %s (expected the file of "
+                           "lrlab compare --trend)", cols[k]);
+    for (int r = 0; r < t->nrows; r++)
+        for (int i = 0; nums[i] >= 0; i++) {
+            double x;
+            if (csvio_parse_num(csvio_at(t, r, c[nums[i]]), &x) != 0)
+                return err_set(e, EXIT_USAGE, path, "line %d: %s: invalid value (expected a "
+                               "number, got \"%.20s\")", r + 2, cols[nums[i]],
+                               csvio_at(t, r, c[nums[i]]));
+        }
+    return 0;
+}
+
+int rp_load_size(Report *R, const char *size_dir, Err *e) {
+    CompareOpts o = R->copts;
+    o.dir = size_dir;
+    o.nwith = 0;
+    o.arms = NULL;
+    o.multiverse = 0;
+    printf("report: the model-size trend of %s: running lrlab compare --trend\n", size_dir);
+    fflush(stdout);
+    int rc = trend_main(&o);
+    fflush(stdout);
+    if (rc != EXIT_OK) {
+        e->code = rc;
+        e->msg[0] = e->hint[0] = '\0';
+        return -1;
+    }
+    static const int tt_nums[] = {TT_NSIZES, TT_RHO, TT_SLOPE, TT_P, -1};
+    static const int tr_nums[] = {TR_PARAMS, TR_ADV, TR_SEEDS, -1};
+    if (load_cols(size_dir, "trend-test.csv", tt_cols, NTT, &R->tt, R->tt_col, tt_nums, e) != 0 ||
+        load_cols(size_dir, "trend.csv", tr_cols, NTR, &R->tr, R->tr_col, tr_nums, e) != 0)
+        return -1;
+    R->size_dir = size_dir;
+    return 0;
+}
+
+static const char *tt_at(const Report *R, int r, int k) { return csvio_at(&R->tt, r, R->tt_col[k]); }
+static const char *tr_at(const Report *R, int r, int k) { return csvio_at(&R->tr, r, R->tr_col[k]); }
+
+static double num_of(const char *s) {
+    double x = NAN;
+    csvio_parse_num(s, &x);
+    return x;
+}
+
+static void num_cell(Table *T, int row, int c, double x, const char *fmt) {
+    if (isfinite(x)) rp_table_set(T, row, c, fmt, x);
+    else rp_table_set(T, row, c, "%s", isnan(x) ? "–" : x > 0 ? "∞" : "−∞");
+}
+
+void rp_size(Report *R, Buf *md) {
+    const char *ref = R->scheds.v[R->ref];
+    buf_printf(md, "## Model size\n\n");
+    /* the pooled test over every baseline ("all") decides */
+    int pooled = -1;
+    for (int r = 0; r < R->tt.nrows; r++)
+        if (strcmp(tt_at(R, r, TT_FAMILY), "pooled") == 0 && strcmp(tt_at(R, r, TT_BASE), "all") == 0)
+            pooled = r;
+    double S = pooled >= 0 ? num_of(tt_at(R, pooled, TT_RHO)) : NAN;
+    double p = pooled >= 0 ? num_of(tt_at(R, pooled, TT_P)) : NAN;
+    const int grows = isfinite(p) && p < R->copts.alpha && S > 0;
+    buf_printf(md,
+               "Does %s's advantage grow with the number of parameters? On the size sweep in "
+               "`%s`, per task (one model size) its advantage over each baseline is the median "
+               "over seeds of (baseline − %s) / the task's scale on the final %s, and the "
+               "size's advantage the median over the baselines; per family, Spearman's ρ "
+               "between log parameters and advantage; the test sums ρ over the families and "
+               "permutes the sizes within each (harness/trend.h). ",
+               ref, R->size_dir, ref, R->measure);
+    if (pooled >= 0)
+        buf_printf(md,
+                   "**S = %.2f, one-sided p = %.4g (%s, %s permutations): %s** (the rule: p < %g "
+                   "and S > 0).\n\n",
+                   S, p, tt_at(R, pooled, TT_TEST), tt_at(R, pooled, TT_PERMS),
+                   grows ? "the advantage grows with size" : "no evidence that the advantage grows with size",
+                   R->copts.alpha);
+    else
+        buf_printf(md, "No family has the three sizes the test needs.\n\n");
+    static const char *const head[] = {"family", "baseline", "optimizer", "sizes", "ρ",
+                                       "slope per decade", "p (one-sided)", "test"};
+    Table *T = rp_table_new(R, "size-trend", "lllrrrrl", head);
+    snprintf(T->caption, sizeof T->caption,
+             "%s's advantage against model size: per family (and pooled over the families), "
+             "against all baselines (the median over them) and each one alone; ρ: Spearman's "
+             "rank correlation with log parameters (pooled: S, their sum); slope: the Theil–Sen "
+             "slope, the advantage gained per tenfold more parameters, in %% of the task's scale.",
+             ref);
+    for (int r = 0; r < R->tt.nrows; r++) {
+        int row = rp_table_row(T, r > 0 && strcmp(tt_at(R, r, TT_BASE), tt_at(R, r - 1, TT_BASE)) != 0);
+        rp_table_set(T, row, 0, "%s", tt_at(R, r, TT_FAMILY));
+        rp_table_set(T, row, 1, "%s", tt_at(R, r, TT_BASE));
+        rp_table_set(T, row, 2, "%s", tt_at(R, r, TT_OPTIM));
+        rp_table_set(T, row, 3, "%s", tt_at(R, r, TT_NSIZES));
+        num_cell(T, row, 4, num_of(tt_at(R, r, TT_RHO)), "%.2f");
+        num_cell(T, row, 5, 100 * num_of(tt_at(R, r, TT_SLOPE)), "%+.2f%%");
+        num_cell(T, row, 6, num_of(tt_at(R, r, TT_P)), "%.4g");
+        rp_table_set(T, row, 7, "%s", tt_at(R, r, TT_TEST));
+    }
+    rp_md_table(R, md, T);
+    /* the figure: the advantage (all baselines) against parameters, a line per family */
+    Buf *d = rp_out_add(R, "figures/data/size-trend.csv");
+    rp_banner(R, d, "#", "");
+    buf_printf(d, "# the advantage per task and baseline (trend.csv of %s), in %% of the task's "
+                  "scale; one block per family (all) and per baseline, blank-line separated\n",
+               R->size_dir);
+    const char *fam[64];
+    int nf = 0;
+    for (int r = 0; r < R->tr.nrows; r++) {
+        int seen = 0;
+        for (int i = 0; i < nf && !seen; i++) seen = strcmp(fam[i], tr_at(R, r, TR_FAMILY)) == 0;
+        if (!seen && nf < 64) fam[nf++] = tr_at(R, r, TR_FAMILY);
+    }
+    for (int pass = 0; pass < 2; pass++) /* pass 0: "all" per family; pass 1: the baselines */
+        for (int f = 0; f < nf; f++) {
+            buf_printf(d, "params,advantage\n"); /* each block's header (columnheaders) */
+            for (int r = 0; r < R->tr.nrows; r++) {
+                int all = strcmp(tr_at(R, r, TR_BASE), "all") == 0;
+                if (strcmp(tr_at(R, r, TR_FAMILY), fam[f]) != 0 || all != (pass == 0)) continue;
+                double a = num_of(tr_at(R, r, TR_ADV));
+                if (!isfinite(a)) continue;
+                buf_printf(d, "%s,%.6f\n", tr_at(R, r, TR_PARAMS), 100 * a);
+            }
+            buf_printf(d, "\n\n");
+        }
+    Buf *b = rp_gp_begin(R, "size-trend", "the reference's advantage against model size", 1000, 620);
+    char title[300];
+    snprintf(title, sizeof title, "%s's advantage against model size: final %s", ref, R->measure);
+    buf_printf(b, "set title ");
+    gnuplot_str(b, title);
+    buf_printf(b,
+               "\nset logscale x\nset format x '%%g'\nset xlabel 'trainable parameters'\n"
+               "set ylabel 'advantage (%% of the task scale; > 0: %s better)'\n"
+               "set key outside right top\n"
+               "set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead dt 2 lc rgb '#808080'\n"
+               "plot ",
+               ref);
+    for (int f = 0; f < nf; f++) {
+        buf_printf(b, "%s'data/size-trend.csv' index %d using 1:2 with linespoints lw 2 pt 7 lc rgb '%s' title ",
+                   f ? ", " : "", f, rp_palette[f % NPALETTE]);
+        gnuplot_str(b, fam[f]);
+        buf_printf(b, ", 'data/size-trend.csv' index %d using 1:2 with points pt 6 ps 0.8 lc rgb '%s' notitle",
+                   nf + f, rp_palette[f % NPALETTE]);
+    }
+    buf_printf(b, "\n");
+    rp_gp_end(b, 0);
+    buf_printf(md,
+               "![advantage against size](figures/size-trend.png)\n\n**Figure %d.** %s's "
+               "advantage against the number of trainable parameters (log scale): per family, "
+               "the median over the baselines (line) and each baseline (open circles), in %% of "
+               "the task's scale; above the dashed line %s is better. Data: "
+               "`figures/data/size-trend.csv`. [PDF](figures/size-trend.pdf)\n\n",
+               ++R->nfig_md, ref, ref);
 }

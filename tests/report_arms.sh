@@ -7,7 +7,10 @@
 #  2. the same inputs give the same bytes;
 #  3. bad input: --arm without a value, a missing arm folder, --arm with --with, more than 16
 #     arms, an arm whose provenance names a hostile arm: exit 2, nothing written, no command
-#     run.
+#     run;
+#  4. --size SIZE: a size sweep (three quadratic dimensions, a family) gets a section whose
+#     table is SIZE/trend-test.csv's rows and whose figure plots every task; a folder without
+#     tasks.csv is refused, nothing written.
 # usage: report_arms.sh SRC_DIR LRLAB_BIN
 set -euo pipefail
 src=$1 bin=$2
@@ -88,3 +91,30 @@ printf 'arm: $(touch PWNED)\n' > h/provenance.txt
 expect2 a --arm h --paper out
 [ ! -e PWNED ] && [ ! -e a/PWNED ] || fail "an arm's name ran a command"
 echo "ok: refusals"
+
+# 4. the model-size section
+cat > size.lua <<LUA
+experiment { name = "size", seeds = { 1, 2, 3, 4 },
+  tasks = { task "quadratic" { label = "q10", dim = 10, sigma = 0.1, steps = 60, eval_every = 10 },
+            task "quadratic" { label = "q30", dim = 30, sigma = 0.1, steps = 60, eval_every = 10 },
+            task "quadratic" { label = "q100", dim = 100, sigma = 0.1, steps = 60, eval_every = 10 } },
+  optimizers = { optimizer "sgd" { lr = 0.01 } },
+  schedulers = { scheduler "greedy" { label = "greedy", signal = "train_step" },
+                 scheduler "constant" {}, scheduler "cosine" {} } }
+LUA
+"$bin" run size.lua --out size --quiet -j 2 > /dev/null || fail "run size"
+"$bin" report a --size size --paper s > /dev/null || fail "report --size"
+grep -q '^## Model size' s/report.md || fail "no size section"
+grep -q 'one-sided p = ' s/report.md || fail "no test in the size section"
+[ "$(grep -c '^| ' s/tables/size-trend.md)" -eq $(( $(wc -l < size/trend-test.csv) - 1 + 1 )) ] \
+  || fail "size-trend table rows: $(grep -c '^| ' s/tables/size-trend.md) for $(wc -l < size/trend-test.csv) lines"
+# every finite advantage of trend.csv is a point (the family's median and each baseline's)
+finite=$(awk -F, 'NR > 1 && $6 != "nan" && $6 != "inf" && $6 != "-inf"' size/trend.csv | wc -l)
+[ "$(grep -c '^[0-9]' s/figures/data/size-trend.csv)" -eq "$finite" ] || fail "the figure's points"
+[ -s s/figures/size-trend.png ] && [ -s s/figures/size-trend.pdf ] || fail "no size figure"
+expect2 a --size
+grep -q -- '--size: missing value' err || fail "$(cat err)"
+cp -r size nosize && rm nosize/tasks.csv
+expect2 a --size nosize --paper out
+grep -q 'tasks.csv' err || fail "$(cat err)"
+echo "ok: the model-size section"
