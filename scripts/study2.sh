@@ -8,12 +8,12 @@
 # before every arm is complete (the protocol's stopping rule); compare and report come after.
 #
 # usage: bash scripts/study2.sh [ARM...] [-- LRLAB_RUN_OPTIONS...]
-#   ARM: primary hf-eval paper-train adafactor-default short-matched long long-hf-eval size
+#   ARM: primary short-matched long hf-eval paper-train adafactor-default long-hf-eval size
 #   (default: all, in this order); options after -- go to every lrlab run (default: -j 2), e.g.
 #   -- -j 2 --shard 1/2 to split the work with another machine (join with lrlab merge).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all=(primary hf-eval paper-train adafactor-default short-matched long long-hf-eval size)
+all=(primary short-matched long hf-eval paper-train adafactor-default long-hf-eval size)
 arms=() opts=()
 while [ $# -gt 0 ]; do
   if [ "$1" = -- ]; then shift; opts=("$@"); break; fi
