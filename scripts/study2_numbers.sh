@@ -14,7 +14,8 @@
 #   hd-param on the training objective)
 # With --check FILE, also checks that every percentage and p-value FILE's abstract quotes (the
 # text between "## Abstract" and the next "## " heading) is one of those numbers or one of the
-# first study's (scripts/paper_numbers.sh), and exits 1 naming any that is not.
+# first study's (scripts/paper_numbers.sh on $FIRST_STUDY, default results/paper), and exits 1
+# naming any that is not.
 # usage: bash scripts/study2_numbers.sh [--check FILE] [STUDY] [LRLAB_BIN]
 set -euo pipefail
 check=''
@@ -95,11 +96,11 @@ numbers | tee "$tmp/numbers.txt"
 if [ -n "$check" ]; then
   # every percentage and p-value the abstract quotes must be one of these numbers, or one
   # of the first study's (scripts/paper_numbers.sh on results/paper)
-  bash "$(dirname "$0")/paper_numbers.sh" results/paper "$bin" >> "$tmp/numbers.txt"
+  bash "$(dirname "$0")/paper_numbers.sh" "${FIRST_STUDY:-results/paper}" "$bin" >> "$tmp/numbers.txt"
   abstract=$(awk '/^## Abstract/ { on = 1; next } /^## / { on = 0 } on' "$check")
   missing=0
   while read -r n; do
     grep -qF -- "$n" "$tmp/numbers.txt" || { echo "study2_numbers: $check: the abstract quotes $n, which no result gives" >&2; missing=1; }
-  done < <(grep -oE '[0-9]+\.[0-9]+%|p = [0-9.e-]+' <<< "$abstract" | sort -u)
+  done < <(grep -oE '[0-9]+\.[0-9]+%|p = [0-9]+(\.[0-9]+)?(e-?[0-9]+)?' <<< "$abstract" | sort -u)
   exit $missing
 fi
