@@ -7,7 +7,7 @@
  *
  * Episodes are ordinary cells run by train_cell (harness/train.c) with an agent scheduler
  * defined here, so the features a policy learns from are computed by the same loop that
- * feeds scheduler "rl" in experiments. Rewards (our choice, paper/paper.md section 5.1): the decrease of
+ * feeds scheduler "rl" in experiments. Rewards (our choice, paper/method.md section 5.4): the decrease of
  * the log of the training objective over each decision interval,
  *   r_k = log f(t_k) - log f(t_{k+1}),   t_k = k * every (t_K = steps),
  * with f the full training objective of the task's evaluation (METRIC_TRAIN_LOSS; reward =

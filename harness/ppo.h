@@ -6,7 +6,7 @@
  * applies one every `every` steps. The same decision function (policy_decide) acts during
  * training and in experiments, on features computed by the same loop (harness/train.c).
  *
- * Training (paper/paper.md section 5.1): each episode is one training run (a cell)
+ * Training (paper/method.md section 5.4): each episode is one training run (a cell)
  * drawn from the script's task distribution; PPO with the clipped surrogate objective
  * (Schulman et al., "Proximal Policy Optimization Algorithms", 2017), a value baseline and
  * generalized advantage estimation (Schulman et al., ICLR 2016), Adam (Kingma & Ba, 2015) on

@@ -1,7 +1,7 @@
 /* greedy.c - GreedyLR: raise the learning rate while the loss improves, lower it when
  * it worsens.
  *
- * Variants (paper/paper.md section 2.3):
+ * Variants (paper/method.md section 5.1):
  *   hf    the scheduler merged into Hugging Face transformers (default): patience,
  *         threshold (abs|rel), cooldown, warmup, min/max bounds, eps, optional
  *         moving-average smoothing over `window` values, and a reset to the initial

@@ -5,7 +5,7 @@
  * applied as lr(t) = lr0 * lambda(t) (torch LambdaLR), W = num_warmup_steps:
  *   t < W:  t / max(1, W)    (exactly 0 at step 0 when W > 0)
  *   t >= W: 1
- * One of the paper's baselines, "constant+warmup" (paper/paper.md section 1.2). With the
+ * One of the paper's baselines, "constant+warmup" (paper/paper.md section 2.3). With the
  * default W = 0 it is the constant schedule.
  */
 #include "schedulers/sched.h"

@@ -8,7 +8,7 @@
  *   t >= W: p = (t - W) / max(1, T - W),
  *           max(0, 0.5 * (1 + cos(pi * num_cycles * 2 * p)))
  * Not clamped at T: with num_cycles = 0.5 the lr rises again after T, as in transformers. One
- * of the paper's baselines (paper/paper.md section 1.2). T defaults to the run's total steps,
+ * of the paper's baselines (paper/paper.md section 2.3). T defaults to the run's total steps,
  * so the default schedule's last step still has a positive lr.
  */
 #include "schedulers/hf_warmup.h"

@@ -6,7 +6,7 @@
  * T = num_training_steps:
  *   t < W:  t / max(1, W)                       (exactly 0 at step 0 when W > 0)
  *   t >= W: max(0, (T - t) / max(1, T - W))     (0 from T on)
- * One of the paper's baselines (paper/paper.md section 1.2). T defaults to the run's total
+ * One of the paper's baselines (paper/paper.md section 2.3). T defaults to the run's total
  * steps, so the default schedule's last step still has a positive lr (lr0 / T).
  */
 #include "schedulers/hf_warmup.h"

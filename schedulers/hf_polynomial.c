@@ -8,7 +8,7 @@
  *   W <= t <= T: ((lr0 - lr_end) * (1 - (t - W)/(T - W))^power + lr_end) / lr0
  *   t > T:       lr_end / lr0                    (the lr stays at lr_end past training)
  * transformers requires lr_end < lr0, and so does check(). One of the paper's baselines
- * (paper/paper.md section 1.2). T defaults to the run's total steps.
+ * (paper/paper.md section 2.3). T defaults to the run's total steps.
  */
 #include "schedulers/hf_warmup.h"
 

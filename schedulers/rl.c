@@ -8,7 +8,7 @@
  * from the policy's distribution (greedy = false, stream `seed`). The new lr, clamped to
  * [min_lr, max_lr], holds for every group until the next decision; on a task with a
  * stability bound (NMF with clip_to_bound) the loop then caps it and counts the clips, as
- * the NMF paper clips its agent's proposals (paper/paper.md section 5.1). The
+ * the NMF paper clips its agent's proposals (paper/method.md section 5.4). The
  * policy file is read at plan time (check): a missing, corrupt or mismatched file is a
  * configuration error naming the file and line.
  */
@@ -117,7 +117,7 @@ const SchedDef sched_rl = {
     .version = 1,
     .summary = "a learned policy (lrlab train-policy) multiplies the lr every `every` steps",
     .reference = "PPO, Schulman et al. 2017; RL schedules for NMF and DNNs, ICLR 2023 tiny "
-                 "papers (paper/paper.md section 5.1)",
+                 "papers (paper/method.md section 5.4)",
     .params = params,
     .needs = SCHED_NEEDS_FEATURES,
     .state_size = sizeof(State),

@@ -1,7 +1,7 @@
 /* mlp.c - multilayer perceptron classifier of 28 x 28 images (Fashion-MNIST, MNIST, synthetic).
  *
  * ReLU hidden layers and a softmax cross-entropy output: the small classifier of
- * learning-rate-schedule studies on MNIST (paper/paper.md section 5.1). Layers follow
+ * learning-rate-schedule studies on MNIST (paper/method.md section 5.4). Layers follow
  * PyTorch's nn.Linear: weights stored [out, in], weights and biases initialised
  * U(-1/sqrt(fan_in), 1/sqrt(fan_in)). Pixels stay bytes; each minibatch is gathered and
  * scaled to [0, 1] floats.

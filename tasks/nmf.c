@@ -1,7 +1,7 @@
 /* nmf.c - stochastic non-negative matrix factorization with projected updates.
  *
- * V (m x n) ~ W H with W (m x r) >= 0 and H (r x n) >= 0 (paper/paper.md
- * section 5.1). We store the transposes so that a sample (a column of V: one face image,
+ * V (m x n) ~ W H with W (m x r) >= 0 and H (r x n) >= 0 (paper/method.md
+ * section 7.2). We store the transposes so that a sample (a column of V: one face image,
  * one Fashion-MNIST image or one Bible chapter) is a contiguous row:
  *   X  = V^T   [n, m]   data, one row per sample
  *   W          [m, r]   parameter group "W" (the dictionary)
