@@ -681,7 +681,9 @@ int verify_main(const VerifyOpts *o) {
             buf_append(&it->want_curves, s, n);
             free(s);
         }
-        it->curves_kept = have_curves || n > 0;
+        /* a cell without curve rows had its curves left out (taken by --reuse from a
+         * store that keeps only some: reuse.csv says "empty"); a trained cell has rows */
+        it->curves_kept = have_curves ? it->want_curves.len > 0 : n > 0;
     }
 
     /* where this check runs (blas_enter was called by the command), against where the

@@ -91,7 +91,7 @@ cp -r "$tmp/ref" "$tmp/pid"
 sed -i "2s/,$pid1,/,..\/..\/x,/" "$tmp/pid/plan.csv"
 pack_refused "an id not of lrlab" "^pack: $tmp/pid: cell '../../x' \(expected an id of 16 hex digits" "$tmp/pid"
 rm -rf "$tmp/store/cells" "$tmp/store/evals" "$tmp/store/curves.csv"
-ls "$tmp/store/curves" | head -n 1 | xargs -I{} rm "$tmp/store/curves/{}" # one curve not kept
+rm "$tmp/store/curves/$(awk -F, 'NR == 2 { print $2 }' "$tmp/ref/plan.csv").csv" # one curve not kept
 # a wall time longer than a line of the timing log holds is skipped (it was written with the
 # stack bytes past the line)
 echo "$(awk -F, 'NR == 2 { print $2 }' "$tmp/ref/plan.csv"),1e300" >> "$tmp/store/timing.csv"
@@ -104,6 +104,15 @@ grep -q ',empty$' "$tmp/r2/reuse.csv" || fail "store reuse: no cell marked 'empt
 # curves.csv: every cell whose curve was kept has its rows
 nkept=$(grep -c ',kept$' "$tmp/r2/reuse.csv")
 [ "$nkept" -eq $((nbase - 1)) ] || fail "store reuse: $nkept curves kept (expected $((nbase - 1)))"
+# lrlab verify on that folder: the cell whose curve was not kept has no rows in curves.csv,
+# which is no difference; every cell retrains to the same bytes
+empty_id=$(awk -F, 'NR == FNR { if (FNR > 1) eval[$2] = 1; next } $3 == "empty" && ($1 in eval) { print $1; exit }' \
+  "$tmp/r2/plan.csv" "$tmp/r2/reuse.csv")
+[ -n "$empty_id" ] || fail "store reuse: no evaluation cell taken with an empty curve"
+[ -s "$tmp/r2/curves.csv" ] && ! grep -q "^$empty_id," "$tmp/r2/curves.csv" || fail "curves.csv has rows of $empty_id"
+(cd "$src" && "$bin" verify "$tmp/r2" --cells "$empty_id" > "$tmp/out") \
+  || fail "verify of a cell taken with an empty curve: $(cat "$tmp/out")"
+grep -q '^verified: 1 of 1 cells byte-identical' "$tmp/out" || fail "verify: $(tail -1 "$tmp/out")"
 
 # 3. a corrupt cell is trained again
 cp -r "$tmp/ref" "$tmp/bad"
