@@ -229,7 +229,7 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, const B
     buf_printf(&b, "data_dir: %s\n", run_datadir());
     buf_append(&b, data->s ? data->s : "", data->len);
     buf_printf(&b, "plan:\n");
-    plan_describe(p, &b, 0);
+    plan_describe(p, &b, 0, 0);
     buf_printf(&b, "cells: plan.csv (id, task, optimizer, scheduler, seed, lr, steps of each)%s\n",
                p->ex->tune ? "; tuning cells: tuning-cells.csv" : "");
     char path[4096];
@@ -1082,7 +1082,7 @@ int run_main(const RunOpts *o) {
         R.cost = time_tasks(&ex, &R.env);
     if (o->check) {
         Buf b = {0};
-        plan_describe(&plan, &b, 20);
+        plan_describe(&plan, &b, 20, 1);
         char est[32];
         fmt_time(est, sizeof est, estimate_seconds(&ex, &plan, &tplan, R.cost, R.jobs, o->shard));
         printf("%s", b.s);
