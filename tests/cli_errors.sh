@@ -177,6 +177,8 @@ if [ $have_faces -eq 1 ]; then
     why="synthetic: its own keys missing: $synth_line"
   elif echo "$synth_line" | grep -Eq ';(samples|vocab|weighting)='; then
     why="synthetic: a key of another data set: $synth_line"
+  elif ! grep -Eq '^estimate: [0-9]+:[0-9]{2} for the 216 cells still to train on this machine \(' "$tmp/stdout"; then
+    why="estimate: $(grep '^estimate' "$tmp/stdout")"
   fi
   report "run --check: shortest numbers, only the keys that apply" $([ -z "$why" ]; echo $?) "$why"
 fi
