@@ -993,13 +993,25 @@ typedef struct Check {
     double seconds;             /* their estimated seconds, on one worker */
 } Check;
 
+/* to_train: counts c among the cells still to train, with its seconds. */
+static void to_train(Check *k, const Cell *c) {
+    k->todo++;
+    k->seconds += cell_seconds(k->R->ex, k->R->cost, c);
+}
+
 /* check_cell: counts a cell complete here (*here), in a --reuse folder (*there), or, when this
  * command trains it (train), still to train; returns 1 when it is complete. */
 static int check_cell(Check *k, const Cell *c, int train, int *here, int *there) {
     Runner *R = k->R;
-    if (results_cell_complete(R->dir, c->id)) return ++*here, 1;
-    if (R->reuse.n && reuse_has(&R->reuse, c->id)) return ++*there, 1;
-    if (train) k->todo++, k->seconds += cell_seconds(R->ex, R->cost, c);
+    if (results_cell_complete(R->dir, c->id)) {
+        ++*here;
+        return 1;
+    }
+    if (R->reuse.n && reuse_has(&R->reuse, c->id)) {
+        ++*there;
+        return 1;
+    }
+    if (train) to_train(k, c);
     return 0;
 }
 
@@ -1018,7 +1030,10 @@ static int check_round(void *ctx, const Plan *p, int round, Err *e) {
                                                                           shard_has(o->shard, i))));
         missing += !check_cell(k, &p->cells[i], train, &here, &there);
     }
-    if (round == 1) k->here_t = here, k->there_t = there;
+    if (round == 1) {
+        k->here_t = here;
+        k->there_t = there;
+    }
     k->round = round;
     return missing ? 1 : 0;
 }
@@ -1051,7 +1066,7 @@ static void check_plan(Check *k, const Experiment *ex, const Plan *plan, const P
             check_cell(k, c, train, &k->here_u, &k->there_u);
         } else {
             k->tuned++;
-            if (train) k->todo++, k->seconds += cell_seconds(ex, k->R->cost, c);
+            if (train) to_train(k, c);
         }
     }
     tune_free(&tu);
