@@ -43,6 +43,23 @@ void buf_num(Buf *b, double x) {
     else buf_printf(b, "%.17g", x);
 }
 
+void num_short(char *out, size_t n, double x) {
+    if (isnan(x) || isinf(x)) {
+        snprintf(out, n, "%s", isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, n, "%.*g", prec, x);
+        if (strtod(out, NULL) == x) return;
+    }
+}
+
+void buf_num_short(Buf *b, double x) {
+    char t[32];
+    num_short(t, sizeof t, x);
+    buf_printf(b, "%s", t);
+}
+
 void buf_free(Buf *b) {
     free(b->s);
     b->s = NULL;

@@ -578,6 +578,29 @@ static void take_list(lua_State *L, const char *ctx, const char *key, CompKind k
     }
 }
 
+/* warn_ignored: one warning line on stderr for each parameter given to a component that does
+ * not apply to it (ParamSpec.applies: NMF's m with dataset = faces), once per distinct line.
+ * Such a value is ignored, and a script that gives one is not refused: its cells' ids hash
+ * the value, so removing it from a script would give them new ids. */
+static void warn_ignored(const CompCfg *c, int n) {
+    Err *seen = NULL, e;
+    int nseen = 0;
+    for (int i = 0; i < n; i++) {
+        char subject[96];
+        snprintf(subject, sizeof subject, "%s \"%s\"", cfg_kind_name(c[i].kind), c[i].name);
+        for (int k = params_ignored(&c[i].p, 0, c[i].where, subject, &e); k >= 0;
+             k = params_ignored(&c[i].p, k + 1, c[i].where, subject, &e)) {
+            int dup = 0;
+            for (int j = 0; j < nseen && !dup; j++) dup = strcmp(seen[j].msg, e.msg) == 0;
+            if (dup) continue;
+            fprintf(stderr, "lrlab: warning: %s\n", e.msg);
+            seen = xrealloc(seen, sizeof(Err) * (size_t)(nseen + 1));
+            seen[nseen++] = e;
+        }
+    }
+    free(seen);
+}
+
 static int by_str(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -1065,6 +1088,9 @@ static int experiment_fn(lua_State *L) {
     lua_getfield(L, 1, "arm");
     if (!lua_isnil(L, -1)) take_arm(L, ex);
     lua_pop(L, 1);
+    warn_ignored(ex->tasks, ex->ntasks);
+    warn_ignored(ex->optims, ex->noptims);
+    warn_ignored(ex->scheds, ex->nscheds);
     return 0;
 }
 
@@ -1136,6 +1162,7 @@ static int training_fn(lua_State *L) {
     lua_pop(L, 1);
     if (params_check_required(&pt->p, pt->where, "policy_training", &e) != 0)
         return raise_err(L, &e);
+    warn_ignored(pt->tasks, pt->ntasks);
     return 0;
 }
 

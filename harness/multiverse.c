@@ -369,9 +369,14 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         if (rc < 0) goto out;
         if (rc > 0) {
             char path[4200];
+            Buf names = {0};
+            for (int s = 0; s < D[a].scheds.n; s++)
+                buf_printf(&names, "%s%s", s ? ", " : "", D[a].scheds.names[s]);
             snprintf(path, sizeof path, "%s/runs.csv", dirs[a]);
-            err_set(&e, EXIT_USAGE, path, "no runs of the reference scheduler (expected "
-                    "scheduler \"%s\", as in %s)", o->reference, o->dir);
+            err_set(&e, EXIT_USAGE, path, "no runs of the reference scheduler \"%s\" (expected "
+                    "it, as in %s; the schedulers in it: %s)", o->reference, o->dir,
+                    names.s ? names.s : "none");
+            buf_free(&names);
             err_print(&e);
             goto out;
         }

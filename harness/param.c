@@ -156,6 +156,28 @@ static bool choice_ok(const char *choices, const char *s) {
     return false;
 }
 
+/* `applies` = "KEY=A|B": the index of KEY in the table (-1: none) and the text after '='. */
+static int applies_key(const Params *p, const ParamSpec *s, const char **values) {
+    const char *eq = s->applies ? strchr(s->applies, '=') : NULL;
+    if (!eq) return -1;
+    char key[64];
+    snprintf(key, sizeof key, "%.*s", (int)(eq - s->applies), s->applies);
+    *values = eq + 1;
+    return find_index(p, key);
+}
+
+static bool applies_at(const Params *p, int i) {
+    const char *values;
+    const int k = applies_key(p, &p->spec[i], &values);
+    return k < 0 || (p->v[k].str && choice_ok(values, p->v[k].str));
+}
+
+bool params_applies(const Params *p, const char *name) {
+    const int i = find_index(p, name);
+    LR_ASSERT(i >= 0);
+    return applies_at(p, i);
+}
+
 int params_set_str(Params *p, const char *key, const char *str, const char *where, Err *e) {
     int i = lookup(p, key, where, e);
     if (i < 0) return -1;
@@ -359,6 +381,19 @@ void params_init(Params *p, const ParamSpec *spec) {
         const int k = find_index(p, spec[i].needs);
         LR_ASSERT(spec[i].type == PARAM_BOOL && k >= 0 && k != i && spec[k].type == PARAM_BOOL);
     }
+    for (int i = 0; i < p->n; i++) { /* `applies` names another ENUM and some of its choices */
+        const char *values = "";
+        if (!spec[i].applies) continue;
+        const int k = applies_key(p, &spec[i], &values);
+        LR_ASSERT(k >= 0 && k != i && spec[k].type == PARAM_ENUM && !spec[k].applies && *values);
+        char v[64];
+        for (const char *c = values; *c;) {
+            const size_t len = strcspn(c, "|");
+            snprintf(v, sizeof v, "%.*s", (int)len, c);
+            LR_ASSERT(choice_ok(spec[k].choices, v));
+            c += len + (c[len] == '|');
+        }
+    }
 }
 
 void params_free(Params *p) {
@@ -429,6 +464,20 @@ int params_check_required(const Params *p, const char *where, const char *subjec
     return 0;
 }
 
+int params_ignored(const Params *p, int from, const char *where, const char *subject, Err *e) {
+    for (int i = from; i < p->n; i++) {
+        const char *values = "";
+        if (!p->v[i].set || applies_at(p, i)) continue;
+        const int k = applies_key(p, &p->spec[i], &values);
+        err_set(e, EXIT_USAGE, where, "%s: %s: ignored (it applies only with %s %s %s, got "
+                "%s = %s)", subject, p->spec[i].name, p->spec[k].name,
+                strchr(values, '|') ? "one of" : "=", values, p->spec[k].name,
+                p->v[k].str ? p->v[k].str : "nothing");
+        return i;
+    }
+    return -1;
+}
+
 static const ParamValue *get(const Params *p, const char *name, ParamType t1, ParamType t2) {
     int i = find_index(p, name);
     LR_ASSERT(i >= 0);
@@ -477,18 +526,21 @@ static bool at_default(const ParamSpec *s, const ParamValue *v) {
     }
 }
 
-void params_dump(const Params *p, Buf *out) {
+/* dump: params_dump's canonical text, or (human) params_describe's. */
+static void dump(const Params *p, Buf *out, bool human) {
+    void (*num)(Buf *, double) = human ? buf_num_short : buf_num;
     int first = 1;
     for (int i = 0; i < p->n; i++) {
         const ParamSpec *s = &p->spec[i];
         const ParamValue *v = &p->v[i];
         if (s->flags & PARAM_ADDED && at_default(s, v)) continue;
+        if (human && !applies_at(p, i)) continue;
         buf_printf(out, "%s%s=", first ? "" : ";", s->name);
         first = 0;
         switch (s->type) {
         case PARAM_NUM:
         case PARAM_INT:
-            if (s->def || v->set) buf_num(out, v->num);
+            if (s->def || v->set) num(out, v->num);
             break;
         case PARAM_BOOL: buf_printf(out, "%s", v->num != 0 ? "true" : "false"); break;
         case PARAM_ENUM:
@@ -502,20 +554,24 @@ void params_dump(const Params *p, Buf *out) {
         case PARAM_LIST:
             for (int k = 0; k < v->nlist; k++) {
                 if (k) buf_printf(out, "|");
-                buf_num(out, v->list[k]);
+                num(out, v->list[k]);
             }
             break;
         case PARAM_FUNC: buf_printf(out, "%s", v->ref && v->str ? v->str : ""); break;
         case PARAM_COMPS:
             for (int k = 0; k < v->ncomps; k++) {
                 buf_printf(out, "%s%s{", k ? "|" : "", v->comps[k].name);
-                params_dump(v->comps[k].params, out);
+                dump(v->comps[k].params, out, human);
                 buf_printf(out, "}");
             }
             break;
         }
     }
 }
+
+void params_dump(const Params *p, Buf *out) { dump(p, out, false); }
+
+void params_describe(const Params *p, Buf *out) { dump(p, out, true); }
 
 bool params_has_func(const Params *p) {
     for (int i = 0; i < p->n; i++) {

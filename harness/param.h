@@ -54,6 +54,12 @@ typedef struct ParamSpec {
      * whenever this one is (e.g. Adafactor's warmup_init needs relative_step); checked by
      * params_check_required, once every key of the component is set. */
     const char *needs;
+    /* NULL, or "KEY=A|B": the parameter applies only while the PARAM_ENUM KEY of the same
+     * table is A or B (e.g. NMF's m only with dataset=synthetic). The plan printed for a
+     * person (params_describe) leaves it out otherwise, and one given by the user then is
+     * named by params_ignored (the experiment loader warns). The canonical dump keeps it,
+     * so that cell ids do not depend on this field. */
+    const char *applies;
 } ParamSpec;
 
 typedef struct ParamComp {
@@ -108,6 +114,9 @@ const ParamComp *params_comps(const Params *p, const char *name, int *n);
 /* params_check_required: every required parameter has a value, and every true boolean
  * with `needs` has its partner true. */
 int params_check_required(const Params *p, const char *where, const char *subject, Err *e);
+/* params_ignored: the index of the first parameter from `from` on that the user set although
+ * it does not apply (`applies`), with e naming it and why; -1 when there is none. */
+int params_ignored(const Params *p, int from, const char *where, const char *subject, Err *e);
 
 /* Typed getters; asking for an unknown name or the wrong type is a programmer error. */
 double params_num(const Params *p, const char *name);
@@ -123,6 +132,12 @@ bool params_has_func(const Params *p);
 /* params_dump: canonical "k=v;k=v" in table order (numbers %.17g, lists a|b); a
  * PARAM_ADDED parameter at its default is left out. */
 void params_dump(const Params *p, Buf *out);
+/* params_describe: the parameters for a person to read, "k=v;k=v" as params_dump but
+ * numbers in their shortest form (num_short: 1.9, not 1.8999999999999999) and without the
+ * parameters that do not apply (`applies`). Never hashed: cell ids come from params_dump. */
+void params_describe(const Params *p, Buf *out);
+/* params_applies: the parameter NAME applies under the current values (see `applies`). */
+bool params_applies(const Params *p, const char *name);
 /* param_expect: describes what a parameter accepts, e.g. "number in (0, 1)". */
 void param_expect(const ParamSpec *s, char *out, size_t n);
 const char *param_type_name(ParamType t);

@@ -285,27 +285,30 @@ void plan_free(Plan *p) {
     p->n = 0;
 }
 
-static void dump_comp(Buf *out, const CompCfg *c) {
+/* dump_comp: one component's line; for a person (human) its parameters as params_describe
+ * gives them, else as the canonical dump. */
+static void dump_comp(Buf *out, const CompCfg *c, int human) {
+    void (*dump)(const Params *, Buf *) = human ? params_describe : params_dump;
     buf_printf(out, "  %-9s %-16s %s \"%s\" {", cfg_kind_name(c->kind), c->label,
                cfg_kind_name(c->kind), c->name);
     Buf b = {0};
-    params_dump(&c->common, &b);
+    dump(&c->common, &b);
     if (b.len) buf_printf(out, " %s;", b.s);
     buf_free(&b);
-    params_dump(&c->p, &b);
+    dump(&c->p, &b);
     buf_printf(out, " %s }  -- %s\n", b.s ? b.s : "", c->where);
     buf_free(&b);
 }
 
-void plan_describe(const Plan *p, Buf *out, int max_rows) {
+void plan_describe(const Plan *p, Buf *out, int max_rows, int human) {
     const Experiment *ex = p->ex;
     buf_printf(out, "experiment %s (%s)\n", ex->name, ex->where);
     buf_printf(out, "cells: %d = %d task(s) x %d optimizer(s) x %d scheduler(s) x %d seed(s)\n",
                p->n, ex->ntasks, ex->noptims, ex->nscheds, ex->nseeds);
     buf_printf(out, "resolved components:\n");
-    for (int i = 0; i < ex->ntasks; i++) dump_comp(out, &ex->tasks[i]);
-    for (int i = 0; i < ex->noptims; i++) dump_comp(out, &ex->optims[i]);
-    for (int i = 0; i < ex->nscheds; i++) dump_comp(out, &ex->scheds[i]);
+    for (int i = 0; i < ex->ntasks; i++) dump_comp(out, &ex->tasks[i], human);
+    for (int i = 0; i < ex->noptims; i++) dump_comp(out, &ex->optims[i], human);
+    for (int i = 0; i < ex->nscheds; i++) dump_comp(out, &ex->scheds[i], human);
     if (max_rows == 0) return; /* the components only */
     buf_printf(out, "%-5s %-16s %-18s %-12s %-12s %8s %8s %6s\n", "cell", "id", "task", "optimizer",
                "scheduler", "seed", "steps", "eval");

@@ -65,8 +65,10 @@ int plan_check_point(const Experiment *ex, const TunePoint *pt, Err *e);
 int plan_has_grid(const Experiment *ex);
 void plan_free(Plan *p);
 /* plan_describe: the resolved plan, for --check and the provenance file: its components,
- * then its first max_rows cells (all: -1; none: 0). */
-void plan_describe(const Plan *p, Buf *out, int max_rows);
+ * then its first max_rows cells (all: -1; none: 0). human: the components' parameters as a
+ * person reads them (params_describe: shortest numbers, only the keys that apply), for the
+ * terminal; else their canonical dump (params_dump), as provenance.txt has always had them. */
+void plan_describe(const Plan *p, Buf *out, int max_rows, int human);
 /* plan_versions: one line, "versions: task nmf 1, quadratic 1; optimizer sgd 1, adam 1;
  * scheduler greedy 1, constant 1" and a newline: the version (TaskDef.version, ...) of each
  * distinct component the experiment uses, by registry name in first-use order, for the

@@ -229,7 +229,7 @@ static void provenance(const char *dir, const RunOpts *o, const Plan *p, const B
     buf_printf(&b, "data_dir: %s\n", run_datadir());
     buf_append(&b, data->s ? data->s : "", data->len);
     buf_printf(&b, "plan:\n");
-    plan_describe(p, &b, 0);
+    plan_describe(p, &b, 0, 0);
     buf_printf(&b, "cells: plan.csv (id, task, optimizer, scheduler, seed, lr, steps of each)%s\n",
                p->ex->tune ? "; tuning cells: tuning-cells.csv" : "");
     char path[4096];
@@ -941,21 +941,9 @@ static double cell_seconds(const Experiment *ex, const double *cost, const Cell 
            tc[2] * (double)(c->steps / c->eval_every + 4);
 }
 
-/* The wall time of the plan's cells (the shard's, and every tuning cell) on `jobs` workers. */
-static double estimate_seconds(const Experiment *ex, const Plan *plan, const Plan *tplan,
-                               const double *cost, int jobs, Shard shard) {
-    double total = 0;
-    const Plan *plans[2] = {plan, tplan};
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < plans[k]->n; i++)
-            if (k == 1 || shard_has(shard, i))
-                total += cell_seconds(ex, cost, &plans[k]->cells[i]);
-    return total / jobs;
-}
-
 /* describe_tuning: --check's account of a tuning stage with extend, seeds or scheduler
  * grids: the first round (tplan) and what may follow it. */
-static void describe_tuning(const Experiment *ex, const Plan *tplan) {
+static void describe_tuning(const Experiment *ex, const Plan *tplan, int known) {
     printf("tuning: round 1: %d cells on %d seed(s) (", tplan->n, ex->ntune_seeds);
     for (int k = 0; k < ex->ntune_seeds; k++)
         printf("%s%lld", k ? ", " : "", (long long)ex->tune_seeds[k]);
@@ -984,40 +972,134 @@ static void describe_tuning(const Experiment *ex, const Plan *tplan) {
         }
         printf("tuning: extend = %d: a choice on the lowest or highest lr adds a round with one "
                "more lr past it (the grid's ratio), up to %d per side; extensions may add up to "
-               "%lld cells, not in the estimate\n", ex->tune_extend, ex->tune_extend, more);
+               "%lld cells, %s\n", ex->tune_extend, ex->tune_extend, more,
+               known ? "all complete here or in the --reuse folders"
+                     : "not in the estimate until their round is known");
     }
     printf("tuning: the cells above show the grid's first lr and the schedulers' own "
            "parameters until then\n");
 }
 
-/* check_done: --check's count of the cells already complete in the output folder or held by a
- * --reuse folder: round 1 of the tuning, and the evaluation cells whose learning rate the
- * tuning does not choose (the others' ids are known once it has). */
-static void check_done(Runner *R, const Experiment *ex, const Plan *plan, const Plan *tplan,
-                       Shard shard) {
-    int here = 0, there = 0, fixed = 0, tuned = 0, there_t = 0, here_t = 0;
-    for (int i = 0; i < tplan->n; i++) {
-        const char *id = tplan->cells[i].id;
-        if (results_cell_complete(R->dir, id)) here_t++;
-        else if (R->reuse.n && reuse_has(&R->reuse, id)) there_t++;
+/* Check: --check's account of the cells: those complete in the output folder or held by a
+ * --reuse folder, and those this command would still train, with their estimated seconds. */
+typedef struct Check {
+    Runner *R;
+    int here, there, fixed;     /* evaluation cells of fixed learning rates (the shard's) */
+    int here_t, there_t;        /* tuning round 1 */
+    int tuned, here_u, there_u; /* evaluation cells of tuned learning rates */
+    int tuning_known;           /* every tuning round complete: the tuned cells' ids known */
+    int round;                  /* the last tuning round whose cells are known */
+    int todo;                   /* cells still to train */
+    double seconds;             /* their estimated seconds, on one worker */
+} Check;
+
+/* to_train: counts c among the cells still to train, with its seconds. */
+static void to_train(Check *k, const Cell *c) {
+    k->todo++;
+    k->seconds += cell_seconds(k->R->ex, k->R->cost, c);
+}
+
+/* check_cell: counts a cell complete here (*here), in a --reuse folder (*there), or, when this
+ * command trains it (train), still to train; returns 1 when it is complete. */
+static int check_cell(Check *k, const Cell *c, int train, int *here, int *there) {
+    Runner *R = k->R;
+    if (results_cell_complete(R->dir, c->id)) {
+        ++*here;
+        return 1;
     }
-    for (int i = 0; i < plan->n; i++) {
-        if (!shard_has(shard, i)) continue;
-        const Cell *c = &plan->cells[i];
-        if (plan_tuned(ex, (int)(c->optim - ex->optims), (int)(c->sched - ex->scheds))) {
-            tuned++;
-            continue;
+    if (R->reuse.n && reuse_has(&R->reuse, c->id)) {
+        ++*there;
+        return 1;
+    }
+    if (train) to_train(k, c);
+    return 0;
+}
+
+/* check_round: tune_run's round function for --check: trains nothing; counts the round's
+ * cells (round 1 in the done line), and stops the tuning at a round not complete, whose
+ * choice (and so the next round, and the tuned cells' ids) is not known yet. */
+static int check_round(void *ctx, const Plan *p, int round, Err *e) {
+    (void)e;
+    Check *k = ctx;
+    const RunOpts *o = k->R->o;
+    int here = 0, there = 0, missing = 0;
+    for (int i = 0; i < p->n; i++) {
+        /* --phase tune --shard K/N trains its part of round 1; --phase eval no tuning cell */
+        const int train = o->phase == PHASE_ALL ||
+                          (o->phase == PHASE_TUNE && (o->shard.n == 1 || (round == 1 &&
+                                                                          shard_has(o->shard, i))));
+        missing += !check_cell(k, &p->cells[i], train, &here, &there);
+    }
+    if (round == 1) {
+        k->here_t = here;
+        k->there_t = there;
+    }
+    k->round = round;
+    return missing ? 1 : 0;
+}
+
+static int check_value(void *ctx, const Cell *c, int col, double *v, Err *e) {
+    return tune_value(((Check *)ctx)->R, c, col, v, e);
+}
+
+/* check_plan: fills k for the plan's cells of the shard and the tuning stage: when every
+ * tuning round is complete, its choice gives the tuned cells' ids; otherwise they count as
+ * still to train (with --phase tune, no evaluation cell does). */
+static void check_plan(Check *k, const Experiment *ex, const Plan *plan, const Plan *tplan) {
+    const RunOpts *o = k->R->o;
+    Tuning tu = {0};
+    Plan chosen = {0};
+    Err e;
+    if (tplan->n && tune_run(ex, check_round, check_value, k, &tu, &e) == 0 &&
+        plan_build(ex, tu.lr_choice, tu.combo_choice, &chosen, &e) == 0)
+        k->tuning_known = 1;
+    const Plan *p = k->tuning_known ? &chosen : plan;
+    const int train = o->phase != PHASE_TUNE;
+    for (int i = 0; i < p->n; i++) {
+        if (!shard_has(o->shard, i)) continue;
+        const Cell *c = &p->cells[i];
+        if (!plan_tuned(ex, (int)(c->optim - ex->optims), (int)(c->sched - ex->scheds))) {
+            k->fixed++;
+            check_cell(k, c, train, &k->here, &k->there);
+        } else if (k->tuning_known) {
+            k->tuned++;
+            check_cell(k, c, train, &k->here_u, &k->there_u);
+        } else {
+            k->tuned++;
+            if (train) to_train(k, c);
         }
-        fixed++;
-        if (results_cell_complete(R->dir, c->id)) here++;
-        else if (R->reuse.n && reuse_has(&R->reuse, c->id)) there++;
     }
+    tune_free(&tu);
+    plan_free(&chosen);
+}
+
+/* check_done: the done line. */
+static void check_done(const Check *k, const Plan *tplan) {
     printf("done: %d of %d evaluation cells of fixed learning rates complete here, %d in the "
-           "--reuse folders", here, fixed, there);
-    if (tplan->n)
+           "--reuse folders", k->here, k->fixed, k->there);
+    if (tplan->n) {
         printf("; tuning round 1: %d of %d here, %d in the --reuse folders; %d evaluation cells "
-               "of tuned learning rates: known after the tuning", here_t, tplan->n, there_t, tuned);
+               "of tuned learning rates: ", k->here_t, tplan->n, k->there_t, k->tuned);
+        if (k->tuning_known)
+            printf("%d here, %d in the --reuse folders (the completed tuning's choice)",
+                   k->here_u, k->there_u);
+        else printf("known after the tuning");
+    }
     printf("\n");
+}
+
+/* check_estimate: the estimate line, the cells still to train on `jobs` workers. */
+static void check_estimate(const Check *k, const Experiment *ex, const Plan *tplan, int jobs) {
+    char est[32];
+    fmt_time(est, sizeof est, k->seconds / jobs);
+    printf("estimate: %s for the %d cell%s still to train on this machine (10 steps of each "
+           "task and optimizer timed", est, k->todo, k->todo == 1 ? "" : "s");
+    if (tplan->n && !k->tuning_known && k->tuned && k->R->o->phase != PHASE_TUNE)
+        printf("; the %d evaluation cells of tuned learning rates counted as still to train, "
+               "their ids known after the tuning", k->tuned);
+    if (tplan->n && !k->tuning_known && ex->tune_extend > 0 && k->R->o->phase != PHASE_EVAL)
+        printf("; the tuning rounds after round %d (extensions) not in it", k->round);
+    printf(")\n");
 }
 
 int run_main(const RunOpts *o) {
@@ -1081,10 +1163,10 @@ int run_main(const RunOpts *o) {
     if (o->check || o->cell_timeout == 0) /* the estimate, the default time limits */
         R.cost = time_tasks(&ex, &R.env);
     if (o->check) {
+        Check k = {.R = &R};
+        check_plan(&k, &ex, &plan, &tplan);
         Buf b = {0};
-        plan_describe(&plan, &b, 20);
-        char est[32];
-        fmt_time(est, sizeof est, estimate_seconds(&ex, &plan, &tplan, R.cost, R.jobs, o->shard));
+        plan_describe(&plan, &b, 20, 1);
         printf("%s", b.s);
         printf("parameters:");
         for (int i = 0; i < ex.ntasks; i++)
@@ -1095,11 +1177,12 @@ int run_main(const RunOpts *o) {
                    "cells above show the grid's first lr until then\n",
                    tplan.n, (long long)ex.tune_seed, ex.tune_by);
         else if (tplan.n)
-            describe_tuning(&ex, &tplan);
-        check_done(&R, &ex, &plan, &tplan, o->shard);
-        printf("shard: %d/%d (%d cells)\nworkers: %d\nestimate: %s on this machine (10 steps "
-               "of each task and optimizer timed)\ndata: ok (%s)\noutput: %s (nothing written: --check)\n",
-               o->shard.k, o->shard.n, in_shard, R.jobs, est, R.env.datadir, dir);
+            describe_tuning(&ex, &tplan, k.tuning_known);
+        check_done(&k, &tplan);
+        printf("shard: %d/%d (%d cells)\nworkers: %d\n", o->shard.k, o->shard.n, in_shard,
+               R.jobs);
+        check_estimate(&k, &ex, &tplan, R.jobs);
+        printf("data: ok (%s)\noutput: %s (nothing written: --check)\n", R.env.datadir, dir);
         buf_free(&b);
         code = EXIT_OK;
         goto done;

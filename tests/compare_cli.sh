@@ -88,6 +88,11 @@ expect2() { local rc=0; "$bin" compare "$@" > /dev/null 2> "$tmp/err" || rc=$?
   [ $rc -eq 2 ] || fail "exit $rc for: $*"; [ "$(wc -l < "$tmp/err")" -le 2 ] || fail "long error for: $*"; }
 expect2 "$tmp/none"
 expect2 "$tmp/win" --reference nosuch
+grep -qxF "lrlab: $tmp/win/runs.csv: no runs of the reference scheduler \"nosuch\" (expected one of the schedulers in it: greedy, cosine, constant)" \
+  "$tmp/err" || fail "unknown reference: $(cat "$tmp/err")"
+# Holm's family is one measure on one task and optimizer (every baseline and stage of it)
+"$bin" compare --help | tr -s ' \n' ' ' | grep -q "Holm's correction per measure, task and optimizer (all baselines and stages)" \
+  || fail "compare --help: Holm's family"
 expect2 "$tmp/win" --tie half
 expect2 "$tmp/win" --alpha 2
 expect2 "$tmp/win" --measure bogus

@@ -29,6 +29,10 @@ n=$(ls "$tmp/a/figures"/*.png | wc -l)
 [ "$n" -eq 4 ] || fail "expected 4 figures, got $n"
 head -c 8 "$tmp/a/figures/nmf-faces__sgd.png" | od -An -tx1 | grep -q '89 50 4e 47' || fail "not a PNG"
 grep -q '^blas: ' "$tmp/a/provenance.txt" || fail "provenance"
+# provenance.txt keeps the canonical dump that cell ids hash: every key, numbers in %.17g (the
+# plan run --check prints for a person leaves keys out and shortens numbers: cli_errors.sh)
+grep -q '^  task      nmf-faces  .*;clip_to_bound=true;safety=1.8999999999999999;m=256;n=500;true_rank=10;noise=0.10000000000000001;' \
+  "$tmp/a/provenance.txt" || fail "provenance: not the canonical dump: $(grep nmf-faces "$tmp/a/provenance.txt")"
 [ "$(grep -c '^[0-9a-f]*,[0-9]*\.[0-9]*$' "$tmp/a/timing.csv")" -eq "$cells" ] || fail "timing.csv"
 
 # resume: nothing is retrained and the merged files are unchanged

@@ -90,6 +90,16 @@ cp -r b h
 printf 'arm: $(touch PWNED)\n' > h/provenance.txt
 expect2 a --arm h --paper out
 [ ! -e PWNED ] && [ ! -e a/PWNED ] || fail "an arm's name ran a command"
+# an unknown reference, in the folder or in an arm, lists the schedulers there
+expect2 a --reference nosuch --paper out
+grep -qxF 'lrlab: a/runs.csv: no runs of the reference scheduler "nosuch" (expected one of the schedulers in it: greedy, constant, cosine)' err \
+  || fail "report --reference nosuch: $(cat err)"
+cp -r b n
+sed -i 's/,greedy,/,greedy2,/' n/runs.csv n/plan.csv
+sed -i 's/^arm: .*/arm: greedy=renamed/' n/provenance.txt
+expect2 a --arm n --paper out
+grep -qxF 'lrlab: n/runs.csv: no runs of the reference scheduler "greedy" (expected it, as in a; the schedulers in it: greedy2, constant, cosine)' err \
+  || fail "an arm without the reference: $(cat err)"
 echo "ok: refusals"
 
 # 4. the model-size section

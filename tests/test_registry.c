@@ -347,9 +347,58 @@ static void added_flag(void) {
     added_params_keep_ids(added_table);
 }
 
+/* ParamSpec.applies: a key of one data set is left out of the plan printed for a person
+ * while another is chosen, kept in the canonical dump (cell ids), and named by params_ignored
+ * when the user gave it; numbers are printed in their shortest form for a person only. */
+static const ParamSpec applies_table[] = {
+    {"dataset", PARAM_ENUM, "faces", 0, 0, 0, "faces|kjv|synthetic", "data"},
+    {"m", PARAM_INT, "256", 1, 1000, 0, NULL, "synthetic only", .applies = "dataset=synthetic"},
+    {"noise", PARAM_NUM, "0.1", 0, 1, 0, NULL, "two data sets", .applies = "dataset=kjv|synthetic"},
+    {"safety", PARAM_NUM, "1.9", 0, 2, 0, NULL, "every data set"},
+    {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
+};
+
+static void applies_field(void) {
+    Params p;
+    Buf b = {0};
+    Err e;
+    params_init(&p, applies_table);
+    params_dump(&p, &b);
+    CHECK(strcmp(b.s, "dataset=faces;m=256;noise=0.10000000000000001;"
+                      "safety=1.8999999999999999") == 0);
+    b.len = 0;
+    params_describe(&p, &b);
+    CHECK(strcmp(b.s, "dataset=faces;safety=1.9") == 0);
+    CHECK(!params_applies(&p, "m") && !params_applies(&p, "noise") && params_applies(&p, "safety"));
+    CHECK(params_ignored(&p, 0, "f.lua:3", "task \"t\"", &e) == -1); /* defaults are not given */
+    CHECK(params_set_text(&p, "m", "100", "test", &e) == 0);
+    CHECK(params_set_text(&p, "noise", "0.2", "test", &e) == 0);
+    CHECK(params_check_required(&p, "f.lua:3", "task \"t\"", &e) == 0);
+    CHECK(params_ignored(&p, 0, "f.lua:3", "task \"t\"", &e) == 1);
+    CHECK(strcmp(e.msg, "f.lua:3: task \"t\": m: ignored (it applies only with dataset = "
+                        "synthetic, got dataset = faces)") == 0);
+    CHECK(params_ignored(&p, 2, "f.lua:3", "task \"t\"", &e) == 2);
+    CHECK(strcmp(e.msg, "f.lua:3: task \"t\": noise: ignored (it applies only with dataset one "
+                        "of kjv|synthetic, got dataset = faces)") == 0);
+    CHECK(params_ignored(&p, 3, "f.lua:3", "task \"t\"", &e) == -1);
+    CHECK(params_set_text(&p, "dataset", "kjv", "test", &e) == 0);
+    CHECK(params_ignored(&p, 0, "f.lua:3", "task \"t\"", &e) == 1);
+    CHECK(params_ignored(&p, 2, "f.lua:3", "task \"t\"", &e) == -1);
+    b.len = 0;
+    params_describe(&p, &b);
+    CHECK(strcmp(b.s, "dataset=kjv;noise=0.2;safety=1.9") == 0);
+    b.len = 0;
+    params_dump(&p, &b); /* the canonical dump keeps every key, as given */
+    CHECK(strcmp(b.s, "dataset=kjv;m=100;noise=0.20000000000000001;"
+                      "safety=1.8999999999999999") == 0);
+    buf_free(&b);
+    params_free(&p);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1) rl_policy = argv[1];
     added_flag();
+    applies_field();
     int nsched = 0;
     for (int i = 0; sched_registry[i]; i++, nsched++) {
         const SchedDef *d = sched_registry[i];

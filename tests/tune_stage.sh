@@ -58,6 +58,28 @@ rerun_same $t "$tmp/ext"
 grep -q "^verified: 16 of 16 cells byte-identical" "$tmp/verify" || fail "verify of extension cells"
 "$bin" run $t --check | grep -q "extensions may add up to 12 cells, not in the estimate" \
   || fail "--check does not describe the extension"
+# --check estimates the cells still to train only: none in the complete folder (the completed
+# tuning's choice gives the evaluation cells' ids), none with it as --reuse; with a cell of
+# round 3 gone, that cell and the 2 evaluation cells (their ids known after the tuning), the
+# rounds after 3 named as not in the estimate
+check_has() { # DIR LINE [--reuse DIR]: --check of $t into DIR prints LINE
+  local dir=$1 line=$2
+  shift 2
+  "$bin" run $t --out "$dir" --check "$@" > "$tmp/check" || fail "--check $dir: $(cat "$tmp/check")"
+  grep -qxF -- "$line" "$tmp/check" || fail "--check $dir: no line \"$line\" in: $(grep -e '^done' -e '^estimate' "$tmp/check")"
+}
+ests="on this machine (10 steps of each task and optimizer timed"
+check_has "$tmp/ext" "estimate: 0:00 for the 0 cells still to train $ests)"
+grep -q "; 2 evaluation cells of tuned learning rates: 2 here, 0 in the --reuse folders (the completed tuning's choice)$" \
+  "$tmp/check" || fail "--check: the tuned cells: $(grep '^done' "$tmp/check")"
+grep -q "extensions may add up to 12 cells, all complete here or in the --reuse folders$" "$tmp/check" \
+  || fail "--check: a complete extension: $(grep '^tuning: extend' "$tmp/check")"
+check_has "$tmp/other" "estimate: 0:00 for the 0 cells still to train $ests)" --reuse "$tmp/ext"
+grep -q "tuning round 1: 0 of 6 here, 6 in the --reuse folders; 2 evaluation cells of tuned learning rates: 0 here, 2 in the --reuse folders" \
+  "$tmp/check" || fail "--check --reuse: $(grep '^done' "$tmp/check")"
+cp -r "$tmp/ext" "$tmp/part"
+rm "$tmp/part/cells/$(awk -F, '$2 == 3 { print $1; exit }' "$tmp/part/tuning-cells.csv").csv"
+check_has "$tmp/part" "estimate: 0:00 for the 3 cells still to train $ests; the 2 evaluation cells of tuned learning rates counted as still to train, their ids known after the tuning; the tuning rounds after round 3 (extensions) not in it)"
 
 # ---- extend = 2: the limit ----
 sed 's/extend = 6/extend = 2/' $t > "$tmp/limit.lua"
