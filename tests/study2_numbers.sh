@@ -50,10 +50,10 @@ echo "ok: every number, the study's folders untouched"
 # no result gives fails with its name
 share=$(grep -oE '^arm primary: [0-9.]+%' "$tmp/out.txt" | grep -oE '[0-9.]+%')
 p=$(grep -oE 'p = [0-9.e-]+' "$tmp/out.txt" | head -1)
-printf '# t\n\n## Abstract\n\nGreedyLR was as good in %s of comparisons; size trend %s.\n\n## 1. More\n\n12.3%% elsewhere is not checked.\n' "$share" "$p" > "$tmp/paper.md"
+printf '# t\n\n## Abstract\n\nIn a second study GreedyLR was as good in %s of comparisons; size trend %s.\n\n## 1. More\n\n12.3%% elsewhere is not checked.\n' "$share" "$p" > "$tmp/paper.md"
 FIRST_STUDY="$tmp/study/primary" bash scripts/study2_numbers.sh --check "$tmp/paper.md" "$tmp/study" "$bin" > /dev/null \
   || fail "--check refused a true abstract"
-sed -i 's/GreedyLR was as good in [0-9.]*%/GreedyLR was as good in 99.9%/' "$tmp/paper.md"
+sed -i 's/was as good in [0-9.]*%/was as good in 99.9%/' "$tmp/paper.md"
 rc=0
 FIRST_STUDY="$tmp/study/primary" bash scripts/study2_numbers.sh --check "$tmp/paper.md" "$tmp/study" "$bin" > /dev/null 2> "$tmp/err" || rc=$?
 [ $rc -eq 1 ] || fail "--check accepted 99.9% (exit $rc)"
