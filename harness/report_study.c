@@ -145,11 +145,6 @@ static Table *table_arms(Report *R, const char **arms, int narms) {
     return T;
 }
 
-static int by_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Table: for every value of every choice, how its specifications decide */
 static Table *table_axes(Report *R) {
     static const char *const head[] = {"choice", "value", "specifications", "supported",
@@ -169,8 +164,7 @@ static Table *table_axes(Report *R) {
                     n[verdict_class(mv_at(R, r, NAX + MV_VERDICT))]++;
                     sh[ns++] = mv_num(R, r, MV_SHARE);
                 }
-            qsort(sh, (size_t)ns, sizeof *sh, by_double);
-            double med = ns % 2 ? sh[ns / 2] : (sh[ns / 2 - 1] + sh[ns / 2]) / 2;
+            double med = rp_quant(sh, ns, 0.5);
             int row = rp_table_row(T, i == 0);
             rp_table_set(T, row, 0, "%s", i == 0 ? mv_axes[k] : "");
             rp_table_set(T, row, 1, "%s", v[i]);
