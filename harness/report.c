@@ -1590,6 +1590,12 @@ void rp_table_set(Table *T, int r, int c, const char *fmt, ...) {
     table_set(T, r, c, "%s", s);
 }
 void rp_md_table(Report *R, Buf *md, Table *T) { md_table(R, md, T); }
+int rp_tab_load(const char *dir, const char *name, const char *const *cols, Tab *T, Err *e) {
+    return tab_load(dir, name, cols, T, e);
+}
+int rp_tab_nums(const Tab *T, const char *const *cols, const int *ks, Err *e) {
+    return tab_nums(T, cols, ks, e);
+}
 
 /* ---- paths ---- */
 
@@ -1730,8 +1736,8 @@ static void report_free(Report *R) {
     Tab *tabs[] = {&R->cmp, &R->tests, &R->ver, &R->prof, &R->ranks, &R->tune, &R->evals};
     for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
         csvio_free(&tabs[i]->t);
-    if (R->have_mv) csvio_free(&R->mv);
-    if (R->size_dir) csvio_free(&R->tt), csvio_free(&R->tr);
+    if (R->have_mv) csvio_free(&R->mv.t);
+    if (R->size_dir) csvio_free(&R->tt.t), csvio_free(&R->tr.t);
     for (int i = 0; i < R->nouts; i++)
         buf_free(&R->outs[i]->b), free(R->outs[i]);
     free(R->outs);

@@ -142,11 +142,10 @@ typedef struct Report {
     Table **tabs;
     int ntabs, captabs;
     int ntab_md, nfig_md; /* numbering in report.md */
-    CsvTable mv;          /* DIR/multiverse.csv, with --arm (report_study.c) */
-    int have_mv, mv_col[16];
+    Tab mv;               /* DIR/multiverse.csv, with --arm (report_study.c) */
+    int have_mv;
     const char *size_dir; /* --size: the size sweep, its trend-test.csv and trend.csv */
-    CsvTable tt, tr;
-    int tt_col[16], tr_col[16];
+    Tab tt, tr;
 } Report;
 
 /* the paper's categories, counted */
@@ -174,6 +173,10 @@ Table *rp_table_new(Report *R, const char *name, const char *align, const char *
 int rp_table_row(Table *T, int rule); /* a new row (rule: a line above it in LaTeX) */
 void rp_table_set(Table *T, int r, int c, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void rp_md_table(Report *R, Buf *md, Table *T); /* numbered, in report.md, with its files */
+/* DIR/name with the columns cols (NULL-ended) into T; the fields of columns ks (-1-ended) are
+ * numbers */
+int rp_tab_load(const char *dir, const char *name, const char *const *cols, Tab *T, Err *e);
+int rp_tab_nums(const Tab *T, const char *const *cols, const int *ks, Err *e);
 Buf *rp_gp_begin(Report *R, const char *stem, const char *what, int w, int h);
 void rp_gp_end(Buf *b, int multiplot);
 

@@ -22,12 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the choices of a specification, as multiverse.csv names its columns */
-static const char *const mv_axes[] = {"arm", "tie", "measure", "stage", "reading", "interval",
-                                      "without"};
+/* the columns of multiverse.csv: a specification's choices (the first NAX), then its numbers */
+static const char *const mv_cols[] = {"arm",    "tie",     "measure", "stage",   "reading",
+                                      "interval", "without", "units", "as_good", "share",
+                                      "ci_low", "ci_high", "verdict", NULL};
 enum { AX_ARM, AX_TIE, AX_MEASURE, AX_STAGE, AX_READING, AX_INTERVAL, AX_WITHOUT, NAX };
 enum { MV_UNITS, MV_GOOD, MV_SHARE, MV_LO, MV_HI, MV_VERDICT, NMV };
-static const char *const mv_nums[] = {"units", "as_good", "share", "ci_low", "ci_high", "verdict"};
 
 /* verdict classes: 0 supported, 1 not supported, 2 undecided (of any kind, and not computed) */
 static int verdict_class(const char *v) {
@@ -37,42 +37,28 @@ static int verdict_class(const char *v) {
 }
 
 int rp_load_multiverse(Report *R, Err *e) {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/multiverse.csv", R->dir);
-    if (csvio_read(path, NULL, &R->mv, e) != 0) return -1;
+    static const int nums[] = {NAX + MV_UNITS, NAX + MV_GOOD, NAX + MV_SHARE, NAX + MV_LO,
+                               NAX + MV_HI, -1};
+    if (rp_tab_load(R->dir, "multiverse.csv", mv_cols, &R->mv, e) != 0) return -1;
     R->have_mv = 1;
-    for (int k = 0; k < NAX; k++)
-        if ((R->mv_col[k] = csvio_col(&R->mv, mv_axes[k])) < 0)
-            return err_set(e, EXIT_USAGE, path, "line 1: no column %s (expected the table of "
-                           "lrlab compare --multiverse)", mv_axes[k]);
-    for (int k = 0; k < NMV; k++)
-        if ((R->mv_col[NAX + k] = csvio_col(&R->mv, mv_nums[k])) < 0)
-            return err_set(e, EXIT_USAGE, path, "line 1: no column %s (expected the table of "
-                           "lrlab compare --multiverse)", mv_nums[k]);
-    for (int r = 0; r < R->mv.nrows; r++)
-        for (int k = MV_UNITS; k <= MV_HI; k++) {
-            double x;
-            const char *s = csvio_at(&R->mv, r, R->mv_col[NAX + k]);
-            if (csvio_parse_num(s, &x) != 0 || (k <= MV_GOOD && !(x >= 0)))
-                return err_set(e, EXIT_USAGE, path, "line %d: %s: invalid value (expected a "
-                               "number%s, got \"%.20s\")", r + 2, mv_nums[k],
-                               k <= MV_GOOD ? " >= 0" : "", s);
-        }
+    if (rp_tab_nums(&R->mv, mv_cols, nums, e) != 0) return -1;
+    for (int r = 0; r < R->mv.t.nrows; r++)
+        for (int k = NAX + MV_UNITS; k <= NAX + MV_GOOD; k++)
+            if (!(rp_num(&R->mv, r, k) >= 0))
+                return err_set(e, EXIT_USAGE, R->mv.path, "line %d: %s: invalid value (expected "
+                               "a number >= 0, got \"%.20s\")", r + 2, mv_cols[k],
+                               rp_at(&R->mv, r, k));
     return 0;
 }
 
-static const char *mv_at(const Report *R, int r, int k) { return csvio_at(&R->mv, r, R->mv_col[k]); }
+static const char *mv_at(const Report *R, int r, int k) { return rp_at(&R->mv, r, k); }
 
-static double mv_num(const Report *R, int r, int k) {
-    double x = NAN;
-    csvio_parse_num(csvio_at(&R->mv, r, R->mv_col[NAX + k]), &x);
-    return x;
-}
+static double mv_num(const Report *R, int r, int k) { return rp_num(&R->mv, r, NAX + k); }
 
 /* the distinct values of axis k in table order */
 static int axis_values(const Report *R, int k, const char **v, int cap) {
     int n = 0;
-    for (int r = 0; r < R->mv.nrows; r++) {
+    for (int r = 0; r < R->mv.t.nrows; r++) {
         const char *s = mv_at(R, r, k);
         int seen = 0;
         for (int i = 0; i < n && !seen; i++) seen = strcmp(v[i], s) == 0;
@@ -85,7 +71,7 @@ static int axis_values(const Report *R, int k, const char **v, int cap) {
 static int settings_row(const Report *R, const char *arm, const char *tie, const char *reading) {
     char iv[32];
     snprintf(iv, sizeof iv, "%s", interval_names[R->copts.interval]);
-    for (int r = 0; r < R->mv.nrows; r++)
+    for (int r = 0; r < R->mv.t.nrows; r++)
         if (strcmp(mv_at(R, r, AX_ARM), arm) == 0 && strcmp(mv_at(R, r, AX_TIE), tie) == 0 &&
             strcmp(mv_at(R, r, AX_MEASURE), R->measure) == 0 &&
             strcmp(mv_at(R, r, AX_STAGE), "all") == 0 &&
@@ -134,7 +120,7 @@ static Table *table_arms(Report *R, const char **arms, int narms) {
         pct_cell(T, row, 5, R, settings_row(R, arms[a], "abs:0.1", reading));
         pct_cell(T, row, 6, R, settings_row(R, arms[a], tau, other));
         int n[3] = {0}, total = 0;
-        for (int i = 0; i < R->mv.nrows; i++)
+        for (int i = 0; i < R->mv.t.nrows; i++)
             if (strcmp(mv_at(R, i, AX_ARM), arms[a]) == 0) {
                 n[verdict_class(mv_at(R, i, NAX + MV_VERDICT))]++;
                 total++;
@@ -153,20 +139,20 @@ static Table *table_axes(Report *R) {
     snprintf(T->caption, sizeof T->caption,
              "Where the claim holds: for each value of each choice of the multiverse, its "
              "specifications by verdict and their median share as good or better.");
-    double *sh = xcalloc((size_t)R->mv.nrows + 1, sizeof(double));
+    double *sh = xcalloc((size_t)R->mv.t.nrows + 1, sizeof(double));
     for (int k = 0; k < NAX; k++) {
         const char *v[256];
         int nv = axis_values(R, k, v, 256);
         for (int i = 0; i < nv; i++) {
             int n[3] = {0}, ns = 0;
-            for (int r = 0; r < R->mv.nrows; r++)
+            for (int r = 0; r < R->mv.t.nrows; r++)
                 if (strcmp(mv_at(R, r, k), v[i]) == 0) {
                     n[verdict_class(mv_at(R, r, NAX + MV_VERDICT))]++;
                     sh[ns++] = mv_num(R, r, MV_SHARE);
                 }
             double med = rp_quant(sh, ns, 0.5);
             int row = rp_table_row(T, i == 0);
-            rp_table_set(T, row, 0, "%s", i == 0 ? mv_axes[k] : "");
+            rp_table_set(T, row, 0, "%s", i == 0 ? mv_cols[k] : "");
             rp_table_set(T, row, 1, "%s", v[i]);
             rp_table_set(T, row, 2, "%d", ns);
             for (int c = 0; c < 3; c++) rp_table_set(T, row, 3 + c, "%d", n[c]);
@@ -192,7 +178,7 @@ static int by_share(const void *a, const void *b) {
 /* The specification curve: every specification's share and interval, sorted, coloured by
  * its verdict; below, a dot for each of its choices. */
 static void fig_curve(Report *R, Buf *md, int nspec[3]) {
-    const int n = R->mv.nrows;
+    const int n = R->mv.t.nrows;
     Ranked *k = xcalloc((size_t)n + 1, sizeof(Ranked));
     for (int r = 0; r < n; r++) k[r] = (Ranked){r, mv_num(R, r, MV_SHARE), mv_num(R, r, MV_LO)};
     qsort(k, (size_t)n, sizeof *k, by_share);
@@ -209,7 +195,7 @@ static void fig_curve(Report *R, Buf *md, int nspec[3]) {
     buf_printf(d, "# the specification curve (multiverse.csv sorted by share); y of each "
                   "choice's dot in the panel below\n");
     buf_printf(d, "rank,share,ci_low,ci_high,verdict");
-    for (int a = 0; a < NAX; a++) buf_printf(d, ",%s", mv_axes[a]);
+    for (int a = 0; a < NAX; a++) buf_printf(d, ",%s", mv_cols[a]);
     buf_printf(d, "\n");
     for (int i = 0; i < n; i++) {
         int r = k[i].r;
@@ -251,7 +237,7 @@ static void fig_curve(Report *R, Buf *md, int nspec[3]) {
     for (int a = 0; a < NAX; a++)
         for (int j = 0; j < nv[a]; j++) {
             char lab[600];
-            snprintf(lab, sizeof lab, "%s: %s", mv_axes[a], vals[a][j]);
+            snprintf(lab, sizeof lab, "%s: %s", mv_cols[a], vals[a][j]);
             buf_printf(b, "%s", first ? "" : ", ");
             gnuplot_str(b, lab);
             buf_printf(b, " %d", nrow - (base[a] + j));
@@ -274,8 +260,8 @@ static void fig_curve(Report *R, Buf *md, int nspec[3]) {
 void rp_arms(Report *R, Buf *md) {
     const char *arms[256];
     int narms = axis_values(R, AX_ARM, arms, 256), n[3] = {0};
-    for (int r = 0; r < R->mv.nrows; r++) n[verdict_class(mv_at(R, r, NAX + MV_VERDICT))]++;
-    const int total = R->mv.nrows ? R->mv.nrows : 1;
+    for (int r = 0; r < R->mv.t.nrows; r++) n[verdict_class(mv_at(R, r, NAX + MV_VERDICT))]++;
+    const int total = R->mv.t.nrows ? R->mv.t.nrows : 1;
     buf_printf(md, "## The arms and the multiverse\n\n");
     buf_printf(md,
                "The same question was answered for %d arm%s (result folders trained with "
@@ -286,7 +272,7 @@ void rp_arms(Report *R, Buf *md) {
                "), each under every combination of the analysis choices that need no "
                "retraining: %d specifications in all. The claim is supported in %d of them "
                "(%.1f%%), not supported in %d (%.1f%%) and undecided in %d (%.1f%%).\n\n",
-               R->mv.nrows, n[0], 100.0 * n[0] / total, n[1], 100.0 * n[1] / total, n[2],
+               R->mv.t.nrows, n[0], 100.0 * n[0] / total, n[1], 100.0 * n[1] / total, n[2],
                100.0 * n[2] / total);
     rp_md_table(R, md, table_arms(R, arms, narms));
     rp_md_table(R, md, table_axes(R));
@@ -295,32 +281,12 @@ void rp_arms(Report *R, Buf *md) {
 
 /* ---- the model-size section (`--size DIR`): harness/trend.h's analysis of a size sweep ---- */
 
-enum { TT_FAMILY, TT_OPTIM, TT_BASE, TT_NSIZES, TT_RHO, TT_SLOPE, TT_P, TT_PERMS, TT_TEST, NTT };
+enum { TT_FAMILY, TT_OPTIM, TT_BASE, TT_NSIZES, TT_RHO, TT_SLOPE, TT_P, TT_PERMS, TT_TEST };
 static const char *const tt_cols[] = {"family", "optimizer", "baseline", "n_sizes", "rho",
-                                      "slope_per_decade", "p", "permutations", "test"};
-enum { TR_FAMILY, TR_TASK, TR_PARAMS, TR_OPTIM, TR_BASE, TR_ADV, TR_SEEDS, NTR };
+                                      "slope_per_decade", "p", "permutations", "test", NULL};
+enum { TR_FAMILY, TR_TASK, TR_PARAMS, TR_OPTIM, TR_BASE, TR_ADV, TR_SEEDS };
 static const char *const tr_cols[] = {"family", "task", "params", "optimizer", "baseline",
-                                      "advantage", "seeds"};
-
-static int load_cols(const char *dir, const char *name, const char *const *cols, int n,
-                     CsvTable *t, int *c, const int *nums, Err *e) {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (csvio_read(path, NULL, t, e) != 0) return -1;
-    for (int k = 0; k < n; k++)
-        if ((c[k] = csvio_col(t, cols[k])) < 0)
-            return err_set(e, EXIT_USAGE, path, "line 1: no column %s (expected the file of "
-                           "lrlab compare --trend)", cols[k]);
-    for (int r = 0; r < t->nrows; r++)
-        for (int i = 0; nums[i] >= 0; i++) {
-            double x;
-            if (csvio_parse_num(csvio_at(t, r, c[nums[i]]), &x) != 0)
-                return err_set(e, EXIT_USAGE, path, "line %d: %s: invalid value (expected a "
-                               "number, got \"%.20s\")", r + 2, cols[nums[i]],
-                               csvio_at(t, r, c[nums[i]]));
-        }
-    return 0;
-}
+                                      "advantage", "seeds", NULL};
 
 int rp_load_size(Report *R, const char *size_dir, Err *e) {
     CompareOpts o = R->copts;
@@ -339,21 +305,19 @@ int rp_load_size(Report *R, const char *size_dir, Err *e) {
     }
     static const int tt_nums[] = {TT_NSIZES, TT_RHO, TT_SLOPE, TT_P, -1};
     static const int tr_nums[] = {TR_PARAMS, TR_ADV, TR_SEEDS, -1};
-    if (load_cols(size_dir, "trend-test.csv", tt_cols, NTT, &R->tt, R->tt_col, tt_nums, e) != 0 ||
-        load_cols(size_dir, "trend.csv", tr_cols, NTR, &R->tr, R->tr_col, tr_nums, e) != 0)
+    if (rp_tab_load(size_dir, "trend-test.csv", tt_cols, &R->tt, e) != 0) return -1;
+    if (rp_tab_load(size_dir, "trend.csv", tr_cols, &R->tr, e) != 0) {
+        csvio_free(&R->tt.t);
         return -1;
-    R->size_dir = size_dir;
-    return 0;
+    }
+    R->size_dir = size_dir; /* from here report_free frees both */
+    return rp_tab_nums(&R->tt, tt_cols, tt_nums, e) || rp_tab_nums(&R->tr, tr_cols, tr_nums, e)
+               ? -1
+               : 0;
 }
 
-static const char *tt_at(const Report *R, int r, int k) { return csvio_at(&R->tt, r, R->tt_col[k]); }
-static const char *tr_at(const Report *R, int r, int k) { return csvio_at(&R->tr, r, R->tr_col[k]); }
-
-static double num_of(const char *s) {
-    double x = NAN;
-    csvio_parse_num(s, &x);
-    return x;
-}
+static const char *tt_at(const Report *R, int r, int k) { return rp_at(&R->tt, r, k); }
+static const char *tr_at(const Report *R, int r, int k) { return rp_at(&R->tr, r, k); }
 
 static void num_cell(Table *T, int row, int c, double x, const char *fmt) {
     if (isfinite(x)) rp_table_set(T, row, c, fmt, x);
@@ -365,11 +329,11 @@ void rp_size(Report *R, Buf *md) {
     buf_printf(md, "## Model size\n\n");
     /* the pooled test over every baseline ("all") decides */
     int pooled = -1;
-    for (int r = 0; r < R->tt.nrows; r++)
+    for (int r = 0; r < R->tt.t.nrows; r++)
         if (strcmp(tt_at(R, r, TT_FAMILY), "pooled") == 0 && strcmp(tt_at(R, r, TT_BASE), "all") == 0)
             pooled = r;
-    double S = pooled >= 0 ? num_of(tt_at(R, pooled, TT_RHO)) : NAN;
-    double p = pooled >= 0 ? num_of(tt_at(R, pooled, TT_P)) : NAN;
+    double S = pooled >= 0 ? rp_num(&R->tt, pooled, TT_RHO) : NAN;
+    double p = pooled >= 0 ? rp_num(&R->tt, pooled, TT_P) : NAN;
     const int grows = isfinite(p) && p < R->copts.alpha && S > 0;
     buf_printf(md,
                "Does %s's advantage grow with the number of parameters? On the size sweep in "
@@ -397,15 +361,15 @@ void rp_size(Report *R, Buf *md) {
              "rank correlation with log parameters (pooled: S, their sum); slope: the Theil–Sen "
              "slope, the advantage gained per tenfold more parameters, in %% of the task's scale.",
              ref);
-    for (int r = 0; r < R->tt.nrows; r++) {
+    for (int r = 0; r < R->tt.t.nrows; r++) {
         int row = rp_table_row(T, r > 0 && strcmp(tt_at(R, r, TT_BASE), tt_at(R, r - 1, TT_BASE)) != 0);
         rp_table_set(T, row, 0, "%s", tt_at(R, r, TT_FAMILY));
         rp_table_set(T, row, 1, "%s", tt_at(R, r, TT_BASE));
         rp_table_set(T, row, 2, "%s", tt_at(R, r, TT_OPTIM));
         rp_table_set(T, row, 3, "%s", tt_at(R, r, TT_NSIZES));
-        num_cell(T, row, 4, num_of(tt_at(R, r, TT_RHO)), "%.2f");
-        num_cell(T, row, 5, 100 * num_of(tt_at(R, r, TT_SLOPE)), "%+.2f%%");
-        num_cell(T, row, 6, num_of(tt_at(R, r, TT_P)), "%.4g");
+        num_cell(T, row, 4, rp_num(&R->tt, r, TT_RHO), "%.2f");
+        num_cell(T, row, 5, 100 * rp_num(&R->tt, r, TT_SLOPE), "%+.2f%%");
+        num_cell(T, row, 6, rp_num(&R->tt, r, TT_P), "%.4g");
         rp_table_set(T, row, 7, "%s", tt_at(R, r, TT_TEST));
     }
     rp_md_table(R, md, T);
@@ -417,7 +381,7 @@ void rp_size(Report *R, Buf *md) {
                R->size_dir);
     const char *fam[64];
     int nf = 0;
-    for (int r = 0; r < R->tr.nrows; r++) {
+    for (int r = 0; r < R->tr.t.nrows; r++) {
         int seen = 0;
         for (int i = 0; i < nf && !seen; i++) seen = strcmp(fam[i], tr_at(R, r, TR_FAMILY)) == 0;
         if (!seen && nf < 64) fam[nf++] = tr_at(R, r, TR_FAMILY);
@@ -425,10 +389,10 @@ void rp_size(Report *R, Buf *md) {
     for (int pass = 0; pass < 2; pass++) /* pass 0: "all" per family; pass 1: the baselines */
         for (int f = 0; f < nf; f++) {
             buf_printf(d, "params,advantage\n"); /* each block's header (columnheaders) */
-            for (int r = 0; r < R->tr.nrows; r++) {
+            for (int r = 0; r < R->tr.t.nrows; r++) {
                 int all = strcmp(tr_at(R, r, TR_BASE), "all") == 0;
                 if (strcmp(tr_at(R, r, TR_FAMILY), fam[f]) != 0 || all != (pass == 0)) continue;
-                double a = num_of(tr_at(R, r, TR_ADV));
+                double a = rp_num(&R->tr, r, TR_ADV);
                 if (!isfinite(a)) continue;
                 buf_printf(d, "%s,%.6f\n", tr_at(R, r, TR_PARAMS), 100 * a);
             }
