@@ -24,7 +24,8 @@
  *
  * multiverse.csv: one row per specification: arm, arm_KEY..., tie, measure, stage, reading, interval,
  * without, units, as_good (count), share, ci_low, ci_high, verdict. figures/multiverse.png:
- * the specification curve.
+ * the specification curve, each specification's share a dot over its interval, green where
+ * the claim is supported, red where not, grey where undecided (as lrlab report draws it).
  */
 #include "harness/compare_int.h"
 
@@ -211,8 +212,9 @@ static const char *spec_verdict(const Spec *x, double claim) {
     return verdict_word(x->lo, x->hi, claim);
 }
 
-/* tic: one "label" y entry of a gnuplot tics list */
-static void tic(Buf *rows, int *first, const char *label, int y) {
+/* tic: one "label" y entry of a gnuplot tics list; *longest: the longest label so far */
+static void tic(Buf *rows, int *first, size_t *longest, const char *label, int y) {
+    if (strlen(label) > *longest) *longest = strlen(label);
     buf_printf(rows, "%s", *first ? "" : ", ");
     gnuplot_str(rows, label);
     buf_printf(rows, " %d", y);
@@ -242,7 +244,8 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
     Buf rows = {0};
     int nrow = 0, base_arm = 0, base_tie, base_m, base_g, base_r, base_iv, base_w;
     Buf dat = {0};
-    buf_printf(&dat, "# rank share ci_low ci_high dot_rows...\n");
+    buf_printf(&dat, "# rank share ci_low ci_high verdict(0 supported, 1 not, 2 undecided) "
+                     "dot_rows...\n");
     base_tie = narms > 1 ? narms : 0;
     base_m = base_tie + nties;
     base_g = base_m + NMV_MEASURE;
@@ -253,32 +256,35 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
     for (int i = 0; i < S->n; i++) {
         const Spec *x = &s[i];
         int mi = x->m == M_TRAIN ? 0 : x->m == M_VAL ? 1 : 2;
-        buf_printf(&dat, "%d %.6f %.6f %.6f %d %d %d %d %d %d %d\n", i + 1, x->share, x->lo,
-                   x->hi, narms > 1 ? base_arm + x->arm : -1, base_tie + x->tie, base_m + mi,
+        const char *v = spec_verdict(x, claim);
+        buf_printf(&dat, "%d %.6f %.6f %.6f %d %d %d %d %d %d %d %d\n", i + 1, x->share, x->lo,
+                   x->hi, strcmp(v, "supported") == 0 ? 0 : strcmp(v, "not supported") == 0 ? 1 : 2,
+                   narms > 1 ? base_arm + x->arm : -1, base_tie + x->tie, base_m + mi,
                    base_g + x->stage, base_r + x->reading, base_iv + x->interval,
                    X->n > 1 ? base_w + x->without + 1 : -1);
     }
     free(s);
     /* y tics of the dot panel: "axis: value", row r drawn at y = nrow - r */
     int first = 1;
+    size_t longest = 0;
     char lab[ARM_MAX_LEN + 16];
-    for (int a = 0; narms > 1 && a < narms; a++) { snprintf(lab, sizeof lab, "arm: %s", arms[a]); tic(&rows, &first, lab, nrow - (base_arm + a)); }
+    for (int a = 0; narms > 1 && a < narms; a++) { snprintf(lab, sizeof lab, "arm: %s", arms[a]); tic(&rows, &first, &longest, lab, nrow - (base_arm + a)); }
     for (int k = 0; k < nties; k++) {
         char t[64];
         tie_format(ties[k], t, sizeof t);
-        { snprintf(lab, sizeof lab, "tie: %s%s", t, k == 0 ? " (paper)" : ""); tic(&rows, &first, lab, nrow - (base_tie + k)); }
+        { snprintf(lab, sizeof lab, "tie: %s%s", t, k == 0 ? " (paper)" : ""); tic(&rows, &first, &longest, lab, nrow - (base_tie + k)); }
     }
-    for (int k = 0; k < NMV_MEASURE; k++) { snprintf(lab, sizeof lab, "measure: %s", measure_names[mv_measures[k]]); tic(&rows, &first, lab, nrow - (base_m + k)); }
+    for (int k = 0; k < NMV_MEASURE; k++) { snprintf(lab, sizeof lab, "measure: %s", measure_names[mv_measures[k]]); tic(&rows, &first, &longest, lab, nrow - (base_m + k)); }
     for (int g = 0; g <= NSTAGE; g++) {
         if (g < NSTAGE) snprintf(lab, sizeof lab, "stage: %d", stage_pct[g]); /* no %: tic labels are formats */
         else snprintf(lab, sizeof lab, "stage: all");
-        tic(&rows, &first, lab, nrow - (base_g + g));
+        tic(&rows, &first, &longest, lab, nrow - (base_g + g));
     }
-    for (int r = 0; r < NREADING; r++) { snprintf(lab, sizeof lab, "reading: %s", reading_names[r]); tic(&rows, &first, lab, nrow - (base_r + r)); }
-    for (int v = 0; v < NINTERVAL; v++) { snprintf(lab, sizeof lab, "interval: %s", interval_names[v]); tic(&rows, &first, lab, nrow - (base_iv + v)); }
+    for (int r = 0; r < NREADING; r++) { snprintf(lab, sizeof lab, "reading: %s", reading_names[r]); tic(&rows, &first, &longest, lab, nrow - (base_r + r)); }
+    for (int v = 0; v < NINTERVAL; v++) { snprintf(lab, sizeof lab, "interval: %s", interval_names[v]); tic(&rows, &first, &longest, lab, nrow - (base_iv + v)); }
     for (int w = -1; X->n > 1 && w < X->n; w++) {
         snprintf(lab, sizeof lab, "without: %s", w < 0 ? "none" : X->v[w]);
-        tic(&rows, &first, lab, nrow - (base_w + w + 1));
+        tic(&rows, &first, &longest, lab, nrow - (base_w + w + 1));
     }
     char dpath[4200];
     if (fs_path(dpath, sizeof dpath, e, "%s/figures/multiverse.dat", dir) != 0 ||
@@ -287,6 +293,9 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
         return -1;
     }
     buf_free(&dat);
+    /* the left margin fits the longest label (about 5.6 pixels a character at 8 points) */
+    double lmargin = (40 + 5.6 * (double)longest) / 1600;
+    lmargin = lmargin < 0.12 ? 0.12 : lmargin > 0.45 ? 0.45 : lmargin;
     Buf g = {0};
     char title[256];
     snprintf(title, sizeof title, "Specification curve: the share of comparisons in which %s is "
@@ -300,23 +309,24 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
                    "set termoption noenhanced\n"
                    "set output 'figures/multiverse.'.fmt\n"
                    "set multiplot\n"
-                   "set lmargin at screen 0.2\nset rmargin at screen 0.98\n"
+                   "set lmargin at screen %.3f\nset rmargin at screen 0.98\n"
                    "set tmargin at screen 0.96\nset bmargin at screen 0.62\n"
                    "set title TITLE\n"
                    "set ylabel 'share as good or better'\nset yrange [0:1]\nset format x ''\n"
                    "set xrange [0:%d]\nset grid y\nunset key\n"
                    "set arrow 1 from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#c00000'\n"
                    "set label 1 'claim %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb '#c00000'\n"
-                   "plot 'figures/multiverse.dat' using 1:2:3:4 with yerrorbars pt 7 ps 0.3 lc rgb "
-                   "'#4a4a4a' lw 0.5\n"
+                   "plot 'figures/multiverse.dat' using 1:2:3:4:($5 == 0 ? 0xa6dba0 : $5 == 1 ? "
+                   "0xf4a582 : 0xcccccc) with yerrorbars ps 0 lw 0.5 lc rgb variable, \\\n"
+                   "     '' using 1:2:($5 == 0 ? 0x1a7837 : $5 == 1 ? 0xb2182b : 0x4d4d4d) "
+                   "with points pt 7 ps 0.3 lc rgb variable\n"
                    "unset arrow 1\nunset label 1\nunset title\nunset grid\n"
                    "set tmargin at screen 0.6\nset bmargin at screen 0.05\n"
                    "set ylabel ''\nset yrange [0:%d]\nset format x '%%g'\n"
                    "set xlabel 'specification (sorted by share)'\n",
-               S->n + 1,
-               claim, claim, 100 * claim, claim, nrow + 1);
+               lmargin, S->n + 1, claim, claim, 100 * claim, claim, nrow + 1);
     buf_printf(&g, "set ytics (%s) font ',8'\n", rows.s ? rows.s : "");
-    buf_printf(&g, "plot for [c=5:11] 'figures/multiverse.dat' using 1:(column(c) < 0 ? NaN : %d - "
+    buf_printf(&g, "plot for [c=6:12] 'figures/multiverse.dat' using 1:(column(c) < 0 ? NaN : %d - "
                    "column(c)) with points pt 7 ps 0.25 lc rgb '#1f4e99'\nunset multiplot\n",
                nrow);
     buf_free(&rows);

@@ -12,6 +12,8 @@
 #   size: S = ..., one-sided p = ...                          (section 5)
 #   against sls, evals to target: W wins, T ties, L losses (section 6 item 5; and hd-group,
 #   hd-param on the training objective)
+#   learned dnn|mlp, TASK, ...                                (section 7, from eval_rl_dnn,
+#   grid_rl_dnn, eval_rl_mlp, grid_rl_mlp and policies/ beside STUDY, where present)
 # With --check FILE, also checks that every percentage and p-value FILE's abstract quotes from
 # the words "a second study" on (the abstract: the text between "## Abstract" and the next
 # "## " heading) is one of those numbers or one of the first study's (scripts/paper_numbers.sh
@@ -26,6 +28,7 @@ if [ "${1:-}" = --check ]; then
 fi
 study=${1:-results/study2}
 bin=${2:-build/lrlab}
+here=$(cd "$(dirname "$0")" && pwd)
 [ -d "$study" ] || { echo "study2_numbers: $study: no such folder (expected the second study's results)" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -90,13 +93,31 @@ if [ -f "$study/size/tasks.csv" ]; then
   awk -F, 'NR > 1 && $1 == "pooled" && $3 == "all" { printf "size: S = %.2f, one-sided p = %.4g (%s, %s permutations)\n", $5, $8, $10, $9 }' \
     "$tmp/size/trend-test.csv"
 fi
+# the learned schedule (section 7), from the folders beside STUDY: against each heuristic and
+# the equal-cost grid on the held-out data, and the transfer policy against its grid
+rl=$(dirname "$study")
+for p in dnn mlp; do
+  [ -f "$rl/eval_rl_$p/runs.csv" ] && [ -f "$rl/grid_rl_$p/runs.csv" ] || continue
+  bash "$here/rl_tables.sh" "$rl/eval_rl_$p" val_loss | awk -v p="$p" -F'|' 'NR > 2 && NF > 3 {
+    gsub(/ |\*/, "", $2); line = "learned " p ", " $2 ", mean final validation loss:"
+    for (i = 3; i < NF; i++) { gsub(/^ +| +$|\*/, "", $i); line = line " " h[i] " " $i }
+    print line } NR == 1 { for (i = 3; i < NF; i++) { h[i] = $i; gsub(/ /, "", h[i]) } }'
+  bash "$here/rl_vs_grid.sh" "$rl/grid_rl_$p" "$rl/eval_rl_$p" | awk -v p="$p" -F'|' 'NR > 2 {
+    for (i = 2; i < NF; i++) gsub(/^ +| +$/, "", $i)
+    printf "learned %s, %s, against the equal-cost grid (%s runs, best rate %s): %s against %s, lower on %s seeds, sign test p = %s\n",
+      p, $2, $3, $4, $6, $5, $7, $8 }'
+done
+if [ -f "$rl/policies/dnn-training.csv" ]; then
+  awk -F, 'NR > 1 { w += $4; c += $5; e = $3 } END { printf "learned dnn, training: %d episodes, %.0f s wall, %.0f s CPU\n", e, w, c }' \
+    "$rl/policies/dnn-training.csv"
+fi
 }
 numbers | tee "$tmp/numbers.txt"
 
 if [ -n "$check" ]; then
   # every percentage and p-value the abstract quotes must be one of these numbers, or one
   # of the first study's (scripts/paper_numbers.sh on results/paper)
-  bash "$(dirname "$0")/paper_numbers.sh" "${FIRST_STUDY:-results/paper}" "$bin" >> "$tmp/numbers.txt"
+  bash "$here/paper_numbers.sh" "${FIRST_STUDY:-results/paper}" "$bin" >> "$tmp/numbers.txt"
   # the abstract from where it turns to the second study (the first study's numbers come
   # from paper_numbers.sh, the learned schedules' from their own scripts)
   abstract=$(awk '/^## Abstract/ { on = 1; next } /^## / { on = 0 } on' "$check" | tr '\n' ' ' |

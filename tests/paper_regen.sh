@@ -8,7 +8,9 @@
 #  2. the second study's command (README.md, "The second study") writes paper/study2
 #     byte-identically (every file but figures/multiverse.pdf, which is not committed);
 #  3. scripts/study2_numbers.sh --check paper/paper.md: every percentage and p-value of the
-#     abstract is recomputed from the committed folders.
+#     abstract is recomputed from the committed folders, the learned-schedule arm's included;
+#  4. in a git checkout, paper/protocol.md was committed before the first result of
+#     results/study2 (its commit is an ancestor of theirs).
 # The committed files are copied to a temporary folder first (lrlab report writes its
 # comparison files into the folder it reads), so the source tree is never written. In a git
 # checkout only tracked files are copied, so results unpacked or made by hand in the working
@@ -22,12 +24,21 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 arms=(hf-eval paper-train adafactor-default long long-hf-eval)
 folders=(results/paper results/study2/primary results/study2/size results/study2/short-matched)
 for a in "${arms[@]}"; do folders+=("results/study2/$a"); done
+# the learned-schedule arm, whose numbers study2_numbers.sh reads beside results/study2
+folders+=(results/eval_rl_dnn results/grid_rl_dnn results/eval_rl_mlp results/grid_rl_mlp)
 
 # ---- the committed result files, copied ----
 if git -C "$src" rev-parse --is-inside-work-tree > /dev/null 2>&1; then
-  (cd "$src" && git ls-files -z -- "${folders[@]}") | (cd "$src" && xargs -0 cp --parents -t "$tmp")
+  (cd "$src" && git ls-files -z -- "${folders[@]}" results/policies) | (cd "$src" && xargs -0 cp --parents -t "$tmp")
+  # the protocol was committed before any of the second study's results
+  first() { git -C "$src" log --diff-filter=A --format=%H -- "$@" | tail -n 1; }
+  protocol=$(first paper/protocol.md) results=$(first results/study2)
+  [ -n "$protocol" ] && [ -n "$results" ] || fail "no commit adding paper/protocol.md or results/study2"
+  git -C "$src" merge-base --is-ancestor "$protocol" "$results" && [ "$protocol" != "$results" ] \
+    || fail "paper/protocol.md ($protocol) does not precede results/study2 ($results)"
+  echo "protocol: committed in ${protocol:0:7}, before the first results in ${results:0:7}"
 else
-  for f in "${folders[@]}"; do mkdir -p "$tmp/$(dirname "$f")" && cp -r "$src/$f" "$tmp/$f"; done
+  for f in "${folders[@]}" results/policies; do mkdir -p "$tmp/$(dirname "$f")" && cp -r "$src/$f" "$tmp/$f"; done
 fi
 for f in "${folders[@]}"; do [ -f "$tmp/$f/provenance.txt" ] || fail "$f: no provenance.txt among the committed files"; done
 cd "$tmp"
@@ -67,6 +78,8 @@ echo "second study: paper/study2 identical, $(find paper/study2 -type f | wc -l)
 start=$SECONDS
 (cd "$src" && FIRST_STUDY="$tmp/results/paper" bash scripts/study2_numbers.sh --check paper/paper.md \
    "$tmp/results/study2" "$bin") > numbers.txt 2>&1 || { cat numbers.txt >&2; fail "the abstract's numbers"; }
-tail -n 1 numbers.txt
+grep -q '^learned dnn, fashion-mlp-64-held-out, against the equal-cost grid (1600 runs' numbers.txt \
+  || { cat numbers.txt >&2; fail "no learned-schedule numbers"; }
+grep '^learned dnn\|^size' numbers.txt
 echo "abstract: every number recomputed ($((SECONDS - start)) s)"
 echo "paper_regen: ok"

@@ -87,6 +87,13 @@ echo "ok: tie rules (abs, rel, task, sd), both readings, the paper's rule beside
 [ "$(count "$tmp/a/multiverse.csv" rel:0.01 train_loss all non-inferior task none)" = "24 6" ] || fail "rel non-inferior"
 [ "$(count "$tmp/a/multiverse.csv" abs:0.1 train_loss all not-worse optimizer o2)" = "12 9" ] || fail "without o2"
 [ -s "$tmp/a/figures/multiverse.png" ] && [ -s "$tmp/a/figures/multiverse.gp" ] || fail "no specification curve"
+# the figure's points are coloured by verdict: as many of each class as multiverse.csv has
+vc=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "verdict") c = i; next }
+  { v = $c; gsub(/"/, "", v); n[v == "supported" ? 0 : v == "not supported" ? 1 : 2]++ }
+  END { print n[0] + 0, n[1] + 0, n[2] + 0 }' "$tmp/a/multiverse.csv")
+dc=$(awk '!/^#/ { n[$5]++ } END { print n[0] + 0, n[1] + 0, n[2] + 0 }' "$tmp/a/figures/multiverse.dat")
+[ "$vc" = "$dc" ] || fail "the figure's verdict classes ($dc) are not multiverse.csv's ($vc)"
+grep -q 'lc rgb variable' "$tmp/a/figures/multiverse.gp" || fail "the figure does not colour by verdict"
 grep -q '^multiverse: 1080 specifications over 1 arm' "$tmp/out" || fail "summary line"
 echo "ok: the multiverse's 1080 specifications and their counts"
 

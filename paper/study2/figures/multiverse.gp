@@ -15,7 +15,7 @@ set datafile separator ','
 set datafile columnheaders
 set grid
 set multiplot title "12240 specifications: 700 supported, 8374 not supported, 3166 undecided (claim 90%)"
-set lmargin at screen 0.22
+set lmargin at screen 0.293
 set rmargin at screen 0.98
 set tmargin at screen 0.93
 set bmargin at screen 0.559
@@ -25,7 +25,8 @@ set format x ''
 set xrange [0:12241]
 unset key
 set arrow 1 from graph 0, first 0.9 to graph 1, first 0.9 nohead dt 2 lc rgb '#c00000'
-plot 'data/multiverse.csv' using 1:2:3:4:($5 == 0 ? 0x1a9850 : $5 == 1 ? 0xd73027 : 0x7f7f7f) with yerrorbars pt 7 ps 0.6 lw 1 lc rgb variable
+plot 'data/multiverse.csv' using 1:2:3:4:($5 == 0 ? 0xa6dba0 : $5 == 1 ? 0xf4a582 : 0xcccccc) with yerrorbars ps 0 lw 1 lc rgb variable, \
+     '' using 1:2:($5 == 0 ? 0x1a7837 : $5 == 1 ? 0xb2182b : 0x4d4d4d) with points pt 7 ps 0.35 lc rgb variable
 unset arrow 1
 unset grid
 set grid x
