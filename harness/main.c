@@ -666,7 +666,8 @@ static const Command commands[] = {
      "                       same bytes on every x86-64 machine with AVX2 and FMA) or native\n"
      "                       (the kernel OpenBLAS picks for this CPU: faster on some, its bytes\n"
      "                       match only machines that pick the same); default $LRLAB_BLAS\n"
-     "  --quiet              no progress and no comparison table\n"
+     "  --quiet              no progress and no comparison table printed (its files are\n"
+     "                       still written)\n"
      "  --verbose            one line per finished cell\n",
      cmd_run},
     {"list", "lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua [--define KEY=VALUE]...",

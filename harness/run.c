@@ -477,6 +477,24 @@ typedef struct Slot {
     double limit; /* `cell`'s time limit in seconds (cell_limit); 0: none */
 } Slot;
 
+/* compare_silently: compare_main with its standard output sent to /dev/null (its files are
+ * written, its errors still reach stderr): --quiet quiets, it does not skip. */
+static int compare_silently(const CompareOpts *co) {
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0) {
+        if (saved >= 0) close(saved);
+        if (null >= 0) close(null);
+        return compare_main(co); /* cannot redirect: print rather than skip */
+    }
+    close(null);
+    int rc = compare_main(co);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    return rc;
+}
+
 int run_finish(const char *dir, const PlanFile *pf, Shard shard, int quiet, Err *e) {
     if (results_merge(dir, pf, shard, e) != 0) return EXIT_RUN;
     int nfig = plot_experiment(dir, pf, shard, e);
@@ -488,7 +506,7 @@ int run_finish(const char *dir, const PlanFile *pf, Shard shard, int quiet, Err 
     co.dir = dir;
     co.quiet_missing = 1;
     co.brief = 1;
-    if (!quiet && compare_main(&co) != EXIT_OK) return EXIT_RUN;
+    if ((quiet ? compare_silently(&co) : compare_main(&co)) != EXIT_OK) return EXIT_RUN;
     return EXIT_OK;
 }
 

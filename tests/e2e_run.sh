@@ -17,6 +17,11 @@ grep -q "tiny: $cells cells ($cells trained now" "$tmp/a.out" || fail "summary: 
 [ "$(tail -n +2 "$tmp/a/runs.csv" | wc -l)" -eq $((cells * 3)) ] || fail "runs.csv rows"
 [ "$(ls "$tmp/a/cells"/*.csv | wc -l)" -eq "$cells" ] || fail "cell files"
 grep -q ',diverged,\|,failed,' "$tmp/a/runs.csv" && fail "unexpected divergence in tiny"
+# --quiet quiets and skips nothing: the comparison files are written, no table is printed
+for f in comparisons.csv tests.csv verdict.csv profiles.csv ranks.csv; do
+  [ -s "$tmp/a/$f" ] || fail "--quiet: no $f"
+done
+grep -qi 'verdict\|baseline' "$tmp/a.out" && fail "--quiet printed the comparison: $(cat "$tmp/a.out")"
 # the faces task clips to the stability bound: clips are counted, the column is numeric
 awk -F, 'NR > 1 && $17 !~ /^[0-9]+$/ { exit 1 }' "$tmp/a/runs.csv" || fail "lr_clips column"
 for f in runs.csv curves.csv evals.csv; do
