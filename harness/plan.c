@@ -65,12 +65,6 @@ static int grid_size(const CompCfg *o) {
     return n;
 }
 
-int plan_has_grid(const Experiment *ex) {
-    for (int i = 0; i < ex->noptims; i++)
-        if (grid_size(&ex->optims[i]) > 1) return 1;
-    return 0;
-}
-
 static int64_t eval_every_of(const CompCfg *t, int64_t steps) {
     return params_isset(&t->common, "eval_every") ? params_int(&t->common, "eval_every")
                                                   : (steps >= 20 ? steps / 20 : 1);

@@ -61,8 +61,6 @@ int plan_build_tuning(const Experiment *ex, Plan *p, Err *e);
 /* plan_check_point: a point's lr and combination pass the scheduler's checks for the task;
  * 0 or -1 with e set. */
 int plan_check_point(const Experiment *ex, const TunePoint *pt, Err *e);
-/* plan_has_grid: some optimizer has more than one lr. */
-int plan_has_grid(const Experiment *ex);
 void plan_free(Plan *p);
 /* plan_describe: the resolved plan, for --check and the provenance file: its components,
  * then its first max_rows cells (all: -1; none: 0). human: the components' parameters as a

@@ -112,12 +112,6 @@ void mlp_free(Mlp *m) {
     memset(m, 0, sizeof *m);
 }
 
-size_t mlp_nact(const Mlp *m) {
-    size_t k = 0;
-    for (int l = 0; l <= m->nlayers; l++) k += (size_t)m->sizes[l];
-    return k;
-}
-
 const double *mlp_forward(const Mlp *m, const double *x, double *act) {
     memcpy(act, x, sizeof(double) * (size_t)m->sizes[0]);
     const double *in = act, *w = m->w;

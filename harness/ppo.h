@@ -61,9 +61,7 @@ typedef struct Mlp {
  * (0.01 for a policy head starts near the uniform distribution). */
 void mlp_init(Mlp *m, int nlayers, const int *sizes, double out_gain, Rng *rng);
 void mlp_free(Mlp *m);
-/* Doubles an activation record of mlp_forward holds: the input and every layer's output. */
-size_t mlp_nact(const Mlp *m);
-/* mlp_forward: act[mlp_nact] receives the input and each layer's output; returns a pointer to
+/* mlp_forward: act[sum of sizes[0..nlayers]] receives the input and each layer's output; returns a pointer to
  * the outputs [sizes[nlayers]] inside act. */
 const double *mlp_forward(const Mlp *m, const double *x, double *act);
 /* mlp_backward: adds to grad[m->n] the gradient of a scalar with d scalar / d output = dout,
