@@ -138,46 +138,68 @@ static int write_all(int fd, const char *data, size_t n) {
     return 0;
 }
 
-int fs_write(const char *path, const char *data, size_t n, int durable, Err *e) {
-    char tmp[FS_PATH_MAX + 64];
+int fs_stream_open(FsStream *s, const char *path, Err *e) {
+    s->fd = -1;
+    if (fs_path(s->path, sizeof s->path, e, "%s", path) != 0) return -1;
     const char *slash = strrchr(path, '/');
     const int dlen = slash ? (int)(slash - path + 1) : 0;
-    if (fs_path(tmp, sizeof tmp, e, "%.*s.%s.lrlab-tmp.%ld", dlen, path, path + dlen,
+    if (fs_path(s->tmp, sizeof s->tmp, e, "%.*s.%s.lrlab-tmp.%ld", dlen, path, path + dlen,
                 (long)getpid()) != 0)
         return -1;
     cur_tmp_set = 0;
-    memcpy(cur_tmp, tmp, strlen(tmp) + 1);
+    memcpy(cur_tmp, s->tmp, strlen(s->tmp) + 1);
     cur_tmp_set = 1;
     /* a stale one of a process that had this pid is lrlab's: replaced, never followed */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(s->tmp) == 0)
+        fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
         cur_tmp_set = 0;
-        return err_set(e, EXIT_RUN, tmp, "cannot create file (%s)", strerror(errno));
+        return err_set(e, EXIT_RUN, s->tmp, "cannot create file (%s)", strerror(errno));
     }
-    if (write_all(fd, data, n) != 0) {
-        int er = errno;
-        close(fd);
-        unlink(tmp);
-        cur_tmp_set = 0;
-        return err_set(e, EXIT_RUN, path, "cannot write file (%s)", strerror(er));
-    }
+    s->fd = fd;
+    return 0;
+}
+
+void fs_stream_abort(FsStream *s) {
+    if (s->fd < 0) return;
+    close(s->fd);
+    unlink(s->tmp);
+    s->fd = -1;
+    cur_tmp_set = 0;
+}
+
+int fs_stream_write(FsStream *s, const char *data, size_t n, Err *e) {
+    if (write_all(s->fd, data, n) == 0) return 0;
+    int er = errno;
+    fs_stream_abort(s);
+    return err_set(e, EXIT_RUN, s->path, "cannot write file (%s)", strerror(er));
+}
+
+int fs_stream_close(FsStream *s, int durable, Err *e) {
+    int fd = s->fd;
+    s->fd = -1;
     if ((durable && fsync(fd) != 0) || close(fd) != 0) {
         int er = errno;
-        unlink(tmp);
+        unlink(s->tmp);
         cur_tmp_set = 0;
-        return err_set(e, EXIT_RUN, path, "cannot write file (%s)", strerror(er));
+        return err_set(e, EXIT_RUN, s->path, "cannot write file (%s)", strerror(er));
     }
-    if (rename(tmp, path) != 0) {
+    if (rename(s->tmp, s->path) != 0) {
         int er = errno;
-        unlink(tmp);
+        unlink(s->tmp);
         cur_tmp_set = 0;
-        return err_set(e, EXIT_RUN, path, "cannot rename into place (%s)", strerror(er));
+        return err_set(e, EXIT_RUN, s->path, "cannot rename into place (%s)", strerror(er));
     }
     cur_tmp_set = 0;
-    if (durable) fsync_dir_of(path);
+    if (durable) fsync_dir_of(s->path);
     return 0;
+}
+
+int fs_write(const char *path, const char *data, size_t n, int durable, Err *e) {
+    FsStream s;
+    if (fs_stream_open(&s, path, e) != 0 || fs_stream_write(&s, data, n, e) != 0) return -1;
+    return fs_stream_close(&s, durable, e);
 }
 
 /* An existing file is overwritten and then cut to length rather than truncated first: ext4

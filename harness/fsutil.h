@@ -39,6 +39,21 @@ int fs_write_atomic(const char *path, const char *data, size_t n, Err *e);
  * crash of the process, but after a crash of the machine it may be empty or short, so its
  * reader must be able to tell (per-cell result files carry checksums for that). */
 int fs_write(const char *path, const char *data, size_t n, int durable, Err *e);
+/* FsStream: a file written in pieces and put in place whole at the end, as fs_write does
+ * (temporary file beside path, rename): for an output too large to hold in memory. One at a
+ * time per process (fs_abort_temp removes its temporary file on a signal). fs_stream_write
+ * and fs_stream_close remove the temporary file on failure; fs_stream_abort removes it
+ * (nothing at path changes); a stream is closed or aborted exactly once after a successful
+ * open. */
+typedef struct FsStream {
+    int fd;
+    char path[FS_PATH_MAX];
+    char tmp[FS_PATH_MAX + 64];
+} FsStream;
+int fs_stream_open(FsStream *s, const char *path, Err *e);
+int fs_stream_write(FsStream *s, const char *data, size_t n, Err *e);
+int fs_stream_close(FsStream *s, int durable, Err *e);
+void fs_stream_abort(FsStream *s);
 /* fs_write_in_place: writes path itself (create or truncate, write, close; a link at path is
  * refused, exit 2), saving the rename of fs_write: a crash mid-write leaves it short. Only
  * for a file that a file written after it, atomically, vouches for by checksum (a cell's

@@ -286,20 +286,59 @@ static void keys(Buf *b, const PlanRow *c) {
     csvio_int(b, c->seed, 0);
 }
 
+/* merge_long: streams the rows of every cell's SUB/<id>.csv (columns cols), each preceded by
+ * the cell's keys, into DIR/NAME under the header head: a chunk of about 1 MiB in memory at
+ * a time, so that a matrix's hundreds of megabytes of curves are never held whole. */
+static int merge_long(const char *dir, const PlanFile *p, Shard shard, const char *sub,
+                      const char *const *cols, const char *name, const char *const *head,
+                      Err *e) {
+    enum { CHUNK = 1 << 20 };
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FsStream out;
+    if (fs_stream_open(&out, path, e) != 0) return -1;
+    Buf b = {0};
+    csvio_header(&b, head);
+    for (int i = 0; i < p->n; i++) {
+        const PlanRow *c = &p->rows[i];
+        if (!shard_has(shard, i)) continue;
+        CsvTable t;
+        if (read_sub(dir, sub, c->id, cols, &t, e) != 0) goto fail;
+        for (int r = 0; r < t.nrows; r++) {
+            keys(&b, c);
+            for (int k = 0; k < t.ncols; k++) csvio_field(&b, csvio_at(&t, r, k), 0);
+            csvio_end(&b);
+        }
+        csvio_free(&t);
+        if (b.len >= CHUNK) {
+            if (fs_stream_write(&out, b.s, b.len, e) != 0) goto fail_written;
+            b.len = 0, b.s[0] = '\0';
+        }
+    }
+    if (fs_stream_write(&out, b.s ? b.s : "", b.len, e) != 0) goto fail_written;
+    buf_free(&b);
+    return fs_stream_close(&out, 1, e);
+fail:
+    fs_stream_abort(&out);
+fail_written: /* fs_stream_write removed the temporary file */
+    buf_free(&b);
+    return -1;
+}
+
 int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
-    Buf runs = {0}, curves = {0}, evals = {0}, timing = {0};
+    Buf runs = {0}, timing = {0};
     csvio_header(&runs, runs_cols);
     static const char *const long_curve[] = {"cell", "task", "optimizer", "scheduler", "seed",
                                              "step", "lr", "train_loss", NULL};
     static const char *const long_eval[] = {"cell", "task", "optimizer", "scheduler", "seed",
                                             "step", "train_loss", "val_loss", "metric", "lr",
                                             NULL};
-    csvio_header(&curves, long_curve);
-    csvio_header(&evals, long_eval);
     buf_printf(&timing, "cell,seconds\n");
     double *secs = xcalloc((size_t)p->n + 1, sizeof(double));
     results_times(dir, p, secs);
     int rc = -1;
+    /* every cell file first (a missing or broken one stops the merge before anything is
+     * written), then the curves and evaluations streamed, then runs.csv and timing.csv */
     for (int i = 0; i < p->n; i++) {
         const PlanRow *c = &p->rows[i];
         if (!shard_has(shard, i)) continue;
@@ -329,36 +368,19 @@ int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
             csvio_end(&runs);
         }
         csvio_free(&t);
-        if (read_sub(dir, "curves", c->id, curve_cols, &t, e) != 0) goto out;
-        for (int r = 0; r < t.nrows; r++) {
-            keys(&curves, c);
-            for (int k = 0; k < t.ncols; k++) csvio_field(&curves, csvio_at(&t, r, k), 0);
-            csvio_end(&curves);
-        }
-        csvio_free(&t);
-        if (read_sub(dir, "evals", c->id, eval_cols, &t, e) != 0) goto out;
-        for (int r = 0; r < t.nrows; r++) {
-            keys(&evals, c);
-            for (int k = 0; k < t.ncols; k++) csvio_field(&evals, csvio_at(&t, r, k), 0);
-            csvio_end(&evals);
-        }
-        csvio_free(&t);
         buf_printf(&timing, "%s,%.3f\n", c->id, secs[i]);
     }
+    if (merge_long(dir, p, shard, "curves", curve_cols, "curves.csv", long_curve, e) != 0 ||
+        merge_long(dir, p, shard, "evals", eval_cols, "evals.csv", long_eval, e) != 0)
+        goto out;
     char path[4096];
     snprintf(path, sizeof path, "%s/runs.csv", dir);
     if (fs_write_atomic(path, runs.s, runs.len, e) != 0) goto out;
-    snprintf(path, sizeof path, "%s/curves.csv", dir);
-    if (fs_write_atomic(path, curves.s, curves.len, e) != 0) goto out;
-    snprintf(path, sizeof path, "%s/evals.csv", dir);
-    if (fs_write_atomic(path, evals.s, evals.len, e) != 0) goto out;
     snprintf(path, sizeof path, "%s/timing.csv", dir);
     if (fs_write_atomic(path, timing.s, timing.len, e) != 0) goto out;
     rc = 0;
 out:
     buf_free(&runs);
-    buf_free(&curves);
-    buf_free(&evals);
     buf_free(&timing);
     free(secs);
     return rc;
