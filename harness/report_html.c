@@ -16,8 +16,10 @@
  * the Markdown and LaTeX files come from (a "**Table N.**" paragraph names the model; its
  * pipe lines are skipped); a figure's PNG is read from PAPER/figures once gnuplot has drawn
  * it. The page's script records on load how many images decoded (body data-images-loaded,
- * "loaded/total") and honours a fragment #sort=TABLE_ID:COLUMN[:desc] (the table's id is
- * "t-" and its file stem; columns count from 0), which tests/report_html.sh uses.
+ * "loaded/total") and honours a fragment of parts joined by &: sort=TABLE_ID:COLUMN[:desc]
+ * (the table's id is "t-" and its file stem; columns count from 0) and off=t0,o1,s2 (the
+ * tasks, optimizers and schedulers unticked, by their place in the panel), so that a view
+ * can be linked to and tests/report_html.sh can check both.
  * Determinism: no dates, no random ids; the same report.md and PNG bytes give the same page.
  */
 #include "harness/report_int.h"
@@ -284,7 +286,7 @@ static const char style[] =
     "th[data-dir=asc]::after{content:\" \\25B2\"}th[data-dir=desc]::after{content:\" \\25BC\"}\n"
     "tr.rule td{border-top:1px solid #999}\n"
     ".r{text-align:right}.c{text-align:center}.l{text-align:left}\n"
-    "td.fill{color:#aaa}\n"
+    "td.l{white-space:nowrap}td.fill{color:#aaa}\n"
     "figure{margin:12px 0 20px}figure img{max-width:100%;height:auto}\n"
     "figcaption{font-size:14px}\n"
     "pre{background:#f6f6f6;padding:8px;overflow-x:auto}\n"
@@ -329,9 +331,13 @@ static const char script[] =
     "btn.addEventListener('click',function(){var on=btn.getAttribute('data-all')==='1';"
     "document.querySelectorAll('nav input[name='+btn.getAttribute('data-k')+']')"
     ".forEach(function(c){c.checked=on;});apply();});});\n"
-    "var m=/^#sort=([^:]+):(\\d+)(?::(asc|desc))?$/.exec(location.hash);"
+    "location.hash.replace(/^#/,'').split('&').forEach(function(part){"
+    "var m=/^sort=([^:]+):(\\d+)(?::(asc|desc))?$/.exec(part);"
     "if(m){var t=document.getElementById(decodeURIComponent(m[1]));"
-    "if(t&&t.classList.contains('sortable'))sortTable(t,parseInt(m[2],10),m[3]||'asc');}\n"
+    "if(t&&t.classList.contains('sortable'))sortTable(t,parseInt(m[2],10),m[3]||'asc');}"
+    "m=/^off=([tos]\\d+(?:,[tos]\\d+)*)$/.exec(part);"
+    "if(m){m[1].split(',').forEach(function(x){var c=document.querySelector("
+    "'nav input[name='+x[0]+'][value=\"'+x.slice(1)+'\"]');if(c)c.checked=false;});apply();}});\n"
     "window.addEventListener('load',function(){var im=document.images,k=0;"
     "for(var i=0;i<im.length;i++)if(im[i].complete&&im[i].naturalWidth>0)k++;"
     "document.body.setAttribute('data-images-loaded',k+'/'+im.length);});\n"

@@ -8,8 +8,10 @@
 #     when the report is written again;
 #  2. Chromium loads it: every image decodes (the page's own count, body data-images-loaded)
 #     and there are as many as the figures report.md lists; a screenshot is kept in LOG_DIR;
-#  3. sorting: the fragment #sort=TABLE:COLUMN[:desc] sorts the ranks table by its numeric
-#     and text columns; without it the rows keep report.md's order;
+#  3. sorting and filters: the fragment #sort=TABLE:COLUMN[:desc] sorts the ranks table by its
+#     numeric and text columns, without it the rows keep report.md's order; #off=t0,o1,s2
+#     (the panel's boxes unticked) hides exactly the rows, columns, figures and per-task
+#     sections that name those tasks, optimizers and schedulers;
 #  4. hostile names: the page's DOM holds exactly its own script element, only the elements
 #     the page writes, no event-handler attribute, and the folder names and labels as text;
 #     a label that carries markup is refused by lrlab run (the rule for names), so folder
@@ -101,6 +103,7 @@ class Dom(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags, self.bad, self.text = {}, [], []
         self.tables, self.cur, self.row, self.cell, self.in_body = {}, None, None, None, 0
+        self.in_main, self.marked, self.heads, self.cols = 0, [], {}, {}
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.tags[tag] = self.tags.get(tag, 0) + 1
@@ -111,8 +114,20 @@ class Dom(HTMLParser):
                 self.bad.append("attribute %s on <%s>" % (k, tag))
         if tag == "img" and not (a.get("src") or "").startswith("data:image/png;base64,"):
             self.bad.append("img src %.30s" % a.get("src"))
+        hidden = "hidden" in (a.get("class") or "").split()
+        if tag == "main":
+            self.in_main = 1
+        keys = [(k, a["data-" + k]) for k in "tos" if "data-" + k in a]
+        if self.in_main and keys:
+            self.marked.append((tag, keys, hidden))
         if tag == "table":
-            self.cur = self.tables.setdefault(a.get("id"), [])
+            self.tid = a.get("id")
+            self.cur = self.tables.setdefault(self.tid, [])
+            self.heads[self.tid], self.cols[self.tid] = [], []
+        if tag == "th":
+            self.heads[self.tid].append(hidden)
+        if tag == "td":
+            self.cols[self.tid].append((len(self.row), hidden))
         if tag == "tbody":
             self.in_body = 1
         if tag == "tr" and self.in_body:
@@ -147,6 +162,20 @@ if mode == "safe":
     for s in sys.argv[3:]:
         if s not in text:
             die("not shown as text: %s" % s)
+elif mode == "filter":  # filter OFF...: what the unticked names mark is hidden, nothing else
+    off = {(x[0], x[1:]) for x in sys.argv[3:]}
+    n = 0
+    for tag, keys, hidden in d.marked:
+        want = any(k in off for k in keys)
+        n += want
+        if hidden != want:
+            die("<%s %s> %s" % (tag, keys, "shown" if want else "hidden"))
+    for t, heads in d.heads.items():
+        for col, hidden in d.cols[t]:
+            if col < len(heads) and hidden != heads[col]:
+                die("table %s: a cell of column %d %s unlike its header" % (t, col,
+                    "hidden" if hidden else "shown"))
+    print(n)
 elif mode == "rows":  # rows TABLE COL ORDER: print the column, check its order
     rows = d.tables.get(sys.argv[3])
     if not rows:
@@ -176,6 +205,17 @@ for spec in "1:asc num-asc" "1:desc num-desc" "0:asc text-asc" "0:desc text-desc
     || fail "#sort=t-ranks:$frag left the rows as they were ($got)"
 done
 echo "ok: #sort sorts the ranks table by number and by text, both ways; report.md's order without it"
+
+for off in "t0,s0" "o1" "t1,o0,s2"; do
+  dom "#off=$off" "$tmp/filtered.html"
+  n=$(check "$tmp/filtered.html" filter ${off//,/ }) || exit 1
+  [ "$n" -gt 0 ] || fail "#off=$off hid nothing"
+done
+n=$(check "$tmp/dom.html" filter) || exit 1
+dom "#off=s1&sort=t-ranks:1:desc" "$tmp/both.html"
+check "$tmp/both.html" filter s1 > /dev/null || exit 1
+check "$tmp/both.html" rows t-ranks 1 num-desc > /dev/null || exit 1
+echo "ok: #off hides the rows, columns, figures and sections of the names unticked, and only those"
 
 check "$tmp/dom.html" safe "$run" "$paper" "0.5" "s_g.d+1=2-x" "nmf.syn+t=1_x" || exit 1
 echo "ok: one script element, only the page's own elements, folder names and labels as text"
