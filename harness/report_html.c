@@ -25,6 +25,7 @@
 #include "harness/report_int.h"
 
 #include "harness/names.h"
+#include "harness/report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -521,15 +522,47 @@ static int body(const Report *R, Page *P, const char *md, size_t len, Err *e) {
     return 0;
 }
 
+/* unbroken: report.md with the newlines of the folder names it quotes shown as \x0a, so that a
+ * folder name cannot end a paragraph or open a heading, a figure or a code block */
+static void unbroken(const Report *R, const Buf *md, Buf *out) {
+    const char *folders[2 * COMPARE_WITH_MAX + REPORT_ARMS_MAX + 8];
+    int nf = 0;
+    folders[nf++] = R->src;
+    folders[nf++] = R->paper;
+    for (int k = 0; k < R->ndirs; k++) folders[nf++] = R->dirs[k];
+    if (R->size_dir) folders[nf++] = R->size_dir;
+    for (int k = 0; R->copts.arms && R->copts.arms[k] && k < REPORT_ARMS_MAX; k++)
+        folders[nf++] = R->copts.arms[k];
+    const char *s = md->s ? md->s : "";
+    for (size_t i = 0; i < md->len;) {
+        size_t best = 0;
+        for (int f = 0; f < nf; f++) {
+            size_t k = strlen(folders[f]);
+            if (k > best && strchr(folders[f], '\n') && k <= md->len - i &&
+                memcmp(s + i, folders[f], k) == 0)
+                best = k;
+        }
+        if (!best) {
+            buf_append(out, s + i++, 1);
+            continue;
+        }
+        for (size_t k = 0; k < best; k++, i++)
+            if (s[i] == '\n') buf_printf(out, "\\x0a");
+            else buf_append(out, s + i, 1);
+    }
+}
+
 int rp_html(Report *R, Err *e) {
     const Out *md = NULL;
     for (int i = 0; i < R->nouts && !md; i++)
         if (strcmp(R->outs[i]->rel, "report.md") == 0) md = R->outs[i];
     if (!md) return err_set(e, EXIT_RUN, "report.html", "no report.md composed");
-    Buf b = {0};
+    Buf b = {0}, text = {0};
     Page P = {.b = &b};
     head(R, &b);
-    int rc = body(R, &P, md->b.s ? md->b.s : "", md->b.len, e);
+    unbroken(R, &md->b, &text);
+    int rc = body(R, &P, text.s ? text.s : "", text.len, e);
+    buf_free(&text);
     buf_printf(&b, "</main>\n<script>\n%s</script>\n</body>\n</html>\n", script);
     char path[4700];
     if (rc == 0 && fs_path(path, sizeof path, e, "%s/report.html", R->paper) == 0)

@@ -15,7 +15,8 @@
 #  4. hostile names: the page's DOM holds exactly its own script element, only the elements
 #     the page writes, no event-handler attribute, and the folder names and labels as text;
 #     a label that carries markup is refused by lrlab run (the rule for names), so folder
-#     names are where markup can reach the page.
+#     names are where markup can reach the page; a folder name whose lines read as Markdown
+#     (a figure, a code fence, a heading) stays one line of text and breaks no block.
 # Needs: chromium (Debian package chromium), gnuplot, python3 (standard library).
 # usage: report_html.sh SRC_DIR LRLAB_BIN LOG_DIR
 set -euo pipefail
@@ -218,4 +219,14 @@ check "$tmp/both.html" rows t-ranks 1 num-desc > /dev/null || exit 1
 echo "ok: #off hides the rows, columns, figures and sections of the names unticked, and only those"
 
 check "$tmp/dom.html" safe "$run" "$paper" "0.5" "s_g.d+1=2-x" "nmf.syn+t=1_x" || exit 1
+# a folder name with lines that read as Markdown blocks: a figure, a code fence, a heading
+nl=$'n\n\n![x](figures/categories.png)\n\n```\n### nmf-faces\n'
+mkdir -p "$tmp/$(dirname "$nl")" && cp -r "$tmp/$run" "$tmp/$nl"
+(cd "$tmp" && "$bin" report "$nl" --paper p2 > /dev/null) || fail "lrlab report from a folder with newlines"
+html="$tmp/p2/report.html"
+dom "" "$tmp/dom2.html"
+loaded=$(grep -o 'data-images-loaded="[^"]*"' "$tmp/dom2.html" | head -1)
+[ "$loaded" = "data-images-loaded=\"$nfig/$nfig\"" ] \
+  || fail "a folder name with newlines: images $loaded (expected $nfig/$nfig)"
+check "$tmp/dom2.html" safe '![x](figures/categories.png)\x0a\x0a```\x0a### nmf-faces' || exit 1
 echo "ok: one script element, only the page's own elements, folder names and labels as text"
