@@ -38,21 +38,37 @@ static void html_text(Buf *b, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '&': buf_printf(b, "&amp;"); break;
-        case '<': buf_printf(b, "&lt;"); break;
-        case '>': buf_printf(b, "&gt;"); break;
-        case '"': buf_printf(b, "&quot;"); break;
-        case '\'': buf_printf(b, "&#39;"); break;
+        case '&':
+            buf_printf(b, "&amp;");
+            break;
+        case '<':
+            buf_printf(b, "&lt;");
+            break;
+        case '>':
+            buf_printf(b, "&gt;");
+            break;
+        case '"':
+            buf_printf(b, "&quot;");
+            break;
+        case '\'':
+            buf_printf(b, "&#39;");
+            break;
         default:
-            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) buf_printf(b, "\\x%02x", c);
-            else buf_append(b, (const char *)&c, 1);
+            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+                buf_printf(b, "\\x%02x", c);
+            else
+                buf_append(b, (const char *)&c, 1);
         }
     }
 }
 
-static void html_str(Buf *b, const char *s) { html_text(b, s, strlen(s)); }
+static void html_str(Buf *b, const char *s) {
+    html_text(b, s, strlen(s));
+}
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\0'; }
+static int is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\0';
+}
 
 /* inline: the Markdown of one block (s[0..n)) as HTML. Only report.md's own constructs become
  * markup; unbalanced ones are closed at the end of the block. Links to the report's files
@@ -297,7 +313,8 @@ static const char style[] =
 static const char script[] =
     "(function(){\n"
     "'use strict';\n"
-    "function num(s){var m=/^\\s*([-+\\u2212]?)(inf|\\d+(?:\\.\\d*)?(?:e[-+]?\\d+)?|\\.\\d+(?:e[-+]?\\d+)?)/i"
+    "function num(s){var "
+    "m=/^\\s*([-+\\u2212]?)(inf|\\d+(?:\\.\\d*)?(?:e[-+]?\\d+)?|\\.\\d+(?:e[-+]?\\d+)?)/i"
     ".exec(s);if(!m)return null;var x=/inf/i.test(m[2])?Infinity:parseFloat(m[2]);"
     "return m[1]&&m[1]!=='+'?-x:x;}\n"
     "function sortTable(t,col,dir){var tb=t.tBodies[0],rows=Array.prototype.slice.call(tb.rows),"
@@ -345,9 +362,10 @@ static const char script[] =
     "})();\n";
 
 static void panel_group(Buf *b, const char *legend, char key, const Names *N) {
-    buf_printf(b, "<fieldset><legend>%s <button type=\"button\" data-k=\"%c\" data-all=\"1\">all"
-                  "</button> <button type=\"button\" data-k=\"%c\" data-all=\"0\">none</button>"
-                  "</legend>\n",
+    buf_printf(b,
+               "<fieldset><legend>%s <button type=\"button\" data-k=\"%c\" data-all=\"1\">all"
+               "</button> <button type=\"button\" data-k=\"%c\" data-all=\"0\">none</button>"
+               "</legend>\n",
                legend, key, key);
     for (int i = 0; i < N->n; i++) {
         buf_printf(b, "<label><input type=\"checkbox\" name=\"%c\" value=\"%d\" checked> ", key, i);
@@ -529,7 +547,8 @@ static void unbroken(const Report *R, const Buf *md, Buf *out) {
     int nf = 0;
     folders[nf++] = R->src;
     folders[nf++] = R->paper;
-    for (int k = 0; k < R->ndirs; k++) folders[nf++] = R->dirs[k];
+    for (int k = 0; k < R->ndirs; k++)
+        folders[nf++] = R->dirs[k];
     if (R->size_dir) folders[nf++] = R->size_dir;
     for (int k = 0; R->copts.arms && R->copts.arms[k] && k < REPORT_ARMS_MAX; k++)
         folders[nf++] = R->copts.arms[k];
@@ -547,8 +566,10 @@ static void unbroken(const Report *R, const Buf *md, Buf *out) {
             continue;
         }
         for (size_t k = 0; k < best; k++, i++)
-            if (s[i] == '\n') buf_printf(out, "\\x0a");
-            else buf_append(out, s + i, 1);
+            if (s[i] == '\n')
+                buf_printf(out, "\\x0a");
+            else
+                buf_append(out, s + i, 1);
     }
 }
 
