@@ -17,7 +17,9 @@
  * 1970-01-01), no absolute paths (figures read DIR's curves through a path relative to
  * PAPER/figures; DIR is named as the user gave it).
  * Files: this one loads and checks the inputs, builds the tables and report.md, and draws;
- * report_figures.c writes the figures' scripts and data; report_int.h is what they share.
+ * report_figures.c writes the figures' scripts and data; report_html.c writes report.html, the
+ * same report as one self-contained page, once the figures are drawn; report_int.h is what
+ * they share.
  */
 #include "harness/report.h"
 #include "harness/report_int.h"
@@ -1826,7 +1828,7 @@ int report_main(const char *dir, const char *paper_dir, const char *size_dir,
     int rc = -1;
     /* 1. read and check everything; compose every file in memory */
     static const char *const subs[] = {"tables", "figures", "figures/data", NULL};
-    static const char *const paper_files[] = {"report.md", NULL};
+    static const char *const paper_files[] = {"report.md", "report.html", NULL};
     if (check_dir(R.dir, e) != 0 ||
         (R.ndirs > 1 && join_check("report", R.dirs, R.ndirs, 1, e) != 0) ||
         (!paper_dir && fs_check_not_link(paper, e) != 0) ||
@@ -1882,9 +1884,10 @@ int report_main(const char *dir, const char *paper_dir, const char *size_dir,
             draw(figdir, R.figs[i].stem, "pdf", e) != 0)
             goto out;
     unlink(log);
+    if (rp_html(&R, e) != 0) goto out; /* embeds the figures just drawn */
     printf("report: %s/report.md, %d tables in %s/tables (Markdown and LaTeX), %d figures in "
-           "%s/figures (gnuplot, PNG and PDF)\n",
-           paper, R.ntabs, paper, R.nfigs, paper);
+           "%s/figures (gnuplot, PNG and PDF); all of them in %s/report.html\n",
+           paper, R.ntabs, paper, R.nfigs, paper, paper);
     rc = 0;
 out:
     if (trapped) folder_untrap_signals();

@@ -1,6 +1,6 @@
 /* report_int.h - what the parts of lrlab report share (report.c: loading, tables, report.md,
- * drawing; report_figures.c: the figures). Not installed for users: the public interface is
- * report.h.
+ * drawing; report_figures.c: the figures; report_html.c: report.html). Not installed for
+ * users: the public interface is report.h.
  */
 #ifndef LRLAB_REPORT_INT_H
 #define LRLAB_REPORT_INT_H
@@ -197,5 +197,11 @@ void rp_fig_target(Report *R, Buf *md);
 void rp_fig_categories(Report *R, Buf *md);
 void rp_fig_profiles(Report *R, Buf *md);
 void rp_fig_delta(Report *R, Buf *md);
+
+/* ---- the page (report_html.c) ---- */
+
+/* PAPER/report.html from report.md, the tables and the figures gnuplot drew: written
+ * atomically, after the figures */
+int rp_html(Report *R, Err *e);
 
 #endif

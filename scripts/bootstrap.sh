@@ -18,8 +18,9 @@ set -euo pipefail
 # (gnuplot, gnuplot-qt, gnuplot-x11): a gnuplot binary on PATH is what counts.
 PACKAGES="gcc make cmake pkg-config liblua5.4-dev libopenblas-dev libcsv-dev zlib1g-dev gnuplot-nox"
 # Extra packages only the test suite needs: a real one-node Slurm for tests/slurm.sh, and
-# Python 3 (standard library only) for scripts/makespan.py (tests/makespan.sh).
-TEST_PACKAGES="slurm-wlm munge python3"
+# Python 3 (standard library only) for scripts/makespan.py (tests/makespan.sh), and a headless
+# Chromium that opens report.html (tests/report_html.sh).
+TEST_PACKAGES="slurm-wlm munge python3 chromium"
 
 usage() {
   echo "usage: bash scripts/bootstrap.sh quick|test [ARGS...]" >&2

@@ -51,6 +51,7 @@ for t in $tasks; do
   expect="$expect figures/data/rivals__$t.csv"
 done
 expect="$expect .lrlab.lock" # the folder's lock (harness/folder.h), empty once released
+expect="$expect report.html"
 echo "$expect" | tr ' ' '\n' | sort > "$tmp/expected"
 (cd "$tmp/a/paper" && find . -type f -o -type l | sed 's|^\./||' | sort) > "$tmp/found"
 diff "$tmp/expected" "$tmp/found" > "$tmp/diff" || fail "files written: $(cat "$tmp/diff")"
