@@ -294,6 +294,26 @@ static void fig_panel(const Fig *F, Buf *b, const char *data, int q, int index, 
     (void)q;
 }
 
+/* the legend: a panel of its own right of the others, as tall as they are, one line per
+ * scheduler in its style (a key in one panel would wrap into columns off the image) */
+static void fig_legend(const Fig *F, Buf *b, double l, double r, double t, double u) {
+    buf_printf(b,
+               "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+               "set tmargin at screen %.4f\nset bmargin at screen %.4f\n"
+               "unset xlabel\nunset ylabel\nunset border\nunset tics\nunset grid\n"
+               "unset logscale\nset xrange [0:1]\nset yrange [0:1]\n"
+               "set key inside left top vertical maxrows %d samplen 3 box opaque "
+               "title 'scheduler'\nplot ",
+               l, r, t, u, F->ns);
+    for (int k = 0; k < F->ns; k++) {
+        buf_printf(b, "%sNaN with lines ", k ? ", \\\n     " : "");
+        style_line(b, F->sched[k]);
+        buf_printf(b, " title ");
+        gnuplot_str(b, F->sched[k]);
+    }
+    buf_printf(b, "\n");
+}
+
 /* fig_script: the script of figure BASE and its data file's bytes */
 static void fig_script(const PlanFile *pf, Fig *F, const char *base, Buf *b, Buf *d) {
     for (int q = 0; q < NQ; q++)
@@ -338,18 +358,16 @@ static void fig_script(const PlanFile *pf, Fig *F, const char *base, Buf *b, Buf
     buf_printf(b, "set multiplot title ");
     gnuplot_str(b, title);
     buf_printf(b, "\nset lmargin at screen %.4f\nset rmargin at screen %.4f\n", left, right);
-    buf_printf(b, "set key at screen %.4f,%.4f left top box opaque samplen 3 spacing 1.1 "
-                  "title 'scheduler'\n",
-               right + 0.02, top);
+    buf_printf(b, "unset key\n");
     for (int q = 0; q < NQ; q++) {
         const double t = top - q * ph, u = top - (q + 1) * ph + (q == NQ - 1 ? 0 : 0.03);
         buf_printf(b, "set tmargin at screen %.4f\nset bmargin at screen %.4f\n", t, u);
         buf_printf(b, "%s", q == NQ - 1 ? "set xlabel 'step'\nset format x '%g'\n"
                                         : "unset xlabel\nset format x ''\n");
-        if (q == 1) buf_printf(b, "unset key\n");
         fig_yaxis(F, b, q);
         fig_panel(F, b, data, q, q == Q_LR, q == Q_LR ? 2 : 2 + 3 * F->ns * q);
     }
+    fig_legend(F, b, right + 0.02, 1 - 10.0 / W, top, bottom);
     buf_printf(b, "unset multiplot\nset output\n");
 }
 

@@ -100,27 +100,47 @@ static int panels_h(const Report *R, int n) {
     return h > need ? h : need;
 }
 
-/* panel grid for one panel per optimizer, right of the legend's column */
-static void gp_multiplot(const Report *R, Buf *b, int n, int h, const char *title) {
-    int cols = n > 1 ? 2 : 1, rows = (n + cols - 1) / cols;
-    const double right = 1 - (double)(key_width(R) + 20) / panels_w(R);
-    const double bot = 55.0 / h, top = 1 - 60.0 / h;
-    buf_printf(b, "set multiplot layout %d,%d margins 0.07,%.4f,%.4f,%.4f spacing 0.07,%.4f title ",
-               rows, cols, right, bot, top, 100.0 / h);
+/* the panels' multiplot: placed by hand (gp_panel), so that the legend has a column of its
+ * own whatever gnuplot would make of a key in one panel */
+static void gp_multiplot(Buf *b, const char *title) {
+    buf_printf(b, "set multiplot title ");
     gnuplot_str(b, title);
-    buf_printf(b, "\n");
+    buf_printf(b, "\nunset key\n");
 }
 
-/* the legend: beside the panels, once, one column listing every scheduler */
-static void gp_key(const Report *R, Buf *b, int h, int first) {
-    if (!first) {
-        buf_printf(b, "unset key\n");
-        return;
-    }
+/* the margins of panel o of n: two columns (one for a single panel), left of the legend */
+static void gp_panel(const Report *R, Buf *b, int o, int n, int h) {
+    const int cols = n > 1 ? 2 : 1, rows = (n + cols - 1) / cols, r = o / cols, c = o % cols;
+    const double left = 0.07, right = 1 - (double)(key_width(R) + 20) / panels_w(R), hs = 0.07;
+    const double top = 1 - 60.0 / h, bot = 55.0 / h, vs = 100.0 / h;
+    const double pw = (right - left - (cols - 1) * hs) / cols;
+    const double ph = (top - bot - (rows - 1) * vs) / rows;
+    const double lm = left + c * (pw + hs), tm = top - r * (ph + vs);
+    buf_printf(b, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+                  "set tmargin at screen %.4f\nset bmargin at screen %.4f\n",
+               lm, lm + pw, tm, tm - ph);
+}
+
+/* the legend: a panel of its own right of the others, as tall as the figure, one line per
+ * scheduler in its style, the reference last as in the panels */
+static void gp_legend(const Report *R, Buf *b, int h) {
     buf_printf(b,
-               "set key at screen %.4f,%.4f left top box opaque maxrows %d samplen 3 "
-               "title 'scheduler'\n",
-               1 - (double)key_width(R) / panels_w(R), 1 - 60.0 / h, R->scheds.n);
+               "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+               "set tmargin at screen %.4f\nset bmargin at screen %.4f\n"
+               "unset title\nunset xlabel\nunset ylabel\nunset border\nunset tics\nunset grid\n"
+               "unset logscale\nunset object\nset xrange [0:1]\nset yrange [0:1]\n"
+               "set key inside left top vertical maxrows %d samplen 3 box opaque "
+               "title 'scheduler'\nplot ",
+               1 - (double)key_width(R) / panels_w(R), 1 - 10.0 / panels_w(R), 1 - 60.0 / h,
+               55.0 / h, R->scheds.n);
+    for (int j = 1; j <= R->scheds.n; j++) {
+        int s = rp_sched_at(R, j % R->scheds.n);
+        buf_printf(b, "%sNaN with lines ", j == 1 ? "" : ", \\\n     ");
+        gp_style(R, b, s);
+        buf_printf(b, " title ");
+        gnuplot_str(b, R->scheds.v[s]);
+    }
+    buf_printf(b, "\n");
 }
 
 /* (a) learning rates against step, first seed, one panel per optimizer */
@@ -138,7 +158,7 @@ void rp_fig_lr(Report *R, int t, Buf *md) {
         R->lr_steps[t] > MAX_LR_POINTS ? (R->lr_steps[t] + MAX_LR_POINTS - 1) / MAX_LR_POINTS : 1;
     char title[512];
     snprintf(title, sizeof title, "learning rate: %s, seed %lld", R->tasks.v[t], R->seeds[0]);
-    gp_multiplot(R, b, no, h, title);
+    gp_multiplot(b, title);
     buf_printf(b, "set xlabel 'step'\nset ylabel 'learning rate'\n");
     if (logy) /* at most five decades: schedules that decay to 0 leave the axis at its foot */
         buf_printf(b, "set logscale y\nset format y '%%g'\nset yrange [%.6g:%.6g]\n",
@@ -147,7 +167,7 @@ void rp_fig_lr(Report *R, int t, Buf *md) {
         buf_printf(b, "set title ");
         gnuplot_str(b, R->optims.v[o]);
         buf_printf(b, "\n");
-        gp_key(R, b, h, o == 0);
+        gp_panel(R, b, o, no, h);
         int first = 1;
         for (int k = 1; k <= R->scheds.n; k++) { /* the reference last: drawn on top */
             int s = rp_sched_at(R, k % R->scheds.n);
@@ -169,6 +189,7 @@ void rp_fig_lr(Report *R, int t, Buf *md) {
         }
         buf_printf(b, first ? "plot NaN notitle\n" : "\n");
     }
+    gp_legend(R, b, h);
     gp_end(b, 1);
     buf_printf(md,
                "![learning rate, %s](figures/%s.png)\n\n**Figure %d.** Learning rate against "
@@ -294,13 +315,13 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
              "validation loss: %s, median and interquartile range over %d seeds", R->tasks.v[t],
              R->nseeds);
     buf_printf(b, "set datafile missing 'nan'\n");
-    gp_multiplot(R, b, no, h, title);
+    gp_multiplot(b, title);
     buf_printf(b, "set xlabel 'step'\nset ylabel 'validation loss'\n");
     for (int o = 0; o < no; o++) {
         buf_printf(b, "set title ");
         gnuplot_str(b, R->optims.v[o]);
         buf_printf(b, "\n");
-        gp_key(R, b, h, o == 0);
+        gp_panel(R, b, o, no, h);
         int logy = !nonpos[o] && ylo[o] > 0 && yhi[o] / ylo[o] > LOG_SPAN;
         anylog |= logy;
         if (!isfinite(ylo[o]) || !(yhi[o] > ylo[o]))
@@ -331,6 +352,7 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
         }
         buf_printf(b, "\n");
     }
+    gp_legend(R, b, h);
     gp_end(b, 1);
     free(data), free(ylo), free(yhi), free(nonpos);
     buf_printf(md,
