@@ -60,6 +60,13 @@ static uint32_t fnv1a(const char *s) {
 
 int style_is_greedy(const char *label) { return strncmp(label, "greedy", 6) == 0; }
 
+int style_in_table(const char *label) {
+    if (strcmp(label, "greedy") == 0) return 1;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].label, label) == 0) return 1;
+    return 0;
+}
+
 Style style_of(const char *label) {
     Style st;
     if (style_is_greedy(label)) { /* "greedy" solid; other greedy labels dashed by hash */

@@ -27,6 +27,9 @@ typedef struct Style {
 /* style_of: the style of the scheduler labelled LABEL. */
 Style style_of(const char *label);
 
+/* style_in_table: 1 when LABEL has a style of the table (not one from its hash). */
+int style_in_table(const char *label);
+
 /* style_is_greedy: 1 when LABEL is drawn as GreedyLR (black and thick). */
 int style_is_greedy(const char *label);
 
