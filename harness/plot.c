@@ -189,14 +189,13 @@ static int fig_read(const char *dir, const PlanFile *pf, const PlanRow *lead, Fi
         for (int q = 0; q < NQ; q++)
             slot[q] = &F->runs[q][k * F->nseed + s];
         if (slot[0]->n || slot[2]->n) continue; /* a repeated row reads the same files */
+        /* a seed is in the folder when its evaluations are; its learning rates may be
+         * missing (a store keeps the curves of the first seed only: README.md) */
         int got = read_run(dir, "evals", r->id, q_col[Q_TRAIN], slot[Q_TRAIN], e);
         if (got == 1) got = read_run(dir, "evals", r->id, q_col[Q_VAL], slot[Q_VAL], e);
-        if (got == 1) got = read_run(dir, "curves", r->id, q_col[Q_LR], slot[Q_LR], e);
-        if (got < 0) return -1;
+        if (got < 0 || (got == 1 && read_run(dir, "curves", r->id, q_col[Q_LR], slot[Q_LR], e) < 0))
+            return -1;
         if (got == 1) F->have[k]++;
-        else
-            for (int q = 0; q < NQ; q++) /* a seed with some files only is not drawn */
-                free(slot[q]->step), free(slot[q]->v), memset(slot[q], 0, sizeof(Run));
     }
     return 0;
 }
