@@ -212,8 +212,11 @@ static void fig_block(Fig *F, Buf *d, const int *qs, int nqs) {
                 grid_add(&g, F->runs[qs[a]][i].step[r]);
     buf_printf(d, "# step");
     for (int a = 0; a < nqs; a++)
-        for (int k = 0; k < F->ns; k++)
-            buf_printf(d, ",%s %s median,q25,q75", F->sched[k], q_col[qs[a]]);
+        for (int k = 0; k < F->ns; k++) { /* a label cannot end the comment line */
+            buf_printf(d, ",");
+            gnuplot_comment(d, F->sched[k]);
+            buf_printf(d, " %s median,q25,q75", q_col[qs[a]]);
+        }
     buf_printf(d, "\n");
     int *pos = xcalloc((size_t)(F->ns * F->nseed * nqs) + 1, sizeof(int));
     double *v = xcalloc((size_t)F->nseed + 1, sizeof(double));
