@@ -167,12 +167,12 @@ static int fig_read(const char *dir, const PlanFile *pf, const PlanRow *lead, Fi
             k++;
         if (k == F->nseed) F->seeds[F->nseed++] = r->seed;
     }
-    for (int k = 0, g = -1; k < F->ns; k++) /* GreedyLR last */
-        if (g < 0 && strcmp(F->sched[k], "greedy") == 0 && k < F->ns - 1) {
+    for (int k = 0; k < F->ns - 1; k++) /* GreedyLR last: drawn on top */
+        if (strcmp(F->sched[k], "greedy") == 0) {
             const char *t = F->sched[k];
             memmove(F->sched + k, F->sched + k + 1, sizeof(char *) * (size_t)(F->ns - k - 1));
             F->sched[F->ns - 1] = t;
-            g = k;
+            break;
         }
     F->have = xcalloc((size_t)F->ns, sizeof(int));
     for (int q = 0; q < NQ; q++)
@@ -274,7 +274,7 @@ static void fig_yaxis(const Fig *F, Buf *b, int q) {
 }
 
 /* one panel: bands (no title), then the medians (titled by the scheduler) */
-static void fig_panel(const Fig *F, Buf *b, const char *data, int q, int index, int base_col) {
+static void fig_panel(const Fig *F, Buf *b, const char *data, int index, int base_col) {
     buf_printf(b, "plot ");
     for (int k = 0; k < F->ns; k++) {
         const int c = base_col + 3 * k;
@@ -293,7 +293,6 @@ static void fig_panel(const Fig *F, Buf *b, const char *data, int q, int index, 
         gnuplot_str(b, F->sched[k]);
     }
     buf_printf(b, "\n");
-    (void)q;
 }
 
 /* the legend: a panel of its own right of the others, as tall as they are, one line per
@@ -367,7 +366,7 @@ static void fig_script(const PlanFile *pf, Fig *F, const char *base, Buf *b, Buf
         buf_printf(b, "%s", q == NQ - 1 ? "set xlabel 'step'\nset format x '%g'\n"
                                         : "unset xlabel\nset format x ''\n");
         fig_yaxis(F, b, q);
-        fig_panel(F, b, data, q, q == Q_LR, q == Q_LR ? 2 : 2 + 3 * F->ns * q);
+        fig_panel(F, b, data, q == Q_LR, q == Q_LR ? 2 : 2 + 3 * F->ns * q);
     }
     fig_legend(F, b, right + 0.02, 1 - 10.0 / W, top, bottom);
     buf_printf(b, "unset multiplot\nset output\n");

@@ -846,8 +846,7 @@ void rp_fig_delta(Report *R, Buf *md) {
     const int H = 70 + bottom + ph * nt;
     Buf *b = gp_begin(R, "delta", "the paper's Delta over the tie tolerance, per task, baseline and stage",
                       W, H);
-    char title[300], tau[128];
-    rp_tau_text(R, tau, sizeof tau);
+    char title[300];
     snprintf(title, sizeof title, "Δ = L_baseline − L_%s on %s, %s, per task", R->scheds.v[R->ref],
              R->measure, by_tau ? "over each comparison's tie tolerance τ" : "relative to L_baseline");
     buf_printf(b, "set multiplot title ");
@@ -925,7 +924,6 @@ void rp_fig_delta(Report *R, Buf *md) {
                by_tau ? "The shaded band is the tie band, |Δ| < τ."
                : isfinite(band) ? "The shaded band is the tie band of the relative rule."
                                 : "The tolerance is not known per comparison, so no tie band is drawn.");
-    (void)tau;
     if (nonfinite)
         buf_printf(md,
                    "%d datapoints with an infinite Δ (one of the two runs diverged or failed) "
