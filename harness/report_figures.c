@@ -5,8 +5,10 @@
 #include "harness/report_int.h"
 
 #include "harness/gnuplot.h"
+#include "harness/style.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,20 +59,21 @@ Buf *rp_gp_begin(Report *R, const char *stem, const char *what, int w, int h) {
 }
 void rp_gp_end(Buf *b, int multiplot) { gp_end(b, multiplot); }
 
-/* line style of scheduler s: the reference black and thick, the others by plan order */
-static void gp_style(const Report *R, Buf *b, int s) {
-    if (s == R->ref) {
-        buf_printf(b, "lw 3 lc rgb '#000000' dt 1");
-        return;
-    }
-    int k = s < R->ref ? s : s - 1;
-    buf_printf(b, "lw 1.5 lc rgb '%s' dt %d", rp_palette[k % NPALETTE], 1 + (k / NPALETTE) % 4);
+/* line style of scheduler s: its label's (harness/style.h), the same in every figure lrlab
+ * draws; GreedyLR black and thick */
+static void gp_style(const Report *R, Buf *b, int s) { style_line(b, R->scheds.v[s]); }
+
+/* how the reference looks, for a caption */
+static const char *ref_look(const Report *R) {
+    return style_is_greedy(R->scheds.v[R->ref]) ? "black, thick" : "drawn last, on top";
 }
 
-static const char *sched_color(const Report *R, int s) {
-    if (s == R->ref) return "#000000";
-    int k = s < R->ref ? s : s - 1;
-    return rp_palette[k % NPALETTE];
+/* the legend's width in pixels: a sample line and the longest scheduler label */
+static int key_width(const Report *R) {
+    size_t m = 8;
+    for (int s = 0; s < R->scheds.n; s++)
+        if (strlen(R->scheds.v[s]) > m) m = strlen(R->scheds.v[s]);
+    return 90 + 8 * (int)m;
 }
 
 /* The plot list of a data file whose column 2 + k is scheduler rp_sched_at(R, k) against
@@ -88,18 +91,56 @@ static void gp_plot_by_sched(const Report *R, Buf *b, const char *data, const ch
     buf_printf(b, "\n");
 }
 
-/* panel grid for one panel per optimizer */
-static void gp_multiplot(Buf *b, int n, const char *title) {
-    int cols = n > 1 ? 2 : 1, rows = (n + cols - 1) / cols;
-    buf_printf(b, "set multiplot layout %d,%d margins 0.07,0.80,%.3f,%.3f spacing 0.07,%.3f title ",
-               rows, cols, 0.35 / (rows + 1), 1 - 0.3 / (rows + 1), 0.4 / (rows + 1));
-    gnuplot_str(b, title);
-    buf_printf(b, "\n");
+/* The panel figures (one panel per optimizer) are W = 1000 + the legend's width pixels wide,
+ * the legend once, in its own column right of the panels, one line per scheduler; the image
+ * is tall enough for every line of it. */
+static int panels_w(const Report *R) { return 1000 + key_width(R); }
+static int panels_h(const Report *R, int n) {
+    int h = 90 + 300 * ((n + 1) / 2), need = 140 + 19 * R->scheds.n;
+    return h > need ? h : need;
 }
 
-/* the legend: beside the panels, once */
-static void gp_key(Buf *b, int first) {
-    buf_printf(b, "%s\n", first ? "set key at screen 0.82,0.93 left top" : "unset key");
+/* the panels' multiplot: placed by hand (gp_panel), so that the legend has a column of its
+ * own whatever gnuplot would make of a key in one panel */
+static void gp_multiplot(Buf *b, const char *title) {
+    buf_printf(b, "set multiplot title ");
+    gnuplot_str(b, title);
+    buf_printf(b, "\nunset key\n");
+}
+
+/* the margins of panel o of n: two columns (one for a single panel), left of the legend */
+static void gp_panel(const Report *R, Buf *b, int o, int n, int h) {
+    const int cols = n > 1 ? 2 : 1, rows = (n + cols - 1) / cols, r = o / cols, c = o % cols;
+    const double left = 0.07, right = 1 - (double)(key_width(R) + 20) / panels_w(R), hs = 0.07;
+    const double top = 1 - 60.0 / h, bot = 55.0 / h, vs = 100.0 / h;
+    const double pw = (right - left - (cols - 1) * hs) / cols;
+    const double ph = (top - bot - (rows - 1) * vs) / rows;
+    const double lm = left + c * (pw + hs), tm = top - r * (ph + vs);
+    buf_printf(b, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+                  "set tmargin at screen %.4f\nset bmargin at screen %.4f\n",
+               lm, lm + pw, tm, tm - ph);
+}
+
+/* the legend: a panel of its own right of the others, as tall as the figure, one line per
+ * scheduler in its style, the reference last as in the panels */
+static void gp_legend(const Report *R, Buf *b, int h) {
+    buf_printf(b,
+               "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+               "set tmargin at screen %.4f\nset bmargin at screen %.4f\n"
+               "unset title\nunset xlabel\nunset ylabel\nunset border\nunset tics\nunset grid\n"
+               "unset logscale\nunset object\nset xrange [0:1]\nset yrange [0:1]\n"
+               "set key inside left top vertical maxrows %d samplen 3 box opaque "
+               "title 'scheduler'\nplot ",
+               1 - (double)key_width(R) / panels_w(R), 1 - 10.0 / panels_w(R), 1 - 60.0 / h,
+               55.0 / h, R->scheds.n);
+    for (int j = 1; j <= R->scheds.n; j++) {
+        int s = rp_sched_at(R, j % R->scheds.n);
+        buf_printf(b, "%sNaN with lines ", j == 1 ? "" : ", \\\n     ");
+        gp_style(R, b, s);
+        buf_printf(b, " title ");
+        gnuplot_str(b, R->scheds.v[s]);
+    }
+    buf_printf(b, "\n");
 }
 
 /* (a) learning rates against step, first seed, one panel per optimizer */
@@ -110,14 +151,14 @@ void rp_fig_lr(Report *R, int t, Buf *md) {
     snprintf(what, sizeof what,
              "learning rate against step on %s, seed %lld, one panel per optimizer", R->tasks.v[t],
              R->seeds[0]);
-    int no = R->optims.n;
-    Buf *b = gp_begin(R, stem, what, 1100, 90 + 300 * ((no + 1) / 2));
+    int no = R->optims.n, h = panels_h(R, no);
+    Buf *b = gp_begin(R, stem, what, panels_w(R), h);
     int logy = R->lr_hi[t] > 0 && R->lr_hi[t] / R->lr_lo[t] > LOG_SPAN;
     long long every =
         R->lr_steps[t] > MAX_LR_POINTS ? (R->lr_steps[t] + MAX_LR_POINTS - 1) / MAX_LR_POINTS : 1;
     char title[512];
     snprintf(title, sizeof title, "learning rate: %s, seed %lld", R->tasks.v[t], R->seeds[0]);
-    gp_multiplot(b, no, title);
+    gp_multiplot(b, title);
     buf_printf(b, "set xlabel 'step'\nset ylabel 'learning rate'\n");
     if (logy) /* at most five decades: schedules that decay to 0 leave the axis at its foot */
         buf_printf(b, "set logscale y\nset format y '%%g'\nset yrange [%.6g:%.6g]\n",
@@ -126,7 +167,7 @@ void rp_fig_lr(Report *R, int t, Buf *md) {
         buf_printf(b, "set title ");
         gnuplot_str(b, R->optims.v[o]);
         buf_printf(b, "\n");
-        gp_key(b, o == 0);
+        gp_panel(R, b, o, no, h);
         int first = 1;
         for (int k = 1; k <= R->scheds.n; k++) { /* the reference last: drawn on top */
             int s = rp_sched_at(R, k % R->scheds.n);
@@ -148,13 +189,14 @@ void rp_fig_lr(Report *R, int t, Buf *md) {
         }
         buf_printf(b, first ? "plot NaN notitle\n" : "\n");
     }
+    gp_legend(R, b, h);
     gp_end(b, 1);
     buf_printf(md,
                "![learning rate, %s](figures/%s.png)\n\n**Figure %d.** Learning rate against "
-               "step on %s (seed %lld), one panel per optimizer: %s (black) against the other "
-               "schedulers%s. [PDF](figures/%s.pdf)\n\n",
+               "step on %s (seed %lld), one panel per optimizer: %s (%s) against the other "
+               "schedulers, each in the style it has in every figure%s. [PDF](figures/%s.pdf)\n\n",
                R->tasks.v[t], stem, ++R->nfig_md, R->tasks.v[t], R->seeds[0], R->scheds.v[R->ref],
-               logy ? "; logarithmic axis of at most five decades" : "", stem);
+               ref_look(R), logy ? "; logarithmic axis of at most five decades" : "", stem);
 }
 
 /* (b) validation loss against step: median over seeds and the interquartile range, computed
@@ -266,19 +308,20 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
              "validation loss against step on %s: median over seeds and the "
              "interquartile range, one panel per optimizer",
              R->tasks.v[t]);
-    Buf *b = gp_begin(R, stem, what, 1100, 90 + 300 * ((no + 1) / 2));
+    const int h = panels_h(R, no);
+    Buf *b = gp_begin(R, stem, what, panels_w(R), h);
     char title[512];
     snprintf(title, sizeof title,
              "validation loss: %s, median and interquartile range over %d seeds", R->tasks.v[t],
              R->nseeds);
     buf_printf(b, "set datafile missing 'nan'\n");
-    gp_multiplot(b, no, title);
+    gp_multiplot(b, title);
     buf_printf(b, "set xlabel 'step'\nset ylabel 'validation loss'\n");
     for (int o = 0; o < no; o++) {
         buf_printf(b, "set title ");
         gnuplot_str(b, R->optims.v[o]);
         buf_printf(b, "\n");
-        gp_key(b, o == 0);
+        gp_panel(R, b, o, no, h);
         int logy = !nonpos[o] && ylo[o] > 0 && yhi[o] / ylo[o] > LOG_SPAN;
         anylog |= logy;
         if (!isfinite(ylo[o]) || !(yhi[o] > ylo[o]))
@@ -294,8 +337,9 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
             int k = j % ns;
             buf_printf(b, "%s", j == 1 ? "" : ", \\\n     ");
             gnuplot_file(b, data[o]);
-            buf_printf(b, " using 1:%d:%d with filledcurves fc rgb '%s' notitle", 3 + 3 * k,
-                       4 + 3 * k, sched_color(R, rp_sched_at(R, k)));
+            buf_printf(b, " using 1:%d:%d with filledcurves ", 3 + 3 * k, 4 + 3 * k);
+            style_band(b, R->scheds.v[rp_sched_at(R, k)]);
+            buf_printf(b, " notitle");
         }
         for (int j = 1; j <= ns; j++) {
             int k = j % ns, s = rp_sched_at(R, k);
@@ -308,17 +352,18 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
         }
         buf_printf(b, "\n");
     }
+    gp_legend(R, b, h);
     gp_end(b, 1);
     free(data), free(ylo), free(yhi), free(nonpos);
     buf_printf(md,
                "![validation loss, %s](figures/%s.png)\n\n**Figure %d.** Validation loss "
                "against step on %s, one panel per optimizer: the median over %d seeds (line) "
-               "and the interquartile range (band; none where a diverged run reaches it); %s in "
-               "black. Each panel's axis spans the values from 10%% of the steps on%s, so the "
+               "and the interquartile range (band; none where a diverged run reaches it); %s "
+               "(%s). Each panel's axis spans the values from 10%% of the steps on%s, so the "
                "first steps may be cut off. Data: `figures/data/valloss__%s__*.csv`. "
                "[PDF](figures/%s.pdf)\n\n",
                R->tasks.v[t], stem, ++R->nfig_md, R->tasks.v[t], R->nseeds, R->scheds.v[R->ref],
-               anylog ? " (logarithmic where they span decades)" : "", base, stem);
+               ref_look(R), anylog ? " (logarithmic where they span decades)" : "", base, stem);
     return 0;
 }
 
@@ -697,103 +742,191 @@ void rp_fig_profiles(Report *R, Buf *md) {
                "![performance profiles](figures/profiles.png)\n\n**Figure %d.** Performance "
                "profiles (Dolan and Moré) on the final %s: for each scheduler, the share of "
                "problems (task, optimizer, seed) on which its value is within a factor τ of the "
-               "best scheduler's; higher and further left is better; %s in black. Data: "
+               "best scheduler's; higher and further left is better; %s (%s). Data: "
                "`figures/data/profiles.csv`. [PDF](figures/profiles.pdf)\n\n",
-               ++R->nfig_md, R->measure, R->scheds.v[R->ref]);
+               ++R->nfig_md, R->measure, R->scheds.v[R->ref], ref_look(R));
 }
 
-/* (e) the distribution of the paper's Delta per stage, on a symmetric logarithmic axis
- * sign(D) log10(1 + |D| / t), linear within t (tau, or the median |Delta| when tau is relative):
- * the tasks' losses differ by orders of magnitude */
+/* (e) the distribution of the paper's Delta, normalised: Delta / tau, each comparison's own
+ * tie tolerance (comparisons.csv's tau), so that tasks whose losses differ by orders of
+ * magnitude share one scale and the tie band is [-1, 1] on every task; where a row has no
+ * positive tau, the relative difference Delta / |L_baseline| for the whole figure. One panel
+ * per task, the baselines along x, a box per stage (quartiles, median, whiskers at the 5% and
+ * 95% quantiles) over every datapoint drawn as a light, jittered point; the y axis symmetric
+ * logarithmic, sign(y) log10(1 + |y|): linear within the tie band, logarithmic beyond. */
+static double delta_jitter(int r) { /* deterministic, in [-1, 1) */
+    uint32_t h = 2166136261u ^ (uint32_t)r;
+    h = (h ^ (h >> 13)) * 0x5bd1e995u;
+    h ^= h >> 15;
+    return (double)(h % 20000) / 10000.0 - 1;
+}
+
 void rp_fig_delta(Report *R, Buf *md) {
+    const Tab *C = &R->cmp;
+    const int nr = C->t.nrows, ct = csvio_col(&C->t, "tau"), nb = R->scheds.n - 1;
+    const int nt = R->tasks.n;
+    /* normalise: by tau when every finite row has one, else relatively */
+    double *y = xcalloc((size_t)nr + 1, sizeof(double));
+    int by_tau = ct >= 0;
+    for (int r = 0; r < nr && by_tau; r++) {
+        double tau = NAN;
+        if (isfinite(rp_num(C, r, CM_DELTA)) &&
+            (csvio_parse_num(csvio_at(&C->t, r, ct), &tau) != 0 || !(tau > 0) || !isfinite(tau)))
+            by_tau = 0;
+    }
+    int nonfinite = 0;
+    for (int r = 0; r < nr; r++) {
+        double x = rp_num(C, r, CM_DELTA), tau = NAN, bv = rp_num(C, r, CM_BASEV);
+        if (by_tau) csvio_parse_num(csvio_at(&C->t, r, ct), &tau);
+        y[r] = by_tau ? x / tau : x / fabs(bv);
+        if (!isfinite(y[r])) nonfinite++, y[r] = NAN;
+    }
+    /* a baseline's slot: its position in plan order, the reference left out */
+    int *slot = xcalloc((size_t)R->scheds.n + 1, sizeof(int));
+    for (int s = 0, k = 0; s < R->scheds.n; s++)
+        slot[s] = s == R->ref ? -1 : k++;
+    static const char *const stage_rgb[NSTAGE] = {"#9ecae1", "#4292c6", "#08306b"};
+    const double off[NSTAGE] = {-0.26, 0, 0.26}, half = 0.11;
+    const char *ylab = by_tau ? "Δ / τ" : "Δ / |L_baseline|";
     Buf *d = rp_out_add(R, "figures/data/delta.csv");
     rp_banner(R, d, "#", "");
     buf_printf(d,
-               "# the paper's Delta = baseline - %s on %s per stage (comparisons.csv), finite "
-               "values only\n",
-               R->scheds.v[R->ref], R->measure);
-    static const char *const head[] = {"stage", "delta", NULL};
+               "# the paper's Delta = baseline - %s on %s (comparisons.csv) over %s, finite "
+               "values only; x: the baseline's slot plus the stage's offset and a jitter\n",
+               R->scheds.v[R->ref], R->measure, by_tau ? "the comparison's tau" : "|L_baseline|");
+    static const char *const head[] = {"task", "baseline", "stage", "x", "delta_norm", NULL};
     csvio_header(d, head);
-    int nonfinite = 0, present[NSTAGE] = {0}, nabs = 0;
-    double maxabs = 0, *absd = xcalloc((size_t)R->cmp.t.nrows + 1, sizeof(double));
-    for (int g = 0; g < NSTAGE; g++)
-        for (int r = 0; r < R->cmp.t.nrows; r++) {
-            if (rp_num(&R->cmp, r, CM_STAGE) != rp_stage_pct[g]) continue;
-            double x = rp_num(&R->cmp, r, CM_DELTA);
-            if (!isfinite(x)) {
-                nonfinite++;
-                continue;
+    Buf *q = rp_out_add(R, "figures/data/delta_boxes.csv");
+    rp_banner(R, q, "#", "");
+    buf_printf(q, "# per task, baseline and stage: the 5%%, 25%%, 50%%, 75%% and 95%% quantiles "
+                  "of figures/data/delta.csv's delta_norm\n");
+    static const char *const qhead[] = {"task", "baseline", "stage", "x", "p05", "q25", "median",
+                                        "q75", "p95", NULL};
+    csvio_header(q, qhead);
+    double *lo = xcalloc((size_t)nt + 1, sizeof(double)), *hi = xcalloc((size_t)nt + 1, sizeof(double));
+    double *v = xcalloc((size_t)nr + 1, sizeof(double));
+    for (int t = 0; t < nt; t++) {
+        lo[t] = -1, hi[t] = 1;
+        for (int s = 0; s < R->scheds.n; s++) {
+            if (slot[s] < 0) continue;
+            for (int g = 0; g < NSTAGE; g++) {
+                int n = 0;
+                const double x0 = 1 + slot[s] + off[g];
+                for (int r = 0; r < nr; r++) {
+                    if (isnan(y[r]) || rp_num(C, r, CM_STAGE) != rp_stage_pct[g] ||
+                        strcmp(rp_at(C, r, CM_TASK), R->tasks.v[t]) != 0 ||
+                        strcmp(rp_at(C, r, CM_BASE), R->scheds.v[s]) != 0)
+                        continue;
+                    v[n++] = y[r];
+                    csvio_int(d, t, 1);
+                    csvio_int(d, slot[s], 0);
+                    csvio_int(d, rp_stage_pct[g], 0);
+                    csvio_num(d, x0 + 0.8 * half * delta_jitter(r), 0);
+                    csvio_num(d, y[r], 0);
+                    csvio_end(d);
+                    lo[t] = fmin(lo[t], y[r]), hi[t] = fmax(hi[t], y[r]);
+                }
+                if (n == 0) continue;
+                csvio_int(q, t, 1);
+                csvio_int(q, slot[s], 0);
+                csvio_int(q, rp_stage_pct[g], 0);
+                csvio_num(q, x0, 0);
+                static const double ps[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
+                for (int k = 0; k < 5; k++)
+                    csvio_num(q, rp_quant(v, n, ps[k]), 0);
+                csvio_end(q);
             }
-            present[g] = 1;
-            maxabs = fmax(maxabs, fabs(x));
-            if (x != 0) absd[nabs++] = fabs(x);
-            csvio_int(d, rp_stage_pct[g], 1);
-            csvio_num(d, x, 0);
-            csvio_end(d);
         }
-    Buf *b = gp_begin(R, "delta", "the distribution of the paper's Delta per stage", 800, 600);
-    char title[256], tau[128];
-    rp_tau_text(R, tau, sizeof tau);
-    snprintf(title, sizeof title, "Δ = L_baseline − L_%s on %s per stage", R->scheds.v[R->ref],
-             R->measure);
-    buf_printf(b, "set title ");
-    gnuplot_str(b, title);
-    /* one tau for every comparison only under an absolute rule: dashed lines at +-tau */
-    const int fixed = R->copts.tie.kind == TIE_ABS;
-    const double tau_x = R->copts.tie.x;
-    double t = fixed && tau_x > 0 ? tau_x : nabs ? rp_quant(absd, nabs, 0.5) : 1;
-    free(absd);
-    buf_printf(b,
-               "\nt = %g\nset nonlinear y via sgn(y) * log10(1 + abs(y) / t) inverse "
-               "sgn(y) * t * (10**abs(y) - 1)\nset ytics (0",
-               t);
-    for (double k = t; k < 10 * maxabs && k < 1e300; k *= 10)
-        buf_printf(b, ", %g, %g", k, -k);
-    buf_printf(b, ")\n");
-    buf_printf(b,
-               "set xrange [0.4:3.6]\nset xtics ('10%%%%' 1, '50%%%%' 2, '100%%%%' 3)\n"
-               "set xlabel 'stage (share of the training steps)'\nset ylabel 'Δ (%s)'\n"
-               "set style fill solid 0.25 border -1\nset boxwidth 0.45\n"
-               "set style boxplot outliers pointtype 7\nset key top right\n",
-               R->measure);
-    if (fixed)
-        buf_printf(
-            b,
-            "set arrow from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#d73027'\n"
-            "set arrow from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#d73027'\n",
-            tau_x, tau_x, -tau_x, -tau_x);
-    buf_printf(
-        b, "set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#000000'\nplot ");
-    int any = 0;
-    for (int g = 0; g < NSTAGE; g++) {
-        if (!present[g]) continue;
-        buf_printf(b,
-                   "%s'data/delta.csv' using (%d):($1 == %d ? $2 : NaN) with boxplot lc rgb "
-                   "'#1f77b4' notitle",
-                   any ? ", \\\n     " : "", g + 1, rp_stage_pct[g]);
-        any = 1;
     }
-    if (!any) buf_printf(b, "NaN notitle");
-    if (fixed) buf_printf(b, ", \\\n     NaN with lines dt 2 lc rgb '#d73027' title '±τ'");
-    buf_printf(b, "\n");
-    gp_end(b, 0);
+    free(v), free(y), free(slot);
+    int maxlen = 8;
+    for (int s = 0; s < R->scheds.n; s++)
+        if ((int)strlen(R->scheds.v[s]) > maxlen) maxlen = (int)strlen(R->scheds.v[s]);
+    const int W = 160 + 75 * (nb > 6 ? nb : 6), bottom = 30 + 6 * maxlen, ph = 190;
+    const int H = 70 + bottom + ph * nt;
+    Buf *b = gp_begin(R, "delta", "the paper's Delta over the tie tolerance, per task, baseline and stage",
+                      W, H);
+    char title[300];
+    snprintf(title, sizeof title, "Δ = L_baseline − L_%s on %s, %s, per task", R->scheds.v[R->ref],
+             R->measure, by_tau ? "over each comparison's tie tolerance τ" : "relative to L_baseline");
+    buf_printf(b, "set multiplot title ");
+    gnuplot_str(b, title);
+    buf_printf(b,
+               "\nset nonlinear y via sgn(y) * log10(1 + abs(y)) inverse sgn(y) * (10**abs(y) - 1)\n"
+               "set xrange [0.4:%.1f]\nset ylabel '%s (symmetric log)'\n"
+               "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+               "set grid noxtics ytics\nset style fill solid 0.35 border -1\n"
+               "set boxwidth %g absolute\nset key at screen 0.5,%.4f center top horizontal samplen 2\n",
+               nb + 0.6, ylab, 90.0 / W, 1 - 30.0 / W, 2 * half, 1 - 28.0 / H);
+    /* the tie band: |Delta| < tau, or < the relative tolerance under a relative rule */
+    const double band = by_tau ? 1 : R->copts.tie.kind == TIE_REL ? R->copts.tie.x : NAN;
+    if (isfinite(band))
+        buf_printf(b, "set object 1 rectangle from graph 0, first %g to graph 1, first %g "
+                      "fc rgb '#fee08b' fs solid 0.6 noborder behind\n",
+                   -band, band);
+    for (int t = 0; t < nt; t++) {
+        const double top = 1 - (70.0 + ph * t) / H, bot = 1 - (70.0 + ph * (t + 1) - 24) / H;
+        buf_printf(b, "set tmargin at screen %.4f\nset bmargin at screen %.4f\n", top, bot);
+        /* the baselines' names under the last panel only */
+        buf_printf(b, "set xtics %s(", t == nt - 1 ? "rotate by 45 right " : "norotate ");
+        for (int s = 0, k = 0; s < R->scheds.n; s++) {
+            if (s == R->ref) continue;
+            buf_printf(b, "%s", k ? ", " : "");
+            if (t == nt - 1) gnuplot_str(b, R->scheds.v[s]);
+            else buf_printf(b, "''");
+            buf_printf(b, " %d", 1 + k++);
+        }
+        buf_printf(b, ")\n");
+        buf_printf(b, "set label 1 ");
+        gnuplot_str(b, R->tasks.v[t]);
+        buf_printf(b, " at graph 0.01, graph 0.93 left front\n");
+        double m = fmax(fabs(lo[t]), fabs(hi[t]));
+        buf_printf(b, "set yrange [%.6g:%.6g]\nset ytics (0, 1, -1", lo[t] < -1 ? lo[t] * 1.3 : -1.3,
+                   hi[t] > 1 ? hi[t] * 1.3 : 1.3);
+        for (double k = 10; k < 1.3 * m && k < 1e300; k *= 10)
+            buf_printf(b, ", %g, %g", k, -k);
+        buf_printf(b, ")\n%s\nplot ", t == 0 ? "" : "unset key");
+        for (int g = 0; g < NSTAGE; g++)
+            buf_printf(b,
+                       "%s'data/delta.csv' using ($1 == %d && $3 == %d ? $4 : NaN):5 with points "
+                       "pt 7 ps 0.25 lc rgb '#b0%s' notitle",
+                       g ? ", \\\n     " : "", t, rp_stage_pct[g], stage_rgb[g] + 1);
+        for (int g = 0; g < NSTAGE; g++)
+            buf_printf(b,
+                       ", \\\n     'data/delta_boxes.csv' using ($1 == %d && $3 == %d ? $4 : NaN):6:5:9:8 "
+                       "with candlesticks whiskerbars lc rgb '%s' lw 1.2 title '%d%% of the steps'",
+                       t, rp_stage_pct[g], stage_rgb[g], rp_stage_pct[g]);
+        for (int g = 0; g < NSTAGE; g++)
+            buf_printf(b,
+                       ", \\\n     'data/delta_boxes.csv' using ($1 == %d && $3 == %d ? $4 : NaN):7:7:7:7 "
+                       "with candlesticks lc rgb '#000000' lw 2 notitle",
+                       t, rp_stage_pct[g]);
+        if (isfinite(band))
+            buf_printf(b, ", \\\n     NaN with boxes fc rgb '#fee08b' fs solid 0.6 noborder title "
+                          "'tie band: |Δ| < τ'");
+        buf_printf(b, "\n");
+    }
+    free(lo), free(hi);
+    gp_end(b, 1);
     buf_printf(md,
-               "![Delta by stage](figures/delta.png)\n\n**Figure %d.** The distribution of "
-               "the paper's Δ = L_baseline − L_%s on %s over all datapoints, per stage: box from "
-               "the lower to the upper quartile with the median, whiskers to 1.5 interquartile "
-               "ranges, points beyond; Δ > 0 means %s was better; %s. The axis is symmetric "
-               "logarithmic, linear within %g and logarithmic beyond, because the tasks' losses "
-               "differ by orders of magnitude. Data: `figures/data/delta.csv`. "
+               "![Delta by task](figures/delta.png)\n\n**Figure %d.** The paper's Δ = "
+               "L_baseline − L_%s on %s %s, one panel per task, the baselines along the axis and a "
+               "box per stage (10%%, 50%% and 100%% of the steps, light to dark): the quartiles "
+               "and the median, whiskers at the 5%% and 95%% quantiles, every datapoint a light "
+               "point behind (jittered sideways); Δ > 0 means %s was better. %s The axis is "
+               "symmetric logarithmic, sign(y) log10(1 + |y|): linear within ±1, logarithmic "
+               "beyond. Data: `figures/data/delta.csv`, `figures/data/delta_boxes.csv`. "
                "[PDF](figures/delta.pdf)\n\n",
-               ++R->nfig_md, R->scheds.v[R->ref], R->measure, R->scheds.v[R->ref],
-               !fixed ? "the tolerance differs between comparisons, so there are no fixed "
-                             "±τ lines"
-                           : "dashed lines at ±τ",
-               t);
+               ++R->nfig_md, R->scheds.v[R->ref], R->measure,
+               by_tau ? "divided by the comparison's tie tolerance τ (comparisons.csv)"
+                      : "divided by |L_baseline| (relative difference)",
+               R->scheds.v[R->ref],
+               by_tau ? "The shaded band is the tie band, |Δ| < τ."
+               : isfinite(band) ? "The shaded band is the tie band of the relative rule."
+                                : "The tolerance is not known per comparison, so no tie band is drawn.");
     if (nonfinite)
         buf_printf(md,
                    "%d datapoints with an infinite Δ (one of the two runs diverged or failed) "
                    "are left out of Figure %d; they are counted in the tables.\n\n",
                    nonfinite, R->nfig_md);
 }
-

@@ -46,7 +46,8 @@ done
 figs="categories delta profiles target"
 for t in $tasks; do figs="$figs lr__$t valloss__$t rivals__$t"; done
 for f in $figs; do expect="$expect figures/$f.gp figures/$f.png figures/$f.pdf"; done
-for d in categories__baseline categories__task categories__optimizer delta profiles target; do
+for d in categories__baseline categories__task categories__optimizer delta delta_boxes profiles \
+  target; do
   expect="$expect figures/data/$d.csv"
 done
 for t in $tasks; do

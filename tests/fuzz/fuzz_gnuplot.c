@@ -9,7 +9,8 @@
  *  2. the code path of lrlab run's figures (plot_experiment, harness/plot.c) with the texts as
  *     experiment name, task, optimizer and scheduler labels: it must draw its one figure, and
  *     the folder must then hold exactly the result files given to it plus figures/SLUG.gp,
- *     figures/SLUG.png and figures/gnuplot.log, SLUG made by name_slug.
+ *     figures/SLUG.png, figures/SLUG.csv (the medians it draws) and figures/gnuplot.log, SLUG
+ *     made by name_slug.
  * Any other file (a command gnuplot ran: the texts are full of `touch PWNED`, system(...),
  * '!', '<' and '|' attempts; a figure placed by a label outside figures/), a text printed
  * differently, or a figure not drawn aborts with the texts shown in hex.
@@ -230,6 +231,8 @@ static void check_plot(char **t, int n) {
     snprintf(fig, sizeof fig, "figures/%s__%s.gp", ts, os);
     names[nnames++] = strdup(fig);
     snprintf(fig, sizeof fig, "figures/%s__%s.png", ts, os);
+    names[nnames++] = strdup(fig);
+    snprintf(fig, sizeof fig, "figures/%s__%s.csv", ts, os);
     names[nnames++] = strdup(fig);
     names[nnames++] = strdup("figures/gnuplot.log");
     Err e;
