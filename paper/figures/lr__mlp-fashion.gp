@@ -5,116 +5,164 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./lr__mlp-fashion.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "learning rate: mlp-fashion, seed 1"
+set multiplot title "learning rate: mlp-fashion, seed 1"
+unset key
 set xlabel 'step'
 set ylabel 'learning rate'
 set logscale y
 set format y '%g'
 set yrange [6.66667e-06:1.5]
 set title "sgd"
-set key at screen 0.82,0.93 left top
-plot "../../results/paper/curves/ee7ea5da40883abf.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/4b147d60f2806eb8.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/ad5a33a240555518.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/71e3d62300daf72f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/20d4beb1c6d48b21.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/807636ec5d1abd6b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/c8ebb7b35a6424dd.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/c9a4266ea11aa64a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/aae128a89455b541.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/2166a6e808f96b31.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/da828ae31f830484.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/5535eae45567246e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/b2bd96213ddb3c31.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/8178fb46b1a6e815.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../results/paper/curves/ee7ea5da40883abf.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/4b147d60f2806eb8.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/ad5a33a240555518.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/71e3d62300daf72f.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/20d4beb1c6d48b21.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/807636ec5d1abd6b.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/c8ebb7b35a6424dd.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/c9a4266ea11aa64a.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/aae128a89455b541.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/2166a6e808f96b31.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/da828ae31f830484.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/5535eae45567246e.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/b2bd96213ddb3c31.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/8178fb46b1a6e815.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
-plot "../../results/paper/curves/2f02a0b5dc0d873f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/9856463652679738.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/9c0bb8e2b2ba6d3b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/0d23d7fd7f793fa2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/4c080e0dc69a712a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/e36716528b885b4a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/4e08d25beceebaec.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/ada2050966df0367.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/1c7259fea2590432.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/9794b045a1f756ba.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/b7e83dd971ec0d17.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/2d106f94220d29ee.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/85ee3ba6359c7c2c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/d5e0e10d409f6c95.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../results/paper/curves/2f02a0b5dc0d873f.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/9856463652679738.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/9c0bb8e2b2ba6d3b.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/0d23d7fd7f793fa2.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/4c080e0dc69a712a.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/e36716528b885b4a.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/4e08d25beceebaec.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/ada2050966df0367.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/1c7259fea2590432.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/9794b045a1f756ba.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/b7e83dd971ec0d17.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/2d106f94220d29ee.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/85ee3ba6359c7c2c.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/d5e0e10d409f6c95.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
-plot "../../results/paper/curves/b9a131787496320f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/17ac45e26d02f128.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/ea6a78477f910f50.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/d540d351837dc337.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/63d901c3549c85b9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/943ae35d42cc7513.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/30e6ff52f6c03c35.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/45af3835a730aa32.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/6e39bf353bc6e309.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/197f73ab844ea279.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/515186761edf3194.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/7185ad2b6067ffa6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/8ba9acfe7534e15c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/bccd159dec8abe85.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../results/paper/curves/b9a131787496320f.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/17ac45e26d02f128.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/ea6a78477f910f50.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/d540d351837dc337.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/63d901c3549c85b9.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/943ae35d42cc7513.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/30e6ff52f6c03c35.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/45af3835a730aa32.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/6e39bf353bc6e309.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/197f73ab844ea279.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/515186761edf3194.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/7185ad2b6067ffa6.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/8ba9acfe7534e15c.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/bccd159dec8abe85.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
-plot "../../results/paper/curves/de422a08f856074d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/da0af09387babdbe.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/e112b6797abceda6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/1b6e1bf4aafecae5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/3c7a1af941d2d5f3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/eb480968d8b664f5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/886e2690ae34132f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/262cd6e505f3f414.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/a565aaa50b7d3d03.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/e846d955873f87b3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/c662167ff582358e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/3a46f8555f4f6a4c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/24d045c653d7638e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/a156c52debc8992b.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../results/paper/curves/de422a08f856074d.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/da0af09387babdbe.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/e112b6797abceda6.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/1b6e1bf4aafecae5.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/3c7a1af941d2d5f3.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/eb480968d8b664f5.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/886e2690ae34132f.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/262cd6e505f3f414.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/a565aaa50b7d3d03.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/e846d955873f87b3.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/c662167ff582358e.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/3a46f8555f4f6a4c.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/24d045c653d7638e.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/a156c52debc8992b.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
-plot "../../results/paper/curves/f5e71ec0dcd051bb.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/d1c0f9662a0da28c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/459e64650840d3e4.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/e0bcd11dddb2220b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/18c6e6bce41aa805.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/5efb5a4d938ccf1f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/f52daa536edb5cb9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/4cfd0d7e8b0f2e06.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/11b78a051b53138d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/ea8c18bf2938143d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/810650e5356ea97d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/f70558bb2f75c5f2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/466901a949f28a89.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/09965f64eb190049.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../results/paper/curves/f5e71ec0dcd051bb.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/d1c0f9662a0da28c.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/459e64650840d3e4.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/e0bcd11dddb2220b.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/18c6e6bce41aa805.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/5efb5a4d938ccf1f.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/f52daa536edb5cb9.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/4cfd0d7e8b0f2e06.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/11b78a051b53138d.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/ea8c18bf2938143d.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/810650e5356ea97d.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/f70558bb2f75c5f2.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/466901a949f28a89.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/09965f64eb190049.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
-plot "../../results/paper/curves/623e90c2c0762ca6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/d199b3f278b6b3d1.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/0a799e40967020d2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/ff4e6dd27db001c1.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/8d9f1cddab99ab87.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/e8d778abd2d5fd09.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/14ec4f19a6c66c1b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/66fa425749bbd830.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/2a32eb7498706cff.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/7dc2cf6b0a5f2cbf.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/047a95d256e84c3e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/1d6aeeb54cbc37c9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/77ba454754c1360b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/7a6fd1f619ba480c.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../results/paper/curves/623e90c2c0762ca6.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/d199b3f278b6b3d1.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/0a799e40967020d2.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/ff4e6dd27db001c1.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/8d9f1cddab99ab87.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/e8d778abd2d5fd09.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/14ec4f19a6c66c1b.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/66fa425749bbd830.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/2a32eb7498706cff.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/7dc2cf6b0a5f2cbf.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/047a95d256e84c3e.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/1d6aeeb54cbc37c9.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/77ba454754c1360b.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/7a6fd1f619ba480c.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

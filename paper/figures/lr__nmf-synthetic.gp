@@ -5,116 +5,164 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./lr__nmf-synthetic.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "learning rate: nmf-synthetic, seed 1"
+set multiplot title "learning rate: nmf-synthetic, seed 1"
+unset key
 set xlabel 'step'
 set ylabel 'learning rate'
 set logscale y
 set format y '%g'
 set yrange [1.41578e-05:3.18551]
 set title "sgd"
-set key at screen 0.82,0.93 left top
-plot "../../results/paper/curves/bd0bdbdcb32e03c0.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/429cb268a5080bbb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/c77f2dc25a8cf009.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/a8271e1484027cf8.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/9c9d58c92acba3b4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/cdcdb392b06beefc.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/c34ce2117aeb57fe.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/04e463c0c46e9851.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/aee1f143e686b1ac.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/321707c93d728ab4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/48ec021cac8c67dd.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/2171407a3a2ad547.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/8f5c8decbead91a9.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/73e9a8d63ca21ebe.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../results/paper/curves/bd0bdbdcb32e03c0.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/429cb268a5080bbb.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/c77f2dc25a8cf009.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/a8271e1484027cf8.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/9c9d58c92acba3b4.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/cdcdb392b06beefc.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/c34ce2117aeb57fe.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/04e463c0c46e9851.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/aee1f143e686b1ac.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/321707c93d728ab4.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/48ec021cac8c67dd.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/2171407a3a2ad547.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/8f5c8decbead91a9.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/73e9a8d63ca21ebe.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
-plot "../../results/paper/curves/93cf99a50e3d164e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/d663abe396265db9.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/c75f6ceffd595923.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/9bd58c095023e99a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/eb5c8f236a183d12.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/245dcf9cc2c924c2.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/15285445e1d93a14.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/9f089cc9d702b05f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/e6e08eea55892aea.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/a344442a3571fa92.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/557822de6224217f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/5edd6830df5354e1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/a060ba47be9de1fc.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/db250379c5188494.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../results/paper/curves/93cf99a50e3d164e.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/d663abe396265db9.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/c75f6ceffd595923.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/9bd58c095023e99a.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/eb5c8f236a183d12.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/245dcf9cc2c924c2.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/15285445e1d93a14.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/9f089cc9d702b05f.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/e6e08eea55892aea.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/a344442a3571fa92.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/557822de6224217f.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/5edd6830df5354e1.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/a060ba47be9de1fc.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/db250379c5188494.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
-plot "../../results/paper/curves/fe29a2ffba9fe2af.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/dd396069ca4fae88.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/5e580a657854fd88.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/598d1e1c9e84a63f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/18a54fe84f512391.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/042a47a0aff9febb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/068b976bbc3dbfad.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/eb331a6641b0705a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/95afd39b5c181371.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/0bdf53ffe010ef21.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/541f9460d9b2c534.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/73c64a69afc6c4fe.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/7d98a37916dca83c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/6411329cdfc45565.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../results/paper/curves/fe29a2ffba9fe2af.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/dd396069ca4fae88.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/5e580a657854fd88.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/598d1e1c9e84a63f.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/18a54fe84f512391.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/042a47a0aff9febb.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/068b976bbc3dbfad.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/eb331a6641b0705a.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/95afd39b5c181371.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/0bdf53ffe010ef21.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/541f9460d9b2c534.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/73c64a69afc6c4fe.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/7d98a37916dca83c.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/6411329cdfc45565.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
-plot "../../results/paper/curves/8b9088b43a3ca889.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/695db486080134b2.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/ba9280627958f54e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/444d285b9fbd94fd.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/711bf9a66b550b3b.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/0200fc89d4808fad.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/a68e8fe1c5156337.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/18c1c07c9431a94c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/298002b0731734db.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/0e2c09f504c5eacb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/daa9ef9ca77d9806.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/f8a1584f1a95e6b4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/fbcc0ca4004f4166.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/21bdae46a7d8c30f.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../results/paper/curves/8b9088b43a3ca889.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/695db486080134b2.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/ba9280627958f54e.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/444d285b9fbd94fd.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/711bf9a66b550b3b.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/0200fc89d4808fad.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/a68e8fe1c5156337.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/18c1c07c9431a94c.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/298002b0731734db.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/0e2c09f504c5eacb.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/daa9ef9ca77d9806.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/f8a1584f1a95e6b4.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/fbcc0ca4004f4166.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/21bdae46a7d8c30f.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
-plot "../../results/paper/curves/6ade01d7b4f57193.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/5258ee27a62864a4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/05a2b2a4eee9cc8c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/b6edad2443070b43.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/fad68f233bbff84d.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/18b33c7c1c9c6b77.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/0e0d5ce71e9db8e1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/82f56859a5ffcbfe.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/8e7afe2a57999145.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/a24bf459d9dae8f5.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/f4ad59c1c3ddc580.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/b25b374a5b98527a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/4846411a372d18bf.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/59c1a3e71589aa61.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../results/paper/curves/6ade01d7b4f57193.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/5258ee27a62864a4.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/05a2b2a4eee9cc8c.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/b6edad2443070b43.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/fad68f233bbff84d.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/18b33c7c1c9c6b77.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/0e0d5ce71e9db8e1.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/82f56859a5ffcbfe.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/8e7afe2a57999145.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/a24bf459d9dae8f5.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/f4ad59c1c3ddc580.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/b25b374a5b98527a.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/4846411a372d18bf.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/59c1a3e71589aa61.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
-plot "../../results/paper/curves/3412636b5c2a0eee.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/1d648facc13d4919.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/770a2de0d4e3a71a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/41590a481be39319.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/9a1a0dce246b466f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/d4d30e25c626ac41.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/3c294a1ec79dd103.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/3860ab1565299a68.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/b282d63bf9ee3837.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/e1defc2b3f768ff7.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/1c5f5978fc92b266.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/207fcc27b96e4001.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/a7eb8ce9d4559983.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/7315ed01b809b6f4.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../results/paper/curves/3412636b5c2a0eee.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/1d648facc13d4919.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/770a2de0d4e3a71a.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/41590a481be39319.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/9a1a0dce246b466f.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/d4d30e25c626ac41.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/3c294a1ec79dd103.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/3860ab1565299a68.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/b282d63bf9ee3837.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/e1defc2b3f768ff7.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/1c5f5978fc92b266.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/207fcc27b96e4001.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/a7eb8ce9d4559983.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/7315ed01b809b6f4.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

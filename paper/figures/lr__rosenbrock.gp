@@ -5,116 +5,164 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./lr__rosenbrock.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "learning rate: rosenbrock, seed 1"
+set multiplot title "learning rate: rosenbrock, seed 1"
+unset key
 set xlabel 'step'
 set ylabel 'learning rate'
 set logscale y
 set format y '%g'
 set yrange [6.66667e-05:15]
 set title "sgd"
-set key at screen 0.82,0.93 left top
-plot "../../results/paper/curves/1fa74f165e88068f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/89e3fac3719661a8.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/132e28d630b9d1a8.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/e3a6c209cfab505f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/2d8a9a1c624cb1f1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/b9f05df51012fddb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/02f5624430d3010d.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/a87aa784eeb9be3a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/e4e52b894d1093d1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/506f6ec2dba83481.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/21f8ce2f309ccf14.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/d7c7ce1d9d7e625e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/4fc45a7fba1586dc.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/182cb4469ba74b05.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../results/paper/curves/1fa74f165e88068f.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/89e3fac3719661a8.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/132e28d630b9d1a8.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/e3a6c209cfab505f.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/2d8a9a1c624cb1f1.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/b9f05df51012fddb.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/02f5624430d3010d.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/a87aa784eeb9be3a.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/e4e52b894d1093d1.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/506f6ec2dba83481.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/21f8ce2f309ccf14.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/d7c7ce1d9d7e625e.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/4fc45a7fba1586dc.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/182cb4469ba74b05.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
-plot "../../results/paper/curves/65559e6b38f99a62.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/fc1dafc11b5395c5.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/513500924632fb67.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/0aa5235ef8d1b0be.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/5003c805df23719e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/9abe974caf4c4a2e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/4edc4824e42e6be8.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/d8f62e8f537bb343.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/31930535b10e89ce.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/356e2c194bda0e16.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/374f56de9beb318b.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/83607391db35979d.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/04fd7dc8876c7067.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/c7ec92cb27756e20.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../results/paper/curves/65559e6b38f99a62.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/fc1dafc11b5395c5.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/513500924632fb67.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/0aa5235ef8d1b0be.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/5003c805df23719e.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/9abe974caf4c4a2e.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/4edc4824e42e6be8.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/d8f62e8f537bb343.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/31930535b10e89ce.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/356e2c194bda0e16.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/374f56de9beb318b.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/83607391db35979d.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/04fd7dc8876c7067.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/c7ec92cb27756e20.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
-plot "../../results/paper/curves/3a76587b2cb70ea6.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/a696698ee53985d1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/82ced295bb17a30b.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/280a937c93a2a252.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/feb30e31531168ba.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/b10d8f48af8e003a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/24261d6d1126da9c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/ea3fa99e5f7d90d7.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/dbc7d9cc3d815ec2.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/e322766f34b5418a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/2d40e34065f2e027.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/fdb4a169b54d6e71.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/9b709f5195457c0b.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/266ba1ffcc0d0a0c.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../results/paper/curves/3a76587b2cb70ea6.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/a696698ee53985d1.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/82ced295bb17a30b.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/280a937c93a2a252.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/feb30e31531168ba.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/b10d8f48af8e003a.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/24261d6d1126da9c.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/ea3fa99e5f7d90d7.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/dbc7d9cc3d815ec2.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/e322766f34b5418a.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/2d40e34065f2e027.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/fdb4a169b54d6e71.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/9b709f5195457c0b.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/266ba1ffcc0d0a0c.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
-plot "../../results/paper/curves/4d30beb8c6da8868.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/61c9854dd39a18e3.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/bde5b2364a42f661.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/4ea02b2cb201d060.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/92aeebc40e505e2c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/95c152a52902fa44.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/cd1ba90dbe64b156.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/37c01123474b40f9.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/1d6afbe296e03df4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/50f45fdb5bfca73c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/20cd5fb4e06b91b5.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/464e8b7331fa9a3f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/7411293c41c128a1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/bcb3ae8ee78df266.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../results/paper/curves/4d30beb8c6da8868.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/61c9854dd39a18e3.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/bde5b2364a42f661.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/4ea02b2cb201d060.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/92aeebc40e505e2c.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/95c152a52902fa44.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/cd1ba90dbe64b156.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/37c01123474b40f9.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/1d6afbe296e03df4.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/50f45fdb5bfca73c.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/20cd5fb4e06b91b5.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/464e8b7331fa9a3f.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/7411293c41c128a1.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/bcb3ae8ee78df266.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
-plot "../../results/paper/curves/027bcb020a3140ac.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/0179b3d118c2ccff.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/0e193e104318b1b5.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/301cb57f467e5984.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/8318047cb87e54c8.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/4ae1490204a4a360.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/b652f05147151a0a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/5a0d8d4dfe2d71cd.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/81035654c5ceaa38.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/3b78579bed27cc90.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/8e44473066590581.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/339cfe0d11989edb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/f28211da040f3f95.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/3f60d22f43250a02.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../results/paper/curves/027bcb020a3140ac.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/0179b3d118c2ccff.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/0e193e104318b1b5.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/301cb57f467e5984.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/8318047cb87e54c8.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/4ae1490204a4a360.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/b652f05147151a0a.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/5a0d8d4dfe2d71cd.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/81035654c5ceaa38.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/3b78579bed27cc90.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/8e44473066590581.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/339cfe0d11989edb.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/f28211da040f3f95.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/3f60d22f43250a02.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
-plot "../../results/paper/curves/4f9b07cb1c41312a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/05a4dd84f636a9ed.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/d6e0758e19bb8f1f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/a064a75565b2ab66.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/d2232c58617441b6.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/490ab3baf6423376.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/0a1b2fa4a549e400.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/26508a99c3e26a2b.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/62740c1b6356f976.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/4e3cd39c191a969e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/44d7ba158bbd0608.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/40bf92eededd8ab5.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/44f79d2d04579f08.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/b0b99eef0c158ba9.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../results/paper/curves/4f9b07cb1c41312a.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/05a4dd84f636a9ed.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/d6e0758e19bb8f1f.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/a064a75565b2ab66.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/d2232c58617441b6.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/490ab3baf6423376.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/0a1b2fa4a549e400.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/26508a99c3e26a2b.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/62740c1b6356f976.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/4e3cd39c191a969e.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/44d7ba158bbd0608.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/40bf92eededd8ab5.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/44f79d2d04579f08.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/b0b99eef0c158ba9.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

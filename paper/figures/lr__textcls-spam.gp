@@ -5,116 +5,164 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./lr__textcls-spam.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "learning rate: textcls-spam, seed 1"
+set multiplot title "learning rate: textcls-spam, seed 1"
+unset key
 set xlabel 'step'
 set ylabel 'learning rate'
 set logscale y
 set format y '%g'
 set yrange [4.16242e-05:9.36544]
 set title "sgd"
-set key at screen 0.82,0.93 left top
-plot "../../results/paper/curves/5409c2bbe4c5b74c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/f11b9e4b104016df.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/f0384032ee752e95.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/21d2f59f7a7ffae4.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/66babba5582066e8.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/69617774e5267640.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/71b61ab99d4780aa.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/c7c001358a88b86d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/50d95131b580be58.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/0cd5dd176d5754b0.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/3e02bcbb714fbba1.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/56aa8320801f9e7b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/d745414edbd72875.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/c64e0406c35685e2.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../results/paper/curves/5409c2bbe4c5b74c.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/f11b9e4b104016df.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/f0384032ee752e95.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/21d2f59f7a7ffae4.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/66babba5582066e8.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/69617774e5267640.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/71b61ab99d4780aa.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/c7c001358a88b86d.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/50d95131b580be58.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/0cd5dd176d5754b0.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/3e02bcbb714fbba1.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/56aa8320801f9e7b.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/d745414edbd72875.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/c64e0406c35685e2.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
-plot "../../results/paper/curves/c91c3aa77ba8aa7a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/090339b7d8265e1d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/3183f9ee80b6356f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/e7c4241aca327016.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/b79a6fa5d8c4b646.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/987eac93bf2d3a66.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/1f990a0db2318b30.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/9267892075ef67db.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/7cf9183ce18d0f06.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/178c8e51b69c872e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/1c1557cc8a0bb8b3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/592f79dc161417a5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/64b2adb8177b08ef.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/cf7fcd81b753c5d8.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../results/paper/curves/c91c3aa77ba8aa7a.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/090339b7d8265e1d.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/3183f9ee80b6356f.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/e7c4241aca327016.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/b79a6fa5d8c4b646.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/987eac93bf2d3a66.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/1f990a0db2318b30.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/9267892075ef67db.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/7cf9183ce18d0f06.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/178c8e51b69c872e.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/1c1557cc8a0bb8b3.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/592f79dc161417a5.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/64b2adb8177b08ef.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/cf7fcd81b753c5d8.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
-plot "../../results/paper/curves/a8419b0d1880a7cb.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/05e2b02687215b3c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/b94059bd2ceeb8f4.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/35946159ba353ebb.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/8dde0a48578c85d5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/4fa932a44f0fdfcf.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/468dcc0d2928c7e9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/1c4ab6036ee569f6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/2f370019e88bbfdd.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/f1c9b11d7043648d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/eb39ce29fd525e08.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/6d072b710a7c26e2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/682b696d48444b58.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/6fa631fa9c2b8039.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../results/paper/curves/a8419b0d1880a7cb.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/05e2b02687215b3c.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/b94059bd2ceeb8f4.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/35946159ba353ebb.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/8dde0a48578c85d5.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/4fa932a44f0fdfcf.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/468dcc0d2928c7e9.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/1c4ab6036ee569f6.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/2f370019e88bbfdd.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/f1c9b11d7043648d.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/eb39ce29fd525e08.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/6d072b710a7c26e2.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/682b696d48444b58.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/6fa631fa9c2b8039.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
-plot "../../results/paper/curves/9212e07a50b4a315.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/88d780df15a32606.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/24f162da3679149a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/e46e0f7a2434ff99.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/fcd43eebab8f3fef.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/535447c95eeaacc1.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/df3e4f50cfef3d83.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/916fab4c8a8226e8.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/50bf0eb8188279b7.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/c66efd0430291577.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/fce49d84df0913e6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/5c4a061c6eb16538.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/2d6240f20bb3ec06.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/6fefb72870362113.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../results/paper/curves/9212e07a50b4a315.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/88d780df15a32606.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/24f162da3679149a.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/e46e0f7a2434ff99.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/fcd43eebab8f3fef.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/535447c95eeaacc1.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/df3e4f50cfef3d83.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/916fab4c8a8226e8.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/50bf0eb8188279b7.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/c66efd0430291577.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/fce49d84df0913e6.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/5c4a061c6eb16538.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/2d6240f20bb3ec06.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/6fefb72870362113.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
-plot "../../results/paper/curves/50e3339c8c89d5bf.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/cc3b60b6da66b1b8.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/23b128b086e76e18.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/5eb6c7a2d2a6da2f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/2520ceb419a02c21.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/1497887602a9d86b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/b5bea9332c3007dd.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/d8ce2320a227494a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/0685cefe57c08641.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/b83712febffe9431.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/df7ab8545e609584.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/5a2e18559444b56e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/b620df226521afac.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/c4b9e780c13ed315.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../results/paper/curves/50e3339c8c89d5bf.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/cc3b60b6da66b1b8.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/23b128b086e76e18.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/5eb6c7a2d2a6da2f.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/2520ceb419a02c21.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/1497887602a9d86b.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/b5bea9332c3007dd.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/d8ce2320a227494a.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/0685cefe57c08641.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/b83712febffe9431.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/df7ab8545e609584.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/5a2e18559444b56e.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/b620df226521afac.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/c4b9e780c13ed315.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
-plot "../../results/paper/curves/71a570f193cf1d89.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../results/paper/curves/0cd083d32dd681b2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../results/paper/curves/f8b7667a6e688c4e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../results/paper/curves/be1ea2664adb41fd.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../results/paper/curves/678dc529bc9c9a3b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../results/paper/curves/b12b389f028d84ad.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../results/paper/curves/206009ec70331037.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../results/paper/curves/3c562282fff2964c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../results/paper/curves/4470296f018893db.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../results/paper/curves/630d5b8bda4571cb.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../results/paper/curves/dfd1927cac857fc2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../results/paper/curves/9143bba6e0d885b4.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../results/paper/curves/34faaf555ad94d4f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../results/paper/curves/015f8a526249edb8.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../results/paper/curves/71a570f193cf1d89.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../results/paper/curves/0cd083d32dd681b2.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../results/paper/curves/f8b7667a6e688c4e.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../results/paper/curves/be1ea2664adb41fd.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../results/paper/curves/678dc529bc9c9a3b.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../results/paper/curves/b12b389f028d84ad.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../results/paper/curves/206009ec70331037.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../results/paper/curves/3c562282fff2964c.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../results/paper/curves/4470296f018893db.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../results/paper/curves/630d5b8bda4571cb.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../results/paper/curves/dfd1927cac857fc2.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../results/paper/curves/9143bba6e0d885b4.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../results/paper/curves/34faaf555ad94d4f.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../results/paper/curves/015f8a526249edb8.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

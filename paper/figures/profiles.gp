@@ -22,18 +22,18 @@ set xlabel 'τ (ratio to the best on each problem)'
 set ylabel 'share of problems within τ of the best'
 set xtics (1, 1.1, 1.2, 1.5, 2, 3, 5, 10, 20, 50, 100)
 set key outside right top
-plot "./data/profiles.csv" using 1:3 with steps lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "./data/profiles.csv" using 1:4 with steps lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "./data/profiles.csv" using 1:5 with steps lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "./data/profiles.csv" using 1:6 with steps lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "./data/profiles.csv" using 1:7 with steps lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "./data/profiles.csv" using 1:8 with steps lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "./data/profiles.csv" using 1:9 with steps lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "./data/profiles.csv" using 1:10 with steps lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "./data/profiles.csv" using 1:11 with steps lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "./data/profiles.csv" using 1:12 with steps lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "./data/profiles.csv" using 1:13 with steps lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "./data/profiles.csv" using 1:14 with steps lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "./data/profiles.csv" using 1:15 with steps lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "./data/profiles.csv" using 1:2 with steps lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/profiles.csv" using 1:3 with steps lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "./data/profiles.csv" using 1:4 with steps lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "./data/profiles.csv" using 1:5 with steps lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "./data/profiles.csv" using 1:6 with steps lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "./data/profiles.csv" using 1:7 with steps lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "./data/profiles.csv" using 1:8 with steps lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "./data/profiles.csv" using 1:9 with steps lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "./data/profiles.csv" using 1:10 with steps lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "./data/profiles.csv" using 1:11 with steps lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "./data/profiles.csv" using 1:12 with steps lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "./data/profiles.csv" using 1:13 with steps lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "./data/profiles.csv" using 1:14 with steps lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "./data/profiles.csv" using 1:15 with steps lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "./data/profiles.csv" using 1:2 with steps lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set output

@@ -22,13 +22,13 @@ set logscale y
 set format y '%g'
 set title 'against hypergradient descent'
 set xlabel 'step'
-plot "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "hd-param" ? $4 : NaN) with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "hd-group" ? $4 : NaN) with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "constant" ? $4 : NaN) with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "greedy" ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "hd-param" ? $4 : NaN) with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "hd-group" ? $4 : NaN) with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "constant" ? $4 : NaN) with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "greedy" ? $4 : NaN) with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title 'against line search, per step'
 set xlabel 'step'
-plot "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "sls" ? $4 : NaN) with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "greedy" ? $4 : NaN) with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "sls" ? $4 : NaN) with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "./data/rivals__rastrigin.csv" using 2:(strcol(1) eq "greedy" ? $4 : NaN) with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

@@ -20,18 +20,18 @@ set ylabel 'runs at the target (%)'
 set xrange [0:1]
 set yrange [0:100]
 set key outside right top
-plot "./data/target.csv" using 1:3 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "./data/target.csv" using 1:4 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "./data/target.csv" using 1:5 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "./data/target.csv" using 1:6 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "./data/target.csv" using 1:7 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "./data/target.csv" using 1:8 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "./data/target.csv" using 1:9 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "./data/target.csv" using 1:10 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "./data/target.csv" using 1:11 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "./data/target.csv" using 1:12 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "./data/target.csv" using 1:13 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "./data/target.csv" using 1:14 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "./data/target.csv" using 1:15 with linespoints pt 7 ps 0.5 lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "./data/target.csv" using 1:2 with linespoints pt 7 ps 0.5 lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/target.csv" using 1:3 with linespoints pt 7 ps 0.5 lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "./data/target.csv" using 1:4 with linespoints pt 7 ps 0.5 lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "./data/target.csv" using 1:5 with linespoints pt 7 ps 0.5 lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "./data/target.csv" using 1:6 with linespoints pt 7 ps 0.5 lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "./data/target.csv" using 1:7 with linespoints pt 7 ps 0.5 lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "./data/target.csv" using 1:8 with linespoints pt 7 ps 0.5 lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "./data/target.csv" using 1:9 with linespoints pt 7 ps 0.5 lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "./data/target.csv" using 1:10 with linespoints pt 7 ps 0.5 lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "./data/target.csv" using 1:11 with linespoints pt 7 ps 0.5 lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "./data/target.csv" using 1:12 with linespoints pt 7 ps 0.5 lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "./data/target.csv" using 1:13 with linespoints pt 7 ps 0.5 lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "./data/target.csv" using 1:14 with linespoints pt 7 ps 0.5 lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "./data/target.csv" using 1:15 with linespoints pt 7 ps 0.5 lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "./data/target.csv" using 1:2 with linespoints pt 7 ps 0.5 lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set output

@@ -5,9 +5,9 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./valloss__cnn-fashion.".fmt.suffix
 set encoding utf8
@@ -15,212 +15,260 @@ set datafile separator ','
 set datafile columnheaders
 set grid
 set datafile missing 'nan'
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "validation loss: cnn-fashion, median and interquartile range over 12 seeds"
+set multiplot title "validation loss: cnn-fashion, median and interquartile range over 12 seeds"
+unset key
 set xlabel 'step'
 set ylabel 'validation loss'
 set title "sgd"
-set key at screen 0.82,0.93 left top
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
 unset logscale y
 set format y '%g'
 set yrange [0.620851:2.43372]
 set style fill transparent solid 0.15 noborder
-plot "./data/valloss__cnn-fashion__sgd.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "./data/valloss__cnn-fashion__sgd.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/valloss__cnn-fashion__sgd.csv" using 1:6:7 with filledcurves fc rgb '#0072B2' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:9:10 with filledcurves fc rgb '#56B4E9' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:12:13 with filledcurves fc rgb '#009E73' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:15:16 with filledcurves fc rgb '#D55E00' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:18:19 with filledcurves fc rgb '#117733' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:21:22 with filledcurves fc rgb '#E69F00' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:24:25 with filledcurves fc rgb '#999933' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:27:28 with filledcurves fc rgb '#CC6677' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:30:31 with filledcurves fc rgb '#CC79A7' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:33:34 with filledcurves fc rgb '#882255' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:36:37 with filledcurves fc rgb '#332288' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:39:40 with filledcurves fc rgb '#44AA99' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:42:43 with filledcurves fc rgb '#AA4499' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:3:4 with filledcurves fc rgb '#808080' notitle, \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:5 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:8 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:11 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:14 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:17 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:20 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:23 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:26 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:29 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:32 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:35 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:38 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:41 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "./data/valloss__cnn-fashion__sgd.csv" using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
 unset logscale y
 set format y '%g'
 set yrange [0.524646:2.44564]
 set style fill transparent solid 0.15 noborder
-plot "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:6:7 with filledcurves fc rgb '#0072B2' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:9:10 with filledcurves fc rgb '#56B4E9' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:12:13 with filledcurves fc rgb '#009E73' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:15:16 with filledcurves fc rgb '#D55E00' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:18:19 with filledcurves fc rgb '#117733' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:21:22 with filledcurves fc rgb '#E69F00' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:24:25 with filledcurves fc rgb '#999933' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:27:28 with filledcurves fc rgb '#CC6677' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:30:31 with filledcurves fc rgb '#CC79A7' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:33:34 with filledcurves fc rgb '#882255' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:36:37 with filledcurves fc rgb '#332288' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:39:40 with filledcurves fc rgb '#44AA99' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:42:43 with filledcurves fc rgb '#AA4499' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:3:4 with filledcurves fc rgb '#808080' notitle, \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:5 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:8 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:11 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:14 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:17 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:20 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:23 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:26 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:29 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:32 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:35 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:38 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:41 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "./data/valloss__cnn-fashion__sgd-momentum.csv" using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
 unset logscale y
 set format y '%g'
 set yrange [0.498459:2.42154]
 set style fill transparent solid 0.15 noborder
-plot "./data/valloss__cnn-fashion__adam.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "./data/valloss__cnn-fashion__adam.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/valloss__cnn-fashion__adam.csv" using 1:6:7 with filledcurves fc rgb '#0072B2' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:9:10 with filledcurves fc rgb '#56B4E9' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:12:13 with filledcurves fc rgb '#009E73' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:15:16 with filledcurves fc rgb '#D55E00' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:18:19 with filledcurves fc rgb '#117733' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:21:22 with filledcurves fc rgb '#E69F00' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:24:25 with filledcurves fc rgb '#999933' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:27:28 with filledcurves fc rgb '#CC6677' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:30:31 with filledcurves fc rgb '#CC79A7' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:33:34 with filledcurves fc rgb '#882255' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:36:37 with filledcurves fc rgb '#332288' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:39:40 with filledcurves fc rgb '#44AA99' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:42:43 with filledcurves fc rgb '#AA4499' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:3:4 with filledcurves fc rgb '#808080' notitle, \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:5 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:8 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:11 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:14 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:17 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:20 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:23 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:26 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:29 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:32 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:35 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:38 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:41 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "./data/valloss__cnn-fashion__adam.csv" using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
 unset logscale y
 set format y '%g'
 set yrange [0.504561:2.42109]
 set style fill transparent solid 0.15 noborder
-plot "./data/valloss__cnn-fashion__adamw.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "./data/valloss__cnn-fashion__adamw.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/valloss__cnn-fashion__adamw.csv" using 1:6:7 with filledcurves fc rgb '#0072B2' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:9:10 with filledcurves fc rgb '#56B4E9' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:12:13 with filledcurves fc rgb '#009E73' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:15:16 with filledcurves fc rgb '#D55E00' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:18:19 with filledcurves fc rgb '#117733' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:21:22 with filledcurves fc rgb '#E69F00' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:24:25 with filledcurves fc rgb '#999933' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:27:28 with filledcurves fc rgb '#CC6677' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:30:31 with filledcurves fc rgb '#CC79A7' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:33:34 with filledcurves fc rgb '#882255' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:36:37 with filledcurves fc rgb '#332288' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:39:40 with filledcurves fc rgb '#44AA99' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:42:43 with filledcurves fc rgb '#AA4499' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:3:4 with filledcurves fc rgb '#808080' notitle, \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:5 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:8 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:11 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:14 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:17 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:20 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:23 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:26 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:29 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:32 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:35 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:38 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:41 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "./data/valloss__cnn-fashion__adamw.csv" using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
 unset logscale y
 set format y '%g'
 set yrange [0.483401:2.44156]
 set style fill transparent solid 0.15 noborder
-plot "./data/valloss__cnn-fashion__adagrad.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "./data/valloss__cnn-fashion__adagrad.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/valloss__cnn-fashion__adagrad.csv" using 1:6:7 with filledcurves fc rgb '#0072B2' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:9:10 with filledcurves fc rgb '#56B4E9' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:12:13 with filledcurves fc rgb '#009E73' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:15:16 with filledcurves fc rgb '#D55E00' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:18:19 with filledcurves fc rgb '#117733' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:21:22 with filledcurves fc rgb '#E69F00' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:24:25 with filledcurves fc rgb '#999933' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:27:28 with filledcurves fc rgb '#CC6677' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:30:31 with filledcurves fc rgb '#CC79A7' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:33:34 with filledcurves fc rgb '#882255' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:36:37 with filledcurves fc rgb '#332288' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:39:40 with filledcurves fc rgb '#44AA99' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:42:43 with filledcurves fc rgb '#AA4499' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:3:4 with filledcurves fc rgb '#808080' notitle, \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:5 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:8 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:11 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:14 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:17 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:20 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:23 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:26 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:29 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:32 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:35 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:38 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:41 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "./data/valloss__cnn-fashion__adagrad.csv" using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
 unset logscale y
 set format y '%g'
 set yrange [0.505127:2.42816]
 set style fill transparent solid 0.15 noborder
-plot "./data/valloss__cnn-fashion__adafactor.csv" using 1:6:7 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:9:10 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:12:13 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:15:16 with filledcurves fc rgb '#d62728' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:18:19 with filledcurves fc rgb '#9467bd' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:21:22 with filledcurves fc rgb '#8c564b' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:24:25 with filledcurves fc rgb '#e377c2' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:27:28 with filledcurves fc rgb '#7f7f7f' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:30:31 with filledcurves fc rgb '#bcbd22' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:33:34 with filledcurves fc rgb '#17becf' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:36:37 with filledcurves fc rgb '#1f77b4' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:39:40 with filledcurves fc rgb '#ff7f0e' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:42:43 with filledcurves fc rgb '#2ca02c' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:5 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:8 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:11 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:14 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:17 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:20 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:23 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:26 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:29 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:32 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:35 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:38 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:41 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "./data/valloss__cnn-fashion__adafactor.csv" using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+plot "./data/valloss__cnn-fashion__adafactor.csv" using 1:6:7 with filledcurves fc rgb '#0072B2' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:9:10 with filledcurves fc rgb '#56B4E9' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:12:13 with filledcurves fc rgb '#009E73' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:15:16 with filledcurves fc rgb '#D55E00' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:18:19 with filledcurves fc rgb '#117733' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:21:22 with filledcurves fc rgb '#E69F00' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:24:25 with filledcurves fc rgb '#999933' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:27:28 with filledcurves fc rgb '#CC6677' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:30:31 with filledcurves fc rgb '#CC79A7' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:33:34 with filledcurves fc rgb '#882255' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:36:37 with filledcurves fc rgb '#332288' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:39:40 with filledcurves fc rgb '#44AA99' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:42:43 with filledcurves fc rgb '#AA4499' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:3:4 with filledcurves fc rgb '#808080' notitle, \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:5 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:8 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:11 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:14 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:17 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:20 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:23 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:26 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:29 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:32 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:35 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:38 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:41 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "./data/valloss__cnn-fashion__adafactor.csv" using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

@@ -5,116 +5,164 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./lr__mlp-fashion.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "learning rate: mlp-fashion, seed 1"
+set multiplot title "learning rate: mlp-fashion, seed 1"
+unset key
 set xlabel 'step'
 set ylabel 'learning rate'
 set logscale y
 set format y '%g'
 set yrange [6.66667e-06:1.5]
 set title "sgd"
-set key at screen 0.82,0.93 left top
-plot "../../../results/study2/primary/curves/ee7ea5da40883abf.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/4b147d60f2806eb8.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/ad5a33a240555518.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/71e3d62300daf72f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/20d4beb1c6d48b21.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/807636ec5d1abd6b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/c8ebb7b35a6424dd.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/c9a4266ea11aa64a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/aae128a89455b541.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/2166a6e808f96b31.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/da828ae31f830484.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/31a30667d20c05fe.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/b2bd96213ddb3c31.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/d59407db84758586.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/ee7ea5da40883abf.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/4b147d60f2806eb8.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/ad5a33a240555518.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/71e3d62300daf72f.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/20d4beb1c6d48b21.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/807636ec5d1abd6b.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/c8ebb7b35a6424dd.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/c9a4266ea11aa64a.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/aae128a89455b541.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/2166a6e808f96b31.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/da828ae31f830484.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/31a30667d20c05fe.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/b2bd96213ddb3c31.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/d59407db84758586.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
-plot "../../../results/study2/primary/curves/df546fbd4fb38f16.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/9856463652679738.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/9c0bb8e2b2ba6d3b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/0d23d7fd7f793fa2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/4c080e0dc69a712a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/e36716528b885b4a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/4e08d25beceebaec.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/ada2050966df0367.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/1c7259fea2590432.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/9794b045a1f756ba.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/b7e83dd971ec0d17.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/2d106f94220d29ee.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/85ee3ba6359c7c2c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/98e23980088ecf06.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/df546fbd4fb38f16.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/9856463652679738.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/9c0bb8e2b2ba6d3b.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/0d23d7fd7f793fa2.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/4c080e0dc69a712a.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/e36716528b885b4a.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/4e08d25beceebaec.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/ada2050966df0367.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/1c7259fea2590432.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/9794b045a1f756ba.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/b7e83dd971ec0d17.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/2d106f94220d29ee.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/85ee3ba6359c7c2c.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/98e23980088ecf06.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
-plot "../../../results/study2/primary/curves/c2a7d9c4d35ac2a7.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/e06c6b21a041a720.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/ea6a78477f910f50.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/d540d351837dc337.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/63d901c3549c85b9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/943ae35d42cc7513.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/30e6ff52f6c03c35.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/45af3835a730aa32.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/6e39bf353bc6e309.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/197f73ab844ea279.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/3a6f5ae579d41cac.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/d8d347f91bf22e16.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/8ba9acfe7534e15c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/fa61e1612f93d14e.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/c2a7d9c4d35ac2a7.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/e06c6b21a041a720.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/ea6a78477f910f50.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/d540d351837dc337.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/63d901c3549c85b9.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/943ae35d42cc7513.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/30e6ff52f6c03c35.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/45af3835a730aa32.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/6e39bf353bc6e309.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/197f73ab844ea279.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/3a6f5ae579d41cac.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/d8d347f91bf22e16.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/8ba9acfe7534e15c.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/fa61e1612f93d14e.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
-plot "../../../results/study2/primary/curves/f01dfc958e9bf5b1.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/384957baa55cdafa.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/e112b6797abceda6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/1b6e1bf4aafecae5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/3c7a1af941d2d5f3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/eb480968d8b664f5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/886e2690ae34132f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/262cd6e505f3f414.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/a565aaa50b7d3d03.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/e846d955873f87b3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/402533f9f624c9be.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/3a46f8555f4f6a4c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/aadeeaec20b563c5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/16acbc6d1efc1124.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/f01dfc958e9bf5b1.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/384957baa55cdafa.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/e112b6797abceda6.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/1b6e1bf4aafecae5.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/3c7a1af941d2d5f3.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/eb480968d8b664f5.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/886e2690ae34132f.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/262cd6e505f3f414.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/a565aaa50b7d3d03.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/e846d955873f87b3.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/402533f9f624c9be.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/3a46f8555f4f6a4c.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/aadeeaec20b563c5.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/16acbc6d1efc1124.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
-plot "../../../results/study2/primary/curves/f5e71ec0dcd051bb.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/d1c0f9662a0da28c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/459e64650840d3e4.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/e0bcd11dddb2220b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/18c6e6bce41aa805.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/5efb5a4d938ccf1f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/f52daa536edb5cb9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/4cfd0d7e8b0f2e06.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/11b78a051b53138d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/ea8c18bf2938143d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/dc766eb8090989c8.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/f70558bb2f75c5f2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/466901a949f28a89.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/456048bd2c9fd902.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/f5e71ec0dcd051bb.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/d1c0f9662a0da28c.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/459e64650840d3e4.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/e0bcd11dddb2220b.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/18c6e6bce41aa805.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/5efb5a4d938ccf1f.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/f52daa536edb5cb9.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/4cfd0d7e8b0f2e06.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/11b78a051b53138d.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/ea8c18bf2938143d.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/dc766eb8090989c8.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/f70558bb2f75c5f2.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/466901a949f28a89.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/456048bd2c9fd902.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
-plot "../../../results/study2/primary/curves/5e568469db77c31b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/d12f103985eff4ac.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/c757854d4d6b0314.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/a7be466fe6dd035b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/8ca3b27ab064c5b5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/6ca3759665b9af6f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/2b47bed93f04dc49.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/a5ab1070a242aad6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/f8d8bd6530f9653d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/c44ffc6088d7421d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/986dc373bed62064.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/9435d23f384e9742.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/366523763748b7c8.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/ba0216b57765d722.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/5e568469db77c31b.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/d12f103985eff4ac.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/c757854d4d6b0314.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/a7be466fe6dd035b.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/8ca3b27ab064c5b5.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/6ca3759665b9af6f.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/2b47bed93f04dc49.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/a5ab1070a242aad6.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/f8d8bd6530f9653d.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/c44ffc6088d7421d.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/986dc373bed62064.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/9435d23f384e9742.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/366523763748b7c8.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/ba0216b57765d722.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

@@ -5,116 +5,164 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./lr__nmf-kjv.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "learning rate: nmf-kjv, seed 1"
+set multiplot title "learning rate: nmf-kjv, seed 1"
+unset key
 set xlabel 'step'
 set ylabel 'learning rate'
 set logscale y
 set format y '%g'
 set yrange [0.000188286:42.3644]
 set title "sgd"
-set key at screen 0.82,0.93 left top
-plot "../../../results/study2/primary/curves/8aca501d9bb64c89.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/4e6a35c188afb8b2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/988d2e317796414e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/0f11dcb64e8398fd.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/f8f5c85c8b3db73b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/e63ccdadf3cc33ad.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/7153443c73db6737.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/4d0c346fd8d8ad4c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/f9b394a7130c20db.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/89bb44396659f6cb.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/b6ac0e1c02bcebe6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/aac51319ab03d2b4.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/95ebb3d6e57edd48.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/484f4a83189aaa5c.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/8aca501d9bb64c89.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/4e6a35c188afb8b2.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/988d2e317796414e.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/0f11dcb64e8398fd.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/f8f5c85c8b3db73b.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/e63ccdadf3cc33ad.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/7153443c73db6737.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/4d0c346fd8d8ad4c.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/f9b394a7130c20db.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/89bb44396659f6cb.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/b6ac0e1c02bcebe6.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/aac51319ab03d2b4.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/95ebb3d6e57edd48.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/484f4a83189aaa5c.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
-plot "../../../results/study2/primary/curves/02e0aec803c31482.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/a1947e7e1b210fa5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/e72ead6fc43f9247.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/20729533d5fbc49e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/67a3b10ebfdbdb1e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/4fa98bcd3f3b0d0e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/1231ceff6029f188.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/20b15483a446a563.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/c50b9782356b41ee.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/f919bd9cffd89f36.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/2c403ba7c69fd42b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/5981bf9a4d495ebd.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/87b812d44a6d42c7.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/8eb5423ae06c7bd5.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/02e0aec803c31482.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/a1947e7e1b210fa5.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/e72ead6fc43f9247.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/20729533d5fbc49e.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/67a3b10ebfdbdb1e.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/4fa98bcd3f3b0d0e.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/1231ceff6029f188.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/20b15483a446a563.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/c50b9782356b41ee.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/f919bd9cffd89f36.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/2c403ba7c69fd42b.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/5981bf9a4d495ebd.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/87b812d44a6d42c7.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/8eb5423ae06c7bd5.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
-plot "../../../results/study2/primary/curves/0a59f20ee8d8dfe4.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/febfef24838a2bf7.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/b6db545eec4ffa90.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/14146bfc607cbb77.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/156e0dee13ceecf9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/80c92218d5014953.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/88d8fc85dc7ed075.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/3c3213555128e972.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/54ec48f97a172ac9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/3680a6ffa30b8308.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/c108744d1e4a021f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/00432eb980c57cc3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/0dc5c20cadb21655.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/3e43dcc034df39ab.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/0a59f20ee8d8dfe4.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/febfef24838a2bf7.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/b6db545eec4ffa90.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/14146bfc607cbb77.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/156e0dee13ceecf9.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/80c92218d5014953.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/88d8fc85dc7ed075.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/3c3213555128e972.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/54ec48f97a172ac9.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/3680a6ffa30b8308.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/c108744d1e4a021f.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/00432eb980c57cc3.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/0dc5c20cadb21655.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/3e43dcc034df39ab.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
-plot "../../../results/study2/primary/curves/908762e68434e64e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/4c13246fe807adb9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/edca1fc86df0023a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/13dce23e71520139.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/92582d94246eb84f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/0b20effedf17aae1.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/e266d99afc67d263.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/8ce8a0c18ca90048.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/2ebd050d3c109aea.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/c89cf834fb9fea92.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/f8de6e2846056ee9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/d3711c73a90ec4e1.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/7b5d9eaa0158aaa3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/3267c54e6e4c4771.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/908762e68434e64e.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/4c13246fe807adb9.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/edca1fc86df0023a.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/13dce23e71520139.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/92582d94246eb84f.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/0b20effedf17aae1.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/e266d99afc67d263.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/8ce8a0c18ca90048.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/2ebd050d3c109aea.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/c89cf834fb9fea92.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/f8de6e2846056ee9.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/d3711c73a90ec4e1.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/7b5d9eaa0158aaa3.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/3267c54e6e4c4771.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
-plot "../../../results/study2/primary/curves/9804c24a38c14382.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/df6a014639d946a5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/a7588e72d49a4747.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/c5c46a5727a31b9e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/cb9967799c5802be.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/216beda8a910bc0e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/b783a422b1d14888.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/b847d85232ebbc63.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/c8af192cec33ceee.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/dba1a6e6e56a2436.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/f8f50e962fc64b79.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/92464356168dd4ff.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/1c13a2d95f88ffc7.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/24899bf22a8a80d5.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/9804c24a38c14382.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/df6a014639d946a5.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/a7588e72d49a4747.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/c5c46a5727a31b9e.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/cb9967799c5802be.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/216beda8a910bc0e.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/b783a422b1d14888.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/b847d85232ebbc63.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/c8af192cec33ceee.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/dba1a6e6e56a2436.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/f8f50e962fc64b79.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/92464356168dd4ff.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/1c13a2d95f88ffc7.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/24899bf22a8a80d5.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
-plot "../../../results/study2/primary/curves/4c10297011e68112.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/f39f9b51b5b8a155.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/80b445646a7fc497.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/714cf440ef2718ce.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/d43346914410d9b3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/eb3f23b04afda5fe.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/5b28850735712def.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/5de7d99ebdfdd7d3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/ca0b62b14988eb7e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/3007298268d2d7c6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/40ffc145bcfb4289.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/82b16c1fb6bfcc43.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/8491747d97d664f7.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/de2ef443241b7bc5.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/4c10297011e68112.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/f39f9b51b5b8a155.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/80b445646a7fc497.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/714cf440ef2718ce.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/d43346914410d9b3.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/eb3f23b04afda5fe.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/5b28850735712def.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/5de7d99ebdfdd7d3.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/ca0b62b14988eb7e.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/3007298268d2d7c6.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/40ffc145bcfb4289.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/82b16c1fb6bfcc43.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/8491747d97d664f7.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/de2ef443241b7bc5.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

@@ -5,116 +5,164 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./lr__nmf-synthetic.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "learning rate: nmf-synthetic, seed 1"
+set multiplot title "learning rate: nmf-synthetic, seed 1"
+unset key
 set xlabel 'step'
 set ylabel 'learning rate'
 set logscale y
 set format y '%g'
 set yrange [1.41578e-05:3.18551]
 set title "sgd"
-set key at screen 0.82,0.93 left top
-plot "../../../results/study2/primary/curves/bd0bdbdcb32e03c0.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/429cb268a5080bbb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/c77f2dc25a8cf009.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/a8271e1484027cf8.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/9c9d58c92acba3b4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/cdcdb392b06beefc.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/c34ce2117aeb57fe.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/04e463c0c46e9851.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/aee1f143e686b1ac.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/321707c93d728ab4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/a7d9f315579b8363.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/daa1f1d23ab790c9.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/770547dea6f78715.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/cd22d725dcce0db7.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/bd0bdbdcb32e03c0.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/429cb268a5080bbb.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/c77f2dc25a8cf009.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/a8271e1484027cf8.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/9c9d58c92acba3b4.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/cdcdb392b06beefc.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/c34ce2117aeb57fe.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/04e463c0c46e9851.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/aee1f143e686b1ac.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/321707c93d728ab4.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/a7d9f315579b8363.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/daa1f1d23ab790c9.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/770547dea6f78715.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/cd22d725dcce0db7.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
-plot "../../../results/study2/primary/curves/93cf99a50e3d164e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/d663abe396265db9.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/c75f6ceffd595923.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/9bd58c095023e99a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/eb5c8f236a183d12.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/245dcf9cc2c924c2.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/f24c4cbaf4825ef3.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/9f089cc9d702b05f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/e6e08eea55892aea.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/a344442a3571fa92.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/a12494339d321ee9.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/c9213222f00afaa3.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/a060ba47be9de1fc.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/5ad8878cd1465771.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/93cf99a50e3d164e.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/d663abe396265db9.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/c75f6ceffd595923.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/9bd58c095023e99a.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/eb5c8f236a183d12.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/245dcf9cc2c924c2.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/f24c4cbaf4825ef3.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/9f089cc9d702b05f.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/e6e08eea55892aea.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/a344442a3571fa92.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/a12494339d321ee9.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/c9213222f00afaa3.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/a060ba47be9de1fc.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/5ad8878cd1465771.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
-plot "../../../results/study2/primary/curves/fe29a2ffba9fe2af.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/dd396069ca4fae88.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/b03172dcd3b43dab.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/4f484e828418d172.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/b6216ce1db92599a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/042a47a0aff9febb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/7daf1fc060e6267c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/eb331a6641b0705a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/95afd39b5c181371.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/0bdf53ffe010ef21.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/a374189d3faaf770.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/b8dba94d67457e8a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/7d98a37916dca83c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/32c912bd12ee59d6.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/fe29a2ffba9fe2af.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/dd396069ca4fae88.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/b03172dcd3b43dab.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/4f484e828418d172.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/b6216ce1db92599a.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/042a47a0aff9febb.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/7daf1fc060e6267c.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/eb331a6641b0705a.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/95afd39b5c181371.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/0bdf53ffe010ef21.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/a374189d3faaf770.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/b8dba94d67457e8a.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/7d98a37916dca83c.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/32c912bd12ee59d6.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
-plot "../../../results/study2/primary/curves/8b9088b43a3ca889.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/695db486080134b2.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/4563b7a68efebffd.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/dc834d33ef4760dc.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/bb061b26eb529ab0.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/0200fc89d4808fad.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/0c67e67cbe48b072.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/18c1c07c9431a94c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/298002b0731734db.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/0e2c09f504c5eacb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/7f68f00513b58a29.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/f8a1584f1a95e6b4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/fbcc0ca4004f4166.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/58fdc7d8efe89e5c.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/8b9088b43a3ca889.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/695db486080134b2.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/4563b7a68efebffd.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/dc834d33ef4760dc.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/bb061b26eb529ab0.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/0200fc89d4808fad.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/0c67e67cbe48b072.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/18c1c07c9431a94c.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/298002b0731734db.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/0e2c09f504c5eacb.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/7f68f00513b58a29.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/f8a1584f1a95e6b4.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/fbcc0ca4004f4166.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/58fdc7d8efe89e5c.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
-plot "../../../results/study2/primary/curves/6ade01d7b4f57193.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/5258ee27a62864a4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/05a2b2a4eee9cc8c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/b6edad2443070b43.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/fad68f233bbff84d.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/18b33c7c1c9c6b77.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/0e0d5ce71e9db8e1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/82f56859a5ffcbfe.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/ec27f76493d3f2f0.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/a24bf459d9dae8f5.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/281473f17f46129c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/615857a6ebe99d26.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/4846411a372d18bf.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/9a207121800f637a.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/6ade01d7b4f57193.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/5258ee27a62864a4.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/05a2b2a4eee9cc8c.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/b6edad2443070b43.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/fad68f233bbff84d.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/18b33c7c1c9c6b77.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/0e0d5ce71e9db8e1.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/82f56859a5ffcbfe.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/ec27f76493d3f2f0.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/a24bf459d9dae8f5.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/281473f17f46129c.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/615857a6ebe99d26.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/4846411a372d18bf.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/9a207121800f637a.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
-plot "../../../results/study2/primary/curves/85a44fc15a99be93.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/c45f43b0f58cc9a4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/b0904563fe512b8c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/9deba08aad40d043.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/860db0f6b6a38f4d.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/6a993b3da5a73877.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/7eb4b879f9b13178.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/b9d5b7ac3222d0fe.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/1c60216a9f707845.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/d1b7ab94a83ab7f5.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/7363215759477df0.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/952d6b022c16797a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/44fe944d5821b9b7.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/419e382e5834b27a.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/85a44fc15a99be93.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/c45f43b0f58cc9a4.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/b0904563fe512b8c.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/9deba08aad40d043.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/860db0f6b6a38f4d.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/6a993b3da5a73877.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/7eb4b879f9b13178.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/b9d5b7ac3222d0fe.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/1c60216a9f707845.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/d1b7ab94a83ab7f5.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/7363215759477df0.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/952d6b022c16797a.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/44fe944d5821b9b7.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/419e382e5834b27a.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

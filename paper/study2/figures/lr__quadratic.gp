@@ -5,116 +5,164 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./lr__quadratic.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "learning rate: quadratic, seed 1"
+set multiplot title "learning rate: quadratic, seed 1"
+unset key
 set xlabel 'step'
 set ylabel 'learning rate'
 set logscale y
 set format y '%g'
 set yrange [6.66667e-05:15]
 set title "sgd"
-set key at screen 0.82,0.93 left top
-plot "../../../results/study2/primary/curves/cb7da4fd856ea458.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/f4dedf342ccda433.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/5589fd3491a94fd1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/d8fe4a54fb3cc7b0.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/e352eb61ac8b66dc.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/0a17f649263fe454.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/8660283613afc066.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/626e0fd4c07e4549.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/cf013ffe12823264.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/114c6f533bd95fec.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/c4e43385875aa44d.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/f20622bc77a94e2d.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/7a87b4e34ca7856d.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/f296bd8bcdd0afcf.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/cb7da4fd856ea458.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/f4dedf342ccda433.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/5589fd3491a94fd1.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/d8fe4a54fb3cc7b0.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/e352eb61ac8b66dc.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/0a17f649263fe454.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/8660283613afc066.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/626e0fd4c07e4549.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/cf013ffe12823264.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/114c6f533bd95fec.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/c4e43385875aa44d.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/f20622bc77a94e2d.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/7a87b4e34ca7856d.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/f296bd8bcdd0afcf.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
-plot "../../../results/study2/primary/curves/aa689e30dbd581d3.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/33f2a677787e9e64.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/087fa30a9d3874cc.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/43183c8a5b531a83.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/830ee9722360b66d.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/77fdcafb66ade0b7.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/693dcfe3cfa86181.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/dde627cc0d9d303e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/97c1bb6b5ab26505.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/b32f374a60fe13b5.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/67b849d6481f7790.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/6a9c83180e3e5206.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/b12787f88d46d8a2.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/124b9ed719a5443a.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/aa689e30dbd581d3.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/33f2a677787e9e64.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/087fa30a9d3874cc.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/43183c8a5b531a83.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/830ee9722360b66d.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/77fdcafb66ade0b7.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/693dcfe3cfa86181.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/dde627cc0d9d303e.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/97c1bb6b5ab26505.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/b32f374a60fe13b5.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/67b849d6481f7790.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/6a9c83180e3e5206.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/b12787f88d46d8a2.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/124b9ed719a5443a.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
-plot "../../../results/study2/primary/curves/4c00ad55caba0652.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/a2b8fd90496ea415.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/a2c9222fbdf15fd7.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/16d4af928a068a0e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/69c78ea450b0d1ce.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/ed3d3bd8ab43c53e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/5efe551f88b6970f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/f099dada52d6ec13.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/7b2f793dd3b2023e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/bbb1b6f2119e4786.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/bfe2db54d599bbeb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/3631389b7a4b108a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/20bdf760772cecd0.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/3d9a3f7267d5cb85.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/4c00ad55caba0652.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/a2b8fd90496ea415.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/a2c9222fbdf15fd7.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/16d4af928a068a0e.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/69c78ea450b0d1ce.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/ed3d3bd8ab43c53e.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/5efe551f88b6970f.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/f099dada52d6ec13.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/7b2f793dd3b2023e.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/bbb1b6f2119e4786.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/bfe2db54d599bbeb.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/3631389b7a4b108a.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/20bdf760772cecd0.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/3d9a3f7267d5cb85.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
-plot "../../../results/study2/primary/curves/456457aba5919080.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/959f38bf669fa8fb.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/14a9fbdad48f54c9.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/6bc76e08c9d426b8.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/8196f19e7004bd74.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/6efad8eb8d9258bc.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/cbad125586274571.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/fb1e86f6548e6911.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/a074cdbb9ad7b375.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/441d201ee81367f4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/4f0d06abd21272b1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/0793abe84cc2a7f4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/8728197672e9b769.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/f6e255a809cb88f7.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/456457aba5919080.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/959f38bf669fa8fb.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/14a9fbdad48f54c9.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/6bc76e08c9d426b8.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/8196f19e7004bd74.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/6efad8eb8d9258bc.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/cbad125586274571.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/fb1e86f6548e6911.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/a074cdbb9ad7b375.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/441d201ee81367f4.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/4f0d06abd21272b1.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/0793abe84cc2a7f4.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/8728197672e9b769.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/f6e255a809cb88f7.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
-plot "../../../results/study2/primary/curves/c093015c6bf667e0.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/5a00db4c5216cf9b.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/4a5eeb80540ed3e9.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/c0c460030a82d6e4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/d2bd6ec9d04d6854.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/5903f8524524fa5c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/d82a7f4e8a27ef1e.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/5ad263ef6d5886f1.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/31019653fbc77258.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/bf99753708fe42d4.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/d91f6ac5fe8eb5ac.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/778357d9a0acc716.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/7b4874a93f229c75.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/c787001901294e97.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/c093015c6bf667e0.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/5a00db4c5216cf9b.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/4a5eeb80540ed3e9.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/c0c460030a82d6e4.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/d2bd6ec9d04d6854.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/5903f8524524fa5c.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/d82a7f4e8a27ef1e.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/5ad263ef6d5886f1.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/31019653fbc77258.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/bf99753708fe42d4.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/d91f6ac5fe8eb5ac.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/778357d9a0acc716.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/7b4874a93f229c75.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/c787001901294e97.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
-plot "../../../results/study2/primary/curves/b55b13eeebb3aa4f.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/3f6544ce90c5dbe8.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/fe2c8513f143268b.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/d164a747f3fbe0d2.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/07ef1a187990a83a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/a66b7ff17ba122ba.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/cd8031387180191c.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/aea89c3fd4826f57.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/4e22537168b40642.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/d17b0efc9f883d0a.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/1ebbfd9439889884.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/00acb455fac8a549.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/39d0b55769556c04.csv" every 2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/1af9c9852ba89136.csv" every 2 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/b55b13eeebb3aa4f.csv" every 2 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/3f6544ce90c5dbe8.csv" every 2 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/fe2c8513f143268b.csv" every 2 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/d164a747f3fbe0d2.csv" every 2 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/07ef1a187990a83a.csv" every 2 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/a66b7ff17ba122ba.csv" every 2 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/cd8031387180191c.csv" every 2 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/aea89c3fd4826f57.csv" every 2 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/4e22537168b40642.csv" every 2 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/d17b0efc9f883d0a.csv" every 2 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/1ebbfd9439889884.csv" every 2 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/00acb455fac8a549.csv" every 2 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/39d0b55769556c04.csv" every 2 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/1af9c9852ba89136.csv" every 2 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output

@@ -5,116 +5,164 @@
 if (!exists('fmt')) fmt = 'png'
 if (!exists('suffix')) suffix = ''
 if (fmt eq 'pdf') {
-    set terminal pdfcairo size 10.00in,9.00in noenhanced font ',7'
+    set terminal pdfcairo size 11.00in,9.00in noenhanced font ',7'
 } else {
-    set terminal pngcairo size 1100,990 noenhanced font ',10'
+    set terminal pngcairo size 1210,990 noenhanced font ',10'
 }
 set output "./lr__textcls-spam.".fmt.suffix
 set encoding utf8
 set datafile separator ','
 set datafile columnheaders
 set grid
-set multiplot layout 3,2 margins 0.07,0.80,0.087,0.925 spacing 0.07,0.100 title "learning rate: textcls-spam, seed 1"
+set multiplot title "learning rate: textcls-spam, seed 1"
+unset key
 set xlabel 'step'
 set ylabel 'learning rate'
 set logscale y
 set format y '%g'
 set yrange [0.000666667:150]
 set title "sgd"
-set key at screen 0.82,0.93 left top
-plot "../../../results/study2/primary/curves/172f2c65cf514af0.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/3306bff18f8dda0b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/80288cf141e147e5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/f19a5440b1f1fc14.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/cc839714ccf39af8.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/cc314f2d9e73528c.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/7b54bcf5a3fac1da.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/23b9dcdcc9d77121.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/77b525bec92b57e8.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/cc0afd6566520ea4.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/dab1f18d7fa08613.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/3f1488018c2e2785.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/b86fa6d82ceeaba5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/b01a8c6c68fa7d83.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/172f2c65cf514af0.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/3306bff18f8dda0b.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/80288cf141e147e5.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/f19a5440b1f1fc14.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/cc839714ccf39af8.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/cc314f2d9e73528c.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/7b54bcf5a3fac1da.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/23b9dcdcc9d77121.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/77b525bec92b57e8.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/cc0afd6566520ea4.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/dab1f18d7fa08613.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/3f1488018c2e2785.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/b86fa6d82ceeaba5.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/b01a8c6c68fa7d83.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "sgd-momentum"
-unset key
-plot "../../../results/study2/primary/curves/096ca3e7189b651b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/035371dac69f86ac.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/13b1bb5b1c7adb84.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/6c8c419040852a2b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/c8eabfc4cccda9e5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/4a96e9e31b1a433f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/85d885623baa2d19.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/0b238052088a1ee6.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/536e7f2277a7e56d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/f74570aabc14381d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/68389dd0cf14f264.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/8a95f5f2ec5bfece.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/8a055a51835f6f6a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/acf2a848d189cd22.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.9394
+set bmargin at screen 0.7121
+plot "../../../results/study2/primary/curves/096ca3e7189b651b.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/035371dac69f86ac.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/13b1bb5b1c7adb84.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/6c8c419040852a2b.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/c8eabfc4cccda9e5.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/4a96e9e31b1a433f.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/85d885623baa2d19.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/0b238052088a1ee6.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/536e7f2277a7e56d.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/f74570aabc14381d.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/68389dd0cf14f264.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/8a95f5f2ec5bfece.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/8a055a51835f6f6a.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/acf2a848d189cd22.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adam"
-unset key
-plot "../../../results/study2/primary/curves/bdd24906c5d6a89a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/6d729e2ae7451efd.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/e096d7e7366a15ae.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/fe315cefc196d65d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/331a2165708210db.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/c03ec43b9eddae8d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/e5d53140ac3cc450.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/21f7c1e8696f09fb.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/bbeb25d45ee9defb.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/357f9bd5f2c9df4e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/2ddcbbbd1cd531ed.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/8b5fc4826dd0fb45.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/74205eb6c08a734f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/f2d8dc83d264b9cd.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/bdd24906c5d6a89a.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/6d729e2ae7451efd.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/e096d7e7366a15ae.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/fe315cefc196d65d.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/331a2165708210db.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/c03ec43b9eddae8d.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/e5d53140ac3cc450.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/21f7c1e8696f09fb.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/bbeb25d45ee9defb.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/357f9bd5f2c9df4e.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/2ddcbbbd1cd531ed.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/8b5fc4826dd0fb45.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/74205eb6c08a734f.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/f2d8dc83d264b9cd.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adamw"
-unset key
-plot "../../../results/study2/primary/curves/f85d511a2c880e98.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/a3a8bec6cd2a3ef3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/2ddb49e2c81f7114.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/e890da9884661d5b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/8931678137a323b5.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/ef1941536577596f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/6c1a5301dc8df649.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/89f3552e6bc26689.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/b880e7af26a7633d.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/762b25dd2cc8c5ac.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/1b6cde95890aa17b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/0b4efc67ef4a4ccf.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/2d6240f20bb3ec06.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/c585290b04c1688f.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.6111
+set bmargin at screen 0.3838
+plot "../../../results/study2/primary/curves/f85d511a2c880e98.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/a3a8bec6cd2a3ef3.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/2ddb49e2c81f7114.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/e890da9884661d5b.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/8931678137a323b5.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/ef1941536577596f.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/6c1a5301dc8df649.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/89f3552e6bc26689.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/b880e7af26a7633d.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/762b25dd2cc8c5ac.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/1b6cde95890aa17b.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/0b4efc67ef4a4ccf.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/2d6240f20bb3ec06.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/c585290b04c1688f.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adagrad"
-unset key
-plot "../../../results/study2/primary/curves/19c20c32df8f4e58.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/f61057fb4a75fe33.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/97667aec5745bdd1.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/5750e8fbc13de1b0.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/605b003273f1c4dc.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/a43751ab17358e54.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/04b2c6dcd9b0da66.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/2ca69dc24335df49.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/0ed4c53ef7d83064.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/9f9f3dcb5509adec.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/5c968221a47edf3b.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/5f717232ab5c098f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/2ad75e2d59b9d531.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/c80a57a74843fdcf.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.0700
+set rmargin at screen 0.4050
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/19c20c32df8f4e58.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/f61057fb4a75fe33.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/97667aec5745bdd1.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/5750e8fbc13de1b0.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/605b003273f1c4dc.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/a43751ab17358e54.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/04b2c6dcd9b0da66.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/2ca69dc24335df49.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/0ed4c53ef7d83064.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/9f9f3dcb5509adec.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/5c968221a47edf3b.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/5f717232ab5c098f.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/2ad75e2d59b9d531.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/c80a57a74843fdcf.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 set title "adafactor"
-unset key
-plot "../../../results/study2/primary/curves/8072b8df1158da4e.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 1 title "constant", \
-     "../../../results/study2/primary/curves/666b7f1309f601b9.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 1 title "constant-warmup", \
-     "../../../results/study2/primary/curves/9b677e1130380523.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 1 title "linear", \
-     "../../../results/study2/primary/curves/6be703895f270d9a.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#d62728' dt 1 title "cosine", \
-     "../../../results/study2/primary/curves/243b3b56d52d803f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#9467bd' dt 1 title "polynomial", \
-     "../../../results/study2/primary/curves/5b4fb3559cc6e8c2.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#8c564b' dt 1 title "step", \
-     "../../../results/study2/primary/curves/7df8fb8858d3e2f3.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#e377c2' dt 1 title "exponential", \
-     "../../../results/study2/primary/curves/19b28ca3e62ed45f.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#7f7f7f' dt 1 title "cosine-restarts", \
-     "../../../results/study2/primary/curves/6b11153530a476ea.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#bcbd22' dt 1 title "onecycle", \
-     "../../../results/study2/primary/curves/378e6331b84d6692.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#17becf' dt 1 title "plateau", \
-     "../../../results/study2/primary/curves/f0582eb8cc7f67ed.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' dt 2 title "hd-group", \
-     "../../../results/study2/primary/curves/60ef86c957efa0e1.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' dt 2 title "hd-param", \
-     "../../../results/study2/primary/curves/aba395466085ab64.csv" every 1 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' dt 2 title "sls", \
-     "../../../results/study2/primary/curves/c544967035afc371.csv" every 1 using 1:2 with lines lw 3 lc rgb '#000000' dt 1 title "greedy"
+set lmargin at screen 0.4750
+set rmargin at screen 0.8099
+set tmargin at screen 0.2828
+set bmargin at screen 0.0556
+plot "../../../results/study2/primary/curves/8072b8df1158da4e.csv" every 1 using 1:2 with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     "../../../results/study2/primary/curves/666b7f1309f601b9.csv" every 1 using 1:2 with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     "../../../results/study2/primary/curves/9b677e1130380523.csv" every 1 using 1:2 with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     "../../../results/study2/primary/curves/6be703895f270d9a.csv" every 1 using 1:2 with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     "../../../results/study2/primary/curves/243b3b56d52d803f.csv" every 1 using 1:2 with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     "../../../results/study2/primary/curves/5b4fb3559cc6e8c2.csv" every 1 using 1:2 with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     "../../../results/study2/primary/curves/7df8fb8858d3e2f3.csv" every 1 using 1:2 with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     "../../../results/study2/primary/curves/19b28ca3e62ed45f.csv" every 1 using 1:2 with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     "../../../results/study2/primary/curves/6b11153530a476ea.csv" every 1 using 1:2 with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     "../../../results/study2/primary/curves/378e6331b84d6692.csv" every 1 using 1:2 with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     "../../../results/study2/primary/curves/f0582eb8cc7f67ed.csv" every 1 using 1:2 with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     "../../../results/study2/primary/curves/60ef86c957efa0e1.csv" every 1 using 1:2 with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     "../../../results/study2/primary/curves/aba395466085ab64.csv" every 1 using 1:2 with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     "../../../results/study2/primary/curves/c544967035afc371.csv" every 1 using 1:2 with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
+set lmargin at screen 0.8264
+set rmargin at screen 0.9917
+set tmargin at screen 0.9394
+set bmargin at screen 0.0556
+unset title
+unset xlabel
+unset ylabel
+unset border
+unset tics
+unset grid
+unset logscale
+unset object
+set xrange [0:1]
+set yrange [0:1]
+set key inside left top vertical maxrows 14 samplen 3 box opaque title 'scheduler'
+plot NaN with lines lc rgb '#0072B2' dt 1 lw 1.6 title "constant", \
+     NaN with lines lc rgb '#56B4E9' dt 2 lw 1.6 title "constant-warmup", \
+     NaN with lines lc rgb '#009E73' dt 1 lw 1.6 title "linear", \
+     NaN with lines lc rgb '#D55E00' dt 1 lw 1.6 title "cosine", \
+     NaN with lines lc rgb '#117733' dt 4 lw 1.6 title "polynomial", \
+     NaN with lines lc rgb '#E69F00' dt 1 lw 1.6 title "step", \
+     NaN with lines lc rgb '#999933' dt 1 lw 1.6 title "exponential", \
+     NaN with lines lc rgb '#CC6677' dt 2 lw 1.6 title "cosine-restarts", \
+     NaN with lines lc rgb '#CC79A7' dt 1 lw 1.6 title "onecycle", \
+     NaN with lines lc rgb '#882255' dt 2 lw 1.6 title "plateau", \
+     NaN with lines lc rgb '#332288' dt 1 lw 1.6 title "hd-group", \
+     NaN with lines lc rgb '#44AA99' dt 2 lw 1.6 title "hd-param", \
+     NaN with lines lc rgb '#AA4499' dt 4 lw 1.6 title "sls", \
+     NaN with lines lc rgb '#000000' dt 1 lw 3.5 title "greedy"
 unset multiplot
 set output
