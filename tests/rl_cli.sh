@@ -52,6 +52,12 @@ for f in tinydnn.policy tinydnn-returns.csv tinydnn.checkpoint; do
   cmp -s "$tmp/dnn1/$f" "$tmp/dnn2/$f" || fail "$f differs between two runs of the same dnn script"
 done
 grep -q '^reward dnn$' "$tmp/dnn1/tinydnn.policy" || fail "dnn policy: reward line"
+# its figure: the episodes and one series per task, each titled; the reward in the title
+gp="$tmp/dnn1/tinydnn-returns.gp"
+[ "$(grep -o "title 'each episode'" "$gp" | wc -l)" -eq 1 ] || fail "returns figure: the episodes' series"
+[ "$(grep -o 'title "[ab]: mean of its last 50"' "$gp" | wc -l)" -eq 2 ] || fail "returns figure: one series per task"
+grep -q '^set title .*reward: gamma x' "$gp" || fail "returns figure: the reward in the title"
+grep -q '^set key below' "$gp" || fail "returns figure: the key below the plot"
 grep -q '^features 15 log_lr .* log_grad7 log_val$' "$tmp/dnn1/tinydnn.policy" \
   || fail "dnn policy: features line"
 grep -q '^inputs 0 1 0 0 0 0 1 1 1 1 0 0 0 0 1$' "$tmp/dnn1/tinydnn.policy" \
