@@ -276,7 +276,7 @@ int results_times_write(const char *dir, const PlanFile *p, const double *secs, 
 static const char *const runs_cols[] = {
     "experiment", "cell", "task", "optimizer", "scheduler", "seed", "lr0", "stage", "step",
     "train_loss", "val_loss", "metric_name", "metric", "status", "diverged_step", "lr",
-    "lr_clips", "loss_evals", "metric_goal", NULL};
+    "lr_clips", "loss_evals", "metric_goal", "reason", NULL};
 
 static void keys(Buf *b, const PlanRow *c) {
     csvio_field(b, c->id, 1);
@@ -365,6 +365,7 @@ int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
             csvio_field(&runs, csvio_at(&t, r, 9), 0);  /* lr_clips */
             csvio_field(&runs, csvio_at(&t, r, 10), 0); /* loss_evals */
             csvio_field(&runs, c->metric_max ? "max" : "min", 0);
+            csvio_field(&runs, csvio_at(&t, r, 11), 0); /* reason: why a cell failed */
             csvio_end(&runs);
         }
         csvio_free(&t);

@@ -207,8 +207,22 @@ static int cmp_key(const void *a, const void *b) {
  * `col` (by name) holds the id of an item in keys (sorted) to that item's buffer (offset `off`
  * into Item: which Buf). Returns 0, 1 when the file does not exist, -1 with e set when it is
  * not a CSV with that column. */
+/* fields_len: the length of the first k comma-separated fields of line[len] (quoted fields
+ * may hold commas), without the comma after them; len when it has k fields or fewer. */
+static size_t fields_len(const char *line, size_t len, int k) {
+    int quoted = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (line[i] == '"') quoted = !quoted;
+        else if (line[i] == ',' && !quoted && --k == 0) return i;
+    }
+    return len;
+}
+
+/* collect: every line of path whose column col names a key, appended to its item's Buf at
+ * offset off; with keep > 0, only the line's first keep fields (the columns of an older
+ * folder's file, which a newer lrlab extends at the end), newline kept. */
 static int collect(const char *path, const char *col, const Key *keys, int nkeys, Item *items,
-                   size_t off, Err *e) {
+                   size_t off, int keep, Err *e) {
     size_t n;
     char *text = fs_read_packed(path, &n, e);
     if (!text) {
@@ -238,7 +252,11 @@ static int collect(const char *path, const char *col, const Key *keys, int nkeys
             }
         } else if (kc < nf) {
             Key k = {.id = fields[kc]}, *hit = bsearch(&k, keys, (size_t)nkeys, sizeof k, cmp_key);
-            if (hit) buf_append((Buf *)((char *)&items[hit->item] + off), line, len);
+            Buf *b = hit ? (Buf *)((char *)&items[hit->item] + off) : NULL;
+            size_t body = len && line[len - 1] == '\n' ? len - 1 : len;
+            size_t cut = keep > 0 ? fields_len(line, body, keep) : body;
+            if (b && cut == body) buf_append(b, line, len);
+            else if (b) buf_append(b, line, cut), buf_append(b, "\n", 1);
         }
         line += len;
     }
@@ -273,11 +291,12 @@ static const char *const runs_names[RC_N] = {"stage", "train_loss", "val_loss", 
 
 /* runs_columns: col[RC_*] from path's header (the file or its packed form); -1 with e set
  * when one is missing. */
-static int runs_columns(const char *path, int col[RC_N], Err *e) {
+static int runs_columns(const char *path, int col[RC_N], int *ncols, Err *e) {
     char *text = fs_read_packed(path, NULL, e), *fields[MAX_FIELDS];
     if (!text && e->code) return -1;
     if (text) text[strcspn(text, "\n")] = '\0';
     int nf = text ? split(text, fields, MAX_FIELDS) : 0, rc = 0;
+    *ncols = nf;
     for (int k = 0; k < RC_N && rc == 0; k++) {
         col[k] = -1;
         for (int i = 0; i < nf; i++)
@@ -561,6 +580,7 @@ int verify_main(const VerifyOpts *o) {
     char (*tune_want)[64] = NULL; /* tuning.csv's value of each tuning cell (tune_more) */
     char tmp[4096] = "";
     int rcol[RC_N]; /* runs.csv's columns */
+    int runs_ncols = 0; /* how many: a folder of an older lrlab has fewer (no reason) */
     struct stat st;
     char path[4096];
     if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -609,8 +629,8 @@ int verify_main(const VerifyOpts *o) {
         keys[i] = (Key){plan.cells[i].id, i};
     }
     qsort(keys, (size_t)plan.n, sizeof(Key), cmp_key);
-    if (runs_columns(path, rcol, &e) != 0 ||
-        collect(path, "cell", keys, plan.n, cand, offsetof(Item, want_runs), &e) != 0)
+    if (runs_columns(path, rcol, &runs_ncols, &e) != 0 ||
+        collect(path, "cell", keys, plan.n, cand, offsetof(Item, want_runs), 0, &e) != 0)
         goto fail;
     complete = xcalloc((size_t)plan.n + (size_t)tplan.n + 1, sizeof(int));
     for (int i = 0; i < plan.n; i++)
@@ -662,10 +682,10 @@ int verify_main(const VerifyOpts *o) {
         if (!cand[pick[k]].tuning) sk[nid++] = (Key){cand[pick[k]].c->id, pick[k]};
     qsort(sk, (size_t)nid, sizeof(Key), cmp_key);
     snprintf(path, sizeof path, "%s/evals.csv", o->dir);
-    int rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_evals), &e);
+    int rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_evals), 0, &e);
     int have_evals = rc == 0;
     snprintf(path, sizeof path, "%s/curves.csv", o->dir);
-    if (rc >= 0) rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_curves), &e);
+    if (rc >= 0) rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_curves), 0, &e);
     const int have_curves = rc == 0;
     if (rc < 0) {
         free(sk);
@@ -780,12 +800,12 @@ int verify_main(const VerifyOpts *o) {
         goto fail;
     }
     snprintf(path, sizeof path, "%s/runs.csv", tmp);
-    rc = collect(path, "cell", sk, nid, cand, offsetof(Item, got_runs), &e);
+    rc = collect(path, "cell", sk, nid, cand, offsetof(Item, got_runs), runs_ncols, &e);
     snprintf(path, sizeof path, "%s/evals.csv", tmp);
-    if (rc == 0) rc = collect(path, "cell", sk, nid, cand, offsetof(Item, got_evals), &e);
+    if (rc == 0) rc = collect(path, "cell", sk, nid, cand, offsetof(Item, got_evals), 0, &e);
     if (rc == 0 && have_curves) {
         snprintf(path, sizeof path, "%s/curves.csv", tmp);
-        rc = collect(path, "cell", sk, nid, cand, offsetof(Item, got_curves), &e);
+        rc = collect(path, "cell", sk, nid, cand, offsetof(Item, got_curves), 0, &e);
     }
     free(sk);
     if (rc != 0) goto fail;
