@@ -87,15 +87,27 @@ for f in "$@"; do
     gzip -n -9 -c "$f" > "$gz_tmp" && chmod "$mode" "$gz_tmp" && mv -fT "$gz_tmp" "$f.gz"
     parts=("$f.gz")
   else
-    # as many parts as the compressed size needs, with a margin for uneven compression
+    # as many parts as the compressed size needs, with a margin for uneven compression;
+    # one more part at a time while some part still compresses to more than the limit
     n=$(( (size * 5 / 4 + limit - 1) / limit ))
+    lines=$(wc -l < "$f")
     tmp=$(mktemp -d)
-    split -n "l/$n" -d -a 4 "$f" "$tmp/part." # n parts of about equal size, whole lines
+    while :; do
+      rm -f "$tmp"/*
+      split -n "l/$n" -d -a 4 "$f" "$tmp/part." # n parts of about equal size, whole lines
+      over=0
+      for p in "$tmp"/part.*; do
+        gzip -n -9 -c "$p" > "$p.gz"
+        [ "$(wc -c < "$p.gz")" -le "$limit" ] || over=1
+      done
+      [ $over = 1 ] && [ "$n" -lt "$lines" ] || break
+      n=$((n + 1))
+    done
     parts=()
     k=0
-    for p in "$tmp"/part.*; do
+    for p in "$tmp"/part.*[0-9]; do
       k=$((k + 1))
-      gzip -n -9 -c "$p" > "$f.$k-$n.gz"
+      mv -f "$p.gz" "$f.$k-$n.gz" && chmod "$mode" "$f.$k-$n.gz"
       parts+=("$f.$k-$n.gz")
     done
     rm -rf "$tmp"

@@ -2,7 +2,8 @@
 # lua_sched.sh - scheduler "lua" end to end: a closed form gives the expected rates, a
 # feedback rule sees evaluations, a global a function sets does not reach the next run (with
 # -j 1 one worker trains every cell), a function returning nil or never returning ends its
-# run as failed with the reason (within seconds) while the rest completes, and the results
+# run as failed with the reason (within seconds, in its cell file and runs.csv's reason
+# column) while the rest completes, and the results
 # are the same with -j 1 and -j 2.
 # usage: lua_sched.sh SRC_DIR LRLAB_BIN
 set -euo pipefail
@@ -29,4 +30,10 @@ grep -q 'lr: returned nil (expected a finite number > 0)' "$tmp/a/cells/"*.csv |
 grep -q 'instruction limit exceeded' "$tmp/a/cells/"*.csv || fail "endless function not stopped"
 [ "$(grep -c ',failed,' "$tmp/a/runs.csv")" -eq 12 ] || fail "failed rows"
 [ "$(grep -c ',ok,' "$tmp/a/runs.csv")" -eq 18 ] || fail "ok rows"
+# runs.csv says why: its reason column holds each failed cell's reason, and nothing for the others
+reasons() { awk -F, -v who="$1" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+  $c["scheduler"] == who { print $c["status"] " " $c["reason"] }' "$tmp/a/runs.csv" | sort -u; }
+reasons broken | grep -q '^failed .*lr: returned nil (expected a finite number > 0)' || fail "runs.csv reason (nil): $(reasons broken)"
+reasons endless | grep -q '^failed .*instruction limit exceeded' || fail "runs.csv reason (endless): $(reasons endless)"
+[ "$(reasons halving)" = 'ok ""' ] || fail "an ok cell has a reason: $(reasons halving)"
 echo "lua schedulers: ok"
