@@ -111,6 +111,14 @@ cp -r a a_packed
 for f in comparisons tests profiles ranks; do
   cmp -s "a_packed/$f.csv" "c/$f.csv" || fail "compare --with a packed folder" "$f.csv differs"
 done
+# a folder of an lrlab from before runs.csv's last column (reason) joins on the columns both have
+cp -r b b_old && cp -r a a_old
+awk -F, -v OFS=, 'NR == 1 && $NF != "reason" { exit 1 } { NF--; print }' b/runs.csv > b_old/runs.csv \
+  || fail setup "runs.csv's last column is not reason" ""
+"$bin" compare a_old --with b_old > /dev/null || fail "compare --with a folder without reason" ""
+for f in comparisons tests profiles ranks; do
+  cmp -s "a_old/$f.csv" "c/$f.csv" || fail "compare --with a folder without reason" "$f.csv differs"
+done
 cp -r a a_mv
 "$bin" compare a_mv --with b --multiverse > mv.out || fail "compare --with --multiverse" mv.out
 [ "$(awk -F, 'NR > 1 && $1 == "a"' a_mv/multiverse.csv | wc -l)" -gt 0 ] \

@@ -58,6 +58,13 @@ PACK_LIMIT=500 bash "$src/scripts/pack.sh" rp/runs.csv rp/evals.csv > "$tmp/pack
 "$bin" verify rp --sample 1000 > "$tmp/packed" || fail "verify of a packed folder: $(tail -3 "$tmp/packed")"
 grep -q '^verified: 20 of 20 cells byte-identical' "$tmp/packed" || fail "packed: $(tail -1 "$tmp/packed")"
 rm -rf rp
+# a folder of an lrlab from before runs.csv's last column (reason) verifies on the columns it has
+cp -r r ro
+awk -F, -v OFS=, 'NR == 1 { if ($NF != "reason") exit 1 } { NF--; print }' r/runs.csv > ro/runs.csv \
+  || fail "runs.csv's last column is not reason: $(head -1 r/runs.csv)"
+"$bin" verify ro --sample 1000 > "$tmp/old" || fail "verify of a folder without reason: $(tail -3 "$tmp/old")"
+grep -q '^verified: 20 of 20 cells byte-identical' "$tmp/old" || fail "without reason: $(tail -1 "$tmp/old")"
+rm -rf ro
 
 # 2. a changed number is found, named with its difference, exit 1
 cp -r r r2
