@@ -707,6 +707,11 @@ static void cell_done(Runner *R, const Plan *plan, int cell, double timed_out, c
     if (o->verbose || (status == CELL_FAILED && !o->quiet)) {
         if (pr->tty) fprintf(stderr, "\r");
         const char *why = reason[0] ? reason : rep && rep->ok ? rep->msg : ""; /* a worker's */
+        char recorded[WORKER_MSG];
+        if (!why[0] && status == CELL_FAILED) { /* the reason training wrote in the cell file */
+            results_reason(R->dir, c->id, recorded, sizeof recorded);
+            why = recorded;
+        }
         fprintf(stderr, "cell %s: %s %s %s seed %lld lr %g: %s%s%s\n", c->id, c->task->label,
                 c->optim->label, c->sched->label, (long long)c->seed, c->lr0,
                 cell_status_name(status), why[0] ? ": " : "", why);

@@ -14,8 +14,11 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cd "$src"
 rc=0; timeout 60 "$bin" run tests/e2e/lua_sched.lua --out "$tmp/a" -j 1 --quiet > /dev/null 2>&1 || rc=$?
 [ $rc -eq 1 ] || fail "exit $rc (expected 1: failed cells)"
-rc=0; timeout 60 "$bin" run tests/e2e/lua_sched.lua --out "$tmp/b" -j 2 --quiet > /dev/null 2>&1 || rc=$?
+rc=0; timeout 60 "$bin" run tests/e2e/lua_sched.lua --out "$tmp/b" -j 2 > /dev/null 2> "$tmp/b.err" || rc=$?
 [ $rc -eq 1 ] || fail "exit $rc with -j 2"
+# without --quiet, a failed cell is printed with its reason
+grep -q '^cell [0-9a-f]*: .* broken seed 1 lr 0.5: failed: .*lr: returned nil (expected a finite number > 0)' "$tmp/b.err" \
+  || fail "the failed cell's reason was not printed: $(grep broken "$tmp/b.err" | head -2)"
 for f in runs.csv curves.csv evals.csv; do cmp -s "$tmp/a/$f" "$tmp/b/$f" || fail "$f differs with -j"; done
 # halving: lr0 0.5 halves every 100 steps; curve row of step s has the lr of step s-1
 lr_at() { awk -F, -v s="$2" -v sc="$1" '$4 == sc && $5 == 1 && $6 == s { print $7 }' "$tmp/a/curves.csv"; }
