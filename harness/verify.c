@@ -169,7 +169,7 @@ static int check_inputs(const char *dir, const Prov *pv, int *changed, Err *e) {
 
 /* ---- rows of the folder's files ---- */
 
-/* the most fields of a line verify reads (runs.csv has 19) */
+/* the most fields of a line verify reads (runs.csv has 20) */
 #define MAX_FIELDS 64
 
 /* split: the fields of one CSV line (quotes as libcsv writes them), at most max; returns how
