@@ -105,15 +105,6 @@ int results_final_value(const char *dir, const char *id, int col, double *v, Err
     return 0;
 }
 
-void results_reason(const char *dir, const char *id, char *out, size_t n) {
-    CsvTable t;
-    Err e = {0};
-    out[0] = '\0';
-    if (read_sub(dir, "cells", id, results_cell_cols, &t, &e) != 0) return;
-    if (t.nrows > 0) snprintf(out, n, "%s", csvio_at(&t, 0, 11));
-    csvio_free(&t);
-}
-
 int results_write_failed(const char *dir, const char *id, long long steps, const char *reason,
                          Err *e) {
     CellResult r;

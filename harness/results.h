@@ -35,9 +35,6 @@ int results_merge(const char *dir, const PlanFile *pf, Shard shard, Err *e);
  * value is finite, else +inf (diverged, failed): what the tuning stage ranks a grid's learning
  * rates by. -1 with e set when the cell file cannot be read. */
 int results_final_value(const char *dir, const char *id, int col, double *v, Err *e);
-/* results_reason: the reason a cell's file records for its failure (the first row's reason
- * column) into out[n]; "" when it records none or cannot be read. */
-void results_reason(const char *dir, const char *id, char *out, size_t n);
 
 /* The cells' wall seconds (the one number that is not reproducible, so kept out of the cell
  * files): before a cell's files are written, its worker appends "id,seconds" to the folder's

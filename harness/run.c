@@ -294,7 +294,8 @@ static int cell_status(const char *dir, const char *id) {
 #define WORKER_MSG 512
 typedef struct Report {
     int32_t cell;   /* plan index */
-    int32_t ok;     /* 1: result files written; 0: not, and msg says why */
+    int32_t ok;     /* 1: result files written (msg: why a failed cell failed); 0: not, and
+                     * msg says why */
     int32_t status; /* CELL_OK, CELL_DIVERGED or CELL_FAILED */
     int32_t signal; /* the cell's own process died of this signal (Lua cells); 0 otherwise */
     char msg[WORKER_MSG];
@@ -318,11 +319,13 @@ static int train_and_write(const Cell *c, const TaskEnv *env, const char *dir, i
     CellResult r;
     Err e = {0};
     int rc, status = CELL_FAILED;
-    if (train_cell(c, env, &r, &e) != 0) /* could not start (e.g. the data changed since the
-                                          * preflight): recorded as failed */
+    if (train_cell(c, env, &r, &e) != 0) { /* could not start (e.g. the data changed since
+                                            * the preflight): recorded as failed */
+        snprintf(rep->msg, WORKER_MSG, "%s", e.msg); /* the reason, printed by the runner */
         rc = results_write_failed(dir, c->id, c->steps, e.msg, &e);
-    else {
+    } else {
         status = r.status;
+        if (status == CELL_FAILED) snprintf(rep->msg, WORKER_MSG, "%s", r.reason);
         rc = results_time_append(timing, dir, c->id, r.seconds, &e);
         if (rc == 0) rc = results_write_cell(dir, c->id, &r, &e);
         cell_result_free(&r);
@@ -707,11 +710,6 @@ static void cell_done(Runner *R, const Plan *plan, int cell, double timed_out, c
     if (o->verbose || (status == CELL_FAILED && !o->quiet)) {
         if (pr->tty) fprintf(stderr, "\r");
         const char *why = reason[0] ? reason : rep && rep->ok ? rep->msg : ""; /* a worker's */
-        char recorded[WORKER_MSG];
-        if (!why[0] && status == CELL_FAILED) { /* the reason training wrote in the cell file */
-            results_reason(R->dir, c->id, recorded, sizeof recorded);
-            why = recorded;
-        }
         fprintf(stderr, "cell %s: %s %s %s seed %lld lr %g: %s%s%s\n", c->id, c->task->label,
                 c->optim->label, c->sched->label, (long long)c->seed, c->lr0,
                 cell_status_name(status), why[0] ? ": " : "", why);
