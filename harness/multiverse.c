@@ -28,6 +28,7 @@
  * the claim is supported, red where not, grey where undecided (as lrlab report draws it).
  */
 #include "harness/compare_int.h"
+#include "harness/style.h"
 
 #include "harness/buf.h"
 #include "harness/csvio.h"
@@ -293,9 +294,7 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
         return -1;
     }
     buf_free(&dat);
-    /* the left margin fits the longest label (about 5.6 pixels a character at 8 points) */
-    double lmargin = (40 + 5.6 * (double)longest) / 1600;
-    lmargin = lmargin < 0.12 ? 0.12 : lmargin > 0.45 ? 0.45 : lmargin;
+    const double lmargin = style_label_margin(longest, 1600); /* fits the longest label */
     Buf g = {0};
     char title[256];
     snprintf(title, sizeof title, "Specification curve: the share of comparisons in which %s is "
@@ -315,16 +314,14 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
                    "set ylabel 'share as good or better'\nset yrange [0:1]\nset format x ''\n"
                    "set xrange [0:%d]\nset grid y\nunset key\n"
                    "set arrow 1 from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#c00000'\n"
-                   "set label 1 'claim %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb '#c00000'\n"
-                   "plot 'figures/multiverse.dat' using 1:2:3:4:($5 == 0 ? 0xa6dba0 : $5 == 1 ? "
-                   "0xf4a582 : 0xcccccc) with yerrorbars ps 0 lw 0.5 lc rgb variable, \\\n"
-                   "     '' using 1:2:($5 == 0 ? 0x1a7837 : $5 == 1 ? 0xb2182b : 0x4d4d4d) "
-                   "with points pt 7 ps 0.3 lc rgb variable\n"
-                   "unset arrow 1\nunset label 1\nunset title\nunset grid\n"
+                   "set label 1 'claim %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb '#c00000'\n",
+               lmargin, S->n + 1, claim, claim, 100 * claim, claim);
+    style_spec_curve(&g, "'figures/multiverse.dat'", 0.5, 0.3);
+    buf_printf(&g, "unset arrow 1\nunset label 1\nunset title\nunset grid\n"
                    "set tmargin at screen 0.6\nset bmargin at screen 0.05\n"
                    "set ylabel ''\nset yrange [0:%d]\nset format x '%%g'\n"
                    "set xlabel 'specification (sorted by share)'\n",
-               lmargin, S->n + 1, claim, claim, 100 * claim, claim, nrow + 1);
+               nrow + 1);
     buf_printf(&g, "set ytics (%s) font ',8'\n", rows.s ? rows.s : "");
     buf_printf(&g, "plot for [c=6:12] 'figures/multiverse.dat' using 1:(column(c) < 0 ? NaN : %d - "
                    "column(c)) with points pt 7 ps 0.25 lc rgb '#1f4e99'\nunset multiplot\n",

@@ -12,6 +12,7 @@
  * may hold other arms or settings), then calls rp_load_multiverse and rp_arms.
  */
 #include "harness/report_int.h"
+#include "harness/style.h"
 
 #include "harness/gnuplot.h"
 #include "harness/names.h"
@@ -226,25 +227,23 @@ static void fig_curve(Report *R, Buf *md, int nspec[3]) {
             size_t l = strlen(mv_cols[a]) + 2 + strlen(vals[a][j]);
             if (l > longest) longest = l;
         }
-    double lmargin = (40 + 5.6 * (double)longest) / 1400;
-    lmargin = lmargin < 0.12 ? 0.12 : lmargin > 0.45 ? 0.45 : lmargin;
+    const double lmargin = style_label_margin(longest, 1400);
+    const double dots_top = 0.06 + 0.86 * (16.0 * nrow) / (420 + 16.0 * nrow);
     buf_printf(b,
                "\nset lmargin at screen %.3f\nset rmargin at screen 0.98\n"
                "set tmargin at screen 0.93\nset bmargin at screen %.3f\n"
                "set ylabel 'share as good or better'\nset yrange [-0.02:1.02]\nset format x ''\n"
                "set xrange [0:%d]\nunset key\n"
                "set arrow 1 from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb "
-               "'#c00000'\n"
-               "plot 'data/multiverse.csv' using 1:2:3:4:($5 == 0 ? 0xa6dba0 : $5 == 1 ? "
-               "0xf4a582 : 0xcccccc) with yerrorbars ps 0 lw 1 lc rgb variable, \\\n"
-               "     '' using 1:2:($5 == 0 ? 0x1a7837 : $5 == 1 ? 0xb2182b : 0x4d4d4d) "
-               "with points pt 7 ps 0.35 lc rgb variable\n"
+               "'#c00000'\n",
+               lmargin, dots_top + 0.04, n + 1, R->claim, R->claim);
+    style_spec_curve(b, "'data/multiverse.csv'", 1, 0.35);
+    buf_printf(b,
                "unset arrow 1\nunset grid\nset grid x\n"
                "set tmargin at screen %.3f\nset bmargin at screen 0.06\n"
                "set ylabel ''\nset yrange [0.5:%d.5]\nset format x '%%g'\n"
                "set xlabel 'specification, sorted by share'\nset ytics (",
-               lmargin, 0.06 + 0.86 * (16.0 * nrow) / (420 + 16.0 * nrow) + 0.04, n + 1, R->claim,
-               R->claim, 0.06 + 0.86 * (16.0 * nrow) / (420 + 16.0 * nrow), nrow);
+               dots_top, nrow);
     int first = 1;
     for (int a = 0; a < NAX; a++)
         for (int j = 0; j < nv[a]; j++) {

@@ -97,3 +97,17 @@ void style_line(Buf *b, const char *label) {
 void style_band(Buf *b, const char *label) {
     buf_printf(b, "fc rgb '%s'", style_is_greedy(label) ? "#808080" : style_of(label).rgb);
 }
+
+double style_label_margin(size_t chars, int width_px) {
+    double m = (40 + 5.6 * (double)chars) / width_px;
+    return m < 0.12 ? 0.12 : m > 0.45 ? 0.45 : m;
+}
+
+void style_spec_curve(Buf *b, const char *data, double lw, double ps) {
+    buf_printf(b,
+               "plot %s using 1:2:3:4:($5 == 0 ? 0xa6dba0 : $5 == 1 ? 0xf4a582 : 0xcccccc) "
+               "with yerrorbars ps 0 lw %g lc rgb variable, \\\n"
+               "     '' using 1:2:($5 == 0 ? 0x1a7837 : $5 == 1 ? 0xb2182b : 0x4d4d4d) "
+               "with points pt 7 ps %g lc rgb variable\n",
+               data, lw, ps);
+}

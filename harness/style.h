@@ -40,4 +40,14 @@ void style_line(Buf *b, const char *label);
  * mid grey for GreedyLR's black (drawn transparent, a black band would hide the others). */
 void style_band(Buf *b, const char *label);
 
+/* style_label_margin: the left margin, a fraction of a figure width_px wide, that fits y tic
+ * labels of `chars` characters at 8 points (about 5.6 pixels each), within [0.12, 0.45]. */
+double style_label_margin(size_t chars, int width_px);
+
+/* style_spec_curve: the plot command of a specification curve (lrlab compare --multiverse,
+ * lrlab report) from DATA (a quoted gnuplot file name; columns rank, share, ci_low, ci_high,
+ * verdict 0 supported, 1 not supported, 2 undecided): each interval in a light shade of its
+ * verdict's colour (green, red, grey), each share a dot of the full colour over it. */
+void style_spec_curve(Buf *b, const char *data, double lw, double ps);
+
 #endif
