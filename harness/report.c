@@ -140,14 +140,14 @@ static int tab_nums(const Tab *T, const char *const *cols, const int *ks, Err *e
 /* ---- names in plan order ---- */
 
 
-static int find(const Names *n, const char *s) {
+int rp_find(const Names *n, const char *s) {
     for (int i = 0; i < n->n; i++)
         if (strcmp(n->v[i], s) == 0) return i;
     return -1;
 }
 
 static int intern(Names *n, const char *s) {
-    int i = find(n, s);
+    int i = rp_find(n, s);
     if (i >= 0) return i;
     if (n->n == n->cap)
         n->v = xrealloc(n->v, sizeof(char *) * (size_t)(n->cap = n->cap ? 2 * n->cap : 16));
@@ -695,9 +695,9 @@ static int load_compare(Report *R, Err *e) {
                            "line %d: category: invalid value "
                            "(expected yes, yes*, no* or no, got \"%.20s\")",
                            r + 2, rp_at(&R->cmp, r, CM_CAT));
-        if (find(&R->scheds, rp_at(&R->cmp, r, CM_BASE)) < 0 ||
-            find(&R->tasks, rp_at(&R->cmp, r, CM_TASK)) < 0 ||
-            find(&R->optims, rp_at(&R->cmp, r, CM_OPTIM)) < 0)
+        if (rp_find(&R->scheds, rp_at(&R->cmp, r, CM_BASE)) < 0 ||
+            rp_find(&R->tasks, rp_at(&R->cmp, r, CM_TASK)) < 0 ||
+            rp_find(&R->optims, rp_at(&R->cmp, r, CM_OPTIM)) < 0)
             return err_set(e, EXIT_USAGE, R->cmp.path,
                            "line %d: %s %s %s is not in plan.csv "
                            "(expected the comparison of these results; run lrlab compare again)",
@@ -716,7 +716,7 @@ static int load_compare(Report *R, Err *e) {
     R->claim = rp_num(&R->ver, R->vrow, VR_CLAIM);
     /* the reference: the one scheduler that is never a baseline (verdict.csv may name it) */
     int cref = csvio_col(&R->ver.t, "reference");
-    R->ref = cref >= 0 ? find(&R->scheds, csvio_at(&R->ver.t, R->vrow, cref)) : -1;
+    R->ref = cref >= 0 ? rp_find(&R->scheds, csvio_at(&R->ver.t, R->vrow, cref)) : -1;
     if (R->ref < 0) {
         int n = 0;
         for (int s = 0; s < R->scheds.n; s++) {

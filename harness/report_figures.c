@@ -367,13 +367,6 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
     return 0;
 }
 
-/* the scheduler labelled `label`, or -1 */
-static int sched_named(const Report *R, const char *label) {
-    for (int s = 0; s < R->scheds.n; s++)
-        if (strcmp(R->scheds.v[s], label) == 0) return s;
-    return -1;
-}
-
 /* Median over seeds of the training objective at each evaluation step of (t, o, s), any
  * seed's steps (a run without an evaluation at a step, diverged or failed, counts as +inf),
  * and the median wall time at that step (a cell's seconds spread evenly over its steps; NAN
@@ -448,8 +441,8 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
     const char *const hd_labels[] = {"constant", "hd-group", "hd-param"};
     int hd[3], nhd = 0;
     for (int k = 0; k < 3; k++)
-        if ((hd[nhd] = sched_named(R, hd_labels[k])) >= 0 && hd[nhd] != R->ref) nhd++;
-    int sls = sched_named(R, "sls");
+        if ((hd[nhd] = rp_find(&R->scheds, hd_labels[k])) >= 0 && hd[nhd] != R->ref) nhd++;
+    int sls = rp_find(&R->scheds, "sls");
     if (sls == R->ref) sls = -1;
     if (nhd == 0 && sls < 0) return;
     const int o = 0;

@@ -153,12 +153,6 @@ static void base64(Buf *b, const unsigned char *s, size_t n) {
 
 /* ---- what a cell, a figure or a heading names ---- */
 
-static int name_index(const Names *N, const char *s) {
-    for (int i = 0; i < N->n; i++)
-        if (strcmp(N->v[i], s) == 0) return i;
-    return -1;
-}
-
 /* the task a figure's stem ends with (STEM__TASK, the task's file name), or -1 */
 static int fig_task(const Report *R, const char *stem) {
     size_t n = strlen(stem);
@@ -191,7 +185,7 @@ static void html_table(const Report *R, Buf *b, const Table *T) {
     for (int c = 0; c < T->ncols; c++) {
         buf_printf(b, "<th class=\"%c\"", T->align[c]);
         for (int k = 1; k < 3; k++) {
-            int i = name_index(lists[k], T->head[c]);
+            int i = rp_find(lists[k], T->head[c]);
             if (i >= 0) buf_printf(b, " data-%c=\"%d\"", keys[k], i);
         }
         buf_printf(b, " title=\"sort\">");
@@ -216,7 +210,7 @@ static void html_table(const Report *R, Buf *b, const Table *T) {
             }
             last[c] = 0;
             for (int k = 0; k < 3; k++) {
-                int i = name_index(lists[k], s);
+                int i = rp_find(lists[k], s);
                 if (i >= 0 && idx[k] < 0) {
                     idx[k] = i;
                     last[c] = k + 1;
@@ -463,7 +457,7 @@ static void heading(const Report *R, Page *P, const char *s, size_t n) {
     if (level == 3) {
         char *name = xcalloc(1, tn + 1);
         memcpy(name, text, tn);
-        int t = name_index(&R->tasks, name);
+        int t = rp_find(&R->tasks, name);
         free(name);
         if (t >= 0) {
             buf_printf(P->b, "<section class=\"task\" data-t=\"%d\">\n", t);

@@ -62,6 +62,8 @@ typedef struct Names {
     char **v;
     int n, cap;
 } Names;
+/* rp_find: s's index in n, or -1. */
+int rp_find(const Names *n, const char *s);
 
 /* ---- tables: one model, written as Markdown and as LaTeX ---- */
 
