@@ -30,9 +30,22 @@ const OptimDef *optim_find(const char *name) {
     return NULL;
 }
 
+/* The parameters and the groups that a state blob must have been saved under. */
+static void fingerprint(const Params *p, const Task *t, unsigned char out[32]) {
+    Buf b = {0};
+    params_dump(p, &b);
+    buf_printf(&b, "\nnparams=%zu", t->n);
+    for (int g = 0; g < t->ngroups; g++)
+        buf_printf(&b, ";group=%s:%zu+%zu:%dx%d", t->groups[g].name, t->groups[g].off,
+                   t->groups[g].n, t->groups[g].rows, t->groups[g].cols);
+    state_fingerprint(b.s ? b.s : "", out);
+    buf_free(&b);
+}
+
 int optim_create(Optim *o, const OptimDef *def, const Params *p, const Task *t, Err *e) {
     o->def = def;
     o->st = xcalloc(1, def->state_size);
+    fingerprint(p, t, o->fingerprint);
     if (def->init(o->st, p, t, e) != 0) {
         free(o->st);
         o->st = NULL;
@@ -45,6 +58,22 @@ void optim_destroy(Optim *o) {
     if (o->st && o->def->destroy) o->def->destroy(o->st);
     free(o->st);
     o->st = NULL;
+}
+
+static StateId state_id(const Optim *o) {
+    StateId id = {'O', o->def->name, o->def->version, {0}};
+    memcpy(id.fingerprint, o->fingerprint, 32);
+    return id;
+}
+
+int optim_save(const Optim *o, int64_t steps, Buf *out, const char *where, Err *e) {
+    const StateId id = state_id(o);
+    return state_save(&id, steps, o->def->state, o->st, out, where, e);
+}
+
+int optim_load(Optim *o, const void *blob, size_t n, int64_t *steps, const char *where, Err *e) {
+    const StateId id = state_id(o);
+    return state_load(&id, blob, n, o->def->state, o->st, steps, where, e);
 }
 
 double optim_clip_grad_norm(float *g, size_t n, double max_norm) {

@@ -9,6 +9,7 @@
 #ifndef LRLAB_OPTIM_H
 #define LRLAB_OPTIM_H
 
+#include "harness/base/state.h"
 #include "harness/err.h"
 #include "harness/param.h"
 #include "tasks/task.h"
@@ -36,11 +37,15 @@ typedef struct OptimDef {
      * evaluation point in, enter = 0 the training point back, bit for bit. The training loop
      * calls it around every evaluation of the task (harness/train.c). */
     void (*eval_point)(void *st, float *w, size_t n, int enter);
+    /* state: visits every field the optimizer changes while it runs (harness/base/state.h),
+     * for saving and resuming; NULL for an optimizer without such state. */
+    void (*state)(void *st, StateIO *io);
 } OptimDef;
 
 typedef struct Optim {
     const OptimDef *def;
     void *st;
+    unsigned char fingerprint[32]; /* of the parameters and the groups (state blobs) */
 } Optim;
 
 extern const OptimDef *const optim_registry[];
@@ -48,6 +53,12 @@ const OptimDef *optim_find(const char *name);
 
 int optim_create(Optim *o, const OptimDef *def, const Params *p, const Task *t, Err *e);
 void optim_destroy(Optim *o);
+/* optim_save: appends the optimizer's state blob (harness/base/state.h) to out, with the
+ * caller's step count `steps` (the t of the last step taken). */
+int optim_save(const Optim *o, int64_t steps, Buf *out, const char *where, Err *e);
+/* optim_load: restores a blob saved by an optimizer of the same name, version, parameters and
+ * groups, and its step count; anything else is refused with e and o left as it was. */
+int optim_load(Optim *o, const void *blob, size_t n, int64_t *steps, const char *where, Err *e);
 
 /* Clips g in place to global L2 norm max_norm (PyTorch clip_grad_norm_); returns the
  * norm before clipping. */

@@ -83,6 +83,7 @@ static const ParamSpec params[] = {
 typedef struct {
     double eps1, eps2, clip_threshold, decay_rate, beta1, weight_decay;
     int scale_parameter, relative_step, warmup_init;
+    size_t n;
     float *v; /* [n]: per group, V [n] or (factored) R [rows] then C [cols] */
     float *m; /* [n] first moment of lr-scaled steps, NULL when beta1 == 0 */
 } State;
@@ -102,6 +103,7 @@ static int init(void *st, const Params *p, const Task *t, Err *e) {
         return err_set(e, EXIT_USAGE, NULL,
                        "optimizer \"adafactor\": warmup_init: needs relative_step (expected "
                        "relative_step = true when warmup_init = true, got relative_step = false)");
+    s->n = t->n;
     s->v = xcalloc(t->n, sizeof(float));
     if (s->beta1 > 0) s->m = xcalloc(t->n, sizeof(float));
     return 0;
@@ -195,6 +197,13 @@ static void destroy(void *st) {
     free(s->m);
 }
 
+/* The state that moves: the second-moment statistics and the first moment. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_f32s(io, s->v, s->n);
+    if (s->m) state_f32s(io, s->m, s->n);
+}
+
 const OptimDef optim_adafactor = {
     .name = "adafactor",
     .version = 1,
@@ -205,4 +214,5 @@ const OptimDef optim_adafactor = {
     .init = init,
     .step = step,
     .destroy = destroy,
+    .state = state,
 };

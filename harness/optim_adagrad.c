@@ -23,6 +23,7 @@ static const ParamSpec params[] = {
 typedef struct {
     double lr_decay;
     float weight_decay, eps;
+    size_t n;
     float *sum; /* [n] sums of squared gradients */
 } State;
 
@@ -32,6 +33,7 @@ static int init(void *st, const Params *p, const Task *t, Err *e) {
     s->weight_decay = (float)params_num(p, "weight_decay");
     s->eps = (float)params_num(p, "eps");
     const float s0 = (float)params_num(p, "initial_accumulator_value");
+    s->n = t->n;
     s->sum = xmalloc(t->n * sizeof(float));
     for (size_t i = 0; i < t->n; i++) s->sum[i] = s0;
     return 0;
@@ -56,6 +58,12 @@ static void step(void *st, int64_t t, const TaskGroup *grp, float *w, const floa
 
 static void destroy(void *st) { free(((State *)st)->sum); }
 
+/* The state that moves: the sums of squared gradients. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_f32s(io, s->sum, s->n);
+}
+
 const OptimDef optim_adagrad = {
     .name = "adagrad",
     .version = 1,
@@ -66,4 +74,5 @@ const OptimDef optim_adagrad = {
     .init = init,
     .step = step,
     .destroy = destroy,
+    .state = state,
 };

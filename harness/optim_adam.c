@@ -27,6 +27,7 @@ typedef struct {
     int decoupled, amsgrad;
     double beta1, beta2;
     float eps, weight_decay;
+    size_t n;
     float *m, *v, *vmax; /* [n] */
 } State;
 
@@ -37,6 +38,7 @@ static int init_common(State *s, const Params *p, const Task *t, int decoupled) 
     s->eps = (float)params_num(p, "eps");
     s->weight_decay = (float)params_num(p, "weight_decay");
     s->amsgrad = params_bool(p, "amsgrad");
+    s->n = t->n;
     s->m = xcalloc(t->n, sizeof(float));
     s->v = xcalloc(t->n, sizeof(float));
     if (s->amsgrad) s->vmax = xcalloc(t->n, sizeof(float));
@@ -91,6 +93,14 @@ static void destroy(void *st) {
     free(s->vmax);
 }
 
+/* The state that moves: the moments (and their maximum under amsgrad). */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_f32s(io, s->m, s->n);
+    state_f32s(io, s->v, s->n);
+    if (s->vmax) state_f32s(io, s->vmax, s->n);
+}
+
 const OptimDef optim_adam = {
     .name = "adam",
     .version = 1,
@@ -101,6 +111,7 @@ const OptimDef optim_adam = {
     .init = init_adam,
     .step = step,
     .destroy = destroy,
+    .state = state,
 };
 
 const OptimDef optim_adamw = {
@@ -113,4 +124,5 @@ const OptimDef optim_adamw = {
     .init = init_adamw,
     .step = step,
     .destroy = destroy,
+    .state = state,
 };

@@ -66,6 +66,7 @@ typedef struct {
     double beta1, beta2, sb2, eps, weight_decay, growth_rate;
     int decouple, bias_correction;
     LrfreeSteps q;
+    size_t n;
     float *m, *v, *s;     /* [n] */
     double d, nw;         /* nw: the reference's numerator_weighted */
     int64_t k;            /* steps that moved the weights */
@@ -84,6 +85,7 @@ static int init(void *st, const Params *p, const Task *t, Err *e) {
     s->d = params_num(p, "d0");
     s->growth_rate = params_isset(p, "growth_rate") ? params_num(p, "growth_rate") : INFINITY;
     lrfree_init(&s->q, t);
+    s->n = t->n;
     s->m = xcalloc(t->n, sizeof(float));
     s->v = xcalloc(t->n, sizeof(float));
     s->s = xcalloc(t->n, sizeof(float));
@@ -178,6 +180,22 @@ static void destroy(void *st) {
     free(s->s);
 }
 
+/* The state that moves: the moments and s, the estimate d and its sums, the step count and
+ * the step in progress. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_f32s(io, s->m, s->n);
+    state_f32s(io, s->v, s->n);
+    state_f32s(io, s->s, s->n);
+    state_f64(io, &s->d);
+    state_f64(io, &s->nw);
+    state_i64(io, &s->k, 0, INT64_MAX);
+    state_f64(io, &s->bc);
+    state_f64(io, &s->num);
+    state_f64(io, &s->sk);
+    lrfree_state(&s->q, io);
+}
+
 const OptimDef optim_dadapt_adam = {
     .name = "dadapt_adam",
     .version = 1,
@@ -190,6 +208,7 @@ const OptimDef optim_dadapt_adam = {
     .init = init,
     .step = step,
     .destroy = destroy,
+    .state = state,
 };
 
 double optim_dadapt_adam_d(const Optim *o) {

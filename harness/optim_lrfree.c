@@ -40,3 +40,10 @@ double lrfree_bias_correction(int on, double beta1, double beta2, int64_t k) {
     const double kk = (double)k;
     return on ? sqrt(1.0 - pow(beta2, kk)) / (1.0 - pow(beta1, kk)) : 1.0;
 }
+
+/* Between steps nothing of a step is in progress, and q->t only guards the order of the
+ * calls: a restored optimizer starts its next step afresh. */
+void lrfree_state(LrfreeSteps *q, StateIO *io) {
+    LR_ASSERT(q->next == 0); /* saved between steps */
+    if (io->mode == STATE_LOAD) q->t = 0;
+}

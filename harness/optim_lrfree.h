@@ -46,6 +46,9 @@ double lrfree_bias_correction(int on, double beta1, double beta2, int64_t k);
 int lrfree_record(LrfreeSteps *q, int64_t t, const TaskGroup *grp, float *w, const float *g,
                   double lr, const float *elem_lr, float *dir);
 
+/* lrfree_state: the step bookkeeping of a restored optimizer (nothing is saved). */
+void lrfree_state(LrfreeSteps *q, StateIO *io);
+
 /* The rate of element i of a recorded call. */
 static inline double lrfree_lr(const LrfreeCall *c, size_t i) {
     return c->elem_lr ? (double)c->elem_lr[i] : c->lr;

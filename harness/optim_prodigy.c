@@ -76,7 +76,7 @@ static const ParamSpec params[] = {
 typedef struct {
     double beta1, beta2, beta3, eps, weight_decay, d0, d_coef, growth_rate;
     int decouple, bias_correction, safeguard_warmup, have_p0;
-    size_t slice;
+    size_t slice, n, ns;
     LrfreeSteps q;
     size_t *soff;          /* [ngroups]: first entry of each group's elements in s and p0 */
     float *m, *v;          /* [n]; m NULL when beta1 == 0 */
@@ -109,6 +109,8 @@ static int init(void *st, const Params *p, const Task *t, Err *e) {
     }
     if (s->beta1 > 0) s->m = xcalloc(t->n, sizeof(float));
     s->v = xcalloc(t->n, sizeof(float));
+    s->n = t->n;
+    s->ns = ns;
     s->s = xcalloc(ns ? ns : 1, sizeof(float));
     s->p0 = xcalloc(ns ? ns : 1, sizeof(float));
     s->d = s->d_max = s->d0;
@@ -215,6 +217,25 @@ static void destroy(void *st) {
     free(s->p0);
 }
 
+/* The state that moves: the moments, the statistics s and the first weights p0 of the slices,
+ * the estimate d and its sums, the step count and the step in progress. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    if (s->m) state_f32s(io, s->m, s->n);
+    state_f32s(io, s->v, s->n);
+    state_f32s(io, s->s, s->ns);
+    state_f32s(io, s->p0, s->ns);
+    state_int(io, &s->have_p0, 0, 1);
+    state_f64(io, &s->d);
+    state_f64(io, &s->d_max);
+    state_f64(io, &s->r);
+    state_i64(io, &s->k, 0, INT64_MAX);
+    state_f64(io, &s->bc);
+    state_f64(io, &s->delta);
+    state_f64(io, &s->den);
+    lrfree_state(&s->q, io);
+}
+
 const OptimDef optim_prodigy = {
     .name = "prodigy",
     .version = 1,
@@ -226,6 +247,7 @@ const OptimDef optim_prodigy = {
     .init = init,
     .step = step,
     .destroy = destroy,
+    .state = state,
 };
 
 double optim_prodigy_d(const Optim *o) {

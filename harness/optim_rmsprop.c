@@ -27,6 +27,7 @@ static const ParamSpec params[] = {
 
 typedef struct {
     float alpha, one_minus_alpha, eps, weight_decay, momentum;
+    size_t n;
     float *sq;   /* [n] mean squared gradients */
     float *gavg; /* [n] mean gradients, NULL unless centered */
     float *buf;  /* [n] momentum buffers, NULL without momentum */
@@ -40,6 +41,7 @@ static int init(void *st, const Params *p, const Task *t, Err *e) {
     s->eps = (float)params_num(p, "eps");
     s->weight_decay = (float)params_num(p, "weight_decay");
     s->momentum = (float)params_num(p, "momentum");
+    s->n = t->n;
     s->sq = xcalloc(t->n, sizeof(float));
     if (params_bool(p, "centered")) s->gavg = xcalloc(t->n, sizeof(float));
     if (s->momentum > 0) s->buf = xcalloc(t->n, sizeof(float));
@@ -85,6 +87,14 @@ static void destroy(void *st) {
     free(s->buf);
 }
 
+/* The state that moves: the averages and the momentum buffers. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_f32s(io, s->sq, s->n);
+    if (s->gavg) state_f32s(io, s->gavg, s->n);
+    if (s->buf) state_f32s(io, s->buf, s->n);
+}
+
 const OptimDef optim_rmsprop = {
     .name = "rmsprop",
     .version = 1,
@@ -95,4 +105,5 @@ const OptimDef optim_rmsprop = {
     .init = init,
     .step = step,
     .destroy = destroy,
+    .state = state,
 };

@@ -273,6 +273,39 @@ static void destroy(void *st) {
     free(s->elem);
 }
 
+/* The state that moves: each group's progress and weighting, the sequences z and x (and v),
+ * and the per-element weightings once a per-element rate has been seen. Saved at the training
+ * point (not between the two eval_point calls). */
+static void weighting(StateIO *io, Weighting *w) {
+    state_f64(io, &w->lr_max);
+    state_f64(io, &w->ratio);
+}
+
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    for (int k = 0; k < s->ngroups; k++) {
+        Group *g = &s->groups[k];
+        state_int(io, &g->started, 0, 1);
+        state_i64(io, &g->t_prev, 0, INT64_MAX);
+        weighting(io, &g->wt);
+    }
+    state_f32s(io, s->z, s->n);
+    state_f32s(io, s->x, s->n);
+    if (s->v) state_f32s(io, s->v, s->n);
+    int have = s->elem != NULL;
+    state_int(io, &have, 0, 1);
+    if (io->mode == STATE_LOAD && io->error[0] == 0) {
+        if (have && !s->elem) s->elem = xmalloc(s->n * sizeof(Weighting));
+        if (!have) {
+            free(s->elem);
+            s->elem = NULL;
+        }
+    }
+    if (!have) return;
+    Weighting scratch;
+    for (size_t i = 0; i < s->n; i++) weighting(io, s->elem ? &s->elem[i] : &scratch);
+}
+
 const OptimDef optim_sgd_sf = {
     .name = "sgd_sf",
     .version = 1,
@@ -284,6 +317,7 @@ const OptimDef optim_sgd_sf = {
     .init = init_sgd,
     .step = step,
     .destroy = destroy,
+    .state = state,
     .eval_point = eval_point,
 };
 
@@ -299,5 +333,6 @@ const OptimDef optim_adamw_sf = {
     .init = init_adamw,
     .step = step,
     .destroy = destroy,
+    .state = state,
     .eval_point = eval_point,
 };

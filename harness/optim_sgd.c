@@ -21,6 +21,7 @@ static const ParamSpec params[] = {
 typedef struct {
     float momentum, dampening, weight_decay;
     int nesterov;
+    size_t n;
     float *buf; /* [n] momentum buffers, NULL without momentum */
 } State;
 
@@ -35,6 +36,7 @@ static int init(void *st, const Params *p, const Task *t, Err *e) {
                        "optimizer \"sgd\": nesterov: needs momentum > 0 and dampening 0 "
                        "(expected momentum > 0, dampening = 0, got %g, %g)",
                        s->momentum, s->dampening);
+    s->n = t->n;
     if (s->momentum > 0) s->buf = xcalloc(t->n, sizeof(float));
     return 0;
 }
@@ -63,6 +65,12 @@ static void step(void *st, int64_t t, const TaskGroup *grp, float *w, const floa
 
 static void destroy(void *st) { free(((State *)st)->buf); }
 
+/* The state that moves: the momentum buffers. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    if (s->buf) state_f32s(io, s->buf, s->n);
+}
+
 const OptimDef optim_sgd = {
     .name = "sgd",
     .version = 1,
@@ -73,4 +81,5 @@ const OptimDef optim_sgd = {
     .init = init,
     .step = step,
     .destroy = destroy,
+    .state = state,
 };

@@ -286,6 +286,25 @@ static void observe(void *st, SignalKind kind, int64_t step, double value) {
     else step_hf(s, value);
 }
 
+/* The state that moves: the rate, the comparison's memory, the counters, the smoothing ring. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_f64(io, &s->lr);
+    state_f64(io, &s->best);
+    state_f64(io, &s->prev);
+    state_int(io, &s->have_prev, 0, 1);
+    state_i64(io, &s->good, 0, INT64_MAX);
+    state_i64(io, &s->bad, 0, INT64_MAX);
+    state_i64(io, &s->cooldown_left, 0, INT64_MAX);
+    state_i64(io, &s->warmup_left, 0, INT64_MAX);
+    state_i64(io, &s->reset_left, INT64_MIN, INT64_MAX);
+    if (!s->ring) return;
+    state_f64s(io, s->ring, (size_t)s->window);
+    state_i64(io, &s->ring_n, 0, s->window);
+    state_i64(io, &s->ring_pos, 0, s->window - 1);
+    state_f64(io, &s->ring_sum);
+}
+
 const SchedDef sched_greedy = {
     .name = "greedy",
     .version = 1,
@@ -299,4 +318,5 @@ const SchedDef sched_greedy = {
     .lr = lr,
     .observe = observe,
     .destroy = destroy,
+    .state = state,
 };

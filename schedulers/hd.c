@@ -120,6 +120,13 @@ static void destroy(void *st) {
     free(s->elem_lr);
 }
 
+/* The state that moves: the learned rates, per group and (granularity param) per element. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_f64s(io, s->group_lr, (size_t)s->ngroups);
+    if (s->elem_lr) state_f32s(io, s->elem_lr, s->n);
+}
+
 const SchedDef sched_hd = {
     .name = "hd",
     .version = 1,
@@ -133,4 +140,5 @@ const SchedDef sched_hd = {
     .init = init,
     .lr = lr,
     .destroy = destroy,
+    .state = state,
 };

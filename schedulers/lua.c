@@ -122,6 +122,12 @@ static void destroy(void *st) {
     if (s->L) luaL_unref(s->L, LUA_REGISTRYINDEX, s->ref_ctx);
 }
 
+/* The scheduler's state lives in the experiment script's Lua values (its ctx table and the
+ * functions' upvalues), which are not saved. */
+static void state(void *st, StateIO *io) {
+    state_refuse(io, "its state lives in the experiment script's Lua values, which are not saved");
+}
+
 const SchedDef sched_lua = {
     .name = "lua",
     .version = 1,
@@ -136,4 +142,5 @@ const SchedDef sched_lua = {
     .observe = observe,
     .error = error,
     .destroy = destroy,
+    .state = state,
 };

@@ -99,6 +99,15 @@ static void observe(void *st, SignalKind kind, int64_t step, double value) {
     }
 }
 
+/* The state that moves: the rate, the best signal, the counters. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_f64(io, &s->lr);
+    state_f64(io, &s->best);
+    state_i64(io, &s->bad, 0, INT64_MAX);
+    state_i64(io, &s->cooldown_left, 0, INT64_MAX);
+}
+
 const SchedDef sched_plateau = {
     .name = "plateau",
     .version = 1,
@@ -110,4 +119,5 @@ const SchedDef sched_plateau = {
     .init = init,
     .lr = lr,
     .observe = observe,
+    .state = state,
 };

@@ -112,6 +112,13 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
 
 static void destroy(void *st) { policy_free(&((State *)st)->pol); }
 
+/* The state that moves: the rate the policy last set and its sampling stream. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_f64(io, &s->lr);
+    state_u64s(io, s->rng.s, 4);
+}
+
 const SchedDef sched_rl = {
     .name = "rl",
     .version = 1,
@@ -126,4 +133,5 @@ const SchedDef sched_rl = {
     .init = init,
     .lr = lr,
     .destroy = destroy,
+    .state = state,
 };

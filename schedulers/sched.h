@@ -11,6 +11,7 @@
 #ifndef LRLAB_SCHED_H
 #define LRLAB_SCHED_H
 
+#include "harness/base/state.h"
 #include "harness/err.h"
 #include "harness/param.h"
 #include "tasks/task.h"
@@ -129,11 +130,16 @@ typedef struct SchedDef {
      * included, ends the run as failed. */
     const char *(*error)(void *st);
     void (*destroy)(void *st);
+    /* state: visits every field the scheduler changes while it runs (harness/base/state.h),
+     * for saving and resuming; NULL when its rates are a function of the step and the
+     * parameters alone. */
+    void (*state)(void *st, StateIO *io);
 } SchedDef;
 
 typedef struct Sched {
     const SchedDef *def;
     void *st;
+    unsigned char fingerprint[32]; /* of the parameters and the run (state blobs) */
 } Sched;
 
 extern const SchedDef *const sched_registry[];
@@ -146,6 +152,13 @@ void sched_lr(Sched *s, const SchedStep *step, SchedLr *out);
 /* sched_observe: shows the signal; returns the scheduler's error (SchedDef.error), or NULL. */
 const char *sched_observe(Sched *s, SignalKind kind, int64_t step, double value);
 void sched_destroy(Sched *s);
+/* sched_save: appends the scheduler's state blob (harness/base/state.h) to out. */
+int sched_save(const Sched *s, Buf *out, const char *where, Err *e);
+/* sched_load: restores a blob saved by a scheduler of the same name, version, parameters and
+ * run; anything else is refused with e and the scheduler left as it was. */
+int sched_load(Sched *s, const void *blob, size_t n, const char *where, Err *e);
+/* sched_state_visit: visits the state of s (a sequence visits its parts' this way). */
+void sched_state_visit(Sched *s, StateIO *io);
 
 /* Fills every group with one rate. */
 static inline void sched_lr_fill(SchedLr *out, double lr) {

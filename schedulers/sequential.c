@@ -145,6 +145,13 @@ static void destroy(void *st) {
     free(s->start);
 }
 
+/* The state that moves: the current segment and every segment's own state. */
+static void state(void *st, StateIO *io) {
+    State *s = st;
+    state_int(io, &s->cur, 0, s->n - 1);
+    for (int i = 0; i < s->n; i++) sched_state_visit(&s->kids[i], io);
+}
+
 const SchedDef sched_sequential = {
     .name = "sequential",
     .version = 1,
@@ -158,4 +165,5 @@ const SchedDef sched_sequential = {
     .lr = lr,
     .observe = observe,
     .destroy = destroy,
+    .state = state,
 };

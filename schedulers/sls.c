@@ -93,6 +93,9 @@ static void bounds(const Params *p, const SchedRun *run, double *lo, double *hi)
     *hi = grows ? INFINITY : fmax(first, 1e-6);
 }
 
+/* The state that moves: the step size the next search starts from. */
+static void state(void *st, StateIO *io) { state_f64(io, &((State *)st)->eta); }
+
 const SchedDef sched_sls = {
     .name = "sls",
     .version = 1,
@@ -105,4 +108,5 @@ const SchedDef sched_sls = {
     .init = init,
     .lr = lr,
     .destroy = destroy,
+    .state = state,
 };

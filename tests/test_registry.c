@@ -9,7 +9,11 @@
  *     does the evaluation point of those that have one, OptimDef.eval_point, which gives
  *     the training point back bit for bit);
  *   every task, optimizer and scheduler: an implementation version of at least 1 (the
- *     version's effect on cell ids is tests/test_versions.c's). */
+ *     version's effect on cell ids is tests/test_versions.c's);
+ *   every scheduler, with its defaults and every case: saved at a step, refused blobs that
+ *     leave it unchanged, then restored into a new one, it continues bit for bit as the
+ *     uninterrupted run (the scheduler "lua", whose state is the script's, refuses to save);
+ *     the optimizers' round trip is tests/test_state.c's. */
 #include "check.h"
 #include "harness/cfg.h"
 #include "harness/optim.h"
@@ -87,8 +91,60 @@ typedef struct {
  * previous gradient as the update direction (SGD). Checks that every rate is finite and
  * within d's declared bounds, and positive when `positive`. Fills lrs[STEPS] with group 0's
  * trace; returns -1 when the scheduler cannot be created. */
+/* Saves s, checks that damaged or foreign blobs are refused without changing it, then
+ * replaces it with a new scheduler restored from the blob. 0, or -1 when it refuses to save
+ * (only "lua" may, saying why). */
+static int resume(Sched *s, const SchedDef *d, const Params *p, const SchedRun *run) {
+    Err e;
+    Buf blob = {0}, again = {0};
+    if (sched_save(s, &blob, "test", &e) != 0) {
+        CHECK(strcmp(d->name, "lua") == 0 && strstr(e.msg, "Lua") && e.code == EXIT_USAGE);
+        buf_free(&blob);
+        return -1;
+    }
+    CHECK(strcmp(d->name, "lua") != 0);
+    const size_t n = blob.len;
+    unsigned char *bad = xmalloc(n);
+    /* truncated, and each byte of the header, of the payload and of the checksum changed */
+    CHECK(sched_load(s, blob.s, n - 1, "test", &e) != 0 && strstr(e.msg, "state:"));
+    CHECK(sched_load(s, NULL, 0, "test", &e) != 0);
+    for (size_t i = 0; i < n; i += (i < 80 || i + 40 > n) ? 1 : 17) {
+        memcpy(bad, blob.s, n);
+        bad[i] ^= 0x5a;
+        CHECK(sched_load(s, bad, n, "test", &e) != 0);
+    }
+    /* another run shape: the fingerprint differs */
+    SchedRun other = *run;
+    other.lr0 = run->lr0 * 2;
+    Sched s2;
+    if (sched_create(&s2, d, p, &other, "test", &e) == 0) {
+        CHECK(sched_load(&s2, blob.s, n, "test", &e) != 0 && strstr(e.msg, "fingerprint"));
+        sched_destroy(&s2);
+    }
+    /* another scheduler */
+    Params pc;
+    params_init(&pc, sched_find("constant")->params);
+    CHECK(sched_create(&s2, sched_find("constant"), &pc, run, "test", &e) == 0);
+    if (strcmp(d->name, "constant") != 0)
+        CHECK(sched_load(&s2, blob.s, n, "test", &e) != 0 && strstr(e.msg, "saved by"));
+    sched_destroy(&s2);
+    params_free(&pc);
+    /* nothing refused changed s */
+    CHECK(sched_save(s, &again, "test", &e) == 0);
+    CHECK(again.len == n && memcmp(again.s, blob.s, n) == 0);
+    sched_destroy(s);
+    CHECK(sched_create(s, d, p, run, "test", &e) == 0);
+    const int rc = sched_load(s, blob.s, n, "test", &e);
+    CHECK(rc == 0);
+    if (rc) fprintf(stderr, "%s: %s\n", d->name, e.msg);
+    free(bad);
+    buf_free(&blob);
+    buf_free(&again);
+    return 0;
+}
+
 static int trace_with(const SchedDef *d, const Params *p, void *lua, int drive, uint64_t seed,
-                      int positive, double *lrs, Seen *seen) {
+                      int positive, int64_t resume_at, double *lrs, Seen *seen) {
     Err e;
     TaskGroup groups[2] = {{"a", 0, 4, 2, 2}, {"b", 4, 4, 4, 1}};
     SchedRun run = {.lr0 = LR0, .total_steps = STEPS, .steps_per_epoch = 30, .eval_every = 10,
@@ -118,6 +174,7 @@ static int trace_with(const SchedDef *d, const Params *p, void *lua, int drive, 
     double loss = 5;
     int reported = 0;
     for (int64_t step = 0; step < STEPS; step++) {
+        if (step == resume_at && resume(&s, d, p, &run) != 0) return -1;
         for (int i = 0; i < 8; i++)
             g[i] = drive == IMPROVING ? 0.5f + 0.1f * (float)i : (float)rng_normal(&r);
         for (int i = 0; i < SCHED_NFEATURES; i++) feat[i] = rng_normal(&fr);
@@ -158,7 +215,7 @@ static int trace_with(const SchedDef *d, const Params *p, void *lua, int drive, 
 static const char *rl_policy = "tiny.policy";
 
 /* Runs d with its defaults (or its script's functions); rates must also be positive. */
-static void trace(const SchedDef *d, int drive, uint64_t seed, double *lrs) {
+static void trace(const SchedDef *d, int drive, uint64_t seed, int64_t resume_at, double *lrs) {
     Params p;
     Seen seen;
     const CompCfg *sc = d->needs & SCHED_NEEDS_SCRIPT ? script_sched(d) : NULL;
@@ -167,7 +224,7 @@ static void trace(const SchedDef *d, int drive, uint64_t seed, double *lrs) {
     Err e;
     if (strcmp(d->name, "rl") == 0)
         CHECK(params_set_text(&p, "policy", rl_policy, "test", &e) == 0);
-    trace_with(d, &p, sc ? sc->lua : NULL, drive, seed, 1, lrs, &seen);
+    trace_with(d, &p, sc ? sc->lua : NULL, drive, seed, 1, resume_at, lrs, &seen);
     params_free(&p);
 }
 
@@ -264,7 +321,13 @@ static void run_case(const Case *c, uint64_t seed) {
     }
     double lrs[STEPS];
     Seen seen;
-    if (trace_with(d, &p, NULL, c->drive, seed, 0, lrs, &seen) == 0) {
+    double resumed[STEPS];
+    if (trace_with(d, &p, NULL, c->drive, seed, 0, STEPS / 3, resumed, &seen) == 0) {
+        CHECK(trace_with(d, &p, NULL, c->drive, seed, 0, -1, lrs, &seen) == 0);
+        CHECK(memcmp(resumed, lrs, sizeof lrs) == 0);
+        if (memcmp(resumed, lrs, sizeof lrs) != 0)
+            fprintf(stderr, "%s %s: resumed at step %d, the rates differ\n", c->sched,
+                    c->set[0] ? c->set[0] : "", STEPS / 3);
         int above = !(c->expect & ABOVE) || seen.top > LR0 * (1 + 1e-9);
         int at_hi = !(c->expect & AT_HI) || seen.top >= seen.hi * (1 - 1e-12);
         int at_lo = !(c->expect & AT_LO) || seen.bottom <= seen.lo * (1 + 1e-12);
@@ -408,13 +471,26 @@ int main(int argc, char **argv) {
         table_ok(d->params);
         added_params_keep_ids(d->params);
         double a[STEPS], b[STEPS], c[STEPS];
-        trace(d, NOISY, 1, a);
-        trace(d, NOISY, 1, b);
-        trace(d, NOISY, 2, c);
+        trace(d, NOISY, 1, -1, a);
+        trace(d, NOISY, 1, -1, b);
+        trace(d, NOISY, 2, -1, c);
         CHECK(memcmp(a, b, sizeof a) == 0);
-        trace(d, IMPROVING, 1, a);
-        trace(d, IMPROVING, 1, b);
+        if (strcmp(d->name, "lua") != 0) { /* resumed twice over: the same rates */
+            trace(d, NOISY, 1, STEPS / 3, b);
+            CHECK(memcmp(a, b, sizeof a) == 0);
+            trace(d, NOISY, 1, 2 * STEPS / 3, b);
+            CHECK(memcmp(a, b, sizeof a) == 0);
+        } else {
+            trace(d, NOISY, 1, STEPS / 3, b); /* refuses to save (checked in resume) */
+        }
+        trace(d, IMPROVING, 1, -1, a);
+        trace(d, IMPROVING, 1, -1, b);
         CHECK(memcmp(a, b, sizeof a) == 0);
+        if (strcmp(d->name, "lua") != 0) {
+            trace(d, IMPROVING, 1, STEPS / 2, b);
+            CHECK(memcmp(a, b, sizeof a) == 0);
+            if (memcmp(a, b, sizeof a) != 0) fprintf(stderr, "%s: resumed, rates differ\n", d->name);
+        }
     }
     CHECK(nsched >= 3);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
