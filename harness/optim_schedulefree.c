@@ -293,7 +293,7 @@ static void state(void *st, StateIO *io) {
     state_f32s(io, s->x, s->n);
     if (s->v) state_f32s(io, s->v, s->n);
     int have = s->elem != NULL;
-    state_int(io, &have, 0, 1);
+    have = state_int(io, &have, 0, 1);
     if (io->mode == STATE_LOAD && io->error[0] == 0) {
         if (have && !s->elem) s->elem = xmalloc(s->n * sizeof(Weighting));
         if (!have) {

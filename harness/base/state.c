@@ -99,28 +99,30 @@ static int count(StateIO *io, size_t n) {
     return 0;
 }
 
-void state_i64(StateIO *io, int64_t *x, int64_t lo, int64_t hi) {
-    if (tag(io, 'i') != 0) return;
+int64_t state_i64(StateIO *io, int64_t *x, int64_t lo, int64_t hi) {
+    if (tag(io, 'i') != 0) return 0;
     if (io->mode == STATE_SAVE) {
         put_u64(io->out, (uint64_t)*x);
-        return;
+        return *x;
     }
     const size_t at = io->pos;
     const unsigned char *p = take(io, 8, "an integer");
-    if (!p) return;
+    if (!p) return 0;
     const int64_t v = (int64_t)get_u64(p);
     if (v < lo || v > hi) {
         fail(io, "integer at payload byte %zu is %" PRId64 " (expected %" PRId64 "..%" PRId64 ")",
              at, v, lo, hi);
-        return;
+        return 0;
     }
     if (io->mode == STATE_LOAD) *x = v;
+    return v;
 }
 
-void state_int(StateIO *io, int *x, int lo, int hi) {
+int state_int(StateIO *io, int *x, int lo, int hi) {
     int64_t v = *x;
-    state_i64(io, &v, lo, hi);
+    v = state_i64(io, &v, lo, hi);
     if (io->mode == STATE_LOAD && !io->error[0]) *x = (int)v;
+    return (int)v;
 }
 
 void state_f64(StateIO *io, double *x) {

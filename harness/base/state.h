@@ -61,9 +61,11 @@ typedef struct StateIO {
 
 /* The field visitors. Each writes *x (SAVE) or reads it (CHECK: into a scratch value; LOAD:
  * into *x). Integers read back must lie in [lo, hi] (indices into the component's arrays),
- * arrays must have exactly n elements. After the first problem every visitor does nothing. */
-void state_i64(StateIO *io, int64_t *x, int64_t lo, int64_t hi);
-void state_int(StateIO *io, int *x, int lo, int hi);
+ * arrays must have exactly n elements. After the first problem every visitor does nothing.
+ * The integer visitors return the value written or read (0 after a problem), for state whose
+ * shape depends on it (a buffer allocated on first use). */
+int64_t state_i64(StateIO *io, int64_t *x, int64_t lo, int64_t hi);
+int state_int(StateIO *io, int *x, int lo, int hi);
 void state_f64(StateIO *io, double *x);
 void state_f64s(StateIO *io, double *x, size_t n);
 void state_f32s(StateIO *io, float *x, size_t n);
