@@ -283,9 +283,10 @@ static int parse_comps(Params *p, const ParamSpec *s, const char *text, const ch
         pc->params = xcalloc(1, sizeof(Params));
         if (!pc->def) {
             params_init(pc->params, NULL);
-            comps_free(comps, n);
-            return err_set(e, EXIT_USAGE, where, "%s: unknown component \"%.31s\" (expected one "
-                           "of %s)", s->name, pc->name, s->choices);
+            err_set(e, EXIT_USAGE, where, "%s: unknown component \"%.31s\" (expected one of %s)",
+                    s->name, pc->name, s->choices);
+            comps_free(comps, n); /* after the message: pc->name lives in comps */
+            return -1;
         }
         params_init(pc->params, spec);
         snprintf(sub, sizeof sub, "%.*s", (int)(close - brace - 1), brace + 1);
