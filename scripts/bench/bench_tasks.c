@@ -41,7 +41,7 @@
  * usage: bench_tasks sgemm|mlp|gemms|digits|charlm|nmf [--data DIR] [--digits FILE]
  *                    [--dump DIR] [--warmup N] [--steps N] [--blocks N]
  * Build and run it through scripts/bench/peers.sh, which compiles it against
- * build/liblrlab.a with the flags CMake used.
+ * the harness's library: CMake target bench_tasks (cmake --build build --target bench_tasks).
  */
 #include "harness/blas.h"
 #include "harness/optim.h"

@@ -1,20 +1,14 @@
-# driver.sh - sourced by the benchmarks (peers.sh, blas_modes.sh): build_driver OUT compiles
-# scripts/bench/bench_tasks.c against build/liblrlab.a with the compile flags and libraries of
-# CMake's own targets (build/ configured with CMake's default Makefile generator); exits 2
-# when build/ is not such a tree.
+# driver.sh - sourced by the benchmarks (peers.sh, blas_modes.sh): build_driver OUT builds
+# scripts/bench/bench_tasks.c, CMake's target bench_tasks (linked against the harness's own
+# library, with the flags of every other target), and copies it to OUT; exits 2 when build/
+# is not a configured CMake tree.
 build_driver() {
   local out=$1
-  local flags=build/CMakeFiles/lrlab_core.dir/flags.make link=build/CMakeFiles/lrlab.dir/link.txt
-  if [ ! -f "$flags" ] || [ ! -f "$link" ] || [ ! -f build/liblrlab.a ]; then
-    echo "$0: $flags: not found (configure and build build/ with CMake's default Makefile generator)" >&2
+  if [ ! -f build/CMakeCache.txt ]; then
+    echo "$0: build/: not configured (run bash scripts/bootstrap.sh quick)" >&2
     exit 2
   fi
-  local cc
-  cc=$(sed -n 's|^# compile C with ||p' "$flags")
+  cmake --build build --target bench_tasks > /dev/null
   mkdir -p "$(dirname "$out")"
-  # shellcheck disable=SC2046 # the flags are lists of words
-  $cc $(sed -n 's/^C_FLAGS = //p' "$flags") $(sed -n 's/^C_INCLUDES = //p' "$flags") \
-    -D_DEFAULT_SOURCE scripts/bench/bench_tasks.c -o "$out" \
-    $(grep -o -- '-Wl,-rpath,[^ ]*' "$link" || true) \
-    build/liblrlab.a $(sed -n 's/.* liblrlab\.a //p' "$link")
+  [ build/bench/bench_tasks -ef "$out" ] || cp build/bench/bench_tasks "$out"
 }

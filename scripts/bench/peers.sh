@@ -25,7 +25,7 @@
 # Prints the BLAS kernel each side ran (OPENBLAS_CORETYPE is left as the machine sets it)
 # and the thread counts: OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1 for every process,
 # torch.set_num_threads(1).
-# Builds scripts/bench/bench_tasks.c against build/liblrlab.a with the flags CMake used
+# Builds scripts/bench/bench_tasks.c (CMake target bench_tasks, the harness's library)
 # (build/bench/bench_tasks). Installs the peers when missing (as root; otherwise prints the
 # apt-get line and exits 2): python3-torch, python3-numpy, python3-sklearn, run with
 # /usr/bin/python3. The 8x8 digits come from python3-sklearn's digits.csv.gz.
@@ -46,8 +46,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # ---- prerequisites ----
-if [ ! -f build/liblrlab.a ] || [ ! -x "$bin" ]; then
-  echo "peers.sh: build/liblrlab.a or $bin: not built (run bash scripts/bootstrap.sh quick)" >&2
+if [ ! -x "$bin" ]; then
+  echo "peers.sh: $bin: not built (run bash scripts/bootstrap.sh quick)" >&2
   exit 2
 fi
 for f in fashion-mnist/train-images-idx3-ubyte.gz kjv/kjv_ref.txt; do
