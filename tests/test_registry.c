@@ -174,7 +174,10 @@ static int trace_with(const SchedDef *d, const Params *p, void *lua, int drive, 
     double loss = 5;
     int reported = 0;
     for (int64_t step = 0; step < STEPS; step++) {
-        if (step == resume_at && resume(&s, d, p, &run) != 0) return -1;
+        if (step == resume_at && resume(&s, d, p, &run) != 0) {
+            sched_destroy(&s);
+            return -1;
+        }
         for (int i = 0; i < 8; i++)
             g[i] = drive == IMPROVING ? 0.5f + 0.1f * (float)i : (float)rng_normal(&r);
         for (int i = 0; i < SCHED_NFEATURES; i++) feat[i] = rng_normal(&fr);
