@@ -43,7 +43,7 @@ cc -std=c11 -Wall -Wextra -Werror "$ex" $(pkg-config --cflags --libs lrlab) -lm 
 LD_LIBRARY_PATH=$libdir "$tmp/loop_shared" > "$tmp/shared.out" || { cat "$tmp/shared.out"; fail "the example failed (shared)"; }
 # static: the archive with the private libraries pkg-config --static names
 cc -std=c11 -Wall -Wextra -Werror "$ex" $(pkg-config --cflags lrlab) "$libdir/liblrlab.a" \
-  $(pkg-config --static --libs-only-l lrlab | sed 's/-llrlab//') -o "$tmp/loop_static"
+  $(pkg-config --static --libs lrlab | sed 's/-llrlab//') -lm -o "$tmp/loop_static"
 "$tmp/loop_static" > "$tmp/static.out" || { cat "$tmp/static.out"; fail "the example failed (static)"; }
 cmp -s "$tmp/shared.out" "$tmp/static.out" || fail "shared and static runs print differently"
 if ldd "$tmp/loop_static" | grep -q liblrlab; then fail "the static build loads liblrlab.so"; fi
