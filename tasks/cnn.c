@@ -50,8 +50,8 @@
  * share). Plain SGD at lr 0.1 reaches 81% validation accuracy on Fashion-MNIST in those 1000
  * steps, 97% on MNIST.
  */
-#include "harness/blas.h"
-#include "harness/rng.h"
+#include "harness/base/blas.h"
+#include "harness/base/rng.h"
 #include "tasks/data/vision.h"
 #include "tasks/batches.h"
 #include "tasks/images.h"

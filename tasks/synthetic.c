@@ -49,7 +49,7 @@
  * train_step(t) is deterministic in (seed, t) and independent of the order of calls; the
  * periodic direction u from (seed, "dir"); the quadratic's w* and Q from problem_seed.
  */
-#include "harness/rng.h"
+#include "harness/base/rng.h"
 #include "tasks/task.h"
 
 #include <math.h>

@@ -9,8 +9,8 @@
 #ifndef LRLAB_TASK_H
 #define LRLAB_TASK_H
 
-#include "harness/err.h"
-#include "harness/param.h"
+#include "harness/base/err.h"
+#include "harness/base/param.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -44,7 +44,7 @@ typedef struct TaskEnv {
 struct TaskDef {
     const char *name;
     /* version: of this implementation, from 1. Bump it whenever the component's results
-     * change for the same parameters: a cell id hashes it (above 1, harness/plan.c), so the
+     * change for the same parameters: a cell id hashes it (above 1, harness/engine/plan.c), so the
      * id changes with it and old results are never taken for new ones. */
     int version;
     const char *summary;

@@ -28,8 +28,8 @@
  * relative_warmup_hf (~1e-6 steps, transformers' exact warmup_init setting).
  */
 #include "check.h"
-#include "harness/csvio.h"
-#include "harness/optim.h"
+#include "harness/base/csvio.h"
+#include "harness/optim/optim.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * (|fd - g| <= 2e-3 * max(|g|, 1e-2)).
  */
 #include "check.h"
-#include "harness/rng.h"
+#include "harness/base/rng.h"
 #include "tasks/task.h"
 
 #include <stdlib.h>

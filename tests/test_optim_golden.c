@@ -22,8 +22,8 @@
  * the unfactored branch, with and without first moment and weight decay.
  */
 #include "check.h"
-#include "harness/csvio.h"
-#include "harness/optim.h"
+#include "harness/base/csvio.h"
+#include "harness/optim/optim.h"
 
 #include <stdlib.h>
 #include <string.h>

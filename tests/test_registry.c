@@ -11,9 +11,9 @@
  *   every task, optimizer and scheduler: an implementation version of at least 1 (the
  *     version's effect on cell ids is tests/test_versions.c's). */
 #include "check.h"
-#include "harness/cfg.h"
-#include "harness/optim.h"
-#include "harness/rng.h"
+#include "harness/lua/config.h"
+#include "harness/optim/optim.h"
+#include "harness/base/rng.h"
 #include "schedulers/sched.h"
 
 #include <stdlib.h>

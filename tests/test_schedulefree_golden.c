@@ -1,4 +1,4 @@
-/* test_schedulefree_golden.c - schedule-free SGD and AdamW (harness/optim_schedulefree.c)
+/* test_schedulefree_golden.c - schedule-free SGD and AdamW (harness/optim/schedulefree.c)
  * against tests/golden/schedulefree.csv, and their evaluation at the average x.
  *
  * Usage: test_schedulefree_golden [tests/golden/schedulefree.csv]
@@ -27,16 +27,16 @@
  *
  * Other parts: refused parameters (one message each, exit code 2); a per-element rate is a
  * group of its own (bit-identical to one-element groups); a task's projection keeps z, x and
- * y feasible; and through harness/train.c, on stochastic NMF (projected) with sgd_sf and on
+ * y feasible; and through harness/engine/train.c, on stochastic NMF (projected) with sgd_sf and on
  * a noisy quadratic with adamw_sf: every recorded evaluation is the task's evaluation at x,
  * not at y, and evaluating does not change the training (the final evaluation is the same
  * with eval_every 1 as with one evaluation).
  */
 #include "check.h"
-#include "harness/cfg.h"
-#include "harness/csvio.h"
-#include "harness/optim.h"
-#include "harness/train.h"
+#include "harness/lua/config.h"
+#include "harness/base/csvio.h"
+#include "harness/optim/optim.h"
+#include "harness/engine/train.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -392,7 +392,7 @@ static void free_cfg(CompCfg *c) {
     params_free(&c->common);
 }
 
-/* The loop of harness/train.c by hand (constant rate, no warmup, bound or clipping): at every
+/* The loop of harness/engine/train.c by hand (constant rate, no warmup, bound or clipping): at every
  * recorded evaluation the task's metrics at x must be the recorded ones, those at y not. */
 static void loop_by_hand(const Cell *c, const CellResult *r, int nonneg) {
     Task t = {.def = c->task->task};

@@ -12,7 +12,7 @@
  *   train_step(t) is deterministic in (seed, t), whatever the order of calls.
  */
 #include "check.h"
-#include "harness/rng.h"
+#include "harness/base/rng.h"
 #include "tasks/task.h"
 
 #include <stdlib.h>

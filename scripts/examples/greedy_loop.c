@@ -5,7 +5,7 @@
  * installed lrlab:
  *   cc -std=c11 greedy_loop.c $(pkg-config --cflags --libs lrlab) -o greedy_loop
  */
-#include <harness/param.h>
+#include <harness/base/param.h>
 #include <schedulers/sched.h>
 
 #include <math.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen_schedulefree_golden.py - reference trajectories for harness/optim_schedulefree.c
+"""gen_schedulefree_golden.py - reference trajectories for harness/optim/schedulefree.c
 (optimizers sgd_sf and adamw_sf) in tests/golden/schedulefree.csv.
 
 Schedule-free learning is not in torch 1.13 (gen_torch_golden.py), so this reference is
