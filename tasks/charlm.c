@@ -906,12 +906,7 @@ static void destroy(Task *t) {
         free(s->acts);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
     t->impl = NULL;
-    t->w = t->g = NULL;
-    t->groups = NULL;
 }
 
 const TaskDef task_charlm = {

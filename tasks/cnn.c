@@ -405,12 +405,7 @@ static void destroy(Task *t) {
         batches_free(&s->order);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
     t->impl = NULL;
-    t->w = t->g = NULL;
-    t->groups = NULL;
 }
 
 const TaskDef task_cnn = {

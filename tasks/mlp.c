@@ -317,12 +317,7 @@ static void destroy(Task *t) {
         free(s->batch);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
     t->impl = NULL;
-    t->w = t->g = NULL;
-    t->groups = NULL;
 }
 
 const TaskDef task_mlp = {

@@ -498,9 +498,7 @@ static void destroy(Task *t) {
         free(s->batch);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
+    t->impl = NULL;
 }
 
 const TaskDef task_nmf = {

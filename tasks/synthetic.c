@@ -360,9 +360,7 @@ static void destroy(Task *t) {
         free(s->gd);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
+    t->impl = NULL;
 }
 
 const TaskDef task_quadratic = {

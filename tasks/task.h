@@ -73,10 +73,18 @@ struct TaskDef {
     void (*lr_bound)(Task *t, double *bound);
     /* evaluate: fills metrics[0..METRIC_TASK] (train loss, validation loss, task metric). */
     void (*evaluate)(Task *t, double *metrics);
+    /* destroy: frees the task's own state (impl); task_destroy frees w, g and groups. */
     void (*destroy)(Task *t);
 };
 
 extern const TaskDef *const task_registry[];
 const TaskDef *task_find(const char *name);
+
+/* task_create: *t = a new task of def (def->create); on failure fills e, frees what the task
+ * allocated and returns -1. task_destroy: def->destroy (the task's own state), then w, g and
+ * groups; t is left empty (destroying it again does nothing). */
+int task_create(Task *t, const TaskDef *def, const Params *p, uint64_t seed, const TaskEnv *env,
+                const char *where, Err *e);
+void task_destroy(Task *t);
 
 #endif

@@ -547,12 +547,7 @@ static void destroy(Task *t) {
         free(s->dz);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
     t->impl = NULL;
-    t->w = t->g = NULL;
-    t->groups = NULL;
 }
 
 const TaskDef task_textcls = {

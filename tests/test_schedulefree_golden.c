@@ -395,10 +395,10 @@ static void free_cfg(CompCfg *c) {
 /* The loop of harness/engine/train.c by hand (constant rate, no warmup, bound or clipping): at every
  * recorded evaluation the task's metrics at x must be the recorded ones, those at y not. */
 static void loop_by_hand(const Cell *c, const CellResult *r, int nonneg) {
-    Task t = {.def = c->task->task};
+    Task t;
     TaskEnv env = {.datadir = "data"};
     Err e;
-    CHECK(t.def->create(&t, &c->task->p, (uint64_t)c->seed, &env, "test", &e) == 0);
+    CHECK(task_create(&t, c->task->task, &c->task->p, (uint64_t)c->seed, &env, "test", &e) == 0);
     Optim o;
     CHECK(optim_create(&o, c->optim->optim, &c->optim->p, &t, &e) == 0);
     const OptimDef *d = o.def;
@@ -430,7 +430,7 @@ static void loop_by_hand(const Cell *c, const CellResult *r, int nonneg) {
     CHECK(differs == k - 1); /* every evaluation after step 0 is x's, not y's */
     CHECK(feasible);
     optim_destroy(&o);
-    t.def->destroy(&t);
+    task_destroy(&t);
 }
 
 static void through_loop(const char *task, const char *optim, double lr0, int nonneg) {

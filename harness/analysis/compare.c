@@ -21,7 +21,6 @@
 const char *const measure_names[NMEASURE] = {
     "train_loss", "val_loss", "metric", "auc", "steps_to_target", "seconds_to_target",
     "evals_to_target"};
-const int stage_pct[NSTAGE] = {10, 50, 100};
 const char *const reading_names[NREADING] = {"not-worse", "non-inferior"};
 const char *const interval_names[NINTERVAL] = {"units", "task", "optimizer", "crossed", "seeds"};
 static const char *const cat_names[STATS_NCATEGORY] = {"yes", "yes*", "no*", "no"};
@@ -91,7 +90,7 @@ void compare_settings(const CompareOpts *o, char *out, size_t n) {
     compare_num(o->alpha, alpha, sizeof alpha);
     compare_num(o->claim, claim, sizeof claim);
     int k = snprintf(out, n, "reference=%s;measure=%s;tie=%s;reading=%s;interval=%s;alpha=%s;"
-                     "claim=%s", o->reference, o->measure ? o->measure : "train_loss", tie,
+                     "claim=%s", o->reference, o->measure, tie,
                      reading_names[o->reading], interval_names[o->interval], alpha, claim);
     for (int i = 0; i < o->nwith && k >= 0 && (size_t)k < n; i++)
         k += snprintf(out + k, n - (size_t)k, ";with=%s", o->with[i]);
@@ -262,7 +261,7 @@ static int load_runs(Data *D, int k) {
             u->s = intern(&D->scheds, csvio_at(&t, r, col[3]));
             u->d = intern(&D->seeds, csvio_at(&t, r, col[4]));
             for (int m = 0; m < NMEASURE; m++)
-                for (int g = 0; g < NSTAGE; g++) u->v[m][g] = NAN;
+                for (int g = 0; g < NSTAGES; g++) u->v[m][g] = NAN;
             u->best_val = INFINITY;
             u->seconds = NAN;
             u->loss_evals = NAN;
@@ -521,14 +520,14 @@ static double diff(double base, double ref) {
 void model_build(Data *D, Model *M) {
     memset(M, 0, sizeof *M);
     M->D = D;
-    size_t cap = (size_t)NMEASURE * NSTAGE * D->tasks.n * D->optims.n * D->scheds.n + 1;
+    size_t cap = (size_t)NMEASURE * NSTAGES * D->tasks.n * D->optims.n * D->scheds.n + 1;
     size_t dcap = cap * (size_t)(D->seeds.n ? D->seeds.n : 1);
     M->u = xcalloc(cap, sizeof(Unit));
     M->delta = xcalloc(dcap, sizeof(double));
     M->basev = xcalloc(dcap, sizeof(double));
     int used = 0;
     for (int m = 0; m < NMEASURE; m++)
-        for (int g = m >= M_AUC ? 2 : 0; g < NSTAGE; g++)
+        for (int g = m >= M_AUC ? 2 : 0; g < NSTAGES; g++)
             for (int t = 0; t < D->tasks.n; t++)
                 for (int op = 0; op < D->optims.n; op++)
                     for (int b = 0; b < D->scheds.n; b++) {
@@ -685,12 +684,12 @@ void model_decide(Model *M, TieRule tie, double alpha) {
     M->tie = tie;
     M->alpha = alpha;
     int T = D->tasks.n, O = D->optims.n;
-    double *scale = xcalloc((size_t)NMEASURE * NSTAGE * T * (O + 1) + 1, sizeof(double));
-    unsigned char *have = xcalloc((size_t)NMEASURE * NSTAGE * T * (O + 1) + 1, 1);
+    double *scale = xcalloc((size_t)NMEASURE * NSTAGES * T * (O + 1) + 1, sizeof(double));
+    unsigned char *have = xcalloc((size_t)NMEASURE * NSTAGES * T * (O + 1) + 1, 1);
     double *scratch = xcalloc((size_t)D->seeds.n + 1, sizeof(double));
     for (int i = 0; i < M->nu; i++) {
         Unit *u = &M->u[i];
-        size_t k = (((size_t)u->m * NSTAGE + u->g) * T + u->t) * (O + 1) +
+        size_t k = (((size_t)u->m * NSTAGES + u->g) * T + u->t) * (O + 1) +
                    (tie.kind == TIE_SD ? (size_t)u->o : (size_t)O);
         if ((tie.kind == TIE_TASK || tie.kind == TIE_SD) && !have[k]) {
             scale[k] = tie.kind == TIE_TASK ? task_scale(D, u->m, u->g, u->t)
@@ -932,7 +931,7 @@ static int write_file(const char *dir, const char *name, Buf *b) {
  * rule, into the tallies (by may be NULL: only the overall one) and, when cmp is given, one
  * row each of comparisons.csv. */
 typedef struct {
-    Tally by_base[256], by_stage[NSTAGE], by_task[256], by_optim[256], all;
+    Tally by_base[256], by_stage[NSTAGES], by_task[256], by_optim[256], all;
     int nb, ns, nt, no;
 } Counts;
 
@@ -952,7 +951,7 @@ static void paper_count(const Model *M, int m, Counts *c, Buf *cmp) {
             char st[8];
             snprintf(st, sizeof st, "%d", stage_pct[u->g]);
             tally(c->by_base, &c->nb, 256, D->scheds.names[u->b])->n[cat]++;
-            tally(c->by_stage, &c->ns, NSTAGE, st)->n[cat]++;
+            tally(c->by_stage, &c->ns, NSTAGES, st)->n[cat]++;
             tally(c->by_task, &c->nt, 256, D->tasks.names[u->t])->n[cat]++;
             tally(c->by_optim, &c->no, 256, D->optims.names[u->o])->n[cat]++;
             c->all.n[cat]++;
@@ -990,80 +989,68 @@ static void print_join(const Data *D) {
     printf("\n");
 }
 
-int compare_main(const CompareOpts *o) {
-    Data D;
-    Model M = {0};
-    int code = EXIT_USAGE;
-    int primary = measure_index(o->measure ? o->measure : "train_loss");
-    char tie[64], paper_tie[64], settings[COMPARE_SETTINGS_MAX];
-    tie_format(o->tie, tie, sizeof tie);
-    tie_format(TIE_PAPER, paper_tie, sizeof paper_tie);
-    compare_settings(o, settings, sizeof settings);
-    if (primary < 0) {
-        fprintf(stderr, "lrlab: compare: --measure: invalid value (expected one of train_loss, "
-                        "val_loss, metric, auc, steps_to_target, seconds_to_target, "
-                        "evals_to_target, got %s)\n",
-                o->measure);
-        return EXIT_USAGE;
+/* load_folders: D from o's folders; EXIT_OK, or the exit code after the message (quietly EXIT_OK
+ * with *skip set when the reference is absent and o->quiet_missing). */
+static int load_folders(const CompareOpts *o, Data *D, int *skip) {
+    *skip = 0;
+    int lrc = data_load(o->dir, o->with, o->reference, D);
+    if (lrc < 0) return EXIT_USAGE;
+    if (lrc == 0) return EXIT_OK;
+    if (o->quiet_missing) {
+        *skip = 1;
+        return EXIT_OK;
     }
-    int lrc = data_load(o->dir, o->with, o->reference, &D);
-    if (lrc < 0) goto out;
-    if (lrc > 0) {
-        if (o->quiet_missing) {
-            code = EXIT_OK;
-            goto out;
-        }
-        Buf names = {0};
-        for (int s = 0; s < D.scheds.n; s++) buf_printf(&names, "%s%s", s ? ", " : "", D.scheds.names[s]);
-        Err e;
-        char path[4200];
-        snprintf(path, sizeof path, "%s/runs.csv", o->dir);
-        err_set(&e, EXIT_USAGE, path, "no runs of the reference scheduler \"%s\" (expected one "
-                "of the schedulers in it: %s)", o->reference, names.s ? names.s : "none");
-        err_print(&e);
-        buf_free(&names);
-        goto out;
-    }
-    print_join(&D);
-    code = EXIT_RUN;
-    /* verdict.csv, which names the settings, goes first and comes back last: a compare
-     * stopped halfway leaves no verdict.csv, so report never trusts its other files */
-    char vpath[4200];
-    snprintf(vpath, sizeof vpath, "%s/verdict.csv", o->dir);
-    if (unlink(vpath) != 0 && errno != ENOENT) {
-        Err e;
-        err_set(&e, EXIT_RUN, vpath, "cannot remove the previous verdict (%s)", strerror(errno));
-        err_print(&e);
-        goto out;
-    }
-    model_build(&D, &M);
+    Buf names = {0};
+    for (int s = 0; s < D->scheds.n; s++) buf_printf(&names, "%s%s", s ? ", " : "", D->scheds.names[s]);
+    Err e;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/runs.csv", o->dir);
+    err_set(&e, EXIT_USAGE, path, "no runs of the reference scheduler \"%s\" (expected one "
+            "of the schedulers in it: %s)", o->reference, names.s ? names.s : "none");
+    err_print(&e);
+    buf_free(&names);
+    return EXIT_USAGE;
+}
 
-    /* ---- paper counting on the primary measure, under the paper's rule and the chosen ---- */
-    Counts *C = xcalloc(1, sizeof *C), *P = xcalloc(1, sizeof *P);
-    model_decide(&M, TIE_PAPER, o->alpha);
-    paper_count(&M, primary, P, NULL);
-    model_decide(&M, o->tie, o->alpha);
+/* remove_verdict: verdict.csv, which names the settings, goes first and comes back last: a
+ * compare stopped halfway leaves no verdict.csv, so report never trusts its other files. */
+static int remove_verdict(const char *dir) {
+    char vpath[4200];
+    snprintf(vpath, sizeof vpath, "%s/verdict.csv", dir);
+    if (unlink(vpath) == 0 || errno == ENOENT) return 0;
+    Err e;
+    err_set(&e, EXIT_RUN, vpath, "cannot remove the previous verdict (%s)", strerror(errno));
+    err_print(&e);
+    return -1;
+}
+
+/* count_both: paper counting on the primary measure under the paper's rule (P) and the chosen
+ * one (C, also written as comparisons.csv); the model is left decided under the chosen rule. */
+static int count_both(Model *M, const CompareOpts *o, int primary, Counts *C, Counts *P) {
+    model_decide(M, TIE_PAPER, o->alpha);
+    paper_count(M, primary, P, NULL);
+    model_decide(M, o->tie, o->alpha);
     Buf cmp = {0};
     buf_printf(&cmp, "measure,task,optimizer,stage,baseline,seed,reference_value,baseline_value,"
                      "delta,category,tau\n");
-    paper_count(&M, primary, C, &cmp);
-    if (write_file(o->dir, "comparisons.csv", &cmp)) {
-        free(C), free(P);
-        goto out;
-    }
+    paper_count(M, primary, C, &cmp);
+    return write_file(o->dir, "comparisons.csv", &cmp);
+}
 
-    /* ---- tests.csv ---- */
+/* write_tests: tests.csv, one row per unit of the model. */
+static int write_tests(const Model *M, const CompareOpts *o) {
+    const Data *D = M->D;
     Buf tests = {0};
     buf_printf(&tests, "measure,stage,task,optimizer,baseline,n,median_delta,tau,wins,losses,"
                        "wilcoxon_p,exact,sign_p,holm_p,decision,noninferior_p,noninferior_holm_p,"
                        "noninferior\n");
-    for (int i = 0; i < M.nu; i++) {
-        const Unit *u = &M.u[i];
+    for (int i = 0; i < M->nu; i++) {
+        const Unit *u = &M->u[i];
         csvio_field(&tests, measure_names[u->m], 1);
         csvio_int(&tests, stage_pct[u->g], 0);
-        csvio_field(&tests, D.tasks.names[u->t], 0);
-        csvio_field(&tests, D.optims.names[u->o], 0);
-        csvio_field(&tests, D.scheds.names[u->b], 0);
+        csvio_field(&tests, D->tasks.names[u->t], 0);
+        csvio_field(&tests, D->optims.names[u->o], 0);
+        csvio_field(&tests, D->scheds.names[u->b], 0);
         csvio_int(&tests, u->n, 0);
         csvio_num(&tests, u->median, 0);
         csvio_num(&tests, u->tau, 0);
@@ -1079,165 +1066,199 @@ int compare_main(const CompareOpts *o) {
         csvio_int(&tests, u->ni_holm < o->alpha, 0);
         csvio_end(&tests);
     }
-    if (write_file(o->dir, "tests.csv", &tests)) {
-        free(C), free(P);
-        goto out;
-    }
+    return write_file(o->dir, "tests.csv", &tests);
+}
 
-    /* ---- verdicts, one row per measure; the primary also with the seed-level interval ---- */
-    Buf ver = {0};
-    buf_printf(&ver, "measure,primary,units,wins,ties,losses,as_good_or_better,ci_low,ci_high,"
-                     "claim,verdict,decidable,paper_as_good_or_better,reference,tie,reading,"
-                     "interval,alpha,not_worse,not_worse_low,not_worse_high,non_inferior,"
-                     "non_inferior_low,non_inferior_high,seeds_low,seeds_high,"
-                     "paper_rule_as_good_or_better,seeds_resampled,settings\n");
-    char primary_line[1024] = "", seeds_line[512] = "";
+/* The verdict of one measure: its units' decisions, the share of them as good or better under
+ * each reading with its interval, and the seed-level interval (primary measure only). */
+typedef struct {
+    int k, w, l, decidable, redrawn;
+    Interval kind;
+    double share[NREADING], lo[NREADING], hi[NREADING], slo, shi;
+    const char *verdict;
+} MeasureVerdict;
+
+static void measure_verdict(Model *M, const CompareOpts *o, int m, int primary,
+                            MeasureVerdict *v) {
+    const int *U = M->munits[m];
+    memset(v, 0, sizeof *v);
+    v->k = M->nmunits[m];
+    v->slo = v->shi = NAN;
+    for (int i = 0; i < v->k; i++) {
+        v->w += M->u[U[i]].decision > 0;
+        v->l += M->u[U[i]].decision < 0;
+        for (int r = 0; r < NREADING; r++) v->share[r] += unit_as_good(M, U[i], r);
+    }
+    /* intervals that redo the tests per replicate are computed for the primary measure;
+     * the others use the same resampling of units with their decisions fixed */
+    v->kind = o->interval;
+    if (m != primary && (v->kind == IV_CROSSED || v->kind == IV_SEEDS)) v->kind = IV_UNITS;
+    for (int r = 0; r < NREADING; r++) {
+        v->share[r] /= v->k;
+        model_interval(M, U, v->k, r, v->kind, &v->lo[r], &v->hi[r]);
+    }
+    if (m == primary) model_interval(M, U, v->k, o->reading, IV_SEEDS, &v->slo, &v->shi);
+    /* A unit can only be decided when its smallest attainable p-value (every seed on one
+     * side: 2 / 2^n exactly two-sided, 1 / 2^n one-sided), times the family size under
+     * Holm, is below alpha. */
+    for (int i = 0; i < v->k; i++) v->decidable += unit_decidable(M, U[i], o->reading);
+    const Reading rd = o->reading;
+    v->verdict = !v->decidable ? "undecided (too few seeds)"
+                               : verdict_word(v->lo[rd], v->hi[rd], o->claim);
+    /* 1: the interval drew each comparison's seeds again and redid its tests */
+    v->redrawn = (v->kind == IV_CROSSED || v->kind == IV_SEEDS) && model_seeds_resampled(M, m);
+}
+
+/* verdict_row: measure m's row of verdict.csv. */
+static void verdict_row(Buf *ver, const CompareOpts *o, int m, int primary, const MeasureVerdict *v,
+                        const Counts *C, const Counts *P, const char *tie, const char *settings) {
+    const Reading rd = o->reading;
+    csvio_field(ver, measure_names[m], 1);
+    csvio_int(ver, m == primary, 0);
+    csvio_int(ver, v->k, 0);
+    csvio_int(ver, v->w, 0);
+    csvio_int(ver, v->k - v->w - v->l, 0);
+    csvio_int(ver, v->l, 0);
+    csvio_num(ver, v->share[rd], 0);
+    csvio_num(ver, v->lo[rd], 0);
+    csvio_num(ver, v->hi[rd], 0);
+    csvio_num(ver, o->claim, 0);
+    csvio_field(ver, v->verdict, 0);
+    csvio_int(ver, v->decidable, 0);
+    csvio_num(ver, m == primary ? good_share(C->all.n) : NAN, 0);
+    csvio_field(ver, o->reference, 0);
+    csvio_field(ver, tie, 0);
+    csvio_field(ver, reading_names[rd], 0);
+    csvio_field(ver, interval_names[v->kind], 0);
+    csvio_num(ver, o->alpha, 0);
+    for (int r = 0; r < NREADING; r++) {
+        csvio_num(ver, v->share[r], 0);
+        csvio_num(ver, v->lo[r], 0);
+        csvio_num(ver, v->hi[r], 0);
+    }
+    csvio_num(ver, v->slo, 0);
+    csvio_num(ver, v->shi, 0);
+    csvio_num(ver, m == primary ? good_share(P->all.n) : NAN, 0);
+    csvio_int(ver, v->redrawn, 0);
+    csvio_field(ver, settings, 0);
+    csvio_end(ver);
+}
+
+/* primary_lines: the verdict on the primary measure, and the readings and seed-level range
+ * beside it, as printed. */
+static void primary_lines(const CompareOpts *o, int m, int nseeds, const MeasureVerdict *v,
+                          const char *tie, char *line, size_t n, char *seeds, size_t ns) {
+    const Reading rd = o->reading;
+    if (!v->decidable)
+        snprintf(line, n,
+                 "verdict on \"%s is as good or better than the baselines more than %g%% of "
+                 "the time\" (%s, %s): undecided: with at most %d seeds per comparison no "
+                 "difference can reach alpha %g after Holm's correction within each task and "
+                 "optimizer; add seeds (the paper counting above treats one seed as evidence)",
+                 o->reference, 100 * o->claim, measure_names[m], reading_names[rd], nseeds,
+                 o->alpha);
+    else
+        snprintf(line, n,
+                 "verdict on \"%s is as good or better than the baselines more than %g%% of "
+                 "the time\" (%s): %s: %.1f%% of %d comparisons %s (95%% interval %.1f%% to "
+                 "%.1f%%, resampling %s%s; %d wins, %d ties, %d losses at alpha %g with Holm's "
+                 "correction, tie rule %s)",
+                 o->reference, 100 * o->claim, measure_names[m], v->verdict, 100 * v->share[rd],
+                 v->k, rd == READ_NOT_WORSE ? "not shown worse" : "shown non-inferior",
+                 100 * v->lo[rd], 100 * v->hi[rd], interval_names[v->kind],
+                 v->kind != IV_CROSSED ? ""
+                 : v->redrawn          ? " (tasks x optimizers, seeds redrawn within)"
+                                       : " (tasks x optimizers; decisions fixed: too many seeds "
+                                         "to redraw)",
+                 v->w, v->k - v->w - v->l, v->l, o->alpha, tie);
+    snprintf(seeds, ns,
+             "  beside it: not shown worse %.1f%% (%.1f-%.1f%%), shown non-inferior %.1f%% "
+             "(%.1f-%.1f%%); with each comparison's seeds redrawn, the verdict's share "
+             "stays in %.1f-%.1f%% (redrawn seeds change the tests' power, so this range "
+             "may exclude the estimate)",
+             100 * v->share[0], 100 * v->lo[0], 100 * v->hi[0], 100 * v->share[1],
+             100 * v->lo[1], 100 * v->hi[1], 100 * v->slo, 100 * v->shi);
+}
+
+/* verdicts: verdict.csv's text, one row per measure with units, and the printed lines of the
+ * primary measure ("" when it has none). */
+static void verdicts(Model *M, const CompareOpts *o, int primary, const Counts *C,
+                     const Counts *P, const char *tie, const char *settings, Buf *ver,
+                     char *line, size_t n, char *seeds, size_t ns) {
+    buf_printf(ver, "measure,primary,units,wins,ties,losses,as_good_or_better,ci_low,ci_high,"
+                    "claim,verdict,decidable,paper_as_good_or_better,reference,tie,reading,"
+                    "interval,alpha,not_worse,not_worse_low,not_worse_high,non_inferior,"
+                    "non_inferior_low,non_inferior_high,seeds_low,seeds_high,"
+                    "paper_rule_as_good_or_better,seeds_resampled,settings\n");
+    line[0] = seeds[0] = '\0';
     for (int m = 0; m < NMEASURE; m++) {
-        int k = M.nmunits[m], w = 0, l = 0;
-        const int *U = M.munits[m];
-        if (!k) continue;
-        double share[NREADING] = {0}, lo[NREADING], hi[NREADING], slo = NAN, shi = NAN;
-        for (int i = 0; i < k; i++) {
-            w += M.u[U[i]].decision > 0;
-            l += M.u[U[i]].decision < 0;
-            for (int r = 0; r < NREADING; r++) share[r] += unit_as_good(&M, U[i], r);
-        }
-        /* intervals that redo the tests per replicate are computed for the primary measure;
-         * the others use the same resampling of units with their decisions fixed */
-        Interval kind = o->interval;
-        if (m != primary && kind == IV_CROSSED) kind = IV_UNITS;
-        if (m != primary && kind == IV_SEEDS) kind = IV_UNITS;
-        for (int r = 0; r < NREADING; r++) {
-            share[r] /= k;
-            model_interval(&M, U, k, r, kind, &lo[r], &hi[r]);
-        }
-        if (m == primary) model_interval(&M, U, k, o->reading, IV_SEEDS, &slo, &shi);
-        Reading rd = o->reading;
-        /* A unit can only be decided when its smallest attainable p-value (every seed on one
-         * side: 2 / 2^n exactly two-sided, 1 / 2^n one-sided), times the family size under
-         * Holm, is below alpha. */
-        int decidable = 0;
-        for (int i = 0; i < k; i++) decidable += unit_decidable(&M, U[i], rd);
-        const char *verdict = !decidable ? "undecided (too few seeds)" : verdict_word(lo[rd], hi[rd], o->claim);
-        csvio_field(&ver, measure_names[m], 1);
-        csvio_int(&ver, m == primary, 0);
-        csvio_int(&ver, k, 0);
-        csvio_int(&ver, w, 0);
-        csvio_int(&ver, k - w - l, 0);
-        csvio_int(&ver, l, 0);
-        csvio_num(&ver, share[rd], 0);
-        csvio_num(&ver, lo[rd], 0);
-        csvio_num(&ver, hi[rd], 0);
-        csvio_num(&ver, o->claim, 0);
-        csvio_field(&ver, verdict, 0);
-        csvio_int(&ver, decidable, 0);
-        csvio_num(&ver, m == primary ? good_share(C->all.n) : NAN, 0);
-        csvio_field(&ver, o->reference, 0);
-        csvio_field(&ver, tie, 0);
-        csvio_field(&ver, reading_names[rd], 0);
-        csvio_field(&ver, interval_names[kind], 0);
-        csvio_num(&ver, o->alpha, 0);
-        for (int r = 0; r < NREADING; r++) {
-            csvio_num(&ver, share[r], 0);
-            csvio_num(&ver, lo[r], 0);
-            csvio_num(&ver, hi[r], 0);
-        }
-        csvio_num(&ver, slo, 0);
-        csvio_num(&ver, shi, 0);
-        csvio_num(&ver, m == primary ? good_share(P->all.n) : NAN, 0);
-        /* 1: the interval drew each comparison's seeds again and redid its tests */
-        int redrawn = (kind == IV_CROSSED || kind == IV_SEEDS) && model_seeds_resampled(&M, m);
-        csvio_int(&ver, redrawn, 0);
-        csvio_field(&ver, settings, 0);
-        csvio_end(&ver);
-        if (m != primary) continue;
-        if (!decidable)
-            snprintf(primary_line, sizeof primary_line,
-                     "verdict on \"%s is as good or better than the baselines more than %g%% of "
-                     "the time\" (%s, %s): undecided: with at most %d seeds per comparison no "
-                     "difference can reach alpha %g after Holm's correction within each task and "
-                     "optimizer; add seeds (the paper counting above treats one seed as evidence)",
-                     o->reference, 100 * o->claim, measure_names[m], reading_names[rd], D.seeds.n,
-                     o->alpha);
-        else
-            snprintf(primary_line, sizeof primary_line,
-                     "verdict on \"%s is as good or better than the baselines more than %g%% of "
-                     "the time\" (%s): %s: %.1f%% of %d comparisons %s (95%% interval %.1f%% to "
-                     "%.1f%%, resampling %s%s; %d wins, %d ties, %d losses at alpha %g with Holm's "
-                     "correction, tie rule %s)",
-                     o->reference, 100 * o->claim, measure_names[m], verdict, 100 * share[rd], k,
-                     rd == READ_NOT_WORSE ? "not shown worse" : "shown non-inferior", 100 * lo[rd],
-                     100 * hi[rd], interval_names[kind],
-                     kind != IV_CROSSED ? ""
-                     : redrawn          ? " (tasks x optimizers, seeds redrawn within)"
-                                        : " (tasks x optimizers; decisions fixed: too many seeds "
-                                          "to redraw)",
-                     w, k - w - l, l, o->alpha, tie);
-        snprintf(seeds_line, sizeof seeds_line,
-                 "  beside it: not shown worse %.1f%% (%.1f-%.1f%%), shown non-inferior %.1f%% "
-                 "(%.1f-%.1f%%); with each comparison's seeds redrawn, the verdict's share "
-                 "stays in %.1f-%.1f%% (redrawn seeds change the tests' power, so this range "
-                 "may exclude the estimate)",
-                 100 * share[0], 100 * lo[0], 100 * hi[0], 100 * share[1], 100 * lo[1],
-                 100 * hi[1], 100 * slo, 100 * shi);
+        if (!M->nmunits[m]) continue;
+        MeasureVerdict v;
+        measure_verdict(M, o, m, primary, &v);
+        verdict_row(ver, o, m, primary, &v, C, P, tie, settings);
+        if (m == primary) primary_lines(o, m, M->D->seeds.n, &v, tie, line, n, seeds, ns);
     }
+}
 
-    /* ---- performance profiles and mean ranks on the final primary measure ---- */
+/* profiles_and_ranks: performance profiles and mean ranks on the final primary measure over
+ * the problems (task, optimizer, seed) every scheduler completed, as CSV text; the ranks also
+ * printed unless o->brief. */
+static void profiles_and_ranks(const Data *D, const CompareOpts *o, int primary, Buf *prof,
+                               Buf *ranks) {
     int np = 0;
-    double *cost = xcalloc((size_t)D.tasks.n * D.optims.n * D.seeds.n * D.scheds.n + 1, sizeof(double));
-    for (int t = 0; t < D.tasks.n; t++)
-        for (int op = 0; op < D.optims.n; op++)
-            for (int d = 0; d < D.seeds.n; d++) {
+    double *cost = xcalloc((size_t)D->tasks.n * D->optims.n * D->seeds.n * D->scheds.n + 1, sizeof(double));
+    for (int t = 0; t < D->tasks.n; t++)
+        for (int op = 0; op < D->optims.n; op++)
+            for (int d = 0; d < D->seeds.n; d++) {
                 int complete = 1;
-                for (int s = 0; s < D.scheds.n; s++) complete &= *data_slot(&D, t, op, s, d) >= 0;
+                for (int s = 0; s < D->scheds.n; s++) complete &= *data_slot(D, t, op, s, d) >= 0;
                 if (!complete) continue;
-                for (int s = 0; s < D.scheds.n; s++) {
-                    double v = D.runs[*data_slot(&D, t, op, s, d)].v[primary][2];
-                    cost[np * D.scheds.n + s] = isnan(v) ? INFINITY : v;
+                for (int s = 0; s < D->scheds.n; s++) {
+                    double v = D->runs[*data_slot(D, t, op, s, d)].v[primary][2];
+                    cost[np * D->scheds.n + s] = isnan(v) ? INFINITY : v;
                 }
                 np++;
             }
     static const double taus[] = {1, 1.01, 1.02, 1.05, 1.1, 1.2, 1.5, 2, 3, 5, 10};
     enum { NTAU = sizeof taus / sizeof taus[0] };
-    Buf prof = {0}, ranks = {0};
-    buf_printf(&prof, "measure,scheduler,tau,fraction\n");
-    buf_printf(&ranks, "measure,scheduler,mean_rank,problems\n");
+    buf_printf(prof, "measure,scheduler,tau,fraction\n");
+    buf_printf(ranks, "measure,scheduler,mean_rank,problems\n");
     if (np > 0) {
-        double *rho = xcalloc((size_t)D.scheds.n * NTAU, sizeof(double));
-        double *mr = xcalloc((size_t)D.scheds.n, sizeof(double));
-        int prc = stats_performance_profile(cost, np, D.scheds.n, taus, NTAU, NULL, rho);
-        stats_mean_ranks(cost, np, D.scheds.n, mr);
-        for (int s = 0; s < D.scheds.n; s++) {
+        double *rho = xcalloc((size_t)D->scheds.n * NTAU, sizeof(double));
+        double *mr = xcalloc((size_t)D->scheds.n, sizeof(double));
+        int prc = stats_performance_profile(cost, np, D->scheds.n, taus, NTAU, NULL, rho);
+        stats_mean_ranks(cost, np, D->scheds.n, mr);
+        for (int s = 0; s < D->scheds.n; s++) {
             for (int k = 0; prc == 0 && k < NTAU; k++) {
-                csvio_field(&prof, measure_names[primary], 1);
-                csvio_field(&prof, D.scheds.names[s], 0);
-                csvio_num(&prof, taus[k], 0);
-                csvio_num(&prof, rho[s * NTAU + k], 0);
-                csvio_end(&prof);
+                csvio_field(prof, measure_names[primary], 1);
+                csvio_field(prof, D->scheds.names[s], 0);
+                csvio_num(prof, taus[k], 0);
+                csvio_num(prof, rho[s * NTAU + k], 0);
+                csvio_end(prof);
             }
-            csvio_field(&ranks, measure_names[primary], 1);
-            csvio_field(&ranks, D.scheds.names[s], 0);
-            csvio_num(&ranks, mr[s], 0);
-            csvio_int(&ranks, np, 0);
-            csvio_end(&ranks);
+            csvio_field(ranks, measure_names[primary], 1);
+            csvio_field(ranks, D->scheds.names[s], 0);
+            csvio_num(ranks, mr[s], 0);
+            csvio_int(ranks, np, 0);
+            csvio_end(ranks);
         }
         if (!o->brief) {
             printf("\nmean rank of each scheduler over %d problems (%s at the end; 1 = best):\n",
                    np, measure_names[primary]);
-            for (int s = 0; s < D.scheds.n; s++) printf("  %-20s %.2f\n", D.scheds.names[s], mr[s]);
+            for (int s = 0; s < D->scheds.n; s++) printf("  %-20s %.2f\n", D->scheds.names[s], mr[s]);
         }
         free(rho);
         free(mr);
     }
     free(cost);
-    if (write_file(o->dir, "profiles.csv", &prof) || write_file(o->dir, "ranks.csv", &ranks) ||
-        write_file(o->dir, "verdict.csv", &ver)) {
-        buf_free(&ranks); /* those not written yet (write_file frees what it writes) */
-        buf_free(&ver);
-        free(C), free(P);
-        goto out;
-    }
+}
 
+/* print_counts: the paper counting tables (only the overall one when o->brief), the paper's
+ * rule beside the chosen one, and a warning for each task whose comparisons are mostly ties. */
+static void print_counts(const CompareOpts *o, int primary, const Counts *C, const Counts *P,
+                         const char *tie) {
+    char paper_tie[64];
+    tie_format(TIE_PAPER, paper_tie, sizeof paper_tie);
     printf("\n%s against each baseline, paired by task, optimizer, seed and stage; %s; tie rule "
            "%s (paper counting, paper/paper.md section 1.2)\n", o->reference,
            measure_names[primary], tie);
@@ -1258,26 +1279,63 @@ int compare_main(const CompareOpts *o) {
                    "decides its share (see lrlab compare --multiverse)\n",
                    C->by_task[i].name, 100.0 * (n[1] + n[2]) / N, tie);
     }
-    printf("%s\n", primary_line);
-    if (seeds_line[0]) printf("%s\n", seeds_line);
-    if (!model_seeds_resampled(&M, primary))
+}
+
+/* analyse: everything compare writes and prints for the loaded runs of D, into M. */
+static int analyse(const CompareOpts *o, int primary, Data *D, Model *M) {
+    char tie[64], settings[COMPARE_SETTINGS_MAX], line[1024], seeds[512];
+    tie_format(o->tie, tie, sizeof tie);
+    compare_settings(o, settings, sizeof settings);
+    if (remove_verdict(o->dir) != 0) return EXIT_RUN;
+    model_build(D, M);
+    Counts *C = xcalloc(1, sizeof *C), *P = xcalloc(1, sizeof *P);
+    Buf ver = {0}, prof = {0}, ranks = {0};
+    int code = EXIT_RUN;
+    if (count_both(M, o, primary, C, P) != 0 || write_tests(M, o) != 0) goto out;
+    verdicts(M, o, primary, C, P, tie, settings, &ver, line, sizeof line, seeds, sizeof seeds);
+    profiles_and_ranks(D, o, primary, &prof, &ranks);
+    /* write_file frees what it writes; those not written yet are freed at out */
+    if (write_file(o->dir, "profiles.csv", &prof) || write_file(o->dir, "ranks.csv", &ranks) ||
+        write_file(o->dir, "verdict.csv", &ver))
+        goto out;
+    print_counts(o, primary, C, P, tie);
+    printf("%s\n", line);
+    if (seeds[0]) printf("%s\n", seeds);
+    if (!model_seeds_resampled(M, primary))
         printf("note: %d comparisons with up to %d seeds are too many to redraw and test again "
                "in each of %d replicates: the seed-level range is not computed (nan)%s\n",
-               M.nmunits[primary], D.seeds.n, BOOT_REPS,
+               M->nmunits[primary], D->seeds.n, BOOT_REPS,
                o->interval == IV_CROSSED ? ", and the crossed interval keeps each comparison's "
                                            "decision fixed" : "");
+    code = EXIT_OK;
+out:
+    buf_free(&prof);
+    buf_free(&ranks);
+    buf_free(&ver);
     free(C);
     free(P);
-    if (o->multiverse) {
-        int rc = multiverse_main(o, &M);
-        if (rc != EXIT_OK) {
-            code = rc;
-            goto out;
-        }
+    return code;
+}
+
+int compare_main(const CompareOpts *o) {
+    Data D;
+    Model M = {0};
+    int primary = measure_index(o->measure), skip;
+    if (primary < 0) {
+        fprintf(stderr, "lrlab: compare: --measure: invalid value (expected one of train_loss, "
+                        "val_loss, metric, auc, steps_to_target, seconds_to_target, "
+                        "evals_to_target, got %s)\n",
+                o->measure);
+        return EXIT_USAGE;
     }
-    printf("written: %s/{comparisons,tests,verdict,profiles,ranks}.csv%s\n", o->dir,
-           o->multiverse ? ", multiverse.csv, figures/multiverse.png" : "");
-    code = EXIT_OK;
+    int code = load_folders(o, &D, &skip);
+    if (code != EXIT_OK || skip) goto out;
+    print_join(&D);
+    code = analyse(o, primary, &D, &M);
+    if (code == EXIT_OK && o->multiverse) code = multiverse_main(o, &M);
+    if (code == EXIT_OK)
+        printf("written: %s/{comparisons,tests,verdict,profiles,ranks}.csv%s\n", o->dir,
+               o->multiverse ? ", multiverse.csv, figures/multiverse.png" : "");
 out:
     model_free(&M);
     data_free(&D);

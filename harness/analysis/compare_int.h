@@ -6,10 +6,10 @@
 
 #include "harness/analysis/compare.h"
 #include "harness/analysis/stats.h"
+#include "harness/base/stages.h"
 
 #include <stdint.h>
 
-#define NSTAGE 3
 #define BOOT_SEED 20231
 /* replicates of every interval: 2,000 keeps the Monte Carlo error of a 95% percentile bound
  * near 0.5 percentage points on these shares (Efron & Tibshirani 1993, ch. 13 and 19) */
@@ -22,13 +22,12 @@
 
 enum { M_TRAIN, M_VAL, M_METRIC, M_AUC, M_STEPS, M_SECONDS, M_EVALS, NMEASURE };
 extern const char *const measure_names[NMEASURE];
-extern const int stage_pct[NSTAGE];
 
 typedef struct {
     int t, o, s, d;
     int src; /* the folder it was read from: Data.dirs[src] */
     char id[17];
-    double v[NMEASURE][NSTAGE]; /* oriented: lower is better; +inf diverged or failed */
+    double v[NMEASURE][NSTAGES]; /* oriented: lower is better; +inf diverged or failed */
     double best_val, seconds;
     double loss_evals; /* runs.csv loss_evals of the 100% stage, NaN without the column */
     long long steps;

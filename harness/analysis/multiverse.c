@@ -44,7 +44,7 @@
 #include <sys/stat.h>
 
 typedef struct {
-    /* stage NSTAGE: all; without: an optimizer of the first folder, -1 none */
+    /* stage NSTAGES: all; without: an optimizer of the first folder, -1 none */
     int arm, tie, m, stage, reading, interval, without;
     int units, good, decidable, redrawn;
     double share, lo, hi;
@@ -172,7 +172,7 @@ static void specs_of(Model *M, const OptAxis *X, int arm, const TieRule *ties, i
         int redrawable = model_seeds_resampled(M, m);
         for (int k = 0; k < nties; k++) {
             model_decide(M, ties[k], M->alpha);
-            for (int g = 0; g <= NSTAGE; g++)
+            for (int g = 0; g <= NSTAGES; g++)
                 for (int w0 = -1; w0 < (X->n > 1 ? X->n : 0); w0++) {
                     /* the same optimizer in this arm; none: no "without" specification */
                     int w = -1;
@@ -182,7 +182,7 @@ static void specs_of(Model *M, const OptAxis *X, int arm, const TieRule *ties, i
                     int nsel = 0;
                     for (int i = 0; i < M->nmunits[m]; i++) {
                         const Unit *u = &M->u[M->munits[m][i]];
-                        if ((g == NSTAGE || u->g == g) && u->o != w) sel[nsel++] = M->munits[m][i];
+                        if ((g == NSTAGES || u->g == g) && u->o != w) sel[nsel++] = M->munits[m][i];
                     }
                     if (!nsel) continue;
                     for (int r = 0; r < NREADING; r++) {
@@ -250,7 +250,7 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
     base_tie = narms > 1 ? narms : 0;
     base_m = base_tie + nties;
     base_g = base_m + NMV_MEASURE;
-    base_r = base_g + NSTAGE + 1;
+    base_r = base_g + NSTAGES + 1;
     base_iv = base_r + NREADING;
     base_w = base_iv + NINTERVAL;
     nrow = base_w + (X->n > 1 ? X->n + 1 : 0);
@@ -276,8 +276,8 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
         { snprintf(lab, sizeof lab, "tie: %s%s", t, k == 0 ? " (paper)" : ""); tic(&rows, &first, &longest, lab, nrow - (base_tie + k)); }
     }
     for (int k = 0; k < NMV_MEASURE; k++) { snprintf(lab, sizeof lab, "measure: %s", measure_names[mv_measures[k]]); tic(&rows, &first, &longest, lab, nrow - (base_m + k)); }
-    for (int g = 0; g <= NSTAGE; g++) {
-        if (g < NSTAGE) snprintf(lab, sizeof lab, "stage: %d", stage_pct[g]); /* no %: tic labels are formats */
+    for (int g = 0; g <= NSTAGES; g++) {
+        if (g < NSTAGES) snprintf(lab, sizeof lab, "stage: %d", stage_pct[g]); /* no %: tic labels are formats */
         else snprintf(lab, sizeof lab, "stage: all");
         tic(&rows, &first, &longest, lab, nrow - (base_g + g));
     }
@@ -408,7 +408,7 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         const Spec *x = &S.s[i];
         char t[64], st[8];
         tie_format(ties[x->tie], t, sizeof t);
-        snprintf(st, sizeof st, "%d", x->stage < NSTAGE ? stage_pct[x->stage] : 0);
+        snprintf(st, sizeof st, "%d", x->stage < NSTAGES ? stage_pct[x->stage] : 0);
         const char *v = spec_verdict(x, o->claim);
         supported += strcmp(v, "supported") == 0;
         against += strcmp(v, "not supported") == 0;
@@ -421,7 +421,7 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         }
         csvio_field(&b, t, 0);
         csvio_field(&b, measure_names[x->m], 0);
-        csvio_field(&b, x->stage < NSTAGE ? st : "all", 0);
+        csvio_field(&b, x->stage < NSTAGES ? st : "all", 0);
         csvio_field(&b, reading_names[x->reading], 0);
         csvio_field(&b, interval_names[x->interval], 0);
         csvio_field(&b, x->without < 0 ? "none" : X.v[x->without], 0);

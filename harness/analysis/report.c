@@ -51,7 +51,6 @@
 #define LRLAB_GNUPLOT "gnuplot"
 #endif
 
-const int rp_stage_pct[NSTAGE] = {10, 50, 100};
 const char *const rp_cat_names[STATS_NCATEGORY] = {"yes", "yes*", "no*", "no"};
 const char *const rp_cat_colors[STATS_NCATEGORY] = {"#1a9850", "#a6d96a", "#fdae61", "#d73027"};
 const char *const rp_palette[NPALETTE] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -966,10 +965,10 @@ static Table *table_paper(Report *R, Count *all) {
         Count c = rp_count_by(R, CM_BASE, R->scheds.v[s]);
         if (rp_count_total(&c)) count_row(T, "baseline", R->scheds.v[s], &c, first), first = 0;
     }
-    for (int g = 0, first = 1; g < NSTAGE; g++) {
+    for (int g = 0, first = 1; g < NSTAGES; g++) {
         char st[16], name[32];
-        snprintf(st, sizeof st, "%d", rp_stage_pct[g]);
-        snprintf(name, sizeof name, "%d%% of steps", rp_stage_pct[g]);
+        snprintf(st, sizeof st, "%d", stage_pct[g]);
+        snprintf(name, sizeof name, "%d%% of steps", stage_pct[g]);
         Count c = rp_count_by(R, CM_STAGE, st);
         if (rp_count_total(&c)) count_row(T, "stage", name, &c, first), first = 0;
     }

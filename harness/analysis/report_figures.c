@@ -778,8 +778,8 @@ void rp_fig_delta(Report *R, Buf *md) {
     int *slot = xcalloc((size_t)R->scheds.n + 1, sizeof(int));
     for (int s = 0, k = 0; s < R->scheds.n; s++)
         slot[s] = s == R->ref ? -1 : k++;
-    static const char *const stage_rgb[NSTAGE] = {"#9ecae1", "#4292c6", "#08306b"};
-    const double off[NSTAGE] = {-0.26, 0, 0.26}, half = 0.11;
+    static const char *const stage_rgb[NSTAGES] = {"#9ecae1", "#4292c6", "#08306b"};
+    const double off[NSTAGES] = {-0.26, 0, 0.26}, half = 0.11;
     const char *ylab = by_tau ? "Δ / τ" : "Δ / |L_baseline|";
     Buf *d = rp_out_add(R, "figures/data/delta.csv");
     rp_banner(R, d, "#", "");
@@ -802,18 +802,18 @@ void rp_fig_delta(Report *R, Buf *md) {
         lo[t] = -1, hi[t] = 1;
         for (int s = 0; s < R->scheds.n; s++) {
             if (slot[s] < 0) continue;
-            for (int g = 0; g < NSTAGE; g++) {
+            for (int g = 0; g < NSTAGES; g++) {
                 int n = 0;
                 const double x0 = 1 + slot[s] + off[g];
                 for (int r = 0; r < nr; r++) {
-                    if (isnan(y[r]) || rp_num(C, r, CM_STAGE) != rp_stage_pct[g] ||
+                    if (isnan(y[r]) || rp_num(C, r, CM_STAGE) != stage_pct[g] ||
                         strcmp(rp_at(C, r, CM_TASK), R->tasks.v[t]) != 0 ||
                         strcmp(rp_at(C, r, CM_BASE), R->scheds.v[s]) != 0)
                         continue;
                     v[n++] = y[r];
                     csvio_int(d, t, 1);
                     csvio_int(d, slot[s], 0);
-                    csvio_int(d, rp_stage_pct[g], 0);
+                    csvio_int(d, stage_pct[g], 0);
                     csvio_num(d, x0 + 0.8 * half * delta_jitter(r), 0);
                     csvio_num(d, y[r], 0);
                     csvio_end(d);
@@ -822,7 +822,7 @@ void rp_fig_delta(Report *R, Buf *md) {
                 if (n == 0) continue;
                 csvio_int(q, t, 1);
                 csvio_int(q, slot[s], 0);
-                csvio_int(q, rp_stage_pct[g], 0);
+                csvio_int(q, stage_pct[g], 0);
                 csvio_num(q, x0, 0);
                 static const double ps[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
                 for (int k = 0; k < 5; k++)
@@ -879,21 +879,21 @@ void rp_fig_delta(Report *R, Buf *md) {
         for (double k = 10; k < 1.3 * m && k < 1e300; k *= 10)
             buf_printf(b, ", %g, %g", k, -k);
         buf_printf(b, ")\n%s\nplot ", t == 0 ? "" : "unset key");
-        for (int g = 0; g < NSTAGE; g++)
+        for (int g = 0; g < NSTAGES; g++)
             buf_printf(b,
                        "%s'data/delta.csv' using ($1 == %d && $3 == %d ? $4 : NaN):5 with points "
                        "pt 7 ps 0.25 lc rgb '#b0%s' notitle",
-                       g ? ", \\\n     " : "", t, rp_stage_pct[g], stage_rgb[g] + 1);
-        for (int g = 0; g < NSTAGE; g++)
+                       g ? ", \\\n     " : "", t, stage_pct[g], stage_rgb[g] + 1);
+        for (int g = 0; g < NSTAGES; g++)
             buf_printf(b,
                        ", \\\n     'data/delta_boxes.csv' using ($1 == %d && $3 == %d ? $4 : NaN):6:5:9:8 "
                        "with candlesticks whiskerbars lc rgb '%s' lw 1.2 title '%d%% of the steps'",
-                       t, rp_stage_pct[g], stage_rgb[g], rp_stage_pct[g]);
-        for (int g = 0; g < NSTAGE; g++)
+                       t, stage_pct[g], stage_rgb[g], stage_pct[g]);
+        for (int g = 0; g < NSTAGES; g++)
             buf_printf(b,
                        ", \\\n     'data/delta_boxes.csv' using ($1 == %d && $3 == %d ? $4 : NaN):7:7:7:7 "
                        "with candlesticks lc rgb '#000000' lw 2 notitle",
-                       t, rp_stage_pct[g]);
+                       t, stage_pct[g]);
         if (isfinite(band))
             buf_printf(b, ", \\\n     NaN with boxes fc rgb '#fee08b' fs solid 0.6 noborder title "
                           "'tie band: |Δ| < τ'");

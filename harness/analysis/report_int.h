@@ -12,15 +12,14 @@
 #include "harness/base/err.h"
 #include "harness/engine/planfile.h"
 #include "harness/analysis/stats.h"
+#include "harness/base/stages.h"
 
 #include <stddef.h>
 
-#define NSTAGE 3
 #define MAX_LR_POINTS 600 /* points per learning-rate curve in a figure (every k-th step) */
 #define LOG_SPAN 30.0     /* a log axis when the positive data span more than this factor */
 #define NPALETTE 10       /* line colours of the baselines (rp_palette) */
 
-extern const int rp_stage_pct[NSTAGE];                     /* 10, 50, 100 */
 extern const char *const rp_cat_names[STATS_NCATEGORY];    /* yes, yes*, no*, no */
 extern const char *const rp_cat_colors[STATS_NCATEGORY];
 extern const char *const rp_palette[NPALETTE];             /* in plan order */

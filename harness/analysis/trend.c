@@ -19,7 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { FINAL = NSTAGE - 1 }; /* the stage at 100% of the steps */
+enum { FINAL = NSTAGES - 1 }; /* the stage at 100% of the steps */
 
 /* ---- tasks.csv ---- */
 

@@ -33,6 +33,7 @@
  */
 #include "harness/engine/ppo.h"
 
+#include "harness/base/clock.h"
 #include "harness/base/blas.h"
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
@@ -233,8 +234,8 @@ const ParamSpec ppo_params[] = {
 
 const char ppo_usage[] =
     "lrlab train-policy FILE.lua [--out DIR] [--resume] [--fresh] [--blas MODE] [--quiet]";
-/* "(harness/ppo.c)" below is this file's former name (harness/engine/ppo.c), kept so that the help
- * text stays byte-identical. */
+/* "(harness/ppo.c)" below is this file's former name (now harness/engine/ppo.c), kept so
+ * that the help text stays byte-identical. */
 const char ppo_help[] =
     "Trains a learning-rate policy for scheduler \"rl\" with PPO. FILE.lua declares\n"
     "  policy_training { name = \"nmf\", seeds = {1, 2, 3},\n"
@@ -374,12 +375,6 @@ typedef struct Trainer {
     char policy_path[1200], returns_path[1200], ckpt_path[1200];
     double t0;
 } Trainer;
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The reward measure at `step` in a run's evaluations; NaN when the run has none there. */
 static double measure_at(const CellResult *r, int64_t step, int val) {
@@ -851,10 +846,11 @@ static void teardown(Trainer *T) {
 /* Every task configuration created once, so that missing data fails before training. */
 static int preflight(Trainer *T, Err *e) {
     for (int i = 0; i < T->pt.ntasks; i++) {
-        Task t = {.def = T->pt.tasks[i].task};
-        if (t.def->create(&t, &T->pt.tasks[i].p, 0, &T->env, T->pt.tasks[i].where, e) != 0)
+        Task t;
+        const CompCfg *c = &T->pt.tasks[i];
+        if (task_create(&t, c->task, &c->p, 0, &T->env, c->where, e) != 0)
             return -1;
-        t.def->destroy(&t);
+        task_destroy(&t);
     }
     return 0;
 }
@@ -956,7 +952,7 @@ static int train(Trainer *T, Err *e) {
         if (save_all(T, e) != 0) return -1;
         if (!T->quiet) {
             char el[32];
-            fmt_time(el, sizeof el, now() - T->t0);
+            fmt_time(el, sizeof el, clock_now() - T->t0);
             fprintf(stderr, "policy %s: batch %lld, episodes %lld/%lld: mean return %.4f (%.4f .. "
                             "%.4f), entropy %.3f, kl %.4f, clipped ratios %.0f%%, lr clips "
                             "%.0f/episode, %s\n",
@@ -1057,7 +1053,7 @@ int ppo_main(int argc, char **argv) {
         goto fail; /* never cut: the files would land elsewhere */
     if (fs_check_writable(T.dir, &e) != 0 || folder_claim(T.dir, NULL, NULL, 0, &lock, &e) != 0)
         goto fail;
-    T.t0 = now();
+    T.t0 = clock_now();
     if (fs_exists(T.ckpt_path) && !resume && !fresh) {
         err_set(&e, EXIT_USAGE, T.ckpt_path, "a training of policy %s is here (expected --resume "
                 "to continue it or --fresh to start over)", T.pol.name);
@@ -1092,7 +1088,7 @@ int ppo_main(int argc, char **argv) {
     int64_t last = T.done < T.batch ? T.done : T.batch;
     for (int64_t i = T.done - last; i < T.done; i++) sum += T.rows[i].ret;
     char el[32];
-    fmt_time(el, sizeof el, now() - T.t0);
+    fmt_time(el, sizeof el, clock_now() - T.t0);
     printf("policy %s: %lld episodes (mean return of the last %lld: %.4f) in %s\n"
            "written: %s, %s (figure: %s/%s-returns.png), %s\n", T.pol.name, (long long)T.done,
            (long long)last, last ? sum / last : 0.0, el, T.policy_path, T.returns_path, T.dir,

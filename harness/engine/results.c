@@ -67,7 +67,7 @@ int results_write_cell(const char *dir, const char *id, const CellResult *r, Err
     csvio_header(&b, results_cell_cols);
     for (int k = 0; k < NSTAGES; k++) {
         const StageRow *s = &r->stages[k];
-        csvio_int(&b, train_stage_pct[k], 1);
+        csvio_int(&b, stage_pct[k], 1);
         csvio_int(&b, s->step, 0);
         csvio_int(&b, s->reached, 0);
         csvio_num(&b, s->train_loss, 0);
@@ -113,7 +113,7 @@ int results_write_failed(const char *dir, const char *id, long long steps, const
     r.diverged_step = -1;
     snprintf(r.reason, sizeof r.reason, "%s", reason);
     for (int k = 0; k < NSTAGES; k++) {
-        int64_t s = (steps * train_stage_pct[k] + 99) / 100;
+        int64_t s = (steps * stage_pct[k] + 99) / 100;
         r.stages[k] = (StageRow){s < 1 ? 1 : s, 0, NAN, NAN, NAN, NAN};
     }
     return results_write_cell(dir, id, &r, e);
@@ -123,7 +123,7 @@ static int stage_rows_ok(const CsvTable *t) {
     if (t->nrows != NSTAGES) return 0;
     for (int k = 0; k < NSTAGES; k++) {
         double x;
-        if (csvio_parse_num(csvio_at(t, k, 0), &x) || x != train_stage_pct[k]) return 0;
+        if (csvio_parse_num(csvio_at(t, k, 0), &x) || x != stage_pct[k]) return 0;
         const char *st = csvio_at(t, k, 7);
         if (strcmp(st, "ok") && strcmp(st, "diverged") && strcmp(st, "failed")) return 0;
         for (int c = 1; c <= 6; c++)

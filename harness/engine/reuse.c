@@ -238,14 +238,14 @@ static int stages_ok(const CsvTable *ct, int first, int c0, const CsvTable *et, 
 #define F(c) csvio_at(ct, row, c0 + (c))
         long long x;
         const char *st = F(7), *reached = F(2);
-        if (csvio_parse_step(F(0), 1, &x) != 0 || x != train_stage_pct[k] ||
+        if (csvio_parse_step(F(0), 1, &x) != 0 || x != stage_pct[k] ||
             csvio_parse_step(F(1), 1, &x) != 0 || csvio_parse_step(F(8), -1, &x) != 0 ||
             csvio_parse_step(F(9), 0, &x) != 0 || csvio_parse_step(F(10), 0, &x) != 0 ||
             (strcmp(reached, "0") != 0 && strcmp(reached, "1") != 0) ||
             (strcmp(st, "ok") != 0 && strcmp(st, "diverged") != 0 && strcmp(st, "failed") != 0))
             return snprintf(why, n, "stage row %d: not a stage row of lrlab (expected stage %d, "
                             "whole steps and counts, reached 0 or 1, status ok, diverged or "
-                            "failed)", k + 1, train_stage_pct[k]), -1;
+                            "failed)", k + 1, stage_pct[k]), -1;
         for (int c = 7; c <= 13 && k > 0; c++)
             if (strcmp(F(c), csvio_at(ct, first, c0 + c)) != 0)
                 return snprintf(why, n, "stage row %d: %s differs from the first row's "

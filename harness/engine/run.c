@@ -3,6 +3,7 @@
 #include "harness/engine/run.h"
 #include "harness/base/version.h"
 
+#include "harness/base/clock.h"
 #include "harness/base/blas.h"
 #include "harness/lua/config.h"
 #include "harness/base/csvio.h"
@@ -41,12 +42,6 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig) { stop_signal = sig; }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 const char *run_datadir(void) {
     const char *d = getenv("LRLAB_DATA");
     return d && *d ? d : "data";
@@ -56,10 +51,11 @@ const char *run_datadir(void) {
  * created) in nparams[ntasks] when given. */
 static int preflight(const Experiment *ex, const TaskEnv *env, size_t *nparams, Err *e) {
     for (int i = 0; i < ex->ntasks; i++) {
-        Task t = {.def = ex->tasks[i].task};
-        if (t.def->create(&t, &ex->tasks[i].p, 0, env, ex->tasks[i].where, e) != 0) return -1;
+        Task t;
+        if (task_create(&t, ex->tasks[i].task, &ex->tasks[i].p, 0, env, ex->tasks[i].where, e) != 0)
+            return -1;
         if (nparams) nparams[i] = t.n;
-        t.def->destroy(&t);
+        task_destroy(&t);
     }
     return 0;
 }
@@ -450,7 +446,7 @@ static void fmt_time(char *out, size_t n, double s) {
 }
 
 static void progress(Progress *p, int final) {
-    double t = now();
+    double t = clock_now();
     if (!final && t - p->last < (p->tty ? 0.25 : 10.0)) return;
     p->last = t;
     char el[32], eta[32] = "?";
@@ -725,7 +721,7 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
                 if (s->cell >= 0) {
                     s->queued = idx;
                 } else {
-                    *s = (Slot){s->pid, s->to, s->from, idx, -1, now(), 0,
+                    *s = (Slot){s->pid, s->to, s->from, idx, -1, clock_now(), 0,
                                 cell_limit(R, &plan->cells[idx])};
                     pr->running++;
                 }
@@ -746,7 +742,7 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
         /* cells past the time limit are killed; then wait until a worker reports or dies,
          * 100 ms pass (the progress line) or the next time limit comes; a signal ends the
          * wait early */
-        double t = now(), wait = 0.1;
+        double t = clock_now(), wait = 0.1;
         for (int k = 0; k < R->jobs; k++) {
             Slot *s = &R->slots[k];
             if (!s->pid || s->cell < 0 || s->limit <= 0 || s->timed_out) continue;
@@ -772,7 +768,7 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
             while ((n = read(s->from, &rep, sizeof rep)) < 0 && errno == EINTR) {}
             if (n == (ssize_t)sizeof rep && rep.cell == done.cell && !done.timed_out) {
                 /* the worker goes on with its queued cell, if any */
-                *s = (Slot){s->pid, s->to, s->from, done.queued, -1, now(), 0,
+                *s = (Slot){s->pid, s->to, s->from, done.queued, -1, clock_now(), 0,
                             done.queued >= 0 ? cell_limit(R, &plan->cells[done.queued]) : 0};
                 pr->running += done.queued >= 0;
                 if (rep.ok || rep.signal) cell_done(R, plan, done.cell, 0, &rep, 0);
@@ -788,9 +784,9 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
                 cell_done(R, plan, done.cell, done.timed_out ? done.limit : 0, NULL, st);
             else cell_unwritten(R, plan, done.cell, "");
         }
-        if (now() - R->synced > 2.0) { /* per-cell files are not fsynced one by one */
+        if (clock_now() - R->synced > 2.0) { /* per-cell files are not fsynced one by one */
             flush_results(R);
-            R->synced = now();
+            R->synced = clock_now();
         }
     }
     for (int k = 0; k < R->jobs; k++) /* idle workers read the end of their pipe and exit */
@@ -895,32 +891,32 @@ static double *time_tasks(const Experiment *ex, const TaskEnv *env) {
     double *cost = xcalloc((size_t)ex->ntasks * (size_t)w, sizeof(double));
     for (int ti = 0; ti < ex->ntasks; ti++) {
         double *tc = cost + (size_t)ti * (size_t)w;
-        Task t = {.def = ex->tasks[ti].task};
+        Task t;
         Err e;
-        double t0 = now();
-        if (t.def->create(&t, &ex->tasks[ti].p, 0, env, "", &e) != 0) continue;
-        tc[0] = now() - t0;
-        t0 = now();
+        double t0 = clock_now();
+        if (task_create(&t, ex->tasks[ti].task, &ex->tasks[ti].p, 0, env, "", &e) != 0) continue;
+        tc[0] = clock_now() - t0;
+        t0 = clock_now();
         for (int s = 0; s < 10; s++) t.def->train_step(&t, s);
-        tc[1] = (now() - t0) / 10;
+        tc[1] = (clock_now() - t0) / 10;
         for (int oi = 0; oi < ex->noptims; oi++) {
             Optim opt;
             if (optim_create(&opt, ex->optims[oi].optim, &ex->optims[oi].p, &t, &e) != 0) continue;
-            t0 = now();
+            t0 = clock_now();
             for (int s = 0; s < 10; s++)
                 for (int gi = 0; gi < t.ngroups; gi++) {
                     const TaskGroup *grp = &t.groups[gi];
                     opt.def->step(opt.st, s + 1, grp, t.w + grp->off, t.g + grp->off, 1e-9, NULL,
                                   NULL);
                 }
-            tc[3 + oi] = (now() - t0) / 10;
+            tc[3 + oi] = (clock_now() - t0) / 10;
             optim_destroy(&opt);
         }
         double m[METRIC_MAX];
-        t0 = now();
+        t0 = clock_now();
         t.def->evaluate(&t, m);
-        tc[2] = now() - t0;
-        t.def->destroy(&t);
+        tc[2] = clock_now() - t0;
+        task_destroy(&t);
     }
     return cost;
 }
@@ -1105,7 +1101,7 @@ int run_main(const RunOpts *o) {
     int code = EXIT_USAGE;
     Runner R = {.o = o, .e = &e, .timing = -1, .folder = {-1}};
     void (*old_sigpipe)(int) = NULL;
-    const double t_start = now();
+    const double t_start = clock_now();
     double t_cells = 0, t_results = 0;
     blas_single_thread();
     if (o->out && fs_check_dir_len("--out", o->out, &e) != 0) {
@@ -1204,7 +1200,7 @@ int run_main(const RunOpts *o) {
         for (int i = 0; i < tplan.n; i++) total += shard_has(o->shard, i);
     }
     R.pr = (Progress){.tty = isatty(2) && !(getenv("CI") && strcmp(getenv("CI"), "true") == 0),
-                      .total = total, .t0 = now()};
+                      .total = total, .t0 = clock_now()};
     R.pr.last = R.pr.t0;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
@@ -1219,7 +1215,7 @@ int run_main(const RunOpts *o) {
     if (R.timing < 0) goto fail;
     /* a worker that died idle: write() fails and a new one starts (restored at the end) */
     old_sigpipe = signal(SIGPIPE, SIG_IGN);
-    t_cells = now();
+    t_cells = clock_now();
     const int tune_shard = o->phase == PHASE_TUNE && o->shard.n > 1;
     if (tplan.n) { /* the tuning stage decides the plan (whole in every shard of --phase all) */
         int rc = eval_tuning ? 0 : tune_run(&ex, run_round, tune_value, &R, &tu, &e);
@@ -1270,7 +1266,7 @@ int run_main(const RunOpts *o) {
         }
         goto stopped;
     }
-    t_results = now();
+    t_results = clock_now();
     if (!o->quiet) progress(&R.pr, 1);
     char reused[64] = "";
     if (o->nreuse) snprintf(reused, sizeof reused, ", %d taken from --reuse", R.pr.reused);
@@ -1284,7 +1280,7 @@ int run_main(const RunOpts *o) {
     if (code != EXIT_OK) goto fail;
     if (o->verbose)
         fprintf(stderr, "timing: setup %.3f s, cells %.3f s (%d trained), results %.3f s\n",
-                t_cells - t_start, t_results - t_cells, R.pr.trained, now() - t_results);
+                t_cells - t_start, t_results - t_cells, R.pr.trained, clock_now() - t_results);
     code = R.pr.failed ? EXIT_RUN : EXIT_OK;
     goto done;
 done_reuse:

@@ -1,24 +1,17 @@
 /* train.c - the training loop of one cell (see train.h). */
 #include "harness/engine/train.h"
 
+#include "harness/base/clock.h"
 #include "harness/optim/optim.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-const int train_stage_pct[NSTAGES] = {10, 50, 100};
 
 const char *cell_status_name(int status) {
     return status == CELL_OK ? "ok" : status == CELL_DIVERGED ? "diverged" : "failed";
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static double loss_at_cb(void *ctx, const float *w) {
@@ -100,12 +93,13 @@ static double mean_lr(const SchedLr *lr, const Task *t) {
 int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
     memset(r, 0, sizeof *r);
     r->diverged_step = -1;
-    Task task = {.def = c->task->task};
-    if (task.def->create(&task, &c->task->p, (uint64_t)c->seed, env, c->task->where, e) != 0)
+    Task task;
+    if (task_create(&task, c->task->task, &c->task->p, (uint64_t)c->seed, env, c->task->where,
+                    e) != 0)
         return -1;
     Optim opt;
     if (optim_create(&opt, c->optim->optim, &c->optim->p, &task, e) != 0) {
-        task.def->destroy(&task);
+        task_destroy(&task);
         return -1;
     }
     const SchedDef *sd = c->sched->sched;
@@ -120,10 +114,10 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
     Sched sched;
     if (sched_create(&sched, sd, c->sp ? c->sp : &c->sched->p, &run, c->sched->where, e) != 0) {
         optim_destroy(&opt);
-        task.def->destroy(&task);
+        task_destroy(&task);
         return -1;
     }
-    double t0 = now();
+    double t0 = clock_now();
     const int ng = task.ngroups;
     double *group_lr = xcalloc((size_t)ng, sizeof(double));
     double *bound = xcalloc((size_t)ng, sizeof(double));
@@ -139,7 +133,7 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
     r->curve = xcalloc((size_t)(c->steps / curve_every + 2), sizeof(CurveRow));
     r->evals = xcalloc((size_t)(c->steps / c->eval_every + NSTAGES + 2), sizeof(EvalRow));
     int64_t stage_at[NSTAGES];
-    for (int k = 0; k < NSTAGES; k++) stage_at[k] = stage_step(c->steps, train_stage_pct[k]);
+    for (int k = 0; k < NSTAGES; k++) stage_at[k] = stage_step(c->steps, stage_pct[k]);
 
     const int want_features = (sd->needs & SCHED_NEEDS_FEATURES) != 0;
     Features feat = {.beta_t = 1, .lr_prev = c->lr0};
@@ -259,14 +253,14 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
         if (!r->stages[k].reached)
             r->stages[k] = (StageRow){stage_at[k], 0, NAN, NAN, NAN, NAN};
     r->loss_evals = lr.loss_evals;
-    r->seconds = now() - t0;
+    r->seconds = clock_now() - t0;
     free(group_lr);
     free(bound);
     free(elem_lr);
     free(dir);
     sched_destroy(&sched);
     optim_destroy(&opt);
-    task.def->destroy(&task);
+    task_destroy(&task);
     return 0;
 }
 

@@ -17,11 +17,10 @@
 #ifndef LRLAB_TRAIN_H
 #define LRLAB_TRAIN_H
 
+#include "harness/base/stages.h"
 #include "harness/engine/plan.h"
 
 enum { CELL_OK = 0, CELL_DIVERGED = 1, CELL_FAILED = 2 };
-#define NSTAGES 3
-extern const int train_stage_pct[NSTAGES];
 
 typedef struct StageRow {
     int64_t step;    /* steps completed */

@@ -267,10 +267,9 @@ static void trainer_create(Trainer *tr, const TaskDef *def, const char *kvs, con
         }
     }
     memset(tr, 0, sizeof *tr);
-    tr->t.def = def;
     tr->lr = lr;
     TaskEnv env = {.datadir = datadir};
-    if (def->create(&tr->t, &p[0], seed, &env, "bench_tasks", &e) != 0) die(&e);
+    if (task_create(&tr->t, def, &p[0], seed, &env, "bench_tasks", &e) != 0) die(&e);
     if (optim_create(&tr->o, od, &p[1], &tr->t, &e) != 0) die(&e);
     params_free(&p[0]);
     params_free(&p[1]);
@@ -278,7 +277,7 @@ static void trainer_create(Trainer *tr, const TaskDef *def, const char *kvs, con
 
 static void trainer_destroy(Trainer *tr) {
     optim_destroy(&tr->o);
-    tr->t.def->destroy(&tr->t);
+    task_destroy(&tr->t);
 }
 
 /* Steps [from, from + n): the training loop of harness/engine/train.c at a constant learning rate.
