@@ -17,7 +17,7 @@
  * satisfy y_new = y_old - lr * dir. Before the first step the evaluation point is y itself.
  *
  * Tolerance. The reference keeps weights and state in float32 and computes each step in
- * double, as optim_schedulefree.c does; the two differ only in how the weight c_t of the
+ * double, as harness/optim/schedulefree.c does; the two differ only in how the weight c_t of the
  * average is formed (the reference sums the weights, lrlab keeps their ratio to the last
  * one: ~1e-16 relative), which can move a stored float32 (z, x, y) by one unit in the last
  * place (2^-23 relative at most), and such a unit moves later steps by about as much.

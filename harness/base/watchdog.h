@@ -1,6 +1,6 @@
 /* watchdog.h - a CPU-time limit for code an instruction count cannot interrupt.
  *
- * The configuration sandbox counts Lua VM instructions (cfg.c), but a single call of a C
+ * The configuration sandbox counts Lua VM instructions (harness/lua/sandbox.c), but a single call of a C
  * function such as string.find with a backtracking pattern over a long string, or
  * string.rep filling a large buffer, runs without executing a VM instruction. While a
  * script runs, this watchdog ends the process after WATCHDOG_SECONDS of CPU time with one

@@ -43,12 +43,18 @@ typedef struct Command {
 
 static const Command commands[];
 
-/* command: the table's entry named name (every caller names an entry of the table). */
-static const Command *command(const char *name) {
+/* find_command: the table's entry named name, or NULL. */
+static const Command *find_command(const char *name) {
     for (int i = 0; commands[i].name; i++)
         if (strcmp(commands[i].name, name) == 0) return &commands[i];
-    LR_ASSERT(!"a command of the table");
     return NULL;
+}
+
+/* command: the table's entry named name (every caller names an entry of the table). */
+static const Command *command(const char *name) {
+    const Command *c = find_command(name);
+    LR_ASSERT(c && "a command of the table");
+    return c;
 }
 
 static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -833,8 +839,8 @@ int main(int argc, char **argv) {
         return EXIT_OK;
     }
     folder_set_command(argc, argv); /* named in the lock of a folder it writes */
-    for (int i = 0; commands[i].name; i++)
-        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
+    const Command *c = find_command(argv[1]);
+    if (c) return c->fn(argc - 1, argv + 1);
     fprintf(stderr, "lrlab: %s: unknown command (expected %s)\nhint: lrlab --help\n", argv[1],
             names);
     return EXIT_USAGE;

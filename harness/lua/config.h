@@ -37,7 +37,7 @@ typedef struct CompCfg {
     const OptimDef *optim;
     const SchedDef *sched;
     Params p;              /* the component's own parameters */
-    Params common;         /* keys every component of this kind has (see cfg.c) */
+    Params common;         /* keys every component of this kind has (see config.c) */
     char label[64];        /* legend and CSV name: `label` key or derived */
     char where[256];       /* "file:line" of the constructor call */
     void *lua;             /* the script's lua_State, for Lua functions among the params */

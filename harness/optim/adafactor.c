@@ -1,4 +1,4 @@
-/* optim_adafactor.c - Adafactor: adaptive step sizes from a factored second moment,
+/* adafactor.c - Adafactor: adaptive step sizes from a factored second moment,
  * with update clipping, parameter-scaled and (optionally) relative steps.
  *
  * Shazeer & Stern, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost",

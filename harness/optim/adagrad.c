@@ -1,4 +1,4 @@
-/* optim_adagrad.c - Adagrad with learning-rate decay and L2 weight decay, exactly as
+/* adagrad.c - Adagrad with learning-rate decay and L2 weight decay, exactly as
  * torch.optim.Adagrad (PyTorch 1.13):
  *   g = g + weight_decay * w
  *   s = s + g^2                               (s starts at initial_accumulator_value)

@@ -1,4 +1,4 @@
-/* optim_adam.c - Adam and AdamW, exactly as torch.optim.Adam / AdamW (PyTorch 1.13):
+/* adam.c - Adam and AdamW, exactly as torch.optim.Adam / AdamW (PyTorch 1.13):
  *   adam:  g = g + weight_decay * w              (L2, coupled)
  *   adamw: w = w * (1 - lr * weight_decay)       (decoupled, Loshchilov & Hutter 2019)
  *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  (amsgrad: vmax = max(vmax, v))

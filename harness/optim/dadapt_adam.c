@@ -1,4 +1,4 @@
-/* optim_dadapt_adam.c - D-Adaptation Adam: Adam whose step size d lr adapts d, a lower
+/* dadapt_adam.c - D-Adaptation Adam: Adam whose step size d lr adapts d, a lower
  * bound on the distance from the initial weights to a solution, as it goes.
  *
  * Defazio & Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023

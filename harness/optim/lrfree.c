@@ -1,4 +1,4 @@
-/* optim_lrfree.c - the calls of one step of a learning-rate-free optimizer (see
+/* lrfree.c - the calls of one step of a learning-rate-free optimizer (see
  * optim_lrfree.h). */
 #include "harness/optim/lrfree.h"
 

@@ -1,5 +1,5 @@
-/* optim_lrfree.h - what the learning-rate-free optimizers (optim_prodigy.c,
- * optim_dadapt_adam.c) share: one step of theirs spans every parameter group.
+/* lrfree.h - what the learning-rate-free optimizers (prodigy.c,
+ * dadapt_adam.c) share: one step of theirs spans every parameter group.
  *
  * Prodigy (konstmish/prodigy 1.1.2) and D-Adaptation Adam (facebookresearch/dadaptation 3.2)
  * estimate one scalar d per optimizer. Their `step` first walks every group with the d of

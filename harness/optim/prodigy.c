@@ -1,4 +1,4 @@
-/* optim_prodigy.c - Prodigy: Adam whose step size d lr estimates d, the distance from the
+/* prodigy.c - Prodigy: Adam whose step size d lr estimates d, the distance from the
  * initial weights to a solution, as it goes.
  *
  * Mishchenko & Defazio, "Prodigy: An Expeditiously Adaptive Parameter-Free Learner",

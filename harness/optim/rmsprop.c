@@ -1,4 +1,4 @@
-/* optim_rmsprop.c - RMSprop with optional centering, momentum and L2 weight decay,
+/* rmsprop.c - RMSprop with optional centering, momentum and L2 weight decay,
  * exactly as torch.optim.RMSprop (PyTorch 1.13):
  *   g = g + weight_decay * w
  *   v = alpha v + (1 - alpha) g^2

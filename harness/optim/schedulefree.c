@@ -1,4 +1,4 @@
-/* optim_schedulefree.c - schedule-free SGD and AdamW: gradients at an interpolation y of
+/* schedulefree.c - schedule-free SGD and AdamW: gradients at an interpolation y of
  * two sequences, the base optimizer's z and its weighted average x; results evaluated at x.
  *
  * Defazio, Yang, Mehta, Mishchenko, Khaled and Cutkosky, "The Road Less Scheduled",

@@ -1,4 +1,4 @@
-/* optim_sgd.c - stochastic gradient descent with momentum, dampening, Nesterov and
+/* sgd.c - stochastic gradient descent with momentum, dampening, Nesterov and
  * L2 weight decay, exactly as torch.optim.SGD:
  *   d = g + weight_decay * w
  *   b = d (first step) or momentum * b + (1 - dampening) * d
