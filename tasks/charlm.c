@@ -8,7 +8,8 @@
  * position, in nats; the task metric is bits per character, bpc = val_loss / ln 2.
  *
  * mlp: Bengio, Ducharme, Vincent, Jauvin, "A Neural Probabilistic Language Model", JMLR 2003
- * (without the direct input-output connections). Each of the S positions of a window is
+ * (without the direct input-output connections; the nplm_* functions below, "mlp" in C names
+ * being the task of tasks/mlp.c). Each of the S positions of a window is
  * predicted from the embeddings of its K previous characters, concatenated:
  *   x = [emb[c_{i-K}], ..., emb[c_{i-1}]]   [N, K*E]
  *   h = act(x fc1^T + b1)                   [N, H]    act = tanh or relu

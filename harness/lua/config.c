@@ -1,8 +1,8 @@
 /* config.c - the experiment-configuration loader (see config.h): the constructors, experiment
  * { ... } and policy_training { ... }, run in the Lua state of harness/lua/sandbox.c.
  *
- * Follows the constructor-style configuration of lsyncd/awesome: `task "nmf" { ... }` returns a
- * validated component immediately, raising errors at the caller's line.
+ * Follows the constructor-style configuration of lsyncd/awesome: `task "nmf" { ... }` returns
+ * a validated component immediately, raising errors at the caller's line.
  */
 #include "harness/lua/config.h"
 
@@ -10,10 +10,8 @@
 #include "harness/base/sha256.h"
 #include "harness/lua/sandbox.h"
 
-#include <errno.h>
 #include <lauxlib.h>
 #include <lua.h>
-#include <lualib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

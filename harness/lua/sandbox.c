@@ -21,6 +21,7 @@
 #define SANDBOX_INSN_LIMIT 200000000LL /* VM instructions a script may run */
 
 /* ---- allocator cap and instruction limit ---- */
+
 typedef struct {
     size_t used;
     long long insns;
@@ -146,6 +147,8 @@ static int absent_global(lua_State *L) {
     return 0;
 }
 
+/* open_libs: the four libraries, the absent ones named on use, load and setmetatable
+ * restricted, string.dump removed, math.random seeded. */
 static void open_libs(lua_State *L, uint64_t seed) {
     luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
     luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
@@ -177,7 +180,9 @@ static void open_libs(lua_State *L, uint64_t seed) {
     lua_pop(L, 1);
 }
 
+/* ---- the state ---- */
 
+/* msg_handler: a script's error that is not a string says what it is instead. */
 static int msg_handler(lua_State *L) {
     if (lua_type(L, 1) != LUA_TSTRING) {
         lua_pushfstring(L, "error object is a %s value (expected a string)", luaL_typename(L, 1));
@@ -193,7 +198,6 @@ void sandbox_close(void *lua) {
     lua_close(L);
     free(lim);
 }
-
 
 void *sandbox_new(uint64_t seed) {
     Limits *lim = xcalloc(1, sizeof *lim);
