@@ -17,7 +17,7 @@
  */
 #include "schedulers/sched.h"
 
-#include "harness/cfg.h"
+#include "harness/lua/sandbox.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -78,7 +78,7 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
     lua_pushinteger(s->L, step->step);
     lua_rawgeti(s->L, LUA_REGISTRYINDEX, s->ref_ctx);
     char msg[256];
-    if (cfg_call(s->L, 2, 1, CALL_BUDGET, msg, sizeof msg) != 0) {
+    if (sandbox_call(s->L, 2, 1, CALL_BUDGET, msg, sizeof msg) != 0) {
         snprintf(s->error, sizeof s->error, "lr: %s", msg);
         out->error = s->error;
         return;
@@ -108,7 +108,7 @@ static void observe(void *st, SignalKind kind, int64_t step, double value) {
     lua_pushnumber(s->L, value);
     lua_rawgeti(s->L, LUA_REGISTRYINDEX, s->ref_ctx);
     char msg[256];
-    if (cfg_call(s->L, 4, 0, CALL_BUDGET, msg, sizeof msg) != 0)
+    if (sandbox_call(s->L, 4, 0, CALL_BUDGET, msg, sizeof msg) != 0)
         snprintf(s->error, sizeof s->error, "observe: %s", msg);
 }
 

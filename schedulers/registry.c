@@ -36,9 +36,7 @@ const SchedDef *const sched_registry[] = {
     &sched_hf_polynomial,
     &sched_inverse_sqrt,
     &sched_wsd,
-#ifndef LRLAB_LIBRARY_ONLY
     &sched_rl,
-#endif
     NULL,
 };
 

@@ -1,5 +1,5 @@
-/* rl.c - a learned schedule: a policy trained by PPO (`lrlab train-policy`, harness/ppo.h)
- * multiplies the learning rate.
+/* rl.c - a learned schedule: a policy (harness/policy/policy.h) trained by PPO (`lrlab
+ * train-policy`, harness/engine/ppo.h) multiplies the learning rate.
  *
  * At step 0 and every `every` steps after it (the policy's own interval unless given) the
  * loop's feature vector (sched.h, FEAT_*) goes through the policy network; its action is one
@@ -12,7 +12,7 @@
  * policy file is read at plan time (check): a missing, corrupt or mismatched file is a
  * configuration error naming the file and line.
  */
-#include "harness/ppo.h"
+#include "harness/policy/policy.h"
 #include "schedulers/sched.h"
 
 #include <math.h>

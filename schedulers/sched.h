@@ -11,9 +11,9 @@
 #ifndef LRLAB_SCHED_H
 #define LRLAB_SCHED_H
 
+#include "harness/base/err.h"
+#include "harness/base/param.h"
 #include "harness/base/state.h"
-#include "harness/err.h"
-#include "harness/param.h"
 #include "tasks/task.h"
 
 enum {
@@ -26,7 +26,7 @@ enum {
 
 /* The feature vector of SCHED_NEEDS_FEATURES: SchedStep.features[SCHED_NFEATURES], filled
  * by the training loop at every step, after the minibatch loss and gradient and before the
- * scheduler's answer (harness/train.c). The state of a learned policy (scheduler "rl"):
+ * scheduler's answer (harness/engine/train.c). The state of a learned policy (scheduler "rl"):
  *   FEAT_LOG_LR       log of the lr the scheduler set for group 0 on the previous step (its
  *                     own answer, before warmup and the stability cap); log lr0 at step 0
  *   FEAT_PROGRESS     step / total_steps, in [0, 1)
@@ -45,7 +45,7 @@ enum {
  *   FEAT_LOG_VAL      log v_k: the validation loss of the last evaluation (the one before
  *                     training at step 0), the DNN paper's "previous-epoch validation loss"
  *                     (Subramanian et al., ICLR 2023 tiny paper); added after the others, at
- *                     the end, so that earlier indices keep their meaning (harness/ppo.h)
+ *                     the end, so that earlier indices keep their meaning (harness/policy/policy.h)
  * Losses and norms are floored at 1e-30 before their log. */
 #define SCHED_FEAT_GROUPS 8
 #define SCHED_FEAT_WINDOW 50
@@ -105,7 +105,7 @@ typedef struct SchedLr {
 typedef struct SchedDef {
     const char *name;
     /* version: of this implementation, from 1. Bump it whenever the component's results
-     * change for the same parameters: a cell id hashes it (above 1, harness/plan.c), so the
+     * change for the same parameters: a cell id hashes it (above 1, harness/engine/plan.c), so the
      * id changes with it and old results are never taken for new ones. */
     int version;
     const char *summary;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pack.sh - replaces result files by their packed form, which every lrlab command reads
-# (harness/fsutil.h, fs_read_packed): FILE.gz when that is under the limit, else parts
+# (harness/base/fsutil.h, fs_read_packed): FILE.gz when that is under the limit, else parts
 # FILE.1-N.gz ... FILE.N-N.gz cut at line ends, each under the limit (the count in every name
 # lets a reader see a missing last part). The parts' decoded bytes,
 # joined, are FILE's bytes exactly (checked before FILE is removed), so compare, report and
@@ -8,7 +8,7 @@
 # gives the same bytes. Kept small so that committed results stay below 2 MiB a file.
 #
 # --store DIR first writes the folder's cell store, what `lrlab run --reuse DIR` takes cells
-# from once the per-cell folders are gone (harness/reuse.h): DIR/cells.csv, every cell file's
+# from once the per-cell folders are gone (harness/engine/reuse.h): DIR/cells.csv, every cell file's
 # rows (cells/ID.csv) prefixed by the cell's id, its kind (eval: a row of plan.csv; tune: a row
 # of tuning-cells.csv) and its order there, and DIR/tuning-evals.csv, the tuning cells'
 # evaluations in evals.csv's columns, and DIR/tuning-timing.csv, their wall seconds (cell,

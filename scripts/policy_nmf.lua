@@ -10,7 +10,7 @@
 -- three ranks and small planted matrices (100 epochs in 1000 steps: the run converges and
 -- the noise floor decides), and larger planted matrices seen for a few epochs only (the run
 -- is still descending at the end). Every 50 steps the policy multiplies the lr by 0.5, 0.8,
--- 1, 1.25 or 2; the reward is the decrease of the log training objective (harness/ppo.c).
+-- 1, 1.25 or 2; the reward is the decrease of the log training objective (harness/engine/ppo.c).
 
 local function nmf(t)
   t.clip_to_bound = true

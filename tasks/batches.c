@@ -1,8 +1,8 @@
 /* batches.c - minibatch order (see batches.h). */
 #include "tasks/batches.h"
 
-#include "harness/err.h"
-#include "harness/rng.h"
+#include "harness/base/err.h"
+#include "harness/base/rng.h"
 
 #include <stdlib.h>
 

@@ -8,7 +8,8 @@
  * position, in nats; the task metric is bits per character, bpc = val_loss / ln 2.
  *
  * mlp: Bengio, Ducharme, Vincent, Jauvin, "A Neural Probabilistic Language Model", JMLR 2003
- * (without the direct input-output connections). Each of the S positions of a window is
+ * (without the direct input-output connections; the nplm_* functions below, "mlp" in C names
+ * being the task of tasks/mlp.c). Each of the S positions of a window is
  * predicted from the embeddings of its K previous characters, concatenated:
  *   x = [emb[c_{i-K}], ..., emb[c_{i-1}]]   [N, K*E]
  *   h = act(x fc1^T + b1)                   [N, H]    act = tanh or relu
@@ -47,8 +48,8 @@
  *   For scale: count models fitted on the training text give 4.36 (unigram), 3.35 (bigram)
  *   and 2.69 (trigram) bits per character on the validation text.
  */
-#include "harness/blas.h"
-#include "harness/rng.h"
+#include "harness/base/blas.h"
+#include "harness/base/rng.h"
 #include "tasks/data/text.h"
 #include "tasks/task.h"
 
@@ -132,7 +133,7 @@ typedef struct {
     float *emb;         /* [V, E] */
     float *fc1w, *fc1b; /* [H, K*E], [H] */
     float *fc2w, *fc2b; /* [V, H], [V] */
-} MlpWeights;
+} NplmWeights;
 
 /* ---- activations (one allocation, named views) ---- */
 
@@ -172,7 +173,7 @@ typedef struct {
     float *dx;      /* [N, K*E] */
     float *dh;      /* [N, H] */
     float *dlogits; /* [N, V] */
-} MlpActs;
+} NplmActs;
 
 typedef struct {
     int model;
@@ -191,7 +192,7 @@ typedef struct {
     char names[MAX_GROUPS][40];
     float *acts; /* the one allocation behind ga or ma */
     GptActs ga;
-    MlpActs ma;
+    NplmActs ma;
 } CharLm;
 
 /* Layout: walks tensors in memory order. With t set it records one group per tensor (at
@@ -248,7 +249,7 @@ static void gpt_layout(const CharLm *s, Layout *lo, GptWeights *W) {
     W->lm_head = take(lo, -1, "lm_head.weight", V, C);
 }
 
-static void mlp_layout(const CharLm *s, Layout *lo, MlpWeights *W) {
+static void nplm_layout(const CharLm *s, Layout *lo, NplmWeights *W) {
     W->emb = take(lo, -1, "emb", s->V, s->E);
     W->fc1w = take(lo, -1, "fc1.weight", s->H, s->K * s->E);
     W->fc1b = take(lo, -1, "fc1.bias", 1, s->H);
@@ -290,7 +291,7 @@ static void gpt_acts(const CharLm *s, Layout *lo, GptActs *a) {
     a->datt = carve(lo, T * T);
 }
 
-static void mlp_acts(const CharLm *s, Layout *lo, MlpActs *a) {
+static void nplm_acts(const CharLm *s, Layout *lo, NplmActs *a) {
     const size_t N = (size_t)s->B * s->P, KE = (size_t)s->K * s->E;
     a->x = carve(lo, N * KE);
     a->h = carve(lo, N * s->H);
@@ -588,12 +589,12 @@ static void gpt_backward(CharLm *s, const float *w, float *g, const size_t *star
 
 /* ---- the MLP, top to bottom ---- */
 
-static double mlp_forward(CharLm *s, const float *w, const size_t *starts) {
+static double nplm_forward(CharLm *s, const float *w, const size_t *starts) {
     const int B = s->B, S = s->P, K = s->K, E = s->E, H = s->H, V = s->V, N = B * S;
-    MlpWeights W;
+    NplmWeights W;
     Layout lo = {.base = (float *)w};
-    mlp_layout(s, &lo, &W);
-    MlpActs *a = &s->ma;
+    nplm_layout(s, &lo, &W);
+    NplmActs *a = &s->ma;
     /* x [N, K*E]: row (b, i) is emb of tok[starts[b] + i + k], k < K */
     for (int b = 0; b < B; b++)
         for (int i = 0; i < S; i++)
@@ -607,13 +608,13 @@ static double mlp_forward(CharLm *s, const float *w, const size_t *starts) {
     return softmax_xent(a->probs, s->tok, starts, B, S, K, V);
 }
 
-static void mlp_backward(CharLm *s, const float *w, float *g, const size_t *starts) {
+static void nplm_backward(CharLm *s, const float *w, float *g, const size_t *starts) {
     const int B = s->B, S = s->P, K = s->K, E = s->E, H = s->H, V = s->V, N = B * S;
-    MlpWeights W, G;
+    NplmWeights W, G;
     Layout lw = {.base = (float *)w}, lg = {.base = g};
-    mlp_layout(s, &lw, &W);
-    mlp_layout(s, &lg, &G);
-    MlpActs *a = &s->ma;
+    nplm_layout(s, &lw, &W);
+    nplm_layout(s, &lg, &G);
+    NplmActs *a = &s->ma;
     softmax_xent_backward(a->dlogits, a->probs, s->tok, starts, B, S, K, V);
     matmul_backward(a->dh, G.fc2w, G.fc2b, a->dlogits, a->h, W.fc2w, N, H, V);
     for (size_t i = 0; i < (size_t)N * H; i++)
@@ -629,7 +630,7 @@ static void mlp_backward(CharLm *s, const float *w, float *g, const size_t *star
 }
 
 static double forward(CharLm *s, const float *w, const size_t *starts) {
-    return s->model == MODEL_TRANSFORMER ? gpt_forward(s, w, starts) : mlp_forward(s, w, starts);
+    return s->model == MODEL_TRANSFORMER ? gpt_forward(s, w, starts) : nplm_forward(s, w, starts);
 }
 
 /* ---- data ---- */
@@ -749,8 +750,8 @@ static void init_weights(Task *t, CharLm *s) {
         /* emb N(0, 1); fc1 N(0, gain^2 / fan_in) with gain 1 (tanh) or sqrt 2 (relu), so the
          * hidden pre-activations start at unit scale; fc2 N(0, 1 / H). */
         const size_t V = s->V, E = s->E, H = s->H, KE = (size_t)s->K * s->E;
-        MlpWeights W;
-        mlp_layout(s, &lo, &W);
+        NplmWeights W;
+        nplm_layout(s, &lo, &W);
         fill_normal(&rng, W.emb, V * E, 1.0);
         fill_normal(&rng, W.fc1w, H * KE, (s->relu ? sqrt(2.0) : 1.0) / sqrt((double)KE));
         fill_const(W.fc1b, H, 0.0f);
@@ -835,8 +836,8 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
         GptWeights W;
         gpt_layout(s, &lo, &W);
     } else {
-        MlpWeights W;
-        mlp_layout(s, &lo, &W);
+        NplmWeights W;
+        nplm_layout(s, &lo, &W);
     }
     t->n = lo.off;
     t->w = xmalloc(sizeof(float) * t->n);
@@ -844,11 +845,11 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     /* activations: count, allocate, view */
     Layout la = {0};
     if (s->model == MODEL_TRANSFORMER) gpt_acts(s, &la, &s->ga);
-    else mlp_acts(s, &la, &s->ma);
+    else nplm_acts(s, &la, &s->ma);
     s->acts = xcalloc(la.off, sizeof(float));
     la = (Layout){.base = s->acts};
     if (s->model == MODEL_TRANSFORMER) gpt_acts(s, &la, &s->ga);
-    else mlp_acts(s, &la, &s->ma);
+    else nplm_acts(s, &la, &s->ma);
 
     int64_t tokens_per_step = (int64_t)s->B * s->P;
     t->steps_per_epoch = (int64_t)s->ntr / tokens_per_step > 0 ? (int64_t)s->ntr / tokens_per_step
@@ -874,7 +875,7 @@ static double train_step(Task *t, int64_t step) {
     if (s->model == MODEL_TRANSFORMER)
         gpt_backward(s, t->w, t->g, s->starts);
     else
-        mlp_backward(s, t->w, t->g, s->starts);
+        nplm_backward(s, t->w, t->g, s->starts);
     return loss;
 }
 
@@ -906,12 +907,7 @@ static void destroy(Task *t) {
         free(s->acts);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
     t->impl = NULL;
-    t->w = t->g = NULL;
-    t->groups = NULL;
 }
 
 const TaskDef task_charlm = {

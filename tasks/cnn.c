@@ -50,8 +50,8 @@
  * share). Plain SGD at lr 0.1 reaches 81% validation accuracy on Fashion-MNIST in those 1000
  * steps, 97% on MNIST.
  */
-#include "harness/blas.h"
-#include "harness/rng.h"
+#include "harness/base/blas.h"
+#include "harness/base/rng.h"
 #include "tasks/data/vision.h"
 #include "tasks/batches.h"
 #include "tasks/images.h"
@@ -405,12 +405,7 @@ static void destroy(Task *t) {
         batches_free(&s->order);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
     t->impl = NULL;
-    t->w = t->g = NULL;
-    t->groups = NULL;
 }
 
 const TaskDef task_cnn = {

@@ -1,7 +1,7 @@
 /* images.c - the image classifiers' shared data and loss (see images.h). */
 #include "tasks/images.h"
 
-#include "harness/rng.h"
+#include "harness/base/rng.h"
 
 #include <math.h>
 #include <stdlib.h>

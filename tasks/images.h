@@ -4,8 +4,8 @@
 #ifndef LRLAB_IMAGES_H
 #define LRLAB_IMAGES_H
 
-#include "harness/err.h"
-#include "harness/param.h"
+#include "harness/base/err.h"
+#include "harness/base/param.h"
 #include "tasks/data/vision.h"
 #include "tasks/task.h"
 

@@ -30,10 +30,10 @@
  *                             one (Psalm 119, 176 verses)
  *   synthetic  n x m          planted non-negative rank-k matrix plus clipped noise
  */
-#include "harness/blas.h"
-#include "harness/fsutil.h"
-#include "harness/rng.h"
-#include "harness/sha256.h"
+#include "harness/base/blas.h"
+#include "harness/base/fsutil.h"
+#include "harness/base/rng.h"
+#include "harness/base/sha256.h"
 #include "tasks/data/cache.h"
 #include "tasks/data/npy.h"
 #include "tasks/data/text.h"
@@ -498,9 +498,7 @@ static void destroy(Task *t) {
         free(s->batch);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
+    t->impl = NULL;
 }
 
 const TaskDef task_nmf = {

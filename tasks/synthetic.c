@@ -49,7 +49,7 @@
  * train_step(t) is deterministic in (seed, t) and independent of the order of calls; the
  * periodic direction u from (seed, "dir"); the quadratic's w* and Q from problem_seed.
  */
-#include "harness/rng.h"
+#include "harness/base/rng.h"
 #include "tasks/task.h"
 
 #include <math.h>
@@ -360,9 +360,7 @@ static void destroy(Task *t) {
         free(s->gd);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
+    t->impl = NULL;
 }
 
 const TaskDef task_quadratic = {

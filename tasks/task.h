@@ -9,8 +9,8 @@
 #ifndef LRLAB_TASK_H
 #define LRLAB_TASK_H
 
-#include "harness/err.h"
-#include "harness/param.h"
+#include "harness/base/err.h"
+#include "harness/base/param.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -44,7 +44,7 @@ typedef struct TaskEnv {
 struct TaskDef {
     const char *name;
     /* version: of this implementation, from 1. Bump it whenever the component's results
-     * change for the same parameters: a cell id hashes it (above 1, harness/plan.c), so the
+     * change for the same parameters: a cell id hashes it (above 1, harness/engine/plan.c), so the
      * id changes with it and old results are never taken for new ones. */
     int version;
     const char *summary;
@@ -73,10 +73,18 @@ struct TaskDef {
     void (*lr_bound)(Task *t, double *bound);
     /* evaluate: fills metrics[0..METRIC_TASK] (train loss, validation loss, task metric). */
     void (*evaluate)(Task *t, double *metrics);
+    /* destroy: frees the task's own state (impl); task_destroy frees w, g and groups. */
     void (*destroy)(Task *t);
 };
 
 extern const TaskDef *const task_registry[];
 const TaskDef *task_find(const char *name);
+
+/* task_create: *t = a new task of def (def->create); on failure fills e, frees what the task
+ * allocated and returns -1. task_destroy: def->destroy (the task's own state), then w, g and
+ * groups; t is left empty (destroying it again does nothing). */
+int task_create(Task *t, const TaskDef *def, const Params *p, uint64_t seed, const TaskEnv *env,
+                const char *where, Err *e);
+void task_destroy(Task *t);
 
 #endif

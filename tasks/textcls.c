@@ -31,8 +31,8 @@
  * are spam), 0.973 and 0.976 at the end (val loss 0.085). The mlp (H 32, Adam lr 1e-3):
  * 1.6 ms per step, val accuracy 0.982.
  */
-#include "harness/blas.h"
-#include "harness/rng.h"
+#include "harness/base/blas.h"
+#include "harness/base/rng.h"
 #include "tasks/data/text.h"
 #include "tasks/batches.h"
 #include "tasks/task.h"
@@ -547,12 +547,7 @@ static void destroy(Task *t) {
         free(s->dz);
         free(s);
     }
-    free(t->w);
-    free(t->g);
-    free(t->groups);
     t->impl = NULL;
-    t->w = t->g = NULL;
-    t->groups = NULL;
 }
 
 const TaskDef task_textcls = {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# define_cli.sh - lrlab run --define KEY=VALUE (harness/defines.h), end to end, on
+# define_cli.sh - lrlab run --define KEY=VALUE (harness/engine/defines.h), end to end, on
 # tests/e2e/arms.lua: one script whose scheduler is define.arm (constant or cosine), a
 # synthetic quadratic with a tuning stage, two seeds, 40 steps; each run takes well under a
 # second.

@@ -12,7 +12,7 @@
 #     target and profiles, trace's), the titled series are schedulers of the plan, none twice
 #     in one plot command, and the plot commands of a figure together title exactly the
 #     schedulers it draws (run's and report's lr__/valloss__: all five);
-#  3. each scheduler has one `lc rgb`/`dt` in every series of every figure (harness/style.h),
+#  3. each scheduler has one `lc rgb`/`dt` in every series of every figure (harness/analysis/style.h),
 #     GreedyLR black, no other scheduler black;
 #  4. every PNG is a non-empty PNG, and gnuplot, run again on each script, warns of no missing
 #     data, empty ranges or keys out of range (run's figures/gnuplot.log included).
@@ -31,7 +31,7 @@ real_gnuplot=$(command -v gnuplot) || fail "gnuplot not found"
 (cd "$tmp" && "$bin" report run --paper paper > report.out) || fail "lrlab report"
 
 # trace: its PNGs drawn by lrlab trace --plot; its scripts, which it keeps only while gnuplot
-# runs, written by the same functions (harness/trace.h) through test_trace_plot
+# runs, written by the same functions (harness/analysis/trace.h) through test_trace_plot
 mkdir -p "$tmp/trace"
 seq 50 | awk '{ print 1 / $1 }' > "$tmp/metrics"
 for s in constant cosine greedy; do

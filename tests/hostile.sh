@@ -16,7 +16,7 @@
 # folder holds the same files with the same bytes before and after (so the output folder
 # never appears and no input is touched). The catalogue and expected.txt must match one to
 # one. "Within seconds": at most 10 s of CPU time (20 s for the cases that end in the
-# CPU-time watchdog of harness/watchdog.h, 10 s), measured rather than wall time so that a
+# CPU-time watchdog of harness/base/watchdog.h, 10 s), measured rather than wall time so that a
 # loaded machine or a sanitizer build does not fail the test; after 60 s of wall time a case
 # counts as hung.
 # Why: researchers run scripts written by others and move result folders between machines;

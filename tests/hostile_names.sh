@@ -10,7 +10,7 @@
 #     received result folders or policy files with one name crafted, defined below. Each must
 #     exit with EXIT, print exactly MESSAGE as its one stderr line and write nothing.
 #  2. Every byte value 1-255 in a label, inside it and first (`lrlab run --check`): a byte of
-#     the rule for names (harness/names.h) is accepted, any other refused with one line that
+#     the rule for names (harness/base/names.h) is accepted, any other refused with one line that
 #     says so; nothing is written either way.
 #  3. Labels at the edge of the rule (63 bytes, every punctuation it allows) run end to end,
 #     through lrlab report: every figure lands in its folder under the label's own name.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # join_cli.sh - `lrlab compare DIR --with OTHER` and `lrlab report DIR --with OTHER`
-# (harness/join.h) on three small experiments of the same tasks, optimizers and seeds:
+# (harness/engine/join.h) on three small experiments of the same tasks, optimizers and seeds:
 #   a = greedy + constant, b = greedy + cosine, c = greedy + constant + cosine,
 # whose greedy cells are the same cells, with the same ids, in all three (a cell id hashes the
 # cell's configuration, not the experiment's name). Each run takes about a second.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# packed.sh - the packed form of result files (scripts/pack.sh; harness/fsutil.h,
+# packed.sh - the packed form of result files (scripts/pack.sh; harness/base/fsutil.h,
 # fs_read_packed): compare reads runs.csv.gz and evals.csv.K-N.gz parts and writes exactly what it
 # writes from the plain files; the plain file, when present, wins; a part that is not gzip or is
 # cut short, a missing part (the last one too) and two sets of parts are refused with one line,

@@ -54,7 +54,7 @@ for t in $tasks; do
   for o in sgd adam; do expect="$expect figures/data/valloss__${t}__$o.csv"; done
   expect="$expect figures/data/rivals__$t.csv"
 done
-expect="$expect .lrlab.lock" # the folder's lock (harness/folder.h), empty once released
+expect="$expect .lrlab.lock" # the folder's lock (harness/engine/folder.h), empty once released
 expect="$expect report.html"
 echo "$expect" | tr ' ' '\n' | sort > "$tmp/expected"
 (cd "$tmp/a/paper" && find . -type f -o -type l | sed 's|^\./||' | sort) > "$tmp/found"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# report_html.sh - PAPER/report.html (harness/report_html.c) end to end, opened in a headless
+# report_html.sh - PAPER/report.html (harness/analysis/report_html.c) end to end, opened in a headless
 # Chromium:
 #  1. a small experiment (tests/e2e/tiny.lua with labels at the edge of the rule for names,
-#     harness/names.c) reported from a results folder and into a --paper folder whose names
+#     harness/base/names.c) reported from a results folder and into a --paper folder whose names
 #     carry markup, quotes and entities; report.html exists, is self-contained (every src a
 #     data: URI, no href, no http, the Content-Security-Policy meta tag) and byte-identical
 #     when the report is written again;

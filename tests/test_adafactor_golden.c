@@ -16,7 +16,7 @@
  * compared. On every step the direction written to dir must satisfy w_new = w - lr * dir.
  *
  * Tolerance. The reference keeps weights and state in float32 and computes each step in
- * double, as optim_adafactor.c does; the two differ only in the order of double additions
+ * double, as harness/optim/adafactor.c does; the two differ only in the order of double additions
  * (~1e-16 relative), which can move a stored float32 (w, R, C, V, M) by one unit in the last
  * place (2^-23 = 1.2e-7 relative at most), and such a unit moves later steps by about as
  * much. Allowed: |got - want| <= TOL * max(|want|, 1e-2), TOL = 8 float32 units (9.5e-7);
@@ -28,8 +28,8 @@
  * relative_warmup_hf (~1e-6 steps, transformers' exact warmup_init setting).
  */
 #include "check.h"
-#include "harness/csvio.h"
-#include "harness/optim.h"
+#include "harness/base/csvio.h"
+#include "harness/optim/optim.h"
 
 #include <stdlib.h>
 #include <string.h>

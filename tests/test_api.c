@@ -13,7 +13,7 @@
  */
 #include "check.h"
 #include "harness/api/lrlab.h"
-#include "harness/optim.h"
+#include "harness/optim/optim.h"
 #include "schedulers/sched.h"
 
 #include <stdlib.h>
@@ -41,10 +41,10 @@ static void registry(void) {
     const int ns = lrlab_scheduler_count(), no = lrlab_optimizer_count();
     int harness = 0;
     for (int i = 0; sched_registry[i]; i++) harness++;
-    CHECK(ns == harness - 2); /* all but "lua" and "rl" */
+    CHECK(ns == harness - 1); /* all but "lua" */
     for (int i = 0; i < ns; i++) {
         CHECK(sched_find(lrlab_scheduler_name(i)) != NULL);
-        CHECK(strcmp(lrlab_scheduler_name(i), "lua") != 0 && strcmp(lrlab_scheduler_name(i), "rl") != 0);
+        CHECK(strcmp(lrlab_scheduler_name(i), "lua") != 0);
     }
     for (int i = 0; optim_registry[i]; i++) CHECK(strcmp(lrlab_optimizer_name(i), optim_registry[i]->name) == 0);
     CHECK(lrlab_optimizer_name(no) == NULL && lrlab_scheduler_name(ns) == NULL);
@@ -226,6 +226,10 @@ static void hostile(void) {
                 NULL,
             &e, "T_max");
     refused(lrlab_scheduler_new("sequential", "schedulers=nope{}", &run, &e) != NULL, &e, "nope");
+    refused(lrlab_scheduler_new("rl", "policy=/nonexistent/p.policy", &run, &e) != NULL, &e,
+            "/nonexistent/p.policy");
+    refused(lrlab_scheduler_new("rl", "policy=/dev/null", &run, &e) != NULL, &e, "policy");
+    refused(lrlab_scheduler_new("rl", NULL, &run, &e) != NULL, &e, "policy");
     refused(lrlab_scheduler_new("cosine", NULL, NULL, &e) != NULL, &e, "run: NULL");
     LrlabRun bad = run;
     bad.lr0 = 0;

@@ -3,8 +3,8 @@
  * on random doubles over the whole range, on floats widened to double, on short decimals,
  * on values at and next to rounding ties and powers of ten, and on the edges of its fast
  * range; csvio_int as "%lld". */
-#include "harness/csvio.h"
-#include "harness/rng.h"
+#include "harness/base/csvio.h"
+#include "harness/base/rng.h"
 
 #include <float.h>
 #include <limits.h>

@@ -11,8 +11,8 @@
  * data sets are tests/test_data_real.c.
  */
 #include "check.h"
-#include "harness/fsutil.h"
-#include "harness/gzip.h"
+#include "harness/base/fsutil.h"
+#include "harness/base/gzip.h"
 #include "tasks/data/text.h"
 #include "tasks/data/vision.h"
 

@@ -9,7 +9,7 @@
  * matrix with unit rows. Prints the time each load takes.
  */
 #include "check.h"
-#include "harness/sha256.h"
+#include "harness/base/sha256.h"
 #include "tasks/data/text.h"
 #include "tasks/data/vision.h"
 

@@ -3,7 +3,7 @@
  * closed, an aborted stream leaves the earlier file as it was and no temporary file behind,
  * a stream cannot write through a symbolic link, and fs_write (now built on it) still
  * replaces a file whole. */
-#include "harness/fsutil.h"
+#include "harness/base/fsutil.h"
 #include "check.h"
 
 #include <dirent.h>

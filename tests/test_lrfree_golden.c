@@ -29,8 +29,8 @@
  * d enters every step as a factor and moves by orders of magnitude over the 50 steps.
  */
 #include "check.h"
-#include "harness/csvio.h"
-#include "harness/optim_lrfree.h"
+#include "harness/base/csvio.h"
+#include "harness/optim/lrfree.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * (|fd - g| <= 2e-3 * max(|g|, 1e-2)).
  */
 #include "check.h"
-#include "harness/rng.h"
+#include "harness/base/rng.h"
 #include "tasks/task.h"
 
 #include <stdlib.h>
@@ -21,7 +21,7 @@ static Task make(const char *kv[][2], uint64_t seed) {
     for (int i = 0; kv[i][0]; i++) CHECK(params_set_text(&p, kv[i][0], kv[i][1], "test", &e) == 0);
     Task t = {.def = d};
     TaskEnv env = {.datadir = "/nonexistent"};
-    int rc = d->create(&t, &p, seed, &env, "test", &e);
+    int rc = task_create(&t, d, &p, seed, &env, "test", &e);
     CHECK(rc == 0);
     if (rc) fprintf(stderr, "%s\n", e.msg);
     params_free(&p);
@@ -84,14 +84,14 @@ int main(void) {
         t.def->project(&t);
         for (size_t i = 0; i < t.n; i++) CHECK(t.w[i] >= 0);
     }
-    t.def->destroy(&t);
+    task_destroy(&t);
 
     /* same seed, same initialisation and the same first minibatch loss; another seed differs */
     Task a = make(small, 11), b = make(small, 11), c = make(small, 12);
     CHECK(memcmp(a.w, b.w, sizeof(float) * a.n) == 0);
     CHECK(memcmp(a.w, c.w, sizeof(float) * a.n) != 0);
     CHECK(a.def->train_step(&a, 0) == b.def->train_step(&b, 0));
-    a.def->destroy(&a), b.def->destroy(&b), c.def->destroy(&c);
+    task_destroy(&a), task_destroy(&b), task_destroy(&c);
 
     /* projected SGD at a fraction of the bound lowers the training objective and the
      * validation loss of a planted low-rank matrix */
@@ -114,6 +114,6 @@ int main(void) {
     CHECK(m1[METRIC_TRAIN_LOSS] < 0.5 * m0[METRIC_TRAIN_LOSS]);
     CHECK(m1[METRIC_VAL_LOSS] < m0[METRIC_VAL_LOSS]);
     CHECK(m1[METRIC_TASK] < m0[METRIC_TASK] && m1[METRIC_TASK] > 0);
-    m.def->destroy(&m);
+    task_destroy(&m);
     return check_report();
 }

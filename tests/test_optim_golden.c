@@ -22,8 +22,8 @@
  * the unfactored branch, with and without first moment and weight decay.
  */
 #include "check.h"
-#include "harness/csvio.h"
-#include "harness/optim.h"
+#include "harness/base/csvio.h"
+#include "harness/optim/optim.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -312,7 +312,7 @@ static void af_hand(double out[2][2][AN]) {
     }
 }
 
-/* Reference Adafactor in double, written from the formulas in optim_adafactor.c's
+/* Reference Adafactor in double, written from the formulas in harness/optim/adafactor.c's
  * header with 2-D indexing: w[2 steps][AN] after steps 1 and 2. */
 static void af_reference(int factored, double beta1, double wd, double out[2][AN]) {
     double w[AR][AC], v[AR][AC] = {{0}}, r[AR] = {0}, c[AC] = {0}, m[AR][AC] = {{0}};

@@ -15,9 +15,9 @@
  *     uninterrupted run (the scheduler "lua", whose state is the script's, refuses to save);
  *     the optimizers' round trip is tests/test_state.c's. */
 #include "check.h"
-#include "harness/cfg.h"
-#include "harness/optim.h"
-#include "harness/rng.h"
+#include "harness/lua/config.h"
+#include "harness/optim/optim.h"
+#include "harness/base/rng.h"
 #include "schedulers/sched.h"
 
 #include <stdlib.h>

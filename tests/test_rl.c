@@ -1,4 +1,4 @@
-/* test_rl.c - learned schedules (harness/ppo.h, schedulers/rl.c):
+/* test_rl.c - learned schedules (harness/policy/policy.h, harness/engine/ppo.h, schedulers/rl.c):
  *   the policy file round-trips (same weights, same text, same decisions), for the features
  *   of the first list and for all of them, and each damage to it (truncated, wrong feature
  *   count, unknown or reordered feature names, more features than this lrlab has, wrong
@@ -17,11 +17,11 @@
  *   whatever action a policy takes, the lr stays within [min_lr, max_lr] and NMF's
  *   stability bound caps it (clip_to_bound), and the run stays finite. */
 #include "check.h"
-#include "harness/cfg.h"
-#include "harness/fsutil.h"
-#include "harness/plan.h"
-#include "harness/ppo.h"
-#include "harness/train.h"
+#include "harness/lua/config.h"
+#include "harness/base/fsutil.h"
+#include "harness/engine/plan.h"
+#include "harness/engine/ppo.h"
+#include "harness/engine/train.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +54,7 @@ static void make_policy(Policy *p, uint64_t seed, int P) {
         p->std[i] = 0.5 + rng_uniform(&r);
     }
     int sizes[3] = {P, 8, 5};
-    mlp_init(&p->net, 2, sizes, 1.0, &r);
+    net_init(&p->net, 2, sizes, 1.0, &r);
     for (size_t i = 0; i < p->net.n; i++) p->net.w[i] += 0.1 * rng_normal(&r); /* biases too */
 }
 
@@ -349,7 +349,7 @@ static void objective_gradient(void) {
     PpoSample s[8];
     for (int k = 0; k < 8; k++) {
         for (int i = 0; i < 4; i++) z[k][i] = rng_normal(&r), zv[k][i] = rng_normal(&r);
-        const double *lg = mlp_forward(&L.pi, z[k], act);
+        const double *lg = net_forward(&L.pi, z[k], act);
         int a = k % 3;
         double mx = fmax(lg[0], fmax(lg[1], lg[2]));
         double lse = mx + log(exp(lg[0] - mx) + exp(lg[1] - mx) + exp(lg[2] - mx));
@@ -406,7 +406,7 @@ static void bandit(void) {
             double logp;
             policy_decide(&pol, x, 1, 0.01, 100, &r, &a, &logp);
             rew[k] = mean[a] + 0.3 * rng_normal(&r);
-            val[k] = mlp_forward(&L.v, z, act)[0];
+            val[k] = net_forward(&L.v, z, act)[0];
             last[k] = 1;
             s[k] = (PpoSample){z, NULL, a, logp, 0, 0};
         }

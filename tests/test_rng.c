@@ -2,8 +2,8 @@
  * scripts/golden/gen_rng_golden.py, an independent implementation), plus properties of
  * the derived helpers: uniform range, unbiased below(), shuffle is a permutation. */
 #include "check.h"
-#include "harness/csvio.h"
-#include "harness/rng.h"
+#include "harness/base/csvio.h"
+#include "harness/base/rng.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  *
  * Each case is built from its `params` field (`lr` is the optimizer's lr, SchedRun.lr0; every
  * other key goes through params_set_text), with total_steps = the case's row count, or
- * num_training_steps when given, and driven as harness/train.c drives a scheduler: for step i,
+ * num_training_steps when given, and driven as harness/engine/train.c drives a scheduler: for step i,
  * sched_lr (compared with the row's lr), then a training-loss signal, then the row's metric as
  * an evaluation signal when it has one. The training-loss signal is a NaN decoy that would
  * count as a bad epoch if plateau (signal = eval) listened to it. Plateau cases run a second
@@ -17,7 +17,7 @@
  * usage: test_sched_golden tests/golden/schedulers.csv
  */
 #include "check.h"
-#include "harness/csvio.h"
+#include "harness/base/csvio.h"
 #include "schedulers/sched.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* test_schedulefree_golden.c - schedule-free SGD and AdamW (harness/optim_schedulefree.c)
+/* test_schedulefree_golden.c - schedule-free SGD and AdamW (harness/optim/schedulefree.c)
  * against tests/golden/schedulefree.csv, and their evaluation at the average x.
  *
  * Usage: test_schedulefree_golden [tests/golden/schedulefree.csv]
@@ -17,7 +17,7 @@
  * satisfy y_new = y_old - lr * dir. Before the first step the evaluation point is y itself.
  *
  * Tolerance. The reference keeps weights and state in float32 and computes each step in
- * double, as optim_schedulefree.c does; the two differ only in how the weight c_t of the
+ * double, as harness/optim/schedulefree.c does; the two differ only in how the weight c_t of the
  * average is formed (the reference sums the weights, lrlab keeps their ratio to the last
  * one: ~1e-16 relative), which can move a stored float32 (z, x, y) by one unit in the last
  * place (2^-23 relative at most), and such a unit moves later steps by about as much.
@@ -27,16 +27,16 @@
  *
  * Other parts: refused parameters (one message each, exit code 2); a per-element rate is a
  * group of its own (bit-identical to one-element groups); a task's projection keeps z, x and
- * y feasible; and through harness/train.c, on stochastic NMF (projected) with sgd_sf and on
+ * y feasible; and through harness/engine/train.c, on stochastic NMF (projected) with sgd_sf and on
  * a noisy quadratic with adamw_sf: every recorded evaluation is the task's evaluation at x,
  * not at y, and evaluating does not change the training (the final evaluation is the same
  * with eval_every 1 as with one evaluation).
  */
 #include "check.h"
-#include "harness/cfg.h"
-#include "harness/csvio.h"
-#include "harness/optim.h"
-#include "harness/train.h"
+#include "harness/lua/config.h"
+#include "harness/base/csvio.h"
+#include "harness/optim/optim.h"
+#include "harness/engine/train.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -392,13 +392,13 @@ static void free_cfg(CompCfg *c) {
     params_free(&c->common);
 }
 
-/* The loop of harness/train.c by hand (constant rate, no warmup, bound or clipping): at every
+/* The loop of harness/engine/train.c by hand (constant rate, no warmup, bound or clipping): at every
  * recorded evaluation the task's metrics at x must be the recorded ones, those at y not. */
 static void loop_by_hand(const Cell *c, const CellResult *r, int nonneg) {
-    Task t = {.def = c->task->task};
+    Task t;
     TaskEnv env = {.datadir = "data"};
     Err e;
-    CHECK(t.def->create(&t, &c->task->p, (uint64_t)c->seed, &env, "test", &e) == 0);
+    CHECK(task_create(&t, c->task->task, &c->task->p, (uint64_t)c->seed, &env, "test", &e) == 0);
     Optim o;
     CHECK(optim_create(&o, c->optim->optim, &c->optim->p, &t, &e) == 0);
     const OptimDef *d = o.def;
@@ -430,7 +430,7 @@ static void loop_by_hand(const Cell *c, const CellResult *r, int nonneg) {
     CHECK(differs == k - 1); /* every evaluation after step 0 is x's, not y's */
     CHECK(feasible);
     optim_destroy(&o);
-    t.def->destroy(&t);
+    task_destroy(&t);
 }
 
 static void through_loop(const char *task, const char *optim, double lr0, int nonneg) {

@@ -11,9 +11,9 @@
  */
 #include "check.h"
 #include "harness/base/state.h"
-#include "harness/optim.h"
-#include "harness/rng.h"
-#include "harness/sha256.h"
+#include "harness/optim/optim.h"
+#include "harness/base/rng.h"
+#include "harness/base/sha256.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* test_stats.c - harness/stats.c against tests/golden/stats.csv (scipy 1.10.1 and numpy 1.24.2
+/* test_stats.c - harness/analysis/stats.c against tests/golden/stats.csv (scipy 1.10.1 and numpy 1.24.2
  * through scripts/golden/gen_stats_golden.py; Holm from its definition), plus hand-worked
  * cases (exact Wilcoxon tails, undefined tests, performance profiles, mean ranks), bootstrap
  * properties, and the paper's counting (paper/paper.md section 1.2).
@@ -12,12 +12,12 @@
  * small p-values). Observed: exact Wilcoxon p-values are exact dyadic rationals on both sides
  * (error 0); the approximation differs by erfc against scipy's cephes ndtr (< 1e-15); sign
  * tests up to 1.6e-14, which is scipy's own error (its incomplete beta function) against the
- * exact binomial sums, and harness/stats.c's long double sums agree with those exactly.
+ * exact binomial sums, and harness/analysis/stats.c's long double sums agree with those exactly.
  */
 #include "check.h"
-#include "harness/csvio.h"
-#include "harness/rng.h"
-#include "harness/stats.h"
+#include "harness/base/csvio.h"
+#include "harness/base/rng.h"
+#include "harness/analysis/stats.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* test_style.c - properties of the schedulers' line styles (harness/style.h):
+/* test_style.c - properties of the schedulers' line styles (harness/analysis/style.h):
  *  - every registry scheduler (schedulers/registry.c) and every label the project's scripts
  *    give one (scripts/paper.lua, scripts/study2.lua) has a style of the table;
  *  - the schedulers of results/paper's study are told apart: no two share colour and dash;
@@ -6,7 +6,7 @@
  *    gets the same style every time, and a well-formed #rrggbb colour and dash type 1-5;
  *  - style_line writes "lc rgb '#rrggbb' dt N lw W".
  */
-#include "harness/style.h"
+#include "harness/analysis/style.h"
 #include "schedulers/sched.h"
 #include "check.h"
 

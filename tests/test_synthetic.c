@@ -12,7 +12,7 @@
  *   train_step(t) is deterministic in (seed, t), whatever the order of calls.
  */
 #include "check.h"
-#include "harness/rng.h"
+#include "harness/base/rng.h"
 #include "tasks/task.h"
 
 #include <stdlib.h>
@@ -38,7 +38,7 @@ static Task make(const char *name, const char *kv, uint64_t seed) {
     }
     Task t = {.def = d};
     TaskEnv env = {.datadir = "/nonexistent"};
-    int rc = d->create(&t, &p, seed, &env, "test", &e);
+    int rc = task_create(&t, d, &p, seed, &env, "test", &e);
     if (rc) fprintf(stderr, "%s\n", e.msg);
     CHECK(rc == 0);
     params_free(&p);
@@ -65,7 +65,7 @@ static void rosenbrock_values(void) {
     CHECK_NEAR(t.g[0], -1055.0, 1e-7);
     CHECK_NEAR(t.g[1], -350.0, 1e-7);
     CHECK_NEAR(metric(&t), 312.5, 1e-12);
-    t.def->destroy(&t);
+    task_destroy(&t);
 
     t = make("rosenbrock", "dim=3;noise=none", 1);
     set_w(&t, (float[]){1.0f, 2.0f, 0.5f});
@@ -85,8 +85,8 @@ static void rosenbrock_values(void) {
     Task s = make("rosenbrock", "dim=3;noise=none;jitter=0.1", 7);
     CHECK(fabs(s.w[0] + 1.2) <= 0.1 + 1e-6 && fabs(s.w[1] - 1.0) <= 0.1 + 1e-6 &&
           fabs(s.w[2] + 1.2) <= 0.1 + 1e-6);
-    s.def->destroy(&s);
-    t.def->destroy(&t);
+    task_destroy(&s);
+    task_destroy(&t);
 }
 
 static void rastrigin_values(void) {
@@ -99,18 +99,18 @@ static void rastrigin_values(void) {
     CHECK_NEAR(t.g[1], 0.5 + 20 * PI, 1e-7);
     set_w(&t, (float[]){0.0f, 0.0f}); /* global minimum */
     CHECK(fabs(t.def->train_step(&t, 1)) < 1e-12 && t.g[0] == 0.0f && t.g[1] == 0.0f);
-    t.def->destroy(&t);
+    task_destroy(&t);
 
     t = make("rastrigin", "dim=2;noise=none;A=3", 1);
     set_w(&t, (float[]){1.0f, -0.5f}); /* f = 6 + (1 - 3) + (0.25 + 3) = 7.25, g = (2, -1) */
     CHECK_NEAR(t.def->train_step(&t, 0), 7.25, 1e-12);
     CHECK_NEAR(t.g[0], 2.0, 1e-6);
     CHECK_NEAR(t.g[1], -1.0, 1e-6);
-    t.def->destroy(&t);
+    task_destroy(&t);
 
     Task s = make("rastrigin", "dim=50;noise=none;init_range=2", 3);
     for (size_t i = 0; i < s.n; i++) CHECK(fabsf(s.w[i]) <= 2.0f);
-    s.def->destroy(&s);
+    task_destroy(&s);
 }
 
 /* Hessian columns H e_i = g(e_i) - g(0) of a noise-free quadratic. */
@@ -150,7 +150,7 @@ static void quadratic_values(void) {
     for (int i = 0; i < 3; i++) ws[i] = (float)(t.w[i] - t.g[i] / lam[i]);
     set_w(&t, ws);
     CHECK(fabs(t.def->train_step(&t, 1)) < 1e-10);
-    t.def->destroy(&t);
+    task_destroy(&t);
 
     /* rotated: symmetric, not diagonal, trace = sum lambda, |H|_F^2 = sum lambda^2, and
      * f(e_i) - f(0) = g(0)_i + H_ii / 2 */
@@ -193,9 +193,9 @@ static void quadratic_values(void) {
     CHECK(t.ngroups == 2 && strcmp(t.groups[0].name, "w.a") == 0 && t.groups[0].n == 2 &&
           strcmp(t.groups[1].name, "w.b") == 0 && t.groups[1].off == 2 && t.groups[1].n == 3);
     CHECK(t.steps_per_epoch == 100);
-    u.def->destroy(&u);
-    v.def->destroy(&v);
-    t.def->destroy(&t);
+    task_destroy(&u);
+    task_destroy(&v);
+    task_destroy(&t);
 }
 
 /* ---- noise ---- */
@@ -209,7 +209,7 @@ static void noise_none_is_clean(void) {
             CHECK(f == metric(&t));
             CHECK(t.def->loss_at(&t, t.w) == f);
         }
-        t.def->destroy(&t);
+        task_destroy(&t);
     }
 }
 
@@ -250,9 +250,9 @@ static void gaussian_statistics(void) {
         l2 += f * f;
     }
     CHECK(fabs(l2 / STEPS / (sigma * sigma) - 1) < 5 * sqrt(2.0 / STEPS));
-    d.def->destroy(&d);
-    c.def->destroy(&c);
-    t.def->destroy(&t);
+    task_destroy(&d);
+    task_destroy(&c);
+    task_destroy(&t);
 }
 
 /* f_t(v) - f(v) = (g - grad f(w)) . (v - w) + (f_t(w) - f(w)) for every trial v. */
@@ -285,9 +285,9 @@ static void same_draw_in_loss_at(const char *name, const char *noise) {
     CHECK(f19 == t.def->train_step(&t, 19));
     CHECK(memcmp(fresh.g, t.g, sizeof(float) * n) == 0);
     free(v);
-    t.def->destroy(&t);
-    c.def->destroy(&c);
-    fresh.def->destroy(&fresh);
+    task_destroy(&t);
+    task_destroy(&c);
+    task_destroy(&fresh);
 }
 
 static void spikes(void) {
@@ -317,9 +317,9 @@ static void spikes(void) {
     double rate = (double)spiked / STEPS;
     CHECK(fabs(rate - p) < 5 * sqrt(p * (1 - p) / STEPS));
     CHECK(consistent); /* spiked steps are scale x the gaussian draw, others identical */
-    c.def->destroy(&c);
-    s.def->destroy(&s);
-    g.def->destroy(&g);
+    task_destroy(&c);
+    task_destroy(&s);
+    task_destroy(&g);
 }
 
 static void periodic(void) {
@@ -341,8 +341,8 @@ static void periodic(void) {
         for (int i = 0; i < N; i++) ms[i] += ((double)g[i] - g0[i]) * ((double)g[i] - g0[i]) / P;
     }
     for (int i = 0; i < N; i++) CHECK_NEAR(ms[i], sigma * sigma * u[i] * u[i], 1e-4);
-    c.def->destroy(&c);
-    t.def->destroy(&t);
+    task_destroy(&c);
+    task_destroy(&t);
 }
 
 /* ---- descent and determinism ---- */
@@ -373,9 +373,9 @@ static void gradient_descent(void) {
     CHECK(mono && a1 < a0);
     fprintf(stderr, "descent: quadratic %g -> %g, rosenbrock %g -> %g, rastrigin %g -> %g\n", q0,
             q1, r0, r1, a0, a1);
-    q.def->destroy(&q);
-    r.def->destroy(&r);
-    a.def->destroy(&a);
+    task_destroy(&q);
+    task_destroy(&r);
+    task_destroy(&a);
 }
 
 static void determinism(void) {
@@ -407,9 +407,9 @@ static void determinism(void) {
             }
         }
         CHECK(memcmp(a.w, b.w, sizeof(float) * a.n) == 0);
-        a.def->destroy(&a);
-        b.def->destroy(&b);
-        c.def->destroy(&c);
+        task_destroy(&a);
+        task_destroy(&b);
+        task_destroy(&c);
     }
 }
 

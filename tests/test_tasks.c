@@ -35,7 +35,7 @@ static int make(const TaskDef *d, uint64_t seed, Task *t) {
     memset(t, 0, sizeof *t);
     t->def = d;
     TaskEnv env = {.datadir = "/nonexistent-lrlab-data"};
-    int rc = d->create(t, &p, seed, &env, d->name, &e);
+    int rc = task_create(t, d, &p, seed, &env, d->name, &e);
     if (rc) fprintf(stderr, "%s: %s\n", d->name, e.msg);
     CHECK(rc == 0);
     params_free(&p);
@@ -130,9 +130,9 @@ int main(void) {
         CHECK(isfinite(m[METRIC_TRAIN_LOSS]) && isfinite(m[METRIC_VAL_LOSS]) &&
               isfinite(m[METRIC_TASK]));
         gradient_check(&a);
-        a.def->destroy(&a);
-        b.def->destroy(&b);
-        c.def->destroy(&c);
+        task_destroy(&a);
+        task_destroy(&b);
+        task_destroy(&c);
     }
     CHECK(ntasks >= 1);
     return check_report();

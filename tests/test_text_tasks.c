@@ -42,7 +42,7 @@ static int make(const char *name, const char *kvs, uint64_t seed, Task *t, Err *
     memset(t, 0, sizeof *t);
     t->def = d;
     TaskEnv env = {.datadir = "/nonexistent-lrlab-data"};
-    int rc = d->create(t, &p, seed, &env, name, e);
+    int rc = task_create(t, d, &p, seed, &env, name, e);
     params_free(&p);
     return rc;
 }
@@ -98,7 +98,7 @@ static void gradient_check(const char *name, const char *kvs) {
         }
     }
     free(w);
-    t.def->destroy(&t);
+    task_destroy(&t);
 }
 
 /* Adam (beta 0.9, 0.999, eps 1e-8) for `steps` steps; the minibatch losses into loss[]. */
@@ -139,7 +139,7 @@ static void learns(const char *name, const char *kvs, double lr, double ratio, d
     CHECK(last < ratio * first);
     CHECK(m1[METRIC_VAL_LOSS] < m0[METRIC_VAL_LOSS]);
     CHECK(m1[METRIC_TRAIN_LOSS] < m0[METRIC_TRAIN_LOSS]);
-    t.def->destroy(&t);
+    task_destroy(&t);
 }
 
 /* The same seed gives the same 20 minibatch losses under SGD; another seed other ones. */
@@ -161,9 +161,9 @@ static void deterministic(const char *name, const char *kvs) {
     }
     CHECK(same);
     CHECK(differ);
-    a.def->destroy(&a);
-    b.def->destroy(&b);
-    c.def->destroy(&c);
+    task_destroy(&a);
+    task_destroy(&b);
+    task_destroy(&c);
 }
 
 /* The same parameters evaluate the same in cells of seeds 1 and 2: evaluation data is fixed. */
@@ -180,9 +180,9 @@ static void eval_independent_of_seed(const char *name, const char *kvs, const ch
     c.def->evaluate(&c, mc);
     for (int k = 0; k <= METRIC_TASK; k++) CHECK(ma[k] == mb[k]);
     CHECK(ma[METRIC_VAL_LOSS] != mc[METRIC_VAL_LOSS]);
-    a.def->destroy(&a);
-    b.def->destroy(&b);
-    c.def->destroy(&c);
+    task_destroy(&a);
+    task_destroy(&b);
+    task_destroy(&c);
 }
 
 static void refused(const char *name, const char *kvs, const char *needle) {
@@ -191,7 +191,7 @@ static void refused(const char *name, const char *kvs, const char *needle) {
     int rc = make(name, kvs, 1, &t, &e);
     CHECK(rc != 0);
     if (rc == 0) {
-        t.def->destroy(&t);
+        task_destroy(&t);
         return;
     }
     CHECK(e.code == EXIT_USAGE);

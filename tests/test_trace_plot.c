@@ -1,11 +1,11 @@
 /* test_trace_plot.c - writes lrlab trace --plot's gnuplot script for each scheduler named on
- * the command line, through the functions trace.c draws with (harness/trace.h), into
+ * the command line, through the functions trace.c draws with (harness/analysis/trace.h), into
  * DIR/NAME.gp (drawing DIR/NAME.script.png), with a short inline trace and, for a scheduler
  * that observes a signal, a metric. lrlab trace keeps its script only while gnuplot runs;
  * tests/figure_legends.sh parses these instead.
  * usage: test_trace_plot DIR SCHEDULER...
  */
-#include "harness/trace.h"
+#include "harness/analysis/trace.h"
 #include "schedulers/sched.h"
 
 #include <stdio.h>

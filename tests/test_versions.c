@@ -1,4 +1,4 @@
-/* test_versions.c - components' implementation versions in cell ids (harness/plan.c).
+/* test_versions.c - components' implementation versions in cell ids (harness/engine/plan.c).
  *
  * A cell id is the FNV-1a hash of the cell's canonical configuration, which names each
  * component's version when it is above 1. Checked on scripts/quick.lua:
@@ -11,7 +11,7 @@
  *   plan_versions gives tests/expected/quick/versions.txt, and the raised version in it.
  * usage: test_versions SRC_DIR */
 #include "check.h"
-#include "harness/plan.h"
+#include "harness/engine/plan.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -49,7 +49,7 @@ static int make(const char *name, const char *kvs, uint64_t seed, const char *da
     memset(t, 0, sizeof *t);
     t->def = d;
     TaskEnv env = {.datadir = datadir};
-    int rc = d->create(t, &p, seed, &env, "test", e);
+    int rc = task_create(t, d, &p, seed, &env, "test", e);
     params_free(&p);
     return rc;
 }
@@ -305,7 +305,7 @@ static void reference_gradients(const char *datadir) {
         CHECK_NEAR(f, fr, 1e-6);
         compare_groups(&t, ref);
         free(ref);
-        t.def->destroy(&t);
+        task_destroy(&t);
     } else {
         fprintf(stderr, "%s\n", e.msg);
         CHECK(0);
@@ -322,7 +322,7 @@ static void reference_gradients(const char *datadir) {
         CHECK_NEAR(f, fr, 1e-6);
         compare_groups(&t, ref);
         free(ref);
-        t.def->destroy(&t);
+        task_destroy(&t);
     } else {
         fprintf(stderr, "%s\n", e.msg);
         CHECK(0);
@@ -368,7 +368,7 @@ static void training(const char *name, const char *kvs, double lr) {
     CHECK(m0[METRIC_TASK] < 0.3);
     CHECK(m1[METRIC_TASK] > 0.6);
     CHECK(m1[METRIC_TASK] <= 1.0);
-    t.def->destroy(&t);
+    task_destroy(&t);
 }
 
 static void determinism(const char *name, const char *kvs) {
@@ -405,9 +405,9 @@ static void determinism(const char *name, const char *kvs) {
     b.def->evaluate(&b, m);
     CHECK(b.def->loss_at(&b, b.w) == fb);
     CHECK(m[METRIC_TASK] >= 0 && m[METRIC_TASK] <= 1);
-    a.def->destroy(&a);
-    b.def->destroy(&b);
-    c.def->destroy(&c);
+    task_destroy(&a);
+    task_destroy(&b);
+    task_destroy(&c);
 }
 
 static void held_out_ranges(void) {
@@ -444,9 +444,9 @@ static void held_out_ranges(void) {
     CHECK(same);
     CHECK(mq[METRIC_TRAIN_LOSS] == mr[METRIC_TRAIN_LOSS] &&
           mq[METRIC_VAL_LOSS] == mr[METRIC_VAL_LOSS] && mq[METRIC_TASK] == mr[METRIC_TASK]);
-    p.def->destroy(&p);
-    q.def->destroy(&q);
-    r.def->destroy(&r);
+    task_destroy(&p);
+    task_destroy(&q);
+    task_destroy(&r);
 }
 
 static void groups_and_errors(void) {
@@ -467,7 +467,7 @@ static void groups_and_errors(void) {
             CHECK(t.groups[gi].rows == rows[gi] && t.groups[gi].cols == cols[gi]);
         }
         CHECK(t.steps_per_epoch == 80 / 8);
-        t.def->destroy(&t);
+        task_destroy(&t);
     }
     if (make("cnn", "dataset=synthetic;n=100;val_size=20;batch=8", 1, "/nonexistent", &t, &e) ==
         0) {
@@ -480,7 +480,7 @@ static void groups_and_errors(void) {
             CHECK(strcmp(t.groups[gi].name, names[gi]) == 0);
             CHECK(t.groups[gi].rows == rows[gi] && t.groups[gi].cols == cols[gi]);
         }
-        t.def->destroy(&t);
+        task_destroy(&t);
     }
     /* user errors: exit code 2 and a message naming the parameter */
     const struct {
@@ -500,7 +500,7 @@ static void groups_and_errors(void) {
         memset(&e, 0, sizeof e);
         int rc = make(bad[i].name, bad[i].kvs, 1, "/nonexistent", &t, &e);
         CHECK(rc != 0 && e.code == EXIT_USAGE && strstr(e.msg, bad[i].needle));
-        if (rc == 0) t.def->destroy(&t);
+        if (rc == 0) task_destroy(&t);
     }
 }
 

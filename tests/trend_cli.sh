@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# trend_cli.sh - `lrlab compare DIR --trend` (harness/trend.h) and the tasks.csv lrlab run
+# trend_cli.sh - `lrlab compare DIR --trend` (harness/analysis/trend.h) and the tasks.csv lrlab run
 # writes for it:
 #  1. on tests/fixtures/trend/ (4 families of one optimizer, a reference and 2 baselines,
 #     5 seeds; ties of the advantage and of the parameters, a diverged baseline run and a

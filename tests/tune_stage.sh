@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tune_stage.sh - the tuning stage's options end to end (harness/tune.h), on closed-form
+# tune_stage.sh - the tuning stage's options end to end (harness/engine/tune.h), on closed-form
 # quadratics that train in milliseconds:
 #   extend: from a grid two orders of magnitude below the best rate, the choice walks up at
 #     the grid's ratio and stops inside, one point past it diverging (tests/e2e/tune_extend.lua;

@@ -1,6 +1,6 @@
 /* lrlab.c - the public library (lrlab.h) over the scheduler and optimizer registries. */
 #include "harness/api/lrlab.h"
-#include "harness/optim.h"
+#include "harness/optim/optim.h"
 #include "schedulers/sched.h"
 
 #include <math.h>

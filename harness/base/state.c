@@ -1,6 +1,6 @@
 /* state.c - the state blob of schedulers and optimizers (see state.h). */
 #include "harness/base/state.h"
-#include "harness/sha256.h"
+#include "harness/base/sha256.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

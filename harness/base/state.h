@@ -37,8 +37,8 @@
 #ifndef LRLAB_STATE_H
 #define LRLAB_STATE_H
 
-#include "harness/buf.h"
-#include "harness/err.h"
+#include "harness/base/buf.h"
+#include "harness/base/err.h"
 
 #include <stddef.h>
 #include <stdint.h>

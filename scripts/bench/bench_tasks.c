@@ -20,7 +20,7 @@
  * process's CPU time: on a shared machine it leaves out the time other processes held the
  * core), and the peak memory (max RSS) once the task is built and trained. Everything is the
  * library's own code path (task_find, create, train_step, the optimizer's step, project),
- * as harness/train.c calls it with a constant learning rate; the scheduler's per-step work
+ * as harness/engine/train.c calls it with a constant learning rate; the scheduler's per-step work
  * is not included.
  * The 8x8 digits: the mlp task reads 28 x 28 IDX files only and has no input-size
  * parameter, so tasks/mlp.c is compiled into this file with its one loader call
@@ -43,9 +43,9 @@
  * Build and run it through scripts/bench/peers.sh, which compiles it against
  * the harness's library: CMake target bench_tasks (cmake --build build --target bench_tasks).
  */
-#include "harness/blas.h"
-#include "harness/optim.h"
-#include "harness/rng.h"
+#include "harness/base/blas.h"
+#include "harness/optim/optim.h"
+#include "harness/base/rng.h"
 #include "tasks/batches.h"
 #include "tasks/data/text.h"
 #include "tasks/data/vision.h"
@@ -267,10 +267,9 @@ static void trainer_create(Trainer *tr, const TaskDef *def, const char *kvs, con
         }
     }
     memset(tr, 0, sizeof *tr);
-    tr->t.def = def;
     tr->lr = lr;
     TaskEnv env = {.datadir = datadir};
-    if (def->create(&tr->t, &p[0], seed, &env, "bench_tasks", &e) != 0) die(&e);
+    if (task_create(&tr->t, def, &p[0], seed, &env, "bench_tasks", &e) != 0) die(&e);
     if (optim_create(&tr->o, od, &p[1], &tr->t, &e) != 0) die(&e);
     params_free(&p[0]);
     params_free(&p[1]);
@@ -278,10 +277,10 @@ static void trainer_create(Trainer *tr, const TaskDef *def, const char *kvs, con
 
 static void trainer_destroy(Trainer *tr) {
     optim_destroy(&tr->o);
-    tr->t.def->destroy(&tr->t);
+    task_destroy(&tr->t);
 }
 
-/* Steps [from, from + n): the training loop of harness/train.c at a constant learning rate.
+/* Steps [from, from + n): the training loop of harness/engine/train.c at a constant learning rate.
  * Returns the sum of the minibatch losses. */
 static double trainer_run(Trainer *tr, int64_t from, int64_t n) {
     Task *t = &tr->t;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen_adafactor_golden.py - reference weights for harness/optim_adafactor.c in
+"""gen_adafactor_golden.py - reference weights for harness/optim/adafactor.c in
 tests/golden/adafactor.csv.
 
 Adafactor is not part of torch 1.13 (gen_torch_golden.py), so this reference is written here

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """gen_lrfree_golden.py - reference trajectories for the learning-rate-free optimizers
-harness/optim_prodigy.c and harness/optim_dadapt_adam.c in tests/golden/lrfree.csv.
+harness/optim/prodigy.c and harness/optim/dadapt_adam.c in tests/golden/lrfree.csv.
 
 Neither optimizer is part of torch 1.13 (gen_torch_golden.py), so the references are written
 here in numpy, step for step after the published update code:

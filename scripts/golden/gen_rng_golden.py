@@ -3,7 +3,7 @@
 
 An independent implementation in Python integers of the generators' published reference
 code (Vigna, prng.di.unimi.it: splitmix64.c and xoshiro256starstar.c), seeded the way
-harness/rng.c documents it: the four state words are four splitmix64 outputs.
+harness/base/rng.c documents it: the four state words are four splitmix64 outputs.
 Run: python3 scripts/golden/gen_rng_golden.py > tests/golden/rng.csv
 """
 M = (1 << 64) - 1
@@ -35,7 +35,7 @@ def xoshiro_step(s):
 
 
 def xoshiro_state(seed):
-    """The four state words harness/rng.c's rng_seed makes: four splitmix64 outputs."""
+    """The four state words harness/base/rng.c's rng_seed makes: four splitmix64 outputs."""
     s, st = [], seed
     for _ in range(4):
         st, z = splitmix64(st)

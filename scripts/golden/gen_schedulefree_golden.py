@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen_schedulefree_golden.py - reference trajectories for harness/optim_schedulefree.c
+"""gen_schedulefree_golden.py - reference trajectories for harness/optim/schedulefree.c
 (optimizers sgd_sf and adamw_sf) in tests/golden/schedulefree.csv.
 
 Schedule-free learning is not in torch 1.13 (gen_torch_golden.py), so this reference is
@@ -30,7 +30,7 @@ Two formulations are computed and must agree:
 
 Precision. lrlab keeps the weights and the state (z, x, v) in float32 and computes each step
 in double, rounding to float32 when storing. The explicit formulation here does the same:
-float64 arithmetic on the stored float32 values, in the order of optim_schedulefree.c. lrlab
+float64 arithmetic on the stored float32 values, in the order of harness/optim/schedulefree.c. lrlab
 computes c as 1 / R_t with R_t = 1 + R_{t-1} w_{t-1} / w_t (the same number, without
 overflow); this script sums the weights as the package does. The two c differ by about 1e-16
 relative, which can move a stored float32 by one unit in the last place;

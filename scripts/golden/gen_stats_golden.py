@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen_stats_golden.py - reference values for harness/stats.c in tests/golden/stats.csv.
+"""gen_stats_golden.py - reference values for harness/analysis/stats.c in tests/golden/stats.csv.
 
 Wilcoxon signed-rank p-values and statistics come from scipy.stats.wilcoxon with its defaults
 (zero_method="wilcox", correction=False, alternative="two-sided", method="auto"), sign tests
@@ -22,9 +22,9 @@ positive rank sum R+ (checked here against rankdata), the exact p-value P(R+ >= 
 approximate one norm.sf((R+ - m(m+1)/4) / sd). Non-inferiority rows hold d + tau as a caller
 forms it in double.
 
-Cluster bootstrap rows (function cluster_boot) replay stats_cluster_bootstrap as harness/stats.h
+Cluster bootstrap rows (function cluster_boot) replay stats_cluster_bootstrap as harness/analysis/stats.h
 documents it, in Python floats (IEEE double, the same operations in the same order): one
-xoshiro256** stream seeded with splitmix64 (harness/rng.c's rng_seed; splitmix64 and the
+xoshiro256** stream seeded with splitmix64 (harness/base/rng.c's rng_seed; splitmix64 and the
 generator step are imported from gen_rng_golden.py, and the stream is checked against it),
 rng_below(n) by Lemire's nearly divisionless method ("Fast random integer generation in an
 interval", ACM TOMACS 2019) with rejection on the 128-bit product, the documented draw order per
@@ -165,7 +165,7 @@ def wilcoxon_cases(rng):
     # Diverged runs give infinite differences: ranked above every finite one.
     wilcoxon_case("wx_inf_n7", [0.3, -0.1, float("inf"), 0.7, 0.2, -0.05, 1.1])
     wilcoxon_case("wx_neginf_n6", [float("-inf"), 0.4, 0.2, -0.3, 0.9, -0.6])
-    # (+inf and -inf together make scipy 1.10 return nan; harness/stats.c ranks them as a tie
+    # (+inf and -inf together make scipy 1.10 return nan; harness/analysis/stats.c ranks them as a tie
     # at the top instead, checked by hand in tests/test_stats.c.)
     # Explicit methods.
     for n in (6, 15, 30):
@@ -360,7 +360,7 @@ M64 = (1 << 64) - 1
 
 
 class Rng:
-    """harness/rng.c: xoshiro256** seeded by four splitmix64 outputs (rng_seed), and
+    """harness/base/rng.c: xoshiro256** seeded by four splitmix64 outputs (rng_seed), and
     rng_below by Lemire's nearly divisionless method with rejection on the 128-bit product."""
 
     def __init__(self, seed):

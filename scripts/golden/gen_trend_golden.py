@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""gen_trend_golden.py - reference values of `lrlab compare DIR --trend` (harness/trend.h) on
+"""gen_trend_golden.py - reference values of `lrlab compare DIR --trend` (harness/analysis/trend.h) on
 the fixture folder tests/fixtures/trend/, written to tests/golden/trend.csv.
 
-Computed here from the definitions, independently of harness/trend.c:
+Computed here from the definitions, independently of harness/analysis/trend.c:
   values    runs.csv's measure (train_loss) at stage 100, oriented lower-is-better; a run whose
-            status is not "ok" or whose value is not finite is +inf (harness/compare.h);
+            status is not "ok" or whose value is not finite is +inf (harness/analysis/compare.h);
   scale     s_t = |numpy.median| of every finite value of the task's baselines (every
             scheduler but the reference) at that stage, over optimizers and seeds; 0 if none;
   a         for task t, optimizer o, baseline b: over the seeds both have, d = (L_b - L_ref)

@@ -1,7 +1,7 @@
 /* cache.c - data sets loaded once per process (see cache.h). */
 #include "tasks/data/cache.h"
 
-#include "harness/err.h"
+#include "harness/base/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * What: a table of immutable entries, each a key (the loader, the file or data set and every
  * parameter that shapes the result) and the bytes or structure the loader produced after
  * reading, checking and decoding its files.
- * Why: the matrix runner (harness/run.c) creates every task of an experiment once before any
+ * Why: the matrix runner (harness/engine/run.c) creates every task of an experiment once before any
  * training (its preflight). With the cache on, the loaders keep what they made there, and
  * the workers forked afterwards find it in their copy of the runner's memory, shared
  * copy-on-write, instead of reading, checksumming and decompressing the same files for

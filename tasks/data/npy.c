@@ -1,7 +1,7 @@
 /* npy.c - NumPy .npy reader (see npy.h). */
 #include "tasks/data/npy.h"
 
-#include "harness/fsutil.h"
+#include "harness/base/fsutil.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
 #ifndef LRLAB_NPY_H
 #define LRLAB_NPY_H
 
-#include "harness/err.h"
+#include "harness/base/err.h"
 
 #include <stddef.h>
 

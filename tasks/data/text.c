@@ -24,9 +24,9 @@
  */
 #include "tasks/data/text.h"
 
-#include "harness/buf.h"
-#include "harness/fsutil.h"
-#include "harness/sha256.h"
+#include "harness/base/buf.h"
+#include "harness/base/fsutil.h"
+#include "harness/base/sha256.h"
 #include "tasks/data/cache.h"
 
 #include <dirent.h>

@@ -5,7 +5,7 @@
 #ifndef LRLAB_TEXT_H
 #define LRLAB_TEXT_H
 
-#include "harness/err.h"
+#include "harness/base/err.h"
 
 #include <stddef.h>
 

@@ -13,10 +13,10 @@
  */
 #include "tasks/data/vision.h"
 
-#include "harness/fsutil.h"
-#include "harness/sha256.h"
+#include "harness/base/fsutil.h"
+#include "harness/base/sha256.h"
 #include "tasks/data/cache.h"
-#include "harness/gzip.h"
+#include "harness/base/gzip.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -3,12 +3,12 @@
  *
  * IDX (LeCun et al.): big-endian header; images magic 00 00 08 03, u32 count, rows,
  * cols, then count*rows*cols bytes; labels magic 00 00 08 01, u32 count, then bytes.
- * A gzip stream (magic 1f 8b) is decoded in memory with zlib (RFC 1952, harness/gzip.c).
+ * A gzip stream (magic 1f 8b) is decoded in memory with zlib (RFC 1952, harness/base/gzip.c).
  */
 #ifndef LRLAB_VISION_H
 #define LRLAB_VISION_H
 
-#include "harness/err.h"
+#include "harness/base/err.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -6,8 +6,8 @@
  */
 #include "fuzz.h"
 
-#include "harness/csvio.h"
-#include "harness/results.h"
+#include "harness/base/csvio.h"
+#include "harness/engine/results.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *path = fuzz_file("table.csv", data, size);

@@ -2,11 +2,11 @@
  *
  * The input, split at its NUL bytes, is up to 12 texts of any other bytes (a NUL cannot be in
  * a label or a path). Two checks, each running the real gnuplot in a fresh scratch folder:
- *  1. the escaping functions alone (harness/gnuplot.h): one script prints every text through
+ *  1. the escaping functions alone (harness/base/gnuplot.h): one script prints every text through
  *     gnuplot_str and, for each text that is one file name, sets it as the output through
  *     gnuplot_file and draws into it. What gnuplot prints must be the texts byte for byte,
  *     and the folder must then hold exactly the script, the printed file and those outputs.
- *  2. the code path of lrlab run's figures (plot_experiment, harness/plot.c) with the texts as
+ *  2. the code path of lrlab run's figures (plot_experiment, harness/analysis/plot.c) with the texts as
  *     experiment name, task, optimizer and scheduler labels: it must draw its one figure, and
  *     the folder must then hold exactly the result files given to it plus figures/SLUG.gp,
  *     figures/SLUG.png, figures/SLUG.csv (the medians it draws) and figures/gnuplot.log, SLUG
@@ -14,16 +14,16 @@
  * Any other file (a command gnuplot ran: the texts are full of `touch PWNED`, system(...),
  * '!', '<' and '|' attempts; a figure placed by a label outside figures/), a text printed
  * differently, or a figure not drawn aborts with the texts shown in hex.
- * Why: labels are checked where they enter (harness/names.h), but the escaping must hold on
+ * Why: labels are checked where they enter (harness/base/names.h), but the escaping must hold on
  * its own, for every byte, because paths (--out, report's folders) are not names.
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "fuzz.h"
 
-#include "harness/buf.h"
-#include "harness/gnuplot.h"
-#include "harness/names.h"
-#include "harness/plot.h"
+#include "harness/base/buf.h"
+#include "harness/base/gnuplot.h"
+#include "harness/base/names.h"
+#include "harness/analysis/plot.h"
 
 #include <dirent.h>
 #include <fcntl.h>

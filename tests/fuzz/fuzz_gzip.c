@@ -1,11 +1,11 @@
-/* fuzz_gzip.c - fuzz target: the gzip decoder (harness/gzip.c, zlib underneath) on the input
+/* fuzz_gzip.c - fuzz target: the gzip decoder (harness/base/gzip.c, zlib underneath) on the input
  * as a gzip file image, with a small output limit (16 MB) so that decompression bombs are
  * errors rather than the fuzzer's memory limit. Success must respect the limit and give a
  * buffer; failure must give no output and a one-line error with code 2 (or 1: out of
  * memory). */
 #include "fuzz.h"
 
-#include "harness/gzip.h"
+#include "harness/base/gzip.h"
 
 #include <stdlib.h>
 #include <string.h>

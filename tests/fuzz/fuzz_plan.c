@@ -3,7 +3,7 @@
  * the plans of its folders. */
 #include "fuzz.h"
 
-#include "harness/planfile.h"
+#include "harness/engine/planfile.h"
 
 #include <stdlib.h>
 

@@ -2,7 +2,7 @@
  * input as a policy file; a policy read also makes one decision on zero features. */
 #include "fuzz.h"
 
-#include "harness/ppo.h"
+#include "harness/policy/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *path = fuzz_file("fuzz.policy", data, size);
