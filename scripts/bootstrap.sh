@@ -19,8 +19,9 @@ set -euo pipefail
 PACKAGES="gcc make cmake pkg-config liblua5.4-dev libopenblas-dev libcsv-dev zlib1g-dev gnuplot-nox"
 # Extra packages only the test suite needs: a real one-node Slurm for tests/slurm.sh, and
 # Python 3 (standard library only) for scripts/makespan.py (tests/makespan.sh), and a headless
-# Chromium that opens report.html (tests/report_html.sh).
-TEST_PACKAGES="slurm-wlm munge python3 chromium"
+# Chromium that opens report.html (tests/report_html.sh), and the pinned formatter and the
+# static analyser of tests/format.sh and tests/lint.sh.
+TEST_PACKAGES="slurm-wlm munge python3 chromium clang-format-14 cppcheck"
 
 usage() {
   echo "usage: bash scripts/bootstrap.sh quick|test [ARGS...]" >&2

@@ -123,6 +123,8 @@ double images_xent(const float *Z, const uint8_t *y, int rows, int C, float *dz,
             if (j < XENT_KEEP) ez[j] = x;
             sum += x;
         }
+        /* sum >= 1: the largest logit's term is exp(0) */
+        /* cppcheck-suppress invalidFunctionArg */
         total += m + log(sum) - (double)z[y[r]];
         if (correct && arg == y[r]) (*correct)++;
         if (dz) {

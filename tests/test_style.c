@@ -1,5 +1,5 @@
 /* test_style.c - properties of the schedulers' line styles (harness/analysis/style.h):
- *  - every registry scheduler (schedulers/registry.c) and every label the project's scripts
+ *  - every registry scheduler (schedulers/sched.c) and every label the project's scripts
  *    give one (scripts/paper.lua, scripts/study2.lua) has a style of the table;
  *  - the schedulers of results/paper's study are told apart: no two share colour and dash;
  *  - GreedyLR alone is black, and the thickest; a label outside the table is never black,

@@ -652,7 +652,7 @@ double point_tau(const Model *M, const Unit *u, double base) {
 /* median of a few values (insertion sort of a copy), as stats_median without its allocation */
 static double small_median(const double *d, int n) {
     if (n > 64) return stats_median(d, n);
-    double s[64];
+    double s[64] = {0};
     for (int i = 0; i < n; i++) {
         if (isnan(d[i])) return NAN;
         int j = i;

@@ -88,6 +88,7 @@ static const char *const eval_cols[] = {"cell", "step", "train_loss", "val_loss"
                                         NULL};
 
 static int tab_load(const char *dir, const char *name, const char *const *cols, Tab *T, Err *e) {
+    memset(T, 0, sizeof *T);
     snprintf(T->path, sizeof T->path, "%s/%s", dir, name);
     if (csvio_read(T->path, NULL, &T->t, e) != 0) return -1;
     for (int k = 0; cols[k]; k++)

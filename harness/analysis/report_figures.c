@@ -689,7 +689,7 @@ void rp_fig_categories(Report *R, Buf *md) {
 
 /* (d) performance profiles */
 void rp_fig_profiles(Report *R, Buf *md) {
-    double taus[64];
+    double taus[64] = {0};
     int nt = 0;
     for (int r = 0; r < R->prof.t.nrows; r++) {
         if (strcmp(rp_at(&R->prof, r, PF_MEASURE), R->measure) != 0) continue;

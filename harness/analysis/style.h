@@ -2,7 +2,7 @@
  * figures, plot.c; lrlab report's, report_figures.c; lrlab trace --plot, trace.c).
  *
  * A style is a colour, a gnuplot dash type and a line width, keyed by the scheduler's label.
- * A table holds the registry's schedulers (schedulers/registry.c) and the labels the
+ * A table holds the registry's schedulers (schedulers/sched.c) and the labels the
  * project's scripts give them (scripts/paper.lua, scripts/study2.lua: "cosine-restarts",
  * "hd-group", "constant-warmup", ...). GreedyLR ("greedy", and any label starting with
  * "greedy") is black, solid and thick: always the most prominent line. The other colours come

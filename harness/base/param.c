@@ -367,6 +367,7 @@ void params_init(Params *p, const ParamSpec *spec) {
     p->spec = spec;
     p->n = param_count(spec);
     p->v = xcalloc((size_t)p->n + 1, sizeof(ParamValue));
+    if (!spec) return; /* an empty table */
     for (int i = 0; i < p->n; i++) {
         if (!spec[i].def) continue;
         Err e;

@@ -53,7 +53,7 @@ static const Command *find_command(const char *name) {
 /* command: the table's entry named name (every caller names an entry of the table). */
 static const Command *command(const char *name) {
     const Command *c = find_command(name);
-    LR_ASSERT(c && "a command of the table");
+    LR_ASSERT(c != NULL); /* a command of the table */
     return c;
 }
 

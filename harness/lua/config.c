@@ -61,12 +61,17 @@ static void where_of(lua_State *L, char *out, size_t n) {
     if (len >= 2 && out[len - 2] == ':' && out[len - 1] == ' ') out[len - 2] = '\0';
 }
 
+/* raise_err, raise, raise_at: throw a Lua error (lua_error longjmps to the loader's
+ * lua_pcall) and never return; typed int so that a Lua C function can `return raise(...)`. */
+static int raise_err(lua_State *L, const Err *e) __attribute__((noreturn));
 static int raise_err(lua_State *L, const Err *e) {
     lua_pushstring(L, e->msg);
-    return lua_error(L);
+    lua_error(L);
+    abort();
 }
 
-static int raise(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int raise(lua_State *L, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
 static int raise(lua_State *L, const char *fmt, ...) {
     char where[256], msg[512];
     va_list ap;
@@ -75,12 +80,13 @@ static int raise(lua_State *L, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     lua_pushfstring(L, "%s: %s", where, msg);
-    return lua_error(L);
+    lua_error(L);
+    abort();
 }
 
 /* raise_at: as raise, at a given "file:line" (a component's constructor call). */
 static int raise_at(lua_State *L, const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4), noreturn));
 static int raise_at(lua_State *L, const char *where, const char *fmt, ...) {
     char msg[512];
     va_list ap;
@@ -88,7 +94,8 @@ static int raise_at(lua_State *L, const char *where, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     lua_pushfstring(L, "%s: %s", where, msg);
-    return lua_error(L);
+    lua_error(L);
+    abort();
 }
 
 static void describe_value(lua_State *L, int idx, char *out, size_t n) {
@@ -763,7 +770,7 @@ static int by_key(const void *a, const void *b) {
 /* make_combos: the cross product of hg's grids, keys in the scheduler's table order, the
  * first key varying slowest. */
 static void make_combos(lua_State *L, const CompCfg *sc, HyperGrid *hg, TuneHyper *th) {
-    int order[TUNE_MAX_GRID];
+    int order[TUNE_MAX_GRID] = {0};
     for (int k = 0; k < hg->nkeys; k++) order[k] = hg->key[k] * TUNE_MAX_GRID + k;
     qsort(order, (size_t)hg->nkeys, sizeof(int), by_key);
     double total = 1;
@@ -778,7 +785,7 @@ static void make_combos(lua_State *L, const CompCfg *sc, HyperGrid *hg, TuneHype
         th->ncombo = c + 1;
         Buf t = {0};
         int rest = c;
-        int pos[TUNE_MAX_GRID];
+        int pos[TUNE_MAX_GRID] = {0};
         for (int j = hg->nkeys - 1; j >= 0; j--) {
             int k = order[j] % TUNE_MAX_GRID;
             pos[j] = rest % hg->ngrid[k];

@@ -330,7 +330,7 @@ static int read_policy(PolicyReader *r, Policy *p) {
     if (r->ntok < 4 || strcmp(r->tok[1], "mlp_tanh") != 0 || nl > POLICY_MAX_LAYERS)
         return pread_fail(r, "architecture: invalid value (expected mlp_tanh and 2 to %d layer "
                           "sizes)", POLICY_MAX_LAYERS + 1);
-    int sizes[POLICY_MAX_LAYERS + 1];
+    int sizes[POLICY_MAX_LAYERS + 1] = {0};
     for (int l = 0; l <= nl; l++) {
         int64_t s;
         if (pread_int(r, "architecture", r->tok[l + 2], 1, POLICY_MAX_WIDTH, &s) != 0) return -1;
@@ -425,6 +425,8 @@ void net_log_softmax(const double *logits, int n, double *logp) {
     double mx = logits[0], s = 0;
     for (int i = 1; i < n; i++) mx = fmax(mx, logits[i]);
     for (int i = 0; i < n; i++) s += exp(logits[i] - mx);
+    /* s >= 1: the largest logit's term is exp(0) */
+    /* cppcheck-suppress invalidFunctionArg */
     double lse = mx + log(s);
     for (int i = 0; i < n; i++) logp[i] = logits[i] - lse;
 }

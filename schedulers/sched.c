@@ -1,4 +1,4 @@
-/* registry.c - the list of schedulers and the generic wrapper around a definition. */
+/* sched.c - the list of schedulers and the generic wrapper around a definition. */
 #include "schedulers/sched.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* registry.c - the list of tasks, and the lifecycle every task shares (task_create,
+/* task.c - the list of tasks, and the lifecycle every task shares (task_create,
  * task_destroy); adding a task is one file and one line here. */
 #include "tasks/task.h"
 
