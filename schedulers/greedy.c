@@ -293,11 +293,11 @@ static void state(void *st, StateIO *io) {
     state_f64(io, &s->best);
     state_f64(io, &s->prev);
     state_int(io, &s->have_prev, 0, 1);
-    state_i64(io, &s->good, 0, INT64_MAX);
-    state_i64(io, &s->bad, 0, INT64_MAX);
-    state_i64(io, &s->cooldown_left, 0, INT64_MAX);
-    state_i64(io, &s->warmup_left, 0, INT64_MAX);
-    state_i64(io, &s->reset_left, INT64_MIN, INT64_MAX);
+    state_i64(io, &s->good, 0, STATE_COUNT_MAX);
+    state_i64(io, &s->bad, 0, STATE_COUNT_MAX);
+    state_i64(io, &s->cooldown_left, 0, STATE_COUNT_MAX);
+    state_i64(io, &s->warmup_left, 0, STATE_COUNT_MAX);
+    state_i64(io, &s->reset_left, -STATE_COUNT_MAX, STATE_COUNT_MAX);
     if (!s->ring) return;
     state_f64s(io, s->ring, (size_t)s->window);
     state_i64(io, &s->ring_n, 0, s->window);

@@ -104,8 +104,8 @@ static void state(void *st, StateIO *io) {
     State *s = st;
     state_f64(io, &s->lr);
     state_f64(io, &s->best);
-    state_i64(io, &s->bad, 0, INT64_MAX);
-    state_i64(io, &s->cooldown_left, 0, INT64_MAX);
+    state_i64(io, &s->bad, 0, STATE_COUNT_MAX);
+    state_i64(io, &s->cooldown_left, 0, STATE_COUNT_MAX);
 }
 
 const SchedDef sched_plateau = {

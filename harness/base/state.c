@@ -290,9 +290,10 @@ static int open_blob(const StateId *id, const unsigned char *b, size_t n, size_t
                        what, id->name, want, got);
     }
     *steps = (int64_t)get_u64(b + 50 + L);
-    if (*steps < 0)
-        return err_set(e, EXIT_USAGE, where, "%s \"%s\": state: step count %lld (expected >= 0)",
-                       what, id->name, (long long)*steps);
+    if (*steps < 0 || *steps > STATE_COUNT_MAX)
+        return err_set(e, EXIT_USAGE, where,
+                       "%s \"%s\": state: step count %lld (expected 0..%lld)", what, id->name,
+                       (long long)*steps, (long long)STATE_COUNT_MAX);
     *poff = head;
     *plen = (size_t)P;
     return 0;

@@ -45,6 +45,10 @@
 
 enum { STATE_FORMAT = 1 };
 
+/* The largest step count and counter a state may hold: 2^53, exact as a double and far from
+ * overflowing when the loop counts on (a blob with more is refused). */
+#define STATE_COUNT_MAX ((int64_t)1 << 53)
+
 typedef enum StateMode {
     STATE_SAVE,  /* append each field to out */
     STATE_CHECK, /* read each field from in, write nothing */

@@ -189,7 +189,7 @@ static void state(void *st, StateIO *io) {
     state_f32s(io, s->s, s->n);
     state_f64(io, &s->d);
     state_f64(io, &s->nw);
-    state_i64(io, &s->k, 0, INT64_MAX);
+    state_i64(io, &s->k, 0, STATE_COUNT_MAX);
     state_f64(io, &s->bc);
     state_f64(io, &s->num);
     state_f64(io, &s->sk);

@@ -229,7 +229,7 @@ static void state(void *st, StateIO *io) {
     state_f64(io, &s->d);
     state_f64(io, &s->d_max);
     state_f64(io, &s->r);
-    state_i64(io, &s->k, 0, INT64_MAX);
+    state_i64(io, &s->k, 0, STATE_COUNT_MAX);
     state_f64(io, &s->bc);
     state_f64(io, &s->delta);
     state_f64(io, &s->den);

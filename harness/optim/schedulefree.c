@@ -286,7 +286,7 @@ static void state(void *st, StateIO *io) {
     for (int k = 0; k < s->ngroups; k++) {
         Group *g = &s->groups[k];
         state_int(io, &g->started, 0, 1);
-        state_i64(io, &g->t_prev, 0, INT64_MAX);
+        state_i64(io, &g->t_prev, 0, STATE_COUNT_MAX);
         weighting(io, &g->wt);
     }
     state_f32s(io, s->z, s->n);
