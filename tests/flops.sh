@@ -39,7 +39,8 @@
 #        135 + 14 x 4 + 2 x 4 = 199, trials 7 x (74 + 2 x 4), evaluations at 0 and 1:
 #        796 + 574 + 120                                                  = 1,490
 #        the tuning cell (sgd constant, cells.csv.gz)                     = 1,670
-#      totals 4,830 (all), 1,490 (--scheduler sls), 3,340 (--optimizer sgd); 4,830 FLOPs in
+#      totals 4,830 (all), 1,490 (--scheduler sls), 3,340 (--optimizer sgd), 1,670 (--kind
+#      tune), 3,160 (--kind eval); 4,830 FLOPs in
 #      4 us: 1.208 GFLOP/s.
 #   3. Bad input: one line on stderr, exit code 2, nothing on stdout.
 # Why: scripts/bench/RESULTS.md ("Where the machine's limit is") and README.md's Performance
@@ -78,6 +79,8 @@ total() { fl tests/fixtures/flops --sgemm-gflops 100 "$@" | awk '$1 == "total:" 
 [ "$(total)" = 4830 ] || fail "fixture: total $(total) (expected 4830)"
 [ "$(total --scheduler sls)" = 1490 ] || fail "fixture, sls: total $(total --scheduler sls) (expected 1490)"
 [ "$(total --optimizer sgd)" = 3340 ] || fail "fixture, sgd: total $(total --optimizer sgd) (expected 3340)"
+[ "$(total --kind tune)" = 1670 ] || fail "fixture, tuning: total $(total --kind tune) (expected 1670)"
+[ "$(total --kind eval)" = 3160 ] || fail "fixture, evaluation: total $(total --kind eval) (expected 3160)"
 rate=$(fl tests/fixtures/flops --sgemm-gflops 100 | awk '$1 == "quad4" { print $(NF - 1) }')
 [ "$rate" = 1.208 ] || fail "fixture: GFLOP/s $rate (expected 1.208)"
 

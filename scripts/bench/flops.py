@@ -58,8 +58,9 @@ Assumptions:
     chapters and 63 distinct characters, SpamAssassin 6,046 e-mails; the mean number of hashed
     features of an e-mail (nu) is measured from the e-mails by a transcription of
     tasks/textcls.c featurize (--spam-nnz-from DIR recomputes it) and taken for every batch;
-  - a diverged cell trained diverged_step + 1 steps (runs.csv, cells.csv) and made the
-    evaluations due up to that step; a cell that did not diverge made steps // eval_every + 1
+  - a diverged cell trained diverged_step + 1 steps (runs.csv, cells.csv), each with its
+    update, and made the evaluations due up to the end of its last step (one update and one
+    evaluation more than it did when its training loss, not an evaluation, diverged); a cell that did not diverge made steps // eval_every + 1
     evaluations (the stages 10, 50 and 100% of the steps fall on evaluations of paper.lua's
     budgets; a stage that does not is counted as one more);
   - the seconds are a cell's training (harness/engine/train.c: after the task is created, to
@@ -82,10 +83,11 @@ Output: a table on stdout, a row per task (in provenance.txt's order) and one fo
   GFLOP/s (FLOPs over seconds, summed over the cells) and %SGEMM; then the totals.
   Errors: one line on stderr, exit code 2, nothing on stdout.
 Usage: python3 scripts/bench/flops.py DIR [--sgemm-gflops X | --bench BENCH_TASKS]
-                                      [--optimizer A,B] [--scheduler A,B] [--spam-nnz-from DATA]
+                                      [--optimizer A,B] [--scheduler A,B] [--kind eval|tune]
+                                      [--spam-nnz-from DATA]
   without --sgemm-gflops it runs BENCH_TASKS sgemm (default: build/bench/bench_tasks, built by
   `cmake --build build --target bench_tasks`); --optimizer and --scheduler keep the cells of
-  those labels only. Standard library only.
+  those labels only, --kind the evaluation or the tuning cells only. Standard library only.
 """
 import csv
 import gzip
@@ -460,7 +462,7 @@ def read_cells(folder, keep):
         secs.update(read_seconds(folder, "tuning-timing.csv"))
     cells = []
     for src, line, r, kind in rows:
-        if not keep(r):
+        if not keep(r, kind):
             continue
         for table, what in ((status, "status (runs.csv, cells.csv)"), (secs, "seconds")):
             if r["cell"] not in table:
@@ -525,12 +527,15 @@ def report(folder, args):
     pname, comp = read_components(folder)
     models = build_models(pname, comp)
     opts, scheds = args["optimizer"], args["scheduler"]
-    cells = read_cells(folder, lambda r: (not opts or r["optimizer"] in opts)
-                       and (not scheds or r["scheduler"] in scheds))
+    cells = read_cells(folder, lambda r, kind: (not opts or r["optimizer"] in opts)
+                       and (not scheds or r["scheduler"] in scheds)
+                       and args["kind"] in (None, kind))
     rate, how = sgemm_rate(args)
-    per_task = {}
+    per_task, per_kind = {}, {}
     for c in cells:
         f, own = cell_flops(comp, models, c)
+        k = per_kind.setdefault(c[6], [0, 0.0, 0.0])
+        k[0], k[1], k[2] = k[0] + 1, k[1] + f, k[2] + c[5]
         t = per_task.setdefault(c[0], [0, 0.0, 0.0, 0.0])
         t[0] += 1
         t[1] += f
@@ -556,6 +561,11 @@ def report(folder, args):
     per_core = f / s / 1e9 if s > 0 else float("nan")
     print("%-14s %6d %8s %12s %12s %9s %12.3f %9.4f %9s %9s %9.3f %7.2f"
           % ("all", n, "", "", "", "", f / n / 1e6, s / n, "", "", per_core, 100 * per_core / rate))
+    for kind, what in (("eval", "evaluation"), ("tune", "tuning")):
+        if kind in per_kind:
+            kn, kf, ks = per_kind[kind]
+            print("%s cells: %d, %.4g FLOP in %.1f core-seconds: %.3f GFLOP/s a core"
+                  % (what, kn, kf, ks, kf / ks / 1e9 if ks > 0 else float("nan")))
     print("total: %.4g FLOP in %.1f core-seconds: %.3f GFLOP/s a core; with both cores busy "
           "(-j 2) %.3f GFLOP/s against 2 x SGEMM = %.1f GFLOP/s: %.2f%%"
           % (f, s, per_core, 2 * per_core, 2 * rate, 100 * per_core / rate))
@@ -608,11 +618,12 @@ def measure_spam(datadir, bits=12, ngram=3):
 
 def parse_args(argv):
     args = {"dir": None, "sgemm": None, "bench": None, "optimizer": None, "scheduler": None,
-            "spam": None}
+            "spam": None, "kind": None}
     i = 0
     while i < len(argv):
         a = argv[i]
-        if a in ("--sgemm-gflops", "--bench", "--optimizer", "--scheduler", "--spam-nnz-from"):
+        if a in ("--sgemm-gflops", "--bench", "--optimizer", "--scheduler", "--spam-nnz-from",
+                 "--kind"):
             if i + 1 >= len(argv):
                 raise Refusal("%s: no value (expected %s VALUE)" % (a, a))
             v = argv[i + 1]
@@ -625,12 +636,16 @@ def parse_args(argv):
                 args["bench"] = v
             elif a == "--spam-nnz-from":
                 args["spam"] = v
+            elif a == "--kind":
+                if v not in ("eval", "tune"):
+                    raise Refusal("--kind: invalid value (expected eval or tune, got %s)" % v)
+                args["kind"] = v
             else:
                 args[a[2:]] = set(x for x in v.split(",") if x)
             i += 2
         elif a.startswith("-"):
             raise Refusal("%s: unknown option (expected --sgemm-gflops, --bench, --optimizer, "
-                          "--scheduler or --spam-nnz-from)" % a)
+                          "--scheduler, --kind or --spam-nnz-from)" % a)
         elif args["dir"] is None:
             args["dir"] = a
             i += 1
@@ -638,7 +653,8 @@ def parse_args(argv):
             raise Refusal("%s: one result folder only (expected DIR once, got a second)" % a)
     if args["dir"] is None and args["spam"] is None:
         raise Refusal("usage: flops.py DIR [--sgemm-gflops X | --bench BENCH_TASKS] "
-                      "[--optimizer A,B] [--scheduler A,B] [--spam-nnz-from DATA]")
+                      "[--optimizer A,B] [--scheduler A,B] [--kind eval|tune] "
+                      "[--spam-nnz-from DATA]")
     return args
 
 

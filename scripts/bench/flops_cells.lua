@@ -1,11 +1,24 @@
--- flops_cells.lua - one short cell per task of scripts/paper.lua, to time the tasks on the
+-- flops_cells.lua - short cells of every task of scripts/paper.lua, to time the tasks on the
 -- machine at hand beside the committed results/paper/timing.csv (scripts/bench/flops.py and
 -- scripts/bench/RESULTS.md, "Where the machine's limit is"). The task lines are paper.lua's,
--- with its budgets; two optimizers (plain SGD and Adam), the constant schedule, two seeds.
+-- with its budgets; two optimizers (plain SGD and Adam), the constant schedule, six seeds.
+-- --define evals=1 makes one evaluation per run instead of paper.lua's 20 or 10 (a cell then
+-- evaluates 4 times: at the start and at the stages, 10, 50 and 100% of its steps); the
+-- difference between the two runs' seconds is the time of the evaluations.
 --
 --   ./build/lrlab run scripts/bench/flops_cells.lua --out /tmp/flops-cells -j 1
+--   ./build/lrlab run scripts/bench/flops_cells.lua --define evals=1 --out /tmp/flops-few -j 1
 --   python3 scripts/bench/flops.py /tmp/flops-cells --sgemm-gflops X
-local function budget(steps, evals) return { steps = steps, eval_every = steps // (evals or 20) } end
+local few = define.evals == "1"
+if define.evals ~= nil and not few then
+  error("flops_cells.lua: define evals: invalid value (expected 1 or no define, got "
+        .. tostring(define.evals) .. ")")
+end
+
+-- steps and evaluations of a task (20 evaluations a run unless said; 1 with --define evals=1)
+local function budget(steps, evals)
+  return { steps = steps, eval_every = steps // (few and 1 or evals or 20) }
+end
 
 local function with(t, extra)
   for k, v in pairs(extra) do t[k] = v end
@@ -13,8 +26,8 @@ local function with(t, extra)
 end
 
 experiment {
-  name = "flops_cells",
-  seeds = { 1, 2 },
+  name = few and "flops_cells_few" or "flops_cells",
+  seeds = { 1, 2, 3, 4, 5, 6 },
   tasks = {
     task "nmf" (with({ label = "nmf-faces", dataset = "faces", rank = 16, batch = 16 }, budget(1000))),
     task "nmf" (with({ label = "nmf-fashion", dataset = "fashion", samples = 2000, rank = 16,
