@@ -511,7 +511,8 @@ def sgemm_rate(args):
     if args["sgemm"] is not None:
         return args["sgemm"], "given (--sgemm-gflops)"
     here = os.path.dirname(os.path.abspath(__file__))
-    bench = args["bench"] or os.path.join(here, "..", "..", "build", "bench", "bench_tasks")
+    bench = args["bench"] or os.path.normpath(os.path.join(here, "..", "..", "build", "bench",
+                                                           "bench_tasks"))
     if not os.access(bench, os.X_OK):
         raise Refusal("%s: no SGEMM rate (expected --sgemm-gflops X, or bench_tasks built: cmake "
                       "--build build --target bench_tasks)" % bench)
