@@ -51,6 +51,7 @@
 #include "harness/rng.h"
 #include "tasks/data/text.h"
 #include "tasks/task.h"
+#include "tasks/vexpf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -392,6 +393,22 @@ static void matmul_backward(float *dinp, float *dw, float *dbias, const float *d
             for (int o = 0; o < OC; o++) dbias[o] += dout[(size_t)n * OC + o];
 }
 
+/* The largest of x[0, n), n >= 1, as the loop m = x[j] > m ? x[j] : m gives it (no libm
+ * call), taken in eight interleaved lanes so that it vectorises. The maximum of finite
+ * numbers does not depend on the order (a -0 and a +0 may swap, which no later use tells
+ * apart); a NaN makes the softmax row NaN either way. */
+static float row_max(const float *x, int n) {
+    float lane[8], m;
+    int j = 0;
+    for (int k = 0; k < 8; k++) lane[k] = x[0];
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++) lane[k] = x[j + k] > lane[k] ? x[j + k] : lane[k];
+    m = lane[0];
+    for (int k = 1; k < 8; k++) m = lane[k] > m ? lane[k] : m;
+    for (; j < n; j++) m = x[j] > m ? x[j] : m;
+    return m;
+}
+
 /* Causal multi-head self-attention. qkv [B, T, 3C] holds q, k, v side by side; head h of
  * sequence b reads the [T, hs] slices at columns h*hs of each (row stride 3C):
  *   att_bh [T, T] = softmax_causal(q k^T / sqrt(hs)),  out_bh [T, hs] = att_bh v. */
@@ -406,10 +423,18 @@ static void attention_forward(float *out, float *att, const float *qkv, int B, i
             /* a [T, T] = scale * q [T, hs] k^T [hs, T] */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, scale, q, C3, k, C3,
                         0.0f, a, T);
+            /* softmax of each row's first i + 1 entries: the shifted logits of the whole
+             * [T, T] block (0 above the diagonal) go through one vexpf */
             for (int i = 0; i < T; i++) {
-                float *row = a + (size_t)i * T, mx = row[0], sum = 0;
-                for (int j = 1; j <= i; j++) mx = row[j] > mx ? row[j] : mx; /* no libm call */
-                for (int j = 0; j <= i; j++) sum += row[j] = expf(row[j] - mx);
+                float *row = a + (size_t)i * T;
+                const float mx = row_max(row, i + 1);
+                for (int j = 0; j <= i; j++) row[j] -= mx;
+                for (int j = i + 1; j < T; j++) row[j] = 0.0f;
+            }
+            vexpf(a, a, (size_t)T * T);
+            for (int i = 0; i < T; i++) {
+                float *row = a + (size_t)i * T, sum = 0;
+                for (int j = 0; j <= i; j++) sum += row[j];
                 for (int j = 0; j <= i; j++) row[j] /= sum;
                 for (int j = i + 1; j < T; j++) row[j] = 0.0f; /* the future is masked */
             }
@@ -456,7 +481,9 @@ static void attention_backward(float *dqkv, float *datt, const float *dout, cons
  *   gelu(x) = 0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3),
  * computed as x sigmoid(2u) (the same function: 0.5 (1 + tanh u) = sigmoid(2u)) with one expf;
  * glibc's tanhf took over a third of a training step. The forward pass keeps the denominator
- * 1 + exp(-2u) for the backward pass, which then calls no expf and vectorizes. */
+ * 1 + exp(-2u) for the backward pass, which then calls no expf and vectorizes; the forward
+ * pass takes its exponentials from vexpf (glibc's expf bit for bit, vectorised), between two
+ * loops that vectorise. */
 #define GELU_SCALE 0.7978845608028654f /* sqrt(2 / pi) */
 #define GELU_CUBE 0.044715f
 
@@ -464,8 +491,12 @@ static void attention_backward(float *dqkv, float *datt, const float *dout, cons
 static void gelu_forward(float *out, float *den, const float *inp, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float x = inp[i], u = GELU_SCALE * (x + GELU_CUBE * x * x * x);
-        den[i] = 1.0f + expf(-2.0f * u);
-        out[i] = x / den[i];
+        den[i] = -2.0f * u;
+    }
+    vexpf(den, den, n);
+    for (size_t i = 0; i < n; i++) {
+        den[i] = 1.0f + den[i];
+        out[i] = inp[i] / den[i];
     }
 }
 
@@ -479,8 +510,13 @@ static void gelu_backward(float *dinout, const float *inp, const float *den, siz
     }
 }
 
-/* tanh(x) = 2 sigmoid(2x) - 1, with one expf (absolute error ~1e-7). */
-static float fast_tanh(float x) { return 2.0f / (1.0f + expf(-2.0f * x)) - 1.0f; }
+/* x [n] = tanh(x) = 2 sigmoid(2x) - 1 with one expf each (absolute error ~1e-7), in place;
+ * the exponentials from vexpf. */
+static void fast_tanh(float *x, size_t n) {
+    for (size_t i = 0; i < n; i++) x[i] = -2.0f * x[i];
+    vexpf(x, x, n);
+    for (size_t i = 0; i < n; i++) x[i] = 2.0f / (1.0f + x[i]) - 1.0f;
+}
 
 static void residual_forward(float *out, const float *a, const float *b, size_t n) {
     for (size_t i = 0; i < n; i++) out[i] = a[i] + b[i];
@@ -493,11 +529,12 @@ static double softmax_xent(float *logits, const uint8_t *tok, const size_t *star
     double loss = 0;
     for (int b = 0; b < B; b++)
         for (int i = 0; i < P; i++) {
-            float *row = logits + ((size_t)b * P + i) * V, mx = row[0];
-            const float ly = row[tok[starts[b] + off + i]];
-            for (int v = 1; v < V; v++) mx = row[v] > mx ? row[v] : mx; /* no libm call */
+            float *row = logits + ((size_t)b * P + i) * V;
+            const float ly = row[tok[starts[b] + off + i]], mx = row_max(row, V);
             double sum = 0;
-            for (int v = 0; v < V; v++) sum += row[v] = expf(row[v] - mx);
+            for (int v = 0; v < V; v++) row[v] -= mx;
+            vexpf(row, row, (size_t)V);
+            for (int v = 0; v < V; v++) sum += row[v];
             loss += (double)mx + log(sum) - (double)ly;
             const float inv = (float)(1.0 / sum);
             for (int v = 0; v < V; v++) row[v] *= inv;
@@ -601,8 +638,10 @@ static double mlp_forward(CharLm *s, const float *w, const size_t *starts) {
                 memcpy(a->x + (((size_t)b * S + i) * K + k) * E,
                        W.emb + (size_t)s->tok[starts[b] + i + k] * E, sizeof(float) * E);
     matmul_forward(a->h, a->x, W.fc1w, W.fc1b, N, K * E, H);
-    for (size_t i = 0; i < (size_t)N * H; i++)
-        a->h[i] = s->relu ? fmaxf(a->h[i], 0.0f) : fast_tanh(a->h[i]);
+    if (s->relu)
+        for (size_t i = 0; i < (size_t)N * H; i++) a->h[i] = fmaxf(a->h[i], 0.0f);
+    else
+        fast_tanh(a->h, (size_t)N * H);
     matmul_forward(a->probs, a->h, W.fc2w, W.fc2b, N, H, V);
     return softmax_xent(a->probs, s->tok, starts, B, S, K, V);
 }
