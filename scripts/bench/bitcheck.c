@@ -2,7 +2,7 @@
  * configuration compute, so that two builds can be compared byte for byte (a change meant to
  * speed a task up must not change one bit of it; scripts/bench/RESULTS.md).
  *
- * For each configuration below: create the task (cell seed 1), then STEPS steps of
+ * For each configuration below (eleven): create the task (cell seed 1), then STEPS steps of
  * train_step and the optimizer's update at a constant learning rate, as harness/train.c
  * makes them; after each step it prints the minibatch loss, loss_at at the new parameters
  * (what a line search calls), and an FNV-1a hash of the parameter and gradient bytes; after
@@ -31,6 +31,8 @@ static const Config configs[] = {
      "adam", "", 3e-3},
     {"charlm", "dataset=synthetic;model=transformer;init=pytorch;batch=4;context=32;d_model=32",
      "adamw", "weight_decay=0.1", 1e-3},
+    {"charlm", "dataset=kjv;model=transformer;batch=3;context=13;d_model=24;heads=3", "adam", "",
+     3e-3}, /* rows and context not multiples of 8 */
     {"charlm", "dataset=kjv;model=mlp;activation=tanh", "adam", "amsgrad=true", 3e-3},
     {"charlm", "dataset=mobydick;model=mlp;activation=relu", "sgd", "momentum=0.9", 0.05},
     {"mlp", "dataset=fashion;widths=256;batch=128", "sgd", "", 0.1},
