@@ -23,7 +23,10 @@
  */
 #include "tasks/vexpf.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
+#define VEXPF_X86 1 /* the fused variant's vector paths; elsewhere plain or expf itself */
+#endif
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -113,6 +116,7 @@ static void run_plain(float *out, const float *in, size_t n) {
         out[i] = core_plain(in[i]);
 }
 
+#ifdef VEXPF_X86
 /* The fused variant, 4 floats at a time in doubles; the table through a gather. */
 __attribute__((target("avx2,fma"))) static void run_fma_avx2(float *out, const float *in,
                                                              size_t n) {
@@ -175,9 +179,14 @@ __attribute__((target("avx512f,avx2,fma"))) static void run_fma_avx512(float *ou
     for (; i < n; i++)
         out[i] = core_fma(in[i]);
 }
+#endif
 
 typedef void (*RunFn)(float *, const float *, size_t);
+#ifdef VEXPF_X86
 static const RunFn runs[] = {run_libm, run_plain, run_fma_avx2, run_fma_avx512};
+#else
+static const RunFn runs[] = {run_libm, run_plain, run_libm, run_libm};
+#endif
 static const char *const run_names[] = {"libm", "plain", "fma-avx2", "fma-avx512"};
 static int chosen = -1;
 
@@ -191,8 +200,20 @@ static int same_bits(float a, float b) {
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
+/* 2 where the CPU has FMA, AVX2 and AVX-512F, 1 with FMA and AVX2 only, else 0. */
+static int cpu_level(void) {
+#ifdef VEXPF_X86
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("fma") || !__builtin_cpu_supports("avx2")) return 0;
+    return __builtin_cpu_supports("avx512f") ? 2 : 1;
+#else
+    return 0;
+#endif
+}
+
 /* The variant this process's expf computes, found by asking it: the fused one (on AVX-512
- * where the CPU has it), the plain one, or neither (another libm: expf itself is called). */
+ * where the CPU has it), the plain one, or neither (another libm, or the fused variant where
+ * there is no vector path for it: expf itself is called). */
 static int pick(void) {
     int fused = 1, plain = 1;
     for (size_t k = 0; k < sizeof probes / sizeof *probes; k++) {
@@ -200,17 +221,13 @@ static int pick(void) {
         fused &= same_bits(e, core_fma(x));
         plain &= same_bits(e, core_plain(x));
     }
-    __builtin_cpu_init();
-    if (fused && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2"))
-        return __builtin_cpu_supports("avx512f") ? VEXPF_AVX512 : VEXPF_AVX2;
+    const int level = cpu_level();
+    if (fused && level > 0) return level == 2 ? VEXPF_AVX512 : VEXPF_AVX2;
     return plain ? VEXPF_PLAIN : VEXPF_LIBM;
 }
 
 static int usable(int path) {
-    __builtin_cpu_init();
-    const int fused = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
-    return path <= VEXPF_PLAIN ||
-           (fused && (path == VEXPF_AVX2 || __builtin_cpu_supports("avx512f")));
+    return path <= VEXPF_PLAIN || cpu_level() >= (path == VEXPF_AVX2 ? 1 : 2);
 }
 
 static void run_blocks(int path, float *out, const float *in, size_t n) {
