@@ -13,13 +13,13 @@
  * z + shift, z - k, C0 r + C1, C2 r + 1 and z r^2 + y), finds out which variant this
  * process's expf is by calling it on inputs where they differ (and calls expf itself when it
  * is neither, as under another libm), and hands any block of inputs holding an |x| >= 88 or
- * a NaN to expf itself. The fused variant is compiled for
- * AVX2 and FMA, and for AVX-512 where the CPU has it (the same operations on wider vectors:
- * each element's result is the same). tab[] and the coefficients are glibc's
- * (__exp2f_data: the correctly rounded 2^(i/32), less i << 47; the polynomial of
- * optimized-routines' exp2f divided by N^3, N^2, N). tests/test_vexpf.c compares each path
- * with expf on a sample of every float and around the boundaries; every one of the 2^32
- * floats was compared once for each path (scripts/bench/RESULTS.md).
+ * a NaN to expf itself. The fused variant is compiled for AVX2 and FMA, and for AVX-512
+ * where the CPU has it (the same operations on wider vectors: each element's result is the
+ * same); on a CPU other than x86-64 only the plain variant and expf itself are built.
+ * tab[] and the coefficients are glibc's (__exp2f_data: the correctly rounded 2^(i/32),
+ * less i << 47; the polynomial of optimized-routines' exp2f divided by N^3, N^2, N).
+ * tests/test_vexpf.c compares the path taken with expf on all 2^32 floats and the other
+ * paths on a sample; every path was compared on all 2^32 once (scripts/bench/RESULTS.md).
  */
 #include "tasks/vexpf.h"
 
