@@ -45,9 +45,9 @@
  *     about 15 ms of CPU time per train_step and Adam update (PyTorch 1.13, same model, one
  *     thread: 19-28 ms; scripts/bench/RESULTS.md), 8 ms per forward pass, about 12 s per
  *     cell with its 21 evaluations (since the second round of speed-ups, on an Intel Xeon
- *     with AVX-512: 7.8 to 8.3 ms a step with OpenBLAS's SkylakeX kernel against PyTorch's
- *     15.7 ms, 10.6 ms with its Haswell kernel against 17.6); val bpc 5.98 at init, 2.87
- *     and 2.91 at the end (2.38 after 2,000 steps);
+ *     with AVX-512: 7.8 to 9.2 ms a step with OpenBLAS's SkylakeX kernel against PyTorch's
+ *     15.7 to 16.9 ms, 10.5 to 11.2 ms with its Haswell kernel against 17.6 to 19.0); val
+ *     bpc 5.98 at init, 2.87 and 2.91 at the end (2.38 after 2,000 steps);
  *   mlp on kjv (K 8, E 16, H 256, B 16 x S 64; 50,223 parameters): 5 ms per train_step,
  *     about 3.3 s per cell; val bpc 2.58 and 2.60.
  *   For scale: count models fitted on the training text give 4.36 (unigram), 3.35 (bigram)
