@@ -28,7 +28,11 @@
  * would exceed its tolerance (at a step of 1e-3 both inits check to 1e-4).
  * Forward and backward are written out by hand; every matrix product goes through
  * cblas_sgemm; activations and their gradients live in one allocation made at create, so
- * train_step, loss_at and evaluate allocate nothing.
+ * train_step, loss_at and evaluate allocate nothing. The loops around the products are made
+ * fast without changing a bit of any result: the softmaxes' and GELU's exponentials come from
+ * vexpf (tasks/vexpf.c: glibc's expf, vectorised), the row sums of the LayerNorms and of the
+ * attention run eight rows side by side (each row still adds in index order), and the
+ * element-wise loops vectorise (scripts/bench/RESULTS.md, "Second round").
  *
  * Dimension legend:
  *   B  batch (sequences)          V  vocabulary (distinct bytes of the text)
@@ -41,8 +45,10 @@
  *   transformer on kjv (V 63; B 16 x T 64, C 64, 4 heads, 2 layers; 112,256 parameters):
  *     about 15 ms of CPU time per train_step and Adam update (PyTorch 1.13, same model, one
  *     thread: 19-28 ms; scripts/bench/RESULTS.md), 8 ms per forward pass, about 12 s per
- *     cell with its 21 evaluations; val bpc 5.98 at init, 2.87 and 2.91 at
- *     the end (2.38 after 2,000 steps);
+ *     cell with its 21 evaluations (since the second round of speed-ups, on an Intel Xeon
+ *     with AVX-512: 7.8 to 9.2 ms a step with OpenBLAS's SkylakeX kernel against PyTorch's
+ *     15.7 to 16.9 ms, 10.5 to 11.2 ms with its Haswell kernel against 17.6 to 19.0); val
+ *     bpc 5.98 at init, 2.87 and 2.91 at the end (2.38 after 2,000 steps);
  *   mlp on kjv (K 8, E 16, H 256, B 16 x S 64; 50,223 parameters): 5 ms per train_step,
  *     about 3.3 s per cell; val bpc 2.58 and 2.60.
  *   For scale: count models fitted on the training text give 4.36 (unigram), 3.35 (bigram)
@@ -52,6 +58,7 @@
 #include "harness/base/rng.h"
 #include "tasks/data/text.h"
 #include "tasks/task.h"
+#include "tasks/vexpf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -61,6 +68,7 @@
 #define MAX_LAYERS 2
 #define CONTEXT_TRANSFORMER 64 /* the defaults of the parameter "context" (see its help) */
 #define CONTEXT_MLP 8
+#define CONTEXT_MAX 1024 /* the largest "context" */
 #define MAX_GROUPS (2 + 12 * MAX_LAYERS + 3)
 #define LN_EPS 1e-5f
 #define MARKOV_SYMBOLS "abcdefghijklmnopqrstuvwxyz .,\n" /* 30 symbols */
@@ -75,7 +83,7 @@ static const ParamSpec params[] = {
      "order-2 Markov chain over 30 symbols"},
     {"model", PARAM_ENUM, "transformer", 0, 0, 0, "mlp|transformer",
      "mlp: Bengio et al. 2003; transformer: GPT-2 blocks (pre-LayerNorm)"},
-    {"context", PARAM_INT, NULL, 1, 1024, PARAM_OPTIONAL, NULL,
+    {"context", PARAM_INT, NULL, 1, CONTEXT_MAX, PARAM_OPTIONAL, NULL,
      "characters of context (default: 64 for the transformer, 8 for the mlp)"},
     {"seq_len", PARAM_INT, "64", 1, 4096, 0, NULL,
      "mlp: predicted positions per sequence (the transformer predicts all context positions)",
@@ -325,20 +333,70 @@ static void encoder_backward(float *dwte, float *dwpe, const float *dout, const 
         }
 }
 
+/* The LayerNorms' row sums run LN_ROWS rows side by side: each row's sum still adds its
+ * elements one after another in index order (the same bits), but one row's additions no
+ * longer wait for the previous row's. */
+#define LN_ROWS 8
+
+/* mean, rstd [R] of the rows of x [R, C], R <= LN_ROWS. */
+static inline void layernorm_stats(float *mean, float *rstd, const float *x, int R, int C) {
+    float m[LN_ROWS] = {0}, v[LN_ROWS] = {0};
+    for (int i = 0; i < C; i++)
+        for (int r = 0; r < R; r++) m[r] += x[(size_t)r * C + i];
+    for (int r = 0; r < R; r++) m[r] /= C;
+    for (int i = 0; i < C; i++)
+        for (int r = 0; r < R; r++) {
+            const float dx = x[(size_t)r * C + i] - m[r];
+            v[r] += dx * dx;
+        }
+    for (int r = 0; r < R; r++) {
+        mean[r] = m[r];
+        rstd[r] = 1.0f / sqrtf(v[r] / C + LN_EPS);
+    }
+}
+
 /* out [N, C] = (inp - mean) * rstd * w + b, per row; mean, rstd [N] kept for backward. */
 static void layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
                               const float *w, const float *b, int N, int C) {
-    for (int n = 0; n < N; n++) {
-        const float *x = inp + (size_t)n * C;
-        float m = 0, v = 0;
-        for (int i = 0; i < C; i++) m += x[i];
-        m /= C;
-        for (int i = 0; i < C; i++) v += (x[i] - m) * (x[i] - m);
-        float s = 1.0f / sqrtf(v / C + LN_EPS);
+    int n = 0;
+    for (; n + LN_ROWS <= N; n += LN_ROWS)
+        layernorm_stats(mean + n, rstd + n, inp + (size_t)n * C, LN_ROWS, C);
+    for (; n < N; n++) layernorm_stats(mean + n, rstd + n, inp + (size_t)n * C, 1, C);
+    for (n = 0; n < N; n++) {
+        const float *x = inp + (size_t)n * C, m = mean[n], s = rstd[n];
         float *o = out + (size_t)n * C;
         for (int i = 0; i < C; i++) o[i] = (x[i] - m) * s * w[i] + b[i];
-        mean[n] = m;
-        rstd[n] = s;
+    }
+}
+
+/* dmean, dnmean [R]: the row means of dnorm = w * d and of dnorm * norm, norm = (x - mean)
+ * * rstd, for the rows of d, x [R, C], R <= LN_ROWS. */
+static inline void layernorm_dmeans(float *dmean, float *dnmean, const float *d, const float *x,
+                                    const float *w, const float *mean, const float *rstd, int R,
+                                    int C) {
+    float a[LN_ROWS] = {0}, b[LN_ROWS] = {0};
+    for (int i = 0; i < C; i++)
+        for (int r = 0; r < R; r++) {
+            const size_t k = (size_t)r * C + i;
+            const float norm = (x[k] - mean[r]) * rstd[r], dnorm = w[i] * d[k];
+            a[r] += dnorm;
+            b[r] += dnorm * norm;
+        }
+    for (int r = 0; r < R; r++) dmean[r] = a[r] / C, dnmean[r] = b[r] / C;
+}
+
+/* One row's share of layernorm_backward, given its means; restrict lets GCC vectorise it
+ * (the arrays never overlap). */
+static inline void layernorm_backward_row(float *restrict di, float *restrict dw,
+                                          float *restrict db, const float *restrict d,
+                                          const float *restrict x, const float *restrict w,
+                                          float m, float s, float dnorm_mean,
+                                          float dnorm_norm_mean, int C) {
+    for (int i = 0; i < C; i++) {
+        float norm = (x[i] - m) * s, dnorm = w[i] * d[i];
+        db[i] += d[i];
+        dw[i] += norm * d[i];
+        di[i] += (dnorm - dnorm_mean - norm * dnorm_norm_mean) * s;
     }
 }
 
@@ -346,24 +404,17 @@ static void layernorm_forward(float *out, float *mean, float *rstd, const float 
 static void layernorm_backward(float *dinp, float *dw, float *db, const float *dout,
                                const float *inp, const float *w, const float *mean,
                                const float *rstd, int N, int C) {
+    float dms[LN_ROWS], dnms[LN_ROWS];
     for (int n = 0; n < N; n++) {
         const float *d = dout + (size_t)n * C, *x = inp + (size_t)n * C;
         float *di = dinp + (size_t)n * C;
         const float m = mean[n], s = rstd[n];
-        float dnorm_mean = 0, dnorm_norm_mean = 0;
-        for (int i = 0; i < C; i++) {
-            float norm = (x[i] - m) * s, dnorm = w[i] * d[i];
-            dnorm_mean += dnorm;
-            dnorm_norm_mean += dnorm * norm;
-        }
-        dnorm_mean /= C;
-        dnorm_norm_mean /= C;
-        for (int i = 0; i < C; i++) {
-            float norm = (x[i] - m) * s, dnorm = w[i] * d[i];
-            db[i] += d[i];
-            dw[i] += norm * d[i];
-            di[i] += (dnorm - dnorm_mean - norm * dnorm_norm_mean) * s;
-        }
+        if (n % LN_ROWS == 0 && n + LN_ROWS <= N) /* the next LN_ROWS rows' means */
+            layernorm_dmeans(dms, dnms, d, x, w, mean + n, rstd + n, LN_ROWS, C);
+        else if (n >= N - N % LN_ROWS) /* the rows after the last whole block */
+            layernorm_dmeans(dms + n % LN_ROWS, dnms + n % LN_ROWS, d, x, w, mean + n, rstd + n,
+                             1, C);
+        layernorm_backward_row(di, dw, db, d, x, w, m, s, dms[n % LN_ROWS], dnms[n % LN_ROWS], C);
     }
 }
 
@@ -393,6 +444,66 @@ static void matmul_backward(float *dinp, float *dw, float *dbias, const float *d
             for (int o = 0; o < OC; o++) dbias[o] += dout[(size_t)n * OC + o];
 }
 
+/* The largest of x[0, n), n >= 1, as the loop m = x[j] > m ? x[j] : m gives it (no libm
+ * call), taken in eight interleaved lanes so that it vectorises. The maximum of finite
+ * numbers does not depend on the order (a -0 and a +0 may swap, which no later use tells
+ * apart); a NaN makes the softmax row NaN either way. */
+static inline float row_max(const float *x, int n) {
+    float lane[8], m;
+    int j = 0;
+    for (int k = 0; k < 8; k++) lane[k] = x[0];
+#ifdef __SSE__ /* maxps(a, b) is a > b ? a : b, lane by lane */
+    typedef float V4 __attribute__((vector_size(16)));
+    V4 l0, l1, v0, v1;
+    memcpy(&l0, lane, sizeof l0);
+    l1 = l0;
+    for (; j + 8 <= n; j += 8) {
+        memcpy(&v0, x + j, sizeof v0);
+        memcpy(&v1, x + j + 4, sizeof v1);
+        l0 = __builtin_ia32_maxps(v0, l0);
+        l1 = __builtin_ia32_maxps(v1, l1);
+    }
+    memcpy(lane, &l0, sizeof l0);
+    memcpy(lane + 4, &l1, sizeof l1);
+#else
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++) lane[k] = x[j + k] > lane[k] ? x[j + k] : lane[k];
+#endif
+    m = lane[0];
+    for (int k = 1; k < 8; k++) m = lane[k] > m ? lane[k] : m;
+    for (; j < n; j++) m = x[j] > m ? x[j] : m;
+    return m;
+}
+
+/* sum [T]: row i's a[i, 0] + a[i, 1] + ... + a[i, i] of a [T, T] (T <= CONTEXT_MAX), with
+ * b (if given) row i's sum of a[i, j] * b[i, j] instead, in that order; eight rows side by
+ * side (as the LayerNorms' sums), their common columns first. */
+static void causal_row_sums(float *sum, const float *a, const float *b, int T) {
+    int i0 = 0;
+    for (; i0 + 8 <= T; i0 += 8) {
+        float acc[8] = {0};
+        for (int j = 0; j <= i0; j++)
+            for (int r = 0; r < 8; r++) {
+                const size_t k = (size_t)(i0 + r) * T + j;
+                acc[r] += b ? a[k] * b[k] : a[k];
+            }
+        for (int r = 1; r < 8; r++)
+            for (int j = i0 + 1; j <= i0 + r; j++) {
+                const size_t k = (size_t)(i0 + r) * T + j;
+                acc[r] += b ? a[k] * b[k] : a[k];
+            }
+        for (int r = 0; r < 8; r++) sum[i0 + r] = acc[r];
+    }
+    for (; i0 < T; i0++) {
+        float acc = 0;
+        for (int j = 0; j <= i0; j++) {
+            const size_t k = (size_t)i0 * T + j;
+            acc += b ? a[k] * b[k] : a[k];
+        }
+        sum[i0] = acc;
+    }
+}
+
 /* Causal multi-head self-attention. qkv [B, T, 3C] holds q, k, v side by side; head h of
  * sequence b reads the [T, hs] slices at columns h*hs of each (row stride 3C):
  *   att_bh [T, T] = softmax_causal(q k^T / sqrt(hs)),  out_bh [T, hs] = att_bh v. */
@@ -400,6 +511,8 @@ static void attention_forward(float *out, float *att, const float *qkv, int B, i
                               int NH) {
     const int hs = C / NH, C3 = 3 * C;
     const float scale = 1.0f / sqrtf((float)hs);
+    float sums[CONTEXT_MAX];
+    LR_ASSERT(T <= CONTEXT_MAX);
     for (int b = 0; b < B; b++)
         for (int h = 0; h < NH; h++) {
             const float *q = qkv + (size_t)b * T * C3 + h * hs, *k = q + C, *v = q + 2 * C;
@@ -407,10 +520,18 @@ static void attention_forward(float *out, float *att, const float *qkv, int B, i
             /* a [T, T] = scale * q [T, hs] k^T [hs, T] */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, scale, q, C3, k, C3,
                         0.0f, a, T);
+            /* softmax of each row's first i + 1 entries: the shifted logits of the whole
+             * [T, T] block (0 above the diagonal) go through one vexpf */
             for (int i = 0; i < T; i++) {
-                float *row = a + (size_t)i * T, mx = row[0], sum = 0;
-                for (int j = 1; j <= i; j++) mx = row[j] > mx ? row[j] : mx; /* no libm call */
-                for (int j = 0; j <= i; j++) sum += row[j] = expf(row[j] - mx);
+                float *row = a + (size_t)i * T;
+                const float mx = row_max(row, i + 1);
+                for (int j = 0; j <= i; j++) row[j] -= mx;
+                for (int j = i + 1; j < T; j++) row[j] = 0.0f;
+            }
+            vexpf(a, a, (size_t)T * T);
+            causal_row_sums(sums, a, NULL, T);
+            for (int i = 0; i < T; i++) {
+                float *row = a + (size_t)i * T, sum = sums[i];
                 for (int j = 0; j <= i; j++) row[j] /= sum;
                 for (int j = i + 1; j < T; j++) row[j] = 0.0f; /* the future is masked */
             }
@@ -425,6 +546,8 @@ static void attention_backward(float *dqkv, float *datt, const float *dout, cons
                                const float *att, int B, int T, int C, int NH) {
     const int hs = C / NH, C3 = 3 * C;
     const float scale = 1.0f / sqrtf((float)hs);
+    float dots[CONTEXT_MAX];
+    LR_ASSERT(T <= CONTEXT_MAX);
     for (int b = 0; b < B; b++)
         for (int h = 0; h < NH; h++) {
             const size_t qo = (size_t)b * T * C3 + h * hs;
@@ -439,10 +562,10 @@ static void attention_backward(float *dqkv, float *datt, const float *dout, cons
                         0.0f, dv, C3);
             /* softmax backward, in place: dpre_ij = a_ij (datt_ij - sum_k a_ik datt_ik);
              * zero above the diagonal because a is */
+            causal_row_sums(dots, a, datt, T);
             for (int i = 0; i < T; i++) {
                 const float *ar = a + (size_t)i * T;
-                float *dr = datt + (size_t)i * T, dot = 0;
-                for (int j = 0; j <= i; j++) dot += ar[j] * dr[j];
+                float *dr = datt + (size_t)i * T, dot = dots[i];
                 for (int j = 0; j < T; j++) dr[j] = ar[j] * (dr[j] - dot);
             }
             /* dq [T, hs] = scale dpre [T, T] k [T, hs];  dk [T, hs] = scale dpre^T q */
@@ -457,16 +580,25 @@ static void attention_backward(float *dqkv, float *datt, const float *dout, cons
  *   gelu(x) = 0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3),
  * computed as x sigmoid(2u) (the same function: 0.5 (1 + tanh u) = sigmoid(2u)) with one expf;
  * glibc's tanhf took over a third of a training step. The forward pass keeps the denominator
- * 1 + exp(-2u) for the backward pass, which then calls no expf and vectorizes. */
+ * 1 + exp(-2u) for the backward pass, which then calls no expf and vectorizes; the forward
+ * pass takes its exponentials from vexpf (glibc's expf bit for bit, vectorised), between two
+ * loops that vectorise. */
 #define GELU_SCALE 0.7978845608028654f /* sqrt(2 / pi) */
 #define GELU_CUBE 0.044715f
 
 /* out [n] = gelu(inp); den [n] = 1 + exp(-2u), so that out = inp / den. */
 static void gelu_forward(float *out, float *den, const float *inp, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        float x = inp[i], u = GELU_SCALE * (x + GELU_CUBE * x * x * x);
-        den[i] = 1.0f + expf(-2.0f * u);
-        out[i] = x / den[i];
+    for (size_t at = 0; at < n; at += 1024) { /* blocks that stay in the L1 cache */
+        const size_t end = n - at < 1024 ? n : at + 1024;
+        for (size_t i = at; i < end; i++) {
+            float x = inp[i], u = GELU_SCALE * (x + GELU_CUBE * x * x * x);
+            den[i] = -2.0f * u;
+        }
+        vexpf(den + at, den + at, end - at);
+        for (size_t i = at; i < end; i++) {
+            den[i] = 1.0f + den[i];
+            out[i] = inp[i] / den[i];
+        }
     }
 }
 
@@ -480,8 +612,13 @@ static void gelu_backward(float *dinout, const float *inp, const float *den, siz
     }
 }
 
-/* tanh(x) = 2 sigmoid(2x) - 1, with one expf (absolute error ~1e-7). */
-static float fast_tanh(float x) { return 2.0f / (1.0f + expf(-2.0f * x)) - 1.0f; }
+/* x [n] = tanh(x) = 2 sigmoid(2x) - 1 with one expf each (absolute error ~1e-7), in place;
+ * the exponentials from vexpf. */
+static void fast_tanh(float *x, size_t n) {
+    for (size_t i = 0; i < n; i++) x[i] = -2.0f * x[i];
+    vexpf(x, x, n);
+    for (size_t i = 0; i < n; i++) x[i] = 2.0f / (1.0f + x[i]) - 1.0f;
+}
 
 static void residual_forward(float *out, const float *a, const float *b, size_t n) {
     for (size_t i = 0; i < n; i++) out[i] = a[i] + b[i];
@@ -494,12 +631,13 @@ static double softmax_xent(float *logits, const uint8_t *tok, const size_t *star
     double loss = 0;
     for (int b = 0; b < B; b++)
         for (int i = 0; i < P; i++) {
-            float *row = logits + ((size_t)b * P + i) * V, mx = row[0];
-            const float ly = row[tok[starts[b] + off + i]];
-            for (int v = 1; v < V; v++) mx = row[v] > mx ? row[v] : mx; /* no libm call */
+            float *row = logits + ((size_t)b * P + i) * V;
+            const float ly = row[tok[starts[b] + off + i]], mx = row_max(row, V);
             double sum = 0;
-            for (int v = 0; v < V; v++) sum += row[v] = expf(row[v] - mx);
-            /* sum >= 1: the largest logit's term is expf(0) */
+            for (int v = 0; v < V; v++) row[v] -= mx;
+            vexpf(row, row, (size_t)V);
+            for (int v = 0; v < V; v++) sum += row[v];
+            /* sum >= 1: the largest logit's term is exp(0) */
             /* cppcheck-suppress invalidFunctionArg */
             loss += (double)mx + log(sum) - (double)ly;
             const float inv = (float)(1.0 / sum);
@@ -604,8 +742,10 @@ static double nplm_forward(CharLm *s, const float *w, const size_t *starts) {
                 memcpy(a->x + (((size_t)b * S + i) * K + k) * E,
                        W.emb + (size_t)s->tok[starts[b] + i + k] * E, sizeof(float) * E);
     matmul_forward(a->h, a->x, W.fc1w, W.fc1b, N, K * E, H);
-    for (size_t i = 0; i < (size_t)N * H; i++)
-        a->h[i] = s->relu ? fmaxf(a->h[i], 0.0f) : fast_tanh(a->h[i]);
+    if (s->relu)
+        for (size_t i = 0; i < (size_t)N * H; i++) a->h[i] = fmaxf(a->h[i], 0.0f);
+    else
+        fast_tanh(a->h, (size_t)N * H);
     matmul_forward(a->probs, a->h, W.fc2w, W.fc2b, N, H, V);
     return softmax_xent(a->probs, s->tok, starts, B, S, K, V);
 }

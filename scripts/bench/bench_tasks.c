@@ -15,6 +15,9 @@
  *   nmf      an NMF epoch: the nmf task on KJV chapters x 4096 words (tf-idf), rank 40,
  *            batch 16, plain SGD lr 0.5 with the task's projection: 952 training chapters,
  *            59 steps
+ *   cnn      the cnn task as scripts/paper.lua's cnn-fashion (c1 4, c2 8, hidden 32, val_size
+ *            500), or --widen W times as wide (c1, c2, hidden all times W), at --batch B
+ *            (default 32), SGD lr 0.1: ms per step, 5 blocks of 20 steps
  * Each benchmark runs `warmup` untimed steps, then `blocks` blocks of `steps` steps, and
  * prints the median and the minimum over blocks of the time per step, wall and CPU (the
  * process's CPU time: on a shared machine it leaves out the time other processes held the
@@ -27,7 +30,7 @@
  * (images_load) redirected to digits_images_load() below: create(), train_step() and the
  * rest are the task's own code, with H_0 = 64. Pixels 0..16 become bytes
  * round(v * 255 / 16), which the task scales by 1/255 as it does any image.
- * Peers: with --dump DIR, mlp, digits and nmf write their initial parameters, the sample
+ * Peers: with --dump DIR, mlp, digits, cnn and nmf write their initial parameters, the sample
  * order of every timed step and (nmf) the data matrix as .npy files, so that the PyTorch and
  * numpy peers (scripts/bench/peer_torch.py, peer_nmf.py) train from the same start on the
  * same batches; the mean loss of the timed steps printed by both sides checks that they do
@@ -38,8 +41,9 @@
  *   elementwise work not counted: 104.7 MFLOP for 784-256-10 at batch 128.
  * Output: one "key value" line each (peers.sh reads them), starting with "bench NAME".
  *
- * usage: bench_tasks sgemm|mlp|gemms|digits|charlm|nmf [--data DIR] [--digits FILE]
- *                    [--dump DIR] [--warmup N] [--steps N] [--blocks N]
+ * usage: bench_tasks sgemm|mlp|gemms|digits|charlm|nmf|cnn [--data DIR] [--digits FILE]
+ *                    [--dump DIR] [--warmup N] [--steps N] [--blocks N] [--widen W]
+ *                    [--batch B]
  * Build and run it through scripts/bench/peers.sh, which compiles it against
  * the harness's library: CMake target bench_tasks (cmake --build build --target bench_tasks).
  */
@@ -123,6 +127,7 @@ static int digits_images_load(const Params *p, const TaskEnv *env, VisionSet *s,
 typedef struct Opts {
     const char *datadir, *dump;
     int64_t warmup, steps, blocks; /* -1: the benchmark's default */
+    int64_t widen, batch;          /* cnn: width factor (1), batch (32) */
 } Opts;
 
 static double clock_s(clockid_t id) {
@@ -507,9 +512,44 @@ static void bench_nmf(const Opts *o) {
     trainer_destroy(&tr);
 }
 
+/* The cnn task as cnn-fashion of scripts/paper.lua, o->widen times as wide, at o->batch. With
+ * --dump, its initial parameters and sample order as cnn_wW_bB_{init,order}.npy. */
+static void bench_cnn(const Opts *o) {
+    const uint64_t seed = 1;
+    const int64_t wf = pick(o->widen, 1), b = pick(o->batch, 32);
+    char kvs[256];
+    snprintf(kvs, sizeof kvs, "dataset=fashion;c1=%lld;c2=%lld;hidden=%lld;batch=%lld;"
+             "val_size=500;train_eval_size=500", (long long)(4 * wf), (long long)(8 * wf),
+             (long long)(32 * wf), (long long)b);
+    Trainer tr;
+    trainer_create(&tr, task_find("cnn"), kvs, "sgd", "", 0.02, seed, o->datadir);
+    /* 105 steps: past about 150 steps at lr 0.1, rounding differences grow until the mean
+     * losses of lrlab and PyTorch part (they agree to 7 digits up to 120 steps) */
+    const int64_t steps = pick(o->steps, 20), warmup = pick(o->warmup, 5);
+    const int64_t blocks = pick(o->blocks, 5);
+    const int ntr = 60000 - 500; /* Fashion-MNIST's training file less val_size */
+    LR_ASSERT(tr.t.steps_per_epoch == ntr / b);
+    printf("model conv5x5 %lld, pool, conv5x5 %lld, pool, fc %lld, fc 10\nbatch %lld\n"
+           "parameters %zu\n", (long long)(4 * wf), (long long)(8 * wf), (long long)(32 * wf),
+           (long long)b, tr.t.n);
+    if (o->dump) {
+        char name[64];
+        size_t dn = tr.t.n, dord[2] = {(size_t)(warmup + steps * blocks), (size_t)b};
+        uint32_t *ord = batch_order(seed, ntr, (int)b, warmup + steps * blocks);
+        snprintf(name, sizeof name, "cnn_w%lld_b%lld_init.npy", (long long)wf, (long long)b);
+        write_npy(o->dump, name, "<f4", tr.t.w, sizeof(float), &dn, 1);
+        snprintf(name, sizeof name, "cnn_w%lld_b%lld_order.npy", (long long)wf, (long long)b);
+        write_npy(o->dump, name, "<u4", ord, sizeof(uint32_t), dord, 2);
+        free(ord);
+    }
+    time_blocks(&tr, warmup, steps, blocks);
+    trainer_destroy(&tr);
+}
+
 static void usage(void) {
-    fprintf(stderr, "usage: bench_tasks sgemm|mlp|gemms|digits|charlm|nmf [--data DIR] "
-                    "[--digits FILE] [--dump DIR] [--warmup N] [--steps N] [--blocks N]\n");
+    fprintf(stderr, "usage: bench_tasks sgemm|mlp|gemms|digits|charlm|nmf|cnn [--data DIR] "
+                    "[--digits FILE] [--dump DIR] [--warmup N] [--steps N] [--blocks N] "
+                    "[--widen W] [--batch B]\n");
     exit(EXIT_USAGE);
 }
 
@@ -526,7 +566,9 @@ int main(int argc, char **argv) {
     Opts o = {.datadir = getenv("LRLAB_DATA") ? getenv("LRLAB_DATA") : "data",
               .warmup = -1,
               .steps = -1,
-              .blocks = -1};
+              .blocks = -1,
+              .widen = -1,
+              .batch = -1};
     const char *what = argv[1];
     for (int i = 2; i < argc; i++) {
         if (i + 1 >= argc) usage();
@@ -543,10 +585,16 @@ int main(int argc, char **argv) {
             o.steps = count_arg(v);
         else if (strcmp(k, "--blocks") == 0)
             o.blocks = count_arg(v);
+        else if (strcmp(k, "--widen") == 0)
+            o.widen = count_arg(v);
+        else if (strcmp(k, "--batch") == 0)
+            o.batch = count_arg(v);
         else
             usage();
     }
-    if ((o.steps == 0) || (o.blocks == 0)) usage();
+    if ((o.steps == 0) || (o.blocks == 0) || o.widen == 0 || o.widen > 8 || o.batch == 0 ||
+        o.batch > 4096)
+        usage();
     blas_single_thread();
     printf("bench %s\nside lrlab\nblas %s\n", what, blas_describe());
     if (strcmp(what, "sgemm") == 0)
@@ -564,6 +612,8 @@ int main(int argc, char **argv) {
         bench_charlm(&o);
     else if (strcmp(what, "nmf") == 0)
         bench_nmf(&o);
+    else if (strcmp(what, "cnn") == 0)
+        bench_cnn(&o);
     else
         usage();
     return 0;

@@ -8,15 +8,22 @@ in lrlab, written as a PyTorch user would, on one thread.
   charlm  GPT-2 transformer as tasks/charlm.c (pre-LayerNorm blocks, tanh GELU, causal
           attention written out as minGPT does, untied lm_head without bias, GPT-2 init),
           2 layers, 64 wide, 4 heads, batch 16 x 64 tokens of the KJV, Adam lr 3e-3
+  cnn     the cnn task (tasks/cnn.c) as scripts/paper.lua's cnn-fashion: conv 5x5 (4) ->
+          ReLU -> max-pool 2 -> conv 5x5 (8) -> ReLU -> max-pool 2 -> fc 32 -> ReLU -> fc 10
+          (nn.Conv2d, nn.Linear, NCHW), or --widen W times as wide, at --batch B, on
+          Fashion-MNIST less its last 500 images, SGD lr 0.1
 
-mlp and digits start from lrlab's initial parameters and visit lrlab's batches (the .npy
-files bench_tasks --dump writes), so the mean loss both print must agree to rounding; charlm
+mlp, digits and cnn start from lrlab's initial parameters and visit lrlab's batches (the .npy
+files bench_tasks --dump writes; cnn's kernels and fc1's columns reordered from lrlab's
+(ky, kx, channel) and (y, x, channel) to PyTorch's (channel, ky, kx) and (channel, y, x)),
+so the mean loss both print must agree to rounding; charlm
 draws its own init (same scheme) and windows. Protocol as bench_tasks: `warmup` untimed
 steps, then `blocks` blocks of `steps` steps; prints the median and minimum time per step
 over blocks as "key value" lines.
 
-usage: /usr/bin/python3 scripts/bench/peer_torch.py mlp|digits|charlm [--data DIR]
-       [--digits FILE] [--dump DIR] [--warmup N] [--steps N] [--blocks N]
+usage: /usr/bin/python3 scripts/bench/peer_torch.py mlp|digits|charlm|cnn [--data DIR]
+       [--digits FILE] [--dump DIR] [--warmup N] [--steps N] [--blocks N] [--widen W]
+       [--batch B]
 (scripts/bench/peers.sh runs it; needs Debian's python3-torch and python3-numpy.)
 """
 import argparse
@@ -142,6 +149,64 @@ def bench_mlp(a, which):
     print("mflop_per_step %.3f\ngflops %.2f" % (flops / 1e6, flops / (ms * 1e-3) / 1e9))
 
 
+# ---- the convolutional network ----
+
+def bench_cnn(a):
+    W, B, K, val = a.widen or 1, a.batch or 32, 5, 500
+    c1, c2, hd = 4 * W, 8 * W, 32 * W
+    d = os.path.join(a.data, "fashion-mnist")
+    images = idx_gz(os.path.join(d, "train-images-idx3-ubyte.gz"), 16).reshape(-1, 28, 28).copy()
+    labels = idx_gz(os.path.join(d, "train-labels-idx1-ubyte.gz"), 8)
+    ntr = len(images) - val
+    X = torch.from_numpy(np.ascontiguousarray(images[:ntr]))
+    Y = torch.from_numpy(labels[:ntr].astype(np.int64))
+    model = nn.Sequential(nn.Conv2d(1, c1, K), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(c1, c2, K), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Linear(16 * c2, hd), nn.ReLU(), nn.Linear(hd, 10))
+    warmup = a.warmup if a.warmup is not None else 5      # as bench_tasks.c: 105 steps
+    steps = a.steps if a.steps is not None else 20
+    blocks = a.blocks if a.blocks is not None else 5
+    total = warmup + steps * blocks
+    if a.dump:                                # lrlab's initial parameters and batches
+        name = "cnn_w%d_b%d_" % (W, B)
+        w0 = np.load(os.path.join(a.dump, name + "init.npy"))
+        shapes = [(c1, K, K, 1), (c1,), (c2, K, K, c1), (c2,), (hd, 4, 4, c2), (hd,),
+                  (10, hd), (10,)]
+        off = 0
+        with torch.no_grad():
+            for p, shape in zip(model.parameters(), shapes):
+                n = int(np.prod(shape))
+                v = w0[off:off + n].reshape(shape)
+                if len(shape) == 4:           # (out, y, x, channel) -> (out, channel, y, x)
+                    v = v.transpose(0, 3, 1, 2)
+                p.copy_(torch.from_numpy(np.ascontiguousarray(v)).reshape(p.shape))
+                off += n
+        assert off == len(w0), "parameter count differs from lrlab's"
+        order = torch.from_numpy(np.load(os.path.join(a.dump, name + "order.npy"))
+                                 .astype(np.int64))
+        assert order.shape == (total, B), "order file of another protocol"
+    else:
+        g = torch.Generator().manual_seed(1)
+        per = ntr // B
+        order = torch.cat([torch.randperm(ntr, generator=g)[:per * B].view(-1, B)
+                           for _ in range(total // per + 1)])
+    opt = torch.optim.SGD(model.parameters(), lr=0.02)
+    print("model conv5x5 %d, pool, conv5x5 %d, pool, fc %d, fc 10\nbatch %d" % (c1, c2, hd, B))
+    print("parameters %d" % sum(p.numel() for p in model.parameters()))
+
+    def step(k):
+        idx = order[k]
+        xb = X.index_select(0, idx).float().div_(255.0).unsqueeze(1)
+        yb = Y.index_select(0, idx)
+        loss = F.cross_entropy(model(xb), yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    time_blocks(step, warmup, steps, blocks)
+
+
 # ---- the character transformer ----
 
 class Block(nn.Module):
@@ -238,19 +303,23 @@ def bench_charlm(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("bench", choices=["mlp", "digits", "charlm"])
+    ap.add_argument("bench", choices=["mlp", "digits", "charlm", "cnn"])
     ap.add_argument("--data", default=os.environ.get("LRLAB_DATA", "data"))
     ap.add_argument("--digits")
     ap.add_argument("--dump")
     ap.add_argument("--warmup", type=int)
     ap.add_argument("--steps", type=int)
     ap.add_argument("--blocks", type=int)
+    ap.add_argument("--widen", type=int)
+    ap.add_argument("--batch", type=int)
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     print("bench %s\nside torch\nblas %s" % (a.bench, blas_line()))
     if a.bench == "charlm":
         bench_charlm(a)
+    elif a.bench == "cnn":
+        bench_cnn(a)
     else:
         bench_mlp(a, a.bench)
     print("peak_rss_mb %.1f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))

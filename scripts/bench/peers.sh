@@ -10,6 +10,10 @@
 #   digits  64-32-10 MLP on the 8x8 digits, batch 32, per-operation overhead (target >= 10x)
 #   charlm  the charlm transformer, 2 layers, 64 wide, 4 heads, 16 x 64 tokens, Adam
 #           (target >= 2x)
+#   cnn*    the cnn task as scripts/paper.lua's cnn-fashion (conv 4, conv 8, fc 32; cnn32 at
+#           batch 32, cnn128 at batch 128) and 4x as wide (conv 16, conv 32, fc 128; cnnx4-32,
+#           cnnx4-128), SGD lr 0.02, 105 steps, against PyTorch (nn.Conv2d, NCHW) from the same
+#           initial parameters on the same batches (target: lrlab >= 1.5x)
 #   nmf     an NMF epoch (KJV chapters x 4096 words, rank 40, batch 16, projected SGD) against
 #           the same update in numpy; scikit-learn's NMF (400 x 4096, rank 40, 200 iterations
 #           of coordinate descent) as a reference point
@@ -21,7 +25,7 @@
 # apart, so a busy moment hits both). The primary figure is CPU time: on a shared machine
 # it leaves out the time another process held the core; wall times are printed beside it.
 # Mean training losses of both sides are printed as a check that they did the same work
-# (mlp, digits, nmf start from the same parameters on the same batches).
+# (mlp, digits, cnn, nmf start from the same parameters on the same batches).
 # Prints the BLAS kernel each side ran (OPENBLAS_CORETYPE is left as the machine sets it)
 # and the thread counts: OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1 for every process,
 # torch.set_num_threads(1).
@@ -30,7 +34,7 @@
 # apt-get line and exits 2): python3-torch, python3-numpy, python3-sklearn, run with
 # /usr/bin/python3. The 8x8 digits come from python3-sklearn's digits.csv.gz.
 # usage: bash scripts/bench/peers.sh [REPEATS (5)] [QUICK_REPEATS (2), 0 skips quick.lua]
-# About 12 minutes with the defaults on the project's 2-core machine.
+# About 15 minutes with the defaults on the project's 2-core machine.
 # env: LRLAB_DATA (default data), LRLAB_BIN (default build/lrlab)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -86,6 +90,10 @@ lrlab_cmd() {
     charlm) $drv charlm ;;
     nmf) $drv nmf --dump "$dump" ;;
     gemms) $drv gemms ;;
+    cnn32) $drv cnn --batch 32 --dump "$dump" ;;
+    cnn128) $drv cnn --batch 128 --dump "$dump" ;;
+    cnnx4-32) $drv cnn --widen 4 --batch 32 --dump "$dump" ;;
+    cnnx4-128) $drv cnn --widen 4 --batch 128 --dump "$dump" ;;
   esac
 }
 peer_cmd() {
@@ -95,6 +103,12 @@ peer_cmd() {
     charlm) $py scripts/bench/peer_torch.py charlm --data "$data" ;;
     nmf) $py scripts/bench/peer_nmf.py numpy --dump "$dump" ;;
     sklearn) $py scripts/bench/peer_nmf.py sklearn --dump "$dump" --blocks 1 ;;
+    cnn32) $py scripts/bench/peer_torch.py cnn --data "$data" --batch 32 --dump "$dump" ;;
+    cnn128) $py scripts/bench/peer_torch.py cnn --data "$data" --batch 128 --dump "$dump" ;;
+    cnnx4-32) $py scripts/bench/peer_torch.py cnn --data "$data" --widen 4 --batch 32 \
+      --dump "$dump" ;;
+    cnnx4-128) $py scripts/bench/peer_torch.py cnn --data "$data" --widen 4 --batch 128 \
+      --dump "$dump" ;;
   esac
 }
 run() { # run SIDE NAME REPEAT
@@ -108,7 +122,7 @@ run() { # run SIDE NAME REPEAT
 }
 # lrlab runs first in repeat 1 and writes the files its peer reads (every run rewrites them).
 for r in $(seq 1 "$reps"); do
-  for b in mlp digits charlm nmf; do
+  for b in mlp digits charlm nmf cnn32 cnn128 cnnx4-32 cnnx4-128; do
     if [ $((r % 2)) -eq 1 ]; then
       run lrlab $b "$r" && run peer $b "$r"
     else
@@ -157,13 +171,13 @@ echo "  lrlab: $(awk '$1 == "blas" { $1 = ""; print substr($0, 2); exit }' "$tmp
 echo "  torch: $(awk '$1 == "blas" { $1 = ""; print substr($0, 2); exit }' "$tmp/out/mlp.peer.1")"
 echo "  numpy: $(awk '$1 == "blas" { $1 = ""; print substr($0, 2); exit }' "$tmp/out/nmf.peer.1")"
 echo
-printf '%-8s %-22s %-22s %-22s %-18s %s\n' bench "lrlab ms/step (CPU)" "peer ms/step (CPU)" \
+printf '%-10s %-22s %-22s %-22s %-18s %s\n' bench "lrlab ms/step (CPU)" "peer ms/step (CPU)" \
   "peer/lrlab (CPU)" "target" "wall: lrlab, peer, ratio"
-for b in mlp digits charlm nmf; do
-  case $b in mlp) t=1.0 ;; digits) t=10 ;; charlm) t=2 ;; nmf) t= ;; esac
+for b in mlp digits charlm nmf cnn32 cnn128 cnnx4-32 cnnx4-128; do
+  case $b in mlp) t=1.0 ;; digits) t=10 ;; charlm) t=2 ;; nmf) t= ;; cnn*) t=1.5 ;; esac
   rc=$(ratios cpu_ms_per_step $b | stat)
   v=$([ -n "$t" ] && echo ">= ${t}x: $(verdict "${rc%% *}" "$t")" || echo "(none)")
-  printf '%-8s %-22s %-22s %-22s %-18s %s, %s, %s\n' $b \
+  printf '%-10s %-22s %-22s %-22s %-18s %s, %s, %s\n' $b \
     "$(series cpu_ms_per_step $b lrlab | stat)" \
     "$(series cpu_ms_per_step $b peer | stat)" "$rc" "$v" \
     "$(series ms_per_step $b lrlab | med)" "$(series ms_per_step $b peer | med)" \
@@ -187,11 +201,11 @@ echo "lrlab NMF epoch (59 steps): $(series cpu_ms_per_step nmf lrlab | med) ms/s
   "$(series cpu_ms_per_step nmf lrlab | med | awk '{ printf "%.3g", $1 * 59 / 1000 }') s CPU"
 echo
 echo "same work (mean training loss of the timed steps, repeat 1): lrlab / peer"
-for b in mlp digits nmf charlm; do
+for b in mlp digits nmf cnn32 cnn128 cnnx4-32 cnnx4-128 charlm; do
   echo "  $b: $(val loss_mean "$tmp/out/$b.lrlab.1") / $(val loss_mean "$tmp/out/$b.peer.1")"
 done
 echo "peak memory (MB, max RSS): lrlab / peer"
-for b in mlp digits charlm nmf; do
+for b in mlp digits charlm nmf cnn32 cnn128 cnnx4-32 cnnx4-128; do
   echo "  $b: $(series peak_rss_mb $b lrlab | med) / $(series peak_rss_mb $b peer | med)"
 done
 if [ "$qreps" -gt 0 ]; then

@@ -1,0 +1,37 @@
+-- perf_identity.lua - a fixed experiment over the tasks and optimizer paths that
+-- scripts/bench/RESULTS.md's speed-ups touch (charlm's transformer and its mlp with tanh and
+-- relu, the mlp and cnn image classifiers; plain and weight-decayed Adam, amsgrad, plain SGD
+-- and SGD with momentum; constant and sls, whose line search calls loss_at): run by the binary
+-- before and after such a change, its runs.csv, curves.csv and evals.csv must be the same
+-- bytes. About a minute with -j 2.
+experiment {
+  name = "perf_identity",
+  seeds = { 1, 2 },
+  tasks = {
+    task "charlm" { dataset = "kjv", model = "transformer", batch = 8, context = 32,
+                    eval_batches = 2, steps = 40, eval_every = 20 },
+    task "charlm" { label = "charlm-pt", dataset = "synthetic", model = "transformer",
+                    init = "pytorch", batch = 4, context = 16, d_model = 32, heads = 4,
+                    eval_batches = 2, steps = 40, eval_every = 20 },
+    task "charlm" { label = "charlm-tanh", dataset = "kjv", model = "mlp", hidden = 64,
+                    seq_len = 32, eval_batches = 2, steps = 40, eval_every = 20 },
+    task "charlm" { label = "charlm-relu", dataset = "mobydick", model = "mlp",
+                    activation = "relu", hidden = 64, seq_len = 32, eval_batches = 2,
+                    steps = 40, eval_every = 20 },
+    task "mlp" { dataset = "fashion", widths = { 64 }, batch = 64, val_size = 1000,
+                 train_eval_size = 1000, steps = 60, eval_every = 20 },
+    task "cnn" { dataset = "fashion", c1 = 4, c2 = 8, hidden = 32, batch = 32, val_size = 500,
+                 train_eval_size = 500, steps = 40, eval_every = 20 },
+  },
+  optimizers = {
+    optimizer "adam" { lr = 0.003 },
+    optimizer "adam" { label = "adam-ams", lr = 0.003, amsgrad = true },
+    optimizer "adamw" { lr = 0.003, weight_decay = 0.01 },
+    optimizer "sgd" { lr = 0.05 },
+    optimizer "sgd" { label = "sgd-momentum", lr = 0.05, momentum = 0.9 },
+  },
+  schedulers = {
+    scheduler "constant" {},
+    scheduler "sls" {},
+  },
+}
