@@ -12,7 +12,9 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     return 0;
 }
 
-static void lr(void *st, const SchedStep *s, SchedLr *out) { sched_lr_fill(out, ((State *)st)->lr0); }
+static void lr(void *st, const SchedStep *s, SchedLr *out) {
+    sched_lr_fill(out, ((State *)st)->lr0);
+}
 
 const SchedDef sched_constant = {
     .name = "constant",

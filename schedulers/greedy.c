@@ -174,7 +174,9 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
 
 static void destroy(void *st) { free(((State *)st)->ring); }
 
-static void lr(void *st, const SchedStep *step, SchedLr *out) { sched_lr_fill(out, ((State *)st)->lr); }
+static void lr(void *st, const SchedStep *step, SchedLr *out) {
+    sched_lr_fill(out, ((State *)st)->lr);
+}
 
 static int is_better(const State *s, double x) {
     if (s->maximize)
@@ -309,7 +311,8 @@ const SchedDef sched_greedy = {
     .name = "greedy",
     .version = 1,
     .summary = "GreedyLR: raise lr while the loss improves, lower it when it worsens",
-    .reference = "Subramanian & Ganapathiraman, PRML 2023; arXiv 2512.14527; HF transformers PR 44271",
+    .reference =
+        "Subramanian & Ganapathiraman, PRML 2023; arXiv 2512.14527; HF transformers PR 44271",
     .params = params,
     .state_size = sizeof(State),
     .check = check,

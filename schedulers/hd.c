@@ -100,7 +100,8 @@ static void lr(void *st, const SchedStep *step, SchedLr *out) {
                     s->group_lr[gi] = clip(s, s->group_lr[gi] + s->beta * total);
         }
     }
-    for (int gi = 0; gi < out->ngroups; gi++) out->group[gi] = s->group_lr[gi < s->ngroups ? gi : 0];
+    for (int gi = 0; gi < out->ngroups; gi++)
+        out->group[gi] = s->group_lr[gi < s->ngroups ? gi : 0];
     out->elem_used = 0;
     if (s->gran == G_PARAM && out->elem) {
         memcpy(out->elem, s->elem_lr, sizeof(float) * s->n);

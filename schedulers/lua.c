@@ -43,8 +43,9 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     State *s = st;
     s->L = run->lua;
     if (!s->L)
-        return err_set(e, EXIT_USAGE, NULL, "scheduler \"lua\": needs an experiment script "
-                                            "(expected scheduler \"lua\" { lr = function ... })");
+        return err_set(e, EXIT_USAGE, NULL,
+                       "scheduler \"lua\": needs an experiment script "
+                       "(expected scheduler \"lua\" { lr = function ... })");
     s->ref_lr = params_func(p, "lr");
     s->ref_obs = params_func(p, "observe");
     lua_createtable(s->L, 0, 5);

@@ -53,7 +53,8 @@ static int load(const Params *p, const char *where, Policy *pol, Err *e) {
     Err pe = {0};
     const char *path = params_str(p, "policy");
     if (!path)
-        return err_set(e, EXIT_USAGE, where, "scheduler \"rl\": policy: missing required key "
+        return err_set(e, EXIT_USAGE, where,
+                       "scheduler \"rl\": policy: missing required key "
                        "(expected a policy file, got nothing)");
     if (policy_load(path, pol, &pe) == 0) return 0;
     err_set(e, EXIT_USAGE, where, "scheduler \"rl\": policy: %s", pe.msg);
@@ -66,8 +67,8 @@ static int check(const Params *p, const SchedRun *run, const char *where, Err *e
     range(p, run, &lo, &hi);
     if (lo > hi)
         return err_set(e, EXIT_USAGE, where,
-                       "scheduler \"rl\": min_lr: above max_lr (expected min_lr <= %g, got %g)",
-                       hi, lo);
+                       "scheduler \"rl\": min_lr: above max_lr (expected min_lr <= %g, got %g)", hi,
+                       lo);
     if (run->lr0 < lo || run->lr0 > hi)
         return err_set(e, EXIT_USAGE, where,
                        "scheduler \"rl\": the optimizer's lr is outside [min_lr, max_lr] "

@@ -69,25 +69,25 @@ typedef enum SignalKind {
 
 /* Fixed facts about the run, known at init. */
 typedef struct SchedRun {
-    double lr0;               /* the optimizer's base learning rate */
+    double lr0; /* the optimizer's base learning rate */
     int64_t total_steps;
     int64_t steps_per_epoch;
     int64_t eval_every;
     int ngroups;
-    const TaskGroup *groups;  /* NULL in `lrlab trace` */
+    const TaskGroup *groups; /* NULL in `lrlab trace` */
     size_t nparams;
-    void *lua;                /* the experiment script's lua_State (Lua-defined schedulers) */
+    void *lua; /* the experiment script's lua_State (Lua-defined schedulers) */
 } SchedRun;
 
 /* What the loop offers at step `step`, before the optimizer step. */
 typedef struct SchedStep {
-    int64_t step;                /* 0-based index of the step about to be taken */
-    double loss;                 /* minibatch loss at w (NAN when unknown) */
-    const float *w, *g;          /* SCHED_NEEDS_GRAD */
-    const float *dir_prev;       /* SCHED_NEEDS_DIR: last update direction */
+    int64_t step;          /* 0-based index of the step about to be taken */
+    double loss;           /* minibatch loss at w (NAN when unknown) */
+    const float *w, *g;    /* SCHED_NEEDS_GRAD */
+    const float *dir_prev; /* SCHED_NEEDS_DIR: last update direction */
     double (*loss_at)(void *ctx, const float *w_trial); /* SCHED_NEEDS_LOSS_EVAL */
     void *loss_ctx;
-    const double *features;      /* SCHED_NEEDS_FEATURES: [SCHED_NFEATURES], see FEAT_* */
+    const double *features; /* SCHED_NEEDS_FEATURES: [SCHED_NFEATURES], see FEAT_* */
     int nfeatures;
 } SchedStep;
 

@@ -35,8 +35,8 @@ static const ParamSpec params[] = {
 
 typedef struct {
     int n;
-    Sched *kids;      /* [n] */
-    int64_t *start;   /* [n] first step of each segment */
+    Sched *kids;    /* [n] */
+    int64_t *start; /* [n] first step of each segment */
     int cur;
 } State;
 
@@ -65,24 +65,30 @@ static int check(const Params *p, const SchedRun *run, const char *where, Err *e
     const double *m = params_list(p, "milestones", &nm);
     if (!m) {
         if (run->total_steps < n)
-            return err_set(e, EXIT_USAGE, where, "scheduler \"sequential\": %d schedulers in a "
-                           "run of %lld steps (expected at least one step each)", n,
-                           (long long)run->total_steps);
+            return err_set(e, EXIT_USAGE, where,
+                           "scheduler \"sequential\": %d schedulers in a "
+                           "run of %lld steps (expected at least one step each)",
+                           n, (long long)run->total_steps);
         nm = 0;
     } else if (nm != n - 1)
-        return err_set(e, EXIT_USAGE, where, "scheduler \"sequential\": milestones: %d for %d "
-                       "schedulers (expected %d)", nm, n, n - 1);
+        return err_set(e, EXIT_USAGE, where,
+                       "scheduler \"sequential\": milestones: %d for %d "
+                       "schedulers (expected %d)",
+                       nm, n, n - 1);
     for (int k = 0; k < nm; k++)
         if (m[k] != floor(m[k]) || m[k] >= (double)run->total_steps)
-            return err_set(e, EXIT_USAGE, where, "scheduler \"sequential\": milestones: %g at "
-                           "position %d (expected whole steps below the run's %lld)", m[k], k + 1,
-                           (long long)run->total_steps);
+            return err_set(e, EXIT_USAGE, where,
+                           "scheduler \"sequential\": milestones: %g at "
+                           "position %d (expected whole steps below the run's %lld)",
+                           m[k], k + 1, (long long)run->total_steps);
     for (int k = 0; k < n; k++) {
         const SchedDef *d = c[k].def;
         if (d->needs & (SCHED_NEEDS_DIR | SCHED_NEEDS_FEATURES | SCHED_NEEDS_SCRIPT))
-            return err_set(e, EXIT_USAGE, where, "scheduler \"sequential\": schedulers: entry "
+            return err_set(e, EXIT_USAGE, where,
+                           "scheduler \"sequential\": schedulers: entry "
                            "%d: \"%s\" cannot be sequenced (expected a scheduler that needs no "
-                           "update direction, features or script)", k + 1, d->name);
+                           "update direction, features or script)",
+                           k + 1, d->name);
         SchedRun sub;
         segment(p, run, k, &sub);
         if (d->check && d->check(c[k].params, &sub, where, e) != 0) return -1;

@@ -25,8 +25,8 @@ static int init(void *st, const Params *p, const SchedRun *run, Err *e) {
     State *s = st;
     s->lr0 = run->lr0;
     s->gamma = params_num(p, "gamma");
-    s->step_size = params_isset(p, "step_size") ? params_int(p, "step_size")
-                                                : (run->total_steps + 2) / 3;
+    s->step_size =
+        params_isset(p, "step_size") ? params_int(p, "step_size") : (run->total_steps + 2) / 3;
     if (s->step_size < 1) s->step_size = 1;
     return 0;
 }

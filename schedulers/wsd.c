@@ -40,8 +40,7 @@ static const ParamSpec params[] = {
     {"num_training_steps", PARAM_INT, NULL, 1, INFINITY, PARAM_OPTIONAL, NULL,
      "warmup + stable + decay, from which the unset phase is derived (unset: the run's "
      "total steps)"},
-    {"warmup_type", PARAM_ENUM, "linear", 0, 0, 0, "linear|cosine|1-sqrt",
-     "shape of the warmup"},
+    {"warmup_type", PARAM_ENUM, "linear", 0, 0, 0, "linear|cosine|1-sqrt", "shape of the warmup"},
     {"decay_type", PARAM_ENUM, "cosine", 0, 0, 0, "linear|cosine|1-sqrt", "shape of the decay"},
     {"min_lr_ratio", PARAM_NUM, "0", 0, 1, 0, NULL,
      "lr at the start of the warmup and from the end of the decay on, as a fraction of the "
@@ -121,7 +120,7 @@ static int check(const Params *p, const SchedRun *run, const char *where, Err *e
 }
 
 static int shape(const char *name) {
-    return strcmp(name, "linear") == 0 ? SHAPE_LINEAR
+    return strcmp(name, "linear") == 0   ? SHAPE_LINEAR
            : strcmp(name, "cosine") == 0 ? SHAPE_COSINE
                                          : SHAPE_1_SQRT;
 }

@@ -8,9 +8,9 @@
 
 typedef struct BatchOrder {
     uint64_t seed;
-    int n, b;        /* training samples, batch size (b <= n) */
-    int64_t epoch;   /* of perm; -1 before the first step */
-    uint32_t *perm;  /* [n], owned */
+    int n, b;       /* training samples, batch size (b <= n) */
+    int64_t epoch;  /* of perm; -1 before the first step */
+    uint32_t *perm; /* [n], owned */
 } BatchOrder;
 
 void batches_init(BatchOrder *o, uint64_t seed, int n, int b);

@@ -72,7 +72,7 @@
 #define MAX_GROUPS (2 + 12 * MAX_LAYERS + 3)
 #define LN_EPS 1e-5f
 #define MARKOV_SYMBOLS "abcdefghijklmnopqrstuvwxyz .,\n" /* 30 symbols */
-#define MARKOV_BIGRAM 2.0  /* next-symbol weights exp(MARKOV_BIGRAM u_bc + MARKOV_TRIGRAM z_abc) */
+#define MARKOV_BIGRAM 2.0 /* next-symbol weights exp(MARKOV_BIGRAM u_bc + MARKOV_TRIGRAM z_abc) */
 #define MARKOV_TRIGRAM 1.5
 
 enum { MODEL_MLP, MODEL_TRANSFORMER };
@@ -100,7 +100,8 @@ static const ParamSpec params[] = {
     {"init", PARAM_ENUM, "gpt2", 0, 0, 0, "gpt2|pytorch",
      "transformer: gpt2: weights N(0, 0.02), residual projections N(0, 0.02 / sqrt(2 layers)), "
      "biases 0; pytorch: the torch.nn defaults, embeddings N(0, 1), linear weights and biases "
-     "U(-1/sqrt(fan_in), 1/sqrt(fan_in))", .applies = "model=transformer"},
+     "U(-1/sqrt(fan_in), 1/sqrt(fan_in))",
+     .applies = "model=transformer"},
     {"hidden", PARAM_INT, "256", 1, 65536, 0, NULL, "mlp: hidden width H", .applies = "model=mlp"},
     {"embed", PARAM_INT, "16", 1, 4096, 0, NULL, "mlp: embedding dimension E",
      .applies = "model=mlp"},
@@ -225,10 +226,8 @@ static float *take(Layout *lo, int layer, const char *name, int rows, int cols) 
         int gi = t->ngroups++;
         LR_ASSERT(gi < MAX_GROUPS);
         char *nm = lo->s->names[gi];
-        if (layer >= 0)
-            snprintf(nm, sizeof lo->s->names[gi], "h%d.%s", layer, name);
-        else
-            snprintf(nm, sizeof lo->s->names[gi], "%s", name);
+        if (layer >= 0) snprintf(nm, sizeof lo->s->names[gi], "h%d.%s", layer, name);
+        else snprintf(nm, sizeof lo->s->names[gi], "%s", name);
         t->groups[gi] = (TaskGroup){nm, lo->off, (size_t)rows * cols, rows, cols};
     }
     return carve(lo, (size_t)rows * cols);
@@ -389,9 +388,8 @@ static inline void layernorm_dmeans(float *dmean, float *dnmean, const float *d,
  * (the arrays never overlap). */
 static inline void layernorm_backward_row(float *restrict di, float *restrict dw,
                                           float *restrict db, const float *restrict d,
-                                          const float *restrict x, const float *restrict w,
-                                          float m, float s, float dnorm_mean,
-                                          float dnorm_norm_mean, int C) {
+                                          const float *restrict x, const float *restrict w, float m,
+                                          float s, float dnorm_mean, float dnorm_norm_mean, int C) {
     for (int i = 0; i < C; i++) {
         float norm = (x[i] - m) * s, dnorm = w[i] * d[i];
         db[i] += d[i];
@@ -412,8 +410,8 @@ static void layernorm_backward(float *dinp, float *dw, float *db, const float *d
         if (n % LN_ROWS == 0 && n + LN_ROWS <= N) /* the next LN_ROWS rows' means */
             layernorm_dmeans(dms, dnms, d, x, w, mean + n, rstd + n, LN_ROWS, C);
         else if (n >= N - N % LN_ROWS) /* the rows after the last whole block */
-            layernorm_dmeans(dms + n % LN_ROWS, dnms + n % LN_ROWS, d, x, w, mean + n, rstd + n,
-                             1, C);
+            layernorm_dmeans(dms + n % LN_ROWS, dnms + n % LN_ROWS, d, x, w, mean + n, rstd + n, 1,
+                             C);
         layernorm_backward_row(di, dw, db, d, x, w, m, s, dms[n % LN_ROWS], dnms[n % LN_ROWS], C);
     }
 }
@@ -422,10 +420,8 @@ static void layernorm_backward(float *dinp, float *dw, float *db, const float *d
 static void matmul_forward(float *out, const float *inp, const float *w, const float *bias, int N,
                            int C, int OC) {
     for (int n = 0; n < N; n++) {
-        if (bias)
-            memcpy(out + (size_t)n * OC, bias, sizeof(float) * OC);
-        else
-            memset(out + (size_t)n * OC, 0, sizeof(float) * OC);
+        if (bias) memcpy(out + (size_t)n * OC, bias, sizeof(float) * OC);
+        else memset(out + (size_t)n * OC, 0, sizeof(float) * OC);
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, OC, C, 1.0f, inp, C, w, C, 1.0f, out,
                 OC);
@@ -437,8 +433,8 @@ static void matmul_backward(float *dinp, float *dw, float *dbias, const float *d
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, C, OC, 1.0f, dout, OC, w, C, 0.0f,
                 dinp, C);
     /* dw [OC, C] += dout^T [OC, N] inp [N, C] */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, N, 1.0f, dout, OC, inp, C, 1.0f,
-                dw, C);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, N, 1.0f, dout, OC, inp, C, 1.0f, dw,
+                C);
     if (dbias)
         for (int n = 0; n < N; n++)
             for (int o = 0; o < OC; o++) dbias[o] += dout[(size_t)n * OC + o];
@@ -556,10 +552,10 @@ static void attention_backward(float *dqkv, float *datt, const float *dout, cons
             const float *a = att + ((size_t)b * NH + h) * T * T;
             const float *dy = dout + (size_t)b * T * C + h * hs;
             /* datt [T, T] = dy [T, hs] v^T [hs, T];  dv [T, hs] = a^T [T, T] dy [T, hs] */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, 1.0f, dy, C, v, C3,
-                        0.0f, datt, T);
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, 1.0f, a, T, dy, C,
-                        0.0f, dv, C3);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, 1.0f, dy, C, v, C3, 0.0f,
+                        datt, T);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, 1.0f, a, T, dy, C, 0.0f,
+                        dv, C3);
             /* softmax backward, in place: dpre_ij = a_ij (datt_ij - sum_k a_ik datt_ik);
              * zero above the diagonal because a is */
             causal_row_sums(dots, a, datt, T);
@@ -569,8 +565,8 @@ static void attention_backward(float *dqkv, float *datt, const float *dout, cons
                 for (int j = 0; j < T; j++) dr[j] = ar[j] * (dr[j] - dot);
             }
             /* dq [T, hs] = scale dpre [T, T] k [T, hs];  dk [T, hs] = scale dpre^T q */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, scale, datt, T, k,
-                        C3, 0.0f, dq, C3);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, scale, datt, T, k, C3,
+                        0.0f, dq, C3);
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, scale, datt, T, q, C3,
                         0.0f, dk, C3);
         }
@@ -676,8 +672,7 @@ static double gpt_forward(CharLm *s, const float *w, const size_t *starts) {
         attention_forward(h->atty, h->att, h->qkv, B, T, C, NH);
         matmul_forward(h->attproj, h->atty, p->attprojw, p->attprojb, BT, C, C);
         residual_forward(h->residual2, residual, h->attproj, (size_t)BT * C);
-        layernorm_forward(h->ln2, h->ln2_mean, h->ln2_rstd, h->residual2, p->ln2w, p->ln2b, BT,
-                          C);
+        layernorm_forward(h->ln2, h->ln2_mean, h->ln2_rstd, h->residual2, p->ln2w, p->ln2b, BT, C);
         matmul_forward(h->fch, h->ln2, p->fcw, p->fcb, BT, C, 4 * C);
         gelu_forward(h->fch_gelu, h->fch_den, h->fch, (size_t)BT * 4 * C);
         matmul_forward(h->fcproj, h->fch_gelu, p->fcprojw, p->fcprojb, BT, 4 * C, C);
@@ -701,8 +696,8 @@ static void gpt_backward(CharLm *s, const float *w, float *g, const size_t *star
     softmax_xent_backward(a->dlogits, a->probs, s->tok, starts, B, T, 1, V);
     matmul_backward(a->dln, G.lm_head, NULL, a->dlogits, a->lnf, W.lm_head, BT, C, V);
     memset(a->dresidual, 0, sizeof(float) * BT * C);
-    layernorm_backward(a->dresidual, G.lnfw, G.lnfb, a->dln, top, W.lnfw, a->lnf_mean,
-                       a->lnf_rstd, BT, C);
+    layernorm_backward(a->dresidual, G.lnfw, G.lnfb, a->dln, top, W.lnfw, a->lnf_mean, a->lnf_rstd,
+                       BT, C);
     /* a->dresidual holds the gradient at the top block's output; each block adds its
      * branches' contributions in place, leaving the gradient at its input. */
     for (int l = s->L - 1; l >= 0; l--) {
@@ -717,12 +712,12 @@ static void gpt_backward(CharLm *s, const float *w, float *g, const size_t *star
         layernorm_backward(a->dresidual, dp->ln2w, dp->ln2b, a->dln, h->residual2, p->ln2w,
                            h->ln2_mean, h->ln2_rstd, BT, C);
         /* attention branch: residual2 = residual + proj(attention(qkv(ln_1(residual)))) */
-        matmul_backward(a->datty, dp->attprojw, dp->attprojb, a->dresidual, h->atty,
-                        p->attprojw, BT, C, C);
+        matmul_backward(a->datty, dp->attprojw, dp->attprojb, a->dresidual, h->atty, p->attprojw,
+                        BT, C, C);
         attention_backward(a->dqkv, a->datt, a->datty, h->qkv, h->att, B, T, C, NH);
         matmul_backward(a->dln, dp->qkvw, dp->qkvb, a->dqkv, h->ln1, p->qkvw, BT, C, 3 * C);
-        layernorm_backward(a->dresidual, dp->ln1w, dp->ln1b, a->dln, residual, p->ln1w,
-                           h->ln1_mean, h->ln1_rstd, BT, C);
+        layernorm_backward(a->dresidual, dp->ln1w, dp->ln1b, a->dln, residual, p->ln1w, h->ln1_mean,
+                           h->ln1_rstd, BT, C);
     }
     encoder_backward(G.wte, G.wpe, a->dresidual, s->tok, starts, B, T, C);
 }
@@ -744,8 +739,7 @@ static double nplm_forward(CharLm *s, const float *w, const size_t *starts) {
     matmul_forward(a->h, a->x, W.fc1w, W.fc1b, N, K * E, H);
     if (s->relu)
         for (size_t i = 0; i < (size_t)N * H; i++) a->h[i] = fmaxf(a->h[i], 0.0f);
-    else
-        fast_tanh(a->h, (size_t)N * H);
+    else fast_tanh(a->h, (size_t)N * H);
     matmul_forward(a->probs, a->h, W.fc2w, W.fc2b, N, H, V);
     return softmax_xent(a->probs, s->tok, starts, B, S, K, V);
 }
@@ -994,8 +988,8 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     else nplm_acts(s, &la, &s->ma);
 
     int64_t tokens_per_step = (int64_t)s->B * s->P;
-    t->steps_per_epoch = (int64_t)s->ntr / tokens_per_step > 0 ? (int64_t)s->ntr / tokens_per_step
-                                                               : 1;
+    t->steps_per_epoch =
+        (int64_t)s->ntr / tokens_per_step > 0 ? (int64_t)s->ntr / tokens_per_step : 1;
     t->clip_lr = 0;
     init_weights(t, s);
     return 0;
@@ -1014,10 +1008,8 @@ static double train_step(Task *t, int64_t step) {
     pick_batch(s, step);
     double loss = forward(s, t->w, s->starts);
     memset(t->g, 0, sizeof(float) * t->n);
-    if (s->model == MODEL_TRANSFORMER)
-        gpt_backward(s, t->w, t->g, s->starts);
-    else
-        nplm_backward(s, t->w, t->g, s->starts);
+    if (s->model == MODEL_TRANSFORMER) gpt_backward(s, t->w, t->g, s->starts);
+    else nplm_backward(s, t->w, t->g, s->starts);
     return loss;
 }
 

@@ -52,8 +52,8 @@
  */
 #include "harness/base/blas.h"
 #include "harness/base/rng.h"
-#include "tasks/data/vision.h"
 #include "tasks/batches.h"
+#include "tasks/data/vision.h"
 #include "tasks/images.h"
 #include "tasks/task.h"
 
@@ -112,7 +112,7 @@ typedef struct {
     /* backward workspaces, [B, ...] */
     float *dz, *dy3, *dp2, *dy2, *dcol2, *dp1, *dy1;
     BatchOrder order; /* epochs of a seeded permutation of the training split */
-    uint32_t *batch; /* [B] rows of the current minibatch */
+    uint32_t *batch;  /* [B] rows of the current minibatch */
     uint64_t seed;
 } Cnn;
 
@@ -120,9 +120,7 @@ typedef struct {
 
 static void destroy(Task *t);
 
-static float *fwork(size_t n) {
-    return xmalloc(sizeof(float) * n);
-}
+static float *fwork(size_t n) { return xmalloc(sizeof(float) * n); }
 
 static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, const char *where,
                   Err *e) {
@@ -238,10 +236,8 @@ static void im2col(float *in, int rows, int H, int W, int C, float *col, int add
                 for (int ky = 0; ky < KSIDE; ky++, crow += run) {
                     float *src = in + ((size_t)(b * H + oy + ky) * W + ox) * C;
                     if (add)
-                        for (int k = 0; k < run; k++)
-                            src[k] += crow[k];
-                    else
-                        memcpy(crow, src, sizeof(float) * run);
+                        for (int k = 0; k < run; k++) src[k] += crow[k];
+                    else memcpy(crow, src, sizeof(float) * run);
                 }
 }
 
@@ -308,8 +304,7 @@ static void linear_back(const float *dY, const float *A, const float *Wt, int ro
                 dW, k);
     memset(db, 0, sizeof(float) * cols);
     for (int r = 0; r < rows; r++)
-        for (int j = 0; j < cols; j++)
-            db[j] += dY[(size_t)r * cols + j];
+        for (int j = 0; j < cols; j++) db[j] += dY[(size_t)r * cols + j];
     if (dA)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, k, cols, 1.0f, dY, cols, Wt, k,
                     0.0f, dA, k);
@@ -320,8 +315,7 @@ static void linear_back(const float *dY, const float *A, const float *Wt, int ro
 static void unpool_relu(const float *dP, const int32_t *idx, const float *P, size_t n_out,
                         size_t n_in, float *dY) {
     memset(dY, 0, sizeof(float) * n_in);
-    for (size_t o = 0; o < n_out; o++)
-        dY[idx[o]] = P[o] > 0.0f ? dP[o] : 0.0f;
+    for (size_t o = 0; o < n_out; o++) dY[idx[o]] = P[o] > 0.0f ? dP[o] : 0.0f;
 }
 
 /* Selects the rows of step `step`: epochs of a seeded permutation, last partial batch dropped. */
@@ -344,8 +338,7 @@ static double train_step(Task *t, int64_t step) {
     /* fc2, then fc1 through its ReLU */
     linear_back(s->dz, s->y3, w + gr[G_W4].off, B, NCLASS, s->hd, g + gr[G_W4].off,
                 g + gr[G_B4].off, s->dy3);
-    for (size_t i = 0; i < (size_t)B * s->hd; i++)
-        s->dy3[i] = s->y3[i] > 0.0f ? s->dy3[i] : 0.0f;
+    for (size_t i = 0; i < (size_t)B * s->hd; i++) s->dy3[i] = s->y3[i] > 0.0f ? s->dy3[i] : 0.0f;
     linear_back(s->dy3, s->p2, w + gr[G_W3].off, B, s->hd, s->f, g + gr[G_W3].off, g + gr[G_B3].off,
                 s->dp2);
     /* pool2 and ReLU, conv2, col2im back to pool1's output */
@@ -397,11 +390,10 @@ static void destroy(Task *t) {
             free(s->data.images);
             free(s->data.labels);
         }
-        void *ws[] = {s->xb,   s->xe,  s->yb,    s->ye,  s->col1, s->y1,   s->p1,   s->i1,
-                      s->col2, s->y2,  s->p2,    s->i2,  s->y3,   s->z,    s->dz,   s->dy3,
+        void *ws[] = {s->xb,   s->xe,  s->yb,    s->ye,  s->col1, s->y1,   s->p1, s->i1,
+                      s->col2, s->y2,  s->p2,    s->i2,  s->y3,   s->z,    s->dz, s->dy3,
                       s->dp2,  s->dy2, s->dcol2, s->dp1, s->dy1,  s->batch};
-        for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++)
-            free(ws[i]);
+        for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++) free(ws[i]);
         batches_free(&s->order);
         free(s);
     }

@@ -20,8 +20,7 @@ static void make_synthetic(int n, double noise, uint64_t data_seed, VisionSet *o
     for (int c = 0; c < IMAGES_NCLASS; c++) {
         double g[GRID][GRID];
         for (int i = 0; i < GRID; i++)
-            for (int j = 0; j < GRID; j++)
-                g[i][j] = rng_uniform(&rng);
+            for (int j = 0; j < GRID; j++) g[i][j] = rng_uniform(&rng);
         for (int y = 0; y < SIDE; y++) {
             double fy = y * (GRID - 1.0) / (SIDE - 1.0);
             int y0 = fy >= GRID - 1 ? GRID - 2 : (int)fy;
@@ -98,11 +97,9 @@ void images_gather(const VisionSet *set, const uint32_t *idx, int first, int row
         const size_t k = idx ? idx[r] : (size_t)(first + r);
         const uint8_t *img = set->images + k * d;
         if (idx && r + 2 < rows) /* random rows: fetch the image two rows ahead */
-            for (size_t j = 0; j < d; j += 64)
-                __builtin_prefetch(set->images + idx[r + 2] * d + j);
+            for (size_t j = 0; j < d; j += 64) __builtin_prefetch(set->images + idx[r + 2] * d + j);
         float *row = x + (size_t)r * d;
-        for (size_t j = 0; j < d; j++)
-            row[j] = (float)img[j] / 255.0f;
+        for (size_t j = 0; j < d; j++) row[j] = (float)img[j] / 255.0f;
         y[r] = set->labels[k];
     }
 }

@@ -21,7 +21,7 @@ int images_load(const Params *p, const TaskEnv *env, VisionSet *set, int *loaded
 typedef struct ImagesSplit {
     int nval, ntr; /* the last nval images validate, the first ntr train */
     int batch;
-    int ntreval;   /* training images evaluated: train_eval_size, at most ntr */
+    int ntreval; /* training images evaluated: train_eval_size, at most ntr */
 } ImagesSplit;
 
 /* images_split: 0, or -1 with a one-line error naming task (e.g. "mlp") when val_size leaves

@@ -38,8 +38,8 @@
  */
 #include "harness/base/blas.h"
 #include "harness/base/rng.h"
-#include "tasks/data/vision.h"
 #include "tasks/batches.h"
+#include "tasks/data/vision.h"
 #include "tasks/images.h"
 #include "tasks/task.h"
 
@@ -101,15 +101,17 @@ typedef struct {
 static void destroy(Task *t);
 
 /* The images the task uses, [*first, *first + *count) of the n of its set. */
-static int used_range(const Params *p, int n, const char *where, int *first, int *count,
-                      Err *e) {
+static int used_range(const Params *p, int n, const char *where, int *first, int *count, Err *e) {
     const int64_t f = params_int(p, "first_image");
     if (f >= n - 1)
-        return err_set(e, EXIT_USAGE, where, "task \"mlp\": first_image: leaves fewer than 2 "
-                       "images (expected at most %d, got %lld)", n - 2, (long long)f);
+        return err_set(e, EXIT_USAGE, where,
+                       "task \"mlp\": first_image: leaves fewer than 2 "
+                       "images (expected at most %d, got %lld)",
+                       n - 2, (long long)f);
     const int64_t c = params_isset(p, "images") ? params_int(p, "images") : n - f;
     if (f + c > n)
-        return err_set(e, EXIT_USAGE, where, "task \"mlp\": images: past the last image "
+        return err_set(e, EXIT_USAGE, where,
+                       "task \"mlp\": images: past the last image "
                        "(expected at most %lld from first_image %lld, got %lld)",
                        (long long)(n - f), (long long)f, (long long)c);
     *first = (int)f;
@@ -147,8 +149,7 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     s->L = nw + 1;
     s->dim = xmalloc(sizeof(int) * (size_t)(s->L + 1));
     s->dim[0] = s->data.rows * s->data.cols;
-    for (int k = 0; k < nw; k++)
-        s->dim[k + 1] = (int)widths[k];
+    for (int k = 0; k < nw; k++) s->dim[k + 1] = (int)widths[k];
     s->dim[s->L] = NCLASS;
     s->woff = xmalloc(sizeof(size_t) * (size_t)s->L);
     s->boff = xmalloc(sizeof(size_t) * (size_t)s->L);
@@ -210,8 +211,7 @@ static void forward(Mlp *s, const float *w, const float *x, int rows) {
         const int din = s->dim[l - 1], dout = s->dim[l];
         const float *W = w + s->woff[l - 1], *bias = w + s->boff[l - 1];
         float *z = s->act[l]; /* [rows, dout] */
-        for (int r = 0; r < rows; r++)
-            memcpy(z + (size_t)r * dout, bias, sizeof(float) * dout);
+        for (int r = 0; r < rows; r++) memcpy(z + (size_t)r * dout, bias, sizeof(float) * dout);
         /* Z [rows, dout] += A [rows, din] W^T [din, dout] */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, dout, din, 1.0f, in, din, W, din,
                     1.0f, z, dout);
@@ -248,14 +248,12 @@ static double train_step(Task *t, int64_t step) {
         float *gb = t->g + s->boff[l - 1];
         memset(gb, 0, sizeof(float) * dout);
         for (int r = 0; r < B; r++)
-            for (int j = 0; j < dout; j++)
-                gb[j] += dz[(size_t)r * dout + j];
+            for (int j = 0; j < dout; j++) gb[j] += dz[(size_t)r * dout + j];
         if (l == 1) break;
         /* dA_{l-1} [B, din] = dZ_l [B, dout] W_l [dout, din], then through the ReLU */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, din, dout, 1.0f, dz, dout,
                     t->w + s->woff[l - 1], din, 0.0f, da, din);
-        for (size_t i = 0; i < (size_t)B * din; i++)
-            da[i] = in[i] > 0.0f ? da[i] : 0.0f;
+        for (size_t i = 0; i < (size_t)B * din; i++) da[i] = in[i] > 0.0f ? da[i] : 0.0f;
         float *tmp = dz;
         dz = da;
         da = tmp;
@@ -300,8 +298,7 @@ static void destroy(Task *t) {
             free(s->data.labels);
         }
         if (s->act)
-            for (int l = 1; l <= s->L; l++)
-                free(s->act[l]);
+            for (int l = 1; l <= s->L; l++) free(s->act[l]);
         free(s->act);
         free(s->dim);
         free(s->names);

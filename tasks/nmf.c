@@ -34,11 +34,11 @@
 #include "harness/base/fsutil.h"
 #include "harness/base/rng.h"
 #include "harness/base/sha256.h"
+#include "tasks/batches.h"
 #include "tasks/data/cache.h"
 #include "tasks/data/npy.h"
 #include "tasks/data/text.h"
 #include "tasks/data/vision.h"
-#include "tasks/batches.h"
 #include "tasks/task.h"
 
 #include <errno.h>
@@ -91,14 +91,14 @@ static const ParamSpec params[] = {
 typedef struct {
     int m, r, b;
     int ntr, nval;
-    float *xtr, *xval;   /* [ntr, m], [nval, m] */
-    int split_shared;    /* xtr and xval belong to the data cache */
-    float *hval;         /* [nval, r] encodings of held-out samples */
-    float *R;            /* [max(b, ntr, nval), m] residual workspace */
-    float *hb, *ghb;     /* [b, r] gathered batch rows and their gradient */
-    float *gram, *tmp;   /* [r, r], [nval, r] */
-    BatchOrder order;       /* epochs of a seeded permutation of the training split */
-    uint32_t *batch;     /* [b] rows of the current minibatch */
+    float *xtr, *xval; /* [ntr, m], [nval, m] */
+    int split_shared;  /* xtr and xval belong to the data cache */
+    float *hval;       /* [nval, r] encodings of held-out samples */
+    float *R;          /* [max(b, ntr, nval), m] residual workspace */
+    float *hb, *ghb;   /* [b, r] gathered batch rows and their gradient */
+    float *gram, *tmp; /* [r, r], [nval, r] */
+    BatchOrder order;  /* epochs of a seeded permutation of the training split */
+    uint32_t *batch;   /* [b] rows of the current minibatch */
     int val_iters;
     double safety, init_scale;
     uint64_t seed;
@@ -116,11 +116,14 @@ static int load_faces(const TaskEnv *env, float **x, int *n, int *m, const char 
     errno = 0;
     if (sha256_file(path, sum) != 0) {
         if (errno == ENOENT || !errno)
-            err_set(e, EXIT_USAGE, path, "missing data file (expected the LFW face subset, got "
-                                         "none)");
+            err_set(e, EXIT_USAGE, path,
+                    "missing data file (expected the LFW face subset, got "
+                    "none)");
         else
-            err_set(e, EXIT_USAGE, path, "unreadable data file (expected the LFW face subset, "
-                                         "got %s)", fs_strerror(errno));
+            err_set(e, EXIT_USAGE, path,
+                    "unreadable data file (expected the LFW face subset, "
+                    "got %s)",
+                    fs_strerror(errno));
         err_hint(e, "%s", hint);
         return -1;
     }
@@ -172,8 +175,8 @@ static int load_kjv(const Params *p, const TaskEnv *env, float **x, int *n, int 
     char subject[512];
     snprintf(subject, sizeof subject, "%s%stask \"nmf\"", where ? where : "",
              where && *where ? ": " : "");
-    int weighting = strcmp(params_str(p, "weighting"), "tfidf") == 0 ? DOCTERM_TFIDF
-                                                                     : DOCTERM_COUNTS;
+    int weighting =
+        strcmp(params_str(p, "weighting"), "tfidf") == 0 ? DOCTERM_TFIDF : DOCTERM_COUNTS;
     DocTerm dt;
     int rc = corpus_doc_term(&c, (int)params_int(p, "vocab"), weighting, &dt, subject, e);
     corpus_free(&c);
@@ -226,15 +229,17 @@ typedef struct MatrixHead {
 /* The data matrix [n, m] of the task's data set and its mean entry; with the data cache on
  * (data/cache.h) made once per process, and then *x points into the cache (*owned 0: not to
  * be freed); key: its cache key ("" when not cached). */
-static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *owned, int *n,
-                       int *m, double *mean, char key[4300], const char *where, Err *e) {
+static int load_matrix(const Params *p, const TaskEnv *env, float **x, int *owned, int *n, int *m,
+                       double *mean, char key[4300], const char *where, Err *e) {
     const char *ds = params_str(p, "dataset");
-    datacache_key(key, 4300, "nmf %s %s samples=%lld vocab=%lld weighting=%s m=%lld n=%lld "
-             "true_rank=%lld noise=%.17g data_seed=%lld", ds, env->datadir,
-             (long long)params_int(p, "samples"), (long long)params_int(p, "vocab"),
-             params_str(p, "weighting"), (long long)params_int(p, "m"),
-             (long long)params_int(p, "n"), (long long)params_int(p, "true_rank"),
-             params_num(p, "noise"), (long long)params_int(p, "data_seed"));
+    datacache_key(key, 4300,
+                  "nmf %s %s samples=%lld vocab=%lld weighting=%s m=%lld n=%lld "
+                  "true_rank=%lld noise=%.17g data_seed=%lld",
+                  ds, env->datadir, (long long)params_int(p, "samples"),
+                  (long long)params_int(p, "vocab"), params_str(p, "weighting"),
+                  (long long)params_int(p, "m"), (long long)params_int(p, "n"),
+                  (long long)params_int(p, "true_rank"), params_num(p, "noise"),
+                  (long long)params_int(p, "data_seed"));
     size_t size;
     const MatrixHead *hit = datacache_find(key, &size);
     if (hit) {
@@ -308,7 +313,7 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
         s->xval = xmalloc(sizeof(float) * (size_t)s->nval * m);
         for (int j = 0, itr = 0, iv = 0; j < n; j++) {
             float *dst = (j % every == every - 1 && iv < s->nval) ? s->xval + (size_t)iv++ * m
-                                                                    : s->xtr + (size_t)itr++ * m;
+                                                                  : s->xtr + (size_t)itr++ * m;
             memcpy(dst, x + (size_t)j * m, sizeof(float) * m);
         }
         if (datacache_on() && *skey) {
@@ -365,8 +370,8 @@ static double batch_residual(Task *t, const float *w) {
         memcpy(s->hb + (size_t)i * r, H + (size_t)s->batch[i] * r, sizeof(float) * r);
         memcpy(s->R + (size_t)i * m, s->xtr + (size_t)s->batch[i] * m, sizeof(float) * m);
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, m, r, 1.0f, s->hb, r, w, r, -1.0f,
-                s->R, m);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, m, r, 1.0f, s->hb, r, w, r, -1.0f, s->R,
+                m);
     double ss = 0;
     for (size_t i = 0; i < (size_t)b * m; i++) ss += (double)s->R[i] * s->R[i];
     return ss / (2.0 * b);
@@ -397,8 +402,7 @@ static void project(Task *t) {
     /* a select rather than a branch (the signs are unpredictable), so that it vectorises;
      * NaN and -0 stay as they are: divergence must stay visible */
     float *w = t->w;
-    for (size_t i = 0; i < t->n; i++)
-        w[i] = w[i] < 0.0f ? 0.0f : w[i];
+    for (size_t i = 0; i < t->n; i++) w[i] = w[i] < 0.0f ? 0.0f : w[i];
 }
 
 /* Largest eigenvalue of a symmetric PSD r x r matrix by power iteration (double). */

@@ -68,17 +68,33 @@ enum { NOISE_NONE, NOISE_GAUSSIAN, NOISE_PERIODIC, NOISE_SPIKES };
 static const char *const noise_names[] = {"none", "gaussian", "periodic", "spikes", NULL};
 
 /* The noise parameters every synthetic task shares (one copy of each default). */
-#define NOISE_PARAMS                                                                          \
-    {"noise", PARAM_ENUM, "gaussian", 0, 0, 0, "none|gaussian|periodic|spikes",               \
-     "noise in the gradient and the observed loss (none: the clean objective)"},              \
-    {"sigma", PARAM_NUM, "0.1", 0, INFINITY, 0, NULL,                                         \
-     "gradient noise: standard deviation per coordinate (absolute)"},                         \
-    {"loss_sigma", PARAM_NUM, NULL, 0, INFINITY, PARAM_OPTIONAL, NULL,                        \
-     "observed-loss noise: standard deviation of the per-step offset (unset: sigma)"},        \
-    {"period", PARAM_INT, "100", 2, INFINITY, 0, NULL, "periodic: steps per cycle"},          \
-    {"spike_prob", PARAM_NUM, "0.01", 0, 1, 0, NULL, "spikes: probability of a spiked step"}, \
-    {"spike_scale", PARAM_NUM, "10", 0, INFINITY, 0, NULL,                                    \
-     "spikes: factor on a spiked step's gaussian noise"}
+#define NOISE_PARAMS                                                                               \
+    {"noise",                                                                                      \
+     PARAM_ENUM,                                                                                   \
+     "gaussian",                                                                                   \
+     0,                                                                                            \
+     0,                                                                                            \
+     0,                                                                                            \
+     "none|gaussian|periodic|spikes",                                                              \
+     "noise in the gradient and the observed loss (none: the clean objective)"},                   \
+        {"sigma",  PARAM_NUM,                                                                      \
+         "0.1",    0,                                                                              \
+         INFINITY, 0,                                                                              \
+         NULL,     "gradient noise: standard deviation per coordinate (absolute)"},                \
+        {"loss_sigma",                                                                             \
+         PARAM_NUM,                                                                                \
+         NULL,                                                                                     \
+         0,                                                                                        \
+         INFINITY,                                                                                 \
+         PARAM_OPTIONAL,                                                                           \
+         NULL,                                                                                     \
+         "observed-loss noise: standard deviation of the per-step offset (unset: sigma)"},         \
+        {"period", PARAM_INT, "100", 2, INFINITY, 0, NULL, "periodic: steps per cycle"},           \
+        {"spike_prob", PARAM_NUM, "0.01", 0, 1, 0, NULL, "spikes: probability of a spiked step"},  \
+    {                                                                                              \
+        "spike_scale", PARAM_NUM, "10", 0, INFINITY, 0, NULL,                                      \
+            "spikes: factor on a spiked step's gaussian noise"                                     \
+    }
 
 static const ParamSpec quadratic_params[] = {
     {"dim", PARAM_INT, "100", 2, 4096, 0, NULL, "dimension n"},

@@ -15,15 +15,9 @@ extern const TaskDef task_mlp;
 extern const TaskDef task_cnn;
 
 const TaskDef *const task_registry[] = {
-    &task_nmf,
-    &task_quadratic,
-    &task_rosenbrock,
-    &task_rastrigin,
-    &task_charlm,
-    &task_textcls,
-    &task_mlp,
-    &task_cnn,
-    NULL,
+    &task_nmf,       &task_quadratic, &task_rosenbrock,
+    &task_rastrigin, &task_charlm,    &task_textcls,
+    &task_mlp,       &task_cnn,       NULL,
 };
 
 const TaskDef *task_find(const char *name) {

@@ -28,13 +28,13 @@ typedef struct TaskDef TaskDef;
 
 typedef struct Task {
     const TaskDef *def;
-    size_t n;          /* number of parameters */
-    float *w, *g;      /* [n] parameters and gradient, owned by the task */
+    size_t n;     /* number of parameters */
+    float *w, *g; /* [n] parameters and gradient, owned by the task */
     int ngroups;
     TaskGroup *groups; /* [ngroups] */
     int64_t steps_per_epoch;
-    int clip_lr;       /* enforce lr_bound on every step (e.g. NMF clip_to_bound) */
-    void *impl;        /* the task's own state */
+    int clip_lr; /* enforce lr_bound on every step (e.g. NMF clip_to_bound) */
+    void *impl;  /* the task's own state */
 } Task;
 
 typedef struct TaskEnv {
@@ -48,9 +48,9 @@ struct TaskDef {
      * id changes with it and old results are never taken for new ones. */
     int version;
     const char *summary;
-    const char *datasets;     /* "faces|synthetic": documented data sources */
+    const char *datasets; /* "faces|synthetic": documented data sources */
     const ParamSpec *params;
-    const char *metric;       /* name of metrics[METRIC_TASK], lower is better unless noted */
+    const char *metric; /* name of metrics[METRIC_TASK], lower is better unless noted */
     /* test_params: a small configuration ("k=v;k=v") that the registry-wide tests use for
      * finite-difference gradient checks of every group; it must need no fetched data. */
     const char *test_params;

@@ -33,8 +33,8 @@
  */
 #include "harness/base/blas.h"
 #include "harness/base/rng.h"
-#include "tasks/data/text.h"
 #include "tasks/batches.h"
+#include "tasks/data/text.h"
 #include "tasks/task.h"
 
 #include <math.h>
@@ -44,9 +44,9 @@
 
 #define FNV_OFFSET 2166136261u
 #define FNV_PRIME 16777619u
-#define SYN_WORDS 2000  /* synthetic vocabulary */
-#define SYN_TILT 0.4    /* class c: p_c(word) ~ zipf(word) exp(SYN_TILT * N(0, 1)) */
-#define SYN_MIN_LEN 10  /* words per synthetic document: uniform in [MIN, MIN + SPAN) */
+#define SYN_WORDS 2000 /* synthetic vocabulary */
+#define SYN_TILT 0.4   /* class c: p_c(word) ~ zipf(word) exp(SYN_TILT * N(0, 1)) */
+#define SYN_MIN_LEN 10 /* words per synthetic document: uniform in [MIN, MIN + SPAN) */
 #define SYN_SPAN_LEN 40
 
 enum { MODEL_LOGISTIC, MODEL_MLP };
@@ -88,8 +88,8 @@ typedef struct {
     int ntr, nval, ntr_eval;
     /* minibatches */
     BatchOrder order; /* epochs of a seeded permutation of positions in tr */
-    uint32_t *batch; /* [B] documents of the current minibatch */
-    int nb;          /* documents in it */
+    uint32_t *batch;  /* [B] documents of the current minibatch */
+    int nb;           /* documents in it */
     uint64_t seed;
     /* workspaces */
     float *hid; /* [B, H] hidden activations */
@@ -214,7 +214,7 @@ static void featurize(Featurizer *f, const char *doc, size_t len, Csr *m) {
 static void make_synthetic(int ndocs, uint64_t data_seed, TextCorpus *c) {
     Rng rng;
     rng_seed2(&rng, data_seed, 0x7465787463ULL /* "textc" */);
-    char (*words)[9] = xmalloc(sizeof(*words) * SYN_WORDS);
+    char(*words)[9] = xmalloc(sizeof(*words) * SYN_WORDS);
     for (int k = 0; k < SYN_WORDS; k++) {
         int len = 2 + (int)rng_below(&rng, 7);
         for (int i = 0; i < len; i++) words[k][i] = (char)('a' + rng_below(&rng, 26));
@@ -314,8 +314,7 @@ static double forward(TextCls *s, const float *w, const uint32_t *docs, int nb) 
 }
 
 /* Gradient of the mean loss of the last forward over docs[0, nb), into g (zeroed here). */
-static void backward(TextCls *s, const float *w, float *g, size_t n, const uint32_t *docs,
-                     int nb) {
+static void backward(TextCls *s, const float *w, float *g, size_t n, const uint32_t *docs, int nb) {
     Weights W, G;
     views(s, (float *)w, &W);
     views(s, g, &G);
@@ -385,8 +384,7 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     const int synthetic = strcmp(params_str(p, "dataset"), "synthetic") == 0;
     if (synthetic)
         make_synthetic((int)params_int(p, "docs"), (uint64_t)params_int(p, "data_seed"), &corpus);
-    else if (corpus_load(env->datadir, "spam", &corpus, e) != 0)
-        return -1;
+    else if (corpus_load(env->datadir, "spam", &corpus, e) != 0) return -1;
     TextCls *s = xcalloc(1, sizeof *s);
     t->impl = s;
     s->seed = seed;

@@ -62,9 +62,7 @@ static inline uint64_t as_u64(double d) {
 }
 
 /* 2^(k/N) from k's bits in the low part of kd = k + SHIFT. */
-static inline double scale_of(uint64_t ki) {
-    return as_double(tab[ki % 32] + (ki << 47));
-}
+static inline double scale_of(uint64_t ki) { return as_double(tab[ki % 32] + (ki << 47)); }
 
 /* glibc's plain variant: every operation rounded on its own. */
 static inline float core_plain(float x) {
@@ -96,15 +94,13 @@ static inline float core_fma(float x) {
  * most 0x42a, and 0x42b00000 is 88.0f); NaN fails the comparison. */
 static inline int fast_range(const float *in, size_t n) {
     int ok = 1;
-    for (size_t i = 0; i < n; i++)
-        ok &= fabsf(in[i]) < 88.0f;
+    for (size_t i = 0; i < n; i++) ok &= fabsf(in[i]) < 88.0f;
     return ok;
 }
 
 /* expf itself for a block holding an input outside the main path. */
 static void run_libm(float *out, const float *in, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        out[i] = expf(in[i]);
+    for (size_t i = 0; i < n; i++) out[i] = expf(in[i]);
 }
 
 static void run_plain(float *out, const float *in, size_t n) {
@@ -112,8 +108,7 @@ static void run_plain(float *out, const float *in, size_t n) {
         run_libm(out, in, n);
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        out[i] = core_plain(in[i]);
+    for (size_t i = 0; i < n; i++) out[i] = core_plain(in[i]);
 }
 
 #ifdef VEXPF_X86
@@ -142,8 +137,7 @@ __attribute__((target("avx2,fma"))) static void run_fma_avx2(float *out, const f
         y = _mm256_fmadd_pd(p, r2, y);
         _mm_storeu_ps(out + i, _mm256_cvtpd_ps(_mm256_mul_pd(y, _mm256_castsi256_pd(t))));
     }
-    for (; i < n; i++)
-        out[i] = core_fma(in[i]);
+    for (; i < n; i++) out[i] = core_fma(in[i]);
 }
 
 /* The same, 8 floats at a time; the table in four registers, looked up by two permutes. */
@@ -176,8 +170,7 @@ __attribute__((target("avx512f,avx2,fma"))) static void run_fma_avx512(float *ou
         y = _mm512_fmadd_pd(p, r2, y);
         _mm256_storeu_ps(out + i, _mm512_cvtpd_ps(_mm512_mul_pd(y, _mm512_castsi512_pd(t))));
     }
-    for (; i < n; i++)
-        out[i] = core_fma(in[i]);
+    for (; i < n; i++) out[i] = core_fma(in[i]);
 }
 #endif
 
@@ -196,9 +189,7 @@ static const volatile float probes[] = {0x1.04845ep+5f, -0x1.f8cbb2p+5f, -0x1.5e
                                         -1.0f,          -0x1p-30f,       0.0f,        0.5f,
                                         0x1.921fb6p+1f, 42.0f,           0x1.5fep+6f};
 
-static int same_bits(float a, float b) {
-    return memcmp(&a, &b, sizeof a) == 0;
-}
+static int same_bits(float a, float b) { return memcmp(&a, &b, sizeof a) == 0; }
 
 /* 2 where the CPU has FMA, AVX2 and AVX-512F, 1 with FMA and AVX2 only, else 0. */
 static int cpu_level(void) {

@@ -8,25 +8,25 @@
 
 static int check_failures, check_count;
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        check_count++;                                                                     \
-        if (!(cond)) {                                                                     \
-            check_failures++;                                                              \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);       \
-        }                                                                                  \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        check_count++;                                                                             \
+        if (!(cond)) {                                                                             \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
+        }                                                                                          \
     } while (0)
 
 /* |got - want| <= tol * max(1, |want|) */
-#define CHECK_NEAR(got, want, tol)                                                          \
-    do {                                                                                    \
-        double g_ = (got), w_ = (want);                                                     \
-        check_count++;                                                                      \
-        if (!(fabs(g_ - w_) <= (tol) * fmax(1.0, fabs(w_)))) {                              \
-            check_failures++;                                                               \
-            fprintf(stderr, "%s:%d: %s = %.17g, expected %.17g (tol %g)\n", __FILE__,       \
-                    __LINE__, #got, g_, w_, (double)(tol));                                 \
-        }                                                                                   \
+#define CHECK_NEAR(got, want, tol)                                                                 \
+    do {                                                                                           \
+        double g_ = (got), w_ = (want);                                                            \
+        check_count++;                                                                             \
+        if (!(fabs(g_ - w_) <= (tol)*fmax(1.0, fabs(w_)))) {                                       \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: %s = %.17g, expected %.17g (tol %g)\n", __FILE__, __LINE__,    \
+                    #got, g_, w_, (double)(tol));                                                  \
+        }                                                                                          \
     } while (0)
 
 static inline int check_report(void) {

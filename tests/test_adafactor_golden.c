@@ -40,16 +40,17 @@
 #define TOL (8.0 / 8388608.0)
 #define DIR_TOL 1e-6
 
-static const double W0[N] = {0.5,  -1.25, 2.0,  0.0, -0.3, 1.7, -2.2, 0.9,
-                             0.35, -0.8,  1.1,  -0.05, 0.6, -1.5, 0.25, 1.9,
-                             -0.7, 0.4,   1.2,  -0.9, 0.15, -1.8, 0.75};
-static const TaskGroup GROUPS[3] = {{"mat", 0, 12, 3, 4}, {"vec", 12, 5, 5, 1}, {"row", 17, 6, 1, 6}};
+static const double W0[N] = {0.5, -1.25, 2.0,  0.0, -0.3, 1.7, -2.2, 0.9,  0.35, -0.8, 1.1, -0.05,
+                             0.6, -1.5,  0.25, 1.9, -0.7, 0.4, 1.2,  -0.9, 0.15, -1.8, 0.75};
+static const TaskGroup GROUPS[3] = {
+    {"mat", 0, 12, 3, 4}, {"vec", 12, 5, 5, 1}, {"row", 17, 6, 1, 6}};
 
 /* g_i(t) = 0 if (i + 2t) % 7 == 0, else (float)(a_i w_i - b_i + 0.1 cos(t + i)) */
 static void gradient(const float *w, int t, float *g) {
     for (int i = 0; i < N; i++) {
         const double a = 0.5 + 0.25 * (i % 4), b = 0.1 * ((7 * i) % 5 - 2);
-        g[i] = (i + 2 * t) % 7 == 0 ? 0.0f : (float)(a * (double)w[i] - b + 0.1 * cos((double)(t + i)));
+        g[i] = (i + 2 * t) % 7 == 0 ? 0.0f
+                                    : (float)(a * (double)w[i] - b + 0.1 * cos((double)(t + i)));
     }
 }
 
@@ -204,10 +205,9 @@ int main(int argc, char **argv) {
                            csvio_parse_num(csvio_at(&tab, r, 4), &lr) == 0 &&
                            csvio_parse_num(csvio_at(&tab, r, 5), &index) == 0 &&
                            csvio_parse_num(csvio_at(&tab, r, 6), &w) == 0 && step >= 1 &&
-                           step <= NSTEPS && step == floor(step) && t >= step &&
-                           t <= 1e9 && t == floor(t) && lr > 0 &&
-                           (double)(float)lr == lr && index >= 0 && index < N &&
-                           index == floor(index) && isfinite(w);
+                           step <= NSTEPS && step == floor(step) && t >= step && t <= 1e9 &&
+                           t == floor(t) && lr > 0 && (double)(float)lr == lr && index >= 0 &&
+                           index < N && index == floor(index) && isfinite(w);
         CHECK(parsed);
         if (!parsed) {
             fprintf(stderr, "%s: data row %d: bad step, t, lr, index or w\n", path, r + 1);

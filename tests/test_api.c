@@ -46,7 +46,8 @@ static void registry(void) {
         CHECK(sched_find(lrlab_scheduler_name(i)) != NULL);
         CHECK(strcmp(lrlab_scheduler_name(i), "lua") != 0);
     }
-    for (int i = 0; optim_registry[i]; i++) CHECK(strcmp(lrlab_optimizer_name(i), optim_registry[i]->name) == 0);
+    for (int i = 0; optim_registry[i]; i++)
+        CHECK(strcmp(lrlab_optimizer_name(i), optim_registry[i]->name) == 0);
     CHECK(lrlab_optimizer_name(no) == NULL && lrlab_scheduler_name(ns) == NULL);
     CHECK(lrlab_scheduler_name(-1) == NULL && lrlab_optimizer_name(-1) == NULL);
     CHECK(strcmp(lrlab_version(), LRLAB_VERSION) == 0);
@@ -56,8 +57,13 @@ static void registry(void) {
 /* The same scheduler through the API and through the harness, driven alike: equal rates. */
 static void same_rates(const char *name, const char *set) {
     LrlabError e;
-    const LrlabRun run = {.lr0 = 0.1, .total_steps = 200, .steps_per_epoch = 20,
-                          .eval_every = 10, .nparams = NP, .ngroups = 2, .groups = groups};
+    const LrlabRun run = {.lr0 = 0.1,
+                          .total_steps = 200,
+                          .steps_per_epoch = 20,
+                          .eval_every = 10,
+                          .nparams = NP,
+                          .ngroups = 2,
+                          .groups = groups};
     LrlabScheduler *s = lrlab_scheduler_new(name, set, &run, &e);
     CHECK(s != NULL);
     if (!s) {
@@ -75,8 +81,13 @@ static void same_rates(const char *name, const char *set) {
         *eq = 0;
         CHECK(params_set_text(&p, kv, eq + 1, "test", &err) == 0);
     }
-    const SchedRun srun = {.lr0 = 0.1, .total_steps = 200, .steps_per_epoch = 20,
-                           .eval_every = 10, .ngroups = 2, .groups = tgroups, .nparams = NP};
+    const SchedRun srun = {.lr0 = 0.1,
+                           .total_steps = 200,
+                           .steps_per_epoch = 20,
+                           .eval_every = 10,
+                           .ngroups = 2,
+                           .groups = tgroups,
+                           .nparams = NP};
     Sched h;
     CHECK(sched_create(&h, d, &p, &srun, "test", &err) == 0);
     float w[NP], g[NP], dir[NP] = {0}, helem[NP];
@@ -85,12 +96,12 @@ static void same_rates(const char *name, const char *set) {
     int same = 1;
     for (int64_t t = 0; t < 200; t++) {
         for (int i = 0; i < NP; i++) g[i] = (float)(0.1 * ((t * 7 + i * 3) % 11) - 0.5);
-        const LrlabStep st = {.step = t, .loss = loss, .w = w, .g = g, .dir_prev = dir,
-                              .loss_at = half_sq};
+        const LrlabStep st = {
+            .step = t, .loss = loss, .w = w, .g = g, .dir_prev = dir, .loss_at = half_sq};
         const float *elem;
         CHECK(lrlab_scheduler_lr(s, &st, a, &elem, &e) == 0);
-        SchedStep hs = {.step = t, .loss = loss, .w = w, .g = g, .dir_prev = dir,
-                        .loss_at = half_sq};
+        SchedStep hs = {
+            .step = t, .loss = loss, .w = w, .g = g, .dir_prev = dir, .loss_at = half_sq};
         SchedLr out = {.group = b, .elem = helem, .ngroups = 2};
         sched_lr(&h, &hs, &out);
         same &= memcmp(a, b, sizeof a) == 0 && (elem != NULL) == (out.elem_used != 0);
@@ -141,8 +152,8 @@ static void same_updates(const char *name, const char *set) {
         for (int i = 0; i < NP; i++) g[i] = wa[i] * (1 + 0.1f * (float)i);
         lrlab_optimizer_step(o, wa, g, lr, NULL, NULL);
         for (int gi = 0; gi < 2; gi++)
-            d->step(h.st, k, &tgroups[gi], wb + tgroups[gi].off, g + tgroups[gi].off, lr[gi],
-                    NULL, NULL);
+            d->step(h.st, k, &tgroups[gi], wb + tgroups[gi].off, g + tgroups[gi].off, lr[gi], NULL,
+                    NULL);
     }
     CHECK(memcmp(wa, wb, sizeof wa) == 0);
     CHECK(lrlab_optimizer_steps(o) == 100);
@@ -154,15 +165,15 @@ static void same_updates(const char *name, const char *set) {
 /* Every scheduler through the API with its defaults (and what it requires): finite rates. */
 static void every_scheduler(void) {
     LrlabError e;
-    const LrlabRun run = {.lr0 = 0.1, .total_steps = 100, .steps_per_epoch = 10,
-                          .eval_every = 10, .nparams = NP};
+    const LrlabRun run = {
+        .lr0 = 0.1, .total_steps = 100, .steps_per_epoch = 10, .eval_every = 10, .nparams = NP};
     double feat[64] = {0};
     float w[NP] = {1, 2, 3}, g[NP] = {1, 1, 1}, dir[NP] = {0};
     for (int i = 0; i < lrlab_scheduler_count(); i++) {
         const char *name = lrlab_scheduler_name(i);
         const char *set = strcmp(name, "sequential") == 0 ? "schedulers=constant{}|cosine{}"
-                          : strcmp(name, "rl") == 0        ? "policy=" LRLAB_TEST_POLICY
-                                                           : NULL;
+                          : strcmp(name, "rl") == 0       ? "policy=" LRLAB_TEST_POLICY
+                                                          : NULL;
         LrlabScheduler *s = lrlab_scheduler_new(name, set, &run, &e);
         CHECK(s != NULL);
         if (!s) {
@@ -172,8 +183,13 @@ static void every_scheduler(void) {
         int ok = 1;
         for (int64_t t = 0; t < 100; t++) {
             double lr[1];
-            const LrlabStep st = {.step = t, .loss = 1.0 / (t + 1), .w = w, .g = g,
-                                  .dir_prev = dir, .loss_at = half_sq, .features = feat};
+            const LrlabStep st = {.step = t,
+                                  .loss = 1.0 / (t + 1),
+                                  .w = w,
+                                  .g = g,
+                                  .dir_prev = dir,
+                                  .loss_at = half_sq,
+                                  .features = feat};
             ok &= lrlab_scheduler_lr(s, &st, lr, NULL, &e) == 0 && isfinite(lr[0]) && lr[0] > 0;
             ok &= lrlab_scheduler_observe(s, LRLAB_SIGNAL_TRAIN_STEP, t, 1.0 / (t + 1), &e) == 0;
         }
@@ -220,7 +236,8 @@ static void hostile(void) {
     refused(lrlab_scheduler_new("greedy", "min_lr=0.01;min_lr_factor=0.1", &run, &e) != NULL, &e,
             "given together");
     refused(lrlab_scheduler_new("sequential", "schedulers=", &run, &e) != NULL, &e, "schedulers");
-    refused(lrlab_scheduler_new("sequential", "schedulers=cosine{}|constant{x=1}", &run, &e) != NULL,
+    refused(lrlab_scheduler_new("sequential", "schedulers=cosine{}|constant{x=1}", &run, &e) !=
+                NULL,
             &e, "x");
     refused(lrlab_scheduler_new("sequential", "schedulers=cosine{eta_min=1;T_max=-2}", &run, &e) !=
                 NULL,
@@ -281,7 +298,8 @@ static void hostile(void) {
     LrlabOptimizer *adam = lrlab_optimizer_new("adam", NULL, NP, 0, NULL, &e);
     void *sb, *ob;
     size_t sn, on;
-    CHECK(lrlab_scheduler_save(cos, &sb, &sn, &e) == 0 && lrlab_optimizer_save(adam, &ob, &on, &e) == 0);
+    CHECK(lrlab_scheduler_save(cos, &sb, &sn, &e) == 0 &&
+          lrlab_optimizer_save(adam, &ob, &on, &e) == 0);
     refused(lrlab_optimizer_load(adam, sb, sn, &e) == 0, &e, "saved by a scheduler");
     refused(lrlab_scheduler_load(cos, ob, on, &e) == 0, &e, "saved by an optimizer");
     refused(lrlab_scheduler_load(hd, sb, sn, &e) == 0, &e, "saved by scheduler \"cosine\"");

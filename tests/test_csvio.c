@@ -85,8 +85,9 @@ int main(void) {
         double x = m * pow(10, (int)(rng_next(&rng) % 30) - 18);
         check_around(x);
     }
-    const long long ints[] = {0, 1, -1, 9, 10, -10, 123456789, LLONG_MAX, LLONG_MIN,
-                              LLONG_MIN + 1, 1000000000000LL, -999};
+    const long long ints[] = {
+        0,   1, -1, 9, 10, -10, 123456789, LLONG_MAX, LLONG_MIN, LLONG_MIN + 1, 1000000000000LL,
+        -999};
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) check_int(ints[i]);
     for (int i = 0; i < 100000; i++) check_int((long long)rng_next(&rng) >> (rng_next(&rng) % 63));
     printf("csvio: %ld values formatted, %ld differ from the C library\n", checked, failed);

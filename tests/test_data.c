@@ -183,12 +183,14 @@ static void test_gzip_members(void) {
     CHECK(gzip_decode(cat, sn + en + fn, 2 * tn - 1, &out, &m, "cat", &e) == -1 && !out);
     check_error(&e, "cat", "gzip stream: output too large (expected at most");
     CHECK(gzip_decode(cat, sn + 5, 1 << 20, &out, &m, "cat", &e) == -1 && !out && m == 0);
-    check_error(&e, "cat", "gzip stream: truncated header (expected the 10 bytes and the fields "
-                           "its flags announce, got end of input at byte ");
+    check_error(&e, "cat",
+                "gzip stream: truncated header (expected the 10 bytes and the fields "
+                "its flags announce, got end of input at byte ");
     cat[sn] = 0x1f, cat[sn + 1] = 0x8c;
     CHECK(gzip_decode(cat, sn + en, 1 << 20, &out, &m, "cat", &e) == -1 && !out);
-    check_error(&e, "cat", "trailing bytes after the member (expected end of input or another "
-                           "member starting 1f 8b, got 20 more bytes)");
+    check_error(&e, "cat",
+                "trailing bytes after the member (expected end of input or another "
+                "member starting 1f 8b, got 20 more bytes)");
     CHECK(gzip_decode(cat, sn + 1, 1 << 20, &out, &m, "cat", &e) == -1 && !out);
     check_error(&e, "cat", "got 1 more bytes)");
     cat[0] = 0x8b;
@@ -252,8 +254,10 @@ static void test_gzip_corruption(const char *name) {
     size_t m;
     CHECK(gzip_decode(gz, n, want_n - 1, &out, &m, name, &e) == -1 && !out && m == 0);
     char what[96];
-    snprintf(what, sizeof what, "gzip stream: output too large (expected at most %zu bytes, got "
-             "more)", want_n - 1);
+    snprintf(what, sizeof what,
+             "gzip stream: output too large (expected at most %zu bytes, got "
+             "more)",
+             want_n - 1);
     check_error(&e, name, what);
     CHECK(gzip_decode(gz, n, want_n, &out, &m, name, &e) == 0 && m == want_n);
     free(out);
@@ -360,11 +364,11 @@ static void test_deflate_streams(void) {
     cl[18] = 1, cl[0] = 2, cl[1] = 2;
     w = bits_gzip();
     put_dynamic_header(&w, 257, 1, cl);
-    put_code(&w, 0, 1), put(&w, 97 - 11, 7);   /* lengths 0..96: 0 */
-    put_code(&w, 3, 2);                         /* 97 ('a'): 1 */
-    put_code(&w, 0, 1), put(&w, 127, 7);       /* 98..235: 0 */
-    put_code(&w, 0, 1), put(&w, 20 - 11, 7);   /* 236..255: 0 */
-    put_code(&w, 3, 2), put_code(&w, 2, 2);     /* 256: 1; distance code 0: 0 */
+    put_code(&w, 0, 1), put(&w, 97 - 11, 7);                    /* lengths 0..96: 0 */
+    put_code(&w, 3, 2);                                         /* 97 ('a'): 1 */
+    put_code(&w, 0, 1), put(&w, 127, 7);                        /* 98..235: 0 */
+    put_code(&w, 0, 1), put(&w, 20 - 11, 7);                    /* 236..255: 0 */
+    put_code(&w, 3, 2), put_code(&w, 2, 2);                     /* 256: 1; distance code 0: 0 */
     put_code(&w, 0, 1), put_code(&w, 0, 1), put_code(&w, 1, 1); /* "aa", end of block */
     check_member(&w, "aa", 2);
 }
@@ -384,13 +388,15 @@ static void test_deflate_errors(void) {
         "invalid literal/length code",
         "invalid distance code",
         "too many length or distance symbols",
-        "invalid code lengths set", /* over-subscribed */
-        "invalid code lengths set", /* incomplete */
+        "invalid code lengths set",  /* over-subscribed */
+        "invalid code lengths set",  /* incomplete */
         "invalid bit length repeat", /* a repeat at the start */
         "invalid code -- missing end-of-block",
         "invalid bit length repeat", /* lengths overflow the table */
         "invalid literal/lengths set",
-        "12", "10", "17", /* truncated: the end of input, in bytes */
+        "12",
+        "10",
+        "17", /* truncated: the end of input, in bytes */
     };
     for (int kind = 0; kind < (int)(sizeof what / sizeof what[0]); kind++) {
         Bits w = bits_gzip();
@@ -431,7 +437,7 @@ static void test_deflate_errors(void) {
             put_code(&w, 1, 2), put_code(&w, 0, 2);
             break;
         case 12: put(&w, 1, 1), put(&w, 2, 2), put(&w, 0, 13); break; /* cut in the header */
-        case 13: break;                                                 /* no data at all */
+        case 13: break;                                               /* no data at all */
         case 14: /* a stored block of 5 bytes with 2 */
             put(&w, 1, 1), put(&w, 0, 2), w.nbits = 88, put(&w, 5, 16), put(&w, 0xfffa, 16);
             put(&w, 'h', 8), put(&w, 'e', 8);
@@ -515,8 +521,9 @@ static void test_loader_errors(void) {
     check_error(&e, path, "missing data folder");
     CHECK(strcmp(e.hint, "fetch it with: bash scripts/fetch-data.sh spam") == 0);
     /* A spam folder with one e-mail: wrong count, named by the folder. */
-    const char *const folders[] = {"spam", "spam/easy-ham-1", "spam/easy-ham-2", "spam/hard-ham-1",
-                                   "spam/spam-1", "spam/spam-2"};
+    const char *const folders[] = {
+        "spam",        "spam/easy-ham-1", "spam/easy-ham-2", "spam/hard-ham-1",
+        "spam/spam-1", "spam/spam-2"};
     for (int k = 0; k < 6; k++) {
         snprintf(sub, sizeof sub, "%s/%s", tmp, folders[k]);
         CHECK(mkdir(sub, 0755) == 0);

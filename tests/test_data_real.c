@@ -2,11 +2,11 @@
  * (default ./data; `bash scripts/bootstrap.sh test` fetches them all first): a missing data
  * set fails this test with the loader's message and its fetch command, nothing is skipped.
  *
- * Checks the shapes and facts the data sets are known by (scripts/fetch-data.sh): Fashion-MNIST and MNIST 60000 / 10000 images of 28 x 28 with labels
- * 0..9 (Fashion-MNIST: 6000 / 1000 of each class); the KJV text equal to fetch-data.sh's
- * `sed 's/^[^ ]* //'` (by its sha256), 31,102 verses in 1,189 chapters, 929 of them Old
- * Testament; Moby Dick pure ASCII; 6,046 e-mails of which 1,896 spam; a KJV document-term
- * matrix with unit rows. Prints the time each load takes.
+ * Checks the shapes and facts the data sets are known by (scripts/fetch-data.sh): Fashion-MNIST and
+ * MNIST 60000 / 10000 images of 28 x 28 with labels 0..9 (Fashion-MNIST: 6000 / 1000 of each
+ * class); the KJV text equal to fetch-data.sh's `sed 's/^[^ ]* //'` (by its sha256), 31,102 verses
+ * in 1,189 chapters, 929 of them Old Testament; Moby Dick pure ASCII; 6,046 e-mails of which 1,896
+ * spam; a KJV document-term matrix with unit rows. Prints the time each load takes.
  */
 #include "check.h"
 #include "harness/base/sha256.h"

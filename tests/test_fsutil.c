@@ -3,8 +3,8 @@
  * closed, an aborted stream leaves the earlier file as it was and no temporary file behind,
  * a stream cannot write through a symbolic link, and fs_write (now built on it) still
  * replaces a file whole. */
-#include "harness/base/fsutil.h"
 #include "check.h"
+#include "harness/base/fsutil.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -15,7 +15,8 @@
 static int entries(const char *dir) {
     DIR *d = opendir(dir);
     int n = 0;
-    for (struct dirent *x; d && (x = readdir(d));) n += strcmp(x->d_name, ".") && strcmp(x->d_name, "..");
+    for (struct dirent *x; d && (x = readdir(d));)
+        n += strcmp(x->d_name, ".") && strcmp(x->d_name, "..");
     if (d) closedir(d);
     return n;
 }

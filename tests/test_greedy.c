@@ -57,8 +57,8 @@ int main(void) {
     done(&g);
 
     /* rel threshold 0.1: after best 10, 9.5 is not better (9.5 >= 10 * 0.9) */
-    const char *rel[] = {"factor", "0.9", "patience", "1", "min_lr", "1e-6", "threshold_mode",
-                         "rel", "threshold", "0.1", NULL};
+    const char *rel[] = {"factor",         "0.9", "patience",  "1",   "min_lr", "1e-6",
+                         "threshold_mode", "rel", "threshold", "0.1", NULL};
     CHECK(make(&g, 0.1, rel, &e) == 0);
     feed(&g, 10);
     feed(&g, 9.5);
@@ -73,8 +73,8 @@ int main(void) {
 
     /* reset: patience 1, min_lr 0.01, factor 0.5, reset_start 2: a constant metric drives
      * the lr to min_lr, then two reductions at min_lr bring it back to 0.1 */
-    const char *rs[] = {"factor", "0.5", "patience", "1", "min_lr", "0.01", "reset_start", "2",
-                        NULL};
+    const char *rs[] = {"factor", "0.5",         "patience", "1", "min_lr",
+                        "0.01",   "reset_start", "2",        NULL};
     CHECK(make(&g, 0.1, rs, &e) == 0);
     double want[] = {0.1, 0.1, 0.05, 0.05, 0.025, 0.025, 0.0125, 0.0125, 0.01, 0.01, 0.1};
     for (int i = 0; i < 11; i++) CHECK_NEAR(feed(&g, 7), want[i], 1e-15);
@@ -82,16 +82,16 @@ int main(void) {
 
     /* smoothing over a window of 3: 4, 1, 3.9, 1.1 become 4, 2.5, 2.9667, 2.0, so with
      * patience 0 the lr goes up, up, down, up; raw values would end down. */
-    const char *sm[] = {"factor", "0.5", "patience", "0", "threshold", "0", "min_lr", "1e-6",
-                        "smooth", "true", "window", "3", NULL};
+    const char *sm[] = {"factor", "0.5",    "patience", "0",      "threshold", "0", "min_lr",
+                        "1e-6",   "smooth", "true",     "window", "3",         NULL};
     CHECK(make(&g, 0.1, sm, &e) == 0);
     CHECK_NEAR(feed(&g, 4), 0.2, 1e-15);
     CHECK_NEAR(feed(&g, 1), 0.4, 1e-15);
     CHECK_NEAR(feed(&g, 3.9), 0.2, 1e-15);
     CHECK_NEAR(feed(&g, 1.1), 0.4, 1e-15);
     done(&g);
-    const char *raw[] = {"factor", "0.5", "patience", "0", "threshold", "0", "min_lr", "1e-6",
-                         NULL};
+    const char *raw[] = {"factor", "0.5",    "patience", "0", "threshold",
+                         "0",      "min_lr", "1e-6",     NULL};
     CHECK(make(&g, 0.1, raw, &e) == 0);
     feed(&g, 4), feed(&g, 1), feed(&g, 3.9);
     CHECK_NEAR(feed(&g, 1.1), 0.1, 1e-15);
@@ -100,16 +100,16 @@ int main(void) {
     /* cooldown 2: after a reduction two signals are ignored, whatever they are */
     const char *cd[] = {"factor", "0.5", "patience", "0", "min_lr", "1e-6", "cooldown", "2", NULL};
     CHECK(make(&g, 0.1, cd, &e) == 0);
-    CHECK_NEAR(feed(&g, 5), 0.2, 1e-15);  /* better: up */
-    CHECK_NEAR(feed(&g, 6), 0.1, 1e-15);  /* worse: down, cooldown starts */
-    CHECK_NEAR(feed(&g, 1), 0.1, 1e-15);  /* ignored */
+    CHECK_NEAR(feed(&g, 5), 0.2, 1e-15);   /* better: up */
+    CHECK_NEAR(feed(&g, 6), 0.1, 1e-15);   /* worse: down, cooldown starts */
+    CHECK_NEAR(feed(&g, 1), 0.1, 1e-15);   /* ignored */
     CHECK_NEAR(feed(&g, 0.5), 0.1, 1e-15); /* ignored */
     CHECK_NEAR(feed(&g, 0.2), 0.2, 1e-15); /* counted again: better */
     done(&g);
 
     /* max_lr caps increases; eps skips changes that are too small */
-    const char *cap[] = {"factor", "0.5", "patience", "0", "min_lr", "1e-6", "max_lr", "0.15",
-                         NULL};
+    const char *cap[] = {"factor", "0.5",    "patience", "0", "min_lr",
+                         "1e-6",   "max_lr", "0.15",     NULL};
     CHECK(make(&g, 0.1, cap, &e) == 0);
     CHECK_NEAR(feed(&g, 3), 0.15, 1e-15);
     CHECK_NEAR(feed(&g, 2), 0.15, 1e-15);
@@ -126,8 +126,8 @@ int main(void) {
 
     /* paper variant: "better" is against the previous signal, not the best so far:
      * 10, 5, 6, 5.5 with patience 0 ends up (5.5 < 6) where hf ends down (5.5 > 5) */
-    const char *pv[] = {"variant", "paper", "factor", "0.5", "patience", "0", "min_lr", "1e-6",
-                        NULL};
+    const char *pv[] = {"variant", "paper",  "factor", "0.5", "patience",
+                        "0",       "min_lr", "1e-6",   NULL};
     const char *hv[] = {"variant", "hf", "factor", "0.5", "patience", "0", "min_lr", "1e-6", NULL};
     double seq[] = {10, 5, 6, 5.5};
     double want_p[] = {0.2, 0.4, 0.2, 0.4}, want_h[] = {0.2, 0.4, 0.2, 0.1};
@@ -139,26 +139,26 @@ int main(void) {
     done(&g);
     /* paper variant: the reset is a timer that forgets best but keeps the lr. With
      * reset_start 2: 5 (up), 6 (down, then reset), 7 is better than the forgotten best (up) */
-    const char *pr[] = {"variant", "paper", "factor", "0.5", "patience", "0", "min_lr", "1e-6",
-                        "reset_start", "2", NULL};
+    const char *pr[] = {"variant", "paper", "factor",      "0.5", "patience", "0",
+                        "min_lr",  "1e-6",  "reset_start", "2",   NULL};
     CHECK(make(&g, 0.1, pr, &e) == 0);
     CHECK_NEAR(feed(&g, 5), 0.2, 1e-15);
     CHECK_NEAR(feed(&g, 6), 0.1, 1e-15); /* not restored to 0.1 by the reset: reduced to it */
     CHECK_NEAR(feed(&g, 7), 0.2, 1e-15);
     done(&g);
     /* paper variant: cooldown zeroes only the bad count; good signals still raise the lr */
-    const char *pc[] = {"variant", "paper", "factor", "0.5", "patience", "0", "min_lr", "1e-6",
-                        "cooldown", "3", NULL};
+    const char *pc[] = {"variant", "paper", "factor",   "0.5", "patience", "0",
+                        "min_lr",  "1e-6",  "cooldown", "3",   NULL};
     CHECK(make(&g, 0.1, pc, &e) == 0);
     CHECK_NEAR(feed(&g, 5), 0.2, 1e-15);
-    CHECK_NEAR(feed(&g, 6), 0.1, 1e-15);  /* reduce, cooldown 3 */
-    CHECK_NEAR(feed(&g, 7), 0.1, 1e-15);  /* bad, zeroed by cooldown */
-    CHECK_NEAR(feed(&g, 4), 0.2, 1e-15);  /* good counts during cooldown (hf would ignore it) */
+    CHECK_NEAR(feed(&g, 6), 0.1, 1e-15); /* reduce, cooldown 3 */
+    CHECK_NEAR(feed(&g, 7), 0.1, 1e-15); /* bad, zeroed by cooldown */
+    CHECK_NEAR(feed(&g, 4), 0.2, 1e-15); /* good counts during cooldown (hf would ignore it) */
     done(&g);
 
     /* signal selection: a train_step scheduler ignores evaluations and vice versa */
-    const char *ts[] = {"signal", "train_step", "factor", "0.5", "patience", "0", "min_lr",
-                        "1e-6", NULL};
+    const char *ts[] = {"signal", "train_step", "factor", "0.5", "patience",
+                        "0",      "min_lr",     "1e-6",   NULL};
     CHECK(make(&g, 0.1, ts, &e) == 0);
     CHECK_NEAR(feed(&g, 1), 0.1, 1e-15); /* SIGNAL_EVAL: ignored */
     sched_observe(&g.s, SIGNAL_TRAIN_STEP, 0, 1);
@@ -197,8 +197,8 @@ int main(void) {
      * clamped), then falling back down reaches 0.03 and stays (0.025 is clamped) */
     const char *variants[] = {"hf", "paper"};
     for (int k = 0; k < 2; k++) {
-        const char *tr[] = {"variant", variants[k], "factor", "0.5", "patience", "0",
-                            "min_lr_factor", "0.3", "max_lr_factor", "2", NULL};
+        const char *tr[] = {"variant",       variants[k], "factor",        "0.5", "patience", "0",
+                            "min_lr_factor", "0.3",       "max_lr_factor", "2",   NULL};
         CHECK(make(&g, 0.1, tr, &e) == 0);
         const double sig[] = {9, 8, 7, 8, 9, 10, 11, 12};
         const double want_b[] = {0.2, 0.2, 0.2, 0.1, 0.05, 0.03, 0.03, 0.03};
@@ -206,8 +206,8 @@ int main(void) {
         done(&g);
     }
     /* the same lr0 with the equivalent absolute bounds gives the same trace */
-    const char *absb[] = {"factor", "0.5", "patience", "0", "min_lr", "0.03", "max_lr", "0.2",
-                          NULL};
+    const char *absb[] = {"factor", "0.5",    "patience", "0", "min_lr",
+                          "0.03",   "max_lr", "0.2",      NULL};
     CHECK(make(&g, 0.1, absb, &e) == 0);
     {
         const double sig[] = {9, 8, 7, 8, 9, 10, 11, 12};
@@ -218,8 +218,8 @@ int main(void) {
     /* hf's reset counts reductions at the effective min_lr: factor 0.5, min_lr_factor 0.25,
      * reset_start 2 on a constant signal: 0.1, 0.05, 0.025 (= 0.25 lr0: the first reduction
      * at min_lr), then the second reduction at min_lr resets the lr to 0.1; then up again */
-    const char *rsf[] = {"factor", "0.5", "patience", "0", "min_lr_factor", "0.25",
-                         "reset_start", "2", NULL};
+    const char *rsf[] = {"factor", "0.5",         "patience", "0", "min_lr_factor",
+                         "0.25",   "reset_start", "2",        NULL};
     CHECK(make(&g, 0.1, rsf, &e) == 0);
     feed(&g, 7); /* the first signal is better than best = inf: up to max_lr 1 is 0.2 */
     {
@@ -236,10 +236,12 @@ int main(void) {
                         "optimizer's lr, got both)") == 0);
     params_free(&g.p);
     const char *both_max[] = {"max_lr_factor", "2", "max_lr", "1", NULL};
-    CHECK(make(&g, 0.1, both_max, &e) != 0 && strstr(e.msg, "max_lr_factor: given together with max_lr"));
+    CHECK(make(&g, 0.1, both_max, &e) != 0 &&
+          strstr(e.msg, "max_lr_factor: given together with max_lr"));
     params_free(&g.p);
     const char *alg1f[] = {"variant", "alg1", "min_lr_factor", "0.1", NULL};
-    CHECK(make(&g, 0.1, alg1f, &e) != 0 && strstr(e.msg, "min_lr_factor: not used by variant alg1"));
+    CHECK(make(&g, 0.1, alg1f, &e) != 0 &&
+          strstr(e.msg, "min_lr_factor: not used by variant alg1"));
     params_free(&g.p);
     const char *fac_above[] = {"min_lr_factor", "0.5", "max_lr", "0.01", NULL};
     CHECK(make(&g, 0.1, fac_above, &e) != 0 &&
@@ -248,10 +250,13 @@ int main(void) {
     params_free(&g.p);
     const char *fac_out[] = {"min_lr", "0.15", "max_lr_factor", "2", NULL};
     CHECK(make(&g, 0.1, fac_out, &e) != 0 &&
-          strstr(e.msg, "outside [min_lr, max_lr_factor * lr] (expected 0.15 <= lr <= 0.2, got 0.1)"));
+          strstr(e.msg,
+                 "outside [min_lr, max_lr_factor * lr] (expected 0.15 <= lr <= 0.2, got 0.1)"));
     params_free(&g.p);
-    const char *const fac_range[][2] = {{"min_lr_factor", "0"}, {"min_lr_factor", "1.5"},
-                                        {"max_lr_factor", "0.5"}, {"max_lr_factor", "inf"}};
+    const char *const fac_range[][2] = {{"min_lr_factor", "0"},
+                                        {"min_lr_factor", "1.5"},
+                                        {"max_lr_factor", "0.5"},
+                                        {"max_lr_factor", "inf"}};
     for (int k = 0; k < 4; k++) {
         const char *kv[] = {fac_range[k][0], fac_range[k][1], NULL};
         CHECK(make(&g, 0.1, kv, &e) != 0 && strstr(e.msg, "invalid value (expected number in"));

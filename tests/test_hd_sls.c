@@ -12,8 +12,12 @@ static void make(Sched *s, Params *p, const char *name, const char *const *kv, d
     Err e;
     params_init(p, sched_find(name)->params);
     for (int i = 0; kv[i]; i += 2) CHECK(params_set_text(p, kv[i], kv[i + 1], "test", &e) == 0);
-    SchedRun run = {.lr0 = lr0, .total_steps = 10, .steps_per_epoch = 5, .ngroups = 2,
-                    .groups = groups, .nparams = 4};
+    SchedRun run = {.lr0 = lr0,
+                    .total_steps = 10,
+                    .steps_per_epoch = 5,
+                    .ngroups = 2,
+                    .groups = groups,
+                    .nparams = 4};
     CHECK(sched_create(s, sched_find(name), p, &run, "test", &e) == 0);
 }
 
@@ -26,7 +30,7 @@ static void hd_case(const char *gran, const double *want_group, const float *wan
     double group[2];
     SchedLr out = {.group = group, .elem = elem, .ngroups = 2};
     SchedStep st = {.step = 0, .w = w, .g = g, .dir_prev = d0};
-    sched_lr(&s, &st, &out); /* no previous direction: the base lr */
+    sched_lr(&s, &st, &out);                     /* no previous direction: the base lr */
     const double tol = want_elem ? 1e-7 : 1e-12; /* per-parameter rates are floats */
     CHECK_NEAR(group[0], 0.1, tol);
     CHECK_NEAR(group[1], 0.1, tol);

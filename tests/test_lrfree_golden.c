@@ -169,8 +169,9 @@ static int run_case(const Case *c) {
     for (int s = 0; s < NSTEPS; s++) glr[s][0] = glr[s][1] = c->lr[s];
     float wg[NSTEPS][N], we[NSTEPS][N];
     const OptimDef *def = optim_find(c->optim);
-    if (ok) ok = run(def, &p, (const double(*)[2])glr, 0, wg, dg) == 0 &&
-                 run(def, &p, (const double(*)[2])glr, 1, we, de) == 0;
+    if (ok)
+        ok = run(def, &p, (const double(*)[2])glr, 0, wg, dg) == 0 &&
+             run(def, &p, (const double(*)[2])glr, 1, we, de) == 0;
     CHECK(ok);
     if (ok) ok = compare(c, 0, wg, dg) + compare(c, 1, we, de) == 0;
     params_free(&p);
@@ -213,13 +214,20 @@ static void group_rates(const char *name) {
  * the parameter tables refuse. */
 static void ranges(void) {
     static const char *const bad[][3] = {
-        {"prodigy", "d0", "0"},           {"prodigy", "beta1", "1"},
-        {"prodigy", "beta2", "-0.1"},     {"prodigy", "beta3", "1.5"},
-        {"prodigy", "eps", "0"},          {"prodigy", "growth_rate", "1"},
-        {"prodigy", "d_coef", "0"},       {"prodigy", "slice_p", "0"},
-        {"dadapt_adam", "d0", "-1e-6"},   {"dadapt_adam", "beta1", "1"},
-        {"dadapt_adam", "beta2", "1"},    {"dadapt_adam", "eps", "0"},
-        {"dadapt_adam", "growth_rate", "0.5"}, {"dadapt_adam", "weight_decay", "-1"},
+        {"prodigy", "d0", "0"},
+        {"prodigy", "beta1", "1"},
+        {"prodigy", "beta2", "-0.1"},
+        {"prodigy", "beta3", "1.5"},
+        {"prodigy", "eps", "0"},
+        {"prodigy", "growth_rate", "1"},
+        {"prodigy", "d_coef", "0"},
+        {"prodigy", "slice_p", "0"},
+        {"dadapt_adam", "d0", "-1e-6"},
+        {"dadapt_adam", "beta1", "1"},
+        {"dadapt_adam", "beta2", "1"},
+        {"dadapt_adam", "eps", "0"},
+        {"dadapt_adam", "growth_rate", "0.5"},
+        {"dadapt_adam", "weight_decay", "-1"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         Params p;
@@ -235,9 +243,9 @@ int main(int argc, char **argv) {
     group_rates("prodigy");
     group_rates("dadapt_adam");
     const char *path = argc > 1 ? argv[1] : "tests/golden/lrfree.csv";
-    static const char *const cols[] = {"optimizer", "case", "params", "step", "lr", "d", "w0",
-                                       "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "w9",
-                                       NULL};
+    static const char *const cols[] = {"optimizer", "case", "params", "step", "lr", "d",
+                                       "w0",        "w1",   "w2",     "w3",   "w4", "w5",
+                                       "w6",        "w7",   "w8",     "w9",   NULL};
     CsvTable tab;
     Err e;
     if (csvio_read(path, cols, &tab, &e) != 0) {
@@ -264,8 +272,8 @@ int main(int argc, char **argv) {
         int parsed = csvio_parse_num(csvio_at(&tab, r, 3), &step) == 0 &&
                      csvio_parse_num(csvio_at(&tab, r, 4), &lr) == 0 &&
                      csvio_parse_num(csvio_at(&tab, r, 5), &d) == 0 && step >= 1 &&
-                     step <= NSTEPS && step == floor(step) && lr >= 0 &&
-                     (double)(float)lr == lr && d > 0 && isfinite(d);
+                     step <= NSTEPS && step == floor(step) && lr >= 0 && (double)(float)lr == lr &&
+                     d > 0 && isfinite(d);
         for (int i = 0; i < N && parsed; i++)
             parsed = csvio_parse_num(csvio_at(&tab, r, 6 + i), &w[i]) == 0 && isfinite(w[i]);
         CHECK(parsed);

@@ -28,13 +28,14 @@ static Task make(const char *kv[][2], uint64_t seed) {
     return t;
 }
 
-static const char *small[][2] = {{"dataset", "synthetic"}, {"m", "12"}, {"n", "25"},
-                                  {"rank", "3"}, {"true_rank", "2"}, {"batch", "4"},
-                                  {NULL, NULL}};
+static const char *small[][2] = {
+    {"dataset", "synthetic"}, {"m", "12"},    {"n", "25"}, {"rank", "3"},
+    {"true_rank", "2"},       {"batch", "4"}, {NULL, NULL}};
 
 int main(void) {
     Task t = make(small, 3);
-    CHECK(t.ngroups == 2 && strcmp(t.groups[0].name, "W") == 0 && strcmp(t.groups[1].name, "H") == 0);
+    CHECK(t.ngroups == 2 && strcmp(t.groups[0].name, "W") == 0 &&
+          strcmp(t.groups[1].name, "H") == 0);
     CHECK(t.groups[0].n == 12 * 3 && t.groups[1].n == 20 * 3); /* 25 samples, 5 held out */
     CHECK(t.steps_per_epoch == 5);
     for (int64_t step = 0; step < 7; step++) { /* crosses an epoch boundary */
@@ -66,7 +67,8 @@ int main(void) {
                 double nd = 0;
                 memcpy(w, t.w, sizeof(float) * t.n);
                 float *d = xmalloc(sizeof(float) * g->n);
-                for (size_t k = 0; k < g->n; k++) d[k] = (float)rng_normal(&r), nd += (double)d[k] * d[k];
+                for (size_t k = 0; k < g->n; k++)
+                    d[k] = (float)rng_normal(&r), nd += (double)d[k] * d[k];
                 const double s = 1e-1;
                 for (size_t k = 0; k < g->n; k++) w[g->off + k] = t.w[g->off + k] + (float)s * d[k];
                 double fp = t.def->loss_at(&t, w);
@@ -95,8 +97,9 @@ int main(void) {
 
     /* projected SGD at a fraction of the bound lowers the training objective and the
      * validation loss of a planted low-rank matrix */
-    static const char *mid[][2] = {{"dataset", "synthetic"}, {"m", "60"}, {"n", "200"},
-                                   {"rank", "8"}, {"batch", "10"}, {NULL, NULL}};
+    static const char *mid[][2] = {
+        {"dataset", "synthetic"}, {"m", "60"}, {"n", "200"}, {"rank", "8"},
+        {"batch", "10"},          {NULL, NULL}};
     Task m = make(mid, 5);
     double m0[METRIC_MAX], m1[METRIC_MAX];
     m.def->evaluate(&m, m0);
@@ -106,7 +109,8 @@ int main(void) {
         m.def->lr_bound(&m, bound);
         for (int gi = 0; gi < 2; gi++) {
             const TaskGroup *g = &m.groups[gi];
-            for (size_t k = 0; k < g->n; k++) m.w[g->off + k] -= (float)(0.5 * bound[gi]) * m.g[g->off + k];
+            for (size_t k = 0; k < g->n; k++)
+                m.w[g->off + k] -= (float)(0.5 * bound[gi]) * m.g[g->off + k];
         }
         m.def->project(&m);
     }

@@ -28,9 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N 8         /* weights of the golden problem */
+#define N 8 /* weights of the golden problem */
 #define NSTEPS 10
-#define NCASES 32   /* scripts/golden/README.md: 32 cases x 2 steps x 8 weights = 512 rows */
+#define NCASES 32 /* scripts/golden/README.md: 32 cases x 2 steps x 8 weights = 512 rows */
 #define TOL 1e-6
 
 /* ---- the golden problem (scripts/golden/README.md, "The test problem") ---- */
@@ -83,9 +83,9 @@ static int setup(const Case *c, Setup *s) {
         }
         *eq = '\0';
         const char *key = kv, *val = eq + 1;
-        double *num = strcmp(key, "lr") == 0                   ? &s->lr
+        double *num = strcmp(key, "lr") == 0                 ? &s->lr
                       : clip && strcmp(key, "max_norm") == 0 ? &s->max_norm
-                                                               : NULL;
+                                                             : NULL;
         if (num) {
             if (csvio_parse_num(val, num) != 0 || !(*num > 0)) {
                 fprintf(stderr, "%s: %s: bad value \"%s\"\n", c->name, key, val);
@@ -173,8 +173,8 @@ static int run_case(const Case *c) {
     const TaskGroup one[1] = {{"w", 0, 8, 8, 1}};
     const TaskGroup two[2] = {{"w0", 0, 4, 4, 1}, {"w1", 4, 4, 4, 1}};
     float w1[2][N], w2[2][N], we[2][N];
-    int ok = run(&s, one, 1, 0, w1) == 0 && run(&s, two, 2, 0, w2) == 0 &&
-             run(&s, one, 1, 1, we) == 0;
+    int ok =
+        run(&s, one, 1, 0, w1) == 0 && run(&s, two, 2, 0, w2) == 0 && run(&s, one, 1, 1, we) == 0;
     CHECK(ok);
     if (ok) {
         const int sliced = memcmp(w1, w2, sizeof w1) == 0;
@@ -298,10 +298,8 @@ static const double AF_LR = 0.1;
 static void af_hand(double out[2][2][AN]) {
     static const double q[AN] = {165, 165, 33, 45, 45, 81};
     static const double step2[2][AN] = {
-        {0.89193452591, 0.00209116704, -0.50209116704, 0.00209116704, 0.50806547409,
-         0.02717386128},
-        {0.85375827045, 0.02899852999, -0.49801144624, 0.00576283177, 0.52402774620,
-         0.02297571467},
+        {0.89193452591, 0.00209116704, -0.50209116704, 0.00209116704, 0.50806547409, 0.02717386128},
+        {0.85375827045, 0.02899852999, -0.49801144624, 0.00576283177, 0.52402774620, 0.02297571467},
     };
     for (int i = 0; i < AN; i++) {
         const double sign = AF_G[0][i] > 0 ? 1 : -1;

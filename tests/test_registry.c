@@ -15,9 +15,9 @@
  *     uninterrupted run (the scheduler "lua", whose state is the script's, refuses to save);
  *     the optimizers' round trip is tests/test_state.c's. */
 #include "check.h"
+#include "harness/base/rng.h"
 #include "harness/lua/config.h"
 #include "harness/optim/optim.h"
-#include "harness/base/rng.h"
 #include "schedulers/sched.h"
 
 #include <stdlib.h>
@@ -147,8 +147,14 @@ static int trace_with(const SchedDef *d, const Params *p, void *lua, int drive, 
                       int positive, int64_t resume_at, double *lrs, Seen *seen) {
     Err e;
     TaskGroup groups[2] = {{"a", 0, 4, 2, 2}, {"b", 4, 4, 4, 1}};
-    SchedRun run = {.lr0 = LR0, .total_steps = STEPS, .steps_per_epoch = 30, .eval_every = 10,
-                    .ngroups = 2, .groups = groups, .nparams = 8, .lua = lua};
+    SchedRun run = {.lr0 = LR0,
+                    .total_steps = STEPS,
+                    .steps_per_epoch = 30,
+                    .eval_every = 10,
+                    .ngroups = 2,
+                    .groups = groups,
+                    .nparams = 8,
+                    .lua = lua};
     Sched s;
     int rc = sched_create(&s, d, p, &run, "test", &e);
     CHECK(rc == 0);
@@ -181,8 +187,14 @@ static int trace_with(const SchedDef *d, const Params *p, void *lua, int drive, 
         for (int i = 0; i < 8; i++)
             g[i] = drive == IMPROVING ? 0.5f + 0.1f * (float)i : (float)rng_normal(&r);
         for (int i = 0; i < SCHED_NFEATURES; i++) feat[i] = rng_normal(&fr);
-        SchedStep st = {.step = step, .loss = loss, .w = w, .g = g, .dir_prev = dir,
-                        .loss_at = half_sq, .features = feat, .nfeatures = SCHED_NFEATURES};
+        SchedStep st = {.step = step,
+                        .loss = loss,
+                        .w = w,
+                        .g = g,
+                        .dir_prev = dir,
+                        .loss_at = half_sq,
+                        .features = feat,
+                        .nfeatures = SCHED_NFEATURES};
         sched_lr(&s, &st, &out);
         CHECK(!out.error);
         int in_bounds = 1;
@@ -257,17 +269,21 @@ static const Case cases[] = {
     {"cosine_restarts", {"eta_min=0.05", "T_0=40", "T_mult=2"}, NOISY, AT_HI},
     {"cosine_restarts", {"eta_min=0.3", "T_0=50"}, NOISY, ABOVE | AT_LO},
     {"onecycle", {"max_lr=0.3"}, NOISY, ABOVE | AT_HI},
-    {"onecycle", {"max_lr=0.3", "three_phase=true", "anneal_strategy=linear"}, NOISY,
+    {"onecycle",
+     {"max_lr=0.3", "three_phase=true", "anneal_strategy=linear"},
+     NOISY,
      ABOVE | AT_HI},
-    {"onecycle", {"div_factor=0.5", "final_div_factor=0.5", "pct_start=0.5"}, NOISY,
-     ABOVE | AT_HI},
+    {"onecycle", {"div_factor=0.5", "final_div_factor=0.5", "pct_start=0.5"}, NOISY, ABOVE | AT_HI},
     {"onecycle", {"total_steps=400", "pct_start=0.1"}, NOISY, 0},
     {"cyclic", {"max_lr=0.3", "step_size_up=20"}, NOISY, ABOVE | AT_HI | AT_LO},
-    {"cyclic", {"max_lr=0.3", "step_size_up=20", "step_size_down=10", "mode=triangular2"}, NOISY,
+    {"cyclic",
+     {"max_lr=0.3", "step_size_up=20", "step_size_down=10", "mode=triangular2"},
+     NOISY,
      ABOVE | AT_HI | AT_LO},
     {"cyclic",
      {"max_lr=0.3", "base_lr=0.05", "step_size_up=20", "mode=exp_range", "gamma=0.99"},
-     NOISY, ABOVE | AT_LO},
+     NOISY,
+     ABOVE | AT_LO},
     {"cyclic", {"step_size_up=25", "mode=exp_range", "gamma=1.003"}, NOISY, ABOVE | AT_LO},
     {"plateau", {"signal=train_step", "patience=2", "min_lr=0.02"}, NOISY, AT_HI | AT_LO},
     {"plateau", {"signal=train_step", "patience=0", "min_lr=0.5"}, NOISY, AT_HI | AT_LO},
@@ -287,24 +303,30 @@ static const Case cases[] = {
      {"schedulers=exponential{gamma=1.01}|cyclic{max_lr=0.3;step_size_up=20}|"
       "greedy{max_lr=0.3;signal=train_step}",
       "milestones=100|200"},
-     IMPROVING, ABOVE | AT_HI},
-    {"sequential", {"schedulers=hf_linear{num_warmup_steps=10}|constant{}"}, NOISY,
-     AT_HI | AT_LO},
+     IMPROVING,
+     ABOVE | AT_HI},
+    {"sequential", {"schedulers=hf_linear{num_warmup_steps=10}|constant{}"}, NOISY, AT_HI | AT_LO},
     {"hf_constant", {"num_warmup_steps=30"}, NOISY, AT_HI | AT_LO},
     {"hf_linear", {"num_warmup_steps=30", "num_training_steps=200"}, NOISY, AT_HI | AT_LO},
     {"hf_cosine", {"num_warmup_steps=30", "num_cycles=1.5"}, NOISY, AT_HI | AT_LO},
     {"hf_polynomial",
-     {"num_warmup_steps=30", "num_training_steps=200", "lr_end=0.01", "power=2"}, NOISY,
+     {"num_warmup_steps=30", "num_training_steps=200", "lr_end=0.01", "power=2"},
+     NOISY,
      AT_HI | AT_LO},
     {"inverse_sqrt", {"num_warmup_steps=30"}, NOISY, AT_HI | AT_LO},
-    {"wsd", {"num_warmup_steps=30", "num_stable_steps=100", "num_decay_steps=100",
-             "min_lr_ratio=0.1"},
-     NOISY, AT_HI | AT_LO},
-    {"wsd", {"num_warmup_steps=20", "warmup_type=cosine", "decay_type=1-sqrt",
-             "num_decay_steps=100", "min_lr_ratio=0.05"},
-     NOISY, AT_HI | AT_LO},
-    {"wsd", {"num_stable_steps=50", "decay_type=linear", "num_cycles=2", "min_lr_ratio=1"},
-     NOISY, AT_HI | AT_LO},
+    {"wsd",
+     {"num_warmup_steps=30", "num_stable_steps=100", "num_decay_steps=100", "min_lr_ratio=0.1"},
+     NOISY,
+     AT_HI | AT_LO},
+    {"wsd",
+     {"num_warmup_steps=20", "warmup_type=cosine", "decay_type=1-sqrt", "num_decay_steps=100",
+      "min_lr_ratio=0.05"},
+     NOISY,
+     AT_HI | AT_LO},
+    {"wsd",
+     {"num_stable_steps=50", "decay_type=linear", "num_cycles=2", "min_lr_ratio=1"},
+     NOISY,
+     AT_HI | AT_LO},
 };
 
 static void run_case(const Case *c, uint64_t seed) {
@@ -364,7 +386,8 @@ static void added_params_keep_ids(const ParamSpec *spec) {
             CHECK(b.len == base.len && memcmp(b.s, base.s, b.len) == 0);
             params_free(&q);
         }
-        const char *other = s->type == PARAM_BOOL ? (s->def && strcmp(s->def, "true") == 0 ? "false" : "true")
+        const char *other = s->type == PARAM_BOOL
+                                ? (s->def && strcmp(s->def, "true") == 0 ? "false" : "true")
                             : s->type == PARAM_NUM || s->type == PARAM_INT
                                 ? (s->def && strtod(s->def, NULL) == 1 ? "2" : "1")
                                 : NULL;
@@ -492,7 +515,8 @@ int main(int argc, char **argv) {
         if (strcmp(d->name, "lua") != 0) {
             trace(d, IMPROVING, 1, STEPS / 2, b);
             CHECK(memcmp(a, b, sizeof a) == 0);
-            if (memcmp(a, b, sizeof a) != 0) fprintf(stderr, "%s: resumed, rates differ\n", d->name);
+            if (memcmp(a, b, sizeof a) != 0)
+                fprintf(stderr, "%s: resumed, rates differ\n", d->name);
         }
     }
     CHECK(nsched >= 3);

@@ -17,11 +17,11 @@
  *   whatever action a policy takes, the lr stays within [min_lr, max_lr] and NMF's
  *   stability bound caps it (clip_to_bound), and the run stays finite. */
 #include "check.h"
-#include "harness/lua/config.h"
 #include "harness/base/fsutil.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/ppo.h"
 #include "harness/engine/train.h"
+#include "harness/lua/config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -333,8 +333,13 @@ static void rewards(void) {
 }
 
 static void objective_gradient(void) {
-    PpoConfig c = {.lr = 1e-3, .clip = 0.2, .entropy = 0.05, .value_coef = 0.5,
-                   .max_grad_norm = 1, .epochs = 1, .minibatch = 8};
+    PpoConfig c = {.lr = 1e-3,
+                   .clip = 0.2,
+                   .entropy = 0.05,
+                   .value_coef = 0.5,
+                   .max_grad_norm = 1,
+                   .epochs = 1,
+                   .minibatch = 8};
     PpoLearner L;
     Rng r;
     rng_seed(&r, 5);
@@ -354,8 +359,8 @@ static void objective_gradient(void) {
         double mx = fmax(lg[0], fmax(lg[1], lg[2]));
         double lse = mx + log(exp(lg[0] - mx) + exp(lg[1] - mx) + exp(lg[2] - mx));
         /* half the samples give the value network an input of its own */
-        s[k] = (PpoSample){z[k], k % 2 ? zv[k] : NULL, a, lg[a] - lse + offset[k], advs[k],
-                           rng_normal(&r)};
+        s[k] = (PpoSample){z[k],    k % 2 ? zv[k] : NULL, a, lg[a] - lse + offset[k],
+                           advs[k], rng_normal(&r)};
     }
     size_t n = L.pi.n + L.v.n;
     double *g = xmalloc(sizeof(double) * n);
@@ -382,8 +387,15 @@ static void objective_gradient(void) {
 
 /* A three-armed bandit (mean rewards 0.2, 1, 0.5, noise 0.3): PPO must come to prefer arm 1. */
 static void bandit(void) {
-    PpoConfig c = {.lr = 3e-3, .clip = 0.2, .gamma = 0.99, .lambda = 0.95, .entropy = 0,
-                   .value_coef = 0.5, .max_grad_norm = 0.5, .epochs = 4, .minibatch = 32};
+    PpoConfig c = {.lr = 3e-3,
+                   .clip = 0.2,
+                   .gamma = 0.99,
+                   .lambda = 0.95,
+                   .entropy = 0,
+                   .value_coef = 0.5,
+                   .max_grad_norm = 0.5,
+                   .epochs = 4,
+                   .minibatch = 32};
     PpoLearner L;
     Rng r;
     rng_seed(&r, 11);
@@ -443,9 +455,14 @@ static void rec_lr(void *st, const SchedStep *s, SchedLr *out) {
     rec.n = (int)s->step + 1;
     sched_lr_fill(out, rec.answer[s->step]);
 }
-static const SchedDef rec_def = {.name = "rec", .summary = "test", .reference = "test",
-                                 .params = no_params, .needs = SCHED_NEEDS_FEATURES,
-                                 .state_size = 1, .init = rec_init, .lr = rec_lr};
+static const SchedDef rec_def = {.name = "rec",
+                                 .summary = "test",
+                                 .reference = "test",
+                                 .params = no_params,
+                                 .needs = SCHED_NEEDS_FEATURES,
+                                 .state_size = 1,
+                                 .init = rec_init,
+                                 .lr = rec_lr};
 
 /* A tiny NMF cell with the stability bound enforced and scheduler sched. */
 static void nmf_cell(CompCfg *tc, CompCfg *oc, CompCfg *sc) {
@@ -475,8 +492,13 @@ static void features(void) {
     CompCfg tc, oc, sc = {.kind = KIND_SCHED, .name = "rec", .sched = &rec_def};
     nmf_cell(&tc, &oc, &sc);
     params_init(&sc.p, no_params);
-    Cell c = {.task = &tc, .optim = &oc, .sched = &sc, .seed = 3, .steps = STEPS,
-              .eval_every = EVERY, .lr0 = 0.05};
+    Cell c = {.task = &tc,
+              .optim = &oc,
+              .sched = &sc,
+              .seed = 3,
+              .steps = STEPS,
+              .eval_every = EVERY,
+              .lr0 = 0.05};
     TaskEnv env = {.datadir = "data"};
     CellResult r;
     Err e;
@@ -536,8 +558,13 @@ static void every_action_capped(void) {
         params_init(&sc.p, sc.sched->params);
         CHECK(params_set_text(&sc.p, "policy", path, "test", &e) == 0);
         const double lr0 = 0.05;
-        Cell c = {.task = &tc, .optim = &oc, .sched = &sc, .seed = 4, .steps = 200,
-                  .eval_every = 10, .lr0 = lr0};
+        Cell c = {.task = &tc,
+                  .optim = &oc,
+                  .sched = &sc,
+                  .seed = 4,
+                  .steps = 200,
+                  .eval_every = 10,
+                  .lr0 = lr0};
         TaskEnv env = {.datadir = "data"};
         CellResult r;
         int rc = train_cell(&c, &env, &r, &e);

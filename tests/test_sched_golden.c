@@ -5,8 +5,8 @@
  *
  * Each case is built from its `params` field (`lr` is the optimizer's lr, SchedRun.lr0; every
  * other key goes through params_set_text), with total_steps = the case's row count, or
- * num_training_steps when given, and driven as harness/engine/train.c drives a scheduler: for step i,
- * sched_lr (compared with the row's lr), then a training-loss signal, then the row's metric as
+ * num_training_steps when given, and driven as harness/engine/train.c drives a scheduler: for step
+ * i, sched_lr (compared with the row's lr), then a training-loss signal, then the row's metric as
  * an evaluation signal when it has one. The training-loss signal is a NaN decoy that would
  * count as a bad epoch if plateau (signal = eval) listened to it. Plateau cases run a second
  * time with signal = train_step, the metric then arriving as the training loss and the decoy
@@ -50,7 +50,8 @@ static int apply(Params *p, const char *text, double *lr0, int64_t *training, Er
         else if (*q == '}') depth--;
         else if (*q == ';' && depth == 0) *q = '\x1f';
     }
-    for (char *save = NULL, *kv = strtok_r(buf, "\x1f", &save); kv; kv = strtok_r(NULL, "\x1f", &save)) {
+    for (char *save = NULL, *kv = strtok_r(buf, "\x1f", &save); kv;
+         kv = strtok_r(NULL, "\x1f", &save)) {
         char *eq = strchr(kv, '=');
         if (!eq) return err_set(e, EXIT_USAGE, "params", "%s: not key=value", kv);
         *eq = '\0';
@@ -93,8 +94,8 @@ static void run_case(const CsvTable *t, int r0, int r1, const char *signal, Stat
     if (rc == 0 && signal) rc = params_set_text(&p, "signal", signal, "params", &e);
     if (rc != 0) fprintf(stderr, "%s: %s\n", cname, e.msg);
     CHECK(rc == 0);
-    SchedRun run = {.lr0 = lr0, .total_steps = total, .steps_per_epoch = total, .eval_every = 1,
-                    .ngroups = 1};
+    SchedRun run = {
+        .lr0 = lr0, .total_steps = total, .steps_per_epoch = total, .eval_every = 1, .ngroups = 1};
     Sched s;
     if (rc == 0) {
         rc = sched_create(&s, d, &p, &run, "test", &e);
@@ -202,8 +203,7 @@ static void bad_parameters(void) {
     expect_usage("multistep", "lr=0.1;milestones=10.5|20", 60, "milestones");
     expect_usage("multistep", "lr=0.1;milestones=-1|20", 60, "milestones");
     /* warmup not shorter than the run, or than num_training_steps */
-    const char *warm[] = {"hf_linear", "hf_cosine", "hf_polynomial", "hf_constant",
-                          "inverse_sqrt"};
+    const char *warm[] = {"hf_linear", "hf_cosine", "hf_polynomial", "hf_constant", "inverse_sqrt"};
     for (int i = 0; i < 5; i++) {
         expect_usage(warm[i], "lr=0.1;num_warmup_steps=60", 60, "num_warmup_steps");
         expect_usage(warm[i], "lr=0.1;num_warmup_steps=100", 60, "num_warmup_steps");
@@ -230,8 +230,8 @@ static void bad_parameters(void) {
     expect_usage("wsd", "lr=0.1;num_warmup_steps=10;num_stable_steps=50;num_decay_steps=41", 100,
                  "num_decay_steps");
     expect_usage("wsd", "lr=0.1;num_warmup_steps=10;num_decay_steps=91", 100, "num_decay_steps");
-    expect_usage("wsd", "lr=0.1;num_warmup_steps=10;num_decay_steps=41;num_training_steps=50",
-                 100, "num_decay_steps");
+    expect_usage("wsd", "lr=0.1;num_warmup_steps=10;num_decay_steps=41;num_training_steps=50", 100,
+                 "num_decay_steps");
     expect_usage("wsd", "lr=0.1;num_warmup_steps=10;num_stable_steps=91", 100, "num_stable_steps");
     expect_usage("wsd", "lr=0.1;num_warmup_steps=101", 100, "num_warmup_steps");
     expect_usage("wsd", "lr=0.1;num_decay_steps=20;num_training_steps=101", 100,
@@ -302,8 +302,10 @@ static void derived_defaults(void) {
     trace_of("hf_cosine", "lr=0.1", 100, b);
     CHECK(memcmp(a, b, 100 * sizeof a[0]) == 0);
     /* phases that end before the run: min_lr_ratio * lr0 from then on */
-    trace_of("wsd", "lr=0.1;num_warmup_steps=5;num_stable_steps=20;num_decay_steps=30;"
-                    "min_lr_ratio=0.25", 100, a);
+    trace_of("wsd",
+             "lr=0.1;num_warmup_steps=5;num_stable_steps=20;num_decay_steps=30;"
+             "min_lr_ratio=0.25",
+             100, a);
     CHECK(a[0] == 0.1 * 0.25 && a[54] > 0.1 * 0.25);
     for (int i = 55; i < 100; i++) CHECK(a[i] == 0.1 * 0.25);
 }

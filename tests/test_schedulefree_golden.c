@@ -33,10 +33,10 @@
  * with eval_every 1 as with one evaluation).
  */
 #include "check.h"
-#include "harness/lua/config.h"
 #include "harness/base/csvio.h"
-#include "harness/optim/optim.h"
 #include "harness/engine/train.h"
+#include "harness/lua/config.h"
+#include "harness/optim/optim.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +54,8 @@ static const TaskGroup GROUPS[2] = {{"a", 0, 4, 2, 2}, {"b", 4, 3, 3, 1}};
 static void gradient(const float *y, int t, float *g) {
     for (int i = 0; i < N; i++) {
         const double a = 0.5 + 0.25 * (i % 4), b = 0.1 * ((7 * i) % 5 - 2);
-        g[i] = (i + 2 * t) % 7 == 0
-                   ? 0.0f
-                   : (float)(a * (double)y[i] - b + 0.1 * cos((double)(t + i)));
+        g[i] = (i + 2 * t) % 7 == 0 ? 0.0f
+                                    : (float)(a * (double)y[i] - b + 0.1 * cos((double)(t + i)));
     }
 }
 
@@ -167,10 +166,9 @@ static int run_case(Case *c) {
     for (int s = 0; s < NSTEPS; s++)
         for (int k = 0; k < 2; k++) dyadic &= (double)(float)c->lr[s][k] == c->lr[s][k];
     if (dyadic) CHECK(memcmp(yg, ye, sizeof yg) == 0 && memcmp(xg, xe, sizeof xg) == 0);
-    const int bad = compare(c, "group lr", "y", yg, c->want_y) +
-                    compare(c, "group lr", "x", xg, c->want_x) +
-                    compare(c, "elem_lr", "y", ye, c->want_y) +
-                    compare(c, "elem_lr", "x", xe, c->want_x);
+    const int bad =
+        compare(c, "group lr", "y", yg, c->want_y) + compare(c, "group lr", "x", xg, c->want_x) +
+        compare(c, "elem_lr", "y", ye, c->want_y) + compare(c, "elem_lr", "x", xe, c->want_x);
     return bad == 0;
 }
 
@@ -333,7 +331,11 @@ static double projected(int with_projection, float final_x[3]) {
     const OptimDef *d = optim_find("sgd_sf");
     const TaskGroup grp = {"w", 0, 3, 3, 1};
     float w[3] = {0.5f, 0.05f, 0.2f}, g[3];
-    Task t = {.n = 3, .w = w, .g = g, .ngroups = 1, .groups = (TaskGroup *)&grp,
+    Task t = {.n = 3,
+              .w = w,
+              .g = g,
+              .ngroups = 1,
+              .groups = (TaskGroup *)&grp,
               .def = with_projection ? &clamp_def : NULL};
     Params p;
     Err e;
@@ -392,8 +394,8 @@ static void free_cfg(CompCfg *c) {
     params_free(&c->common);
 }
 
-/* The loop of harness/engine/train.c by hand (constant rate, no warmup, bound or clipping): at every
- * recorded evaluation the task's metrics at x must be the recorded ones, those at y not. */
+/* The loop of harness/engine/train.c by hand (constant rate, no warmup, bound or clipping): at
+ * every recorded evaluation the task's metrics at x must be the recorded ones, those at y not. */
 static void loop_by_hand(const Cell *c, const CellResult *r, int nonneg) {
     Task t;
     TaskEnv env = {.datadir = "data"};
@@ -436,7 +438,12 @@ static void loop_by_hand(const Cell *c, const CellResult *r, int nonneg) {
 static void through_loop(const char *task, const char *optim, double lr0, int nonneg) {
     CompCfg tc, oc, sc;
     cell_cfg(&tc, &oc, &sc, task, optim);
-    Cell c = {.task = &tc, .optim = &oc, .sched = &sc, .seed = 5, .steps = 60, .eval_every = 7,
+    Cell c = {.task = &tc,
+              .optim = &oc,
+              .sched = &sc,
+              .seed = 5,
+              .steps = 60,
+              .eval_every = 7,
               .lr0 = lr0};
     TaskEnv env = {.datadir = "data"};
     CellResult r, r1, rn;

@@ -10,10 +10,10 @@
  *     (re-sealed here), and a refused load writes nothing.
  */
 #include "check.h"
-#include "harness/base/state.h"
-#include "harness/optim/optim.h"
 #include "harness/base/rng.h"
 #include "harness/base/sha256.h"
+#include "harness/base/state.h"
+#include "harness/optim/optim.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +25,18 @@ static const TaskGroup groups[2] = {{"W", 0, 6, 2, 3}, {"b", 6, 4, 4, 1}};
 
 /* Optimizer settings beyond the defaults, "name:k=v;k=v". */
 static const char *const variants[] = {
-    "sgd:momentum=0.9;nesterov=true", "sgd:momentum=0.5;dampening=0.1;weight_decay=0.01",
-    "adam:amsgrad=true", "adamw:amsgrad=true;weight_decay=0.1",
-    "rmsprop:centered=true;momentum=0.5", "adagrad:lr_decay=0.01",
-    "adafactor:beta1=0.9", "adafactor:relative_step=false;scale_parameter=false",
-    "prodigy:beta1=0;safeguard_warmup=true", "dadapt_adam:weight_decay=0.01;decouple=true",
-    "adamw_sf:warmup_steps=5", "sgd_sf:momentum=0.8",
+    "sgd:momentum=0.9;nesterov=true",
+    "sgd:momentum=0.5;dampening=0.1;weight_decay=0.01",
+    "adam:amsgrad=true",
+    "adamw:amsgrad=true;weight_decay=0.1",
+    "rmsprop:centered=true;momentum=0.5",
+    "adagrad:lr_decay=0.01",
+    "adafactor:beta1=0.9",
+    "adafactor:relative_step=false;scale_parameter=false",
+    "prodigy:beta1=0;safeguard_warmup=true",
+    "dadapt_adam:weight_decay=0.01;decouple=true",
+    "adamw_sf:warmup_steps=5",
+    "sgd_sf:momentum=0.8",
 };
 
 static int set_all(Params *p, const char *text, Err *e) {
@@ -119,9 +125,8 @@ static void round_trip(const OptimDef *d, const char *set) {
             CHECK(run(d, &p, elem, ats[k], b) == 0);
             CHECK(memcmp(a, b, sizeof a) == 0);
             if (memcmp(a, b, sizeof a) != 0)
-                fprintf(stderr, "%s %s%s: resumed after step %lld, the weights differ\n",
-                        d->name, set ? set : "(defaults)", elem ? " per-element" : "",
-                        (long long)ats[k]);
+                fprintf(stderr, "%s %s%s: resumed after step %lld, the weights differ\n", d->name,
+                        set ? set : "(defaults)", elem ? " per-element" : "", (long long)ats[k]);
         }
     }
     params_free(&p);
@@ -199,16 +204,16 @@ static void blob_format(void) {
 
     unsigned char *x = xmalloc(b.len + 16);
     const size_t n = b.len;
-#define EDIT(expr, says)                                                                      \
-    do {                                                                                      \
-        memcpy(x, b.s, n);                                                                    \
-        expr;                                                                                 \
-        reseal(x, n);                                                                         \
-        refused(x, n, says);                                                                  \
+#define EDIT(expr, says)                                                                           \
+    do {                                                                                           \
+        memcpy(x, b.s, n);                                                                         \
+        expr;                                                                                      \
+        reseal(x, n);                                                                              \
+        refused(x, n, says);                                                                       \
     } while (0)
-    EDIT(x[head] = 'd', "tag");                             /* the int64 read as a number */
-    EDIT(x[head + 9 + 1] = 10, "expected 0..9");            /* small out of range */
-    EDIT(x[head + 27 + 1] = 4, "4 elements (expected 3)");  /* the array's count */
+    EDIT(x[head] = 'd', "tag");                            /* the int64 read as a number */
+    EDIT(x[head + 9 + 1] = 10, "expected 0..9");           /* small out of range */
+    EDIT(x[head + 27 + 1] = 4, "4 elements (expected 3)"); /* the array's count */
     EDIT(x[8] = 2, "format version 2");
     EDIT(x[12] = 'O', "saved by an optimizer");
     EDIT(x[14] = 'b', "saved by scheduler \"boy\"");

@@ -1,7 +1,7 @@
-/* test_stats.c - harness/analysis/stats.c against tests/golden/stats.csv (scipy 1.10.1 and numpy 1.24.2
- * through scripts/golden/gen_stats_golden.py; Holm from its definition), plus hand-worked
- * cases (exact Wilcoxon tails, undefined tests, performance profiles, mean ranks), bootstrap
- * properties, and the paper's counting (paper/paper.md section 1.2).
+/* test_stats.c - harness/analysis/stats.c against tests/golden/stats.csv (scipy 1.10.1 and
+ * numpy 1.24.2 through scripts/golden/gen_stats_golden.py; Holm from its definition), plus
+ * hand-worked cases (exact Wilcoxon tails, undefined tests, performance profiles, mean ranks),
+ * bootstrap properties, and the paper's counting (paper/paper.md section 1.2).
  *
  * The one-sided (greater) Wilcoxon rows are compared the same way, and every exact one with
  * n <= STATS_WILCOXON_TABLE_MAX (two-sided rows too) must give the same bits with a
@@ -15,9 +15,9 @@
  * exact binomial sums, and harness/analysis/stats.c's long double sums agree with those exactly.
  */
 #include "check.h"
+#include "harness/analysis/stats.h"
 #include "harness/base/csvio.h"
 #include "harness/base/rng.h"
-#include "harness/analysis/stats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -83,12 +83,9 @@ static void wilcoxon_row(const char *cs, const char *arg, const double *in, int 
                          const double *want, int nw, StatsAlternative alt,
                          const StatsWilcoxonTable *table) {
     StatsWilcoxonMethod m = STATS_WILCOXON_AUTO;
-    if (strcmp(arg, "exact") == 0)
-        m = STATS_WILCOXON_EXACT;
-    else if (strcmp(arg, "approx") == 0)
-        m = STATS_WILCOXON_APPROX;
-    else
-        CHECK(strcmp(arg, "auto") == 0);
+    if (strcmp(arg, "exact") == 0) m = STATS_WILCOXON_EXACT;
+    else if (strcmp(arg, "approx") == 0) m = STATS_WILCOXON_APPROX;
+    else CHECK(strcmp(arg, "auto") == 0);
     StatsWilcoxon w, wt;
     CHECK(nw == 3 && stats_wilcoxon_ex(in, n, m, alt, NULL, &w) == 0);
     check_rel(w.statistic, want[0], cs, "statistic");
@@ -154,8 +151,7 @@ static void cluster_row(const char *cs, const char *arg, const char *input, cons
     StatsClusterBoot cb = {0};
     int mode = 0;
     if (ok) {
-        while (mode < 4 && strcmp(f[0], modes[mode]) != 0)
-            mode++;
+        while (mode < 4 && strcmp(f[0], modes[mode]) != 0) mode++;
         char *end;
         cb.seed = (uint64_t)strtoull(f[4], &end, 10);
         cb.mode = (StatsBootMode)mode;
@@ -223,8 +219,7 @@ static void golden(const char *path) {
         int n = parse_list(csvio_at(&t, r, 3), in, MAXLIST);
         int nw = parse_list(csvio_at(&t, r, 4), want, MAXLIST);
         int f = 0;
-        while (f < NFUNC && strcmp(fn, func_names[f]) != 0)
-            f++;
+        while (f < NFUNC && strcmp(fn, func_names[f]) != 0) f++;
         if (f == NFUNC || n < 1 || nw < 1) {
             check_count++;
             check_failures++;
@@ -241,8 +236,7 @@ static void golden(const char *path) {
         } else if (f == F_HOLM) {
             CHECK(nw == n);
             stats_holm(in, n, got);
-            for (int i = 0; i < n && i < nw; i++)
-                check_rel(got[i], want[i], cs, "adjusted");
+            for (int i = 0; i < n && i < nw; i++) check_rel(got[i], want[i], cs, "adjusted");
         } else if (f == F_QUANTILE) {
             double q;
             CHECK(nw == 1 && csvio_parse_num(arg, &q) == 0);
@@ -335,11 +329,9 @@ static void profiles_and_ranks(void) {
     };
     double ratio[12], rho[15];
     CHECK(stats_performance_profile(t, 4, 3, tau, 5, ratio, rho) == 0);
-    for (int i = 0; i < 12; i++)
-        CHECK(ratio[i] == want_ratio[i]);
+    for (int i = 0; i < 12; i++) CHECK(ratio[i] == want_ratio[i]);
     for (int s = 0; s < 3; s++)
-        for (int k = 0; k < 5; k++)
-            CHECK(rho[s * 5 + k] == want_rho[s][k]);
+        for (int k = 0; k < 5; k++) CHECK(rho[s * 5 + k] == want_rho[s][k]);
     double rho2[15];
     CHECK(stats_performance_profile(t, 4, 3, tau, 5, NULL, rho2) == 0);
     CHECK(memcmp(rho, rho2, sizeof rho) == 0);
@@ -365,8 +357,7 @@ static void bootstrap(void) {
     double x[N];
     Rng r;
     rng_seed(&r, 12345);
-    for (int i = 0; i < N; i++)
-        x[i] = 3.0 + rng_normal(&r);
+    for (int i = 0; i < N; i++) x[i] = 3.0 + rng_normal(&r);
 
     /* deterministic for a seed, different for another */
     double lo1, hi1, lo2, hi2, lo3, hi3;
@@ -382,8 +373,7 @@ static void bootstrap(void) {
     rng_seed(&rr, 7);
     for (int b = 0; b < 1000; b++) {
         double s = 0;
-        for (int i = 0; i < 30; i++)
-            s += x[rng_below(&rr, 30)];
+        for (int i = 0; i < 30; i++) s += x[rng_below(&rr, 30)];
         means[b] = s / 30;
     }
     CHECK(stats_quantile(means, 1000, (1 - 0.9) / 2) == lo1);
@@ -395,11 +385,9 @@ static void bootstrap(void) {
     for (int k = 0; k < 2; k++) {
         int n = sizes[k];
         double mean = 0, ss = 0, lo, hi;
-        for (int i = 0; i < n; i++)
-            mean += x[i];
+        for (int i = 0; i < n; i++) mean += x[i];
         mean /= n;
-        for (int i = 0; i < n; i++)
-            ss += (x[i] - mean) * (x[i] - mean);
+        for (int i = 0; i < n; i++) ss += (x[i] - mean) * (x[i] - mean);
         double se = sqrt(ss / n) / sqrt(n); /* the bootstrap's plug-in standard error */
         width[k] = width_ci(x, n, 99, &lo, &hi);
         CHECK(lo < mean && mean < hi);
@@ -437,8 +425,7 @@ static void paper(void) {
     const double want[STATS_NPCT] = {86.73, 57.14, 13.27, 62.24, 24.49};
     double pct[STATS_NPCT];
     stats_paper_percentages(count, pct);
-    for (int i = 0; i < STATS_NPCT; i++)
-        CHECK_NEAR(round(pct[i] * 100) / 100, want[i], 1e-12);
+    for (int i = 0; i < STATS_NPCT; i++) CHECK_NEAR(round(pct[i] * 100) / 100, want[i], 1e-12);
     CHECK_NEAR(pct[STATS_PCT_GOOD_OR_BETTER], 100.0 * 170 / 196, 1e-12);
     const int none[STATS_NCATEGORY] = {0, 0, 0, 0};
     stats_paper_percentages(none, pct);

@@ -6,17 +6,17 @@
  *    gets the same style every time, and a well-formed #rrggbb colour and dash type 1-5;
  *  - style_line writes "lc rgb '#rrggbb' dt N lw W".
  */
+#include "check.h"
 #include "harness/analysis/style.h"
 #include "schedulers/sched.h"
-#include "check.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char *const study[] = {"greedy",  "constant",    "constant-warmup", "linear",
-                                    "cosine",  "polynomial",  "step",            "exponential",
-                                    "cosine-restarts", "onecycle", "plateau",    "hd-group",
-                                    "hd-param", "sls"};
+static const char *const study[] = {
+    "greedy",   "constant",    "constant-warmup", "linear",   "cosine",  "polynomial",
+    "step",     "exponential", "cosine-restarts", "onecycle", "plateau", "hd-group",
+    "hd-param", "sls"};
 #define NSTUDY (int)(sizeof study / sizeof study[0])
 
 static int well_formed(Style st) {

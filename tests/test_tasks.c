@@ -67,8 +67,8 @@ static void gradient_check(Task *t) {
                 }
                 double slope = (fpm[0] - fpm[1]) / dist;
                 if (!(fabs(slope / nrm - 1) <= 0.1))
-                    fprintf(stderr, "%s: group %s: slope along g %.8g, |g| %.8g\n",
-                            t->def->name, g->name, slope, nrm);
+                    fprintf(stderr, "%s: group %s: slope along g %.8g, |g| %.8g\n", t->def->name,
+                            g->name, slope, nrm);
                 CHECK(fabs(slope / nrm - 1) <= 0.1);
                 continue;
             }

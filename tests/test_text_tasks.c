@@ -145,8 +145,7 @@ static void learns(const char *name, const char *kvs, double lr, double ratio, d
 /* The same seed gives the same 20 minibatch losses under SGD; another seed other ones. */
 static void deterministic(const char *name, const char *kvs) {
     Task a, b, c;
-    if (make_ok(name, kvs, 5, &a) || make_ok(name, kvs, 5, &b) || make_ok(name, kvs, 6, &c))
-        return;
+    if (make_ok(name, kvs, 5, &a) || make_ok(name, kvs, 5, &b) || make_ok(name, kvs, 6, &c)) return;
     int same = 1, differ = 0;
     for (int k = 0; k < 20; k++) {
         double la = a.def->train_step(&a, k), lb = b.def->train_step(&b, k);
@@ -230,8 +229,8 @@ int main(void) {
     learns("textcls", "dataset=synthetic;docs=1000;bits=12;batch=16", 3e-2, 0.9, m0, m1);
     CHECK(m1[METRIC_TASK] >= 0 && m1[METRIC_TASK] <= 1);
     CHECK(m1[METRIC_TASK] > 0.75);
-    learns("textcls", "dataset=synthetic;docs=1000;bits=12;batch=16;model=mlp;hidden=16", 3e-3,
-           0.9, m0, m1);
+    learns("textcls", "dataset=synthetic;docs=1000;bits=12;batch=16;model=mlp;hidden=16", 3e-3, 0.9,
+           m0, m1);
     CHECK(m1[METRIC_TASK] > 0.75);
 
     /* determinism and seed independence of the evaluation data */

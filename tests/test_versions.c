@@ -18,9 +18,7 @@
 
 static char src[1024];
 
-static int by_str(const void *a, const void *b) {
-    return strcmp((const char *)a, (const char *)b);
-}
+static int by_str(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
 
 /* ref_ids: the distinct cell ids of the committed runs.csv, sorted, into ids[max]; their count. */
 static int ref_ids(char (*ids)[17], int max) {

@@ -81,8 +81,7 @@ int main(int argc, char **argv) {
     /* vexpf itself, including in place (out == in) and lengths that are not whole vectors */
     for (size_t n = 1; n <= 40; n++) {
         fill(in, 0xc2000000 + 977 * n, 104729, n); /* -32 upwards: in range, then beyond */
-        for (size_t i = 0; i < n; i++)
-            b[i] = expf(in[i]);
+        for (size_t i = 0; i < n; i++) b[i] = expf(in[i]);
         vexpf(in, in, n);
         CHECK(memcmp(in, b, sizeof(float) * n) == 0);
     }

@@ -66,12 +66,9 @@ static const float *group(const Task *t, const float *buf, const char *name) {
 /* Softmax cross-entropy of logits z [NC]; dz = (softmax - onehot) * scale. */
 static double ref_xent(const double *z, int y, double scale, double *dz) {
     double m = z[0], s = 0;
-    for (int j = 1; j < NC; j++)
-        m = z[j] > m ? z[j] : m;
-    for (int j = 0; j < NC; j++)
-        s += exp(z[j] - m);
-    for (int j = 0; j < NC; j++)
-        dz[j] = (exp(z[j] - m) / s - (j == y)) * scale;
+    for (int j = 1; j < NC; j++) m = z[j] > m ? z[j] : m;
+    for (int j = 0; j < NC; j++) s += exp(z[j] - m);
+    for (int j = 0; j < NC; j++) dz[j] = (exp(z[j] - m) / s - (j == y)) * scale;
     return m + log(s) - z[y];
 }
 
@@ -110,8 +107,7 @@ static double ref_mlp(const Task *t, const int *dim, int L, const double *x, int
         if (l == 1) break;
         for (int i = 0; i < dim[l - 1]; i++) {
             double s = 0;
-            for (int o = 0; o < dim[l]; o++)
-                s += dz[o] * W[l - 1][o * dim[l - 1] + i];
+            for (int o = 0; o < dim[l]; o++) s += dz[o] * W[l - 1][o * dim[l - 1] + i];
             da[i] = a[l - 1][i] > 0 ? s : 0;
         }
     }
@@ -183,30 +179,25 @@ static double ref_cnn(const Task *t, int c1, int c2, int hd, const double *x, in
 #define FEAT(k) p2[(k) % c2][(k) / c2 / S4][(k) / c2 % S4]
     for (int h = 0; h < hd; h++) {
         double s = b3[h];
-        for (int k = 0; k < F; k++)
-            s += W3[h * F + k] * FEAT(k);
+        for (int k = 0; k < F; k++) s += W3[h * F + k] * FEAT(k);
         y3[h] = s < 0 ? 0 : s;
     }
     for (int j = 0; j < NC; j++) {
         double s = b4[j];
-        for (int h = 0; h < hd; h++)
-            s += W4[j * hd + h] * y3[h];
+        for (int h = 0; h < hd; h++) s += W4[j * hd + h] * y3[h];
         z[j] = s;
     }
     double f = ref_xent(z, y, 1.0 / B, dz);
     for (int j = 0; j < NC; j++) {
         gb4[j] += dz[j];
-        for (int h = 0; h < hd; h++)
-            gW4[j * hd + h] += dz[j] * y3[h];
+        for (int h = 0; h < hd; h++) gW4[j * hd + h] += dz[j] * y3[h];
     }
     for (int h = 0; h < hd; h++) {
         double s = 0;
-        for (int j = 0; j < NC; j++)
-            s += dz[j] * W4[j * hd + h];
+        for (int j = 0; j < NC; j++) s += dz[j] * W4[j * hd + h];
         dy3[h] = y3[h] > 0 ? s : 0;
         gb3[h] += dy3[h];
-        for (int k = 0; k < F; k++)
-            gW3[h * F + k] += dy3[h] * FEAT(k);
+        for (int k = 0; k < F; k++) gW3[h * F + k] += dy3[h] * FEAT(k);
     }
     memset(dp2, 0, sizeof dp2);
     for (int k = 0; k < F; k++)
@@ -258,8 +249,7 @@ static void compare_groups(const Task *t, const double *ref) {
     for (int gi = 0; gi < t->ngroups; gi++) {
         const TaskGroup *g = &t->groups[gi];
         double scale = 0, worst = 0;
-        for (size_t k = 0; k < g->n; k++)
-            scale = fmax(scale, fabs(ref[g->off + k]));
+        for (size_t k = 0; k < g->n; k++) scale = fmax(scale, fabs(ref[g->off + k]));
         int bad = 0;
         for (size_t k = 0; k < g->n; k++) {
             double diff = fabs(t->g[g->off + k] - ref[g->off + k]);
@@ -288,8 +278,7 @@ static void reference_gradients(const char *datadir) {
     enum { B = 8 };
     static double x[B][S0 * S0];
     for (int i = 0; i < B; i++)
-        for (int j = 0; j < S0 * S0; j++)
-            x[i][j] = set.images[(size_t)i * S0 * S0 + j] / 255.0;
+        for (int j = 0; j < S0 * S0; j++) x[i][j] = set.images[(size_t)i * S0 * S0 + j] / 255.0;
     char kv[256];
     Task t;
     /* mlp 784-12-7-10: two hidden layers, so dZ flows through a hidden-to-hidden ReLU */
@@ -300,8 +289,7 @@ static void reference_gradients(const char *datadir) {
         double f = t.def->train_step(&t, 0);
         double *ref = xcalloc(t.n, sizeof(double)), fr = 0;
         const int dim[] = {S0 * S0, 12, 7, NC};
-        for (int i = 0; i < B; i++)
-            fr += ref_mlp(&t, dim, 3, x[i], set.labels[i], B, ref) / B;
+        for (int i = 0; i < B; i++) fr += ref_mlp(&t, dim, 3, x[i], set.labels[i], B, ref) / B;
         CHECK_NEAR(f, fr, 1e-6);
         compare_groups(&t, ref);
         free(ref);
@@ -317,8 +305,7 @@ static void reference_gradients(const char *datadir) {
     if (make("cnn", kv, 3, datadir, &t, &e) == 0) {
         double f = t.def->train_step(&t, 0);
         double *ref = xcalloc(t.n, sizeof(double)), fr = 0;
-        for (int i = 0; i < B; i++)
-            fr += ref_cnn(&t, 3, 5, 9, x[i], set.labels[i], B, ref) / B;
+        for (int i = 0; i < B; i++) fr += ref_cnn(&t, 3, 5, 9, x[i], set.labels[i], B, ref) / B;
         CHECK_NEAR(f, fr, 1e-6);
         compare_groups(&t, ref);
         free(ref);
@@ -339,8 +326,7 @@ static const char *const SMALL_CNN =
     "batch=32";
 
 static void sgd(Task *t, double lr) {
-    for (size_t i = 0; i < t->n; i++)
-        t->w[i] -= (float)lr * t->g[i];
+    for (size_t i = 0; i < t->n; i++) t->w[i] -= (float)lr * t->g[i];
 }
 
 static void training(const char *name, const char *kvs, double lr) {
@@ -395,8 +381,7 @@ static void determinism(const char *name, const char *kvs) {
     CHECK(memcmp(a.w, b.w, sizeof(float) * a.n) == 0);
     /* the batch of step k does not depend on the calls before it (k in the second epoch) */
     const int64_t k = a.steps_per_epoch + 3;
-    for (int64_t step = 0; step <= k; step++)
-        a.def->train_step(&a, step);
+    for (int64_t step = 0; step <= k; step++) a.def->train_step(&a, step);
     double fa = a.def->loss_at(&a, a.w);
     double fb = b.def->train_step(&b, k);
     CHECK(fa == fb);

@@ -2,13 +2,13 @@
 #include "harness/analysis/compare.h"
 #include "harness/analysis/compare_int.h"
 
+#include "harness/analysis/stats.h"
 #include "harness/base/buf.h"
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
-#include "harness/engine/join.h"
 #include "harness/base/names.h"
 #include "harness/base/rng.h"
-#include "harness/analysis/stats.h"
+#include "harness/engine/join.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 const char *const measure_names[NMEASURE] = {
-    "train_loss", "val_loss", "metric", "auc", "steps_to_target", "seconds_to_target",
-    "evals_to_target"};
+    "train_loss",      "val_loss",          "metric",         "auc",
+    "steps_to_target", "seconds_to_target", "evals_to_target"};
 const char *const reading_names[NREADING] = {"not-worse", "non-inferior"};
 const char *const interval_names[NINTERVAL] = {"units", "task", "optimizer", "crossed", "seeds"};
 static const char *const cat_names[STATS_NCATEGORY] = {"yes", "yes*", "no*", "no"};
@@ -28,8 +28,10 @@ static const char *const cat_names[STATS_NCATEGORY] = {"yes", "yes*", "no*", "no
 /* ---- options ---- */
 
 int tie_parse(const char *s, TieRule *t, char *why, size_t n) {
-    static const struct { const char *prefix; TieKind kind; } kinds[] = {
-        {"abs:", TIE_ABS}, {"rel:", TIE_REL}, {"task:", TIE_TASK}, {"sd:", TIE_SD}};
+    static const struct {
+        const char *prefix;
+        TieKind kind;
+    } kinds[] = {{"abs:", TIE_ABS}, {"rel:", TIE_REL}, {"task:", TIE_TASK}, {"sd:", TIE_SD}};
     if (s && strcmp(s, "paper") == 0) {
         *t = TIE_PAPER;
         return 0;
@@ -89,9 +91,11 @@ void compare_settings(const CompareOpts *o, char *out, size_t n) {
     tie_format(o->tie, tie, sizeof tie);
     compare_num(o->alpha, alpha, sizeof alpha);
     compare_num(o->claim, claim, sizeof claim);
-    int k = snprintf(out, n, "reference=%s;measure=%s;tie=%s;reading=%s;interval=%s;alpha=%s;"
-                     "claim=%s", o->reference, o->measure, tie,
-                     reading_names[o->reading], interval_names[o->interval], alpha, claim);
+    int k = snprintf(out, n,
+                     "reference=%s;measure=%s;tie=%s;reading=%s;interval=%s;alpha=%s;"
+                     "claim=%s",
+                     o->reference, o->measure, tie, reading_names[o->reading],
+                     interval_names[o->interval], alpha, claim);
     for (int i = 0; i < o->nwith && k >= 0 && (size_t)k < n; i++)
         k += snprintf(out + k, n - (size_t)k, ";with=%s", o->with[i]);
 }
@@ -141,7 +145,8 @@ static void sidx_free(StrIndex *x) {
 static int intern(Names *n, const char *s) {
     int i = sidx_get(&n->at, s);
     if (i >= 0) return i;
-    if (n->n == n->cap) n->names = xrealloc(n->names, sizeof(char *) * (size_t)(n->cap = n->cap ? 2 * n->cap : 16));
+    if (n->n == n->cap)
+        n->names = xrealloc(n->names, sizeof(char *) * (size_t)(n->cap = n->cap ? 2 * n->cap : 16));
     n->names[n->n] = xstrdup(s);
     sidx_put(&n->at, n->names[n->n], n->n);
     return n->n++;
@@ -159,16 +164,20 @@ int *data_slot(const Data *D, int t, int o, int s, int d) {
 
 static int bad_num(const char *path, int line, const char *col, const char *got) {
     Err e; /* err_set keeps it one line, whatever the field holds */
-    err_set(&e, EXIT_USAGE, path, "line %d: %s: not a number (expected a number or nan, got "
-            "\"%.30s\")", line, col, got);
+    err_set(&e, EXIT_USAGE, path,
+            "line %d: %s: not a number (expected a number or nan, got "
+            "\"%.30s\")",
+            line, col, got);
     err_print(&e);
     return -1;
 }
 
 static int bad_whole(const char *path, int line, const char *col, int min, const char *got) {
     Err e;
-    err_set(&e, EXIT_USAGE, path, "line %d: %s: invalid value (expected a whole number >= %d, "
-            "got \"%.30s\")", line, col, min, got);
+    err_set(&e, EXIT_USAGE, path,
+            "line %d: %s: invalid value (expected a whole number >= %d, "
+            "got \"%.30s\")",
+            line, col, min, got);
     err_print(&e);
     return -1;
 }
@@ -191,7 +200,8 @@ static int runs_together(const char *path, Data *D, int first, const int *line) 
     for (int i = 1; i < n && !e.code; i++)
         if (strcmp(r[i]->id, r[i - 1]->id) == 0) {
             int a = line[r[i - 1] - D->runs - first], b = line[r[i] - D->runs - first];
-            err_set(&e, EXIT_USAGE, path, "line %d: cell %s: rows apart from its rows at line %d "
+            err_set(&e, EXIT_USAGE, path,
+                    "line %d: cell %s: rows apart from its rows at line %d "
                     "(expected each cell's rows together, as lrlab writes them)",
                     a > b ? a : b, r[i]->id, a < b ? a : b);
         }
@@ -211,9 +221,9 @@ static int load_runs(Data *D, int k) {
         err_print(&e);
         return -1;
     }
-    static const char *const need[] = {"cell", "task", "optimizer", "scheduler", "seed",
-                                       "stage", "step", "train_loss", "val_loss", "metric",
-                                       "status", "metric_goal"};
+    static const char *const need[] = {"cell",     "task",   "optimizer", "scheduler",
+                                       "seed",     "stage",  "step",      "train_loss",
+                                       "val_loss", "metric", "status",    "metric_goal"};
     enum { NEED = 12 };
     int col[NEED];
     for (int q = 0; q < NEED; q++)
@@ -274,13 +284,17 @@ static int load_runs(Data *D, int k) {
         }
         int g = stage == 10 ? 0 : stage == 50 ? 1 : stage == 100 ? 2 : -1;
         if (g < 0) {
-            fprintf(stderr, "lrlab: %s: line %d: stage: invalid value (expected 10, 50 or 100, "
-                            "got %g)\n", path, r + 2, stage);
+            fprintf(stderr,
+                    "lrlab: %s: line %d: stage: invalid value (expected 10, 50 or 100, "
+                    "got %g)\n",
+                    path, r + 2, stage);
             goto out;
         }
         if (seen[x - first] >> g & 1) {
-            fprintf(stderr, "lrlab: %s: line %d: cell %s: stage %d twice (expected one row per "
-                            "cell and stage)\n", path, r + 2, u->id, stage_pct[g]);
+            fprintf(stderr,
+                    "lrlab: %s: line %d: cell %s: stage %d twice (expected one row per "
+                    "cell and stage)\n",
+                    path, r + 2, u->id, stage_pct[g]);
             goto out;
         }
         seen[x - first] |= (unsigned char)(1 << g);
@@ -337,9 +351,11 @@ static int eval_rows(Data *D, int k, int pass, double *sum, int *cnt) {
         err_print(&e);
         return -1;
     }
-    int ccell = csvio_col(&t, "cell"), cstep = csvio_col(&t, "step"), cval = csvio_col(&t, "val_loss");
+    int ccell = csvio_col(&t, "cell"), cstep = csvio_col(&t, "step"),
+        cval = csvio_col(&t, "val_loss");
     if (ccell < 0 || cstep < 0 || cval < 0) {
-        fprintf(stderr, "lrlab: %s: line 1: missing column (expected cell, step, val_loss)\n", path);
+        fprintf(stderr, "lrlab: %s: line 1: missing column (expected cell, step, val_loss)\n",
+                path);
         csvio_free(&t);
         return -1;
     }
@@ -456,7 +472,8 @@ static int load_curves(Data *D) {
         Run *x = &D->runs[i];
         x->v[M_SECONDS][2] = isfinite(x->v[M_STEPS][2]) && isfinite(x->seconds) && x->steps > 0
                                  ? x->seconds * x->v[M_STEPS][2] / (double)x->steps
-                                 : isfinite(x->v[M_STEPS][2]) ? NAN : INFINITY;
+                             : isfinite(x->v[M_STEPS][2]) ? NAN
+                                                          : INFINITY;
         x->v[M_EVALS][2] = evals_at(x, x->v[M_STEPS][2]);
     }
     return 0;
@@ -488,8 +505,9 @@ int data_load(const char *dir, const char *const *with, const char *ref, Data *D
         Run *x = &D->runs[i];
         int *sl = data_slot(D, x->t, x->o, x->s, x->d);
         if (*sl >= 0) {
-            fprintf(stderr, "lrlab: %s/runs.csv: cell %s: a second run of %s %s %s seed %s "
-                            "(expected one run per task, optimizer, scheduler and seed)\n",
+            fprintf(stderr,
+                    "lrlab: %s/runs.csv: cell %s: a second run of %s %s %s seed %s "
+                    "(expected one run per task, optimizer, scheduler and seed)\n",
                     D->dirs[x->src], x->id, D->tasks.names[x->t], D->optims.names[x->o],
                     D->scheds.names[x->s], D->seeds.names[x->d]);
             return -1;
@@ -535,7 +553,8 @@ void model_build(Data *D, Model *M) {
                         Unit u = {.m = m, .g = g, .t = t, .o = op, .b = b, .first = used};
                         double *bv = M->basev + used;
                         for (int d = 0; d < D->seeds.n; d++) {
-                            int ir = *data_slot(D, t, op, D->ref, d), ib = *data_slot(D, t, op, b, d);
+                            int ir = *data_slot(D, t, op, D->ref, d),
+                                ib = *data_slot(D, t, op, b, d);
                             if (ir < 0 || ib < 0) continue;
                             double vr = D->runs[ir].v[m][g], vb = D->runs[ib].v[m][g];
                             if (isnan(vr) || isnan(vb)) continue;
@@ -549,8 +568,10 @@ void model_build(Data *D, Model *M) {
                         used += u.n;
                         u.median = stats_median(M->delta + u.first, u.n);
                         StatsWilcoxon w;
-                        u.wilcoxon_p = stats_wilcoxon(M->delta + u.first, u.n, STATS_WILCOXON_AUTO,
-                                                      &w) == 0 ? w.pvalue : 1.0;
+                        u.wilcoxon_p =
+                            stats_wilcoxon(M->delta + u.first, u.n, STATS_WILCOXON_AUTO, &w) == 0
+                                ? w.pvalue
+                                : 1.0;
                         u.exact = w.exact;
                         u.sign_p = stats_sign_test(u.wins, u.losses);
                         M->u[M->nu++] = u;
@@ -665,7 +686,8 @@ static double small_median(const double *d, int n) {
 /* p_two_sided: the two-sided Wilcoxon p of d[0..n); 1 when undefined (every d zero). */
 static double p_two_sided(const Model *M, const double *d, int n) {
     StatsWilcoxon w;
-    return stats_wilcoxon_ex(d, n, STATS_WILCOXON_AUTO, STATS_TWO_SIDED, M->wt, &w) == 0 ? w.pvalue : 1.0;
+    return stats_wilcoxon_ex(d, n, STATS_WILCOXON_AUTO, STATS_TWO_SIDED, M->wt, &w) == 0 ? w.pvalue
+                                                                                         : 1.0;
 }
 
 /* p_non_inferior: the one-sided ("greater") Wilcoxon p of d + tau, scratch[0..n) holding the
@@ -673,7 +695,9 @@ static double p_two_sided(const Model *M, const double *d, int n) {
 static double p_non_inferior(const Model *M, const double *d, int n, double tau, double *scratch) {
     StatsWilcoxon w;
     for (int i = 0; i < n; i++) scratch[i] = d[i] + tau;
-    return stats_wilcoxon_ex(scratch, n, STATS_WILCOXON_AUTO, STATS_GREATER, M->wt, &w) == 0 ? w.pvalue : 1.0;
+    return stats_wilcoxon_ex(scratch, n, STATS_WILCOXON_AUTO, STATS_GREATER, M->wt, &w) == 0
+               ? w.pvalue
+               : 1.0;
 }
 
 void model_decide(Model *M, TieRule tie, double alpha) {
@@ -696,16 +720,19 @@ void model_decide(Model *M, TieRule tie, double alpha) {
                                             : pooled_sd(D, u->m, u->g, u->t, u->o);
             have[k] = 1;
         }
-        double tau = tie.kind == TIE_ABS   ? tie.x
-                     : tie.kind == TIE_REL ? tie.x * (u->nbase ? fabs(stats_median(M->basev + u->first, u->nbase)) : 0)
-                                           : tie.x * scale[k];
+        double tau =
+            tie.kind == TIE_ABS ? tie.x
+            : tie.kind == TIE_REL
+                ? tie.x * (u->nbase ? fabs(stats_median(M->basev + u->first, u->nbase)) : 0)
+                : tie.x * scale[k];
         u->tau = isnan(tau) ? 0 : tau; /* NaN: no finite baseline value; inf stays */
         u->ni_p = p_non_inferior(M, M->delta + u->first, u->n, u->tau, scratch);
     }
     free(scale);
     free(have);
     free(scratch);
-    double *p2 = xcalloc((size_t)M->nu + 1, sizeof(double)), *p1 = xcalloc((size_t)M->nu + 1, sizeof(double));
+    double *p2 = xcalloc((size_t)M->nu + 1, sizeof(double)),
+           *p1 = xcalloc((size_t)M->nu + 1, sizeof(double));
     for (int f = 0; f < M->nfam; f++) {
         int a = M->famstart[f], k = M->famstart[f + 1] - a;
         if (!k) continue;
@@ -748,8 +775,10 @@ static void replay(Model *M, int m, int two_sided) {
     const int *U = M->munits[m];
     int maxn = 1;
     for (int k = 0; k < K; k++) maxn = M->u[U[k]].n > maxn ? M->u[U[k]].n : maxn;
-    double *d = xcalloc((size_t)maxn + 1, sizeof(double)), *p = xcalloc((size_t)K + 1, sizeof(double));
-    double *sh = xcalloc((size_t)maxn + 1, sizeof(double)), *med = xcalloc((size_t)K + 1, sizeof(double));
+    double *d = xcalloc((size_t)maxn + 1, sizeof(double)),
+           *p = xcalloc((size_t)K + 1, sizeof(double));
+    double *sh = xcalloc((size_t)maxn + 1, sizeof(double)),
+           *med = xcalloc((size_t)K + 1, sizeof(double));
     int *pos = xcalloc((size_t)M->nu + 1, sizeof(int));
     for (int k = 0; k < K; k++) pos[U[k]] = k;
     Rng rng;
@@ -757,7 +786,8 @@ static void replay(Model *M, int m, int two_sided) {
     for (int rep = 0; rep < BOOT_REPS; rep++) {
         for (int k = 0; k < K; k++) {
             const Unit *u = &M->u[U[k]];
-            for (int i = 0; i < u->n; i++) d[i] = M->delta[u->first + (int)rng_below(&rng, (uint64_t)u->n)];
+            for (int i = 0; i < u->n; i++)
+                d[i] = M->delta[u->first + (int)rng_below(&rng, (uint64_t)u->n)];
             if (two_sided) {
                 med[k] = small_median(d, u->n);
                 p[k] = p_two_sided(M, d, u->n);
@@ -850,8 +880,14 @@ void model_interval(Model *M, const int *sel, int nsel, Reading r, Interval kind
     }
     free(ta);
     free(tb);
-    StatsClusterBoot bs = {.n = nsel, .a = a, .b = b, .na = na, .nb = nb, .reps = BOOT_REPS,
-                           .level = 0.95, .seed = BOOT_SEED};
+    StatsClusterBoot bs = {.n = nsel,
+                           .a = a,
+                           .b = b,
+                           .na = na,
+                           .nb = nb,
+                           .reps = BOOT_REPS,
+                           .level = 0.95,
+                           .seed = BOOT_SEED};
     double *x;
     if (!fixed) {
         seed_replicates(M, m);
@@ -861,14 +897,17 @@ void model_interval(Model *M, const int *sel, int nsel, Reading r, Interval kind
         x = xmalloc(sizeof(double) * (size_t)nsel * BOOT_REPS);
         const unsigned char *g = M->rep[m][r];
         for (int rep = 0; rep < BOOT_REPS; rep++)
-            for (int i = 0; i < nsel; i++) x[(size_t)rep * nsel + i] = g[(size_t)rep * K + pos[sel[i]]];
+            for (int i = 0; i < nsel; i++)
+                x[(size_t)rep * nsel + i] = g[(size_t)rep * K + pos[sel[i]]];
         free(pos);
         bs.stride = (size_t)nsel;
         bs.mode = kind == IV_CROSSED ? STATS_BOOT_CROSSED : STATS_BOOT_NONE;
     } else {
         x = xmalloc(sizeof(double) * (size_t)nsel);
         for (int i = 0; i < nsel; i++) x[i] = unit_as_good(M, sel[i], r);
-        bs.mode = kind == IV_UNITS ? STATS_BOOT_ITEMS : kind == IV_CROSSED ? STATS_BOOT_CROSSED : STATS_BOOT_ONE;
+        bs.mode = kind == IV_UNITS     ? STATS_BOOT_ITEMS
+                  : kind == IV_CROSSED ? STATS_BOOT_CROSSED
+                                       : STATS_BOOT_ONE;
     }
     bs.x = x;
     stats_cluster_bootstrap(&bs, lo, hi);
@@ -1001,12 +1040,15 @@ static int load_folders(const CompareOpts *o, Data *D, int *skip) {
         return EXIT_OK;
     }
     Buf names = {0};
-    for (int s = 0; s < D->scheds.n; s++) buf_printf(&names, "%s%s", s ? ", " : "", D->scheds.names[s]);
+    for (int s = 0; s < D->scheds.n; s++)
+        buf_printf(&names, "%s%s", s ? ", " : "", D->scheds.names[s]);
     Err e;
     char path[4200];
     snprintf(path, sizeof path, "%s/runs.csv", o->dir);
-    err_set(&e, EXIT_USAGE, path, "no runs of the reference scheduler \"%s\" (expected one "
-            "of the schedulers in it: %s)", o->reference, names.s ? names.s : "none");
+    err_set(&e, EXIT_USAGE, path,
+            "no runs of the reference scheduler \"%s\" (expected one "
+            "of the schedulers in it: %s)",
+            o->reference, names.s ? names.s : "none");
     err_print(&e);
     buf_free(&names);
     return EXIT_USAGE;
@@ -1078,8 +1120,7 @@ typedef struct {
     const char *verdict;
 } MeasureVerdict;
 
-static void measure_verdict(Model *M, const CompareOpts *o, int m, int primary,
-                            MeasureVerdict *v) {
+static void measure_verdict(Model *M, const CompareOpts *o, int m, int primary, MeasureVerdict *v) {
     const int *U = M->munits[m];
     memset(v, 0, sizeof *v);
     v->k = M->nmunits[m];
@@ -1103,8 +1144,8 @@ static void measure_verdict(Model *M, const CompareOpts *o, int m, int primary,
      * Holm, is below alpha. */
     for (int i = 0; i < v->k; i++) v->decidable += unit_decidable(M, U[i], o->reading);
     const Reading rd = o->reading;
-    v->verdict = !v->decidable ? "undecided (too few seeds)"
-                               : verdict_word(v->lo[rd], v->hi[rd], o->claim);
+    v->verdict =
+        !v->decidable ? "undecided (too few seeds)" : verdict_word(v->lo[rd], v->hi[rd], o->claim);
     /* 1: the interval drew each comparison's seeds again and redid its tests */
     v->redrawn = (v->kind == IV_CROSSED || v->kind == IV_SEEDS) && model_seeds_resampled(M, m);
 }
@@ -1176,15 +1217,15 @@ static void primary_lines(const CompareOpts *o, int m, int nseeds, const Measure
              "(%.1f-%.1f%%); with each comparison's seeds redrawn, the verdict's share "
              "stays in %.1f-%.1f%% (redrawn seeds change the tests' power, so this range "
              "may exclude the estimate)",
-             100 * v->share[0], 100 * v->lo[0], 100 * v->hi[0], 100 * v->share[1],
-             100 * v->lo[1], 100 * v->hi[1], 100 * v->slo, 100 * v->shi);
+             100 * v->share[0], 100 * v->lo[0], 100 * v->hi[0], 100 * v->share[1], 100 * v->lo[1],
+             100 * v->hi[1], 100 * v->slo, 100 * v->shi);
 }
 
 /* verdicts: verdict.csv's text, one row per measure with units, and the printed lines of the
  * primary measure ("" when it has none). */
-static void verdicts(Model *M, const CompareOpts *o, int primary, const Counts *C,
-                     const Counts *P, const char *tie, const char *settings, Buf *ver,
-                     char *line, size_t n, char *seeds, size_t ns) {
+static void verdicts(Model *M, const CompareOpts *o, int primary, const Counts *C, const Counts *P,
+                     const char *tie, const char *settings, Buf *ver, char *line, size_t n,
+                     char *seeds, size_t ns) {
     buf_printf(ver, "measure,primary,units,wins,ties,losses,as_good_or_better,ci_low,ci_high,"
                     "claim,verdict,decidable,paper_as_good_or_better,reference,tie,reading,"
                     "interval,alpha,not_worse,not_worse_low,not_worse_high,non_inferior,"
@@ -1206,7 +1247,8 @@ static void verdicts(Model *M, const CompareOpts *o, int primary, const Counts *
 static void profiles_and_ranks(const Data *D, const CompareOpts *o, int primary, Buf *prof,
                                Buf *ranks) {
     int np = 0;
-    double *cost = xcalloc((size_t)D->tasks.n * D->optims.n * D->seeds.n * D->scheds.n + 1, sizeof(double));
+    double *cost =
+        xcalloc((size_t)D->tasks.n * D->optims.n * D->seeds.n * D->scheds.n + 1, sizeof(double));
     for (int t = 0; t < D->tasks.n; t++)
         for (int op = 0; op < D->optims.n; op++)
             for (int d = 0; d < D->seeds.n; d++) {
@@ -1245,7 +1287,8 @@ static void profiles_and_ranks(const Data *D, const CompareOpts *o, int primary,
         if (!o->brief) {
             printf("\nmean rank of each scheduler over %d problems (%s at the end; 1 = best):\n",
                    np, measure_names[primary]);
-            for (int s = 0; s < D->scheds.n; s++) printf("  %-20s %.2f\n", D->scheds.names[s], mr[s]);
+            for (int s = 0; s < D->scheds.n; s++)
+                printf("  %-20s %.2f\n", D->scheds.names[s], mr[s]);
         }
         free(rho);
         free(mr);
@@ -1260,8 +1303,8 @@ static void print_counts(const CompareOpts *o, int primary, const Counts *C, con
     char paper_tie[64];
     tie_format(TIE_PAPER, paper_tie, sizeof paper_tie);
     printf("\n%s against each baseline, paired by task, optimizer, seed and stage; %s; tie rule "
-           "%s (paper counting, paper/paper.md section 1.2)\n", o->reference,
-           measure_names[primary], tie);
+           "%s (paper counting, paper/paper.md section 1.2)\n",
+           o->reference, measure_names[primary], tie);
     if (!o->brief) {
         print_table("baseline", C->by_base, C->nb);
         print_table("stage (% of steps)", C->by_stage, C->ns);
@@ -1306,7 +1349,8 @@ static int analyse(const CompareOpts *o, int primary, Data *D, Model *M) {
                "in each of %d replicates: the seed-level range is not computed (nan)%s\n",
                M->nmunits[primary], D->seeds.n, BOOT_REPS,
                o->interval == IV_CROSSED ? ", and the crossed interval keeps each comparison's "
-                                           "decision fixed" : "");
+                                           "decision fixed"
+                                         : "");
     code = EXIT_OK;
 out:
     buf_free(&prof);
@@ -1322,9 +1366,10 @@ int compare_main(const CompareOpts *o) {
     Model M = {0};
     int primary = measure_index(o->measure), skip;
     if (primary < 0) {
-        fprintf(stderr, "lrlab: compare: --measure: invalid value (expected one of train_loss, "
-                        "val_loss, metric, auc, steps_to_target, seconds_to_target, "
-                        "evals_to_target, got %s)\n",
+        fprintf(stderr,
+                "lrlab: compare: --measure: invalid value (expected one of train_loss, "
+                "val_loss, metric, auc, steps_to_target, seconds_to_target, "
+                "evals_to_target, got %s)\n",
                 o->measure);
         return EXIT_USAGE;
     }

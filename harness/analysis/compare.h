@@ -95,21 +95,21 @@ int tie_parse(const char *s, TieRule *t, char *why, size_t n);
 void compare_num(double x, char *out, size_t n);
 /* tie_format: the rule as tie_parse reads it, e.g. "task:0.01" (compare_num's digits). */
 void tie_format(TieRule t, char *out, size_t n);
-int reading_parse(const char *s);   /* index, or -1 */
-int interval_parse(const char *s);  /* index, or -1 */
+int reading_parse(const char *s);  /* index, or -1 */
+int interval_parse(const char *s); /* index, or -1 */
 
 typedef struct CompareOpts {
     const char *dir;
-    const char *reference; /* scheduler label, default "greedy" */
-    TieRule tie;           /* default task:0.01 */
-    Reading reading;       /* the verdict's reading, default not-worse */
-    Interval interval;     /* the verdict's interval, default crossed */
-    double alpha;          /* significance level, default 0.05 */
-    double claim;          /* the claimed fraction, default 0.9 */
-    const char *measure;   /* primary measure, default train_loss (the paper's) */
-    int quiet_missing;     /* return 0 quietly when the reference is absent (from `run`) */
-    int brief;             /* print only the overall lines (from `run`) */
-    int multiverse;        /* also write multiverse.csv and its figure */
+    const char *reference;   /* scheduler label, default "greedy" */
+    TieRule tie;             /* default task:0.01 */
+    Reading reading;         /* the verdict's reading, default not-worse */
+    Interval interval;       /* the verdict's interval, default crossed */
+    double alpha;            /* significance level, default 0.05 */
+    double claim;            /* the claimed fraction, default 0.9 */
+    const char *measure;     /* primary measure, default train_loss (the paper's) */
+    int quiet_missing;       /* return 0 quietly when the reference is absent (from `run`) */
+    int brief;               /* print only the overall lines (from `run`) */
+    int multiverse;          /* also write multiverse.csv and its figure */
     const char *const *arms; /* more folders (other arms) for the multiverse, NULL-ended */
     /* --with: folders whose runs are joined with DIR's by cell id before anything is
      * computed (harness/engine/join.h), NULL-ended; outputs are written in DIR only */

@@ -75,8 +75,8 @@ typedef struct {
     int nbase; /* its finite baseline values at Model.basev[first..first + nbase) */
     double median, wilcoxon_p, sign_p, holm_p, tau;
     int exact;
-    int family;   /* units in its Holm family */
-    int decision; /* not-worse: +1 win, 0 tie, -1 loss */
+    int family;           /* units in its Holm family */
+    int decision;         /* not-worse: +1 win, 0 tie, -1 loss */
     double ni_p, ni_holm; /* non-inferior: one-sided p of Delta + tau, Holm-adjusted */
 } Unit;
 

@@ -22,20 +22,21 @@
  * computed over its own comparisons, and the `without` axis names every optimizer of any arm
  * (the first folder's first), an arm getting no "without X" specification when it has no X.
  *
- * multiverse.csv: one row per specification: arm, arm_KEY..., tie, measure, stage, reading, interval,
- * without, units, as_good (count), share, ci_low, ci_high, verdict. figures/multiverse.png:
- * the specification curve, each specification's share a dot over its interval, green where
- * the claim is supported, red where not, grey where undecided (as lrlab report draws it).
+ * multiverse.csv: one row per specification: arm, arm_KEY..., tie, measure, stage, reading,
+ * interval, without, units, as_good (count), share, ci_low, ci_high, verdict.
+ * figures/multiverse.png: the specification curve, each specification's share a dot over its
+ * interval, green where the claim is supported, red where not, grey where undecided (as lrlab
+ * report draws it).
  */
 #include "harness/analysis/compare_int.h"
 #include "harness/analysis/style.h"
 
+#include "harness/analysis/plot.h"
 #include "harness/base/buf.h"
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/gnuplot.h"
 #include "harness/base/names.h"
-#include "harness/analysis/plot.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -74,7 +75,8 @@ static int arm_name(const char *dir, char *out, size_t n, Err *e) {
             if (strncmp(line, "arm: ", 5) == 0) {
                 line[strcspn(line, "\r\n")] = 0;
                 too_long = !whole && !feof(f);
-                if (!too_long) memcpy(out, line + 5, strlen(line + 5) + 1 < n ? strlen(line + 5) + 1 : n);
+                if (!too_long)
+                    memcpy(out, line + 5, strlen(line + 5) + 1 < n ? strlen(line + 5) + 1 : n);
                 out[n - 1] = 0;
                 break;
             }
@@ -85,8 +87,10 @@ static int arm_name(const char *dir, char *out, size_t n, Err *e) {
         }
         fclose(f);
         if (too_long)
-            return err_set(e, EXIT_USAGE, dir, "provenance.txt: arm: too long (expected at most "
-                           "%d characters)", ARM_MAX_LEN);
+            return err_set(e, EXIT_USAGE, dir,
+                           "provenance.txt: arm: too long (expected at most "
+                           "%d characters)",
+                           ARM_MAX_LEN);
     }
     if (!out[0]) {
         snprintf(path, sizeof path, "%s/runs.csv", dir);
@@ -140,7 +144,8 @@ static int arm_keys(char arms[][ARM_MAX_LEN + 1], int narms, char keys[][64], in
 }
 
 static void add(Specs *S, Spec s) {
-    if (S->n == S->cap) S->s = xrealloc(S->s, sizeof(Spec) * (size_t)(S->cap = S->cap ? 2 * S->cap : 1024));
+    if (S->n == S->cap)
+        S->s = xrealloc(S->s, sizeof(Spec) * (size_t)(S->cap = S->cap ? 2 * S->cap : 1024));
     S->s[S->n++] = s;
 }
 
@@ -163,7 +168,8 @@ static void axis_add(OptAxis *x, const Names *optims) {
 
 /* specs_of: every specification of one arm's model, appended to S. Optimizers are named by
  * the axis X, whatever order the arm's runs.csv holds them in. */
-static void specs_of(Model *M, const OptAxis *X, int arm, const TieRule *ties, int nties, Specs *S) {
+static void specs_of(Model *M, const OptAxis *X, int arm, const TieRule *ties, int nties,
+                     Specs *S) {
     int *sel = xcalloc((size_t)M->nu + 1, sizeof(int));
     /* measure outside, tie rule inside: one measure's seed replicates live at a time */
     for (int mi = 0; mi < NMV_MEASURE; mi++) {
@@ -193,8 +199,9 @@ static void specs_of(Model *M, const OptAxis *X, int arm, const TieRule *ties, i
                         }
                         for (int iv = 0; iv < NINTERVAL; iv++) {
                             int redrawn = (iv == IV_CROSSED || iv == IV_SEEDS) && redrawable;
-                            Spec s = {arm,  k,    m,         g,       r, iv, w0, nsel, good,
-                                      decidable, redrawn, (double)good / nsel, 0, 0};
+                            Spec s = {arm, k,    m,    g,         r,       iv,
+                                      w0,  nsel, good, decidable, redrawn, (double)good / nsel,
+                                      0,   0};
                             model_interval(M, sel, nsel, r, iv, &s.lo, &s.hi);
                             add(S, s);
                         }
@@ -231,8 +238,9 @@ static int by_share(const void *a, const void *b) {
 
 /* The specification-curve figure: shares sorted with their intervals above, the choices
  * below as dots, one row per value of each axis. */
-static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1], int narms, const Data *D,
-                  const OptAxis *X, const TieRule *ties, int nties, double claim, Err *e) {
+static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1], int narms,
+                  const Data *D, const OptAxis *X, const TieRule *ties, int nties, double claim,
+                  Err *e) {
     char path[4200];
     if (fs_path(path, sizeof path, e, "%s/figures", dir) != 0) return -1;
     if (mkdir(path, 0777) != 0 && !fs_exists(path))
@@ -258,31 +266,49 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
         const Spec *x = &s[i];
         int mi = x->m == M_TRAIN ? 0 : x->m == M_VAL ? 1 : 2;
         const char *v = spec_verdict(x, claim);
-        buf_printf(&dat, "%d %.6f %.6f %.6f %d %d %d %d %d %d %d %d\n", i + 1, x->share, x->lo,
-                   x->hi, strcmp(v, "supported") == 0 ? 0 : strcmp(v, "not supported") == 0 ? 1 : 2,
-                   narms > 1 ? base_arm + x->arm : -1, base_tie + x->tie, base_m + mi,
-                   base_g + x->stage, base_r + x->reading, base_iv + x->interval,
-                   X->n > 1 ? base_w + x->without + 1 : -1);
+        buf_printf(
+            &dat, "%d %.6f %.6f %.6f %d %d %d %d %d %d %d %d\n", i + 1, x->share, x->lo, x->hi,
+            strcmp(v, "supported") == 0       ? 0
+            : strcmp(v, "not supported") == 0 ? 1
+                                              : 2,
+            narms > 1 ? base_arm + x->arm : -1, base_tie + x->tie, base_m + mi, base_g + x->stage,
+            base_r + x->reading, base_iv + x->interval, X->n > 1 ? base_w + x->without + 1 : -1);
     }
     free(s);
     /* y tics of the dot panel: "axis: value", row r drawn at y = nrow - r */
     int first = 1;
     size_t longest = 0;
     char lab[ARM_MAX_LEN + 16];
-    for (int a = 0; narms > 1 && a < narms; a++) { snprintf(lab, sizeof lab, "arm: %s", arms[a]); tic(&rows, &first, &longest, lab, nrow - (base_arm + a)); }
+    for (int a = 0; narms > 1 && a < narms; a++) {
+        snprintf(lab, sizeof lab, "arm: %s", arms[a]);
+        tic(&rows, &first, &longest, lab, nrow - (base_arm + a));
+    }
     for (int k = 0; k < nties; k++) {
         char t[64];
         tie_format(ties[k], t, sizeof t);
-        { snprintf(lab, sizeof lab, "tie: %s%s", t, k == 0 ? " (paper)" : ""); tic(&rows, &first, &longest, lab, nrow - (base_tie + k)); }
+        {
+            snprintf(lab, sizeof lab, "tie: %s%s", t, k == 0 ? " (paper)" : "");
+            tic(&rows, &first, &longest, lab, nrow - (base_tie + k));
+        }
     }
-    for (int k = 0; k < NMV_MEASURE; k++) { snprintf(lab, sizeof lab, "measure: %s", measure_names[mv_measures[k]]); tic(&rows, &first, &longest, lab, nrow - (base_m + k)); }
+    for (int k = 0; k < NMV_MEASURE; k++) {
+        snprintf(lab, sizeof lab, "measure: %s", measure_names[mv_measures[k]]);
+        tic(&rows, &first, &longest, lab, nrow - (base_m + k));
+    }
     for (int g = 0; g <= NSTAGES; g++) {
-        if (g < NSTAGES) snprintf(lab, sizeof lab, "stage: %d", stage_pct[g]); /* no %: tic labels are formats */
+        if (g < NSTAGES)
+            snprintf(lab, sizeof lab, "stage: %d", stage_pct[g]); /* no %: tic labels are formats */
         else snprintf(lab, sizeof lab, "stage: all");
         tic(&rows, &first, &longest, lab, nrow - (base_g + g));
     }
-    for (int r = 0; r < NREADING; r++) { snprintf(lab, sizeof lab, "reading: %s", reading_names[r]); tic(&rows, &first, &longest, lab, nrow - (base_r + r)); }
-    for (int v = 0; v < NINTERVAL; v++) { snprintf(lab, sizeof lab, "interval: %s", interval_names[v]); tic(&rows, &first, &longest, lab, nrow - (base_iv + v)); }
+    for (int r = 0; r < NREADING; r++) {
+        snprintf(lab, sizeof lab, "reading: %s", reading_names[r]);
+        tic(&rows, &first, &longest, lab, nrow - (base_r + r));
+    }
+    for (int v = 0; v < NINTERVAL; v++) {
+        snprintf(lab, sizeof lab, "interval: %s", interval_names[v]);
+        tic(&rows, &first, &longest, lab, nrow - (base_iv + v));
+    }
     for (int w = -1; X->n > 1 && w < X->n; w++) {
         snprintf(lab, sizeof lab, "without: %s", w < 0 ? "none" : X->v[w]);
         tic(&rows, &first, &longest, lab, nrow - (base_w + w + 1));
@@ -297,39 +323,46 @@ static int figure(const char *dir, const Specs *S, char arms[][ARM_MAX_LEN + 1],
     const double lmargin = style_label_margin(longest, 1600); /* fits the longest label */
     Buf g = {0};
     char title[256];
-    snprintf(title, sizeof title, "Specification curve: the share of comparisons in which %s is "
-             "as good or better, %d specifications (95%% intervals)", D->scheds.names[D->ref], S->n);
+    snprintf(title, sizeof title,
+             "Specification curve: the share of comparisons in which %s is "
+             "as good or better, %d specifications (95%% intervals)",
+             D->scheds.names[D->ref], S->n);
     buf_printf(&g, "TITLE = ");
     gnuplot_str(&g, title);
-    buf_printf(&g, "\n# generated by lrlab compare --multiverse: the specification curve\n"
-                   "if (!exists(\"fmt\")) fmt = 'png'\n"
-                   "if (fmt eq 'pdf') set terminal pdfcairo size 11in,8in font 'Helvetica,9'; "
-                   "else set terminal pngcairo size 1600,1100 font 'Helvetica,10'\n"
-                   "set termoption noenhanced\n"
-                   "set output 'figures/multiverse.'.fmt\n"
-                   "set multiplot\n"
-                   "set lmargin at screen %.3f\nset rmargin at screen 0.98\n"
-                   "set tmargin at screen 0.96\nset bmargin at screen 0.62\n"
-                   "set title TITLE\n"
-                   "set ylabel 'share as good or better'\nset yrange [0:1]\nset format x ''\n"
-                   "set xrange [0:%d]\nset grid y\nunset key\n"
-                   "set arrow 1 from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#c00000'\n"
-                   "set label 1 'claim %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb '#c00000'\n",
-               lmargin, S->n + 1, claim, claim, 100 * claim, claim);
+    buf_printf(
+        &g,
+        "\n# generated by lrlab compare --multiverse: the specification curve\n"
+        "if (!exists(\"fmt\")) fmt = 'png'\n"
+        "if (fmt eq 'pdf') set terminal pdfcairo size 11in,8in font 'Helvetica,9'; "
+        "else set terminal pngcairo size 1600,1100 font 'Helvetica,10'\n"
+        "set termoption noenhanced\n"
+        "set output 'figures/multiverse.'.fmt\n"
+        "set multiplot\n"
+        "set lmargin at screen %.3f\nset rmargin at screen 0.98\n"
+        "set tmargin at screen 0.96\nset bmargin at screen 0.62\n"
+        "set title TITLE\n"
+        "set ylabel 'share as good or better'\nset yrange [0:1]\nset format x ''\n"
+        "set xrange [0:%d]\nset grid y\nunset key\n"
+        "set arrow 1 from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb '#c00000'\n"
+        "set label 1 'claim %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb '#c00000'\n",
+        lmargin, S->n + 1, claim, claim, 100 * claim, claim);
     style_spec_curve(&g, "'figures/multiverse.dat'", 0.5, 0.3);
-    buf_printf(&g, "unset arrow 1\nunset label 1\nunset title\nunset grid\n"
-                   "set tmargin at screen 0.6\nset bmargin at screen 0.05\n"
-                   "set ylabel ''\nset yrange [0:%d]\nset format x '%%g'\n"
-                   "set xlabel 'specification (sorted by share)'\n",
+    buf_printf(&g,
+               "unset arrow 1\nunset label 1\nunset title\nunset grid\n"
+               "set tmargin at screen 0.6\nset bmargin at screen 0.05\n"
+               "set ylabel ''\nset yrange [0:%d]\nset format x '%%g'\n"
+               "set xlabel 'specification (sorted by share)'\n",
                nrow + 1);
     buf_printf(&g, "set ytics (%s) font ',8'\n", rows.s ? rows.s : "");
-    buf_printf(&g, "plot for [c=6:12] 'figures/multiverse.dat' using 1:(column(c) < 0 ? NaN : %d - "
-                   "column(c)) with points pt 7 ps 0.25 lc rgb '#1f4e99'\nunset multiplot\n",
+    buf_printf(&g,
+               "plot for [c=6:12] 'figures/multiverse.dat' using 1:(column(c) < 0 ? NaN : %d - "
+               "column(c)) with points pt 7 ps 0.25 lc rgb '#1f4e99'\nunset multiplot\n",
                nrow);
     buf_free(&rows);
     char gp[4200];
     int rc = fs_path(gp, sizeof gp, e, "%s/figures/multiverse.gp", dir) != 0 ||
-             fs_write_atomic(gp, g.s, g.len, e) != 0 || plot_run_gnuplot(dir, "figures/multiverse.gp", e) != 0
+                     fs_write_atomic(gp, g.s, g.len, e) != 0 ||
+                     plot_run_gnuplot(dir, "figures/multiverse.gp", e) != 0
                  ? -1
                  : 0;
     buf_free(&g);
@@ -364,10 +397,11 @@ int multiverse_main(const CompareOpts *o, Model *M) {
         }
         for (int b = 0; b < a; b++)
             if (strcmp(arms[a], arms[b]) == 0) {
-                err_set(&e, EXIT_USAGE, dirs[a], "arm \"%s\" also names %s (expected each "
+                err_set(&e, EXIT_USAGE, dirs[a],
+                        "arm \"%s\" also names %s (expected each "
                         "folder to name a different arm: the experiment's arm = ..., written to "
-                        "provenance.txt as \"arm: ...\", or a different experiment)", arms[a],
-                        dirs[b]);
+                        "provenance.txt as \"arm: ...\", or a different experiment)",
+                        arms[a], dirs[b]);
                 err_print(&e);
                 goto out;
             }
@@ -380,9 +414,10 @@ int multiverse_main(const CompareOpts *o, Model *M) {
             for (int s = 0; s < D[a].scheds.n; s++)
                 buf_printf(&names, "%s%s", s ? ", " : "", D[a].scheds.names[s]);
             snprintf(path, sizeof path, "%s/runs.csv", dirs[a]);
-            err_set(&e, EXIT_USAGE, path, "no runs of the reference scheduler \"%s\" (expected "
-                    "it, as in %s; the schedulers in it: %s)", o->reference, o->dir,
-                    names.s ? names.s : "none");
+            err_set(&e, EXIT_USAGE, path,
+                    "no runs of the reference scheduler \"%s\" (expected "
+                    "it, as in %s; the schedulers in it: %s)",
+                    o->reference, o->dir, names.s ? names.s : "none");
             buf_free(&names);
             err_print(&e);
             goto out;
@@ -458,7 +493,8 @@ int multiverse_main(const CompareOpts *o, Model *M) {
            S.n - supported - against - uncomputed, 100 * o->claim);
     if (uncomputed)
         printf("multiverse: %d specifications not computed: too many seeds to redraw within "
-               "each comparison\n", uncomputed);
+               "each comparison\n",
+               uncomputed);
     code = EXIT_OK;
 out:
     for (int a = 1; a < narms; a++) {

@@ -1,12 +1,12 @@
 /* plot.c - gnuplot figures from result files (see plot.h). */
 #include "harness/analysis/plot.h"
 
+#include "harness/analysis/stats.h"
+#include "harness/analysis/style.h"
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/gnuplot.h"
 #include "harness/base/names.h"
-#include "harness/analysis/stats.h"
-#include "harness/analysis/style.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -32,8 +32,7 @@ int plot_run_gnuplot(const char *dir, const char *script, Err *e) {
         _exit(127);
     }
     int st;
-    while (waitpid(pid, &st, 0) < 0) {
-    }
+    while (waitpid(pid, &st, 0) < 0) {}
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         return err_set(e, EXIT_RUN, dir, "%s: gnuplot failed (exit %d; see figures/gnuplot.log)",
                        script, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
@@ -46,7 +45,7 @@ enum { Q_TRAIN, Q_VAL, Q_LR, NQ };
 static const char *const q_name[NQ] = {"training loss", "validation loss", "learning rate"};
 static const char *const q_col[NQ] = {"train_loss", "val_loss", "lr"};
 
-typedef struct Grid {  /* the steps of one block of the data file, sorted, distinct */
+typedef struct Grid { /* the steps of one block of the data file, sorted, distinct */
     long long *step;
     int n, cap;
 } Grid;
@@ -65,7 +64,9 @@ static void grid_add(Grid *g, long long st) {
         else hi = mid;
     }
     if (lo < g->n && g->step[lo] == st) return;
-    if (g->n == g->cap) g->step = xrealloc(g->step, sizeof(long long) * (size_t)(g->cap = g->cap ? 2 * g->cap : 256));
+    if (g->n == g->cap)
+        g->step =
+            xrealloc(g->step, sizeof(long long) * (size_t)(g->cap = g->cap ? 2 * g->cap : 256));
     memmove(g->step + lo + 1, g->step + lo, sizeof(long long) * (size_t)(g->n - lo));
     g->step[lo] = st;
     g->n++;
@@ -113,8 +114,7 @@ static int read_run(const char *dir, const char *sub, const char *id, const char
 
 /* value of run r at step st: its row's, or +inf (a loss) / nan (the rate) when it has none */
 static double run_at(const Run *r, int *pos, long long st, int q) {
-    while (*pos < r->n && r->step[*pos] < st)
-        (*pos)++;
+    while (*pos < r->n && r->step[*pos] < st) (*pos)++;
     if (*pos < r->n && r->step[*pos] == st) {
         double x = r->v[*pos];
         return q == Q_LR || isfinite(x) ? x : INFINITY;
@@ -128,10 +128,10 @@ typedef struct Fig {
     const PlanRow *lead;
     const char **sched; /* the schedulers, plan order, GreedyLR moved last (drawn on top) */
     int ns;
-    Run *runs[NQ];      /* [ns * nseed] */
-    int *have;          /* [ns]: seeds read */
-    int nseed;          /* most seeds of any scheduler in the plan */
-    long long *seeds;   /* [nseed]: the seeds of the plan, in plan order */
+    Run *runs[NQ];    /* [ns * nseed] */
+    int *have;        /* [ns]: seeds read */
+    int nseed;        /* most seeds of any scheduler in the plan */
+    long long *seeds; /* [nseed]: the seeds of the plan, in plan order */
     double lo[NQ], hi[NQ];
     int nonpos[NQ];
 } Fig;
@@ -159,12 +159,10 @@ static int fig_read(const char *dir, const PlanFile *pf, const PlanRow *lead, Fi
         const PlanRow *r = &pf->rows[j];
         if (!same_pair(r, lead)) continue;
         int k = 0;
-        while (k < F->ns && strcmp(F->sched[k], r->sched) != 0)
-            k++;
+        while (k < F->ns && strcmp(F->sched[k], r->sched) != 0) k++;
         if (k == F->ns) F->sched[F->ns++] = r->sched;
         k = 0;
-        while (k < F->nseed && F->seeds[k] != r->seed)
-            k++;
+        while (k < F->nseed && F->seeds[k] != r->seed) k++;
         if (k == F->nseed) F->seeds[F->nseed++] = r->seed;
     }
     for (int k = 0; k < F->ns - 1; k++) /* GreedyLR last: drawn on top */
@@ -181,13 +179,10 @@ static int fig_read(const char *dir, const PlanFile *pf, const PlanRow *lead, Fi
         const PlanRow *r = &pf->rows[j];
         if (!same_pair(r, lead)) continue;
         int k = 0, s = 0;
-        while (strcmp(F->sched[k], r->sched) != 0)
-            k++;
-        while (F->seeds[s] != r->seed)
-            s++;
+        while (strcmp(F->sched[k], r->sched) != 0) k++;
+        while (F->seeds[s] != r->seed) s++;
         Run *slot[NQ];
-        for (int q = 0; q < NQ; q++)
-            slot[q] = &F->runs[q][k * F->nseed + s];
+        for (int q = 0; q < NQ; q++) slot[q] = &F->runs[q][k * F->nseed + s];
         if (slot[0]->n || slot[2]->n) continue; /* a repeated row reads the same files */
         /* a seed is in the folder when its evaluations are; its learning rates may be
          * missing (a store keeps the curves of the first seed only: README.md) */
@@ -208,8 +203,7 @@ static void fig_block(Fig *F, Buf *d, const int *qs, int nqs) {
     Grid g = {0};
     for (int a = 0; a < nqs; a++)
         for (int i = 0; i < F->ns * F->nseed; i++)
-            for (int r = 0; r < F->runs[qs[a]][i].n; r++)
-                grid_add(&g, F->runs[qs[a]][i].step[r]);
+            for (int r = 0; r < F->runs[qs[a]][i].n; r++) grid_add(&g, F->runs[qs[a]][i].step[r]);
     buf_printf(d, "# step");
     for (int a = 0; a < nqs; a++)
         for (int k = 0; k < F->ns; k++) { /* a label cannot end the comment line */
@@ -233,7 +227,8 @@ static void fig_block(Fig *F, Buf *d, const int *qs, int nqs) {
                     if (!isnan(x)) v[n++] = x;
                 }
                 double m = n ? stats_quantile(v, n, 0.5) : NAN;
-                double q1 = n ? stats_quantile(v, n, 0.25) : NAN, q3 = n ? stats_quantile(v, n, 0.75) : NAN;
+                double q1 = n ? stats_quantile(v, n, 0.25) : NAN,
+                       q3 = n ? stats_quantile(v, n, 0.75) : NAN;
                 if (!isfinite(q1) || !isfinite(q3)) q1 = q3 = NAN;
                 if (!isfinite(m)) m = NAN;
                 csvio_num(d, m, 0);
@@ -265,8 +260,7 @@ static void fig_yaxis(const Fig *F, Buf *b, int q) {
     buf_printf(b, "set ylabel '%s%s'\n", q_name[q], logy ? " (log scale)" : "");
     if (!(lo <= hi)) /* nothing to draw: a fixed axis, so that gnuplot does not warn */
         buf_printf(b, "unset logscale y\nset yrange [0:1]\n");
-    else if (logy)
-        buf_printf(b, "set logscale y\nset yrange [%.6g:%.6g]\n", lo / 1.25, hi * 1.25);
+    else if (logy) buf_printf(b, "set logscale y\nset yrange [%.6g:%.6g]\n", lo / 1.25, hi * 1.25);
     else {
         double pad = hi > lo ? 0.06 * (hi - lo) : lo != 0 ? 0.1 * fabs(lo) : 1;
         buf_printf(b, "unset logscale y\nset yrange [%.6g:%.6g]\n", lo - pad, hi + pad);
@@ -317,8 +311,7 @@ static void fig_legend(const Fig *F, Buf *b, double l, double r, double t, doubl
 
 /* fig_script: the script of figure BASE and its data file's bytes */
 static void fig_script(const PlanFile *pf, Fig *F, const char *base, Buf *b, Buf *d) {
-    for (int q = 0; q < NQ; q++)
-        F->lo[q] = INFINITY, F->hi[q] = -INFINITY;
+    for (int q = 0; q < NQ; q++) F->lo[q] = INFINITY, F->hi[q] = -INFINITY;
     buf_printf(d, "# generated by lrlab: median and quartiles over seeds of the training and "
                   "validation loss (block 0, the evaluation steps) and the learning rate (block "
                   "1, the curves' steps); nan: none\n");
@@ -334,7 +327,8 @@ static void fig_script(const PlanFile *pf, Fig *F, const char *base, Buf *b, Buf
     }
     /* the legend beside the panels, one line per scheduler: the image is as wide and tall as
      * it needs */
-    const int keyw = 80 + 8 * maxlen, W = 800 + keyw, H = 900 > 150 + 20 * F->ns ? 900 : 150 + 20 * F->ns;
+    const int keyw = 80 + 8 * maxlen, W = 800 + keyw,
+              H = 900 > 150 + 20 * F->ns ? 900 : 150 + 20 * F->ns;
     const double left = 90.0 / W, right = 760.0 / W, top = 1 - 70.0 / H, bottom = 55.0 / H;
     const double ph = (top - bottom) / 3;
     buf_printf(b, "# generated by lrlab from the result files of experiment ");
@@ -346,9 +340,10 @@ static void fig_script(const PlanFile *pf, Fig *F, const char *base, Buf *b, Buf
     snprintf(data, sizeof data, "figures/%s.csv", base);
     buf_printf(b, "set output ");
     gnuplot_file(b, out);
-    buf_printf(b, "\nset datafile separator ','\nset datafile missing 'nan'\nset grid\n"
-                  "set style fill transparent solid 0.18 noborder\n"
-                  "set xrange [0:%lld]\nset format y '%%g'\n",
+    buf_printf(b,
+               "\nset datafile separator ','\nset datafile missing 'nan'\nset grid\n"
+               "set style fill transparent solid 0.18 noborder\n"
+               "set xrange [0:%lld]\nset format y '%%g'\n",
                F->lead->steps);
     if (fewest == most) snprintf(seeds, sizeof seeds, "%d seed%s", most, most == 1 ? "" : "s");
     else snprintf(seeds, sizeof seeds, "%d to %d seeds", fewest, most);
@@ -363,8 +358,9 @@ static void fig_script(const PlanFile *pf, Fig *F, const char *base, Buf *b, Buf
     for (int q = 0; q < NQ; q++) {
         const double t = top - q * ph, u = top - (q + 1) * ph + (q == NQ - 1 ? 0 : 0.03);
         buf_printf(b, "set tmargin at screen %.4f\nset bmargin at screen %.4f\n", t, u);
-        buf_printf(b, "%s", q == NQ - 1 ? "set xlabel 'step'\nset format x '%g'\n"
-                                        : "unset xlabel\nset format x ''\n");
+        buf_printf(b, "%s",
+                   q == NQ - 1 ? "set xlabel 'step'\nset format x '%g'\n"
+                               : "unset xlabel\nset format x ''\n");
         fig_yaxis(F, b, q);
         fig_panel(F, b, data, q == Q_LR, q == Q_LR ? 2 : 2 + 3 * F->ns * q);
     }

@@ -24,16 +24,16 @@
 #include "harness/analysis/report.h"
 #include "harness/analysis/report_int.h"
 
-#include "harness/base/buf.h"
 #include "harness/analysis/compare.h"
+#include "harness/analysis/stats.h"
+#include "harness/base/buf.h"
 #include "harness/base/csvio.h"
-#include "harness/engine/folder.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/gnuplot.h"
-#include "harness/engine/join.h"
 #include "harness/base/names.h"
+#include "harness/engine/folder.h"
+#include "harness/engine/join.h"
 #include "harness/engine/planfile.h"
-#include "harness/analysis/stats.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -84,8 +84,8 @@ static const char *const tune_cols[] = {"task",     "optimizer", "scheduler", "l
 static const char *const run_cols[] = {"cell",        "stage",  "val_loss", "metric",
                                        "metric_name", "status", NULL};
 static const char *const curve_cols[] = {"step", "lr", "train_loss", NULL};
-static const char *const eval_cols[] = {"cell", "step", "train_loss", "val_loss", "metric", "lr",
-                                        NULL};
+static const char *const eval_cols[] = {"cell",   "step", "train_loss", "val_loss",
+                                        "metric", "lr",   NULL};
 
 static int tab_load(const char *dir, const char *name, const char *const *cols, Tab *T, Err *e) {
     memset(T, 0, sizeof *T);
@@ -112,9 +112,7 @@ static int tab_names(const Tab *T, const char *const *cols, const int *ks, Err *
     return 0;
 }
 
-const char *rp_at(const Tab *T, int r, int k) {
-    return csvio_at(&T->t, r, T->c[k]);
-}
+const char *rp_at(const Tab *T, int r, int k) { return csvio_at(&T->t, r, T->c[k]); }
 
 /* num: a numeric field already checked by tab_nums */
 double rp_num(const Tab *T, int r, int k) {
@@ -139,7 +137,6 @@ static int tab_nums(const Tab *T, const char *const *cols, const int *ks, Err *e
 
 /* ---- names in plan order ---- */
 
-
 int rp_find(const Names *n, const char *s) {
     for (int i = 0; i < n->n; i++)
         if (strcmp(n->v[i], s) == 0) return i;
@@ -156,8 +153,7 @@ static int intern(Names *n, const char *s) {
 }
 
 static void names_free(Names *n) {
-    for (int i = 0; i < n->n; i++)
-        free(n->v[i]);
+    for (int i = 0; i < n->n; i++) free(n->v[i]);
     free(n->v);
 }
 
@@ -183,9 +179,7 @@ void rp_banner(const Report *R, Buf *b, const char *open, const char *close) {
 }
 
 /* file names: labels keep letters, digits, '.', '-' and '_' */
-void rp_stem_of(char *out, size_t n, const char *s) {
-    name_slug(out, n, s);
-}
+void rp_stem_of(char *out, size_t n, const char *s) { name_slug(out, n, s); }
 
 /* ---- text escapes ---- */
 
@@ -225,26 +219,13 @@ static void tex_text(Buf *b, const char *s) {
         case '_':
         case '{':
         case '}':
-        case '$':
-            buf_printf(b, "\\%c", *s);
-            break;
-        case '~':
-            buf_printf(b, "\\textasciitilde{}");
-            break;
-        case '^':
-            buf_printf(b, "\\textasciicircum{}");
-            break;
-        case '\\':
-            buf_printf(b, "\\textbackslash{}");
-            break;
-        case '<':
-            buf_printf(b, "\\textless{}");
-            break;
-        case '>':
-            buf_printf(b, "\\textgreater{}");
-            break;
-        default:
-            buf_append(b, s, 1);
+        case '$': buf_printf(b, "\\%c", *s); break;
+        case '~': buf_printf(b, "\\textasciitilde{}"); break;
+        case '^': buf_printf(b, "\\textasciicircum{}"); break;
+        case '\\': buf_printf(b, "\\textbackslash{}"); break;
+        case '<': buf_printf(b, "\\textless{}"); break;
+        case '>': buf_printf(b, "\\textgreater{}"); break;
+        default: buf_append(b, s, 1);
         }
         s++;
     }
@@ -258,8 +239,7 @@ static Table *table_new(Report *R, const char *name, const char *align, const ch
     snprintf(T->align, sizeof T->align, "%s", align);
     T->ncols = (int)strlen(T->align);
     T->head = xcalloc((size_t)T->ncols, sizeof(char *));
-    for (int c = 0; c < T->ncols; c++)
-        T->head[c] = xstrdup(head[c]);
+    for (int c = 0; c < T->ncols; c++) T->head[c] = xstrdup(head[c]);
     if (R->ntabs == R->captabs)
         R->tabs = xrealloc(R->tabs, sizeof(Table *) *
                                         (size_t)(R->captabs = R->captabs ? 2 * R->captabs : 16));
@@ -302,10 +282,8 @@ static const char *table_at(const Table *T, int r, int c) {
 }
 
 static void table_free(Table *T) {
-    for (int c = 0; c < T->ncols; c++)
-        free(T->head[c]);
-    for (size_t i = 0; i < (size_t)T->nrows * T->ncols; i++)
-        free(T->cell[i]);
+    for (int c = 0; c < T->ncols; c++) free(T->head[c]);
+    for (size_t i = 0; i < (size_t)T->nrows * T->ncols; i++) free(T->cell[i]);
     free(T->head);
     free(T->cell);
     free(T->bold);
@@ -422,15 +400,17 @@ static int measure_staged(const char *m) {
 void rp_tau_text(const Report *R, char *out, size_t n) {
     const TieRule *t = &R->copts.tie;
     if (t->kind == TIE_TASK)
-        snprintf(out, n, "τ = %.3g × the task's scale, |median| of its baselines' values at "
-                 "each stage (tie rule task:%g)", t->x, t->x);
+        snprintf(out, n,
+                 "τ = %.3g × the task's scale, |median| of its baselines' values at "
+                 "each stage (tie rule task:%g)",
+                 t->x, t->x);
     else if (t->kind == TIE_SD)
-        snprintf(out, n, "τ = %.3g × the baselines' seed-to-seed standard deviation on each "
-                 "task and optimizer (tie rule sd:%g)", t->x, t->x);
-    else if (t->kind == TIE_REL)
-        snprintf(out, n, "τ = %.3g × |L_baseline| (relative)", t->x);
-    else
-        snprintf(out, n, "τ = %g (absolute)", t->x);
+        snprintf(out, n,
+                 "τ = %.3g × the baselines' seed-to-seed standard deviation on each "
+                 "task and optimizer (tie rule sd:%g)",
+                 t->x, t->x);
+    else if (t->kind == TIE_REL) snprintf(out, n, "τ = %.3g × |L_baseline| (relative)", t->x);
+    else snprintf(out, n, "τ = %g (absolute)", t->x);
 }
 
 static void alpha_text(const Report *R, char *out, size_t n) {
@@ -462,9 +442,10 @@ static int labels_agree(const Tab *T, int r, const PlanFile *pf, const PlanRow *
             return err_set(e, EXIT_USAGE, T->path, "line 1: missing column (expected %s)", cols[k]);
         const char *got = csvio_at(&T->t, r, col);
         if (strcmp(got, want[k]) != 0)
-            return err_set(e, EXIT_USAGE, T->path, "line %d: %s: disagrees with plan.csv "
-                           "(expected \"%.63s\" as plan.csv gives cell %s, got \"%.63s\")", r + 2,
-                           cols[k], want[k], p->id, got);
+            return err_set(e, EXIT_USAGE, T->path,
+                           "line %d: %s: disagrees with plan.csv "
+                           "(expected \"%.63s\" as plan.csv gives cell %s, got \"%.63s\")",
+                           r + 2, cols[k], want[k], p->id, got);
     }
     return 0;
 }
@@ -509,8 +490,10 @@ static int join_plans(Report *R, Err *e) {
     for (int q = 0; q < n; q++) {
         if (w > 0 && strcmp(ref[q].id, ref[w - 1].id) == 0) {
             if (ref[q].k == ref[q - 1].k) {
-                err_set(e, EXIT_USAGE, R->dirs[ref[q].k], "plan.csv: cell %s appears twice "
-                        "(expected one row per cell)", ref[q].id);
+                err_set(e, EXIT_USAGE, R->dirs[ref[q].k],
+                        "plan.csv: cell %s appears twice "
+                        "(expected one row per cell)",
+                        ref[q].id);
                 free(ref);
                 return -1;
             }
@@ -588,8 +571,7 @@ static int load_plan_runs(Report *R, Err *e) {
         c->s = intern(&R->scheds, p->sched);
         c->val = c->metric = NAN;
         int d = 0;
-        while (d < R->nseeds && R->seeds[d] != p->seed)
-            d++;
+        while (d < R->nseeds && R->seeds[d] != p->seed) d++;
         if (d == R->nseeds) R->seeds[R->nseeds++] = p->seed;
         R->ids[i] = (IdIx){p->id, i};
     }
@@ -644,13 +626,15 @@ static int load_compare(Report *R, Err *e) {
     if (missing || strcmp(disk, R->settings) != 0 || arms) {
         if (arms)
             printf("report: the multiverse over %s and its arms: running lrlab compare "
-                   "--multiverse with %s\n", R->src, R->settings);
+                   "--multiverse with %s\n",
+                   R->src, R->settings);
         else if (missing)
             printf("report: %s has no complete comparison yet: running lrlab compare with %s\n",
                    R->src, R->settings);
         else
             printf("report: the comparison in %s was made with %s; running lrlab compare again "
-                   "with %s\n", R->src, disk[0] ? disk : "settings it did not record", R->settings);
+                   "with %s\n",
+                   R->src, disk[0] ? disk : "settings it did not record", R->settings);
         CompareOpts o = R->copts;
         o.dir = R->dir;
         o.brief = 1;
@@ -688,8 +672,7 @@ static int load_compare(Report *R, Err *e) {
         return -1;
     for (int r = 0; r < R->cmp.t.nrows; r++) {
         int k = 0;
-        while (k < STATS_NCATEGORY && strcmp(rp_at(&R->cmp, r, CM_CAT), rp_cat_names[k]) != 0)
-            k++;
+        while (k < STATS_NCATEGORY && strcmp(rp_at(&R->cmp, r, CM_CAT), rp_cat_names[k]) != 0) k++;
         if (k == STATS_NCATEGORY)
             return err_set(e, EXIT_USAGE, R->cmp.path,
                            "line %d: category: invalid value "
@@ -738,8 +721,11 @@ static int load_compare(Report *R, Err *e) {
 static int same_columns(const Tab *J, const Tab *T, Err *e) {
     int same = J->t.ncols == T->t.ncols;
     for (int c = 0; same && c < J->t.ncols; c++) same = !strcmp(J->t.header[c], T->t.header[c]);
-    return same ? 0 : err_set(e, EXIT_USAGE, T->path, "line 1: columns differ from %s's "
-                              "(expected the same columns in every folder)", J->path);
+    return same ? 0
+                : err_set(e, EXIT_USAGE, T->path,
+                          "line 1: columns differ from %s's "
+                          "(expected the same columns in every folder)",
+                          J->path);
 }
 
 /* take_rows: appends to J the rows of T that take[] marks, moving their fields */
@@ -838,11 +824,13 @@ static int evals_of(Report *R, int k, Err *e) {
         if (i < 0 || !(R->cells[i].plans >> k & 1))
             rc = err_set(e, EXIT_USAGE, T.path,
                          "line %d: cell: not in plan.csv (expected a cell of the plan, got "
-                         "\"%.30s\")", r + 2, rp_at(&T, r, EV_CELL));
+                         "\"%.30s\")",
+                         r + 2, rp_at(&T, r, EV_CELL));
         else if (R->cells[i].src == k && i != prev && R->ev_n[i] > 0)
             rc = err_set(e, EXIT_USAGE, T.path,
                          "line %d: cell %s: rows apart (expected each cell's rows together, "
-                         "got a second block)", r + 2, rp_at(&T, r, EV_CELL));
+                         "got a second block)",
+                         r + 2, rp_at(&T, r, EV_CELL));
         else if (R->cells[i].src == k) {
             if (R->ev_n[i]++ == 0) R->ev_first[i] = row;
             take[r] = 1;
@@ -864,8 +852,7 @@ static int load_evals(Report *R, Err *e) {
     for (int k = 0; k < R->ndirs; k++)
         if (evals_of(R, k, e) != 0) return -1;
     R->secs = xcalloc((size_t)R->pf.n + 1, sizeof(double));
-    for (int i = 0; i < R->pf.n; i++)
-        R->secs[i] = NAN;
+    for (int i = 0; i < R->pf.n; i++) R->secs[i] = NAN;
     for (int k = 0; k < R->ndirs; k++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/timing.csv", R->dirs[k]);
@@ -889,8 +876,7 @@ static int load_lr_ranges(Report *R, Err *e) {
     R->lr_lo = xcalloc((size_t)R->tasks.n, sizeof(double));
     R->lr_hi = xcalloc((size_t)R->tasks.n, sizeof(double));
     R->lr_steps = xcalloc((size_t)R->tasks.n, sizeof(long long));
-    for (int t = 0; t < R->tasks.n; t++)
-        R->lr_lo[t] = INFINITY, R->lr_hi[t] = 0;
+    for (int t = 0; t < R->tasks.n; t++) R->lr_lo[t] = INFINITY, R->lr_hi[t] = 0;
     for (int i = 0; i < R->pf.n; i++) {
         const Result *c = &R->cells[i];
         if (!c->done || c->p->seed != R->seeds[0]) continue;
@@ -912,7 +898,6 @@ static int load_lr_ranges(Report *R, Err *e) {
 
 /* ---- paper counting ---- */
 
-
 static int cat_index(const char *s) {
     for (int k = 0; k < STATS_NCATEGORY; k++)
         if (strcmp(s, rp_cat_names[k]) == 0) return k;
@@ -928,9 +913,7 @@ Count rp_count_by(const Report *R, int col, const char *name) {
     return c;
 }
 
-int rp_count_total(const Count *c) {
-    return c->n[0] + c->n[1] + c->n[2] + c->n[3];
-}
+int rp_count_total(const Count *c) { return c->n[0] + c->n[1] + c->n[2] + c->n[3]; }
 
 static void count_row(Table *T, const char *group, const char *name, const Count *c, int rule) {
     int N = rp_count_total(c);
@@ -941,10 +924,8 @@ static void count_row(Table *T, const char *group, const char *name, const Count
     table_set(T, r, 0, "%s", rule ? group : "");
     table_set(T, r, 1, "%s", name);
     table_set(T, r, 2, "%d", N);
-    for (int k = 0; k < STATS_NCATEGORY; k++)
-        table_set(T, r, 3 + k, "%d", c->n[k]);
-    for (int k = 0; k < STATS_NPCT; k++)
-        table_set(T, r, 7 + k, "%.2f", pct[k]);
+    for (int k = 0; k < STATS_NCATEGORY; k++) table_set(T, r, 3 + k, "%d", c->n[k]);
+    for (int k = 0; k < STATS_NPCT; k++) table_set(T, r, 7 + k, "%.2f", pct[k]);
 }
 
 static Table *table_paper(Report *R, Count *all) {
@@ -1004,12 +985,9 @@ static Wtl wtl_of(const Report *R, const char *task, const char *optim, const ch
             (base && strcmp(rp_at(T, r, TS_BASE), base)))
             continue;
         const char *d = rp_at(T, r, TS_DEC);
-        if (strcmp(d, "win") == 0)
-            x.w++;
-        else if (strcmp(d, "loss") == 0)
-            x.l++;
-        else
-            x.t++;
+        if (strcmp(d, "win") == 0) x.w++;
+        else if (strcmp(d, "loss") == 0) x.l++;
+        else x.t++;
     }
     return x;
 }
@@ -1062,8 +1040,7 @@ static Table *table_stats(Report *R) {
     table_set(T, r, 3, "%.0f", rp_num(V, R->vrow, VR_TIES));
     table_set(T, r, 4, "%.0f", rp_num(V, R->vrow, VR_LOSSES));
     verdict_cells(R, T, r, 5, R->vrow);
-    for (int c = 0; c < T->ncols; c++)
-        T->bold[(size_t)r * T->ncols + c] = 1;
+    for (int c = 0; c < T->ncols; c++) T->bold[(size_t)r * T->ncols + c] = 1;
     return T;
 }
 
@@ -1094,8 +1071,7 @@ static Table *table_outcomes(Report *R) {
     char align[48] = "l";
     head[0] = "task";
     int no = R->optims.n < 40 ? R->optims.n : 40;
-    for (int o = 0; o < no; o++)
-        head[1 + o] = R->optims.v[o], strcat(align, "r");
+    for (int o = 0; o < no; o++) head[1 + o] = R->optims.v[o], strcat(align, "r");
     head[1 + no] = "all";
     strcat(align, "r");
     Table *T = table_new(R, "outcomes", align, head);
@@ -1142,7 +1118,8 @@ static Table *table_ranks(Report *R) {
         if (strcmp(rp_at(&R->ranks, r, RK_MEASURE), R->measure) == 0) ord[k++] = r;
     for (int i = 1; i < k; i++) /* insertion sort by mean rank, stable */
         for (int j = i;
-             j > 0 && rp_num(&R->ranks, ord[j], RK_MEAN) < rp_num(&R->ranks, ord[j - 1], RK_MEAN); j--) {
+             j > 0 && rp_num(&R->ranks, ord[j], RK_MEAN) < rp_num(&R->ranks, ord[j - 1], RK_MEAN);
+             j--) {
             int x = ord[j];
             ord[j] = ord[j - 1];
             ord[j - 1] = x;
@@ -1175,8 +1152,7 @@ static Table *table_summary(Report *R, int t) {
     char align[48] = "l", stem[200], name[256];
     head[0] = "scheduler";
     int no = R->optims.n < 40 ? R->optims.n : 40;
-    for (int o = 0; o < no; o++)
-        head[1 + o] = R->optims.v[o], strcat(align, "r");
+    for (int o = 0; o < no; o++) head[1 + o] = R->optims.v[o], strcat(align, "r");
     rp_stem_of(stem, sizeof stem, R->tasks.v[t]);
     snprintf(name, sizeof name, "summary__%s", stem);
     Table *T = table_new(R, name, align, head);
@@ -1215,18 +1191,16 @@ static Table *table_summary(Report *R, int t) {
                     v[n++] = x;
                 }
                 int r = r0 + 1 + k;
-                while (T->nrows <= r)
-                    table_row(T, 0);
+                while (T->nrows <= r) table_row(T, 0);
                 table_set(T, r, 0, "%s", R->scheds.v[s]);
                 if (n == 0) continue;
-                double med = rp_quant(v, n, 0.5), q1 = rp_quant(v, n, 0.25), q3 = rp_quant(v, n, 0.75);
+                double med = rp_quant(v, n, 0.5), q1 = rp_quant(v, n, 0.25),
+                       q3 = rp_quant(v, n, 0.75);
                 double sign = block == 1 && metric_max ? -1 : 1;
-                if (isinf(med))
-                    table_set(T, r, 1 + o, "diverged %d/%d", bad, n);
+                if (isinf(med)) table_set(T, r, 1 + o, "diverged %d/%d", bad, n);
                 else if (isinf(q3))
                     table_set(T, r, 1 + o, "%.4g (—)%s", sign * med, bad ? "†" : "");
-                else
-                    table_set(T, r, 1 + o, "%.4g (%.2g)%s", sign * med, q3 - q1, bad ? "†" : "");
+                else table_set(T, r, 1 + o, "%.4g (%.2g)%s", sign * med, q3 - q1, bad ? "†" : "");
                 if (med < best) best = med, best_row = r;
             }
             if (best_row >= 0) T->bold[(size_t)best_row * T->ncols + 1 + o] = 1;
@@ -1241,8 +1215,7 @@ static Table *table_tuning(Report *R) {
     char align[64] = "llr";
     head[0] = "task", head[1] = "optimizer", head[2] = "grid size";
     int ns = R->scheds.n < 40 ? R->scheds.n : 40;
-    for (int k = 0; k < ns; k++)
-        head[3 + k] = R->scheds.v[rp_sched_at(R, k)], strcat(align, "r");
+    for (int k = 0; k < ns; k++) head[3 + k] = R->scheds.v[rp_sched_at(R, k)], strcat(align, "r");
     Table *T = table_new(R, "tuning", align, head);
     free(head);
     snprintf(T->caption, sizeof T->caption,
@@ -1305,12 +1278,9 @@ static void md_setup(Report *R, Buf *md) {
     buf_printf(md, ") with %d optimizer%s (", R->optims.n, R->optims.n == 1 ? "" : "s");
     list_names(md, &R->optims, -1);
     buf_printf(md, "), over %d seed%s (", R->nseeds, R->nseeds == 1 ? "" : "s");
-    for (int d = 0; d < R->nseeds; d++)
-        buf_printf(md, "%s%lld", d ? ", " : "", R->seeds[d]);
-    if (R->ndone == R->pf.n)
-        buf_printf(md, "): %d training runs, all finished", R->pf.n);
-    else
-        buf_printf(md, "): %d training runs, of which %d finished", R->pf.n, R->ndone);
+    for (int d = 0; d < R->nseeds; d++) buf_printf(md, "%s%lld", d ? ", " : "", R->seeds[d]);
+    if (R->ndone == R->pf.n) buf_printf(md, "): %d training runs, all finished", R->pf.n);
+    else buf_printf(md, "): %d training runs, of which %d finished", R->pf.n, R->ndone);
     if (R->ndiv || R->nfail) buf_printf(md, " (%d diverged, %d failed)", R->ndiv, R->nfail);
     buf_printf(md,
                "%s. A seed fixes a run's initialisation and data order whatever the "
@@ -1323,10 +1293,8 @@ static void md_setup(Report *R, Buf *md) {
     int same_lr = 1, *first = xcalloc((size_t)R->tasks.n * R->optims.n, sizeof(int));
     for (int i = 0; i < R->pf.n; i++) { /* one initial rate per task and optimizer? */
         int *f = &first[R->cells[i].t * R->optims.n + R->cells[i].o];
-        if (*f == 0)
-            *f = i + 1;
-        else if (R->cells[*f - 1].p->lr0 != R->cells[i].p->lr0)
-            same_lr = 0;
+        if (*f == 0) *f = i + 1;
+        else if (R->cells[*f - 1].p->lr0 != R->cells[i].p->lr0) same_lr = 0;
     }
     free(first);
     if (R->have_tune)
@@ -1351,7 +1319,8 @@ static void md_setup(Report *R, Buf *md) {
                "The measure is `%s`, %s, %s. A diverged or failed run counts as worse than "
                "any finite result. The tie tolerance is %s. The test is a paired Wilcoxon "
                "signed-rank test over seeds (exact for small samples) with Holm's correction "
-               "within each task and optimizer (over its baselines and stages), at %s; the claim under test is that %s is \"as good as "
+               "within each task and optimizer (over its baselines and stages), at %s; the claim "
+               "under test is that %s is \"as good as "
                "or better than\" the baselines more than %g%% of the time.\n\n",
                R->measure, measure_text(R->measure),
                measure_staged(R->measure) ? "read at 10%, 50% and 100% of the training steps"
@@ -1382,8 +1351,8 @@ static void md_verdict(Report *R, Buf *md) {
     }
     /* verdict.csv says whether the seeds were drawn again (not past compare's limit) */
     int csr = csvio_col(&V->t, "seeds_resampled");
-    int redrawn = R->copts.interval != IV_CROSSED || csr < 0 ||
-                  strcmp(csvio_at(&V->t, vr, csr), "1") == 0;
+    int redrawn =
+        R->copts.interval != IV_CROSSED || csr < 0 || strcmp(csvio_at(&V->t, vr, csr), "1") == 0;
     static const char *const resampling[NINTERVAL] = {
         "comparisons as if independent", "tasks", "optimizers",
         "tasks and optimizers crossed, with the seeds drawn again within each comparison",
@@ -1400,8 +1369,7 @@ static void md_verdict(Report *R, Buf *md) {
                redrawn ? resampling[R->copts.interval]
                        : "tasks and optimizers crossed, each comparison's decision fixed (too "
                          "many seeds to draw them again)",
-               rp_num(V, vr, VR_WINS), rp_num(V, vr, VR_TIES),
-               rp_num(V, vr, VR_LOSSES), alpha);
+               rp_num(V, vr, VR_WINS), rp_num(V, vr, VR_TIES), rp_num(V, vr, VR_LOSSES), alpha);
     if (strcmp(verdict, "supported") == 0) {
         buf_printf(md,
                    "The whole interval lies above %g%%. A tie means that no difference "
@@ -1485,17 +1453,22 @@ static void md_rules(Report *R, Buf *md, const Count *all) {
 /* md_joined: the folders joined by cell id (--with) and the finished runs read from each */
 static void md_joined(const Report *R, Buf *md) {
     if (R->ndirs < 2) return;
-    buf_printf(md, "The runs come from %d result folders joined by cell id (a cell's id is the "
+    buf_printf(md,
+               "The runs come from %d result folders joined by cell id (a cell's id is the "
                "hash of its whole configuration, so one id in two folders is one run, read once "
-               "from the first folder that has it): ", R->ndirs);
+               "from the first folder that has it): ",
+               R->ndirs);
     for (int k = 0; k < R->ndirs; k++) {
         int n = 0, also = 0;
         for (int i = 0; i < R->pf.n; i++) {
             n += R->cells[i].done && R->cells[i].src == k;
             also += R->cells[i].src != k && (R->cells[i].runs >> k & 1);
         }
-        buf_printf(md, "%s%d from `%s` (experiment `%s`%s", k == 0 ? "" : k == R->ndirs - 1 ?
-                   " and " : ", ", n, R->dirs[k], R->pfs[k].experiment, also ? "; " : ")");
+        buf_printf(md, "%s%d from `%s` (experiment `%s`%s",
+                   k == 0              ? ""
+                   : k == R->ndirs - 1 ? " and "
+                                       : ", ",
+                   n, R->dirs[k], R->pfs[k].experiment, also ? "; " : ")");
         if (also) buf_printf(md, "%d more skipped: the same cells as in a folder before it)", also);
     }
     buf_printf(md, ".\n\n");
@@ -1609,26 +1582,20 @@ static int abs_path(const char *p, char *out, size_t n) {
     char parent[PATH_MAX];
     snprintf(parent, sizeof parent, "%s", p);
     size_t len = strlen(parent);
-    while (len > 1 && parent[len - 1] == '/')
-        parent[--len] = '\0';
+    while (len > 1 && parent[len - 1] == '/') parent[--len] = '\0';
     char *slash = strrchr(parent, '/');
     const char *last = slash ? slash + 1 : parent;
     char leaf[PATH_MAX];
     snprintf(leaf, sizeof leaf, "%s", last);
-    if (slash == parent)
-        snprintf(parent, sizeof parent, "/");
-    else if (slash)
-        *slash = '\0';
-    else
-        snprintf(parent, sizeof parent, ".");
+    if (slash == parent) snprintf(parent, sizeof parent, "/");
+    else if (slash) *slash = '\0';
+    else snprintf(parent, sizeof parent, ".");
     if (abs_path(parent, out, n) != 0) return -1;
     if (strcmp(leaf, ".") == 0 || !*leaf) return 0;
     if (strcmp(leaf, "..") == 0) {
         char *s = strrchr(out, '/');
-        if (s && s != out)
-            *s = '\0';
-        else
-            snprintf(out, n, "/");
+        if (s && s != out) *s = '\0';
+        else snprintf(out, n, "/");
         return 0;
     }
     size_t k = strlen(out);
@@ -1642,18 +1609,15 @@ static void rel_path(const char *from, const char *to, char *out, size_t n) {
         if (from[i] == '/') common = i;
         i++;
     }
-    if (!from[i] && (to[i] == '/' || !to[i]))
-        common = i;
-    else if (!to[i] && from[i] == '/')
-        common = i;
+    if (!from[i] && (to[i] == '/' || !to[i])) common = i;
+    else if (!to[i] && from[i] == '/') common = i;
     size_t off = 0;
     out[0] = '\0';
     for (const char *s = from + common; *s; s++)
         if (*s == '/' && off + 4 < n)
             off += (size_t)snprintf(out + off, n - off, "%s..", off ? "/" : "");
     const char *rest = to + common;
-    while (*rest == '/')
-        rest++;
+    while (*rest == '/') rest++;
     if (*rest) snprintf(out + off, n - off, "%s%s", off ? "/" : "", rest);
     if (!out[0]) snprintf(out, n, ".");
 }
@@ -1720,8 +1684,7 @@ static int draw(const char *figdir, const char *stem, const char *fmt, Err *e) {
 
 static void report_free(Report *R) {
     planfile_free(&R->pf);
-    for (int k = 0; k < R->ndirs; k++)
-        planfile_free(&R->pfs[k]);
+    for (int k = 0; k < R->ndirs; k++) planfile_free(&R->pfs[k]);
     names_free(&R->tasks);
     names_free(&R->optims);
     names_free(&R->scheds);
@@ -1736,16 +1699,13 @@ static void report_free(Report *R) {
     free(R->ev_n);
     free(R->secs);
     Tab *tabs[] = {&R->cmp, &R->tests, &R->ver, &R->prof, &R->ranks, &R->tune, &R->evals};
-    for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
-        csvio_free(&tabs[i]->t);
+    for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++) csvio_free(&tabs[i]->t);
     if (R->have_mv) csvio_free(&R->mv.t);
     if (R->size_dir) csvio_free(&R->tt.t), csvio_free(&R->tr.t);
-    for (int i = 0; i < R->nouts; i++)
-        buf_free(&R->outs[i]->b), free(R->outs[i]);
+    for (int i = 0; i < R->nouts; i++) buf_free(&R->outs[i]->b), free(R->outs[i]);
     free(R->outs);
     free(R->figs);
-    for (int i = 0; i < R->ntabs; i++)
-        table_free(R->tabs[i]);
+    for (int i = 0; i < R->ntabs; i++) table_free(R->tabs[i]);
     free(R->tabs);
 }
 
@@ -1809,16 +1769,14 @@ int report_main(const char *dir, const char *paper_dir, const char *size_dir,
         folder_check_free(dir, e) != 0) /* a run still writing it: say so, not what is missing */
         return -1;
     snprintf(R.src, sizeof R.src, "%s", dir);
-    for (size_t n = strlen(R.src); n > 1 && R.src[n - 1] == '/';)
-        R.src[--n] = '\0';
+    for (size_t n = strlen(R.src); n > 1 && R.src[n - 1] == '/';) R.src[--n] = '\0';
     R.dir = R.src;
     R.dirs[R.ndirs++] = R.dir;
     for (int k = 0; k < copts->nwith; k++) R.dirs[R.ndirs++] = copts->with[k];
     char paper[4200], cmdline[COMPARE_SETTINGS_MAX + 4500];
     if (paper_dir) {
         snprintf(paper, sizeof paper, "%s", paper_dir);
-        for (size_t n = strlen(paper); n > 1 && paper[n - 1] == '/';)
-            paper[--n] = '\0';
+        for (size_t n = strlen(paper); n > 1 && paper[n - 1] == '/';) paper[--n] = '\0';
         snprintf(cmdline, sizeof cmdline, "lrlab report %s --paper %s%s", R.src, paper, flags);
     } else {
         snprintf(paper, sizeof paper, "%s/report", R.src);
@@ -1858,8 +1816,7 @@ int report_main(const char *dir, const char *paper_dir, const char *size_dir,
     if (fs_mkdirs(paper, e) != 0) goto out;
     const int same = stat(R.dir, &sd) == 0 && stat(paper, &sp) == 0 && sd.st_dev == sp.st_dev &&
                      sd.st_ino == sp.st_ino;
-    if (folder_claim(paper, subs, paper_files, 0, same ? &dir_lock : &paper_lock, e) != 0)
-        goto out;
+    if (folder_claim(paper, subs, paper_files, 0, same ? &dir_lock : &paper_lock, e) != 0) goto out;
     folder_trap_signals();
     trapped = 1;
     for (int i = 0; i < 3; i++) {

@@ -27,9 +27,10 @@
  * (DIR missing, not a results folder, a malformed result file) writes nothing; then writes
  * the text files atomically and draws the figures (each PNG and PDF replaced atomically).
  * paper_dir may be NULL (DIR/report). size_dir (may be NULL): a size sweep's result folder,
- * whose trend (harness/analysis/trend.h) gets a section of its own. Prints one summary line. Returns 0, or -1 with e set:
- * e->code is the exit code (EXIT_USAGE bad input, EXIT_RUN a write or gnuplot failure) and
- * e->msg the one-line message, or "" when `lrlab compare` already printed it. */
+ * whose trend (harness/analysis/trend.h) gets a section of its own. Prints one summary line.
+ * Returns 0, or -1 with e set: e->code is the exit code (EXIT_USAGE bad input, EXIT_RUN a write or
+ * gnuplot failure) and e->msg the one-line message, or "" when `lrlab compare` already printed it.
+ */
 int report_main(const char *dir, const char *paper_dir, const char *size_dir,
                 const CompareOpts *copts, Err *e);
 

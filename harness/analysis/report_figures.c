@@ -4,15 +4,14 @@
  */
 #include "harness/analysis/report_int.h"
 
-#include "harness/base/gnuplot.h"
 #include "harness/analysis/style.h"
+#include "harness/base/gnuplot.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 static void fig_add(Report *R, const char *stem) {
     if (R->nfigs == R->capfigs)
@@ -116,8 +115,9 @@ static void gp_panel(const Report *R, Buf *b, int o, int n, int h) {
     const double pw = (right - left - (cols - 1) * hs) / cols;
     const double ph = (top - bot - (rows - 1) * vs) / rows;
     const double lm = left + c * (pw + hs), tm = top - r * (ph + vs);
-    buf_printf(b, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
-                  "set tmargin at screen %.4f\nset bmargin at screen %.4f\n",
+    buf_printf(b,
+               "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+               "set tmargin at screen %.4f\nset bmargin at screen %.4f\n",
                lm, lm + pw, tm, tm - ph);
 }
 
@@ -229,27 +229,23 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
             for (int r = R->ev_first[c]; r < R->ev_first[c] + R->ev_n[c]; r++) {
                 long long st = (long long)rp_num(E, r, EV_STEP);
                 int k = 0;
-                while (k < nsteps && steps[k] != st)
-                    k++;
+                while (k < nsteps && steps[k] != st) k++;
                 if (k < nsteps) continue;
                 if (nsteps == cap)
                     steps = xrealloc(steps, sizeof(long long) * (size_t)(cap = cap ? 2 * cap : 64));
                 int p = nsteps++;
-                while (p > 0 && steps[p - 1] > st)
-                    steps[p] = steps[p - 1], p--;
+                while (p > 0 && steps[p - 1] > st) steps[p] = steps[p - 1], p--;
                 steps[p] = st;
             }
         }
         double *val = xcalloc((size_t)nc * (size_t)nsteps + 1, sizeof(double));
         for (int j = 0; j < nc && rc == 0; j++) {
-            for (int q = 0; q < nsteps; q++)
-                val[(size_t)j * nsteps + q] = INFINITY;
+            for (int q = 0; q < nsteps; q++) val[(size_t)j * nsteps + q] = INFINITY;
             const int c = cidx[j];
             for (int r = R->ev_first[c]; r < R->ev_first[c] + R->ev_n[c]; r++) {
                 double x = rp_num(E, r, EV_STEP), y = rp_num(E, r, EV_VAL);
                 int q = 0;
-                while (steps[q] != (long long)x)
-                    q++;
+                while (steps[q] != (long long)x) q++;
                 val[(size_t)j * nsteps + q] = isfinite(y) && R->cells[c].status != 2 ? y : INFINITY;
             }
         }
@@ -278,7 +274,8 @@ int rp_fig_val(Report *R, int t, Buf *md, Err *e) {
                 int s = rp_sched_at(R, k), n = 0;
                 for (int j = 0; j < nc; j++)
                     if (R->cells[cidx[j]].s == s) v[n++] = val[(size_t)j * nsteps + q];
-                double m = rp_quant(v, n, 0.5), q1 = rp_quant(v, n, 0.25), q3 = rp_quant(v, n, 0.75);
+                double m = rp_quant(v, n, 0.5), q1 = rp_quant(v, n, 0.25),
+                       q3 = rp_quant(v, n, 0.75);
                 if (!isfinite(q3)) q1 = q3 = NAN; /* no band where a quartile diverged */
                 if (!isfinite(m)) m = NAN;
                 csvio_num(d, m, 0);
@@ -384,20 +381,20 @@ static int median_curve(const Report *R, int t, int o, int s, long long **steps,
         for (int r = R->ev_first[i]; r < R->ev_first[i] + R->ev_n[i]; r++) {
             long long st = (long long)rp_num(E, r, EV_STEP);
             int k = 0;
-            while (k < n && (*steps)[k] != st)
-                k++;
+            while (k < n && (*steps)[k] != st) k++;
             if (k < n) continue;
-            if (n == cap) *steps = xrealloc(*steps, sizeof(long long) * (size_t)(cap = cap ? 2 * cap : 64));
+            if (n == cap)
+                *steps = xrealloc(*steps, sizeof(long long) * (size_t)(cap = cap ? 2 * cap : 64));
             int p = n++;
-            while (p > 0 && (*steps)[p - 1] > st)
-                (*steps)[p] = (*steps)[p - 1], p--;
+            while (p > 0 && (*steps)[p - 1] > st) (*steps)[p] = (*steps)[p - 1], p--;
             (*steps)[p] = st;
         }
     }
     if (!*steps) *steps = xcalloc(1, sizeof(long long));
     *loss = xcalloc((size_t)n + 1, sizeof(double));
     *sec = xcalloc((size_t)n + 1, sizeof(double));
-    double *v = xcalloc((size_t)nc + 1, sizeof(double)), *w = xcalloc((size_t)nc + 1, sizeof(double));
+    double *v = xcalloc((size_t)nc + 1, sizeof(double)),
+           *w = xcalloc((size_t)nc + 1, sizeof(double));
     for (int q = 0; q < n; q++) {
         const long long st = (*steps)[q];
         int nv = 0, nw = 0;
@@ -452,8 +449,7 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
     /* the curves: the reference, then the hd panel's, then line search */
     int list[5], nl = 0;
     list[nl++] = R->ref;
-    for (int k = 0; k < nhd; k++)
-        list[nl++] = hd[k];
+    for (int k = 0; k < nhd; k++) list[nl++] = hd[k];
     if (sls >= 0) list[nl++] = sls;
     Buf *d = rp_out_add(R, "figures/data/rivals__%s.csv", base);
     rp_banner(R, d, "#", "");
@@ -490,8 +486,8 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
              "%s: training objective, median over seeds",
              R->scheds.v[R->ref], R->tasks.v[t], R->optims.v[o]);
     Buf *b = gp_begin(R, stem, what, 400 * panels + 200, 460);
-    snprintf(title, sizeof title, "%s, %s: training objective, median over %d seeds",
-             R->tasks.v[t], R->optims.v[o], R->nseeds);
+    snprintf(title, sizeof title, "%s, %s: training objective, median over %d seeds", R->tasks.v[t],
+             R->optims.v[o], R->nseeds);
     buf_printf(b, "set datafile missing 'nan'\nset multiplot layout 1,%d title ", panels);
     gnuplot_str(b, title);
     buf_printf(b, "\nset key top right\nset ylabel 'training objective'\n%s",
@@ -523,7 +519,7 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
                nhd ? "against the constant rate and hypergradient descent per group and per "
                      "parameter (left)"
                    : "",
-               sls < 0 ? ""
+               sls < 0     ? ""
                : have_secs ? "; against stochastic line search per step and per wall second "
                              "(the line search's extra loss evaluations cost time, not steps)"
                            : "; against stochastic line search per step",
@@ -538,7 +534,8 @@ void rp_fig_rivals(Report *R, int t, Buf *md) {
 void rp_fig_target(Report *R, Buf *md) {
     const int n = R->pf.n, ns = R->scheds.n, NX = 20;
     double *frac = xcalloc((size_t)n + 1, sizeof(double));
-    double *best = xcalloc((size_t)n + 1, sizeof(double)), *pool = xcalloc((size_t)n + 1, sizeof(double));
+    double *best = xcalloc((size_t)n + 1, sizeof(double)),
+           *pool = xcalloc((size_t)n + 1, sizeof(double));
     const Tab *E = &R->evals;
     for (int i = 0; i < n; i++) {
         best[i] = INFINITY;
@@ -546,8 +543,9 @@ void rp_fig_target(Report *R, Buf *md) {
             double v = rp_num(E, r, EV_VAL);
             if (rp_num(E, r, EV_STEP) > 0 && isfinite(v) && v < best[i]) best[i] = v;
         }
-        if (!R->cells[i].done) best[i] = INFINITY; /* a diverged baseline keeps its best, as
-                                                      * in lrlab compare */
+        if (!R->cells[i].done)
+            best[i] = INFINITY; /* a diverged baseline keeps its best, as
+                                 * in lrlab compare */
     }
     for (int t = 0; t < R->tasks.n; t++)
         for (int o = 0; o < R->optims.n; o++) {
@@ -576,8 +574,7 @@ void rp_fig_target(Report *R, Buf *md) {
                   "(the median of the baselines' best, per task and optimizer) within a "
                   "fraction of the steps\n");
     csvio_field(d, "fraction", 1);
-    for (int k = 0; k < ns; k++)
-        csvio_field(d, R->scheds.v[rp_sched_at(R, k)], 0);
+    for (int k = 0; k < ns; k++) csvio_field(d, R->scheds.v[rp_sched_at(R, k)], 0);
     csvio_end(d);
     for (int x = 1; x <= NX; x++) {
         double f = (double)x / NX;
@@ -632,8 +629,7 @@ void rp_fig_categories(Report *R, Buf *md) {
             if (!N) continue;
             csvio_field(d, groups[p]->v[g], 1);
             csvio_int(d, N, 0);
-            for (int k = 0; k < STATS_NCATEGORY; k++)
-                csvio_num(d, 100.0 * c.n[k] / N, 0);
+            for (int k = 0; k < STATS_NCATEGORY; k++) csvio_num(d, 100.0 * c.n[k] / N, 0);
             csvio_end(d);
         }
     }
@@ -665,8 +661,7 @@ void rp_fig_categories(Report *R, Buf *md) {
         for (int k = 0; k < STATS_NCATEGORY; k++) {
             if (k == 0)
                 buf_printf(b, "plot 'data/categories__%s.csv' using 3:xtic(1) title ", by[p]);
-            else
-                buf_printf(b, ", \\\n     '' using %d title ", 3 + k);
+            else buf_printf(b, ", \\\n     '' using %d title ", 3 + k);
             gnuplot_str(b, titles[k]);
             buf_printf(b, " lc rgb '%s'", rp_cat_colors[k]);
         }
@@ -695,8 +690,7 @@ void rp_fig_profiles(Report *R, Buf *md) {
         if (strcmp(rp_at(&R->prof, r, PF_MEASURE), R->measure) != 0) continue;
         double x = rp_num(&R->prof, r, PF_TAU);
         int k = 0;
-        while (k < nt && taus[k] != x)
-            k++;
+        while (k < nt && taus[k] != x) k++;
         if (k == nt && nt < 64) taus[nt++] = x;
     }
     qsort(taus, (size_t)nt, sizeof *taus, rp_cmp_double);
@@ -707,8 +701,7 @@ void rp_fig_profiles(Report *R, Buf *md) {
                "within a factor tau of the best, per scheduler\n",
                R->measure);
     csvio_field(d, "tau", 1);
-    for (int k = 0; k < R->scheds.n; k++)
-        csvio_field(d, R->scheds.v[rp_sched_at(R, k)], 0);
+    for (int k = 0; k < R->scheds.n; k++) csvio_field(d, R->scheds.v[rp_sched_at(R, k)], 0);
     csvio_end(d);
     for (int i = 0; i < nt; i++) {
         csvio_num(d, taus[i], 1);
@@ -776,8 +769,7 @@ void rp_fig_delta(Report *R, Buf *md) {
     }
     /* a baseline's slot: its position in plan order, the reference left out */
     int *slot = xcalloc((size_t)R->scheds.n + 1, sizeof(int));
-    for (int s = 0, k = 0; s < R->scheds.n; s++)
-        slot[s] = s == R->ref ? -1 : k++;
+    for (int s = 0, k = 0; s < R->scheds.n; s++) slot[s] = s == R->ref ? -1 : k++;
     static const char *const stage_rgb[NSTAGES] = {"#9ecae1", "#4292c6", "#08306b"};
     const double off[NSTAGES] = {-0.26, 0, 0.26}, half = 0.11;
     const char *ylab = by_tau ? "Δ / τ" : "Δ / |L_baseline|";
@@ -793,10 +785,11 @@ void rp_fig_delta(Report *R, Buf *md) {
     rp_banner(R, q, "#", "");
     buf_printf(q, "# per task, baseline and stage: the 5%%, 25%%, 50%%, 75%% and 95%% quantiles "
                   "of figures/data/delta.csv's delta_norm\n");
-    static const char *const qhead[] = {"task", "baseline", "stage", "x", "p05", "q25", "median",
-                                        "q75", "p95", NULL};
+    static const char *const qhead[] = {"task", "baseline", "stage", "x",   "p05",
+                                        "q25",  "median",   "q75",   "p95", NULL};
     csvio_header(q, qhead);
-    double *lo = xcalloc((size_t)nt + 1, sizeof(double)), *hi = xcalloc((size_t)nt + 1, sizeof(double));
+    double *lo = xcalloc((size_t)nt + 1, sizeof(double)),
+           *hi = xcalloc((size_t)nt + 1, sizeof(double));
     double *v = xcalloc((size_t)nr + 1, sizeof(double));
     for (int t = 0; t < nt; t++) {
         lo[t] = -1, hi[t] = 1;
@@ -825,8 +818,7 @@ void rp_fig_delta(Report *R, Buf *md) {
                 csvio_int(q, stage_pct[g], 0);
                 csvio_num(q, x0, 0);
                 static const double ps[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
-                for (int k = 0; k < 5; k++)
-                    csvio_num(q, rp_quant(v, n, ps[k]), 0);
+                for (int k = 0; k < 5; k++) csvio_num(q, rp_quant(v, n, ps[k]), 0);
                 csvio_end(q);
             }
         }
@@ -837,25 +829,28 @@ void rp_fig_delta(Report *R, Buf *md) {
         if ((int)strlen(R->scheds.v[s]) > maxlen) maxlen = (int)strlen(R->scheds.v[s]);
     const int W = 160 + 75 * (nb > 6 ? nb : 6), bottom = 30 + 6 * maxlen, ph = 190;
     const int H = 70 + bottom + ph * nt;
-    Buf *b = gp_begin(R, "delta", "the paper's Delta over the tie tolerance, per task, baseline and stage",
-                      W, H);
+    Buf *b = gp_begin(
+        R, "delta", "the paper's Delta over the tie tolerance, per task, baseline and stage", W, H);
     char title[300];
     snprintf(title, sizeof title, "Δ = L_baseline − L_%s on %s, %s, per task", R->scheds.v[R->ref],
-             R->measure, by_tau ? "over each comparison's tie tolerance τ" : "relative to L_baseline");
+             R->measure,
+             by_tau ? "over each comparison's tie tolerance τ" : "relative to L_baseline");
     buf_printf(b, "set multiplot title ");
     gnuplot_str(b, title);
-    buf_printf(b,
-               "\nset nonlinear y via sgn(y) * log10(1 + abs(y)) inverse sgn(y) * (10**abs(y) - 1)\n"
-               "set xrange [0.4:%.1f]\nset ylabel '%s (symmetric log)'\n"
-               "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
-               "set grid noxtics ytics\nset style fill solid 0.35 border -1\n"
-               "set boxwidth %g absolute\nset key at screen 0.5,%.4f center top horizontal samplen 2\n",
-               nb + 0.6, ylab, 90.0 / W, 1 - 30.0 / W, 2 * half, 1 - 28.0 / H);
+    buf_printf(
+        b,
+        "\nset nonlinear y via sgn(y) * log10(1 + abs(y)) inverse sgn(y) * (10**abs(y) - 1)\n"
+        "set xrange [0.4:%.1f]\nset ylabel '%s (symmetric log)'\n"
+        "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+        "set grid noxtics ytics\nset style fill solid 0.35 border -1\n"
+        "set boxwidth %g absolute\nset key at screen 0.5,%.4f center top horizontal samplen 2\n",
+        nb + 0.6, ylab, 90.0 / W, 1 - 30.0 / W, 2 * half, 1 - 28.0 / H);
     /* the tie band: |Delta| < tau, or < the relative tolerance under a relative rule */
     const double band = by_tau ? 1 : R->copts.tie.kind == TIE_REL ? R->copts.tie.x : NAN;
     if (isfinite(band))
-        buf_printf(b, "set object 1 rectangle from graph 0, first %g to graph 1, first %g "
-                      "fc rgb '#fee08b' fs solid 0.6 noborder behind\n",
+        buf_printf(b,
+                   "set object 1 rectangle from graph 0, first %g to graph 1, first %g "
+                   "fc rgb '#fee08b' fs solid 0.6 noborder behind\n",
                    -band, band);
     for (int t = 0; t < nt; t++) {
         const double top = 1 - (70.0 + ph * t) / H, bot = 1 - (70.0 + ph * (t + 1) - 24) / H;
@@ -874,10 +869,9 @@ void rp_fig_delta(Report *R, Buf *md) {
         gnuplot_str(b, R->tasks.v[t]);
         buf_printf(b, " at graph 0.01, graph 0.93 left front\n");
         double m = fmax(fabs(lo[t]), fabs(hi[t]));
-        buf_printf(b, "set yrange [%.6g:%.6g]\nset ytics (0, 1, -1", lo[t] < -1 ? lo[t] * 1.3 : -1.3,
-                   hi[t] > 1 ? hi[t] * 1.3 : 1.3);
-        for (double k = 10; k < 1.3 * m && k < 1e300; k *= 10)
-            buf_printf(b, ", %g, %g", k, -k);
+        buf_printf(b, "set yrange [%.6g:%.6g]\nset ytics (0, 1, -1",
+                   lo[t] < -1 ? lo[t] * 1.3 : -1.3, hi[t] > 1 ? hi[t] * 1.3 : 1.3);
+        for (double k = 10; k < 1.3 * m && k < 1e300; k *= 10) buf_printf(b, ", %g, %g", k, -k);
         buf_printf(b, ")\n%s\nplot ", t == 0 ? "" : "unset key");
         for (int g = 0; g < NSTAGES; g++)
             buf_printf(b,
@@ -885,15 +879,17 @@ void rp_fig_delta(Report *R, Buf *md) {
                        "pt 7 ps 0.25 lc rgb '#b0%s' notitle",
                        g ? ", \\\n     " : "", t, stage_pct[g], stage_rgb[g] + 1);
         for (int g = 0; g < NSTAGES; g++)
-            buf_printf(b,
-                       ", \\\n     'data/delta_boxes.csv' using ($1 == %d && $3 == %d ? $4 : NaN):6:5:9:8 "
-                       "with candlesticks whiskerbars lc rgb '%s' lw 1.2 title '%d%% of the steps'",
-                       t, stage_pct[g], stage_rgb[g], stage_pct[g]);
+            buf_printf(
+                b,
+                ", \\\n     'data/delta_boxes.csv' using ($1 == %d && $3 == %d ? $4 : NaN):6:5:9:8 "
+                "with candlesticks whiskerbars lc rgb '%s' lw 1.2 title '%d%% of the steps'",
+                t, stage_pct[g], stage_rgb[g], stage_pct[g]);
         for (int g = 0; g < NSTAGES; g++)
-            buf_printf(b,
-                       ", \\\n     'data/delta_boxes.csv' using ($1 == %d && $3 == %d ? $4 : NaN):7:7:7:7 "
-                       "with candlesticks lc rgb '#000000' lw 2 notitle",
-                       t, stage_pct[g]);
+            buf_printf(
+                b,
+                ", \\\n     'data/delta_boxes.csv' using ($1 == %d && $3 == %d ? $4 : NaN):7:7:7:7 "
+                "with candlesticks lc rgb '#000000' lw 2 notitle",
+                t, stage_pct[g]);
         if (isfinite(band))
             buf_printf(b, ", \\\n     NaN with boxes fc rgb '#fee08b' fs solid 0.6 noborder title "
                           "'tie band: |Δ| < τ'");
@@ -915,8 +911,9 @@ void rp_fig_delta(Report *R, Buf *md) {
                       : "divided by |L_baseline| (relative difference)",
                R->scheds.v[R->ref],
                by_tau ? "The shaded band is the tie band, |Δ| < τ."
-               : isfinite(band) ? "The shaded band is the tie band of the relative rule."
-                                : "The tolerance is not known per comparison, so no tie band is drawn.");
+               : isfinite(band)
+                   ? "The shaded band is the tie band of the relative rule."
+                   : "The tolerance is not known per comparison, so no tie band is drawn.");
     if (nonfinite)
         buf_printf(md,
                    "%d datapoints with an infinite Δ (one of the two runs diverged or failed) "

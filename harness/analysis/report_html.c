@@ -24,8 +24,8 @@
  */
 #include "harness/analysis/report_int.h"
 
-#include "harness/base/names.h"
 #include "harness/analysis/report.h"
+#include "harness/base/names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,37 +38,21 @@ static void html_text(Buf *b, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '&':
-            buf_printf(b, "&amp;");
-            break;
-        case '<':
-            buf_printf(b, "&lt;");
-            break;
-        case '>':
-            buf_printf(b, "&gt;");
-            break;
-        case '"':
-            buf_printf(b, "&quot;");
-            break;
-        case '\'':
-            buf_printf(b, "&#39;");
-            break;
+        case '&': buf_printf(b, "&amp;"); break;
+        case '<': buf_printf(b, "&lt;"); break;
+        case '>': buf_printf(b, "&gt;"); break;
+        case '"': buf_printf(b, "&quot;"); break;
+        case '\'': buf_printf(b, "&#39;"); break;
         default:
-            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-                buf_printf(b, "\\x%02x", c);
-            else
-                buf_append(b, (const char *)&c, 1);
+            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) buf_printf(b, "\\x%02x", c);
+            else buf_append(b, (const char *)&c, 1);
         }
     }
 }
 
-static void html_str(Buf *b, const char *s) {
-    html_text(b, s, strlen(s));
-}
+static void html_str(Buf *b, const char *s) { html_text(b, s, strlen(s)); }
 
-static int is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\0';
-}
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\0'; }
 
 /* inline: the Markdown of one block (s[0..n)) as HTML. Only report.md's own constructs become
  * markup; unbalanced ones are closed at the end of the block. Links to the report's files
@@ -110,8 +94,7 @@ static void inline_md(Buf *b, const char *s, size_t n) {
                        (is_space(prev) || strchr("([\"'", prev))) {
                 buf_printf(b, "<em>");
                 stack[depth++] = "em";
-            } else
-                html_text(b, s + i, 1);
+            } else html_text(b, s + i, 1);
         } else if (c == '[') {
             const char *mid = NULL, *end = NULL;
             for (size_t k = i + 1; k + 1 < n && !mid; k++)
@@ -127,11 +110,9 @@ static void inline_md(Buf *b, const char *s, size_t n) {
                         (ulen > 7 && memcmp(url, "tables/", 7) == 0);
             if (!local) inline_md(b, s + i + 1, (size_t)(mid - s - i - 1));
             i = (size_t)(end - s);
-        } else
-            html_text(b, s + i, 1);
+        } else html_text(b, s + i, 1);
     }
-    while (depth > 0)
-        buf_printf(b, "</%s>", stack[--depth]);
+    while (depth > 0) buf_printf(b, "</%s>", stack[--depth]);
 }
 
 /* ---- base64 (RFC 4648 section 4, with padding) ---- */
@@ -257,8 +238,7 @@ static int html_figure(const Report *R, Buf *b, const char *line, size_t n, Err 
     if (k >= sizeof stem) return 1;
     snprintf(stem, sizeof stem, "%.*s", (int)k, mid + sizeof pre - 1);
     int known = 0;
-    for (int i = 0; i < R->nfigs && !known; i++)
-        known = strcmp(R->figs[i].stem, stem) == 0;
+    for (int i = 0; i < R->nfigs && !known; i++) known = strcmp(R->figs[i].stem, stem) == 0;
     if (!known) return 1;
     char path[4700];
     if (fs_path(path, sizeof path, e, "%s/figures/%s.png", R->paper, stem) != 0) return -1;
@@ -417,8 +397,7 @@ static void flush_para(const Report *R, Page *P) {
     if (!P->para.len) return;
     const char *s = P->para.s;
     size_t n = P->para.len;
-    while (n && s[n - 1] == '\n')
-        n--;
+    while (n && s[n - 1] == '\n') n--;
     int num = 0, used = 0;
     const Table *T = NULL;
     if (sscanf(s, "**Table %d.**%n", &num, &used) == 1 && used > 0 &&
@@ -446,8 +425,7 @@ static void flush_para(const Report *R, Page *P) {
 
 static void heading(const Report *R, Page *P, const char *s, size_t n) {
     int level = 0;
-    while (level < (int)n && s[level] == '#')
-        level++;
+    while (level < (int)n && s[level] == '#') level++;
     const char *text = s + level + 1;
     size_t tn = n - (size_t)level - 1;
     if (P->in_task && level <= 3) {
@@ -471,8 +449,7 @@ static void heading(const Report *R, Page *P, const char *s, size_t n) {
 
 static int is_heading(const char *s, size_t n) {
     int k = 0;
-    while (k < (int)n && k < 7 && s[k] == '#')
-        k++;
+    while (k < (int)n && k < 7 && s[k] == '#') k++;
     return k >= 1 && k <= 6 && (size_t)k < n && s[k] == ' ';
 }
 
@@ -541,8 +518,7 @@ static void unbroken(const Report *R, const Buf *md, Buf *out) {
     int nf = 0;
     folders[nf++] = R->src;
     folders[nf++] = R->paper;
-    for (int k = 0; k < R->ndirs; k++)
-        folders[nf++] = R->dirs[k];
+    for (int k = 0; k < R->ndirs; k++) folders[nf++] = R->dirs[k];
     if (R->size_dir) folders[nf++] = R->size_dir;
     for (int k = 0; R->copts.arms && R->copts.arms[k] && k < REPORT_ARMS_MAX; k++)
         folders[nf++] = R->copts.arms[k];
@@ -560,10 +536,8 @@ static void unbroken(const Report *R, const Buf *md, Buf *out) {
             continue;
         }
         for (size_t k = 0; k < best; k++, i++)
-            if (s[i] == '\n')
-                buf_printf(out, "\\x0a");
-            else
-                buf_append(out, s + i, 1);
+            if (s[i] == '\n') buf_printf(out, "\\x0a");
+            else buf_append(out, s + i, 1);
     }
 }
 
@@ -582,8 +556,7 @@ int rp_html(Report *R, Err *e) {
     char path[4700];
     if (rc == 0 && fs_path(path, sizeof path, e, "%s/report.html", R->paper) == 0)
         rc = fs_write_atomic(path, b.s, b.len, e);
-    else
-        rc = -1;
+    else rc = -1;
     if (rc != 0 && !e->code) e->code = EXIT_RUN;
     buf_free(&P.para);
     buf_free(&P.pre);

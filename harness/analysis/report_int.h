@@ -6,13 +6,13 @@
 #define LRLAB_REPORT_INT_H
 
 #include "harness/analysis/compare.h"
+#include "harness/analysis/stats.h"
 #include "harness/base/buf.h"
-#include "harness/base/fsutil.h"
 #include "harness/base/csvio.h"
 #include "harness/base/err.h"
-#include "harness/engine/planfile.h"
-#include "harness/analysis/stats.h"
+#include "harness/base/fsutil.h"
 #include "harness/base/stages.h"
+#include "harness/engine/planfile.h"
 
 #include <stddef.h>
 
@@ -20,9 +20,9 @@
 #define LOG_SPAN 30.0     /* a log axis when the positive data span more than this factor */
 #define NPALETTE 10       /* line colours of the baselines (rp_palette) */
 
-extern const char *const rp_cat_names[STATS_NCATEGORY];    /* yes, yes*, no*, no */
+extern const char *const rp_cat_names[STATS_NCATEGORY]; /* yes, yes*, no*, no */
 extern const char *const rp_cat_colors[STATS_NCATEGORY];
-extern const char *const rp_palette[NPALETTE];             /* in plan order */
+extern const char *const rp_palette[NPALETTE]; /* in plan order */
 
 /* ---- the result files, with the columns the report uses ---- */
 
@@ -123,20 +123,20 @@ typedef struct Report {
     int ndone, ndiv, nfail;
     int ref; /* scheduler index of the reference */
     Tab cmp, tests, ver, prof, ranks, tune;
-    Tab evals;           /* evals.csv: every cell's evaluations, one block per cell (each
-                          * cell's from the folder its results are read from) */
+    Tab evals;            /* evals.csv: every cell's evaluations, one block per cell (each
+                           * cell's from the folder its results are read from) */
     int *ev_first, *ev_n; /* per cell: its block of rows in evals */
     double *secs;         /* per cell: wall seconds (timing.csv), NAN when unknown */
     int have_tune;
     char measure[40];
     int vrow; /* the primary row of verdict.csv, -1 when none */
     double claim;
-    CompareOpts copts;     /* the comparison settings this report uses */
+    CompareOpts copts;                   /* the comparison settings this report uses */
     char settings[COMPARE_SETTINGS_MAX]; /* ... as compare_settings writes them */
     double *lr_lo, *lr_hi; /* per task: positive range of the first seed's learning rates */
     long long *lr_steps;   /* per task: the longest curve */
     char figrel[COMPARE_WITH_MAX + 1][4096]; /* each folder relative to PAPER/figures */
-    Out **outs;            /* pointers, so that a Buf stays put while others are added */
+    Out **outs; /* pointers, so that a Buf stays put while others are added */
     int nouts, capouts;
     Fig *figs;
     int nfigs, capfigs;
@@ -172,7 +172,8 @@ double rp_profile_at(const Report *R, const char *sched, double tau);
 /* tables and figure scripts, for the sections of report_study.c */
 Table *rp_table_new(Report *R, const char *name, const char *align, const char *const *head);
 int rp_table_row(Table *T, int rule); /* a new row (rule: a line above it in LaTeX) */
-void rp_table_set(Table *T, int r, int c, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void rp_table_set(Table *T, int r, int c, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void rp_md_table(Report *R, Buf *md, Table *T); /* numbered, in report.md, with its files */
 /* DIR/name with the columns cols (NULL-ended) into T; the fields of columns ks (-1-ended) are
  * numbers */
@@ -183,8 +184,8 @@ void rp_gp_end(Buf *b, int multiplot);
 
 /* ---- the study's sections (report_study.c) ---- */
 
-int rp_load_multiverse(Report *R, Err *e); /* DIR/multiverse.csv, checked */
-void rp_arms(Report *R, Buf *md);          /* the arms and the multiverse */
+int rp_load_multiverse(Report *R, Err *e);                 /* DIR/multiverse.csv, checked */
+void rp_arms(Report *R, Buf *md);                          /* the arms and the multiverse */
 int rp_load_size(Report *R, const char *size_dir, Err *e); /* lrlab compare --trend, read */
 void rp_size(Report *R, Buf *md);                          /* the model-size section */
 

@@ -14,9 +14,9 @@
 #include "harness/analysis/report_int.h"
 #include "harness/analysis/style.h"
 
+#include "harness/analysis/trend.h"
 #include "harness/base/gnuplot.h"
 #include "harness/base/names.h"
-#include "harness/analysis/trend.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,9 +24,9 @@
 #include <string.h>
 
 /* the columns of multiverse.csv: a specification's choices (the first NAX), then its numbers */
-static const char *const mv_cols[] = {"arm",    "tie",     "measure", "stage",   "reading",
-                                      "interval", "without", "units", "as_good", "share",
-                                      "ci_low", "ci_high", "verdict", NULL};
+static const char *const mv_cols[] = {"arm",      "tie",     "measure", "stage",   "reading",
+                                      "interval", "without", "units",   "as_good", "share",
+                                      "ci_low",   "ci_high", "verdict", NULL};
 enum { AX_ARM, AX_TIE, AX_MEASURE, AX_STAGE, AX_READING, AX_INTERVAL, AX_WITHOUT, NAX };
 enum { MV_UNITS, MV_GOOD, MV_SHARE, MV_LO, MV_HI, MV_VERDICT, NMV };
 
@@ -38,17 +38,18 @@ static int verdict_class(const char *v) {
 }
 
 int rp_load_multiverse(Report *R, Err *e) {
-    static const int nums[] = {NAX + MV_UNITS, NAX + MV_GOOD, NAX + MV_SHARE, NAX + MV_LO,
-                               NAX + MV_HI, -1};
+    static const int nums[] = {NAX + MV_UNITS, NAX + MV_GOOD, NAX + MV_SHARE,
+                               NAX + MV_LO,    NAX + MV_HI,   -1};
     if (rp_tab_load(R->dir, "multiverse.csv", mv_cols, &R->mv, e) != 0) return -1;
     R->have_mv = 1;
     if (rp_tab_nums(&R->mv, mv_cols, nums, e) != 0) return -1;
     for (int r = 0; r < R->mv.t.nrows; r++)
         for (int k = NAX + MV_UNITS; k <= NAX + MV_GOOD; k++)
             if (!(rp_num(&R->mv, r, k) >= 0))
-                return err_set(e, EXIT_USAGE, R->mv.path, "line %d: %s: invalid value (expected "
-                               "a number >= 0, got \"%.20s\")", r + 2, mv_cols[k],
-                               rp_at(&R->mv, r, k));
+                return err_set(e, EXIT_USAGE, R->mv.path,
+                               "line %d: %s: invalid value (expected "
+                               "a number >= 0, got \"%.20s\")",
+                               r + 2, mv_cols[k], rp_at(&R->mv, r, k));
     return 0;
 }
 
@@ -77,7 +78,8 @@ static int settings_row(const Report *R, const char *arm, const char *tie, const
             strcmp(mv_at(R, r, AX_MEASURE), R->measure) == 0 &&
             strcmp(mv_at(R, r, AX_STAGE), "all") == 0 &&
             strcmp(mv_at(R, r, AX_READING), reading) == 0 &&
-            strcmp(mv_at(R, r, AX_INTERVAL), iv) == 0 && strcmp(mv_at(R, r, AX_WITHOUT), "none") == 0)
+            strcmp(mv_at(R, r, AX_INTERVAL), iv) == 0 &&
+            strcmp(mv_at(R, r, AX_WITHOUT), "none") == 0)
             return r;
     return -1;
 }
@@ -94,15 +96,16 @@ static void pct_cell(Table *T, int row, int c, const Report *R, int r) {
 /* Table: each arm under the report's settings, the paper's tie rule and the other reading,
  * and how its specifications decide. */
 static Table *table_arms(Report *R, const char **arms, int narms) {
-    static const char *const head[] = {"arm", "units", "as good", "share (95% interval)",
-                                       "verdict", "paper's tie", "non-inferior", "specifications",
-                                       "supported", "not supported", "undecided"};
+    static const char *const head[] = {
+        "arm",       "units",         "as good",      "share (95% interval)",
+        "verdict",   "paper's tie",   "non-inferior", "specifications",
+        "supported", "not supported", "undecided"};
     Table *T = rp_table_new(R, "arms", "lrrllllrrrr", head);
     char tau[64];
     tie_format(R->copts.tie, tau, sizeof tau);
     const char *reading = reading_names[R->copts.reading];
-    const char *other = reading_names[R->copts.reading == READ_NOT_WORSE ? READ_NON_INFERIOR
-                                                                         : READ_NOT_WORSE];
+    const char *other =
+        reading_names[R->copts.reading == READ_NOT_WORSE ? READ_NON_INFERIOR : READ_NOT_WORSE];
     snprintf(T->caption, sizeof T->caption,
              "The verdict of every arm on the %s, all stages pooled, under this report's settings "
              "(tie %s, reading %s, interval %s, claim %g%%), beside the paper's tie rule "
@@ -134,7 +137,7 @@ static Table *table_arms(Report *R, const char **arms, int narms) {
 
 /* Table: for every value of every choice, how its specifications decide */
 static Table *table_axes(Report *R) {
-    static const char *const head[] = {"choice", "value", "specifications", "supported",
+    static const char *const head[] = {"choice",        "value",     "specifications", "supported",
                                        "not supported", "undecided", "median share"};
     Table *T = rp_table_new(R, "multiverse-choices", "llrrrrr", head);
     snprintf(T->caption, sizeof T->caption,
@@ -211,8 +214,8 @@ static void fig_curve(Report *R, Buf *md, int nspec[3]) {
     }
     free(k);
     Buf *b = rp_gp_begin(R, "multiverse",
-                         "the specification curve of the whole multiverse, with its choices",
-                         1400, 420 + 16 * nrow);
+                         "the specification curve of the whole multiverse, with its choices", 1400,
+                         420 + 16 * nrow);
     char title[256];
     snprintf(title, sizeof title,
              "%d specifications: %d supported, %d not supported, %d undecided (claim %g%%)", n,
@@ -254,8 +257,9 @@ static void fig_curve(Report *R, Buf *md, int nspec[3]) {
             buf_printf(b, " %d", nrow - (base[a] + j));
             first = 0;
         }
-    buf_printf(b, ") font ',8'\nplot for [c=6:%d] 'data/multiverse.csv' using 1:c with points "
-                  "pt 7 ps 0.25 lc rgb '#1f4e99'\n",
+    buf_printf(b,
+               ") font ',8'\nplot for [c=6:%d] 'data/multiverse.csv' using 1:c with points "
+               "pt 7 ps 0.25 lc rgb '#1f4e99'\n",
                5 + NAX);
     rp_gp_end(b, 1);
     buf_printf(md,
@@ -291,14 +295,16 @@ void rp_arms(Report *R, Buf *md) {
     fig_curve(R, md, n);
 }
 
-/* ---- the model-size section (`--size DIR`): harness/analysis/trend.h's analysis of a size sweep ---- */
+/* ---- the model-size section (`--size DIR`): harness/analysis/trend.h's analysis of a size sweep
+ * ---- */
 
 enum { TT_FAMILY, TT_OPTIM, TT_BASE, TT_NSIZES, TT_RHO, TT_SLOPE, TT_P, TT_PERMS, TT_TEST };
-static const char *const tt_cols[] = {"family", "optimizer", "baseline", "n_sizes", "rho",
-                                      "slope_per_decade", "p", "permutations", "test", NULL};
+static const char *const tt_cols[] = {
+    "family",           "optimizer", "baseline",     "n_sizes", "rho",
+    "slope_per_decade", "p",         "permutations", "test",    NULL};
 enum { TR_FAMILY, TR_TASK, TR_PARAMS, TR_OPTIM, TR_BASE, TR_ADV, TR_SEEDS };
-static const char *const tr_cols[] = {"family", "task", "params", "optimizer", "baseline",
-                                      "advantage", "seeds", NULL};
+static const char *const tr_cols[] = {"family",   "task",      "params", "optimizer",
+                                      "baseline", "advantage", "seeds",  NULL};
 
 int rp_load_size(Report *R, const char *size_dir, Err *e) {
     CompareOpts o = R->copts;
@@ -323,9 +329,8 @@ int rp_load_size(Report *R, const char *size_dir, Err *e) {
         return -1;
     }
     R->size_dir = size_dir; /* from here report_free frees both */
-    return rp_tab_nums(&R->tt, tt_cols, tt_nums, e) || rp_tab_nums(&R->tr, tr_cols, tr_nums, e)
-               ? -1
-               : 0;
+    return rp_tab_nums(&R->tt, tt_cols, tt_nums, e) || rp_tab_nums(&R->tr, tr_cols, tr_nums, e) ? -1
+                                                                                                : 0;
 }
 
 static const char *tt_at(const Report *R, int r, int k) { return rp_at(&R->tt, r, k); }
@@ -342,7 +347,8 @@ void rp_size(Report *R, Buf *md) {
     /* the pooled test over every baseline ("all") decides */
     int pooled = -1;
     for (int r = 0; r < R->tt.t.nrows; r++)
-        if (strcmp(tt_at(R, r, TT_FAMILY), "pooled") == 0 && strcmp(tt_at(R, r, TT_BASE), "all") == 0)
+        if (strcmp(tt_at(R, r, TT_FAMILY), "pooled") == 0 &&
+            strcmp(tt_at(R, r, TT_BASE), "all") == 0)
             pooled = r;
     double S = pooled >= 0 ? rp_num(&R->tt, pooled, TT_RHO) : NAN;
     double p = pooled >= 0 ? rp_num(&R->tt, pooled, TT_P) : NAN;
@@ -362,12 +368,12 @@ void rp_size(Report *R, Buf *md) {
                    "**S = %.2f, one-sided p = %.4g (%s, %s permutations): %s** (the rule: p < %g "
                    "and S > 0).\n\n",
                    S, p, tt_at(R, pooled, TT_TEST), tt_at(R, pooled, TT_PERMS),
-                   grows ? "the advantage grows with size" : "no evidence that the advantage grows with size",
+                   grows ? "the advantage grows with size"
+                         : "no evidence that the advantage grows with size",
                    R->copts.alpha);
-    else
-        buf_printf(md, "No family has the three sizes the test needs.\n\n");
-    static const char *const head[] = {"family", "baseline", "optimizer", "sizes", "ρ",
-                                       "slope per decade", "p (one-sided)", "test"};
+    else buf_printf(md, "No family has the three sizes the test needs.\n\n");
+    static const char *const head[] = {"family", "baseline",         "optimizer",     "sizes",
+                                       "ρ",      "slope per decade", "p (one-sided)", "test"};
     Table *T = rp_table_new(R, "size-trend", "lllrrrrl", head);
     snprintf(T->caption, sizeof T->caption,
              "%s's advantage against model size: per family (and pooled over the families), "
@@ -376,7 +382,8 @@ void rp_size(Report *R, Buf *md) {
              "slope, the advantage gained per tenfold more parameters, in %% of the task's scale.",
              ref);
     for (int r = 0; r < R->tt.t.nrows; r++) {
-        int row = rp_table_row(T, r > 0 && strcmp(tt_at(R, r, TT_BASE), tt_at(R, r - 1, TT_BASE)) != 0);
+        int row =
+            rp_table_row(T, r > 0 && strcmp(tt_at(R, r, TT_BASE), tt_at(R, r - 1, TT_BASE)) != 0);
         rp_table_set(T, row, 0, "%s", tt_at(R, r, TT_FAMILY));
         rp_table_set(T, row, 1, "%s", tt_at(R, r, TT_BASE));
         rp_table_set(T, row, 2, "%s", tt_at(R, r, TT_OPTIM));
@@ -390,8 +397,9 @@ void rp_size(Report *R, Buf *md) {
     /* the figure: the advantage (all baselines) against parameters, a line per family */
     Buf *d = rp_out_add(R, "figures/data/size-trend.csv");
     rp_banner(R, d, "#", "");
-    buf_printf(d, "# the advantage per task and baseline (trend.csv of %s), in %% of the task's "
-                  "scale; one block per family (all) and per baseline, blank-line separated\n",
+    buf_printf(d,
+               "# the advantage per task and baseline (trend.csv of %s), in %% of the task's "
+               "scale; one block per family (all) and per baseline, blank-line separated\n",
                R->size_dir);
     const char *fam[64];
     int nf = 0;
@@ -412,23 +420,29 @@ void rp_size(Report *R, Buf *md) {
             }
             buf_printf(d, "\n\n");
         }
-    Buf *b = rp_gp_begin(R, "size-trend", "the reference's advantage against model size", 1000, 620);
+    Buf *b =
+        rp_gp_begin(R, "size-trend", "the reference's advantage against model size", 1000, 620);
     char title[300];
     snprintf(title, sizeof title, "%s's advantage against model size: final %s", ref, R->measure);
     buf_printf(b, "set title ");
     gnuplot_str(b, title);
-    buf_printf(b,
-               "\nset logscale x\nset format x '%%g'\nset xlabel 'trainable parameters'\n"
-               "set ylabel 'advantage (%% of the task scale; > 0: %s better)'\n"
-               "set key outside right top\n"
-               "set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead dt 2 lc rgb '#808080'\n"
-               "plot ",
-               ref);
+    buf_printf(
+        b,
+        "\nset logscale x\nset format x '%%g'\nset xlabel 'trainable parameters'\n"
+        "set ylabel 'advantage (%% of the task scale; > 0: %s better)'\n"
+        "set key outside right top\n"
+        "set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead dt 2 lc rgb '#808080'\n"
+        "plot ",
+        ref);
     for (int f = 0; f < nf; f++) {
-        buf_printf(b, "%s'data/size-trend.csv' index %d using 1:2 with linespoints lw 2 pt 7 lc rgb '%s' title ",
+        buf_printf(b,
+                   "%s'data/size-trend.csv' index %d using 1:2 with linespoints lw 2 pt 7 lc rgb "
+                   "'%s' title ",
                    f ? ", " : "", f, rp_palette[f % NPALETTE]);
         gnuplot_str(b, fam[f]);
-        buf_printf(b, ", 'data/size-trend.csv' index %d using 1:2 with points pt 6 ps 0.8 lc rgb '%s' notitle",
+        buf_printf(b,
+                   ", 'data/size-trend.csv' index %d using 1:2 with points pt 6 ps 0.8 lc rgb '%s' "
+                   "notitle",
                    nf + f, rp_palette[f % NPALETTE]);
     }
     buf_printf(b, "\n");

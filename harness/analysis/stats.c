@@ -50,7 +50,9 @@ static double average_ranks(Keyed *k, int n, double *rank) {
         for (int i = 1; i < n; i++) {
             Keyed x = k[i];
             int j = i;
-            for (; j > 0 && (k[j - 1].key > x.key || (k[j - 1].key == x.key && k[j - 1].idx > x.idx)); j--)
+            for (;
+                 j > 0 && (k[j - 1].key > x.key || (k[j - 1].key == x.key && k[j - 1].idx > x.idx));
+                 j--)
                 k[j] = k[j - 1];
             k[j] = x;
         }
@@ -60,11 +62,9 @@ static double average_ranks(Keyed *k, int n, double *rank) {
     double ties = 0;
     for (int i = 0; i < n;) {
         int j = i + 1;
-        while (j < n && k[j].key == k[i].key)
-            j++;
+        while (j < n && k[j].key == k[i].key) j++;
         double r = (double)(i + 1 + j) / 2.0; /* mean of ranks i+1 .. j */
-        for (int q = i; q < j; q++)
-            rank[k[q].idx] = r;
+        for (int q = i; q < j; q++) rank[k[q].idx] = r;
         double t = (double)(j - i);
         ties += t * t * t - t;
         i = j;
@@ -73,9 +73,7 @@ static double average_ranks(Keyed *k, int n, double *rank) {
 }
 
 /* failure(x): a cost or loss that counts as a failed (diverged) run */
-static int failure(double x) {
-    return isnan(x) || x == INFINITY;
-}
+static int failure(double x) { return isnan(x) || x == INFINITY; }
 
 /* ---- Wilcoxon signed-rank ---- */
 
@@ -102,12 +100,9 @@ static double *wilcoxon_pmf(int m) {
         double *t = prev;
         prev = c;
         c = t;
-        for (long j = 0; j < len; j++)
-            c[j] = 0.0;
-        for (long j = 0; j < plen; j++)
-            c[j] = prev[j] * 0.5;
-        for (long j = 0; j < plen; j++)
-            c[len - plen + j] += prev[j] * 0.5;
+        for (long j = 0; j < len; j++) c[j] = 0.0;
+        for (long j = 0; j < plen; j++) c[j] = prev[j] * 0.5;
+        for (long j = 0; j < plen; j++) c[len - plen + j] += prev[j] * 0.5;
     }
     free(prev);
     return c;
@@ -125,10 +120,8 @@ static double wilcoxon_exact_p(int m, long r, StatsAlternative alt) {
     long top = (long)m * (m + 1) / 2;
     double *c = wilcoxon_pmf(m);
     double less = 0, greater = 0;
-    for (long j = 0; j <= r; j++)
-        less += c[j];
-    for (long j = r; j <= top; j++)
-        greater += c[j];
+    for (long j = 0; j <= r; j++) less += c[j];
+    for (long j = r; j <= top; j++) greater += c[j];
     free(c);
     return exact_p(top, r, less, greater, alt);
 }
@@ -146,11 +139,9 @@ StatsWilcoxonTable *stats_wilcoxon_table(void) {
         t->le[m] = xmalloc(sizeof(double) * (size_t)(top + 1));
         t->ge[m] = xmalloc(sizeof(double) * (size_t)(top + 1));
         double acc = 0;
-        for (long j = 0; j <= top; j++)
-            t->le[m][j] = acc += c[j];
+        for (long j = 0; j <= top; j++) t->le[m][j] = acc += c[j];
         acc = 0;
-        for (long j = top; j >= 0; j--)
-            t->ge[m][j] = acc += c[j];
+        for (long j = top; j >= 0; j--) t->ge[m][j] = acc += c[j];
         free(c);
     }
     return t;
@@ -204,10 +195,8 @@ int stats_wilcoxon_ex(const double *d, int n, StatsWilcoxonMethod method, StatsA
     double ties = average_ranks(k, m, rank);
     double rplus = 0, rminus = 0;
     for (int j = 0; j < m; j++) {
-        if (sign[j])
-            rplus += rank[j];
-        else
-            rminus += rank[j];
+        if (sign[j]) rplus += rank[j];
+        else rminus += rank[j];
     }
     /* scipy 1.10: T = min(R+, R-) two-sided, R+ one-sided */
     double stat = alt == STATS_GREATER ? rplus : fmin(rplus, rminus);
@@ -219,8 +208,7 @@ int stats_wilcoxon_ex(const double *d, int n, StatsWilcoxonMethod method, StatsA
         long r = (long)rplus, top = (long)m * (m + 1) / 2;
         if (table && m <= STATS_WILCOXON_TABLE_MAX)
             out->pvalue = exact_p(top, r, table->le[m][r], table->ge[m][r], alt);
-        else
-            out->pvalue = wilcoxon_exact_p(m, r, alt);
+        else out->pvalue = wilcoxon_exact_p(m, r, alt);
     } else {
         double cnt = m;
         double mean = cnt * (cnt + 1.) * 0.25;
@@ -303,8 +291,7 @@ static double *sorted_copy(const double *x, int n) {
     for (int i = 0; i < n; i++)
         if (isnan(x[i])) return NULL;
     double *s = xmalloc(sizeof *s * (size_t)n);
-    for (int i = 0; i < n; i++)
-        s[i] = x[i];
+    for (int i = 0; i < n; i++) s[i] = x[i];
     qsort(s, (size_t)n, sizeof *s, cmp_double);
     return s;
 }
@@ -336,13 +323,11 @@ void stats_bootstrap_ci(const double *x, int n, int reps, double level, uint64_t
     double *mean = xmalloc(sizeof *mean * (size_t)reps);
     for (int b = 0; b < reps; b++) {
         double sum = 0.0;
-        for (int i = 0; i < n; i++)
-            sum += x[rng_below(&rng, (uint64_t)n)];
+        for (int i = 0; i < n; i++) sum += x[rng_below(&rng, (uint64_t)n)];
         mean[b] = sum / n;
     }
     int nan = 0;
-    for (int b = 0; b < reps; b++)
-        nan |= isnan(mean[b]);
+    for (int b = 0; b < reps; b++) nan |= isnan(mean[b]);
     if (nan) {
         *lo = *hi = NAN;
     } else {
@@ -380,29 +365,22 @@ void stats_cluster_bootstrap(const StatsClusterBoot *b, double *lo, double *hi) 
         double num = 0.0, den = 0.0;
         switch (b->mode) {
         case STATS_BOOT_NONE:
-            for (int i = 0; i < n; i++)
-                num += x[i];
+            for (int i = 0; i < n; i++) num += x[i];
             den = n;
             break;
         case STATS_BOOT_ITEMS:
-            for (int i = 0; i < n; i++)
-                num += x[rng_below(&rng, (uint64_t)n)];
+            for (int i = 0; i < n; i++) num += x[rng_below(&rng, (uint64_t)n)];
             den = n;
             break;
         case STATS_BOOT_ONE:
         case STATS_BOOT_CROSSED:
             if (r == 0 || b->stride) {
-                for (size_t c = 0; c < ncell; c++)
-                    sum[c] = 0;
-                for (int i = 0; i < n; i++)
-                    sum[cell[i]] += x[i];
+                for (size_t c = 0; c < ncell; c++) sum[c] = 0;
+                for (int i = 0; i < n; i++) sum[cell[i]] += x[i];
             }
-            for (int j = 0; j < na; j++)
-                wa[j] = 0;
-            for (int j = 0; j < na; j++)
-                wa[rng_below(&rng, (uint64_t)na)] += 1;
-            for (int j = 0; j < nb; j++)
-                wb[j] = b->mode == STATS_BOOT_CROSSED ? 0 : 1;
+            for (int j = 0; j < na; j++) wa[j] = 0;
+            for (int j = 0; j < na; j++) wa[rng_below(&rng, (uint64_t)na)] += 1;
+            for (int j = 0; j < nb; j++) wb[j] = b->mode == STATS_BOOT_CROSSED ? 0 : 1;
             for (int j = 0; b->mode == STATS_BOOT_CROSSED && j < nb; j++)
                 wb[rng_below(&rng, (uint64_t)nb)] += 1;
             for (int ja = 0; ja < na; ja++)
@@ -421,8 +399,7 @@ void stats_cluster_bootstrap(const StatsClusterBoot *b, double *lo, double *hi) 
     free(cnt);
     free(cell);
     int nan = nest == 0;
-    for (int r = 0; r < nest; r++)
-        nan |= isnan(est[r]);
+    for (int r = 0; r < nest; r++) nan |= isnan(est[r]);
     if (nan) {
         *lo = *hi = NAN;
     } else {
@@ -453,8 +430,7 @@ int stats_performance_profile(const double *t, int nproblems, int nsolvers, cons
     for (int s = 0; s < nsolvers; s++)
         for (int k = 0; k < ntau; k++) {
             int count = 0;
-            for (int p = 0; p < nproblems; p++)
-                count += r[(size_t)p * nsolvers + s] <= tau[k];
+            for (int p = 0; p < nproblems; p++) count += r[(size_t)p * nsolvers + s] <= tau[k];
             rho[(size_t)s * ntau + k] = (double)count / nproblems;
         }
     if (!ratio) free(r);
@@ -465,19 +441,16 @@ void stats_mean_ranks(const double *t, int nproblems, int nsolvers, double *mean
     LR_ASSERT(t && mean_rank && nproblems >= 1 && nsolvers >= 1);
     Keyed *k = xmalloc(sizeof *k * (size_t)nsolvers);
     double *rank = xmalloc(sizeof *rank * (size_t)nsolvers);
-    for (int s = 0; s < nsolvers; s++)
-        mean_rank[s] = 0.0;
+    for (int s = 0; s < nsolvers; s++) mean_rank[s] = 0.0;
     for (int p = 0; p < nproblems; p++) {
         for (int s = 0; s < nsolvers; s++) {
             double v = t[(size_t)p * nsolvers + s];
             k[s] = (Keyed){failure(v) ? INFINITY : v, s};
         }
         average_ranks(k, nsolvers, rank);
-        for (int s = 0; s < nsolvers; s++)
-            mean_rank[s] += rank[s];
+        for (int s = 0; s < nsolvers; s++) mean_rank[s] += rank[s];
     }
-    for (int s = 0; s < nsolvers; s++)
-        mean_rank[s] /= nproblems;
+    for (int s = 0; s < nsolvers; s++) mean_rank[s] /= nproblems;
     free(k);
     free(rank);
 }
@@ -510,6 +483,5 @@ void stats_paper_percentages(const int count[STATS_NCATEGORY], double pct[STATS_
     num[STATS_PCT_WORSE] = no;
     num[STATS_PCT_TIE] = (double)yes_s + no_s;
     num[STATS_PCT_CLEARLY_BETTER] = yes;
-    for (int i = 0; i < STATS_NPCT; i++)
-        pct[i] = total > 0 ? 100.0 * num[i] / total : NAN;
+    for (int i = 0; i < STATS_NPCT; i++) pct[i] = total > 0 ? 100.0 * num[i] / total : NAN;
 }

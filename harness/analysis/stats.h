@@ -111,7 +111,12 @@ void stats_bootstrap_ci(const double *x, int n, int reps, double level, uint64_t
  * matters). A replicate whose weights are all zero (only clusters without items drawn) is
  * left out. lo and hi are stats_quantile of the estimates at
  * (1 - level) / 2 and (1 + level) / 2; NaN when no estimate is left or one is NaN. */
-typedef enum StatsBootMode { STATS_BOOT_NONE, STATS_BOOT_ITEMS, STATS_BOOT_ONE, STATS_BOOT_CROSSED } StatsBootMode;
+typedef enum StatsBootMode {
+    STATS_BOOT_NONE,
+    STATS_BOOT_ITEMS,
+    STATS_BOOT_ONE,
+    STATS_BOOT_CROSSED
+} StatsBootMode;
 typedef struct StatsClusterBoot {
     StatsBootMode mode;
     const double *x;
@@ -162,11 +167,11 @@ typedef enum StatsCategory {
 } StatsCategory;
 
 /* stats_paper_category: Delta = base - ref on losses of the reference (GreedyLR) and one
- * baseline, with tolerance tau >= 0 (0: only an exact equality is a tie, no*) (absolute; for the paper's relative 1% pass
- * tau = 0.01 * |base|). A diverged loss (+inf or NaN) is worse than any finite one: only the
- * baseline diverged -> STATS_YES, only the reference -> STATS_NO, both -> STATS_NO_STAR.
- * Delta is the rounded double difference, so a boundary case such as base 0.3, ref 0.2,
- * tau 0.1 falls on the side the rounding puts it (here yes*, Delta = 0.0999...). */
+ * baseline, with tolerance tau >= 0 (0: only an exact equality is a tie, no*) (absolute; for the
+ * paper's relative 1% pass tau = 0.01 * |base|). A diverged loss (+inf or NaN) is worse than any
+ * finite one: only the baseline diverged -> STATS_YES, only the reference -> STATS_NO, both ->
+ * STATS_NO_STAR. Delta is the rounded double difference, so a boundary case such as base 0.3, ref
+ * 0.2, tau 0.1 falls on the side the rounding puts it (here yes*, Delta = 0.0999...). */
 StatsCategory stats_paper_category(double ref, double base, double tau);
 
 typedef enum StatsPaperPct {

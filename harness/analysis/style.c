@@ -30,12 +30,12 @@ static const Entry table[] = {
     {"exponential", "#999933", 1}, /* Tol muted olive */
     {"onecycle", "#CC79A7", 1},    /* Okabe-Ito reddish purple */
     {"cyclic", "#CC79A7", 3},
-    {"plateau", "#882255", 2},  /* Tol muted wine */
-    {"hd", "#332288", 1},       /* Tol muted indigo */
+    {"plateau", "#882255", 2}, /* Tol muted wine */
+    {"hd", "#332288", 1},      /* Tol muted indigo */
     {"hd-group", "#332288", 1},
-    {"hd-param", "#44AA99", 2}, /* Tol muted teal */
-    {"sls", "#AA4499", 4},      /* Tol muted purple */
-    {"wsd", "#EE7733", 4},      /* Tol vibrant orange */
+    {"hd-param", "#44AA99", 2},     /* Tol muted teal */
+    {"sls", "#AA4499", 4},          /* Tol muted purple */
+    {"wsd", "#EE7733", 4},          /* Tol vibrant orange */
     {"inverse_sqrt", "#009988", 3}, /* Tol vibrant teal */
     {"rsqrt", "#009988", 3},
     {"rl", "#EE3377", 1},            /* Tol vibrant magenta */
@@ -53,8 +53,7 @@ static const char *const hashed[] = {"#0072B2", "#56B4E9", "#009E73", "#117733",
 
 static uint32_t fnv1a(const char *s) {
     uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        h = (h ^ *p) * 16777619u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) h = (h ^ *p) * 16777619u;
     return h;
 }
 

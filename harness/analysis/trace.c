@@ -10,23 +10,22 @@
  * that need gradients, loss re-evaluation or features cannot be traced without a task.
  *
  * --plot FILE.png also draws the trace with gnuplot (pngcairo): the learning rate against
- * the step in the scheduler's line style (harness/analysis/style.h), and with --metrics the metric on a
- * second axis. gnuplot runs without a shell on a
- * script in a private temporary folder, the data inline; every path and label in the script
- * goes through gnuplot_str / gnuplot_file (harness/base/gnuplot.h). The PNG is drawn into a
- * temporary file beside FILE and renamed over it: FILE is whole or as it was. A FILE that is
- * a symbolic link, is not a regular file, or whose folder is missing is refused before
- * anything is printed.
+ * the step in the scheduler's line style (harness/analysis/style.h), and with --metrics the metric
+ * on a second axis. gnuplot runs without a shell on a script in a private temporary folder, the
+ * data inline; every path and label in the script goes through gnuplot_str / gnuplot_file
+ * (harness/base/gnuplot.h). The PNG is drawn into a temporary file beside FILE and renamed over it:
+ * FILE is whole or as it was. A FILE that is a symbolic link, is not a regular file, or whose
+ * folder is missing is refused before anything is printed.
  */
 #include "harness/analysis/trace.h"
 
+#include "harness/analysis/style.h"
 #include "harness/base/buf.h"
 #include "harness/base/err.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/gnuplot.h"
 #include "harness/base/names.h"
 #include "harness/base/param.h"
-#include "harness/analysis/style.h"
 #include "schedulers/sched.h"
 
 #include <errno.h>
@@ -86,8 +85,9 @@ static const char *show(char *out, size_t n, const char *s) {
 static int read_metrics(const char *path, double **out, long *n) {
     char shown[160];
     FILE *f = fopen(path, "r");
-    if (!f) return fail("--metrics: %s: cannot open (%s)", show(shown, sizeof shown, path),
-                        strerror(errno));
+    if (!f)
+        return fail("--metrics: %s: cannot open (%s)", show(shown, sizeof shown, path),
+                    strerror(errno));
     char line[256];
     long cap = 1024, k = 0, lineno = 0;
     double *m = xmalloc(sizeof(double) * (size_t)cap);
@@ -99,8 +99,10 @@ static int read_metrics(const char *path, double **out, long *n) {
         double x = strtod(line, &end);
         while (*end == ' ' || *end == '\t') end++;
         if (!line[0] || *end || errno == ERANGE) {
-            fprintf(stderr, "lrlab trace: %s:%ld: not a number (expected one number per line, "
-                            "got \"%.40s\")\n", show(shown, sizeof shown, path), lineno, line);
+            fprintf(stderr,
+                    "lrlab trace: %s:%ld: not a number (expected one number per line, "
+                    "got \"%.40s\")\n",
+                    show(shown, sizeof shown, path), lineno, line);
             free(m);
             fclose(f);
             return EXIT_USAGE;
@@ -146,12 +148,12 @@ static const char *observer(const SchedDef *d, const Params *p) {
 /* ---- --plot ---- */
 
 typedef struct Plot {
-    const char *file;                   /* FILE.png as given */
-    const char *sched;                  /* the scheduler's name: its line style and title */
-    char tmp[FS_PATH_MAX + 64];         /* the PNG being drawn, beside it */
-    char dir[FS_PATH_MAX];              /* the private folder of the script */
+    const char *file;           /* FILE.png as given */
+    const char *sched;          /* the scheduler's name: its line style and title */
+    char tmp[FS_PATH_MAX + 64]; /* the PNG being drawn, beside it */
+    char dir[FS_PATH_MAX];      /* the private folder of the script */
     char script[FS_PATH_MAX + 32], log[FS_PATH_MAX + 32];
-    FILE *gp;                           /* the script, open while the trace is written */
+    FILE *gp; /* the script, open while the trace is written */
 } Plot;
 
 /* plot_check: FILE ends in .png, is not a link nor other than a regular file, and its folder
@@ -161,23 +163,26 @@ static int plot_check(const char *file, long steps) {
     const size_t len = strlen(file);
     show(shown, sizeof shown, file);
     if (len < 5 || strcmp(file + len - 4, ".png") != 0 || file[len - 5] == '/')
-        return fail("--plot: invalid value (expected a file name ending in .png, got %s)%s",
-                    shown, "");
+        return fail("--plot: invalid value (expected a file name ending in .png, got %s)%s", shown,
+                    "");
     if (len > FS_DIR_MAX)
         return fail("--plot: %s: too long (expected a path of at most 2000 bytes)%s", shown, "");
     if (steps > PLOT_MAX_STEPS) {
         snprintf(num, sizeof num, "%ld", steps);
         return fail("--plot: too many steps to draw (expected --steps at most 1000000 with "
-                    "--plot, got %s)%s", num, "");
+                    "--plot, got %s)%s",
+                    num, "");
     }
     struct stat st;
     if (lstat(file, &st) == 0) {
         if (S_ISLNK(st.st_mode))
             return fail("--plot: %s: a symbolic link (expected a file of lrlab's own; lrlab "
-                        "writes nothing through links)%s", shown, "");
+                        "writes nothing through links)%s",
+                        shown, "");
         if (!S_ISREG(st.st_mode))
             return fail("--plot: %s: not a regular file (expected a PNG file to replace, or "
-                        "none)%s", shown, "");
+                        "none)%s",
+                        shown, "");
     }
     char dir[FS_PATH_MAX];
     const char *slash = strrchr(file, '/');
@@ -298,8 +303,7 @@ static int plot_finish(Plot *P, int metrics) {
         _exit(127);
     }
     int st;
-    while (waitpid(pid, &st, 0) < 0) {
-    }
+    while (waitpid(pid, &st, 0) < 0) {}
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         char first[200] = "";
         FILE *f = fopen(P->log, "r");
@@ -337,7 +341,9 @@ static void plot_title(Buf *b, int argc, char **argv) {
 }
 
 int trace_main(int argc, char **argv) {
-    if (argc < 2) return fail("missing scheduler (expected %s, got %s)", "a name from lrlab list schedulers", "nothing");
+    if (argc < 2)
+        return fail("missing scheduler (expected %s, got %s)", "a name from lrlab list schedulers",
+                    "nothing");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         printf("usage: %s\n\n%s", trace_usage, trace_help);
         return EXIT_OK;
@@ -345,15 +351,21 @@ int trace_main(int argc, char **argv) {
     const SchedDef *d = sched_find(argv[1]);
     if (!d) return unknown_scheduler(argv[1]);
     if (d->needs & SCHED_NEEDS_SCRIPT) {
-        fprintf(stderr, "lrlab trace: %s: needs an experiment script (expected a closed-form or "
-                        "feedback scheduler; define it in an experiment instead)\n", d->name);
+        fprintf(stderr,
+                "lrlab trace: %s: needs an experiment script (expected a closed-form or "
+                "feedback scheduler; define it in an experiment instead)\n",
+                d->name);
         return EXIT_USAGE;
     }
-    if (d->needs & (SCHED_NEEDS_GRAD | SCHED_NEEDS_DIR | SCHED_NEEDS_LOSS_EVAL | SCHED_NEEDS_FEATURES)) {
-        fprintf(stderr, "lrlab trace: %s: needs %s during training (expected a closed-form or "
-                        "feedback scheduler; run it in an experiment instead)\n", d->name,
-                d->needs & SCHED_NEEDS_LOSS_EVAL ? "loss re-evaluation"
-                : d->needs & SCHED_NEEDS_FEATURES ? "training features" : "gradients");
+    if (d->needs &
+        (SCHED_NEEDS_GRAD | SCHED_NEEDS_DIR | SCHED_NEEDS_LOSS_EVAL | SCHED_NEEDS_FEATURES)) {
+        fprintf(stderr,
+                "lrlab trace: %s: needs %s during training (expected a closed-form or "
+                "feedback scheduler; run it in an experiment instead)\n",
+                d->name,
+                d->needs & SCHED_NEEDS_LOSS_EVAL  ? "loss re-evaluation"
+                : d->needs & SCHED_NEEDS_FEATURES ? "training features"
+                                                  : "gradients");
         return EXIT_USAGE;
     }
     Params p;
@@ -427,12 +439,13 @@ int trace_main(int argc, char **argv) {
     rc = EXIT_USAGE;
     if (mfile && nmetrics < steps - 1) {
         char shown[160];
-        fprintf(stderr, "lrlab trace: %s: %ld metrics for %ld steps (expected at least %ld lines)\n",
+        fprintf(stderr,
+                "lrlab trace: %s: %ld metrics for %ld steps (expected at least %ld lines)\n",
                 show(shown, sizeof shown, mfile), nmetrics, steps, steps - 1);
         goto out;
     }
-    SchedRun run = {.lr0 = lr0, .total_steps = steps, .steps_per_epoch = 1, .eval_every = 1,
-                    .ngroups = 1};
+    SchedRun run = {
+        .lr0 = lr0, .total_steps = steps, .steps_per_epoch = 1, .eval_every = 1, .ngroups = 1};
     Sched s;
     if (sched_create(&s, d, &p, &run, "lrlab trace", &e) != 0) {
         fprintf(stderr, "%s\n", e.msg);
@@ -442,13 +455,17 @@ int trace_main(int argc, char **argv) {
     const char *who = observer(d, &p);
     if (who && !mfile) {
         if (strcmp(who, d->name) == 0)
-            fprintf(stderr, "lrlab trace: %s: observes a loss signal (expected --metrics FILE, "
-                            "one number per line: the metric after each step; without it the "
-                            "trace would stay flat)\n", d->name);
+            fprintf(stderr,
+                    "lrlab trace: %s: observes a loss signal (expected --metrics FILE, "
+                    "one number per line: the metric after each step; without it the "
+                    "trace would stay flat)\n",
+                    d->name);
         else
-            fprintf(stderr, "lrlab trace: %s: its scheduler %s observes a loss signal (expected "
-                            "--metrics FILE, one number per line: the metric after each step; "
-                            "without it the trace would stay flat)\n", d->name, who);
+            fprintf(stderr,
+                    "lrlab trace: %s: its scheduler %s observes a loss signal (expected "
+                    "--metrics FILE, one number per line: the metric after each step; "
+                    "without it the trace would stay flat)\n",
+                    d->name, who);
         goto out;
     }
     if (P.file) {

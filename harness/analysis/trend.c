@@ -2,14 +2,14 @@
 #include "harness/analysis/trend.h"
 #include "harness/analysis/compare_int.h"
 
+#include "harness/analysis/plot.h"
+#include "harness/analysis/stats.h"
 #include "harness/base/buf.h"
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/gnuplot.h"
 #include "harness/base/names.h"
-#include "harness/analysis/plot.h"
 #include "harness/base/rng.h"
-#include "harness/analysis/stats.h"
 
 #include <errno.h>
 #include <math.h>
@@ -36,7 +36,8 @@ static int read_tasks(const char *dir, TaskRow **out, int *nout, Err *e) {
     *out = NULL, *nout = 0;
     if (fs_path(path, sizeof path, e, "%s/tasks.csv", dir) != 0) return -1;
     if (!fs_exists_packed(path))
-        return err_set(e, EXIT_USAGE, path, "missing (expected each task's kind and parameter "
+        return err_set(e, EXIT_USAGE, path,
+                       "missing (expected each task's kind and parameter "
                        "count, which lrlab run writes beside plan.csv; running the script into "
                        "the folder again writes it without training any cell)");
     CsvTable t;
@@ -46,8 +47,10 @@ static int read_tasks(const char *dir, TaskRow **out, int *nout, Err *e) {
     if (!same) {
         Buf got = {0};
         for (int c = 0; c < t.ncols; c++) buf_printf(&got, "%s%s", c ? "," : "", t.header[c]);
-        err_set(e, EXIT_USAGE, path, "line 1: unexpected columns (expected task,kind,params,"
-                "steps,eval_every, got %.100s)", got.s ? got.s : "");
+        err_set(e, EXIT_USAGE, path,
+                "line 1: unexpected columns (expected task,kind,params,"
+                "steps,eval_every, got %.100s)",
+                got.s ? got.s : "");
         buf_free(&got);
         csvio_free(&t);
         return -1;
@@ -64,19 +67,21 @@ static int read_tasks(const char *dir, TaskRow **out, int *nout, Err *e) {
         for (int c = 2; c < 5 && rc == 0; c++) {
             long long x;
             if (csvio_parse_step(csvio_at(&t, r, c), 1, &x) != 0)
-                rc = err_set(e, EXIT_USAGE, path, "line %d: %s: invalid value (expected a whole "
-                             "number >= 1, got \"%.30s\")", r + 2, tasks_cols[c],
-                             csvio_at(&t, r, c));
-            else if (c == 2)
-                rows[r].params = x;
+                rc = err_set(e, EXIT_USAGE, path,
+                             "line %d: %s: invalid value (expected a whole "
+                             "number >= 1, got \"%.30s\")",
+                             r + 2, tasks_cols[c], csvio_at(&t, r, c));
+            else if (c == 2) rows[r].params = x;
         }
         if (rc) break;
         snprintf(rows[r].task, sizeof rows[r].task, "%s", csvio_at(&t, r, 0));
         snprintf(rows[r].kind, sizeof rows[r].kind, "%s", csvio_at(&t, r, 1));
         for (int q = 0; q < r && rc == 0; q++)
             if (strcmp(rows[q].task, rows[r].task) == 0)
-                rc = err_set(e, EXIT_USAGE, path, "line %d: task: %s a second time (expected one "
-                             "row per task, the first at line %d)", r + 2, rows[r].task, q + 2);
+                rc = err_set(e, EXIT_USAGE, path,
+                             "line %d: task: %s a second time (expected one "
+                             "row per task, the first at line %d)",
+                             r + 2, rows[r].task, q + 2);
     }
     int n = t.nrows;
     csvio_free(&t);
@@ -122,9 +127,9 @@ static double theil_sen(const double *x, const double *y, int k) {
 /* ---- the strata: one family and optimizer, for "all" or one baseline ---- */
 
 typedef struct {
-    int fam, o, col; /* family (index in Trend.fams), optimizer, column: 0 all, 1 + baseline */
-    int k;           /* sizes with a defined advantage */
-    double *x, *y;   /* [k] log10(parameters), advantage */
+    int fam, o, col;   /* family (index in Trend.fams), optimizer, column: 0 all, 1 + baseline */
+    int k;             /* sizes with a defined advantage */
+    double *x, *y;     /* [k] log10(parameters), advantage */
     long long *params; /* [k] parameters */
     long long pmin, pmax;
     double *cx, *cy, denom; /* centred ranks of x and y, sqrt of their sums of squares */
@@ -256,7 +261,8 @@ static long long params_of(const Trend *R, int t) { return R->rows[R->row_of[t]]
 static void advantages(Trend *R) {
     Data *D = &R->D;
     int T = D->tasks.n, O = D->optims.n, nd = D->seeds.n;
-    double *d = xcalloc((size_t)nd + 1, sizeof(double)), *a = xcalloc((size_t)R->nbase + 1, sizeof(double));
+    double *d = xcalloc((size_t)nd + 1, sizeof(double)),
+           *a = xcalloc((size_t)R->nbase + 1, sizeof(double));
     for (int t = 0; t < T; t++) {
         double s = R->scale[t];
         for (int o = 0; o < O; o++) {
@@ -264,7 +270,8 @@ static void advantages(Trend *R) {
             for (int c = 1; c <= R->nbase; c++) {
                 int n = 0;
                 for (int q = 0; q < nd; q++) {
-                    int ir = *data_slot(D, t, o, D->ref, q), ib = *data_slot(D, t, o, R->base[c - 1], q);
+                    int ir = *data_slot(D, t, o, D->ref, q),
+                        ib = *data_slot(D, t, o, R->base[c - 1], q);
                     if (ir < 0 || ib < 0) continue;
                     double vr = D->runs[ir].v[R->m][FINAL], vb = D->runs[ib].v[R->m][FINAL];
                     if (isnan(vr) || isnan(vb)) continue;
@@ -329,7 +336,8 @@ static void strata(Trend *R) {
                     s->y[s->k++] = R->adv[k];
                 }
                 if (s->k < 2) continue;
-                s->denom = sqrt(centred_ranks(s->x, s->k, s->cx) * centred_ranks(s->y, s->k, s->cy));
+                s->denom =
+                    sqrt(centred_ranks(s->x, s->k, s->cx) * centred_ranks(s->y, s->k, s->cy));
                 if (s->denom > 0) {
                     uint32_t *perm = xmalloc(sizeof(uint32_t) * (size_t)s->k);
                     identity(perm, s->k);
@@ -405,8 +413,8 @@ static void trend_csv(const Trend *R, Buf *b) {
     }
 }
 
-static void test_row(Buf *b, const char *fam, const char *opt, const char *col, int n,
-                     double rho, double slope, int F, double p, double nperm, const char *test) {
+static void test_row(Buf *b, const char *fam, const char *opt, const char *col, int n, double rho,
+                     double slope, int F, double p, double nperm, const char *test) {
     csvio_field(b, fam, 1);
     csvio_field(b, opt, 0);
     csvio_field(b, col, 0);
@@ -426,8 +434,9 @@ static void pooled_line(char *out, size_t n, const Pooled *P, int O) {
         return;
     }
     snprintf(out, n, "S = %.4g over %d %s, one-sided p = %.4g (%s, %.0f permutations%s)", P->S,
-             P->F, O > 1 ? (P->F == 1 ? "family and optimizer" : "families and optimizers")
-                         : (P->F == 1 ? "family" : "families"),
+             P->F,
+             O > 1 ? (P->F == 1 ? "family and optimizer" : "families and optimizers")
+                   : (P->F == 1 ? "family" : "families"),
              P->p, P->exact ? "exact" : "random", P->nperm,
              P->exact ? "" : "; p = (count + 1) / (permutations + 1)");
 }
@@ -446,8 +455,9 @@ static void print_table(const Trend *R, const char *ref, int m) {
         if (!isnan(s->slope)) snprintf(slope, sizeof slope, "%+.2f%%", 100 * s->slope);
         printf("%-16s %-14s %-14s %5d  %-21s %7s %13s%s\n", R->fams[s->fam],
                R->D.optims.names[s->o], col_name(R, s->col), s->k, range, rho, slope,
-               s->tested ? "" : s->k < 3 ? "  (left out: fewer than 3 sizes)"
-                                        : "  (left out: rho undefined)");
+               s->tested  ? ""
+               : s->k < 3 ? "  (left out: fewer than 3 sizes)"
+                          : "  (left out: rho undefined)");
     }
 }
 
@@ -496,16 +506,20 @@ static int figure(const Trend *R, const char *dir, const char *ref, const Pooled
                    "set output 'figures/trend.'.fmt\n");
     char title[512], line[256];
     pooled_line(line, sizeof line, P, O);
-    snprintf(title, sizeof title, "%s's advantage over the baselines against model size (%s "
-             "at the end)\nsize trend: %s", ref, measure_names[R->m], line);
+    snprintf(title, sizeof title,
+             "%s's advantage over the baselines against model size (%s "
+             "at the end)\nsize trend: %s",
+             ref, measure_names[R->m], line);
     buf_printf(&g, "set title ");
     gnuplot_str(&g, title);
     snprintf(title, sizeof title, "advantage of %s (%% of the task's scale)", ref);
     buf_printf(&g, "\nset ylabel ");
     gnuplot_str(&g, title);
-    buf_printf(&g, "\nset xlabel 'trainable parameters'\nset logscale x 10\nset format x '%%.0s%%c'\n"
-                   "set grid\nset key outside right top\nset offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n"
-                   "set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#000000'\n");
+    buf_printf(&g,
+               "\nset xlabel 'trainable parameters'\nset logscale x 10\nset format x '%%.0s%%c'\n"
+               "set grid\nset key outside right top\nset offsets graph 0.03, graph 0.03, graph "
+               "0.05, graph 0.05\n"
+               "set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#000000'\n");
     buf_printf(&plot, "plot ");
     int nplot = 0;
     for (int j = 0; j < R->nst; j++) { /* the baselines' points first, the lines over them */
@@ -537,8 +551,10 @@ static int figure(const Trend *R, const char *dir, const char *ref, const Pooled
         gnuplot_str(&plot, key);
     }
     if (inf)
-        buf_printf(&g, "set label 1 '%d infinite advantages (a diverged run on most seeds) not "
-                       "drawn' at graph 0.01, graph 0.03\n", inf);
+        buf_printf(&g,
+                   "set label 1 '%d infinite advantages (a diverged run on most seeds) not "
+                   "drawn' at graph 0.01, graph 0.03\n",
+                   inf);
     int rc = 0;
     if (nplot) {
         buf_printf(&g, "%s\nset output\n", plot.s);
@@ -580,7 +596,8 @@ static int link_tasks(Trend *R, const char *dir, Err *e) {
         if (R->row_of[t] < 0) {
             char path[FS_PATH_MAX];
             snprintf(path, sizeof path, "%s/tasks.csv", dir);
-            return err_set(e, EXIT_USAGE, path, "task %s of runs.csv: no row (expected a row "
+            return err_set(e, EXIT_USAGE, path,
+                           "task %s of runs.csv: no row (expected a row "
                            "for every task of runs.csv, as lrlab run writes it)",
                            R->D.tasks.names[t]);
         }
@@ -590,8 +607,7 @@ static int link_tasks(Trend *R, const char *dir, Err *e) {
         int used = 0, f;
         for (int t = 0; t < T && !used; t++) used = R->row_of[t] == r;
         if (!used) continue;
-        for (f = 0; f < R->nfam && strcmp(R->fams[f], R->rows[r].kind) != 0; f++) {
-        }
+        for (f = 0; f < R->nfam && strcmp(R->fams[f], R->rows[r].kind) != 0; f++) {}
         if (f == R->nfam) snprintf(R->fams[R->nfam++], NAME_MAX_LEN + 1, "%s", R->rows[r].kind);
     }
     for (int t = 0; t < T; t++) {
@@ -637,8 +653,9 @@ int trend_main(const CompareOpts *o) {
     const char *measure = o->measure ? o->measure : "train_loss";
     R.m = measure_of(measure);
     if (R.m < 0) {
-        fprintf(stderr, "lrlab: compare: --measure: invalid value (expected one of train_loss, "
-                        "val_loss, metric, auc, steps_to_target, seconds_to_target, got %s)\n",
+        fprintf(stderr,
+                "lrlab: compare: --measure: invalid value (expected one of train_loss, "
+                "val_loss, metric, auc, steps_to_target, seconds_to_target, got %s)\n",
                 measure);
         return EXIT_USAGE;
     }
@@ -654,8 +671,10 @@ int trend_main(const CompareOpts *o) {
                 buf_printf(&names, "%s%s", s ? ", " : "", R.D.scheds.names[s]);
             char path[FS_PATH_MAX];
             snprintf(path, sizeof path, "%s/runs.csv", o->dir);
-            err_set(&e, EXIT_USAGE, path, "no runs of the reference scheduler \"%s\" (expected "
-                    "one of the schedulers in it: %s)", o->reference, names.s ? names.s : "none");
+            err_set(&e, EXIT_USAGE, path,
+                    "no runs of the reference scheduler \"%s\" (expected "
+                    "one of the schedulers in it: %s)",
+                    o->reference, names.s ? names.s : "none");
             err_print(&e);
             buf_free(&names);
         }
@@ -694,8 +713,10 @@ int trend_main(const CompareOpts *o) {
                      s->slope, s->tested, s->p, s->nperm, test_word(s));
         }
         test_row(&tt, "pooled", "all", col_name(&R, c), P[c].sizes, P[c].S, NAN, P[c].F, P[c].p,
-                 P[c].nperm, !P[c].F ? "left out: no family with 3 or more sizes and a defined rho"
-                             : P[c].exact ? "exact" : "random");
+                 P[c].nperm,
+                 !P[c].F      ? "left out: no family with 3 or more sizes and a defined rho"
+                 : P[c].exact ? "exact"
+                              : "random");
     }
     int code = EXIT_RUN, drawn = 0;
     if (write_csv(o->dir, "trend.csv", &tc, &e) != 0 ||
@@ -724,8 +745,11 @@ int trend_main(const CompareOpts *o) {
     for (int i = 0; i < R.D.tasks.n; i++) {
         int t = R.order[i];
         if (R.scale[t] > 0) continue;
-        printf("%s %s", first ? "no advantage (no finite baseline value at the end, the task's "
-                                "scale is 0):" : ",", R.D.tasks.names[t]);
+        printf("%s %s",
+               first ? "no advantage (no finite baseline value at the end, the task's "
+                       "scale is 0):"
+                     : ",",
+               R.D.tasks.names[t]);
         first = 0;
     }
     if (!first) printf("\n");

@@ -11,25 +11,25 @@
  * starts pristine) into a temporary folder, whose merged rows are then compared with the
  * folder's: runs.csv and evals.csv rows, the cell's curves where the folder keeps them
  * (curves/ID.csv or curves.csv), and for a tuning cell its value in tuning.csv. With the
- * tuning options of harness/engine/tune.h (extend, seeds, scheduler grids) the tuning cells are every
- * round's points as tuning.csv lists them, each compared with its seed's column, and the
+ * tuning options of harness/engine/tune.h (extend, seeds, scheduler grids) the tuning cells are
+ * every round's points as tuning.csv lists them, each compared with its seed's column, and the
  * evaluation cells take the scheduler combinations tuning.csv chose.
  */
 #define _GNU_SOURCE
 #include "harness/analysis/verify.h"
 
-#include "harness/lua/config.h"
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/memlimit.h"
+#include "harness/base/rng.h"
+#include "harness/base/sha256.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/planfile.h"
 #include "harness/engine/results.h"
-#include "harness/base/rng.h"
 #include "harness/engine/run.h"
-#include "harness/base/sha256.h"
 #include "harness/engine/train.h"
 #include "harness/engine/tune.h"
+#include "harness/lua/config.h"
 #include "tasks/data/cache.h"
 
 #include <errno.h>
@@ -48,9 +48,9 @@ typedef struct Item {
     const Cell *c;
     int tuning;
     Buf want_runs, got_runs, want_evals, got_evals, want_curves, got_curves;
-    int curves_kept;     /* the folder keeps this cell's curves */
-    char want_tune[64];  /* tuning.csv's value for the cell */
-    int trained;         /* its process ended and wrote its files */
+    int curves_kept;    /* the folder keeps this cell's curves */
+    char want_tune[64]; /* tuning.csv's value for the cell */
+    int trained;        /* its process ended and wrote its files */
 } Item;
 
 typedef struct Prov {
@@ -66,22 +66,24 @@ static void on_signal(int sig) { stop_signal = sig; }
 
 /* ---- the folder's provenance ---- */
 
-
 static int read_prov(const char *dir, Prov *pv, Err *e) {
     char path[4096], line[4096];
     snprintf(path, sizeof path, "%s/provenance.txt", dir);
     pv->text = fs_read(path, NULL);
     if (!pv->text)
-        return err_set(e, EXIT_USAGE, "verify", "%s: not a result folder (expected "
-                       "provenance.txt, plan.csv and runs.csv of lrlab run, got no %s)", dir,
-                       "provenance.txt");
+        return err_set(e, EXIT_USAGE, "verify",
+                       "%s: not a result folder (expected "
+                       "provenance.txt, plan.csv and runs.csv of lrlab run, got no %s)",
+                       dir, "provenance.txt");
     char seed[32];
     char *sp;
     if (results_line_value(pv->text, "script", line, sizeof line) != 0 ||
         !(sp = strstr(line, " sha256 ")) || strlen(sp + 8) != 64 ||
         results_line_value(pv->text, "lua_seed", seed, sizeof seed) != 0)
-        return err_set(e, EXIT_USAGE, "verify", "%s: no script or lua_seed line (expected "
-                       "\"script: PATH sha256 HEX\" and \"lua_seed: N\")", path);
+        return err_set(e, EXIT_USAGE, "verify",
+                       "%s: no script or lua_seed line (expected "
+                       "\"script: PATH sha256 HEX\" and \"lua_seed: N\")",
+                       path);
     *sp = '\0';
     snprintf(pv->script, sizeof pv->script, "%s", line);
     snprintf(pv->script_sha, sizeof pv->script_sha, "%s", sp + 8);
@@ -89,8 +91,10 @@ static int read_prov(const char *dir, Prov *pv, Err *e) {
     errno = 0;
     pv->lua_seed = strtoull(seed, &end, 10);
     if (*end || errno || seed[0] == '-')
-        return err_set(e, EXIT_USAGE, "verify", "%s: lua_seed: invalid value (expected a "
-                       "non-negative integer, got %s)", path, seed);
+        return err_set(e, EXIT_USAGE, "verify",
+                       "%s: lua_seed: invalid value (expected a "
+                       "non-negative integer, got %s)",
+                       path, seed);
     const char *defs = results_line_find(pv->text, "defines"); /* none without --define */
     if (defs) {
         char where[4200];
@@ -108,10 +112,10 @@ static int read_prov(const char *dir, Prov *pv, Err *e) {
     if (results_line_value(pv->text, "blas_kernel", pv->kernel, sizeof pv->kernel) != 0) {
         char blas[512];
         const char *core;
-        if (results_line_value(pv->text, "blas", blas, sizeof blas) == 0 && (core = strstr(blas, "; core ")))
+        if (results_line_value(pv->text, "blas", blas, sizeof blas) == 0 &&
+            (core = strstr(blas, "; core ")))
             snprintf(pv->kernel, sizeof pv->kernel, "%.*s", (int)strcspn(core + 7, ";"), core + 7);
-        else
-            snprintf(pv->kernel, sizeof pv->kernel, "unknown");
+        else snprintf(pv->kernel, sizeof pv->kernel, "unknown");
     }
     return 0;
 }
@@ -125,8 +129,10 @@ static int check_inputs(const char *dir, const Prov *pv, int *changed, Err *e) {
     char sum[65];
     struct stat st;
     if (stat(pv->script, &st) != 0 || !S_ISREG(st.st_mode) || sha256_file(pv->script, sum) != 0) {
-        err_set(e, EXIT_USAGE, "verify", "%s: the script that made %s is missing (expected a "
-                "file with sha256 %s)", pv->script, dir, pv->script_sha);
+        err_set(e, EXIT_USAGE, "verify",
+                "%s: the script that made %s is missing (expected a "
+                "file with sha256 %s)",
+                pv->script, dir, pv->script_sha);
         err_hint(e, "run lrlab verify from the folder the results were made in");
         return -1;
     }
@@ -142,27 +148,35 @@ static int check_inputs(const char *dir, const Prov *pv, int *changed, Err *e) {
         if (s > rel && s[-1] == '/') { /* a folder by its digest (run_data_lines) */
             int nfiles, depth = memchr(rel, '/', (size_t)(s - rel) - 1) != NULL;
             if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-                err_set(e, EXIT_USAGE, "verify", "%s: data folder missing (expected digest %s, "
-                        "as when %s was made)", path, want, dir);
+                err_set(e, EXIT_USAGE, "verify",
+                        "%s: data folder missing (expected digest %s, "
+                        "as when %s was made)",
+                        path, want, dir);
                 err_hint(e, "bash scripts/fetch-data.sh all");
                 return -1;
             }
             run_folder_digest(path, depth, sum, &nfiles);
             if (strcmp(sum, want) != 0)
-                return err_set(e, EXIT_USAGE, "verify", "%s: data changed since %s was made "
-                               "(expected digest %s, got %s)", path, dir, want, sum);
+                return err_set(e, EXIT_USAGE, "verify",
+                               "%s: data changed since %s was made "
+                               "(expected digest %s, got %s)",
+                               path, dir, want, sum);
             continue;
         }
         if (nl - (s + 8) != 64) continue;
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || sha256_file(path, sum) != 0) {
-            err_set(e, EXIT_USAGE, "verify", "%s: data file missing (expected sha256 %s, as "
-                    "when %s was made)", path, want, dir);
+            err_set(e, EXIT_USAGE, "verify",
+                    "%s: data file missing (expected sha256 %s, as "
+                    "when %s was made)",
+                    path, want, dir);
             err_hint(e, "bash scripts/fetch-data.sh all");
             return -1;
         }
         if (strcmp(sum, want) != 0)
-            return err_set(e, EXIT_USAGE, "verify", "%s: data changed since %s was made "
-                           "(expected sha256 %s, got %s)", path, dir, want, sum);
+            return err_set(e, EXIT_USAGE, "verify",
+                           "%s: data changed since %s was made "
+                           "(expected sha256 %s, got %s)",
+                           path, dir, want, sum);
     }
     return 0;
 }
@@ -182,8 +196,10 @@ static int split(char *line, char **f, int max) {
         if (*r == '"') {
             for (r++; *r; r++) {
                 if (*r == '"' && r[1] == '"') *w++ = '"', r++;
-                else if (*r == '"') { r++; break; }
-                else *w++ = *r;
+                else if (*r == '"') {
+                    r++;
+                    break;
+                } else *w++ = *r;
             }
         }
         while (*r && *r != ',' && *r != '\n') *w++ = *r++;
@@ -227,8 +243,9 @@ static int collect(const char *path, const char *col, const Key *keys, int nkeys
     char *text = fs_read_packed(path, &n, e);
     if (!text) {
         if (e->code) return -1;
-        return errno == ENOENT ? 1 : err_set(e, EXIT_USAGE, "verify", "%s: cannot read (%s)",
-                                             path, fs_strerror(errno));
+        return errno == ENOENT ? 1
+                               : err_set(e, EXIT_USAGE, "verify", "%s: cannot read (%s)", path,
+                                         fs_strerror(errno));
     }
     char *copy = NULL;
     size_t ccap = 0;
@@ -246,8 +263,10 @@ static int collect(const char *path, const char *col, const Key *keys, int nkeys
             for (int i = 0; i < nf; i++)
                 if (strcmp(fields[i], col) == 0) kc = i;
             if (kc < 0) {
-                rc = err_set(e, EXIT_USAGE, "verify", "%s: line 1: no column %s (expected the "
-                             "header lrlab writes)", path, col);
+                rc = err_set(e, EXIT_USAGE, "verify",
+                             "%s: line 1: no column %s (expected the "
+                             "header lrlab writes)",
+                             path, col);
                 break;
             }
         } else if (kc < nf) {
@@ -286,8 +305,7 @@ static const char *const measures[] = {"train_loss", "val_loss", "metric"};
 
 /* The columns of runs.csv that verify reads, found by name in its header line. */
 enum { RC_STAGE, RC_TRAIN, RC_VAL, RC_METRIC, RC_STATUS, RC_N };
-static const char *const runs_names[RC_N] = {"stage", "train_loss", "val_loss", "metric",
-                                             "status"};
+static const char *const runs_names[RC_N] = {"stage", "train_loss", "val_loss", "metric", "status"};
 
 /* runs_columns: col[RC_*] from path's header (the file or its packed form); -1 with e set
  * when one is missing. */
@@ -302,8 +320,10 @@ static int runs_columns(const char *path, int col[RC_N], int *ncols, Err *e) {
         for (int i = 0; i < nf; i++)
             if (strcmp(fields[i], runs_names[k]) == 0) col[k] = i;
         if (col[k] < 0)
-            rc = err_set(e, EXIT_USAGE, "verify", "%s: line 1: no column %s (expected the header "
-                         "lrlab writes)", path, runs_names[k]);
+            rc = err_set(e, EXIT_USAGE, "verify",
+                         "%s: line 1: no column %s (expected the header "
+                         "lrlab writes)",
+                         path, runs_names[k]);
     }
     free(text);
     return rc;
@@ -501,14 +521,15 @@ static int chosen_combos(const Experiment *ex, const char *dir, int *combo, Err 
     return n < 0 ? -1 : 0;
 }
 
-static int rebuild(const Experiment *ex, const PlanFile *pf, const char *dir, Plan *plan,
-                   Err *e) {
+static int rebuild(const Experiment *ex, const PlanFile *pf, const char *dir, Plan *plan, Err *e) {
     Plan first = {0};
     if (plan_build(ex, NULL, NULL, &first, e) != 0) return -1;
     if (first.n != pf->n) {
         plan_free(&first);
-        return err_set(e, EXIT_USAGE, "verify", "%s/plan.csv: %d cells, the script's plan %d "
-                       "(expected the plan that made the folder)", dir, pf->n, first.n);
+        return err_set(e, EXIT_USAGE, "verify",
+                       "%s/plan.csv: %d cells, the script's plan %d "
+                       "(expected the plan that made the folder)",
+                       dir, pf->n, first.n);
     }
     size_t nc = (size_t)ex->ntasks * (size_t)ex->noptims * (size_t)ex->nscheds;
     double *choice = xcalloc(nc + 1, sizeof(double));
@@ -527,10 +548,11 @@ static int rebuild(const Experiment *ex, const PlanFile *pf, const char *dir, Pl
     if (rc != 0) return -1;
     for (int i = 0; i < plan->n; i++)
         if (strcmp(plan->cells[i].id, pf->rows[i].id) != 0)
-            return err_set(e, EXIT_USAGE, "verify", "%s/plan.csv: line %d: cell %s, the "
+            return err_set(e, EXIT_USAGE, "verify",
+                           "%s/plan.csv: line %d: cell %s, the "
                            "script's plan gives %s (expected the same configuration: did the "
-                           "script, lrlab's version or the component defaults change?)", dir,
-                           i + 2, pf->rows[i].id, plan->cells[i].id);
+                           "script, lrlab's version or the component defaults change?)",
+                           dir, i + 2, pf->rows[i].id, plan->cells[i].id);
     return 0;
 }
 
@@ -546,12 +568,15 @@ static int pick_named(const char *list, Item *cand, int ncand, int *pick, int *n
             if (strcmp(cand[i].c->id, tok) == 0) found = i;
         for (int k = 0; k < *npick && found >= 0; k++)
             if (pick[k] == found) {
-                rc = err_set(e, EXIT_USAGE, "verify", "--cells: %s: named twice (expected "
-                             "distinct cell ids)", tok);
+                rc = err_set(e, EXIT_USAGE, "verify",
+                             "--cells: %s: named twice (expected "
+                             "distinct cell ids)",
+                             tok);
                 goto out;
             }
         if (found < 0) {
-            rc = err_set(e, EXIT_USAGE, "verify", "--cells: %.64s: unknown cell (expected the "
+            rc = err_set(e, EXIT_USAGE, "verify",
+                         "--cells: %.64s: unknown cell (expected the "
                          "id of a complete cell of the folder, as in its runs.csv or plan.csv)",
                          tok);
             goto out;
@@ -563,9 +588,7 @@ out:
     return rc;
 }
 
-static int cmp_int(const void *a, const void *b) {
-    return *(const int *)a - *(const int *)b;
-}
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
 int verify_main(const VerifyOpts *o) {
     Err e = {0};
@@ -577,22 +600,26 @@ int verify_main(const VerifyOpts *o) {
     Item *cand = NULL;
     int *pick = NULL, *complete = NULL;
     Key *keys = NULL;
-    char (*tune_want)[64] = NULL; /* tuning.csv's value of each tuning cell (tune_more) */
+    char(*tune_want)[64] = NULL; /* tuning.csv's value of each tuning cell (tune_more) */
     char tmp[4096] = "";
-    int rcol[RC_N]; /* runs.csv's columns */
+    int rcol[RC_N];     /* runs.csv's columns */
     int runs_ncols = 0; /* how many: a folder of an older lrlab has fewer (no reason) */
     struct stat st;
     char path[4096];
     if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        err_set(&e, EXIT_USAGE, "verify", "%s: not a result folder (expected a folder made by "
-                "lrlab run, got %s)", o->dir, errno == ENOENT ? "nothing" : "a file");
+        err_set(&e, EXIT_USAGE, "verify",
+                "%s: not a result folder (expected a folder made by "
+                "lrlab run, got %s)",
+                o->dir, errno == ENOENT ? "nothing" : "a file");
         goto fail;
     }
     if (read_prov(o->dir, &pv, &e) != 0) goto fail;
     snprintf(path, sizeof path, "%s/runs.csv", o->dir);
     if (!fs_exists_packed(path)) {
-        err_set(&e, EXIT_USAGE, "verify", "%s: not a result folder (expected provenance.txt, "
-                "plan.csv and runs.csv of lrlab run, got no runs.csv)", o->dir);
+        err_set(&e, EXIT_USAGE, "verify",
+                "%s: not a result folder (expected provenance.txt, "
+                "plan.csv and runs.csv of lrlab run, got no runs.csv)",
+                o->dir);
         goto fail;
     }
     if (planfile_read(o->dir, &pf, &e) != 0) goto fail;
@@ -602,13 +629,16 @@ int verify_main(const VerifyOpts *o) {
     loaded = 1;
     if (rebuild(&ex, &pf, o->dir, &plan, &e) != 0) {
         if (script_changed)
-            err_hint(&e, "%s changed since %s was made (sha256 %.12s..., now another): restore "
-                     "the script that made it", pv.script, o->dir, pv.script_sha);
+            err_hint(&e,
+                     "%s changed since %s was made (sha256 %.12s..., now another): restore "
+                     "the script that made it",
+                     pv.script, o->dir, pv.script_sha);
         goto fail;
     }
     if (script_changed)
         printf("verify: %s is not the file that made %s (sha256 differs), but its plan gives "
-               "the same %d cells, so they are verified against it\n", pv.script, o->dir, plan.n);
+               "the same %d cells, so they are verified against it\n",
+               pv.script, o->dir, plan.n);
     char tpath[4096];
     snprintf(tpath, sizeof tpath, "%s/tuning.csv", o->dir);
     if (ex.tune_more && fs_exists(tpath)) { /* every round's points, as tuning.csv lists them */
@@ -634,7 +664,8 @@ int verify_main(const VerifyOpts *o) {
         goto fail;
     complete = xcalloc((size_t)plan.n + (size_t)tplan.n + 1, sizeof(int));
     for (int i = 0; i < plan.n; i++)
-        if (cand[i].want_runs.len && !any_failed(&cand[i].want_runs, rcol[RC_STATUS])) complete[ncand++] = i;
+        if (cand[i].want_runs.len && !any_failed(&cand[i].want_runs, rcol[RC_STATUS]))
+            complete[ncand++] = i;
     snprintf(path, sizeof path, "%s/tuning.csv", o->dir);
     const int with_tuning = tplan.n > 0 && fs_exists_packed(path);
     for (int j = 0; with_tuning && j < tplan.n; j++) {
@@ -646,8 +677,10 @@ int verify_main(const VerifyOpts *o) {
         complete[ncand++] = plan.n + j;
     }
     if (ncand == 0) {
-        err_set(&e, EXIT_USAGE, "verify", "%s: no complete cell (expected runs.csv rows that did "
-                "not fail)", o->dir);
+        err_set(&e, EXIT_USAGE, "verify",
+                "%s: no complete cell (expected runs.csv rows that did "
+                "not fail)",
+                o->dir);
         goto fail;
     }
 
@@ -709,13 +742,16 @@ int verify_main(const VerifyOpts *o) {
     /* where this check runs (blas_enter was called by the command), against where the
      * folder was made */
     printf("verify: %s: %d of %d complete cells (%s), made with BLAS %s (%s mode); this "
-           "machine runs %s (%s mode) on %s\n", o->dir, npick, ncand,
-           o->cells ? "named" : "sampled", pv.kernel, pv.mode, blas_kernel(), blas_mode_name(),
+           "machine runs %s (%s mode) on %s\n",
+           o->dir, npick, ncand, o->cells ? "named" : "sampled", pv.kernel, pv.mode, blas_kernel(),
+           blas_mode_name(),
            strcmp(blas_mode_name(), "portable-unavailable") == 0 ? "a CPU without the portable "
-           "kernel" : "this CPU");
+                                                                   "kernel"
+                                                                 : "this CPU");
     if (strcmp(pv.kernel, blas_kernel()) != 0)
         printf("note: the folder was made with the %s kernel and this check runs %s: cells of "
-               "tasks that call BLAS are expected to differ\n", pv.kernel, blas_kernel());
+               "tasks that call BLAS are expected to differ\n",
+               pv.kernel, blas_kernel());
     if (strcmp(blas_mode_name(), "portable-unavailable") == 0)
         printf("note: no portable kernel on this architecture: OpenBLAS's own kernel runs\n");
     fflush(stdout);
@@ -835,7 +871,8 @@ int verify_main(const VerifyOpts *o) {
                 if (s) buf_append(&it->got_curves, s, n);
                 free(s);
             }
-            if (!buf_eq(&it->want_runs, &it->got_runs)) stage_diffs(&it->want_runs, &it->got_runs, rcol, &why);
+            if (!buf_eq(&it->want_runs, &it->got_runs))
+                stage_diffs(&it->want_runs, &it->got_runs, rcol, &why);
             int nd, nr;
             if (have_evals && !buf_eq(&it->want_evals, &it->got_evals)) {
                 rows_differing(&it->want_evals, &it->got_evals, &nd, &nr);
@@ -855,7 +892,8 @@ int verify_main(const VerifyOpts *o) {
         buf_free(&why);
     }
     printf("verified: %d of %d cells byte-identical (%s mode, kernel %s; the folder: %s mode, "
-           "kernel %s%s)\n", same, npick, blas_mode_name(), blas_kernel(), pv.mode, pv.kernel,
+           "kernel %s%s)\n",
+           same, npick, blas_mode_name(), blas_kernel(), pv.mode, pv.kernel,
            o->cells ? "" : "; a sample drawn with --seed");
     code = same == npick ? EXIT_OK : EXIT_RUN;
     goto done;

@@ -21,9 +21,9 @@
 
 typedef struct VerifyOpts {
     const char *dir;
-    long sample;        /* cells to retrain (default 20) */
-    uint64_t seed;      /* of the sample (default 0) */
-    const char *cells;  /* "ID,ID,..." instead of a sample, or NULL */
+    long sample;       /* cells to retrain (default 20) */
+    uint64_t seed;     /* of the sample (default 0) */
+    const char *cells; /* "ID,ID,..." instead of a sample, or NULL */
     BlasMode blas;
 } VerifyOpts;
 

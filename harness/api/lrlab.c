@@ -62,8 +62,7 @@ static void names(Buf *b, int count, const char *(*name)(int)) {
     for (int i = 0; i < count; i++) buf_printf(b, "%s%s", i ? "|" : "", name(i));
 }
 
-static int unknown(const char *kind, const char *name, int count, const char *(*nm)(int),
-                   Err *e) {
+static int unknown(const char *kind, const char *name, int count, const char *(*nm)(int), Err *e) {
     Buf b = {0};
     names(&b, count, nm);
     err_set(e, EXIT_USAGE, NULL, "%s \"%.40s\": unknown (expected one of %s)", kind,
@@ -88,8 +87,10 @@ static int settings(Params *p, const char *text, const char *where, Err *e) {
         start = end + 1;
         if (!*kv) continue;
         if (!eq || eq == kv) {
-            rc = err_set(e, EXIT_USAGE, where, "settings: \"%.60s\": not key=value (expected "
-                         "\"key=value;key=value\")", kv);
+            rc = err_set(e, EXIT_USAGE, where,
+                         "settings: \"%.60s\": not key=value (expected "
+                         "\"key=value;key=value\")",
+                         kv);
             break;
         }
         *eq = 0;
@@ -109,15 +110,18 @@ static int copy_groups(const LrlabGroup *in, int ngroups, size_t nparams, const 
         return 0;
     }
     if (ngroups < 1 || !in)
-        return err_set(e, EXIT_USAGE, where, "groups: %d groups at %s (expected ngroups >= 1 "
+        return err_set(e, EXIT_USAGE, where,
+                       "groups: %d groups at %s (expected ngroups >= 1 "
                        "with a groups array, or 0 and NULL for one group)",
                        ngroups, in ? "an array" : "NULL");
     size_t next = 0;
     for (int k = 0; k < ngroups; k++) {
         const LrlabGroup *g = &in[k];
         if (!g->name || !g->name[0] || strlen(g->name) > 63)
-            return err_set(e, EXIT_USAGE, where, "groups[%d].name: %s (expected 1 to 63 "
-                           "characters)", k, g->name ? "too long or empty" : "NULL");
+            return err_set(e, EXIT_USAGE, where,
+                           "groups[%d].name: %s (expected 1 to 63 "
+                           "characters)",
+                           k, g->name ? "too long or empty" : "NULL");
         if (g->offset != next || g->size == 0 || g->rows < 1 || g->cols < 1 ||
             (size_t)g->rows * (size_t)g->cols != g->size)
             return err_set(e, EXIT_USAGE, where,
@@ -128,12 +132,14 @@ static int copy_groups(const LrlabGroup *in, int ngroups, size_t nparams, const 
         next += g->size;
     }
     if (next != nparams)
-        return err_set(e, EXIT_USAGE, where, "groups: cover %zu parameters (expected nparams "
-                       "= %zu)", next, nparams);
+        return err_set(e, EXIT_USAGE, where,
+                       "groups: cover %zu parameters (expected nparams "
+                       "= %zu)",
+                       next, nparams);
     *out = xcalloc((size_t)ngroups, sizeof(TaskGroup));
     for (int k = 0; k < ngroups; k++)
-        (*out)[k] = (TaskGroup){xstrdup(in[k].name), in[k].offset, in[k].size, in[k].rows,
-                                in[k].cols};
+        (*out)[k] =
+            (TaskGroup){xstrdup(in[k].name), in[k].offset, in[k].size, in[k].rows, in[k].cols};
     *nout = ngroups;
     return 0;
 }
@@ -157,14 +163,15 @@ LRLAB_API LrlabScheduler *lrlab_scheduler_new(const char *name, const char *set,
     snprintf(s->where, sizeof s->where, "scheduler \"%s\"", def->name);
     params_init(&s->p, def->params);
     int rc = 0;
-    if (!run)
-        rc = err_set(&e, EXIT_USAGE, s->where, "run: NULL (expected an LrlabRun)");
+    if (!run) rc = err_set(&e, EXIT_USAGE, s->where, "run: NULL (expected an LrlabRun)");
     else if (!(run->lr0 > 0) || !isfinite(run->lr0) || run->total_steps < 1 ||
              run->steps_per_epoch < 0 || run->eval_every < 0)
-        rc = err_set(&e, EXIT_USAGE, s->where, "run: lr0 %g, total_steps %lld, steps_per_epoch "
+        rc = err_set(&e, EXIT_USAGE, s->where,
+                     "run: lr0 %g, total_steps %lld, steps_per_epoch "
                      "%lld, eval_every %lld (expected lr0 > 0 finite, total_steps >= 1, the "
-                     "others >= 0)", run->lr0, (long long)run->total_steps,
-                     (long long)run->steps_per_epoch, (long long)run->eval_every);
+                     "others >= 0)",
+                     run->lr0, (long long)run->total_steps, (long long)run->steps_per_epoch,
+                     (long long)run->eval_every);
     if (rc == 0)
         rc = copy_groups(run->groups, run->ngroups, run->nparams, s->where, &s->groups,
                          &s->run.ngroups, &e);
@@ -210,8 +217,7 @@ static const char *lacks(unsigned needs, const LrlabStep *st) {
     if ((needs & SCHED_NEEDS_DIR) && !st->dir_prev)
         return "dir_prev, zeros before the first step (LRLAB_NEEDS_DIR)";
     if ((needs & SCHED_NEEDS_LOSS_EVAL) && !st->loss_at) return "loss_at (LRLAB_NEEDS_LOSS_EVAL)";
-    if ((needs & SCHED_NEEDS_FEATURES) && !st->features)
-        return "features (LRLAB_NEEDS_FEATURES)";
+    if ((needs & SCHED_NEEDS_FEATURES) && !st->features) return "features (LRLAB_NEEDS_FEATURES)";
     return NULL;
 }
 
@@ -221,23 +227,29 @@ LRLAB_API int lrlab_scheduler_lr(LrlabScheduler *s, const LrlabStep *step, doubl
     Err e = {0};
     const char *missing = lacks(s->s.def->needs, step);
     if (missing)
-        return err_set(&e, EXIT_USAGE, s->where, "step %lld: no %s (expected what "
-                       "lrlab_scheduler_needs names)", (long long)step->step, missing),
+        return err_set(&e, EXIT_USAGE, s->where,
+                       "step %lld: no %s (expected what "
+                       "lrlab_scheduler_needs names)",
+                       (long long)step->step, missing),
                fail(err, &e);
     if (step->step < 0)
         return err_set(&e, EXIT_USAGE, s->where, "step: %lld (expected >= 0)",
                        (long long)step->step),
                fail(err, &e);
-    SchedStep ss = {.step = step->step, .loss = step->loss, .w = step->w, .g = step->g,
-                    .dir_prev = step->dir_prev, .loss_at = step->loss_at,
-                    .loss_ctx = step->loss_ctx, .features = step->features,
+    SchedStep ss = {.step = step->step,
+                    .loss = step->loss,
+                    .w = step->w,
+                    .g = step->g,
+                    .dir_prev = step->dir_prev,
+                    .loss_at = step->loss_at,
+                    .loss_ctx = step->loss_ctx,
+                    .features = step->features,
                     .nfeatures = step->features ? SCHED_NFEATURES : 0};
     SchedLr out = {.group = group_lr, .elem = s->elem, .ngroups = s->run.ngroups};
     sched_lr(&s->s, &ss, &out);
     if (elem_lr) *elem_lr = out.elem_used ? s->elem : NULL;
     if (out.error)
-        return err_set(&e, EXIT_RUN, s->where, "step %lld: %s", (long long)step->step,
-                       out.error),
+        return err_set(&e, EXIT_RUN, s->where, "step %lld: %s", (long long)step->step, out.error),
                fail(err, &e);
     return 0;
 }
@@ -247,12 +259,13 @@ LRLAB_API int lrlab_scheduler_observe(LrlabScheduler *s, LrlabSignal signal, int
     LR_ASSERT(s);
     Err e = {0};
     if (signal != LRLAB_SIGNAL_TRAIN_STEP && signal != LRLAB_SIGNAL_EVAL)
-        return err_set(&e, EXIT_USAGE, s->where, "signal: %d (expected LRLAB_SIGNAL_TRAIN_STEP "
-                       "or LRLAB_SIGNAL_EVAL)", (int)signal),
+        return err_set(&e, EXIT_USAGE, s->where,
+                       "signal: %d (expected LRLAB_SIGNAL_TRAIN_STEP "
+                       "or LRLAB_SIGNAL_EVAL)",
+                       (int)signal),
                fail(err, &e);
-    const char *why = sched_observe(&s->s, signal == LRLAB_SIGNAL_EVAL ? SIGNAL_EVAL
-                                                                       : SIGNAL_TRAIN_STEP,
-                                    step, value);
+    const char *why = sched_observe(
+        &s->s, signal == LRLAB_SIGNAL_EVAL ? SIGNAL_EVAL : SIGNAL_TRAIN_STEP, step, value);
     if (why)
         return err_set(&e, EXIT_RUN, s->where, "step %lld: %s", (long long)step, why),
                fail(err, &e);
@@ -261,9 +274,9 @@ LRLAB_API int lrlab_scheduler_observe(LrlabScheduler *s, LrlabSignal signal, int
 
 /* ---- optimizers ---- */
 
-LRLAB_API LrlabOptimizer *lrlab_optimizer_new(const char *name, const char *set,
-                                              size_t nparams, int ngroups,
-                                              const LrlabGroup *groups, LrlabError *err) {
+LRLAB_API LrlabOptimizer *lrlab_optimizer_new(const char *name, const char *set, size_t nparams,
+                                              int ngroups, const LrlabGroup *groups,
+                                              LrlabError *err) {
     Err e = {0};
     const OptimDef *def = name ? optim_find(name) : NULL;
     if (!def) {
@@ -274,11 +287,9 @@ LRLAB_API LrlabOptimizer *lrlab_optimizer_new(const char *name, const char *set,
     snprintf(o->where, sizeof o->where, "optimizer \"%s\"", def->name);
     params_init(&o->p, def->params);
     int rc = 0;
-    if (nparams < 1)
-        rc = err_set(&e, EXIT_USAGE, o->where, "nparams: 0 (expected >= 1)");
+    if (nparams < 1) rc = err_set(&e, EXIT_USAGE, o->where, "nparams: 0 (expected >= 1)");
     if (rc == 0)
-        rc = copy_groups(groups, ngroups, nparams, o->where, &o->task.groups, &o->task.ngroups,
-                         &e);
+        rc = copy_groups(groups, ngroups, nparams, o->where, &o->task.groups, &o->task.ngroups, &e);
     if (rc == 0) rc = settings(&o->p, set, o->where, &e);
     if (rc == 0) rc = params_check_required(&o->p, NULL, o->where, &e);
     if (rc == 0) {

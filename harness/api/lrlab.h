@@ -150,8 +150,8 @@ typedef struct LrlabOptimizer LrlabOptimizer;
  * nparams parameters in ngroups groups (0 and NULL: one group). The learning rate is not a
  * setting: each step takes the scheduler's. */
 LRLAB_API LrlabOptimizer *lrlab_optimizer_new(const char *name, const char *settings,
-                                              size_t nparams, int ngroups,
-                                              const LrlabGroup *groups, LrlabError *err);
+                                              size_t nparams, int ngroups, const LrlabGroup *groups,
+                                              LrlabError *err);
 LRLAB_API void lrlab_optimizer_free(LrlabOptimizer *o);
 /* lrlab_optimizer_step: one step on w[nparams] with gradient g[nparams], group g's rate
  * group_lr[g] (or elem_lr[nparams], when not NULL, element by element). dir (NULL or

@@ -2,10 +2,10 @@
  * (see blas.h). */
 #include "harness/base/blas.h"
 
+#include <csv.h>
 #include <errno.h>
 #include <gnu/libc-version.h>
 #include <lua.h>
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,9 +109,12 @@ int blas_enter(BlasMode m, Err *e) {
     if (!avx2 || !fma) {
         err_set(e, EXIT_USAGE, "blas",
                 "%s: this CPU cannot run the portable kernel (expected x86-64 with AVX2 and FMA, "
-                "got %s without %s)", cpu_model(), arch(), !avx2 ? "AVX2" : "FMA");
-        err_hint(e, "--blas native runs OpenBLAS's %s kernel; its results match only machines "
-                    "whose OpenBLAS picks it", openblas_get_corename());
+                "got %s without %s)",
+                cpu_model(), arch(), !avx2 ? "AVX2" : "FMA");
+        err_hint(e,
+                 "--blas native runs OpenBLAS's %s kernel; its results match only machines "
+                 "whose OpenBLAS picks it",
+                 openblas_get_corename());
         return -1;
     }
     if (strcasecmp(openblas_get_corename(), BLAS_PORTABLE_KERNEL) == 0) return 0;
@@ -119,15 +122,17 @@ int blas_enter(BlasMode m, Err *e) {
     if (env && strcasecmp(env, BLAS_PORTABLE_KERNEL) == 0) { /* already re-executed */
         err_set(e, EXIT_USAGE, "blas",
                 "OpenBLAS does not offer the portable kernel (expected core %s with "
-                "OPENBLAS_CORETYPE=%s, got %s: %s)", BLAS_PORTABLE_KERNEL, BLAS_PORTABLE_KERNEL,
-                openblas_get_corename(), openblas_get_config());
+                "OPENBLAS_CORETYPE=%s, got %s: %s)",
+                BLAS_PORTABLE_KERNEL, BLAS_PORTABLE_KERNEL, openblas_get_corename(),
+                openblas_get_config());
         err_hint(e, "lrlab needs an OpenBLAS built with DYNAMIC_ARCH (Debian's libopenblas0); "
                     "--blas native runs this one's kernel");
         return -1;
     }
     if (!self_argv) {
-        return err_set(e, EXIT_RUN, "blas", "cannot switch to the portable kernel (the program's "
-                                            "arguments are unknown)");
+        return err_set(e, EXIT_RUN, "blas",
+                       "cannot switch to the portable kernel (the program's "
+                       "arguments are unknown)");
     }
     fflush(NULL);
     if (setenv("OPENBLAS_CORETYPE", BLAS_PORTABLE_KERNEL, 1) != 0)
@@ -156,8 +161,10 @@ const char *blas_describe(void) {
 void blas_provenance(Buf *b) {
     buf_printf(b, "blas_mode: %s\n", mode_name);
     if (strcmp(mode_name, "portable-unavailable") == 0)
-        buf_printf(b, "blas_mode_note: no portable kernel on %s: the machine's own kernel ran, "
-                      "so these bytes match only machines whose OpenBLAS picks it\n", arch());
+        buf_printf(b,
+                   "blas_mode_note: no portable kernel on %s: the machine's own kernel ran, "
+                   "so these bytes match only machines whose OpenBLAS picks it\n",
+                   arch());
     buf_printf(b, "blas_kernel: %s\n", openblas_get_corename());
     buf_printf(b, "blas: %s\n", blas_describe());
     buf_printf(b, "cpu: %s\narch: %s\n", cpu_model(), arch());

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 typedef struct Buf {
-    char *s;     /* NUL-terminated, owned */
+    char *s; /* NUL-terminated, owned */
     size_t len, cap;
 } Buf;
 

@@ -154,7 +154,9 @@ typedef struct {
 
 static void on_field(void *s, size_t n, void *ud) {
     Reader *r = ud;
-    if (r->nrow == r->caprow) r->row = xrealloc(r->row, sizeof(char *) * (size_t)(r->caprow = r->caprow ? 2 * r->caprow : 16));
+    if (r->nrow == r->caprow)
+        r->row =
+            xrealloc(r->row, sizeof(char *) * (size_t)(r->caprow = r->caprow ? 2 * r->caprow : 16));
     char *f = xmalloc(n + 1);
     if (n) memcpy(f, s, n);
     f[n] = '\0';
@@ -195,8 +197,9 @@ int csvio_read(const char *path, const char *const *expect, CsvTable *t, Err *e)
     size_t n;
     char *text = fs_read_packed(path, &n, e); /* FILE, or its packed form FILE.gz, FILE.1.gz... */
     if (!text)
-        return e->code ? -1
-                       : err_set(e, EXIT_USAGE, path, "cannot read CSV file (%s)", fs_strerror(errno));
+        return e->code
+                   ? -1
+                   : err_set(e, EXIT_USAGE, path, "cannot read CSV file (%s)", fs_strerror(errno));
     int rc = csvio_parse(path, text, n, expect, t, e);
     free(text);
     return rc;

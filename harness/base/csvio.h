@@ -13,12 +13,12 @@
 
 typedef struct CsvTable {
     int ncols, nrows;
-    char **header;  /* [ncols] */
-    char **cells;   /* [nrows * ncols], row-major */
+    char **header; /* [ncols] */
+    char **cells;  /* [nrows * ncols], row-major */
 } CsvTable;
 
 void csvio_field(Buf *b, const char *s, int first);
-void csvio_num(Buf *b, double x, int first);  /* %.10g; NaN as "nan", empty never */
+void csvio_num(Buf *b, double x, int first); /* %.10g; NaN as "nan", empty never */
 void csvio_int(Buf *b, long long x, int first);
 /* csvio_format_g10: finite x exactly as snprintf's "%.10g", faster; out has 32 bytes. */
 void csvio_format_g10(double x, char *out);

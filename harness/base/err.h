@@ -14,9 +14,9 @@
 enum { EXIT_OK = 0, EXIT_RUN = 1, EXIT_USAGE = 2 };
 
 typedef struct Err {
-    int code;        /* EXIT_USAGE or EXIT_RUN once set, 0 when clear */
-    char msg[512];   /* the one-line message, already prefixed with its origin */
-    char hint[256];  /* optional second line, "" when none */
+    int code;       /* EXIT_USAGE or EXIT_RUN once set, 0 when clear */
+    char msg[512];  /* the one-line message, already prefixed with its origin */
+    char hint[256]; /* optional second line, "" when none */
 } Err;
 
 /* err_set: formats the message as "WHERE: ..." (WHERE may be NULL or "").

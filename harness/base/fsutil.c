@@ -36,8 +36,10 @@ int fs_path(char *out, size_t n, Err *e, const char *fmt, ...) {
     va_end(ap);
     if (w >= 0 && (size_t)w < n) return 0;
     out[n ? n - 1 : 0] = '\0';
-    return err_set(e, EXIT_USAGE, NULL, "%.200s...: path too long (expected at most %zu bytes, "
-                   "got %d)", out, n - 1, w);
+    return err_set(e, EXIT_USAGE, NULL,
+                   "%.200s...: path too long (expected at most %zu bytes, "
+                   "got %d)",
+                   out, n - 1, w);
 }
 
 int fs_check_dir_len(const char *what, const char *dir, Err *e) {
@@ -83,7 +85,8 @@ int fs_remove_temps(const char *dir) {
 int fs_check_not_link(const char *path, Err *e) {
     struct stat st;
     if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode)) return 0;
-    return err_set(e, EXIT_USAGE, path, "a symbolic link (expected a file or folder of lrlab's "
+    return err_set(e, EXIT_USAGE, path,
+                   "a symbolic link (expected a file or folder of lrlab's "
                    "own; lrlab writes nothing through links)");
 }
 
@@ -100,8 +103,10 @@ int fs_check_real_dir(const char *path, Err *e) {
     while (rc == 0 && (de = readdir(d))) {
         struct stat in;
         if (fstatat(dirfd(d), de->d_name, &in, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(in.st_mode))
-            rc = err_set(e, EXIT_USAGE, NULL, "%s/%s: a symbolic link (expected a file or folder "
-                         "of lrlab's own; lrlab writes nothing through links)", path, de->d_name);
+            rc = err_set(e, EXIT_USAGE, NULL,
+                         "%s/%s: a symbolic link (expected a file or folder "
+                         "of lrlab's own; lrlab writes nothing through links)",
+                         path, de->d_name);
     }
     closedir(d);
     return rc;
@@ -269,15 +274,16 @@ int fs_open_regular(const char *path) {
 }
 
 const char *fs_strerror(int err) {
-    return err == FS_ENOTREG ? "not a regular file (a FIFO, a device or a socket)"
-                             : strerror(err);
+    return err == FS_ENOTREG ? "not a regular file (a FIFO, a device or a socket)" : strerror(err);
 }
 
 const char *fs_not_regular(const char *path) {
     struct stat st;
     if (stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return NULL;
-    return S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
-           : S_ISFIFO(st.st_mode) ? "a pipe" : "a socket";
+    return S_ISCHR(st.st_mode)    ? "a character device"
+           : S_ISBLK(st.st_mode)  ? "a block device"
+           : S_ISFIFO(st.st_mode) ? "a pipe"
+                                  : "a socket";
 }
 
 char *fs_read(const char *path, size_t *n) {
@@ -394,7 +400,8 @@ char *fs_read_packed(const char *path, size_t *n, Err *e) {
         return NULL;
     }
     if (total < 0)
-        rc = err_set(e, EXIT_USAGE, path, "two sets of packed parts (expected one set "
+        rc = err_set(e, EXIT_USAGE, path,
+                     "two sets of packed parts (expected one set "
                      "FILE.1-N.gz ... FILE.N-N.gz, as scripts/pack.sh writes it)");
     for (int k = 1; rc == 1 && k <= total; k++) { /* FILE.1-N.gz ... FILE.N-N.gz, all of them */
         packed_part(p, sizeof p, path, k, total);
@@ -402,8 +409,7 @@ char *fs_read_packed(const char *path, size_t *n, Err *e) {
         if (rc == 1)
             rc = err_set(e, EXIT_USAGE, path, "packed part %d of %d missing (expected %s)", k,
                          total, p);
-        else if (rc == 0 && k < total)
-            rc = 1;
+        else if (rc == 0 && k < total) rc = 1;
     }
     if (rc != 0) {
         buf_free(&b);

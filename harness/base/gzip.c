@@ -20,12 +20,12 @@
 
 typedef struct Gunzip {
     z_stream z;
-    gz_header head;      /* head.done: 1 once zlib has parsed the current member's header */
+    gz_header head; /* head.done: 1 once zlib has parsed the current member's header */
     const uint8_t *in;
-    size_t n, pos;       /* input and bytes of it consumed */
+    size_t n, pos; /* input and bytes of it consumed */
     uint8_t *out;
-    size_t cap, len;     /* output buffer and bytes written */
-    size_t member;       /* offset in `out` of the current member's output */
+    size_t cap, len; /* output buffer and bytes written */
+    size_t member;   /* offset in `out` of the current member's output */
     size_t limit;
     const char *where;
     Err *e;
@@ -54,8 +54,10 @@ static int member_start(Gunzip *g) {
     const uint8_t *p = g->in + g->pos;
     size_t left = g->n - g->pos;
     if (g->pos > 0 && (left < 2 || p[0] != 0x1f || p[1] != 0x8b))
-        return bad(g, "trailing bytes after the member (expected end of input or another "
-                   "member starting 1f 8b, got %zu more bytes)", left);
+        return bad(g,
+                   "trailing bytes after the member (expected end of input or another "
+                   "member starting 1f 8b, got %zu more bytes)",
+                   left);
     if (left >= 2 && (p[0] != 0x1f || p[1] != 0x8b))
         return bad(g, "not gzip data (expected magic 1f 8b, got %02x %02x)", p[0], p[1]);
     if (left >= 3 && p[2] != 8)
@@ -116,18 +118,22 @@ static int run(Gunzip *g) {
             return err_set(g->e, EXIT_RUN, g->where, "gzip stream: zlib failed (code %d)", rc);
         } else if (g->z.avail_out > 0 && g->pos == g->n) { /* Z_OK or Z_BUF_ERROR: input out */
             if (g->head.done != 1)
-                return bad(g, "truncated header (expected the 10 bytes and the fields its flags "
-                           "announce, got end of input at byte %zu)", g->n);
-            return bad(g, "truncated (expected more compressed data or the 8-byte CRC32 and "
-                       "ISIZE trailer, got end of input at byte %zu)", g->n);
+                return bad(g,
+                           "truncated header (expected the 10 bytes and the fields its flags "
+                           "announce, got end of input at byte %zu)",
+                           g->n);
+            return bad(g,
+                       "truncated (expected more compressed data or the 8-byte CRC32 and "
+                       "ISIZE trailer, got end of input at byte %zu)",
+                       g->n);
         }
     }
 }
 
 int gzip_decode(const uint8_t *in, size_t n, size_t limit, uint8_t **out, size_t *outn,
                 const char *where, Err *e) {
-    Gunzip g = {.in = in, .n = n, .limit = limit < SIZE_MAX ? limit : SIZE_MAX - 1,
-                .where = where, .e = e};
+    Gunzip g = {
+        .in = in, .n = n, .limit = limit < SIZE_MAX ? limit : SIZE_MAX - 1, .where = where, .e = e};
     *out = NULL;
     *outn = 0;
     if (inflateInit2(&g.z, 16 + MAX_WBITS) != Z_OK)

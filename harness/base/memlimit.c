@@ -48,18 +48,18 @@ int memlimit_blas_reserve(const char *where, Err *e) {
     void *p = mmap(NULL, MEMLIMIT_BLAS_BYTES, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
-        err_set(e, EXIT_USAGE, where, "address-space limit too small for OpenBLAS (expected "
+        err_set(e, EXIT_USAGE, where,
+                "address-space limit too small for OpenBLAS (expected "
                 "%llu MB free under ulimit -v, got a limit of %llu MB with less free)",
-                (unsigned long long)(MEMLIMIT_BLAS_BYTES >> 20),
-                (unsigned long long)(lim >> 20));
+                (unsigned long long)(MEMLIMIT_BLAS_BYTES >> 20), (unsigned long long)(lim >> 20));
         err_hint(e, "raise it (ulimit -v unlimited); lrlab has %llu MB mapped already",
                  (unsigned long long)(as_used() >> 20));
         return -1;
     }
     munmap(p, MEMLIMIT_BLAS_BYTES);
     float a = 0, b = 0, c = 0; /* OpenBLAS maps its buffer now, in the room just proven */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.0f, &a, 1, &b, 1, 0.0f,
-                &c, 1);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.0f, &a, 1, &b, 1, 0.0f, &c,
+                1);
     return 0;
 }
 

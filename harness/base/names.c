@@ -6,8 +6,8 @@
 #include <string.h>
 
 static int name_char(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.' || c == '+' || c == '=';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == '+' || c == '=';
 }
 
 static int first_char(unsigned char c) {
@@ -17,8 +17,7 @@ static int first_char(unsigned char c) {
 int name_valid(const char *s, size_t len) {
     if (!s || len < 1 || len > NAME_MAX_LEN || !first_char((unsigned char)s[0])) return 0;
     for (size_t i = 0; i < len; i++) /* "__" joins names in file names (task__optimizer) */
-        if (!name_char((unsigned char)s[i]) || (i > 0 && s[i] == '_' && s[i - 1] == '_'))
-            return 0;
+        if (!name_char((unsigned char)s[i]) || (i > 0 && s[i] == '_' && s[i - 1] == '_')) return 0;
     return 1;
 }
 
@@ -26,7 +25,7 @@ void name_show(char *out, size_t n, const char *s, size_t len) {
     size_t o = 0, shown = len > 40 ? 40 : len;
     if (n == 0) return;
     out[0] = '\0';
-#define PUT(...) \
+#define PUT(...)                                                                                   \
     (o += (size_t)snprintf(out + o, o < n ? n - o : 0, __VA_ARGS__), o = o < n ? o : n - 1)
     PUT("\"");
     for (size_t i = 0; i < shown; i++) {
@@ -59,8 +58,7 @@ void name_slug(char *out, size_t n, const char *s) {
         return;
     }
     uint64_t h = 1469598103934665603ULL; /* FNV-1a over every byte of s */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
     size_t keep = len > 40 ? 40 : len, o = 0;
     if (keep + 10 > n) keep = n > 10 ? n - 10 : 0;
     for (size_t i = 0; i < keep; i++, o++) {

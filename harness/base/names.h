@@ -3,10 +3,10 @@
  *
  * A name is 1 to NAME_MAX_LEN bytes of A-Z a-z 0-9 and - _ . + =, the first a letter, a digit
  * or _, with no two _ in a row (file names join two names with __, so that no two pairs of
- * names share a file). Names end up in CSV columns, legends, gnuplot scripts, Markdown and LaTeX, and file
- * names (figures/<task>__<optimizer>.png), so the set has no slash, quote, space, backslash,
- * control byte or non-ASCII byte, and no name can be "." or "..". Every place a name enters
- * lrlab (the Lua constructors and experiment{}, plan.csv, runs.csv, policy files) checks it
+ * names share a file). Names end up in CSV columns, legends, gnuplot scripts, Markdown and LaTeX,
+ * and file names (figures/<task>__<optimizer>.png), so the set has no slash, quote, space,
+ * backslash, control byte or non-ASCII byte, and no name can be "." or "..". Every place a name
+ * enters lrlab (the Lua constructors and experiment{}, plan.csv, runs.csv, policy files) checks it
  * here, and refuses it whole: a name is never cut or changed.
  */
 #ifndef LRLAB_NAMES_H
@@ -18,7 +18,8 @@
 
 #define NAME_MAX_LEN 63
 /* what an error message says a name should be, after "expected " */
-#define NAME_RULE "1 to 63 characters of A-Z a-z 0-9 - _ . + =, the first a letter, digit or _, no __"
+#define NAME_RULE                                                                                  \
+    "1 to 63 characters of A-Z a-z 0-9 - _ . + =, the first a letter, digit or _, no __"
 
 /* name_valid: 1 when the LEN bytes at S (NUL bytes counted, so a Lua string with "\0" fails)
  * follow the rule, else 0. */

@@ -57,7 +57,8 @@ void param_expect(const ParamSpec *s, char *out, size_t n) {
     switch (s->type) {
     case PARAM_NUM:
     case PARAM_INT:
-        if (has_range(s)) snprintf(out, n, "%s in %s%s, %s%s", param_type_name(s->type), l, lo, hi, r);
+        if (has_range(s))
+            snprintf(out, n, "%s in %s%s, %s%s", param_type_name(s->type), l, lo, hi, r);
         else snprintf(out, n, "%s", param_type_name(s->type));
         break;
     case PARAM_LIST:
@@ -192,8 +193,7 @@ int params_set_str(Params *p, const char *key, const char *str, const char *wher
     return 0;
 }
 
-int params_set_list(Params *p, const char *key, const double *x, int n, const char *where,
-                    Err *e) {
+int params_set_list(Params *p, const char *key, const double *x, int n, const char *where, Err *e) {
     int i = lookup(p, key, where, e);
     if (i < 0) return -1;
     const ParamSpec *s = &p->spec[i];
@@ -204,7 +204,9 @@ int params_set_list(Params *p, const char *key, const double *x, int n, const ch
         if (!in_range(s, x[k]) || ((s->flags & PARAM_INCREASING) && k && x[k] <= x[k - 1])) {
             char num[32];
             if (n == 1) snprintf(got, sizeof got, "%s", numtext(x[k], num, sizeof num));
-            else snprintf(got, sizeof got, "%s at position %d", numtext(x[k], num, sizeof num), k + 1);
+            else
+                snprintf(got, sizeof got, "%s at position %d", numtext(x[k], num, sizeof num),
+                         k + 1);
             return expect_err(e, where, s, got);
         }
     }
@@ -271,8 +273,10 @@ static int parse_comps(Params *p, const ParamSpec *s, const char *text, const ch
         const char *brace = strchr(c, '{'), *close = brace ? strchr(brace, '}') : NULL;
         if (!brace || !close || brace == c || (size_t)(brace - c) >= sizeof comps[0].name) {
             comps_free(comps, n);
-            return err_set(e, EXIT_USAGE, where, "%s: invalid value (expected "
-                           "name{key=value;...}|name{...}, got \"%.80s\")", s->name, text);
+            return err_set(e, EXIT_USAGE, where,
+                           "%s: invalid value (expected "
+                           "name{key=value;...}|name{...}, got \"%.80s\")",
+                           s->name, text);
         }
         comps = xrealloc(comps, sizeof(ParamComp) * (size_t)(n + 1));
         ParamComp *pc = &comps[n++];
@@ -292,12 +296,15 @@ static int parse_comps(Params *p, const ParamSpec *s, const char *text, const ch
         snprintf(sub, sizeof sub, "%.*s", (int)(close - brace - 1), brace + 1);
         char w[512];
         snprintf(w, sizeof w, "%s: %s: %s", where, s->name, pc->name);
-        for (char *save = NULL, *kv = strtok_r(sub, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+        for (char *save = NULL, *kv = strtok_r(sub, ";", &save); kv;
+             kv = strtok_r(NULL, ";", &save)) {
             char *eq = strchr(kv, '=');
             if (!eq) {
                 comps_free(comps, n);
-                return err_set(e, EXIT_USAGE, w, "invalid setting (expected key=value, got "
-                               "\"%.60s\")", kv);
+                return err_set(e, EXIT_USAGE, w,
+                               "invalid setting (expected key=value, got "
+                               "\"%.60s\")",
+                               kv);
             }
             *eq = '\0';
             if (params_set_text(pc->params, kv, eq + 1, w, e) != 0) {
@@ -309,8 +316,10 @@ static int parse_comps(Params *p, const ParamSpec *s, const char *text, const ch
         if (*c == '|') c++;
         else if (*c) {
             comps_free(comps, n);
-            return err_set(e, EXIT_USAGE, where, "%s: invalid value (expected | between "
-                           "components, got \"%.40s\")", s->name, c);
+            return err_set(e, EXIT_USAGE, where,
+                           "%s: invalid value (expected | between "
+                           "components, got \"%.40s\")",
+                           s->name, c);
         }
     }
     return params_set_comps(p, s->name, comps, n, where, e);
@@ -460,8 +469,8 @@ int params_check_required(const Params *p, const char *where, const char *subjec
         if (p->v[k].num == 0)
             return err_set(e, EXIT_USAGE, where,
                            "%s: %s: needs %s (expected %s = true when %s = true, got %s = "
-                           "false)", subject, p->spec[i].name, needs, needs, p->spec[i].name,
-                           needs);
+                           "false)",
+                           subject, p->spec[i].name, needs, needs, p->spec[i].name, needs);
     }
     return 0;
 }
@@ -471,10 +480,11 @@ int params_ignored(const Params *p, int from, const char *where, const char *sub
         const char *values = "";
         if (!p->v[i].set || applies_at(p, i)) continue;
         const int k = applies_key(p, &p->spec[i], &values);
-        err_set(e, EXIT_USAGE, where, "%s: %s: ignored (it applies only with %s %s %s, got "
-                "%s = %s)", subject, p->spec[i].name, p->spec[k].name,
-                strchr(values, '|') ? "one of" : "=", values, p->spec[k].name,
-                p->v[k].str ? p->v[k].str : "nothing");
+        err_set(e, EXIT_USAGE, where,
+                "%s: %s: ignored (it applies only with %s %s %s, got "
+                "%s = %s)",
+                subject, p->spec[i].name, p->spec[k].name, strchr(values, '|') ? "one of" : "=",
+                values, p->spec[k].name, p->v[k].str ? p->v[k].str : "nothing");
         return i;
     }
     return -1;

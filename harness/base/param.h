@@ -15,20 +15,20 @@
 #include <stdint.h>
 
 typedef enum ParamType {
-    PARAM_NUM,  /* double */
-    PARAM_INT,  /* integer, stored as double, exact up to 2^53 */
+    PARAM_NUM, /* double */
+    PARAM_INT, /* integer, stored as double, exact up to 2^53 */
     PARAM_BOOL,
     PARAM_ENUM, /* one of `choices`, "a|b|c" */
     PARAM_STR,
-    PARAM_LIST, /* list of numbers, written "1|2|3" as text */
-    PARAM_FUNC, /* a Lua function (Lua-defined schedulers) */
+    PARAM_LIST,  /* list of numbers, written "1|2|3" as text */
+    PARAM_FUNC,  /* a Lua function (Lua-defined schedulers) */
     PARAM_COMPS, /* a list of components (e.g. the schedulers of a sequence), resolved by
                     the spec's `resolve`; as text "name{k=v;k=v}|name{...}" */
 } ParamType;
 
 enum {
-    PARAM_LO_OPEN = 1, /* lo itself is excluded */
-    PARAM_HI_OPEN = 2, /* hi itself is excluded */
+    PARAM_LO_OPEN = 1,    /* lo itself is excluded */
+    PARAM_HI_OPEN = 2,    /* hi itself is excluded */
     PARAM_INCREASING = 4, /* PARAM_LIST: strictly increasing */
     PARAM_OPTIONAL = 8,   /* no default and not required: unset means "derived" (see help) */
     PARAM_CONTENT = 16,   /* PARAM_STR naming a file: params_dump adds the file's sha256, so
@@ -42,8 +42,8 @@ enum {
 typedef struct ParamSpec {
     const char *name;
     ParamType type;
-    const char *def;     /* default as text; NULL = required */
-    double lo, hi;       /* NUM, INT and LIST elements: allowed range */
+    const char *def; /* default as text; NULL = required */
+    double lo, hi;   /* NUM, INT and LIST elements: allowed range */
     unsigned flags;
     const char *choices; /* ENUM: "a|b|c" */
     const char *help;
@@ -63,20 +63,20 @@ typedef struct ParamSpec {
 } ParamSpec;
 
 typedef struct ParamComp {
-    const void *def;       /* what resolve returned */
+    const void *def; /* what resolve returned */
     char name[32];
     struct Params *params; /* owned */
 } ParamComp;
 
 typedef struct ParamValue {
-    double num;    /* NUM, INT, BOOL (0/1) */
-    char *str;     /* ENUM, STR (owned) */
-    double *list;  /* LIST (owned) */
+    double num;   /* NUM, INT, BOOL (0/1) */
+    char *str;    /* ENUM, STR (owned) */
+    double *list; /* LIST (owned) */
     int nlist;
-    int ref;       /* FUNC: Lua registry reference, 0 when unset */
+    int ref;          /* FUNC: Lua registry reference, 0 when unset */
     ParamComp *comps; /* COMPS (owned) */
     int ncomps;
-    bool set;      /* given by the user rather than defaulted */
+    bool set; /* given by the user rather than defaulted */
 } ParamValue;
 
 typedef struct Params {
@@ -100,8 +100,7 @@ void params_copy(Params *dst, const Params *src);
 int params_set_num(Params *p, const char *key, double x, const char *where, Err *e);
 int params_set_bool(Params *p, const char *key, bool b, const char *where, Err *e);
 int params_set_str(Params *p, const char *key, const char *s, const char *where, Err *e);
-int params_set_list(Params *p, const char *key, const double *x, int n, const char *where,
-                    Err *e);
+int params_set_list(Params *p, const char *key, const double *x, int n, const char *where, Err *e);
 /* params_set_func: ref is a Lua registry reference; identity names the function in dumps. */
 int params_set_func(Params *p, const char *key, int ref, const char *identity, const char *where,
                     Err *e);

@@ -20,9 +20,9 @@ void rng_seed(Rng *r, uint64_t seed);
 /* rng_seed2: an independent stream for (seed, stream), e.g. (data seed, "init"). */
 void rng_seed2(Rng *r, uint64_t seed, uint64_t stream);
 uint64_t rng_next(Rng *r);
-double rng_uniform(Rng *r);              /* [0, 1), 53 bits */
-double rng_normal(Rng *r);               /* standard normal, Box-Muller (no cached pair) */
-uint64_t rng_below(Rng *r, uint64_t n);  /* uniform in [0, n), unbiased (Lemire) */
+double rng_uniform(Rng *r);                      /* [0, 1), 53 bits */
+double rng_normal(Rng *r);                       /* standard normal, Box-Muller (no cached pair) */
+uint64_t rng_below(Rng *r, uint64_t n);          /* uniform in [0, n), unbiased (Lemire) */
 void rng_shuffle(Rng *r, uint32_t *a, size_t n); /* Fisher-Yates */
 
 #endif

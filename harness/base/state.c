@@ -243,9 +243,8 @@ static int open_blob(const StateId *id, const unsigned char *b, size_t n, size_t
                        what, id->name, n, n >= 8 ? " starting otherwise" : "");
     const uint32_t format = get_u32(b + 8);
     if (format != STATE_FORMAT)
-        return err_set(e, EXIT_USAGE, where,
-                       "%s \"%s\": state: format version %u (expected %d)", what, id->name,
-                       format, STATE_FORMAT);
+        return err_set(e, EXIT_USAGE, where, "%s \"%s\": state: format version %u (expected %d)",
+                       what, id->name, format, STATE_FORMAT);
     const size_t L = b[13];
     const size_t head = 14 + L + 4 + 32 + 8 + 8;
     if (L < 1 || L > 63 || n < head + 32)
@@ -269,17 +268,21 @@ static int open_blob(const StateId *id, const unsigned char *b, size_t n, size_t
                        id->name, want, got);
     }
     if (b[12] != (unsigned char)id->kind)
-        return err_set(e, EXIT_USAGE, where, "%s \"%s\": state: saved by %s (expected %s's)",
-                       what, id->name, b[12] == 'S' ? "a scheduler" : b[12] == 'O' ? "an optimizer" : "an unknown kind", kind_name(id->kind));
+        return err_set(e, EXIT_USAGE, where, "%s \"%s\": state: saved by %s (expected %s's)", what,
+                       id->name,
+                       b[12] == 'S'   ? "a scheduler"
+                       : b[12] == 'O' ? "an optimizer"
+                                      : "an unknown kind",
+                       kind_name(id->kind));
     if (L != strlen(id->name) || memcmp(b + 14, id->name, L) != 0)
         return err_set(e, EXIT_USAGE, where,
-                       "%s \"%s\": state: saved by %s \"%.*s\" (expected \"%s\")", what,
-                       id->name, what, (int)L, (const char *)(b + 14), id->name);
+                       "%s \"%s\": state: saved by %s \"%.*s\" (expected \"%s\")", what, id->name,
+                       what, (int)L, (const char *)(b + 14), id->name);
     const uint32_t version = get_u32(b + 14 + L);
     if (version != (uint32_t)id->version)
         return err_set(e, EXIT_USAGE, where,
-                       "%s \"%s\": state: saved by implementation version %u (expected %d)",
-                       what, id->name, version, id->version);
+                       "%s \"%s\": state: saved by implementation version %u (expected %d)", what,
+                       id->name, version, id->version);
     if (memcmp(b + 18 + L, id->fingerprint, 32) != 0) {
         char want[17], got[17];
         hex16(id->fingerprint, want);
@@ -291,9 +294,8 @@ static int open_blob(const StateId *id, const unsigned char *b, size_t n, size_t
     }
     *steps = (int64_t)get_u64(b + 50 + L);
     if (*steps < 0 || *steps > STATE_COUNT_MAX)
-        return err_set(e, EXIT_USAGE, where,
-                       "%s \"%s\": state: step count %lld (expected 0..%lld)", what, id->name,
-                       (long long)*steps, (long long)STATE_COUNT_MAX);
+        return err_set(e, EXIT_USAGE, where, "%s \"%s\": state: step count %lld (expected 0..%lld)",
+                       what, id->name, (long long)*steps, (long long)STATE_COUNT_MAX);
     *poff = head;
     *plen = (size_t)P;
     return 0;
@@ -315,8 +317,7 @@ int state_load(const StateId *id, const void *blob, size_t n, void (*visit)(void
             fail(&io, "payload has %zu bytes after the last field (expected none)", io.n - io.pos);
         if (io.error[0]) {
             LR_ASSERT(m == STATE_CHECK); /* LOAD reads what CHECK accepted */
-            return err_set(e, EXIT_USAGE, where, "%s \"%s\": state: %s", what, id->name,
-                           io.error);
+            return err_set(e, EXIT_USAGE, where, "%s \"%s\": state: %s", what, id->name, io.error);
         }
     }
     if (steps) *steps = k;

@@ -90,8 +90,8 @@ void state_fingerprint(const char *shape, unsigned char out[32]);
 
 /* state_save: runs visit(st, io) in SAVE mode and seals the payload into a blob appended to
  * out. 0, or -1 with e naming why (a component that refuses). */
-int state_save(const StateId *id, int64_t steps, void (*visit)(void *st, StateIO *io),
-               void *st, Buf *out, const char *where, Err *e);
+int state_save(const StateId *id, int64_t steps, void (*visit)(void *st, StateIO *io), void *st,
+               Buf *out, const char *where, Err *e);
 /* state_load: checks the blob against id, runs visit in CHECK mode, then in LOAD mode; fills
  * *steps. 0, or -1 with e naming what is wrong and nothing changed. visit may be NULL: a
  * component without mutable state, whose payload must then be empty. */

@@ -48,8 +48,10 @@ static void fire_call(int sig) {
 }
 
 void watchdog_arm(const char *path) {
-    int n = snprintf(msg, sizeof msg, "lrlab: %s: CPU time limit exceeded (expected a script "
-                     "that runs within %d s, got one still running)\n", path, WATCHDOG_SECONDS);
+    int n = snprintf(msg, sizeof msg,
+                     "lrlab: %s: CPU time limit exceeded (expected a script "
+                     "that runs within %d s, got one still running)\n",
+                     path, WATCHDOG_SECONDS);
     msg_len = n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg;
     for (size_t i = 0; i + 1 < msg_len; i++) /* one line, whatever the path holds */
         if ((unsigned char)msg[i] < 0x20) msg[i] = ' ';

@@ -1,11 +1,11 @@
 /* watchdog.h - a CPU-time limit for code an instruction count cannot interrupt.
  *
- * The configuration sandbox counts Lua VM instructions (harness/lua/sandbox.c), but a single call of a C
- * function such as string.find with a backtracking pattern over a long string, or
- * string.rep filling a large buffer, runs without executing a VM instruction. While a
- * script runs, this watchdog ends the process after WATCHDOG_SECONDS of CPU time with one
- * line on stderr and exit code 2 (finalizers, which Lua runs with hooks off, are refused by
- * the sandbox's setmetatable instead):
+ * The configuration sandbox counts Lua VM instructions (harness/lua/sandbox.c), but a single call
+ * of a C function such as string.find with a backtracking pattern over a long string, or string.rep
+ * filling a large buffer, runs without executing a VM instruction. While a script runs, this
+ * watchdog ends the process after WATCHDOG_SECONDS of CPU time with one line on stderr and exit
+ * code 2 (finalizers, which Lua runs with hooks off, are refused by the sandbox's setmetatable
+ * instead):
  *
  *   lrlab: PATH: CPU time limit exceeded (expected a script that runs within 10 s, got one
  *   still running)
@@ -33,8 +33,8 @@
 #define WATCHDOG_EXIT_CALL 3 /* exit code of a cell's process ended by the call watchdog */
 #define WATCHDOG_STR_(x) #x
 #define WATCHDOG_STR(x) WATCHDOG_STR_(x)
-#define WATCHDOG_CALL_REASON                                                                   \
-    "a Lua function of the script: CPU time limit exceeded (expected a call that returns "     \
+#define WATCHDOG_CALL_REASON                                                                       \
+    "a Lua function of the script: CPU time limit exceeded (expected a call that returns "         \
     "within " WATCHDOG_STR(WATCHDOG_CALL_SECONDS) " s, got one still running)"
 
 /* watchdog_arm: from now on, WATCHDOG_SECONDS of CPU time end the process with the message

@@ -8,22 +8,22 @@
  *   lrlab train-policy FILE.lua [--out DIR] [--resume] [--fresh] [--quiet]
  *   lrlab --help | lrlab CMD --help | lrlab --version
  */
-#include "harness/base/blas.h"
-#include "harness/lua/config.h"
 #include "harness/analysis/compare.h"
 #include "harness/analysis/outputs.h"
-#include "harness/engine/folder.h"
+#include "harness/analysis/report.h"
+#include "harness/analysis/trace.h"
+#include "harness/analysis/trend.h"
+#include "harness/analysis/verify.h"
+#include "harness/base/blas.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/memlimit.h"
+#include "harness/base/version.h"
+#include "harness/engine/folder.h"
 #include "harness/engine/merge.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/ppo.h"
-#include "harness/analysis/report.h"
 #include "harness/engine/run.h"
-#include "harness/analysis/trace.h"
-#include "harness/analysis/trend.h"
-#include "harness/base/version.h"
-#include "harness/analysis/verify.h"
+#include "harness/lua/config.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -114,8 +114,7 @@ static int blas_option(const char *cmd, const char *v, BlasMode *m) {
 static int define_option(const char *cmd, const char *v, Defines *d) {
     Err e = {0};
     if (!v)
-        return usage_error(cmd, "--define: missing value (expected %s, got nothing)",
-                           DEFINE_RULE);
+        return usage_error(cmd, "--define: missing value (expected %s, got nothing)", DEFINE_RULE);
     if (defines_add(d, v, &e) != 0) return usage_error(cmd, "%s", e.msg);
     return 0;
 }
@@ -134,8 +133,10 @@ static int enter_blas(BlasMode m) {
 static int script_not_file(const char *cmd, const char *script) {
     const char *odd = fs_not_regular(script);
     if (!odd) return 0;
-    fprintf(stderr, "lrlab: %s: %s: not a regular file (expected FILE.lua, got %s)\n"
-                    "hint: lrlab %s --help\n", cmd, script, odd, cmd);
+    fprintf(stderr,
+            "lrlab: %s: %s: not a regular file (expected FILE.lua, got %s)\n"
+            "hint: lrlab %s --help\n",
+            cmd, script, odd, cmd);
     return EXIT_USAGE;
 }
 
@@ -163,8 +164,10 @@ static int cmd_run(int argc, char **argv) {
             o.out = argv[++i];
         } else if (strcmp(a, "--seed") == 0) {
             if (!v || parse_u64(v, &o.lua_seed) != 0)
-                return usage_error("run", "--seed: invalid value (expected a non-negative "
-                                          "integer, got %s)", v ? v : "nothing");
+                return usage_error("run",
+                                   "--seed: invalid value (expected a non-negative "
+                                   "integer, got %s)",
+                                   v ? v : "nothing");
             i++;
         } else if (strcmp(a, "--define") == 0) {
             int rc = define_option("run", v, &o.defines);
@@ -176,22 +179,28 @@ static int cmd_run(int argc, char **argv) {
             errno = 0;
             long j = num ? strtol(num, &end, 10) : 0;
             if (!num || *end || errno || j < 1 || j > 1024)
-                return usage_error("run", "-j: invalid value (expected an integer from 1 to "
-                                          "1024, got %s)", num ? num : "nothing");
+                return usage_error("run",
+                                   "-j: invalid value (expected an integer from 1 to "
+                                   "1024, got %s)",
+                                   num ? num : "nothing");
             o.jobs = (int)j;
             if (num == v) i++;
         } else if (strcmp(a, "--shard") == 0) {
             if (!v || parse_shard(v, &o.shard) != 0)
-                return usage_error("run", "--shard: invalid value (expected K/N with 1 <= K <= "
-                                          "N, got %s)", v ? v : "nothing");
+                return usage_error("run",
+                                   "--shard: invalid value (expected K/N with 1 <= K <= "
+                                   "N, got %s)",
+                                   v ? v : "nothing");
             i++;
         } else if (strcmp(a, "--cell-timeout") == 0) {
             errno = 0;
             double t = v ? strtod(v, &end) : 0;
             if (v && strcmp(v, "none") == 0) t = -1; /* no limit */
             else if (!v || *end || errno || !(t > 0) || isinf(t))
-                return usage_error("run", "--cell-timeout: invalid value (expected seconds > 0 "
-                                          "or none, got %s)", v ? v : "nothing");
+                return usage_error("run",
+                                   "--cell-timeout: invalid value (expected seconds > 0 "
+                                   "or none, got %s)",
+                                   v ? v : "nothing");
             o.cell_timeout = t;
             i++;
         } else if (strcmp(a, "--blas") == 0) {
@@ -203,29 +212,36 @@ static int cmd_run(int argc, char **argv) {
             else if (v && strcmp(v, "tune") == 0) o.phase = PHASE_TUNE;
             else if (v && strcmp(v, "eval") == 0) o.phase = PHASE_EVAL;
             else
-                return usage_error("run", "--phase: invalid value (expected all, tune or eval, "
-                                          "got %s)", v ? v : "nothing");
+                return usage_error("run",
+                                   "--phase: invalid value (expected all, tune or eval, "
+                                   "got %s)",
+                                   v ? v : "nothing");
             i++;
         } else if (strcmp(a, "--reuse") == 0) {
             if (!v || !*v)
-                return usage_error("run", "--reuse: missing value (expected a folder of lrlab "
-                                          "run's results, got %s)", "nothing");
+                return usage_error("run",
+                                   "--reuse: missing value (expected a folder of lrlab "
+                                   "run's results, got %s)",
+                                   "nothing");
             if (o.nreuse == RUN_REUSE_MAX)
                 return usage_error("run", "--reuse: too many folders (expected at most %d)",
                                    RUN_REUSE_MAX);
             o.reuse[o.nreuse++] = argv[++i];
         } else if (a[0] == '-') {
-            return usage_error("run", "%s: unknown option (expected --out, --check, --fresh, "
-                                      "--retry-failed, -j, --shard, --phase, --reuse, "
-                                      "--cell-timeout, --seed, --define, --blas, --quiet or "
-                                      "--verbose)", a);
+            return usage_error("run",
+                               "%s: unknown option (expected --out, --check, --fresh, "
+                               "--retry-failed, -j, --shard, --phase, --reuse, "
+                               "--cell-timeout, --seed, --define, --blas, --quiet or "
+                               "--verbose)",
+                               a);
         } else if (o.script) {
             return usage_error("run", "%s: unexpected argument (expected one script)", a);
         } else {
             o.script = a;
         }
     }
-    if (!o.script) return usage_error("run", "missing script (expected FILE.lua, got %s)", "nothing");
+    if (!o.script)
+        return usage_error("run", "missing script (expected FILE.lua, got %s)", "nothing");
     int rc = script_not_file("run", o.script);
     if (rc) return rc;
     rc = enter_blas(o.blas);
@@ -267,8 +283,9 @@ static void list_params(const ParamSpec *spec) {
         char ex[160];
         param_expect(&spec[i], ex, sizeof ex);
         printf("      %-16s %-34s default %-10s %s\n", spec[i].name, ex,
-               spec[i].def ? spec[i].def
-                           : (spec[i].flags & PARAM_OPTIONAL) ? "(unset)" : "(required)",
+               spec[i].def                        ? spec[i].def
+               : (spec[i].flags & PARAM_OPTIONAL) ? "(unset)"
+                                                  : "(required)",
                spec[i].help);
     }
 }
@@ -339,14 +356,17 @@ static int cmd_list(int argc, char **argv) {
         Defines d = {0};
         for (int i = 3; i < argc; i += 2) {
             if (strcmp(argv[i], "--define") != 0)
-                return usage_error("list", "%s: unexpected argument (expected one script and "
-                                           "--define KEY=VALUE)", argv[i]);
+                return usage_error("list",
+                                   "%s: unexpected argument (expected one script and "
+                                   "--define KEY=VALUE)",
+                                   argv[i]);
             int rc = define_option("list", i + 1 < argc ? argv[i + 1] : NULL, &d);
             if (rc) return rc;
         }
         return list_versions(argv[2], &d);
     }
-    if (argc > 2) return usage_error("list", "%s: unexpected argument (expected at most one kind)", argv[2]);
+    if (argc > 2)
+        return usage_error("list", "%s: unexpected argument (expected at most one kind)", argv[2]);
     const char *what = argc == 2 ? argv[1] : "all";
     int all = strcmp(what, "all") == 0;
     int any = 0;
@@ -460,9 +480,11 @@ static int cmd_compare(int argc, char **argv) {
         } else if (strcmp(a, "--trend") == 0) {
             trend = 1;
         } else if (a[0] == '-') {
-            rc = usage_error("compare", "%s: unknown option (expected --reference, --measure, "
-                                        "--tie, --reading, --interval, --alpha, --claim, --with, "
-                                        "--multiverse or --trend)", a);
+            rc = usage_error("compare",
+                             "%s: unknown option (expected --reference, --measure, "
+                             "--tie, --reading, --interval, --alpha, --claim, --with, "
+                             "--multiverse or --trend)",
+                             a);
             goto out;
         } else if (!o.dir) {
             o.dir = a;
@@ -471,19 +493,24 @@ static int cmd_compare(int argc, char **argv) {
         }
     }
     if (trend && (not_trend || narms)) {
-        rc = usage_error("compare", "--trend: with %s (expected only --reference and --measure "
-                                    "beside --trend, and one folder)",
+        rc = usage_error("compare",
+                         "--trend: with %s (expected only --reference and --measure "
+                         "beside --trend, and one folder)",
                          not_trend ? not_trend : arms[0]);
         goto out;
     }
     if (narms && !o.multiverse) {
-        rc = usage_error("compare", "%s: unexpected argument (expected one folder; several only "
-                                    "with --multiverse, one arm each)", arms[0]);
+        rc = usage_error("compare",
+                         "%s: unexpected argument (expected one folder; several only "
+                         "with --multiverse, one arm each)",
+                         arms[0]);
         goto out;
     }
     if (narms && o.nwith) {
-        rc = usage_error("compare", "%s: unexpected argument (expected --with folders or "
-                                    "--multiverse arms, not both)", arms[0]);
+        rc = usage_error("compare",
+                         "%s: unexpected argument (expected --with folders or "
+                         "--multiverse arms, not both)",
+                         arms[0]);
         goto out;
     }
     o.arms = arms;
@@ -530,17 +557,23 @@ static int cmd_report(int argc, char **argv) {
         if (took) continue;
         if (strcmp(a, "--arm") == 0) {
             if (i + 1 >= argc || !*argv[i + 1])
-                return usage_error("report", "--arm: missing value (expected a result folder, "
-                                             "got %s)", "nothing");
+                return usage_error("report",
+                                   "--arm: missing value (expected a result folder, "
+                                   "got %s)",
+                                   "nothing");
             if (narms == REPORT_ARMS_MAX)
-                return usage_error("report", "--arm: too many (expected at most %d, got %s "
-                                             "more)", REPORT_ARMS_MAX, argv[i + 1]);
+                return usage_error("report",
+                                   "--arm: too many (expected at most %d, got %s "
+                                   "more)",
+                                   REPORT_ARMS_MAX, argv[i + 1]);
             arms[narms++] = argv[++i];
             o.arms = arms;
         } else if (strcmp(a, "--size") == 0) {
             if (i + 1 >= argc || !*argv[i + 1])
-                return usage_error("report", "--size: missing value (expected the result folder "
-                                             "of a model-size sweep, got %s)", "nothing");
+                return usage_error("report",
+                                   "--size: missing value (expected the result folder "
+                                   "of a model-size sweep, got %s)",
+                                   "nothing");
             size = argv[++i];
         } else if (strcmp(a, "--paper") == 0) {
             if (i + 1 >= argc || !*argv[i + 1])
@@ -548,9 +581,11 @@ static int cmd_report(int argc, char **argv) {
                                    "nothing");
             paper = argv[++i];
         } else if (a[0] == '-') {
-            return usage_error("report", "%s: unknown option (expected --paper, --arm, --size, "
-                                         "--reference, --measure, --tie, --reading, --interval, "
-                                         "--alpha, --claim or --with)", a);
+            return usage_error("report",
+                               "%s: unknown option (expected --paper, --arm, --size, "
+                               "--reference, --measure, --tie, --reading, --interval, "
+                               "--alpha, --claim or --with)",
+                               a);
         } else if (dir) {
             return usage_error("report", "%s: unexpected argument (expected one folder)", a);
         } else {
@@ -558,11 +593,15 @@ static int cmd_report(int argc, char **argv) {
         }
     }
     if (!dir)
-        return usage_error("report", "missing folder (expected DIR with the results of lrlab run, "
-                                     "got %s)", "nothing");
+        return usage_error("report",
+                           "missing folder (expected DIR with the results of lrlab run, "
+                           "got %s)",
+                           "nothing");
     if (narms && o.nwith)
-        return usage_error("report", "--arm %s: not with --with (expected the arms' folders, "
-                                     "each complete, or --with folders joined into one)", arms[0]);
+        return usage_error("report",
+                           "--arm %s: not with --with (expected the arms' folders, "
+                           "each complete, or --with folders joined into one)",
+                           arms[0]);
     Err e = {0};
     if (report_main(dir, paper, size, &o, &e) == 0) return EXIT_OK;
     if (e.msg[0]) err_print(&e);
@@ -589,15 +628,19 @@ static int cmd_verify(int argc, char **argv) {
             errno = 0;
             long n = v ? strtol(v, &end, 10) : 0;
             if (!v || !*v || *end || errno || n < 1 || n > 1000000)
-                return usage_error("verify", "--sample: invalid value (expected an integer from "
-                                             "1 to 1000000, got %s)", v ? v : "nothing");
+                return usage_error("verify",
+                                   "--sample: invalid value (expected an integer from "
+                                   "1 to 1000000, got %s)",
+                                   v ? v : "nothing");
             o.sample = n;
             sample_given = 1;
             i++;
         } else if (strcmp(a, "--seed") == 0) {
             if (!v || parse_u64(v, &o.seed) != 0)
-                return usage_error("verify", "--seed: invalid value (expected a non-negative "
-                                             "integer, got %s)", v ? v : "nothing");
+                return usage_error("verify",
+                                   "--seed: invalid value (expected a non-negative "
+                                   "integer, got %s)",
+                                   v ? v : "nothing");
             i++;
         } else if (strcmp(a, "--cells") == 0) {
             if (!v || !*v)
@@ -610,8 +653,10 @@ static int cmd_verify(int argc, char **argv) {
             if (rc) return rc;
             i++;
         } else if (a[0] == '-') {
-            return usage_error("verify", "%s: unknown option (expected --sample, --seed, --cells "
-                                         "or --blas)", a);
+            return usage_error("verify",
+                               "%s: unknown option (expected --sample, --seed, --cells "
+                               "or --blas)",
+                               a);
         } else if (o.dir) {
             return usage_error("verify", "%s: unexpected argument (expected one folder)", a);
         } else {
@@ -619,8 +664,10 @@ static int cmd_verify(int argc, char **argv) {
         }
     }
     if (!o.dir)
-        return usage_error("verify", "missing folder (expected DIR with the results of lrlab "
-                                     "run, got %s)", "nothing");
+        return usage_error("verify",
+                           "missing folder (expected DIR with the results of lrlab "
+                           "run, got %s)",
+                           "nothing");
     if (o.cells && sample_given)
         return usage_error("verify", "--cells and --sample: both given (expected %s)",
                            "one of them");
@@ -631,7 +678,9 @@ static int cmd_verify(int argc, char **argv) {
 static int cmd_train_policy(int argc, char **argv) { return ppo_main(argc, argv); }
 
 static const Command commands[] = {
-    {"run", "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [-j N] [--shard K/N] [--phase P] [--reuse DIR]... [--define KEY=VALUE]... [...]",
+    {"run",
+     "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [-j N] [--shard K/N] [--phase P] [--reuse "
+     "DIR]... [--define KEY=VALUE]... [...]",
      "Runs every cell of the experiment FILE.lua declares (tasks x optimizers x schedulers x\n"
      "seeds) and writes results to results/<experiment>/ (or DIR):\n"
      "  runs.csv     one row per cell and stage (10%, 50%, 100% of steps)\n"
@@ -675,7 +724,9 @@ static const Command commands[] = {
      "                       still written)\n"
      "  --verbose            one line per finished cell\n",
      cmd_run},
-    {"list", "lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua [--define KEY=VALUE]...",
+    {"list",
+     "lrlab list [tasks|optimizers|schedulers] | lrlab list --versions FILE.lua [--define "
+     "KEY=VALUE]...",
      "Prints every component with its version and its parameters: type, range, default and\n"
      "meaning. A component's version goes up whenever its results change for the same\n"
      "parameters; a cell id includes it (from version 2 on), so results of an older version are\n"
@@ -685,7 +736,9 @@ static const Command commands[] = {
      "                       --seed 0, with the --define pairs given), e.g. \"versions: task nmf\n"
      "                       1; optimizer sgd 1, adam 1; scheduler constant 1, greedy 1\"\n",
      cmd_list},
-    {"compare", "lrlab compare DIR [MORE...] [--with OTHER ...] [--reference greedy] [--measure M] [--tie RULE] [--reading R] [--interval U] [--alpha 0.05] [--claim 0.9] [--multiverse]",
+    {"compare",
+     "lrlab compare DIR [MORE...] [--with OTHER ...] [--reference greedy] [--measure M] [--tie "
+     "RULE] [--reading R] [--interval U] [--alpha 0.05] [--claim 0.9] [--multiverse]",
      "Compares, from the results in DIR, the reference scheduler with each baseline: paired by\n"
      "task, optimizer and seed, at 10%, 50% and 100% of the steps.\n"
      "  paper counting: every seed a datapoint, Delta = baseline - reference against the tie\n"
@@ -753,8 +806,11 @@ static const Command commands[] = {
      "Joins the output folders of the shards of one plan (lrlab run --shard K/N) into OUT:\n"
      "refuses folders of different plans, a cell present in two folders, or a cell missing\n"
      "from all of them. Then writes runs.csv, curves.csv, evals.csv, figures and the\n"
-     "comparison table in OUT as lrlab run does.\n", cmd_merge},
-    {"report", "lrlab report DIR [--paper PAPER] [--arm OTHER ...] [--size SIZE] [--with OTHER ...] [--tie RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",
+     "comparison table in OUT as lrlab run does.\n",
+     cmd_merge},
+    {"report",
+     "lrlab report DIR [--paper PAPER] [--arm OTHER ...] [--size SIZE] [--with OTHER ...] [--tie "
+     "RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",
      "Writes the results of a paper from the result files in DIR into PAPER (default\n"
      "DIR/report). It uses DIR's comparison files only when lrlab compare made them with the\n"
      "same settings (verdict.csv records them); otherwise it runs lrlab compare DIR with its\n"
@@ -805,7 +861,8 @@ static const Command commands[] = {
 
 static int main_help(void) {
     printf("lrlab %s - a reproducible benchmark of learning-rate schedules\n\n"
-           "usage: lrlab COMMAND [ARGS]\n\ncommands:\n", LRLAB_VERSION);
+           "usage: lrlab COMMAND [ARGS]\n\ncommands:\n",
+           LRLAB_VERSION);
     for (int i = 0; commands[i].name; i++) printf("  %s\n", commands[i].usage);
     printf("\n  lrlab COMMAND --help    help on one command\n  lrlab --version\n");
     return EXIT_OK;

@@ -18,19 +18,23 @@ int defines_add(Defines *d, const char *arg, Err *e) {
                        got);
     size_t kl = (size_t)(eq - arg);
     if (!define_name(arg, kl))
-        return err_set(e, EXIT_USAGE, "--define", "invalid key (expected %s, got %s)",
-                       DEFINE_RULE, got);
+        return err_set(e, EXIT_USAGE, "--define", "invalid key (expected %s, got %s)", DEFINE_RULE,
+                       got);
     if (!define_name(eq + 1, strlen(eq + 1)))
         return err_set(e, EXIT_USAGE, "--define", "invalid value (expected %s, got %s)",
                        DEFINE_RULE, got);
     int at = 0;
     while (at < d->n && strncmp(d->key[at], arg, kl) < 0) at++;
     if (at < d->n && strlen(d->key[at]) == kl && strncmp(d->key[at], arg, kl) == 0)
-        return err_set(e, EXIT_USAGE, "--define", "%s: given twice (expected each KEY once, got "
-                       "%s=%s and %s)", d->key[at], d->key[at], d->value[at], got);
+        return err_set(e, EXIT_USAGE, "--define",
+                       "%s: given twice (expected each KEY once, got "
+                       "%s=%s and %s)",
+                       d->key[at], d->key[at], d->value[at], got);
     if (d->n == DEFINE_MAX)
-        return err_set(e, EXIT_USAGE, "--define", "too many (expected at most %d KEY=VALUE, got "
-                       "%s as number %d)", DEFINE_MAX, got, DEFINE_MAX + 1);
+        return err_set(e, EXIT_USAGE, "--define",
+                       "too many (expected at most %d KEY=VALUE, got "
+                       "%s as number %d)",
+                       DEFINE_MAX, got, DEFINE_MAX + 1);
     memmove(d->key[at + 1], d->key[at], sizeof d->key[0] * (size_t)(d->n - at));
     memmove(d->value[at + 1], d->value[at], sizeof d->value[0] * (size_t)(d->n - at));
     snprintf(d->key[at], sizeof d->key[at], "%.*s", (int)kl, arg);
@@ -69,7 +73,8 @@ int defines_parse(const char *text, const char *where, Defines *d, Err *e) {
     if (ok) return 0;
     memset(d, 0, sizeof *d);
     name_show(got, sizeof got, text, strlen(text));
-    return err_set(e, EXIT_USAGE, where, "defines: invalid value (expected k=v;k=v, keys in "
-                   "increasing order, at most %d pairs, each %s, got %s)", DEFINE_MAX,
-                   DEFINE_RULE, got);
+    return err_set(e, EXIT_USAGE, where,
+                   "defines: invalid value (expected k=v;k=v, keys in "
+                   "increasing order, at most %d pairs, each %s, got %s)",
+                   DEFINE_MAX, DEFINE_RULE, got);
 }

@@ -20,8 +20,8 @@
 /* the canonical text's size: DEFINE_MAX pairs of two names, = and ; (or the final NUL) */
 #define DEFINES_TEXT_MAX (DEFINE_MAX * (2 * NAME_MAX_LEN + 2))
 /* what an error message says KEY and VALUE should be */
-#define DEFINE_RULE \
-    "KEY=VALUE with KEY and VALUE each 1 to 63 characters of A-Z a-z 0-9 - _ . +, the first " \
+#define DEFINE_RULE                                                                                \
+    "KEY=VALUE with KEY and VALUE each 1 to 63 characters of A-Z a-z 0-9 - _ . +, the first "      \
     "a letter, digit or _, no __"
 
 typedef struct Defines {

@@ -24,10 +24,10 @@
 
 const char *const folder_results_subs[] = {"cells", "curves", "evals", "figures", NULL};
 const char *const folder_results_files[] = {
-    "plan.csv",  "runs.csv",        "curves.csv",      "evals.csv",  "timing.csv",
-    "tuning.csv", "provenance.txt", "comparisons.csv", "tests.csv",  "verdict.csv",
-    "profiles.csv", "ranks.csv",    "tuning-cells.csv", "reuse.csv",
-    "tasks.csv", NULL};
+    "plan.csv",         "runs.csv",    "curves.csv",     "evals.csv",
+    "timing.csv",       "tuning.csv",  "provenance.txt", "comparisons.csv",
+    "tests.csv",        "verdict.csv", "profiles.csv",   "ranks.csv",
+    "tuning-cells.csv", "reuse.csv",   "tasks.csv",      NULL};
 
 static char command[512] = "lrlab";
 
@@ -111,8 +111,7 @@ static int take_lock(const char *dir, int readonly_ok, Folder *f, Err *e) {
         return err_set(e, EXIT_USAGE, path, "not a file (expected lrlab's lock file)");
     }
     int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
-    if (fd < 0 && readonly_ok && (errno == EACCES || errno == EROFS || errno == EPERM))
-        return 0;
+    if (fd < 0 && readonly_ok && (errno == EACCES || errno == EROFS || errno == EPERM)) return 0;
     if (fd < 0 && errno == ELOOP) return fs_check_not_link(path, e);
     if (fd < 0)
         return err_set(e, EXIT_USAGE, path, "cannot create the lock file (%s)", strerror(errno));

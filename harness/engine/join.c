@@ -10,8 +10,8 @@
 #include "harness/engine/join.h"
 
 #include "harness/base/csvio.h"
-#include "harness/engine/folder.h"
 #include "harness/base/fsutil.h"
+#include "harness/engine/folder.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -42,8 +42,8 @@ static const char *const skip_plan[] = {"index", "experiment", NULL};
 static const JoinFile join_files[] = {
     {"runs.csv", key_cell, skip_runs, NEED_EVERY, 1, 1},
     {"evals.csv", key_cell, skip_none, NEED_ALL_OR_NONE, 0, 0},
-    {"plan.csv", key_cell, skip_plan, NEED_EVERY, 1, 0},      /* report */
-    {"tuning.csv", key_triple, skip_none, NEED_NONE, 0, 0},   /* report */
+    {"plan.csv", key_cell, skip_plan, NEED_EVERY, 1, 0},    /* report */
+    {"tuning.csv", key_triple, skip_none, NEED_NONE, 0, 0}, /* report */
 };
 
 /* A key (owned) and the row or group it belongs to. */
@@ -62,8 +62,8 @@ typedef struct {
     char path[FS_PATH_MAX + 64];
     int present;
     CsvTable t;
-    KeyRow *rows;  /* every row by key, then line */
-    Group *g;      /* the groups, by key */
+    KeyRow *rows; /* every row by key, then line */
+    Group *g;     /* the groups, by key */
     int ng;
     KeyRow *label; /* one per group (row: the group), by label; NULL unless labels */
     KeyRow *pair;  /* every row's (task, optimizer), sorted; DIR only, for pairs */
@@ -170,13 +170,16 @@ static int same_header(const Side *a, const Side *b, Err *e) {
     int n = a->t.ncols < b->t.ncols ? a->t.ncols : b->t.ncols;
     for (int c = 0; c < n; c++)
         if (strcmp(a->t.header[c], b->t.header[c]) != 0)
-            return err_set(e, EXIT_USAGE, b->path, "line 1: columns differ from %s's (expected "
+            return err_set(e, EXIT_USAGE, b->path,
+                           "line 1: columns differ from %s's (expected "
                            "the same columns in every folder, got \"%.40s\" as column %d where it "
-                           "has \"%.40s\")", a->path, b->t.header[c], c + 1, a->t.header[c]);
+                           "has \"%.40s\")",
+                           a->path, b->t.header[c], c + 1, a->t.header[c]);
     if (a->t.ncols != b->t.ncols && !newer_tail(a, b))
-        return err_set(e, EXIT_USAGE, b->path, "line 1: columns differ from %s's (expected the "
-                       "same %d columns in every folder, got %d)", a->path, a->t.ncols,
-                       b->t.ncols);
+        return err_set(e, EXIT_USAGE, b->path,
+                       "line 1: columns differ from %s's (expected the "
+                       "same %d columns in every folder, got %d)",
+                       a->path, a->t.ncols, b->t.ncols);
     return 0;
 }
 
@@ -187,9 +190,10 @@ static int same_rows(const Side *a, const Group *ga, const Side *b, const Group 
     int rb0 = b->rows[gb->first].row;
     what(b, f, rb0, key, sizeof key);
     if (ga->n != gb->n)
-        return err_set(e, EXIT_USAGE, b->path, "line %d: %s: %d rows here and %d in %s (expected "
-                       "the same rows for one cell in every folder)", rb0 + 2, key, gb->n,
-                       ga->n, a->path);
+        return err_set(e, EXIT_USAGE, b->path,
+                       "line %d: %s: %d rows here and %d in %s (expected "
+                       "the same rows for one cell in every folder)",
+                       rb0 + 2, key, gb->n, ga->n, a->path);
     for (int q = 0; q < ga->n; q++) {
         int ra = a->rows[ga->first + q].row, rb = b->rows[gb->first + q].row;
         for (int c = 0; c < a->t.ncols && c < b->t.ncols; c++) {
@@ -197,10 +201,11 @@ static int same_rows(const Side *a, const Group *ga, const Side *b, const Group 
             for (int i = 0; f->skip[i]; i++) skip |= strcmp(a->t.header[c], f->skip[i]) == 0;
             const char *x = csvio_at(&a->t, ra, c), *y = csvio_at(&b->t, rb, c);
             if (skip || strcmp(x, y) == 0) continue;
-            return err_set(e, EXIT_USAGE, b->path, "line %d: %s: %s differs from %s line %d "
+            return err_set(e, EXIT_USAGE, b->path,
+                           "line %d: %s: %s differs from %s line %d "
                            "(expected the same rows for one cell in every folder, got \"%.30s\" "
-                           "here and \"%.30s\" there)", rb + 2, key, a->t.header[c], a->path,
-                           ra + 2, y, x);
+                           "here and \"%.30s\" there)",
+                           rb + 2, key, a->t.header[c], a->path, ra + 2, y, x);
         }
     }
     return 0;
@@ -210,18 +215,20 @@ static int same_rows(const Side *a, const Group *ga, const Side *b, const Group 
 static int same_labels(const Side *a, const Side *b, Err *e) {
     int ca = csvio_col(&a->t, "cell"), cb = csvio_col(&b->t, "cell");
     for (int i = 0; i < b->ng; i++) {
-        const KeyRow *hit = bsearch(b->label[i].key, a->label, (size_t)a->ng, sizeof *a->label,
-                                    keyrow_key_cmp);
+        const KeyRow *hit =
+            bsearch(b->label[i].key, a->label, (size_t)a->ng, sizeof *a->label, keyrow_key_cmp);
         if (!hit) continue;
         int rb = b->rows[b->g[b->label[i].row].first].row;
         int ra = a->rows[a->g[hit->row].first].row;
         const char *idb = csvio_at(&b->t, rb, cb), *ida = csvio_at(&a->t, ra, ca);
         if (strcmp(ida, idb) == 0) continue;
         const CsvTable *t = &b->t;
-        return err_set(e, EXIT_USAGE, b->path, "line %d: task %.40s, optimizer %.40s, scheduler "
+        return err_set(e, EXIT_USAGE, b->path,
+                       "line %d: task %.40s, optimizer %.40s, scheduler "
                        "%.40s, seed %.20s is cell %.20s here and cell %.20s in %s line %d "
                        "(expected one cell id per label in every folder: the configurations "
-                       "differ under this label)", rb + 2, csvio_at(t, rb, csvio_col(t, "task")),
+                       "differ under this label)",
+                       rb + 2, csvio_at(t, rb, csvio_col(t, "task")),
                        csvio_at(t, rb, csvio_col(t, "optimizer")),
                        csvio_at(t, rb, csvio_col(t, "scheduler")),
                        csvio_at(t, rb, csvio_col(t, "seed")), idb, ida, a->path, ra + 2);
@@ -240,8 +247,7 @@ static int shares_pair(const Side *a, const Side *b, const int *pc) {
     return 0;
 }
 
-static int check_file(const char *cmd, const char *const *dirs, int n, const JoinFile *f,
-                      Err *e) {
+static int check_file(const char *cmd, const char *const *dirs, int n, const JoinFile *f, Err *e) {
     Side *s = xcalloc((size_t)n, sizeof(Side));
     int rc = 0, first = -1, absent = -1;
     for (int k = 0; k < n && rc == 0; k++) {
@@ -256,8 +262,10 @@ static int check_file(const char *cmd, const char *const *dirs, int n, const Joi
         else if (rc == 0) rc = same_header(&s[first], &s[k], e);
     }
     if (rc == 0 && f->need != NEED_NONE && first >= 0 && absent >= 0)
-        rc = err_set(e, EXIT_USAGE, dirs[absent], "no %s (expected one in every folder of the "
-                     "join, as %s has)", f->name, s[first].path);
+        rc = err_set(e, EXIT_USAGE, dirs[absent],
+                     "no %s (expected one in every folder of the "
+                     "join, as %s has)",
+                     f->name, s[first].path);
     int kc[8], lc[8], pc[8];
     if (rc == 0 && first >= 0)
         rc = columns(&s[first], f->key, kc, e) ||
@@ -268,16 +276,18 @@ static int check_file(const char *cmd, const char *const *dirs, int n, const Joi
     for (int k = 1; k < n && rc == 0; k++) {
         if (!s[k].present) continue;
         if (f->pairs && s[0].present && !shares_pair(&s[0], &s[k], pc)) {
-            rc = err_set(e, EXIT_USAGE, NULL, "%s: --with %s: no task and optimizer in common "
+            rc = err_set(e, EXIT_USAGE, NULL,
+                         "%s: --with %s: no task and optimizer in common "
                          "with %s (expected a folder of the same tasks and optimizers, to compare "
-                         "with)", cmd, dirs[k], dirs[0]);
+                         "with)",
+                         cmd, dirs[k], dirs[0]);
             break;
         }
         for (int j = 0; j < k && rc == 0; j++) {
             if (!s[j].present) continue;
             for (int i = 0; i < s[k].ng && rc == 0; i++) {
-                const Group *hit = bsearch(s[k].g[i].key, s[j].g, (size_t)s[j].ng,
-                                           sizeof *s[j].g, group_cmp);
+                const Group *hit =
+                    bsearch(s[k].g[i].key, s[j].g, (size_t)s[j].ng, sizeof *s[j].g, group_cmp);
                 if (hit) rc = same_rows(&s[j], hit, &s[k], &s[k].g[i], f, e);
             }
             if (rc == 0 && f->labels) rc = same_labels(&s[j], &s[k], e);
@@ -290,8 +300,8 @@ static int check_file(const char *cmd, const char *const *dirs, int n, const Joi
 
 /* check_dirs: every --with folder is a result folder, none DIR or another --with folder
  * (st: room for each folder's stat) */
-static int check_dirs(const char *cmd, const char *const *dirs, int n, int report,
-                      struct stat *st, Err *e) {
+static int check_dirs(const char *cmd, const char *const *dirs, int n, int report, struct stat *st,
+                      Err *e) {
     int dir_ok = stat(dirs[0], &st[0]) == 0;
     for (int k = 1; k < n; k++) {
         char where[FS_DIR_MAX + 64], runs[FS_PATH_MAX], plan[FS_PATH_MAX];
@@ -300,23 +310,31 @@ static int check_dirs(const char *cmd, const char *const *dirs, int n, int repor
             return err_set(e, EXIT_USAGE, where, "%s (expected a result folder of lrlab run)",
                            errno == ENOENT ? "no such folder" : strerror(errno));
         if (!S_ISDIR(st[k].st_mode))
-            return err_set(e, EXIT_USAGE, where, "not a folder (expected a result folder of lrlab "
+            return err_set(e, EXIT_USAGE, where,
+                           "not a folder (expected a result folder of lrlab "
                            "run)");
         for (int j = 0; j < k; j++)
             if ((j > 0 || dir_ok) && st[j].st_dev == st[k].st_dev && st[j].st_ino == st[k].st_ino)
-                return j == 0 ? err_set(e, EXIT_USAGE, where, "the folder DIR itself (expected "
+                return j == 0 ? err_set(e, EXIT_USAGE, where,
+                                        "the folder DIR itself (expected "
                                         "another result folder: DIR's runs are read anyway)")
-                              : err_set(e, EXIT_USAGE, where, "the same folder as --with %s "
-                                        "(expected each folder once)", dirs[j]);
+                              : err_set(e, EXIT_USAGE, where,
+                                        "the same folder as --with %s "
+                                        "(expected each folder once)",
+                                        dirs[j]);
         if (folder_check_free(dirs[k], e) != 0) return -1; /* only read, but not half-written */
         if (fs_path(runs, sizeof runs, e, "%s/runs.csv", dirs[k]) != 0 ||
             fs_path(plan, sizeof plan, e, "%s/plan.csv", dirs[k]) != 0)
             return -1;
         int hr = fs_exists_packed(runs), hp = !report || fs_exists(plan);
         if (!hr || !hp)
-            return err_set(e, EXIT_USAGE, where, "not a result folder (expected %s written by "
-                           "lrlab run, got %s)", report ? "plan.csv and runs.csv" : "runs.csv",
-                           !hr && !hp ? "neither" : !hr ? "no runs.csv" : "no plan.csv");
+            return err_set(e, EXIT_USAGE, where,
+                           "not a result folder (expected %s written by "
+                           "lrlab run, got %s)",
+                           report ? "plan.csv and runs.csv" : "runs.csv",
+                           !hr && !hp ? "neither"
+                           : !hr      ? "no runs.csv"
+                                      : "no plan.csv");
     }
     return 0;
 }

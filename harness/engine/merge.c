@@ -1,8 +1,8 @@
 /* merge.c - joining shard outputs (see merge.h). */
 #include "harness/engine/merge.h"
 
-#include "harness/engine/folder.h"
 #include "harness/base/fsutil.h"
+#include "harness/engine/folder.h"
 #include "harness/engine/planfile.h"
 #include "harness/engine/results.h"
 #include "harness/engine/run.h"
@@ -31,19 +31,24 @@ static int target_ok(const char *out, const PlanFile *pf, Err *e) {
         Err why;
         int rc = 0;
         if (planfile_read(out, &have, &why) != 0)
-            rc = err_set(e, EXIT_USAGE, out, "holds another experiment (expected an empty folder "
+            rc = err_set(e, EXIT_USAGE, out,
+                         "holds another experiment (expected an empty folder "
                          "or one of the same plan, got a plan.csv that cannot be read)");
         else if (!planfile_equal(&have, pf))
-            rc = err_set(e, EXIT_USAGE, out, "holds another experiment (expected an empty folder "
-                         "or one of the same plan, got the plan of \"%s\")", have.experiment);
+            rc = err_set(e, EXIT_USAGE, out,
+                         "holds another experiment (expected an empty folder "
+                         "or one of the same plan, got the plan of \"%s\")",
+                         have.experiment);
         planfile_free(&have);
         return rc;
     }
     for (int i = 0; folder_results_files[i]; i++) {
         if (fs_path(p, sizeof p, e, "%s/%s", out, folder_results_files[i]) != 0) return -1;
         if (fs_exists(p))
-            return err_set(e, EXIT_USAGE, out, "holds results without a plan (expected an empty "
-                           "folder or one of the same plan, got %s)", folder_results_files[i]);
+            return err_set(e, EXIT_USAGE, out,
+                           "holds results without a plan (expected an empty "
+                           "folder or one of the same plan, got %s)",
+                           folder_results_files[i]);
     }
     for (int i = 0; i < 3; i++) { /* cells, curves, evals */
         if (fs_path(p, sizeof p, e, "%s/%s", out, folder_results_subs[i]) != 0) return -1;
@@ -51,9 +56,10 @@ static int target_ok(const char *out, const PlanFile *pf, Err *e) {
         struct dirent *de;
         while (d && (de = readdir(d)))
             if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-                err_set(e, EXIT_USAGE, out, "holds results without a plan (expected an empty "
-                        "folder or one of the same plan, got %s/%s)", folder_results_subs[i],
-                        de->d_name); /* before closedir, which frees de */
+                err_set(e, EXIT_USAGE, out,
+                        "holds results without a plan (expected an empty "
+                        "folder or one of the same plan, got %s/%s)",
+                        folder_results_subs[i], de->d_name); /* before closedir, which frees de */
                 closedir(d);
                 return -1;
             }
@@ -102,15 +108,13 @@ static int copy_tuning(const char *out, const char *const *dirs, int ndirs, Err 
     return 0;
 }
 
-int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet,
-               RunOutputs outputs) {
+int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet, RunOutputs outputs) {
     Err e = {0};
     PlanFile *pfs = xcalloc((size_t)ndirs, sizeof(PlanFile));
     int code = EXIT_USAGE, loaded = 0, *owner = NULL;
     double *secs = NULL, *one = NULL;
     Folder lock = {-1};
-    if (fs_check_dir_len("merge: OUT", out, &e) != 0 || folder_check_free(out, &e) != 0)
-        goto fail;
+    if (fs_check_dir_len("merge: OUT", out, &e) != 0 || folder_check_free(out, &e) != 0) goto fail;
     for (int i = 0; i < ndirs; i++)
         if (fs_check_dir_len("merge: DIR", dirs[i], &e) != 0 || folder_check_free(dirs[i], &e) != 0)
             goto fail;
@@ -118,8 +122,10 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet,
         if (planfile_read(dirs[i], &pfs[i], &e) != 0) goto fail;
         loaded++; /* freed below even when this folder's plan is refused */
         if (i > 0 && !planfile_equal(&pfs[0], &pfs[i])) {
-            err_set(&e, EXIT_USAGE, dirs[i], "plan.csv: a different plan from %s/plan.csv "
-                                             "(expected shards of one plan)", dirs[0]);
+            err_set(&e, EXIT_USAGE, dirs[i],
+                    "plan.csv: a different plan from %s/plan.csv "
+                    "(expected shards of one plan)",
+                    dirs[0]);
             goto fail;
         }
     }
@@ -130,8 +136,9 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet,
         for (int i = 0; i < ndirs; i++) {
             if (!results_cell_complete(dirs[i], pf->rows[c].id)) continue;
             if (owner[c] >= 0) {
-                err_set(&e, EXIT_USAGE, dirs[i], "cell %s (plan row %d) is also in %s (expected "
-                                                 "each cell in exactly one shard)",
+                err_set(&e, EXIT_USAGE, dirs[i],
+                        "cell %s (plan row %d) is also in %s (expected "
+                        "each cell in exactly one shard)",
                         pf->rows[c].id, c + 1, dirs[owner[c]]);
                 goto fail;
             }
@@ -146,15 +153,18 @@ int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet,
                     goto fail;
                 if (!fs_exists(p) || results_cell_check(dirs[i], pf->rows[c].id, &why) == 0)
                     continue;
-                err_set(&e, EXIT_USAGE, NULL, "%s; so cell %s (plan row %d) is complete in none "
-                        "of the folders (expected every cell; run its shard again)", why.msg,
-                        pf->rows[c].id, c + 1);
+                err_set(&e, EXIT_USAGE, NULL,
+                        "%s; so cell %s (plan row %d) is complete in none "
+                        "of the folders (expected every cell; run its shard again)",
+                        why.msg, pf->rows[c].id, c + 1);
                 goto fail;
             }
-            err_set(&e, EXIT_USAGE, dirs[0], "cell %s (plan row %d: %s %s %s seed %lld) is in "
-                                             "none of the folders (expected every cell; run the "
-                                             "missing shard)", pf->rows[c].id, c + 1,
-                    pf->rows[c].task, pf->rows[c].optim, pf->rows[c].sched, pf->rows[c].seed);
+            err_set(&e, EXIT_USAGE, dirs[0],
+                    "cell %s (plan row %d: %s %s %s seed %lld) is in "
+                    "none of the folders (expected every cell; run the "
+                    "missing shard)",
+                    pf->rows[c].id, c + 1, pf->rows[c].task, pf->rows[c].optim, pf->rows[c].sched,
+                    pf->rows[c].seed);
             goto fail;
         }
     }

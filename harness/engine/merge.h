@@ -11,7 +11,6 @@
 
 #include "harness/engine/run.h"
 
-int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet,
-               RunOutputs outputs);
+int merge_main(const char *out, const char *const *dirs, int ndirs, int quiet, RunOutputs outputs);
 
 #endif

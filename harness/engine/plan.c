@@ -71,14 +71,14 @@ static int64_t eval_every_of(const CompCfg *t, int64_t steps) {
 }
 
 /* Validates one (task, optimizer, scheduler) at a learning rate; 0 or -1 with e set. */
-static int check_combo(const CompCfg *t, const CompCfg *s, const Params *sp, double lr0,
-                       Err *e) {
+static int check_combo(const CompCfg *t, const CompCfg *s, const Params *sp, double lr0, Err *e) {
     int64_t steps = params_int(&t->common, "steps");
     int64_t every = eval_every_of(t, steps);
     if (every > steps)
         return err_set(e, EXIT_USAGE, t->where,
                        "task \"%s\": eval_every: longer than the run (expected at most %lld, "
-                       "got %lld)", t->name, (long long)steps, (long long)every);
+                       "got %lld)",
+                       t->name, (long long)steps, (long long)every);
     int64_t warm = params_int(&s->common, "warmup_steps");
     if (warm >= steps)
         return err_set(e, EXIT_USAGE, s->where,
@@ -93,8 +93,8 @@ static int check_combo(const CompCfg *t, const CompCfg *s, const Params *sp, dou
     if (need > (double)memlimit_cell_bytes()) {
         err_set(e, EXIT_USAGE, t->where,
                 "task \"%s\": steps %lld with eval_every %lld need %.1f GB for one cell's "
-                "evaluations (expected at most %s)", t->label, (long long)steps,
-                (long long)every, need / 1e9, memlimit_describe());
+                "evaluations (expected at most %s)",
+                t->label, (long long)steps, (long long)every, need / 1e9, memlimit_describe());
         err_hint(e, "evaluate less often (a larger eval_every) or train fewer steps");
         return -1;
     }
@@ -132,15 +132,16 @@ static int unique_ids(const Plan *p, const Experiment *ex, Err *e) {
     qsort(c, (size_t)p->n, sizeof *c, by_id);
     int i = -1, j = -1;
     for (int k = 1; k < p->n; k++) { /* c[k] the second of its group: c[k - 1] the first */
-        int second = strcmp(c[k]->id, c[k - 1]->id) == 0 &&
-                     (k == 1 || strcmp(c[k - 2]->id, c[k]->id) != 0);
+        int second =
+            strcmp(c[k]->id, c[k - 1]->id) == 0 && (k == 1 || strcmp(c[k - 2]->id, c[k]->id) != 0);
         if (second && (i < 0 || c[k]->index < i)) i = c[k]->index, j = c[k - 1]->index;
     }
     free(c);
     if (i >= 0)
         return err_set(e, EXIT_USAGE, ex->where,
                        "experiment: cells %d and %d are the same run (expected distinct "
-                       "configurations; two entries differ only in their label)", j + 1, i + 1);
+                       "configurations; two entries differ only in their label)",
+                       j + 1, i + 1);
     return 0;
 }
 
@@ -148,15 +149,14 @@ static int unique_ids(const Plan *p, const Experiment *ex, Err *e) {
 #define PLAN_MAX_CELLS 1000000
 static int too_many(const Experiment *ex, double n, const char *what, Err *e) {
     if (n <= PLAN_MAX_CELLS) return 0;
-    return err_set(e, EXIT_USAGE, ex->where, "experiment: too many %s (expected at most %d, got "
-                   "%.0f = %d task(s) x %d optimizer(s) x %d scheduler(s) x %d seed(s))", what,
-                   PLAN_MAX_CELLS, n, ex->ntasks, ex->noptims, ex->nscheds, ex->nseeds);
+    return err_set(e, EXIT_USAGE, ex->where,
+                   "experiment: too many %s (expected at most %d, got "
+                   "%.0f = %d task(s) x %d optimizer(s) x %d scheduler(s) x %d seed(s))",
+                   what, PLAN_MAX_CELLS, n, ex->ntasks, ex->noptims, ex->nscheds, ex->nseeds);
 }
 
 /* ncombo: the combinations of scheduler si's hyperparameter grid, 0 without one. */
-static int ncombo(const Experiment *ex, int si) {
-    return ex->hyper ? ex->hyper[si].ncombo : 0;
-}
+static int ncombo(const Experiment *ex, int si) { return ex->hyper ? ex->hyper[si].ncombo : 0; }
 
 int plan_tuned(const Experiment *ex, int oi, int si) {
     return grid_size(&ex->optims[oi]) > 1 || ncombo(ex, si) > 0;
@@ -186,8 +186,8 @@ int plan_build(const Experiment *ex, const double *lr_choice, const int *combo_c
     p->cells = NULL;
     if (too_many(ex, (double)ex->ntasks * ex->noptims * ex->nscheds * ex->nseeds, "cells", e))
         return -1;
-    p->cells = xcalloc((size_t)ex->ntasks * ex->noptims * ex->nscheds * ex->nseeds + 1,
-                       sizeof(Cell));
+    p->cells =
+        xcalloc((size_t)ex->ntasks * ex->noptims * ex->nscheds * ex->nseeds + 1, sizeof(Cell));
     for (int ti = 0; ti < ex->ntasks; ti++) {
         const CompCfg *t = &ex->tasks[ti];
         for (int oi = 0; oi < ex->noptims; oi++) {

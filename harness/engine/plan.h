@@ -12,16 +12,16 @@
 #include "harness/lua/config.h"
 
 typedef struct Cell {
-    int index;              /* position in plan order */
+    int index; /* position in plan order */
     const CompCfg *task, *optim, *sched;
     int64_t seed;
     int64_t steps, eval_every;
     double lr0;
-    const Params *sp;       /* the scheduler's parameters: sched->p, or a combination of its
-                             * tuning grid (Experiment.hyper) */
-    int combo;              /* that combination's index; -1: sched->p */
+    const Params *sp; /* the scheduler's parameters: sched->p, or a combination of its
+                       * tuning grid (Experiment.hyper) */
+    int combo;        /* that combination's index; -1: sched->p */
     char id[17];
-    char *canon;            /* canonical resolved configuration, owned */
+    char *canon; /* canonical resolved configuration, owned */
 } Cell;
 
 typedef struct Plan {

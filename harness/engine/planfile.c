@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const cols[] = {"index", "cell", "experiment", "task", "optimizer",
-                                   "scheduler", "seed", "lr0", "steps", "metric", "metric_goal",
-                                   NULL};
+static const char *const cols[] = {"index",     "cell",      "experiment",  "task",
+                                   "optimizer", "scheduler", "seed",        "lr0",
+                                   "steps",     "metric",    "metric_goal", NULL};
 
 void planfile_from_plan(const Plan *p, PlanFile *pf) {
     snprintf(pf->experiment, sizeof pf->experiment, "%s", p->ex->name);
@@ -62,8 +62,10 @@ static int copy_field(char *dst, size_t n, const char *src, const char *path, in
                       const char *col, Err *e) {
     size_t len = strlen(src);
     if (len == 0 || len >= n)
-        return err_set(e, EXIT_USAGE, path, "line %d: %s: invalid value (expected 1 to %zu "
-                                            "characters, got %zu)", line, col, n - 1, len);
+        return err_set(e, EXIT_USAGE, path,
+                       "line %d: %s: invalid value (expected 1 to %zu "
+                       "characters, got %zu)",
+                       line, col, n - 1, len);
     memcpy(dst, src, len + 1);
     return 0;
 }
@@ -93,9 +95,10 @@ static int duplicate_id(const PlanFile *pf, const char *path, Err *e) {
     int rc = 0;
     for (int i = 1; i < pf->n && rc == 0; i++)
         if (strcmp(r[i]->id, r[i - 1]->id) == 0)
-            rc = err_set(e, EXIT_USAGE, path, "line %d: cell: duplicate id (expected distinct "
-                         "cells, got %s also at line %d)", r[i]->index + 2, r[i]->id,
-                         r[i - 1]->index + 2);
+            rc = err_set(e, EXIT_USAGE, path,
+                         "line %d: cell: duplicate id (expected distinct "
+                         "cells, got %s also at line %d)",
+                         r[i]->index + 2, r[i]->id, r[i - 1]->index + 2);
     free(r);
     return rc;
 }
@@ -113,15 +116,17 @@ int planfile_read(const char *dir, PlanFile *pf, Err *e) {
         int line = i + 2;
         double x;
         if (csvio_parse_num(csvio_at(&t, i, 0), &x) != 0 || x != i) {
-            err_set(e, EXIT_USAGE, path, "line %d: index: out of order (expected %d, got %s)",
-                    line, i, csvio_at(&t, i, 0));
+            err_set(e, EXIT_USAGE, path, "line %d: index: out of order (expected %d, got %s)", line,
+                    i, csvio_at(&t, i, 0));
             goto bad;
         }
         r->index = i;
         const char *id = csvio_at(&t, i, 1);
         if (strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16) {
-            err_set(e, EXIT_USAGE, path, "line %d: cell: invalid id (expected 16 hex digits, "
-                                         "got \"%.40s\")", line, id);
+            err_set(e, EXIT_USAGE, path,
+                    "line %d: cell: invalid id (expected 16 hex digits, "
+                    "got \"%.40s\")",
+                    line, id);
             goto bad;
         }
         memcpy(r->id, id, 17);
@@ -133,17 +138,21 @@ int planfile_read(const char *dir, PlanFile *pf, Err *e) {
             goto bad;
         const char *goal = csvio_at(&t, i, 10);
         if (strcmp(goal, "min") != 0 && strcmp(goal, "max") != 0) {
-            err_set(e, EXIT_USAGE, path, "line %d: metric_goal: invalid value (expected min or "
-                                         "max, got \"%.20s\")", line, goal);
+            err_set(e, EXIT_USAGE, path,
+                    "line %d: metric_goal: invalid value (expected min or "
+                    "max, got \"%.20s\")",
+                    line, goal);
             goto bad;
         }
         r->metric_max = strcmp(goal, "max") == 0;
         double seed, steps;
-        if (csvio_parse_num(csvio_at(&t, i, 6), &seed) || csvio_parse_num(csvio_at(&t, i, 7), &r->lr0) ||
+        if (csvio_parse_num(csvio_at(&t, i, 6), &seed) ||
+            csvio_parse_num(csvio_at(&t, i, 7), &r->lr0) ||
             csvio_parse_num(csvio_at(&t, i, 8), &steps) || !(r->lr0 > 0) || steps < 1 || seed < 0) {
-            err_set(e, EXIT_USAGE, path, "line %d: seed, lr0 or steps: invalid value (expected "
-                                         "numbers, got \"%s\", \"%s\", \"%s\")", line,
-                    csvio_at(&t, i, 6), csvio_at(&t, i, 7), csvio_at(&t, i, 8));
+            err_set(e, EXIT_USAGE, path,
+                    "line %d: seed, lr0 or steps: invalid value (expected "
+                    "numbers, got \"%s\", \"%s\", \"%s\")",
+                    line, csvio_at(&t, i, 6), csvio_at(&t, i, 7), csvio_at(&t, i, 8));
             goto bad;
         }
         r->seed = (long long)seed;

@@ -15,7 +15,7 @@ typedef struct PlanRow {
     int index;
     char id[17];
     char task[64], optim[64], sched[64], metric[32];
-    int metric_max;   /* the task metric is better when higher (accuracy) */
+    int metric_max; /* the task metric is better when higher (accuracy) */
     long long seed, steps;
     double lr0;
 } PlanRow;

@@ -6,19 +6,18 @@
  *
  * Episodes are ordinary cells run by train_cell (harness/engine/train.c) with an agent scheduler
  * defined here, so the features a policy learns from are computed by the same loop that
- * feeds scheduler "rl" in experiments. Rewards (our choice, paper/method.md section 5.4): the decrease of
- * the log of the training objective over each decision interval,
- *   r_k = log f(t_k) - log f(t_{k+1}),   t_k = k * every (t_K = steps),
- * with f the full training objective of the task's evaluation (METRIC_TRAIN_LOSS; reward =
- * "val_loss" takes the validation loss), evaluated every `every` steps. The undiscounted
- * return telescopes to log f(0) - log f(end): the log-factor by which the run lowered its
- * objective, so a policy is paid for where the run ends, and each decision for its share of
- * the way. The DNN paper's gamma * (best_loss - val_loss) + lambda * (epoch_max - epoch) pays
- * for finishing early, which a fixed budget does not allow, and mixes scales across tasks;
- * log-ratios are scale-free (faces and a synthetic matrix, whose objectives differ 100-fold,
- * pay alike for halving them). A run that diverges ends its episode at the interval where it
- * did, with f(end) taken as diverge_factor * f(0), its divergence threshold: a return of
- * -log(diverge_factor), worse than any run that finishes.
+ * feeds scheduler "rl" in experiments. Rewards (our choice, paper/method.md section 5.4): the
+ * decrease of the log of the training objective over each decision interval, r_k = log f(t_k) - log
+ * f(t_{k+1}),   t_k = k * every (t_K = steps), with f the full training objective of the task's
+ * evaluation (METRIC_TRAIN_LOSS; reward = "val_loss" takes the validation loss), evaluated every
+ * `every` steps. The undiscounted return telescopes to log f(0) - log f(end): the log-factor by
+ * which the run lowered its objective, so a policy is paid for where the run ends, and each
+ * decision for its share of the way. The DNN paper's gamma * (best_loss - val_loss) + lambda *
+ * (epoch_max - epoch) pays for finishing early, which a fixed budget does not allow, and mixes
+ * scales across tasks; log-ratios are scale-free (faces and a synthetic matrix, whose objectives
+ * differ 100-fold, pay alike for halving them). A run that diverges ends its episode at the
+ * interval where it did, with f(end) taken as diverge_factor * f(0), its divergence threshold: a
+ * return of -log(diverge_factor), worse than any run that finishes.
  *
  * reward = "dnn" is the DNN paper's (Subramanian, Ganapathiraman, El Gamal, "Learning rate
  * schedules for deep networks with reinforcement learning", ICLR 2023 tiny paper), with its
@@ -33,8 +32,8 @@
  */
 #include "harness/engine/ppo.h"
 
-#include "harness/base/clock.h"
 #include "harness/base/blas.h"
+#include "harness/base/clock.h"
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/gnuplot.h"
@@ -93,7 +92,8 @@ void ppo_rewards(const PpoReward *rw, const double *m, const double *left, int n
 double ppo_objective(const Net *pi, const Net *v, const PpoSample *s, int n, const PpoConfig *c,
                      double *grad, PpoStats *st) {
     const int A = pi->sizes[pi->nlayers];
-    double act[POLICY_MAX_ACT], actv[POLICY_MAX_ACT], lp[POLICY_MAX_ACTIONS], dl[POLICY_MAX_ACTIONS];
+    double act[POLICY_MAX_ACT], actv[POLICY_MAX_ACT], lp[POLICY_MAX_ACTIONS],
+        dl[POLICY_MAX_ACTIONS];
     double loss = 0, ent = 0, kl = 0, clipped = 0, verr2 = 0;
     if (grad) memset(grad, 0, sizeof(double) * (pi->n + v->n));
     for (int k = 0; k < n; k++) {
@@ -215,8 +215,8 @@ const ParamSpec ppo_params[] = {
      "the gradient of both networks is clipped to this global L2 norm"},
     {"hidden", PARAM_INT, "32", 1, POLICY_MAX_WIDTH, 0, NULL, "tanh units per hidden layer"},
     {"layers", PARAM_INT, "2", 1, POLICY_MAX_LAYERS - 1, 0, NULL, "hidden layers"},
-    {"actions", PARAM_LIST, "0.5|0.8|1|1.25|2", 0, INFINITY, PARAM_LO_OPEN | PARAM_INCREASING,
-     NULL, "the lr multipliers the policy chooses from (at most 16)"},
+    {"actions", PARAM_LIST, "0.5|0.8|1|1.25|2", 0, INFINITY, PARAM_LO_OPEN | PARAM_INCREASING, NULL,
+     "the lr multipliers the policy chooses from (at most 16)"},
     {"inputs", PARAM_STR, "all", 0, 0, 0, NULL,
      "the features the policy sees: all (log_lr .. log_grad7, not log_val), or names joined "
      "by | (log_val|progress)"},
@@ -272,14 +272,14 @@ enum { STREAM_INIT = 1, STREAM_PROBE, STREAM_DRAW, STREAM_ACT, STREAM_SHUFFLE };
 
 /* One episode: what was drawn, the decisions the agent took and what they earned. */
 typedef struct Episode {
-    int ti;          /* task index */
+    int ti; /* task index */
     int64_t seed;
     double lr0;
-    int n, cap;      /* decisions taken, room */
-    double *x;       /* [cap, P] raw features at each decision, the policy's P */
-    int *a;          /* [cap] */
-    double *logp;    /* [cap] */
-    double *r;       /* [cap] rewards */
+    int n, cap;   /* decisions taken, room */
+    double *x;    /* [cap, P] raw features at each decision, the policy's P */
+    int *a;       /* [cap] */
+    double *logp; /* [cap] */
+    double *r;    /* [cap] rewards */
     double ret, final;
     int64_t clips;
     int status;
@@ -287,7 +287,7 @@ typedef struct Episode {
     const Policy *pol;
     const double *actions;
     int nactions;
-    int uniform;     /* random actions (the normalization probe) */
+    int uniform; /* random actions (the normalization probe) */
     int64_t every;
     Rng rng;
 } Episode;
@@ -357,21 +357,21 @@ typedef struct Trainer {
     int quiet;
     PpoConfig cfg;
     PpoLearner L;
-    Policy pol;         /* metadata; pol.net is a view of L.pi */
+    Policy pol; /* metadata; pol.net is a view of L.pi */
     int64_t episodes, steps, every, batch, seed;
-    int reward_val;     /* the measure is the validation loss (val_loss, dnn) */
+    int reward_val; /* the measure is the validation loss (val_loss, dnn) */
     PpoReward rw;
     const double *lrs;
     int nlr;
-    int maxdec;         /* decisions per episode: ceil(steps / every) */
-    Episode *eps;       /* [batch] */
-    double *m, *left;   /* [maxdec + 1], [maxdec]: the running episode's reward measure at
-                           its decision points and end, the budget left after each interval */
+    int maxdec;       /* decisions per episode: ceil(steps / every) */
+    Episode *eps;     /* [batch] */
+    double *m, *left; /* [maxdec + 1], [maxdec]: the running episode's reward measure at
+                         its decision points and end, the budget left after each interval */
     CompCfg agent;
     TaskEnv env;
-    uint64_t config;    /* hash of everything but `episodes`, checked on resume */
+    uint64_t config; /* hash of everything but `episodes`, checked on resume */
     int64_t done, batches_done;
-    Episode *rows;      /* [episodes] summaries (no trajectories) */
+    Episode *rows; /* [episodes] summaries (no trajectories) */
     char policy_path[1200], returns_path[1200], ckpt_path[1200];
     double t0;
 } Trainer;
@@ -392,8 +392,13 @@ static int run_episode(Trainer *T, Episode *ep, uint64_t act_stream, Err *e) {
     ep->every = T->every;
     rng_seed2(&ep->rng, (uint64_t)T->seed, act_stream);
     const CompCfg *task = &T->pt.tasks[ep->ti];
-    Cell c = {.task = task, .optim = &T->pt.optim, .sched = &T->agent, .seed = ep->seed,
-              .steps = T->steps, .eval_every = T->every, .lr0 = ep->lr0};
+    Cell c = {.task = task,
+              .optim = &T->pt.optim,
+              .sched = &T->agent,
+              .seed = ep->seed,
+              .steps = T->steps,
+              .eval_every = T->every,
+              .lr0 = ep->lr0};
     CellResult res;
     recording = ep;
     int rc = train_cell(&c, &T->env, &res, e);
@@ -467,7 +472,7 @@ static void update(Trainer *T, int neps, int64_t batch_index, PpoStats *st) {
         return;
     }
     const size_t P = (size_t)policy_nfeat(&T->pol);
-    double *z = xmalloc(sizeof(double) * (size_t)N * P); /* [N, P] the policy's inputs */
+    double *z = xmalloc(sizeof(double) * (size_t)N * P);  /* [N, P] the policy's inputs */
     double *zv = xmalloc(sizeof(double) * (size_t)N * P); /* [N, P] the value network's */
     double *rew = xmalloc(sizeof(double) * (size_t)N), *val = xmalloc(sizeof(double) * (size_t)N);
     double *adv = xmalloc(sizeof(double) * (size_t)N), *ret = xmalloc(sizeof(double) * (size_t)N);
@@ -483,8 +488,7 @@ static void update(Trainer *T, int neps, int64_t batch_index, PpoStats *st) {
             val[k] = net_forward(&T->L.v, zv + (size_t)k * P, act)[0];
             rew[k] = ep->r[j];
             last[k] = j == ep->n - 1;
-            s[k] = (PpoSample){z + (size_t)k * P, zv + (size_t)k * P, ep->a[j], ep->logp[j], 0,
-                               0};
+            s[k] = (PpoSample){z + (size_t)k * P, zv + (size_t)k * P, ep->a[j], ep->logp[j], 0, 0};
         }
     }
     ppo_gae(rew, val, last, N, T->cfg.gamma, T->cfg.lambda, adv, ret);
@@ -523,11 +527,12 @@ static void put_block(Buf *b, const char *key, const double *x, size_t n) {
 
 static int write_checkpoint(const Trainer *T, Err *e) {
     Buf b = {0};
-    buf_printf(&b, "# generated by lrlab train-policy: the training state of policy %s, read by "
-                   "--resume; do not edit\nlrlab-ppo-checkpoint 1\nconfig %016llx\n",
+    buf_printf(&b,
+               "# generated by lrlab train-policy: the training state of policy %s, read by "
+               "--resume; do not edit\nlrlab-ppo-checkpoint 1\nconfig %016llx\n",
                T->pol.name, (unsigned long long)T->config);
-    buf_printf(&b, "episodes_done %lld\nbatches_done %lld\nadam_steps %lld\n",
-               (long long)T->done, (long long)T->batches_done, (long long)T->L.t);
+    buf_printf(&b, "episodes_done %lld\nbatches_done %lld\nadam_steps %lld\n", (long long)T->done,
+               (long long)T->batches_done, (long long)T->L.t);
     put_block(&b, "input_mean", T->pol.mean, (size_t)policy_nfeat(&T->pol));
     put_block(&b, "input_std", T->pol.std, (size_t)policy_nfeat(&T->pol));
     put_block(&b, "policy", T->L.pi.w, T->L.pi.n);
@@ -557,7 +562,7 @@ static int read_block(PolicyReader *r, const char *key, double *x, size_t n) {
     if (pread_int(r, key, r->tok[1], 0, INT64_C(1) << 40, &got) != 0) return -1;
     if ((size_t)got != n)
         return pread_fail(r, "%s: %lld values (expected %zu for this script's networks)", key,
-                       (long long)got, n);
+                          (long long)got, n);
     for (size_t i = 0; i < n; i += 8) {
         int want = (int)(n - i < 8 ? n - i : 8);
         if (pread_next(r) != 0) return pread_fail(r, "end of file (expected %s values)", key);
@@ -577,7 +582,7 @@ static int read_checkpoint(Trainer *T, PolicyReader *r) {
     snprintf(want, sizeof want, "%016llx", (unsigned long long)T->config);
     if (strcmp(r->tok[1], want) != 0)
         return pread_fail(r, "config: made with another script (expected the script of the "
-                          "checkpoint, where only episodes may change; got a different one)");
+                             "checkpoint, where only episodes may change; got a different one)");
     if (pread_key(r, "episodes_done", 1) != 0 ||
         pread_int(r, "episodes_done", r->tok[1], 0, T->episodes, &T->done) != 0 ||
         pread_key(r, "batches_done", 1) != 0 ||
@@ -620,8 +625,8 @@ static int read_checkpoint(Trainer *T, PolicyReader *r) {
 #define RETURNS_WINDOW 50
 
 static int write_returns(const Trainer *T, Err *e) {
-    static const char *const cols[] = {"episode", "task", "seed", "lr0", "return", "task_mean",
-                                       "final_loss", "lr_clips", "status", NULL};
+    static const char *const cols[] = {"episode",   "task",       "seed",     "lr0",    "return",
+                                       "task_mean", "final_loss", "lr_clips", "status", NULL};
     Buf b = {0};
     csvio_header(&b, cols);
     /* per task: its last RETURNS_WINDOW returns (a ring), their sum and count */
@@ -707,9 +712,11 @@ static int setup(Trainer *T, Err *e) {
     static const char *const coefs[] = {"reward_gamma", "reward_lambda"};
     for (int k = 0; k < 2; k++)
         if (T->rw.kind != REWARD_DNN && params_isset(p, coefs[k]))
-            return err_set(e, EXIT_USAGE, T->pt.where, "policy_training: %s: needs reward = "
+            return err_set(e, EXIT_USAGE, T->pt.where,
+                           "policy_training: %s: needs reward = "
                            "\"dnn\" (expected reward = \"dnn\" when %s is given, got reward = "
-                           "\"%s\")", coefs[k], coefs[k], reward);
+                           "\"%s\")",
+                           coefs[k], coefs[k], reward);
     T->cfg = (PpoConfig){.lr = params_num(p, "adam_lr"),
                          .clip = params_num(p, "clip"),
                          .gamma = params_num(p, "gamma"),
@@ -720,22 +727,27 @@ static int setup(Trainer *T, Err *e) {
                          .epochs = (int)params_int(p, "epochs"),
                          .minibatch = (int)params_int(p, "minibatch")};
     if (T->every > T->steps)
-        return err_set(e, EXIT_USAGE, T->pt.where, "policy_training: every: longer than an "
+        return err_set(e, EXIT_USAGE, T->pt.where,
+                       "policy_training: every: longer than an "
                        "episode (expected at most steps = %lld, got %lld)",
                        (long long)T->steps, (long long)T->every);
     int na;
     const double *actions = params_list(p, "actions", &na);
     if (na > POLICY_MAX_ACTIONS)
-        return err_set(e, EXIT_USAGE, T->pt.where, "policy_training: actions: %d multipliers "
-                       "(expected at most %d)", na, POLICY_MAX_ACTIONS);
+        return err_set(e, EXIT_USAGE, T->pt.where,
+                       "policy_training: actions: %d multipliers "
+                       "(expected at most %d)",
+                       na, POLICY_MAX_ACTIONS);
     for (int i = 0; i < T->pt.ntasks; i++) {
         const CompCfg *c = &T->pt.tasks[i];
         static const char *const owned[] = {"steps", "eval_every"};
         for (int k = 0; k < 2; k++)
             if (params_isset(&c->common, owned[k]))
-                return err_set(e, EXIT_USAGE, c->where, "task \"%s\": %s: set by "
+                return err_set(e, EXIT_USAGE, c->where,
+                               "task \"%s\": %s: set by "
                                "policy_training (expected %s = N in policy_training, not in "
-                               "its tasks)", c->name, owned[k], k ? "every" : "steps");
+                               "its tasks)",
+                               c->name, owned[k], k ? "every" : "steps");
     }
     /* the policy's features: the first list, or all of them when inputs names a later one */
     const char *in = params_str(p, "inputs");
@@ -748,7 +760,8 @@ static int setup(Trainer *T, Err *e) {
                          strncmp(t, policy_feature_names[j], len) != 0))
             j++;
         if (j == F)
-            return err_set(e, EXIT_USAGE, T->pt.where, "policy_training: inputs: unknown feature "
+            return err_set(e, EXIT_USAGE, T->pt.where,
+                           "policy_training: inputs: unknown feature "
                            "\"%.*s\" (expected all, or names among " POLICY_FEATURE_LIST " joined "
                            "by |)",
                            (int)(len < 40 ? len : 40), t);
@@ -764,11 +777,13 @@ static int setup(Trainer *T, Err *e) {
     const double limit = (double)memlimit_cell_bytes(),
                  decisions = (double)((T->steps + T->every - 1) / T->every),
                  per_dec = (double)(sizeof(double) * (3 * P + 4) + 2 * sizeof(int) +
-                                    sizeof(PpoSample) + sizeof(EvalRow)) + 128.0,
+                                    sizeof(PpoSample) + sizeof(EvalRow)) +
+                           128.0,
                  need_dec = (double)T->batch * decisions * per_dec,
                  need_eps = (double)T->episodes * (double)sizeof(Episode);
     if (need_dec > limit || decisions > INT32_MAX) {
-        err_set(e, EXIT_USAGE, T->pt.where, "policy_training: steps %lld with every %lld and "
+        err_set(e, EXIT_USAGE, T->pt.where,
+                "policy_training: steps %lld with every %lld and "
                 "batch %lld need %.1f GB for one batch's decisions (expected at most %s)",
                 (long long)T->steps, (long long)T->every, (long long)T->batch, need_dec / 1e9,
                 memlimit_describe());
@@ -776,9 +791,10 @@ static int setup(Trainer *T, Err *e) {
         return -1;
     }
     if (need_eps > limit)
-        return err_set(e, EXIT_USAGE, T->pt.where, "policy_training: episodes: %lld need %.1f GB "
-                       "of episode records (expected at most %s)", (long long)T->episodes,
-                       need_eps / 1e9, memlimit_describe());
+        return err_set(e, EXIT_USAGE, T->pt.where,
+                       "policy_training: episodes: %lld need %.1f GB "
+                       "of episode records (expected at most %s)",
+                       (long long)T->episodes, need_eps / 1e9, memlimit_describe());
     T->maxdec = (int)decisions;
     /* the policy's metadata */
     Policy *pol = &T->pol;
@@ -848,8 +864,7 @@ static int preflight(Trainer *T, Err *e) {
     for (int i = 0; i < T->pt.ntasks; i++) {
         Task t;
         const CompCfg *c = &T->pt.tasks[i];
-        if (task_create(&t, c->task, &c->p, 0, &T->env, c->where, e) != 0)
-            return -1;
+        if (task_create(&t, c->task, &c->p, 0, &T->env, c->where, e) != 0) return -1;
         task_destroy(&t);
     }
     return 0;
@@ -871,19 +886,24 @@ static int plot_returns(const Trainer *T, Err *e) {
     gnuplot_comment(&b, csv);
     buf_printf(&b, "\nset terminal pngcairo noenhanced size 1100,600\nset output ");
     gnuplot_file(&b, png);
-    buf_printf(&b, "\nset datafile separator ','\nset key below noautotitle\n"
-                   "set grid\nset xlabel 'episode'\nset ylabel 'return of the episode'\n"
-                   "set xrange [0:%lld]\n", (long long)(T->done > 0 ? T->done : 1));
+    buf_printf(&b,
+               "\nset datafile separator ','\nset key below noautotitle\n"
+               "set grid\nset xlabel 'episode'\nset ylabel 'return of the episode'\n"
+               "set xrange [0:%lld]\n",
+               (long long)(T->done > 0 ? T->done : 1));
     /* the title: the policy, then its reward on a line of its own (so neither is cut) */
     snprintf(title, sizeof title, "policy %s: the return during training", T->pol.name);
     buf_printf(&b, "set title ");
     gnuplot_str(&b, title);
     if (T->rw.kind == REWARD_DNN)
-        snprintf(title, sizeof title, "reward: gamma x (best validation loss - validation loss) "
+        snprintf(title, sizeof title,
+                 "reward: gamma x (best validation loss - validation loss) "
                  "+ lambda x budget left, summed over the episode");
     else
-        snprintf(title, sizeof title, "reward: the log-decrease of the %s, summed over the "
-                 "episode", T->pol.reward);
+        snprintf(title, sizeof title,
+                 "reward: the log-decrease of the %s, summed over the "
+                 "episode",
+                 T->pol.reward);
     buf_printf(&b, ".\"\\n\".");
     gnuplot_str(&b, title);
     buf_printf(&b, "\nplot ");
@@ -913,8 +933,7 @@ static int plot_returns(const Trainer *T, Err *e) {
         _exit(127);
     }
     int st;
-    while (waitpid(pid, &st, 0) < 0) {
-    }
+    while (waitpid(pid, &st, 0) < 0) {}
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         return err_set(e, EXIT_RUN, gp, "gnuplot failed (exit %d; see %s)",
                        WIFEXITED(st) ? WEXITSTATUS(st) : -1, log);
@@ -937,8 +956,12 @@ static int train(Trainer *T, Err *e) {
             int64_t index = T->done + i;
             draw_episode(T, ep, STREAM(STREAM_DRAW, index));
             if (run_episode(T, ep, STREAM(STREAM_ACT, index), e) != 0) return -1;
-            T->rows[index] = (Episode){.ti = ep->ti, .seed = ep->seed, .lr0 = ep->lr0,
-                                       .ret = ep->ret, .final = ep->final, .clips = ep->clips,
+            T->rows[index] = (Episode){.ti = ep->ti,
+                                       .seed = ep->seed,
+                                       .lr0 = ep->lr0,
+                                       .ret = ep->ret,
+                                       .final = ep->final,
+                                       .clips = ep->clips,
                                        .status = ep->status};
             sum += ep->ret;
             lo = fmin(lo, ep->ret);
@@ -953,9 +976,10 @@ static int train(Trainer *T, Err *e) {
         if (!T->quiet) {
             char el[32];
             fmt_time(el, sizeof el, clock_now() - T->t0);
-            fprintf(stderr, "policy %s: batch %lld, episodes %lld/%lld: mean return %.4f (%.4f .. "
-                            "%.4f), entropy %.3f, kl %.4f, clipped ratios %.0f%%, lr clips "
-                            "%.0f/episode, %s\n",
+            fprintf(stderr,
+                    "policy %s: batch %lld, episodes %lld/%lld: mean return %.4f (%.4f .. "
+                    "%.4f), entropy %.3f, kl %.4f, clipped ratios %.0f%%, lr clips "
+                    "%.0f/episode, %s\n",
                     T->pol.name, (long long)T->batches_done, (long long)T->done,
                     (long long)T->episodes, sum / n, lo, hi, st.entropy, st.approx_kl,
                     100 * st.clip_frac, clips, el);
@@ -978,7 +1002,8 @@ int ppo_main(int argc, char **argv) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             printf("usage: %s\n\n%s\nkeys of policy_training beyond name, seeds, tasks and "
-                   "optimizer:\n", ppo_usage, ppo_help);
+                   "optimizer:\n",
+                   ppo_usage, ppo_help);
             for (int k = 0; ppo_params[k].name; k++) {
                 char ex[160];
                 param_expect(&ppo_params[k], ex, sizeof ex);
@@ -999,19 +1024,24 @@ int ppo_main(int argc, char **argv) {
             T.dir = argv[++i];
         } else if (strcmp(a, "--blas") == 0) {
             if (i + 1 >= argc || blas_mode_parse(argv[i + 1], &blas) != 0) {
-                fprintf(stderr, "lrlab: train-policy: --blas: invalid value (expected portable or "
-                                "native, got %s)\nhint: lrlab train-policy --help\n",
+                fprintf(stderr,
+                        "lrlab: train-policy: --blas: invalid value (expected portable or "
+                        "native, got %s)\nhint: lrlab train-policy --help\n",
                         i + 1 < argc ? argv[i + 1] : "nothing");
                 return EXIT_USAGE;
             }
             i++;
         } else if (a[0] == '-') {
-            fprintf(stderr, "lrlab: train-policy: %s: unknown option (expected --out, --resume, "
-                            "--fresh, --blas or --quiet)\nhint: lrlab train-policy --help\n", a);
+            fprintf(stderr,
+                    "lrlab: train-policy: %s: unknown option (expected --out, --resume, "
+                    "--fresh, --blas or --quiet)\nhint: lrlab train-policy --help\n",
+                    a);
             return EXIT_USAGE;
         } else if (T.script) {
-            fprintf(stderr, "lrlab: train-policy: %s: unexpected argument (expected one "
-                            "script)\nhint: lrlab train-policy --help\n", a);
+            fprintf(stderr,
+                    "lrlab: train-policy: %s: unexpected argument (expected one "
+                    "script)\nhint: lrlab train-policy --help\n",
+                    a);
             return EXIT_USAGE;
         } else {
             T.script = a;
@@ -1024,8 +1054,10 @@ int ppo_main(int argc, char **argv) {
     }
     const char *odd = fs_not_regular(T.script);
     if (odd) {
-        fprintf(stderr, "lrlab: train-policy: %s: not a regular file (expected FILE.lua, got "
-                        "%s)\nhint: lrlab train-policy --help\n", T.script, odd);
+        fprintf(stderr,
+                "lrlab: train-policy: %s: not a regular file (expected FILE.lua, got "
+                "%s)\nhint: lrlab train-policy --help\n",
+                T.script, odd);
         return EXIT_USAGE;
     }
     if (resume && fresh) {
@@ -1055,8 +1087,10 @@ int ppo_main(int argc, char **argv) {
         goto fail;
     T.t0 = clock_now();
     if (fs_exists(T.ckpt_path) && !resume && !fresh) {
-        err_set(&e, EXIT_USAGE, T.ckpt_path, "a training of policy %s is here (expected --resume "
-                "to continue it or --fresh to start over)", T.pol.name);
+        err_set(&e, EXIT_USAGE, T.ckpt_path,
+                "a training of policy %s is here (expected --resume "
+                "to continue it or --fresh to start over)",
+                T.pol.name);
         goto fail;
     }
     if (resume && fs_exists(T.ckpt_path)) {
@@ -1064,9 +1098,12 @@ int ppo_main(int argc, char **argv) {
         errno = 0;
         char *text = odd_ckpt ? NULL : fs_read(T.ckpt_path, NULL);
         if (!text) {
-            err_set(&e, EXIT_USAGE, T.ckpt_path, "cannot read checkpoint (expected a file written "
+            err_set(&e, EXIT_USAGE, T.ckpt_path,
+                    "cannot read checkpoint (expected a file written "
                     "by lrlab train-policy, got %s)",
-                    odd_ckpt ? odd_ckpt : errno ? strerror(errno) : "an unreadable file");
+                    odd_ckpt ? odd_ckpt
+                    : errno  ? strerror(errno)
+                             : "an unreadable file");
             goto fail;
         }
         PolicyReader r = {.path = T.ckpt_path, .buf = text, .next = text, .e = &e};
@@ -1074,8 +1111,8 @@ int ppo_main(int argc, char **argv) {
         free(text);
         if (rc != 0) goto fail;
         if (!T.quiet)
-            fprintf(stderr, "policy %s: resuming after %lld episodes (%lld batches)\n",
-                    T.pol.name, (long long)T.done, (long long)T.batches_done);
+            fprintf(stderr, "policy %s: resuming after %lld episodes (%lld batches)\n", T.pol.name,
+                    (long long)T.done, (long long)T.batches_done);
     } else {
         if (resume && !T.quiet)
             fprintf(stderr, "policy %s: no checkpoint in %s: starting\n", T.pol.name, T.dir);
@@ -1090,9 +1127,9 @@ int ppo_main(int argc, char **argv) {
     char el[32];
     fmt_time(el, sizeof el, clock_now() - T.t0);
     printf("policy %s: %lld episodes (mean return of the last %lld: %.4f) in %s\n"
-           "written: %s, %s (figure: %s/%s-returns.png), %s\n", T.pol.name, (long long)T.done,
-           (long long)last, last ? sum / last : 0.0, el, T.policy_path, T.returns_path, T.dir,
-           T.pol.name, T.ckpt_path);
+           "written: %s, %s (figure: %s/%s-returns.png), %s\n",
+           T.pol.name, (long long)T.done, (long long)last, last ? sum / last : 0.0, el,
+           T.policy_path, T.returns_path, T.dir, T.pol.name, T.ckpt_path);
     teardown(&T);
     folder_release(&lock);
     return EXIT_OK;

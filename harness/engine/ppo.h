@@ -79,9 +79,9 @@ double ppo_objective(const Net *pi, const Net *v, const PpoSample *s, int n, con
 /* The networks and Adam's state. */
 typedef struct PpoLearner {
     Net pi, v;
-    double *m, *s;  /* Adam moments [pi.n + v.n] */
-    double *grad;   /* [pi.n + v.n] workspace */
-    int64_t t;      /* Adam steps taken */
+    double *m, *s; /* Adam moments [pi.n + v.n] */
+    double *grad;  /* [pi.n + v.n] workspace */
+    int64_t t;     /* Adam steps taken */
     PpoConfig cfg;
 } PpoLearner;
 

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const results_cell_cols[] = {"stage", "step", "reached", "train_loss", "val_loss",
-                                         "metric", "lr", "status", "diverged_step", "lr_clips",
-                                         "loss_evals", "reason", "curves_fnv", "evals_fnv",
-                                         NULL};
+const char *const results_cell_cols[] = {"stage",         "step",      "reached",    "train_loss",
+                                         "val_loss",      "metric",    "lr",         "status",
+                                         "diverged_step", "lr_clips",  "loss_evals", "reason",
+                                         "curves_fnv",    "evals_fnv", NULL};
 static const char *const curve_cols[] = {"step", "lr", "train_loss", NULL};
 static const char *const eval_cols[] = {"step", "train_loss", "val_loss", "metric", "lr", NULL};
 
@@ -86,8 +86,8 @@ int results_write_cell(const char *dir, const char *id, const CellResult *r, Err
     return write_buf(dir, "cells", id, "csv", &b, 1, e);
 }
 
-static int read_sub(const char *dir, const char *sub, const char *id,
-                    const char *const *cols, CsvTable *t, Err *e) {
+static int read_sub(const char *dir, const char *sub, const char *id, const char *const *cols,
+                    CsvTable *t, Err *e) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s/%s.csv", dir, sub, id);
     return csvio_read(path, cols, t, e);
@@ -154,19 +154,26 @@ int results_cell_check(const char *dir, const char *id, Err *e) {
         if (csvio_parse_step(csvio_at(&t, k, 1), 1, &step) != 0) bad_row = k, bad_col = 1;
         else if (csvio_parse_step(csvio_at(&t, k, 8), -1, &step) != 0) bad_row = k, bad_col = 8;
     if (bad_row >= 0)
-        rc = err_set(e, EXIT_USAGE, NULL, "%s/cells/%s.csv: line %d: %s: invalid value (expected "
-                     "a whole number >= %d, got \"%.30s\")", dir, id, bad_row + 2,
-                     results_cell_cols[bad_col], bad_col == 1 ? 1 : -1,
+        rc = err_set(e, EXIT_USAGE, NULL,
+                     "%s/cells/%s.csv: line %d: %s: invalid value (expected "
+                     "a whole number >= %d, got \"%.30s\")",
+                     dir, id, bad_row + 2, results_cell_cols[bad_col], bad_col == 1 ? 1 : -1,
                      csvio_at(&t, bad_row, bad_col));
     else if (!stage_rows_ok(&t))
-        rc = err_set(e, EXIT_USAGE, NULL, "%s/cells/%s.csv: invalid stage rows (expected "
-                     "stages 10, 50 and 100 in order, each with a status and numbers)", dir, id);
+        rc = err_set(e, EXIT_USAGE, NULL,
+                     "%s/cells/%s.csv: invalid stage rows (expected "
+                     "stages 10, 50 and 100 in order, each with a status and numbers)",
+                     dir, id);
     else if (!file_hash_is(dir, "curves", id, csvio_at(&t, 0, 12)))
-        rc = err_set(e, EXIT_USAGE, NULL, "%s/curves/%s.csv: missing or changed (expected the "
-                     "bytes whose hash %.16s its cell file records)", dir, id, csvio_at(&t, 0, 12));
+        rc = err_set(e, EXIT_USAGE, NULL,
+                     "%s/curves/%s.csv: missing or changed (expected the "
+                     "bytes whose hash %.16s its cell file records)",
+                     dir, id, csvio_at(&t, 0, 12));
     else if (!file_hash_is(dir, "evals", id, csvio_at(&t, 0, 13)))
-        rc = err_set(e, EXIT_USAGE, NULL, "%s/evals/%s.csv: missing or changed (expected the "
-                     "bytes whose hash %.16s its cell file records)", dir, id, csvio_at(&t, 0, 13));
+        rc = err_set(e, EXIT_USAGE, NULL,
+                     "%s/evals/%s.csv: missing or changed (expected the "
+                     "bytes whose hash %.16s its cell file records)",
+                     dir, id, csvio_at(&t, 0, 13));
     csvio_free(&t);
     return rc;
 }
@@ -195,10 +202,12 @@ int results_timing_open(const char *dir, Err *e) {
     snprintf(path, sizeof path, "%s/%s", dir, RESULTS_TIMING_LOG);
     int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0 && errno == ELOOP) return fs_check_not_link(path, e);
-    if (fd < 0) return err_set(e, EXIT_RUN, path, "cannot open for appending (%s)", strerror(errno));
+    if (fd < 0)
+        return err_set(e, EXIT_RUN, path, "cannot open for appending (%s)", strerror(errno));
     char last = '\n';
     off_t end = lseek(fd, 0, SEEK_END);
-    if (end > 0 && (pread(fd, &last, 1, end - 1) != 1 || (last != '\n' && write(fd, "\n", 1) != 1))) {
+    if (end > 0 &&
+        (pread(fd, &last, 1, end - 1) != 1 || (last != '\n' && write(fd, "\n", 1) != 1))) {
         err_set(e, EXIT_RUN, path, "cannot append (%s)", strerror(errno));
         close(fd);
         return -1;
@@ -210,8 +219,10 @@ int results_time_append(int fd, const char *dir, const char *id, double seconds,
     char line[128];
     int n = snprintf(line, sizeof line, "%s,%.3f\n", id, seconds);
     if (n < 0 || n >= (int)sizeof line) /* never written past the line (1e300 s) */
-        return err_set(e, EXIT_RUN, NULL, "%s/%s: cell %s: %g seconds (expected a wall time "
-                       "under 1e9 s)", dir, RESULTS_TIMING_LOG, id, seconds);
+        return err_set(e, EXIT_RUN, NULL,
+                       "%s/%s: cell %s: %g seconds (expected a wall time "
+                       "under 1e9 s)",
+                       dir, RESULTS_TIMING_LOG, id, seconds);
     ssize_t w = write(fd, line, (size_t)n); /* one write: whole, or cut short by a full disk */
     if (w == n) return 0;
     return err_set(e, EXIT_RUN, NULL, "%s/%s: cannot append (%s)", dir, RESULTS_TIMING_LOG,
@@ -274,9 +285,9 @@ int results_times_write(const char *dir, const PlanFile *p, const double *secs, 
 }
 
 static const char *const runs_cols[] = {
-    "experiment", "cell", "task", "optimizer", "scheduler", "seed", "lr0", "stage", "step",
-    "train_loss", "val_loss", "metric_name", "metric", "status", "diverged_step", "lr",
-    "lr_clips", "loss_evals", "metric_goal", "reason", NULL};
+    "experiment",    "cell", "task",       "optimizer",  "scheduler",   "seed",   "lr0",
+    "stage",         "step", "train_loss", "val_loss",   "metric_name", "metric", "status",
+    "diverged_step", "lr",   "lr_clips",   "loss_evals", "metric_goal", "reason", NULL};
 
 static void keys(Buf *b, const PlanRow *c) {
     csvio_field(b, c->id, 1);
@@ -290,8 +301,7 @@ static void keys(Buf *b, const PlanRow *c) {
  * the cell's keys, into DIR/NAME under the header head: a chunk of about 1 MiB in memory at
  * a time, so that a matrix's hundreds of megabytes of curves are never held whole. */
 static int merge_long(const char *dir, const PlanFile *p, Shard shard, const char *sub,
-                      const char *const *cols, const char *name, const char *const *head,
-                      Err *e) {
+                      const char *const *cols, const char *name, const char *const *head, Err *e) {
     enum { CHUNK = 1 << 20 };
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -328,11 +338,11 @@ fail_written: /* fs_stream_write removed the temporary file */
 int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
     Buf runs = {0}, timing = {0};
     csvio_header(&runs, runs_cols);
-    static const char *const long_curve[] = {"cell", "task", "optimizer", "scheduler", "seed",
-                                             "step", "lr", "train_loss", NULL};
-    static const char *const long_eval[] = {"cell", "task", "optimizer", "scheduler", "seed",
-                                            "step", "train_loss", "val_loss", "metric", "lr",
-                                            NULL};
+    static const char *const long_curve[] = {"cell", "task", "optimizer",  "scheduler", "seed",
+                                             "step", "lr",   "train_loss", NULL};
+    static const char *const long_eval[] = {"cell",   "task", "optimizer",  "scheduler",
+                                            "seed",   "step", "train_loss", "val_loss",
+                                            "metric", "lr",   NULL};
     buf_printf(&timing, "cell,seconds\n");
     double *secs = xcalloc((size_t)p->n + 1, sizeof(double));
     results_times(dir, p, secs);
@@ -352,12 +362,12 @@ int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
             csvio_field(&runs, c->sched, 0);
             csvio_int(&runs, c->seed, 0);
             csvio_num(&runs, c->lr0, 0);
-            csvio_field(&runs, csvio_at(&t, r, 0), 0);  /* stage */
-            csvio_field(&runs, csvio_at(&t, r, 1), 0);  /* step */
-            csvio_field(&runs, csvio_at(&t, r, 3), 0);  /* train_loss */
-            csvio_field(&runs, csvio_at(&t, r, 4), 0);  /* val_loss */
+            csvio_field(&runs, csvio_at(&t, r, 0), 0); /* stage */
+            csvio_field(&runs, csvio_at(&t, r, 1), 0); /* step */
+            csvio_field(&runs, csvio_at(&t, r, 3), 0); /* train_loss */
+            csvio_field(&runs, csvio_at(&t, r, 4), 0); /* val_loss */
             csvio_field(&runs, c->metric, 0);
-            csvio_field(&runs, csvio_at(&t, r, 5), 0);  /* metric */
+            csvio_field(&runs, csvio_at(&t, r, 5), 0); /* metric */
             int reached = strcmp(csvio_at(&t, r, 2), "1") == 0;
             csvio_field(&runs, reached ? "ok" : csvio_at(&t, r, 7), 0);
             csvio_field(&runs, csvio_at(&t, r, 8), 0);  /* diverged_step */

@@ -3,16 +3,16 @@
 
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
+#include "harness/base/sha256.h"
 #include "harness/engine/results.h"
 #include "harness/engine/run.h"
-#include "harness/base/sha256.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 
 /* One row set of a packed store: a cell's rows in cells.csv and the evaluations' table. */
@@ -49,7 +49,6 @@ static const char *const curve_header = "step,lr,train_loss\n";
 static const char *const eval_header = "step,train_loss,val_loss,metric,lr\n";
 
 /* ---- the folder's provenance: format and data ---- */
-
 
 /* data_hash: the sha256 that lines (provenance data lines) give rel; NULL if none. */
 static const char *data_hash(const char *lines, const char *rel, size_t rlen) {
@@ -89,8 +88,10 @@ static void check_data(ReuseSrc *s, const char *prov, const char *now) {
         const char *cur = data_hash(now, rel, rlen);
         if (!cur) cur = data_hash_now(rel, rlen, sum);
         if (cur && strncmp(cur, h + 8, 64) != 0) {
-            snprintf(s->data_bad, sizeof s->data_bad, "%.*s sha256 %.12s... when %s was made, "
-                     "%.12s... now", (int)rlen, rel, h + 8, s->dir, cur);
+            snprintf(s->data_bad, sizeof s->data_bad,
+                     "%.*s sha256 %.12s... when %s was made, "
+                     "%.12s... now",
+                     (int)rlen, rel, h + 8, s->dir, cur);
             return;
         }
     }
@@ -172,8 +173,7 @@ static Rows *index_rows(const CsvTable *t, int *n) {
         const char *id = csvio_at(t, i, 0);
         if (*n > 0 && strcmp(r[*n - 1].id, id) == 0 && r[*n - 1].first + r[*n - 1].n == i)
             r[*n - 1].n++;
-        else
-            r[(*n)++] = (Rows){id, i, 1};
+        else r[(*n)++] = (Rows){id, i, 1};
     }
     qsort(r, (size_t)*n, sizeof(Rows), cmp_rows);
     for (int i = 1; i < *n; i++)
@@ -187,11 +187,12 @@ static const Rows *find_rows(const Rows *r, int n, const char *id) {
 }
 
 static const char *const store_cols[] = {
-    "cell", "kind", "order", "stage", "step", "reached", "train_loss", "val_loss", "metric",
-    "lr", "status", "diverged_step", "lr_clips", "loss_evals", "reason", "curves_fnv",
-    "evals_fnv", NULL};
-static const char *const evals_cols[] = {"cell", "task", "optimizer", "scheduler", "seed",
-                                         "step", "train_loss", "val_loss", "metric", "lr", NULL};
+    "cell",       "kind",       "order",  "stage",      "step",      "reached",
+    "train_loss", "val_loss",   "metric", "lr",         "status",    "diverged_step",
+    "lr_clips",   "loss_evals", "reason", "curves_fnv", "evals_fnv", NULL};
+static const char *const evals_cols[] = {"cell",   "task", "optimizer",  "scheduler",
+                                         "seed",   "step", "train_loss", "val_loss",
+                                         "metric", "lr",   NULL};
 
 /* load_store: a store's tables, at its first use; -1 with e (exit 2) when one cannot be read. */
 static int load_store(ReuseSrc *s, Err *e) {
@@ -231,8 +232,8 @@ static int hex_is(const char *field, uint64_t h) {
  * efirst + ne, columns from e0 on: step ... lr, checked against their hash already), an
  * unreached one's values nan. The stage rows carry no hash of their own: this ties them to
  * the evaluations, so that a changed stage value is never taken. 0, or -1 with why. */
-static int stages_ok(const CsvTable *ct, int first, int c0, const CsvTable *et, int efirst,
-                     int ne, int e0, char *why, size_t n) {
+static int stages_ok(const CsvTable *ct, int first, int c0, const CsvTable *et, int efirst, int ne,
+                     int e0, char *why, size_t n) {
     for (int k = 0; k < NSTAGES; k++) {
         const int row = first + k;
 #define F(c) csvio_at(ct, row, c0 + (c))
@@ -243,27 +244,36 @@ static int stages_ok(const CsvTable *ct, int first, int c0, const CsvTable *et, 
             csvio_parse_step(F(9), 0, &x) != 0 || csvio_parse_step(F(10), 0, &x) != 0 ||
             (strcmp(reached, "0") != 0 && strcmp(reached, "1") != 0) ||
             (strcmp(st, "ok") != 0 && strcmp(st, "diverged") != 0 && strcmp(st, "failed") != 0))
-            return snprintf(why, n, "stage row %d: not a stage row of lrlab (expected stage %d, "
+            return snprintf(why, n,
+                            "stage row %d: not a stage row of lrlab (expected stage %d, "
                             "whole steps and counts, reached 0 or 1, status ok, diverged or "
-                            "failed)", k + 1, stage_pct[k]), -1;
+                            "failed)",
+                            k + 1, stage_pct[k]),
+                   -1;
         for (int c = 7; c <= 13 && k > 0; c++)
             if (strcmp(F(c), csvio_at(ct, first, c0 + c)) != 0)
-                return snprintf(why, n, "stage row %d: %s differs from the first row's "
-                                "(expected one value for the cell)", k + 1,
-                                results_cell_cols[c]), -1;
+                return snprintf(why, n,
+                                "stage row %d: %s differs from the first row's "
+                                "(expected one value for the cell)",
+                                k + 1, results_cell_cols[c]),
+                       -1;
         int match = -1;
         for (int i = 0; i < ne && match < 0; i++)
             if (strcmp(csvio_at(et, efirst + i, e0), F(1)) == 0) match = efirst + i;
         if (reached[0] == '1' && match < 0)
-            return snprintf(why, n, "stage row %d: step %s has no evaluation (expected the "
-                            "stage's values from its evaluation at that step)", k + 1, F(1)), -1;
+            return snprintf(why, n,
+                            "stage row %d: step %s has no evaluation (expected the "
+                            "stage's values from its evaluation at that step)",
+                            k + 1, F(1)),
+                   -1;
         for (int c = 0; c < 4; c++) {
             const char *want = reached[0] == '1' ? csvio_at(et, match, e0 + 1 + c) : "nan";
             if (strcmp(F(3 + c), want) != 0)
                 return snprintf(why, n, "stage row %d: %s \"%.30s\" (expected \"%.30s\", %s)",
                                 k + 1, results_cell_cols[3 + c], F(3 + c), want,
                                 reached[0] == '1' ? "its evaluation's at that step"
-                                                  : "a stage not reached"), -1;
+                                                  : "a stage not reached"),
+                       -1;
         }
 #undef F
     }
@@ -272,25 +282,30 @@ static int stages_ok(const CsvTable *ct, int first, int c0, const CsvTable *et, 
 
 /* store_cell: the cell's three files from a store: 1 built, 0 not there, 2 corrupt (why in
  * e). files[0..2]: curves, evals, cell file; *kept: the curve was kept. */
-static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int *kept,
-                      Err *e) {
+static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int *kept, Err *e) {
     if (load_store(s, e) != 0) return -1;
     const Rows *cr = find_rows(s->cell_rows, s->ncell_rows, id);
     if (!cr) return 0;
     if (cr->n < 0)
-        return err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s: rows in more than one place "
-                       "(expected each cell's rows once, one after another)", s->dir, id), 2;
+        return err_set(e, EXIT_USAGE, NULL,
+                       "%s/cells.csv: cell %s: rows in more than one place "
+                       "(expected each cell's rows once, one after another)",
+                       s->dir, id),
+               2;
     if (cr->n != NSTAGES)
         return err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s has %d rows (expected %d)",
-                       s->dir, id, cr->n, NSTAGES), 2;
+                       s->dir, id, cr->n, NSTAGES),
+               2;
     /* evaluations */
     const CsvTable *et = tuning ? &s->tevals : &s->evals;
     const Rows *er = tuning ? find_rows(s->teval_rows, s->nteval_rows, id)
                             : find_rows(s->eval_rows, s->neval_rows, id);
     if (er && er->n < 0)
-        return err_set(e, EXIT_USAGE, NULL, "%s/%s: cell %s: rows in more than one place "
-                       "(expected each cell's evaluations once, one after another)", s->dir,
-                       tuning ? "tuning-evals.csv" : "evals.csv", id), 2;
+        return err_set(e, EXIT_USAGE, NULL,
+                       "%s/%s: cell %s: rows in more than one place "
+                       "(expected each cell's evaluations once, one after another)",
+                       s->dir, tuning ? "tuning-evals.csv" : "evals.csv", id),
+               2;
     buf_printf(&files[1], "%s", eval_header);
     for (int i = 0; er && i < er->n; i++) {
         for (int c = 5; c < 10; c++) csvio_field(&files[1], csvio_at(et, er->first + i, c), c == 5);
@@ -298,9 +313,11 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
     }
     const char *want_evals = csvio_at(&s->cells, cr->first, 16);
     if (!hex_is(want_evals, fnv(&files[1])))
-        return err_set(e, EXIT_USAGE, NULL, "%s/%s: cell %s: evaluations missing or changed "
-                       "(expected the bytes whose hash %.16s its cell record holds)", s->dir,
-                       tuning ? "tuning-evals.csv" : "evals.csv", id, want_evals), 2;
+        return err_set(e, EXIT_USAGE, NULL,
+                       "%s/%s: cell %s: evaluations missing or changed "
+                       "(expected the bytes whose hash %.16s its cell record holds)",
+                       s->dir, tuning ? "tuning-evals.csv" : "evals.csv", id, want_evals),
+               2;
     char why[256];
     if (stages_ok(&s->cells, cr->first, 3, et, er ? er->first : 0, er ? er->n : 0, 5, why,
                   sizeof why) != 0)
@@ -313,15 +330,20 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
     *kept = lstat(path, &st) == 0;
     if (*kept) {
         if (!S_ISREG(st.st_mode))
-            return err_set(e, EXIT_USAGE, NULL, "%s: not a regular file (expected a cell's "
-                           "curve; reuse never follows a link)", path);
+            return err_set(e, EXIT_USAGE, NULL,
+                           "%s: not a regular file (expected a cell's "
+                           "curve; reuse never follows a link)",
+                           path);
         size_t n;
         char *text = fs_read(path, &n);
         if (text) buf_append(&files[0], text, n);
         free(text);
         if (!text || !hex_is(want_curves, fnv(&files[0])))
-            return err_set(e, EXIT_USAGE, NULL, "%s: missing or changed (expected the bytes "
-                           "whose hash %.16s its cell record holds)", path, want_curves), 2;
+            return err_set(e, EXIT_USAGE, NULL,
+                           "%s: missing or changed (expected the bytes "
+                           "whose hash %.16s its cell record holds)",
+                           path, want_curves),
+                   2;
     } else {
         buf_printf(&files[0], "%s", curve_header);
     }
@@ -344,20 +366,21 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
  * hashes are checked again) and its stage rows are those of its evaluations (stages_ok): 1,
  * or 2 with e. */
 static int copy_ok(ReuseSrc *s, const char *id, Buf files[3], Err *e) {
-    static const char *const eval_cols[] = {"step", "train_loss", "val_loss", "metric", "lr",
-                                            NULL};
+    static const char *const eval_cols[] = {"step", "train_loss", "val_loss", "metric", "lr", NULL};
     char path[FS_PATH_MAX], why[256] = "";
     CsvTable ct, et;
     if (fs_path(path, sizeof path, e, "%s/cells/%s.csv", s->dir, id) != 0) return -1;
-    if (csvio_parse(path, files[2].s ? files[2].s : "", files[2].len, results_cell_cols, &ct,
-                    e) != 0)
+    if (csvio_parse(path, files[2].s ? files[2].s : "", files[2].len, results_cell_cols, &ct, e) !=
+        0)
         return 2;
     int nul = 0;
     for (int f = 0; f < 2; f++) nul |= strlen(files[f].s ? files[f].s : "") != files[f].len;
     if (ct.nrows != NSTAGES || nul || !hex_is(csvio_at(&ct, 0, 12), fnv(&files[0])) ||
         !hex_is(csvio_at(&ct, 0, 13), fnv(&files[1]))) {
-        snprintf(why, sizeof why, "changed while read (expected %d stage rows and the curves "
-                 "and evaluations whose hashes it records)", NSTAGES);
+        snprintf(why, sizeof why,
+                 "changed while read (expected %d stage rows and the curves "
+                 "and evaluations whose hashes it records)",
+                 NSTAGES);
     } else if (fs_path(path, sizeof path, e, "%s/evals/%s.csv", s->dir, id) != 0 ||
                csvio_parse(path, files[1].s, files[1].len, eval_cols, &et, e) != 0) {
         csvio_free(&ct);
@@ -382,8 +405,10 @@ static int folder_cell(ReuseSrc *s, const char *id, Buf files[3], Err *e) {
     for (int f = 0; f < 3; f++) {
         if (fs_path(path, sizeof path, e, "%s/%s/%s.csv", s->dir, subs[f], id) != 0) return -1;
         if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-            return err_set(e, EXIT_USAGE, NULL, "%s: a symbolic link (expected a cell's result "
-                           "file; reuse never follows a link)", path);
+            return err_set(e, EXIT_USAGE, NULL,
+                           "%s: a symbolic link (expected a cell's result "
+                           "file; reuse never follows a link)",
+                           path);
     }
     Buf head = {0};
     csvio_header(&head, results_cell_cols);
@@ -392,9 +417,11 @@ static int folder_cell(ReuseSrc *s, const char *id, Buf files[3], Err *e) {
     const int other = text && strncmp(text, head.s, head.len) != 0 && strchr(text, '\n') &&
                       strncmp(text, "stage,", 6) == 0;
     if (other) {
-        err_set(e, EXIT_USAGE, NULL, "%s: cell %s: columns \"%.*s\" (expected \"%.*s\": a "
-                "folder of the results format %d that this lrlab reads)", s->dir, id,
-                (int)strcspn(text, "\n"), text, (int)head.len - 1, head.s, RESULTS_FORMAT);
+        err_set(e, EXIT_USAGE, NULL,
+                "%s: cell %s: columns \"%.*s\" (expected \"%.*s\": a "
+                "folder of the results format %d that this lrlab reads)",
+                s->dir, id, (int)strcspn(text, "\n"), text, (int)head.len - 1, head.s,
+                RESULTS_FORMAT);
         free(text);
         buf_free(&head);
         return -1;
@@ -406,8 +433,7 @@ static int folder_cell(ReuseSrc *s, const char *id, Buf files[3], Err *e) {
         if (fs_path(path, sizeof path, e, "%s/%s/%s.csv", s->dir, subs[f], id) != 0) return -1;
         text = fs_read(path, &n);
         if (!text)
-            return err_set(e, EXIT_USAGE, NULL, "%s: cannot read (%s)", path,
-                           strerror(errno)), 2;
+            return err_set(e, EXIT_USAGE, NULL, "%s: cannot read (%s)", path, strerror(errno)), 2;
         buf_append(&files[f], text, n);
         free(text);
     }
@@ -454,13 +480,17 @@ int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines,
         struct stat st;
         if (fs_check_dir_len("--reuse", dirs[i], e) != 0) return -1;
         if (stat(dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))
-            return err_set(e, EXIT_USAGE, "--reuse", "%s: no such folder (expected a folder of "
-                           "lrlab run's results)", dirs[i]);
+            return err_set(e, EXIT_USAGE, "--reuse",
+                           "%s: no such folder (expected a folder of "
+                           "lrlab run's results)",
+                           dirs[i]);
         if (fs_path(path, sizeof path, e, "%s/provenance.txt", dirs[i]) != 0) return -1;
         char *prov = fs_read(path, NULL);
         if (!prov)
-            return err_set(e, EXIT_USAGE, "--reuse", "%s: not a result folder (expected "
-                           "provenance.txt of lrlab run, got none)", dirs[i]);
+            return err_set(e, EXIT_USAGE, "--reuse",
+                           "%s: not a result folder (expected "
+                           "provenance.txt of lrlab run, got none)",
+                           dirs[i]);
         char fmt[32];
         long format = 1;
         if (results_line_value(prov, "results_format", fmt, sizeof fmt) == 0) {
@@ -470,28 +500,34 @@ int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines,
             if (end == fmt || *end || errno || format < 1) format = -1;
         }
         if (format != 1 && format != RESULTS_FORMAT) {
-            err_set(e, EXIT_USAGE, "--reuse", "%s: results_format: %s (expected %d or lower: "
-                    "the result files this lrlab reads; a newer lrlab made the folder)", path,
-                    fmt, RESULTS_FORMAT);
+            err_set(e, EXIT_USAGE, "--reuse",
+                    "%s: results_format: %s (expected %d or lower: "
+                    "the result files this lrlab reads; a newer lrlab made the folder)",
+                    path, fmt, RESULTS_FORMAT);
             free(prov);
             return -1;
         }
         check_data(s, prov, data_lines);
         char line[4096];
-        if (results_line_value(prov, "versions", line, sizeof line) == 0) s->versions = xstrdup(line);
+        if (results_line_value(prov, "versions", line, sizeof line) == 0)
+            s->versions = xstrdup(line);
         free(prov);
         if (fs_path(path, sizeof path, e, "%s/cells.csv", dirs[i]) != 0) return -1;
         s->packed = fs_exists_packed(path);
         if (fs_path(path, sizeof path, e, "%s/cells", dirs[i]) != 0) return -1;
         if (!s->packed && (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
-            return err_set(e, EXIT_USAGE, "--reuse", "%s: no cell results (expected cells/ or "
-                           "a packed store cells.csv.gz)", dirs[i]);
+            return err_set(e, EXIT_USAGE, "--reuse",
+                           "%s: no cell results (expected cells/ or "
+                           "a packed store cells.csv.gz)",
+                           dirs[i]);
         static const char *const subs[] = {"cells", "curves", "evals"};
         for (int f = 0; f < 3; f++) { /* a cell's files are never read through a link */
             if (fs_path(path, sizeof path, e, "%s/%s", dirs[i], subs[f]) != 0) return -1;
             if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-                return err_set(e, EXIT_USAGE, "--reuse", "%s: a symbolic link (expected a "
-                               "folder of cell results; reuse never follows a link)", path);
+                return err_set(e, EXIT_USAGE, "--reuse",
+                               "%s: a symbolic link (expected a "
+                               "folder of cell results; reuse never follows a link)",
+                               path);
         }
         load_times(s);
         if (s->packed ? load_store(s, e) != 0 : check_columns(s, e) != 0) return -1;
@@ -540,8 +576,8 @@ static int version_clash(const ReuseSrc *s, const Cell *c, char *out, size_t n) 
 
 /* describe: "task optimizer scheduler seed S lr X" of a cell, for messages. */
 static void describe(const Cell *c, char *out, size_t n) {
-    snprintf(out, n, "%s %s %s seed %lld lr %g", c->task->label, c->optim->label,
-             c->sched->label, (long long)c->seed, c->lr0);
+    snprintf(out, n, "%s %s %s seed %lld lr %g", c->task->label, c->optim->label, c->sched->label,
+             (long long)c->seed, c->lr0);
 }
 
 /* last_status: the status field of a cell file's last row ("" if it has none). */
@@ -568,7 +604,8 @@ static int find(Reuse *r, const Cell *c, int tuning, int failed_ok, Buf files[3]
         if (rc == 1 && s->data_bad[0]) {
             char d[256];
             describe(c, d, sizeof d);
-            err_set(e, EXIT_USAGE, "--reuse", "%s: cell %s (%s) was made from other data: %s "
+            err_set(e, EXIT_USAGE, "--reuse",
+                    "%s: cell %s (%s) was made from other data: %s "
                     "(expected the same data files; a cell of other data is never taken)",
                     s->dir, c->id, d, s->data_bad);
             rc = -1;
@@ -577,9 +614,11 @@ static int find(Reuse *r, const Cell *c, int tuning, int failed_ok, Buf files[3]
         if (rc == 1 && version_clash(s, c, clash, sizeof clash)) {
             char d[256];
             describe(c, d, sizeof d);
-            err_set(e, EXIT_USAGE, "--reuse", "%s: cell %s (%s) was made by another "
+            err_set(e, EXIT_USAGE, "--reuse",
+                    "%s: cell %s (%s) was made by another "
                     "implementation: %s (expected the same versions; its files do not match "
-                    "its id)", s->dir, c->id, d, clash);
+                    "its id)",
+                    s->dir, c->id, d, clash);
             rc = -1;
         }
         if (rc < 0) {
@@ -595,8 +634,7 @@ static int find(Reuse *r, const Cell *c, int tuning, int failed_ok, Buf files[3]
          * trained again, not taken; its value (+inf) is read as the run that made it did */
         if (rc == 2) {
             r->retrained++;
-            fprintf(stderr, "lrlab: reuse: %s; cell %s not taken, trained again\n", why.msg,
-                        c->id);
+            fprintf(stderr, "lrlab: reuse: %s; cell %s not taken, trained again\n", why.msg, c->id);
         }
         for (int f = 0; f < 3; f++) buf_free(&files[f]);
     }
@@ -691,17 +729,22 @@ int reuse_precheck(Reuse *r, const Plan *const *plans, int nplans, Err *e) {
                 char d[256];
                 describe(cell, d, sizeof d);
                 if (s->data_bad[0])
-                    return err_set(e, EXIT_USAGE, "--reuse", "%s: cell %s (%s) was made from "
+                    return err_set(e, EXIT_USAGE, "--reuse",
+                                   "%s: cell %s (%s) was made from "
                                    "other data: %s (expected the same data files; a cell of "
-                                   "other data is never taken)", s->dir, cell->id, d,
-                                   s->data_bad);
-                return err_set(e, EXIT_USAGE, "--reuse", "%s: cell %s (%s) was made by another "
+                                   "other data is never taken)",
+                                   s->dir, cell->id, d, s->data_bad);
+                return err_set(e, EXIT_USAGE, "--reuse",
+                               "%s: cell %s (%s) was made by another "
                                "implementation: %s (expected the same versions; its files do "
-                               "not match its id)", s->dir, cell->id, d, why);
+                               "not match its id)",
+                               s->dir, cell->id, d, why);
             }
         if (s->data_bad[0])
-            return err_set(e, EXIT_USAGE, "--reuse", "%s: made from other data: %s (expected "
-                           "the same data files)", s->dir, s->data_bad);
+            return err_set(e, EXIT_USAGE, "--reuse",
+                           "%s: made from other data: %s (expected "
+                           "the same data files)",
+                           s->dir, s->data_bad);
     }
     return 0;
 }

@@ -33,9 +33,10 @@
  * bytes of the cell's evaluation at that step (an unreached one's nan).
  * A corrupt cell (a companion missing or not matching its hash, rows that do not parse, a
  * stage value that is not its evaluation's, a store holding its rows twice or apart, files
- * that changed while read) is trained again, with a line saying so. Each cell taken gets its wall seconds from the
- * folder it came from (timing.csv, a store's tuning-timing.csv, cells/timing.log) and a row in the output's reuse.csv:
- * cell, from (the folder as given), curves (kept, or empty when the store did not keep it).
+ * that changed while read) is trained again, with a line saying so. Each cell taken gets its wall
+ * seconds from the folder it came from (timing.csv, a store's tuning-timing.csv, cells/timing.log)
+ * and a row in the output's reuse.csv: cell, from (the folder as given), curves (kept, or empty
+ * when the store did not keep it).
  */
 #ifndef LRLAB_REUSE_H
 #define LRLAB_REUSE_H
@@ -53,7 +54,7 @@ typedef struct ReuseSrc ReuseSrc;
 typedef struct Reuse {
     ReuseSrc *src;
     int n;
-    Buf log;       /* reuse.csv rows of this invocation */
+    Buf log;              /* reuse.csv rows of this invocation */
     int taken, retrained; /* cells taken; corrupt copies left (trained again) */
     int quiet;
 } Reuse;
@@ -61,12 +62,11 @@ typedef struct Reuse {
 /* reuse_open: opens the folders (NULL-free array of n paths); data_lines: this run's data
  * lines ("data: REL sha256 HEX", provenance.c) to compare the folders' with. 0, or -1 with e
  * (exit 2). */
-int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines, int quiet,
-               Err *e);
-/* reuse_take: cell c (a tuning cell: its evaluations are in a store's tuning-evals.csv) taken into dir (its files written, its seconds appended to the timing log
- * fd): 1; 0 when no folder has it complete (a corrupt copy is reported and left); -1 with e
- * (exit 2) when a folder holding it cannot be taken from (other data, another format, a
- * link). */
+int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines, int quiet, Err *e);
+/* reuse_take: cell c (a tuning cell: its evaluations are in a store's tuning-evals.csv) taken into
+ * dir (its files written, its seconds appended to the timing log fd): 1; 0 when no folder has it
+ * complete (a corrupt copy is reported and left); -1 with e (exit 2) when a folder holding it
+ * cannot be taken from (other data, another format, a link). */
 int reuse_take(Reuse *r, const Cell *c, int tuning, const char *dir, int timing, Err *e);
 /* reuse_value: a tuning cell's final value of column col (results_final_value) read where it
  * is, nothing copied: 1 found, 0 not found, -1 with e as reuse_take. */

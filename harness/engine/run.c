@@ -3,22 +3,22 @@
 #include "harness/engine/run.h"
 #include "harness/base/version.h"
 
-#include "harness/base/clock.h"
 #include "harness/base/blas.h"
-#include "harness/lua/config.h"
+#include "harness/base/clock.h"
 #include "harness/base/csvio.h"
-#include "harness/engine/folder.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/memlimit.h"
-#include "harness/optim/optim.h"
+#include "harness/base/sha256.h"
+#include "harness/base/watchdog.h"
+#include "harness/engine/folder.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/results.h"
 #include "harness/engine/reuse.h"
-#include "harness/base/sha256.h"
-#include "harness/base/watchdog.h"
-#include "tasks/data/cache.h"
 #include "harness/engine/train.h"
 #include "harness/engine/tune.h"
+#include "harness/lua/config.h"
+#include "harness/optim/optim.h"
+#include "tasks/data/cache.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -110,7 +110,8 @@ static void folder_digest(const char *path, int depth, char out[65], int *nfiles
     struct dirent *de;
     while (d && (de = readdir(d)))
         if (de->d_name[0] != '.') {
-            if (n == cap) names = xrealloc(names, sizeof(char *) * (size_t)(cap = cap ? 2 * cap : 256));
+            if (n == cap)
+                names = xrealloc(names, sizeof(char *) * (size_t)(cap = cap ? 2 * cap : 256));
             names[n++] = xstrdup(de->d_name);
         }
     if (d) closedir(d);
@@ -148,7 +149,7 @@ static void hash_tree(Buf *b, const char *root, const char *rel, int depth) {
     DIR *d = opendir(path);
     if (!d) return;
     struct dirent *de;
-    char (*names)[256] = xcalloc(65, 256);
+    char(*names)[256] = xcalloc(65, 256);
     int n = 0, more = 0;
     while ((de = readdir(d)))
         if (de->d_name[0] != '.') {
@@ -197,8 +198,7 @@ static const char *const phase_names[] = {"all", "tune", "eval"};
 
 /* provenance.txt: what made the folder. The plan's components are described, not its cells:
  * plan.csv lists every cell with its id. */
-static void provenance(const char *dir, const RunOpts *o, const Plan *p, const Buf *data,
-                       Err *e) {
+static void provenance(const char *dir, const RunOpts *o, const Plan *p, const Buf *data, Err *e) {
     Buf b = {0};
     char sum[65] = "unreadable";
     sha256_file(o->script, sum);
@@ -248,7 +248,8 @@ static int same_defines(const char *dir, const RunOpts *o, Err *e) {
     defines_text(&o->defines, now);
     int rc = 0;
     if (len != strlen(now) || (had && strncmp(had, now, len) != 0))
-        rc = err_set(e, EXIT_USAGE, dir, "made with other defines (expected this run's, %s, got "
+        rc = err_set(e, EXIT_USAGE, dir,
+                     "made with other defines (expected this run's, %s, got "
                      "%.*s in its provenance.txt; a folder holds one arm: give another --out)",
                      now[0] ? now : "none", had ? (int)len : 4, had ? had : "none");
     free(text);
@@ -265,8 +266,9 @@ static int cell_status(const char *dir, const char *id) {
         csvio_read(path, results_cell_cols, &t, &e) != 0)
         return CELL_FAILED;
     const char *st = t.nrows > 0 ? csvio_at(&t, t.nrows - 1, 7) : "";
-    int status = strcmp(st, "ok") == 0 ? CELL_OK : strcmp(st, "diverged") == 0 ? CELL_DIVERGED
-                                                                              : CELL_FAILED;
+    int status = strcmp(st, "ok") == 0         ? CELL_OK
+                 : strcmp(st, "diverged") == 0 ? CELL_DIVERGED
+                                               : CELL_FAILED;
     csvio_free(&t);
     return status;
 }
@@ -304,7 +306,7 @@ static int train_and_write(const Cell *c, const TaskEnv *env, const char *dir, i
      * cell id that crashes (SIGSEGV) or never finishes */
     const char *crash = getenv("LRLAB_FAULT_CRASH"), *hang = getenv("LRLAB_FAULT_HANG");
     if (crash && strcmp(crash, c->id) == 0) { /* a real signal death, even when a sanitizer
-                                                 * runtime has installed its own handler */
+                                               * runtime has installed its own handler */
         signal(SIGSEGV, SIG_DFL);
         raise(SIGSEGV);
     }
@@ -313,8 +315,8 @@ static int train_and_write(const Cell *c, const TaskEnv *env, const char *dir, i
     CellResult r;
     Err e = {0};
     int rc, status = CELL_FAILED;
-    if (train_cell(c, env, &r, &e) != 0) { /* could not start (e.g. the data changed since
-                                            * the preflight): recorded as failed */
+    if (train_cell(c, env, &r, &e) != 0) {           /* could not start (e.g. the data changed since
+                                                      * the preflight): recorded as failed */
         snprintf(rep->msg, WORKER_MSG, "%s", e.msg); /* the reason, printed by the runner */
         rc = results_write_failed(dir, c->id, c->steps, e.msg, &e);
     } else {
@@ -332,8 +334,7 @@ static int train_and_write(const Cell *c, const TaskEnv *env, const char *dir, i
 }
 
 static bool cell_calls_lua(const Cell *c) {
-    return params_has_func(&c->task->p) || params_has_func(&c->optim->p) ||
-           params_has_func(c->sp);
+    return params_has_func(&c->task->p) || params_has_func(&c->optim->p) || params_has_func(c->sp);
 }
 
 /* A Lua cell's process ended by the CPU-time watchdog of a Lua call (watchdog.h): the worker
@@ -353,14 +354,14 @@ static void lua_cell_stuck(const Cell *c, const char *dir, const char *why, Repo
 
 /* A Lua cell in a process of its own, which leaves its report in memory shared with the
  * worker (MAP_SHARED); its exit code says whether it did. */
-static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, int timing,
-                           int in, int out, Report *shared, Report *rep) {
+static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, int timing, int in,
+                           int out, Report *shared, Report *rep) {
     *shared = *rep;
     const pid_t worker_pid = getpid();
     pid_t pid = fork();
     if (pid < 0) {
-        snprintf(rep->msg, WORKER_MSG, "%s: cannot start a process for cell %s (%s)", dir,
-                 c->id, strerror(errno));
+        snprintf(rep->msg, WORKER_MSG, "%s: cannot start a process for cell %s (%s)", dir, c->id,
+                 strerror(errno));
         return;
     }
     if (pid == 0) {
@@ -384,12 +385,13 @@ static void train_lua_cell(const Cell *c, const TaskEnv *env, const char *dir, i
     else if (WEXITSTATUS(st) == EXIT_OK) *rep = *shared;
     else if (WEXITSTATUS(st) == WATCHDOG_EXIT_CALL) /* a failed cell, with the reason */
         lua_cell_stuck(c, dir, shared->msg, rep);
-    else snprintf(rep->msg, WORKER_MSG, "%s: the process of cell %s exited with code %d", dir,
-                  c->id, WEXITSTATUS(st));
+    else
+        snprintf(rep->msg, WORKER_MSG, "%s: the process of cell %s exited with code %d", dir, c->id,
+                 WEXITSTATUS(st));
 }
 
-static void worker(const Plan *plan, const TaskEnv *env, const char *dir, int timing,
-                   pid_t parent, int in, int out) {
+static void worker(const Plan *plan, const TaskEnv *env, const char *dir, int timing, pid_t parent,
+                   int in, int out) {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL); /* the runner ignores it */
@@ -453,13 +455,15 @@ static void progress(Progress *p, int final) {
     fmt_time(el, sizeof el, t - p->t0);
     if (p->trained > 0) fmt_time(eta, sizeof eta, (t - p->t0) / p->trained * (p->total - p->done));
     if (p->tty)
-        fprintf(stderr, "\r[%d/%d cells] running %d, diverged %d, failed %d, %s elapsed, ETA %s  %s",
+        fprintf(stderr,
+                "\r[%d/%d cells] running %d, diverged %d, failed %d, %s elapsed, ETA %s  %s",
                 p->done, p->total, p->running, p->diverged, p->failed, el, final ? "0:00" : eta,
                 final ? "\n" : "");
     else
-        fprintf(stderr, "progress: %d/%d cells, %d running, %d diverged, %d failed, %s elapsed, "
-                        "ETA %s\n", p->done, p->total, p->running, p->diverged, p->failed, el,
-                final ? "0:00" : eta);
+        fprintf(stderr,
+                "progress: %d/%d cells, %d running, %d diverged, %d failed, %s elapsed, "
+                "ETA %s\n",
+                p->done, p->total, p->running, p->diverged, p->failed, el, final ? "0:00" : eta);
 }
 
 /* ---- the runner ---- */
@@ -504,17 +508,17 @@ typedef struct Runner {
      * it forks hold no block only its frame points to: memcheck counts those as lost) */
     int *back, *fd_slot;
     struct pollfd *fds;
-    int timing;     /* cells/timing.log, appended to as cells end */
-    Folder folder;  /* the output folder's lock */
+    int timing;    /* cells/timing.log, appended to as cells end */
+    Folder folder; /* the output folder's lock */
     int fatal;
     Err *e;
     double synced; /* when the output's filesystem was last flushed */
     const Experiment *ex;
-    double *cost; /* time_tasks' costs, for the default time limits; NULL: none needed */
-    Reuse reuse;  /* --reuse folders */
+    double *cost;    /* time_tasks' costs, for the default time limits; NULL: none needed */
+    Reuse reuse;     /* --reuse folders */
     const Buf *data; /* run_data_lines */
-    int tuning;   /* the cells run_cells trains are tuning cells */
-    int refused;  /* a --reuse folder was refused mid-run (exit 2) */
+    int tuning;      /* the cells run_cells trains are tuning cells */
+    int refused;     /* a --reuse folder was refused mid-run (exit 2) */
     int shard_round; /* --phase tune --shard: the round this shard did its part of */
 } Runner;
 
@@ -638,8 +642,10 @@ static int stop_worker(Runner *R, int k) {
 static void cell_unwritten(Runner *R, const Plan *plan, int cell, const char *why) {
     R->pr.running--;
     if (!R->fatal)
-        err_set(R->e, EXIT_RUN, *why ? NULL : R->dir, "%s%scell %s not recorded, earlier "
-                "results are intact", why, *why ? "; " : "", plan->cells[cell].id);
+        err_set(R->e, EXIT_RUN, *why ? NULL : R->dir,
+                "%s%scell %s not recorded, earlier "
+                "results are intact",
+                why, *why ? "; " : "", plan->cells[cell].id);
     R->fatal = 1;
 }
 
@@ -657,9 +663,10 @@ static void cell_done(Runner *R, const Plan *plan, int cell, double timed_out, c
     if (timed_out > 0 && o->cell_timeout > 0) {
         snprintf(reason, sizeof reason, "time limit of %g s exceeded", timed_out);
     } else if (timed_out > 0) {
-        snprintf(reason, sizeof reason, "time limit of %.0f s exceeded (the default: %d times "
-                 "the estimate, at least %.0f s; see --cell-timeout)", timed_out,
-                 CELL_LIMIT_FACTOR, CELL_LIMIT_FLOOR);
+        snprintf(reason, sizeof reason,
+                 "time limit of %.0f s exceeded (the default: %d times "
+                 "the estimate, at least %.0f s; see --cell-timeout)",
+                 timed_out, CELL_LIMIT_FACTOR, CELL_LIMIT_FLOOR);
     } else if (sig && stop_signal) {
         return; /* interrupted: not a result; trained again on resume */
     } else if (sig) {
@@ -714,20 +721,19 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
                 if (!s->pid && start_worker(R, plan, k) != 0) break;
                 int32_t idx = nback ? back[--nback] : pending[next++];
                 if (write(s->to, &idx, sizeof idx) != (ssize_t)sizeof idx) {
-                    back[nback++] = idx; /* the worker died: its end is seen below */
+                    back[nback++] = idx;                /* the worker died: its end is seen below */
                     if (s->cell < 0) stop_worker(R, k); /* idle: a new one takes the cell */
                     continue;
                 }
                 if (s->cell >= 0) {
                     s->queued = idx;
                 } else {
-                    *s = (Slot){s->pid, s->to, s->from, idx, -1, clock_now(), 0,
-                                cell_limit(R, &plan->cells[idx])};
+                    *s = (Slot){s->pid, s->to,       s->from, idx,
+                                -1,     clock_now(), 0,       cell_limit(R, &plan->cells[idx])};
                     pr->running++;
                 }
             }
-        if (pr->running == 0 && ((!nback && next == npending) || stop_signal || R->fatal))
-            break;
+        if (pr->running == 0 && ((!nback && next == npending) || stop_signal || R->fatal)) break;
         if (stop_signal && !stopping) {
             for (int k = 0; k < R->jobs; k++)
                 if (R->slots[k].pid) kill(R->slots[k].pid, SIGTERM);
@@ -768,8 +774,11 @@ static int run_cells(Runner *R, const Plan *plan, Shard shard) {
             while ((n = read(s->from, &rep, sizeof rep)) < 0 && errno == EINTR) {}
             if (n == (ssize_t)sizeof rep && rep.cell == done.cell && !done.timed_out) {
                 /* the worker goes on with its queued cell, if any */
-                *s = (Slot){s->pid, s->to, s->from, done.queued, -1, clock_now(), 0,
-                            done.queued >= 0 ? cell_limit(R, &plan->cells[done.queued]) : 0};
+                *s = (Slot){
+                    s->pid,  s->to,
+                    s->from, done.queued,
+                    -1,      clock_now(),
+                    0,       done.queued >= 0 ? cell_limit(R, &plan->cells[done.queued]) : 0};
                 pr->running += done.queued >= 0;
                 if (rep.ok || rep.signal) cell_done(R, plan, done.cell, 0, &rep, 0);
                 else cell_unwritten(R, plan, done.cell, rep.msg);
@@ -812,10 +821,11 @@ static int run_round(void *ctx, const Plan *p, int round, Err *e) {
         if (miss < 0) return -1;
         if (miss == 0) return 0;
         const Cell *c = &p->cells[miss - 1];
-        return err_set(e, EXIT_USAGE, "--phase eval", "tuning cell %s (round %d: %s %s %s lr %g "
+        return err_set(e, EXIT_USAGE, "--phase eval",
+                       "tuning cell %s (round %d: %s %s %s lr %g "
                        "seed %lld) is complete in none of %s and the --reuse folders (expected "
-                       "the tuning stage done: lrlab run SCRIPT --phase tune first)", c->id,
-                       round, c->task->label, c->optim->label, c->sched->label, c->lr0,
+                       "the tuning stage done: lrlab run SCRIPT --phase tune first)",
+                       c->id, round, c->task->label, c->optim->label, c->sched->label, c->lr0,
                        (long long)c->seed, R->dir);
     }
     const int sharded = o->phase == PHASE_TUNE && o->shard.n > 1;
@@ -858,8 +868,10 @@ static int tune_value(void *ctx, const Cell *c, int col, double *v, Err *e) {
     int rc = R->reuse.n ? reuse_value(&R->reuse, c, col, v, e) : 0;
     if (rc < 0) R->refused = 1;
     if (rc == 0)
-        err_set(e, EXIT_RUN, R->dir, "tuning cell %s: no complete result (expected it trained "
-                "or taken from a --reuse folder)", c->id);
+        err_set(e, EXIT_RUN, R->dir,
+                "tuning cell %s: no complete result (expected it trained "
+                "or taken from a --reuse folder)",
+                c->id);
     return rc == 1 ? 0 : -1;
 }
 
@@ -936,7 +948,8 @@ static void describe_tuning(const Experiment *ex, const Plan *tplan, int known) 
     for (int k = 0; k < ex->ntune_seeds; k++)
         printf("%s%lld", k ? ", " : "", (long long)ex->tune_seeds[k]);
     printf(") choose each tuned (task, optimizer, scheduler)'s lr%s by the mean final %s over "
-           "the seeds; runs per scheduler:", ex->hyper ? " and hyperparameters" : "", ex->tune_by);
+           "the seeds; runs per scheduler:",
+           ex->hyper ? " and hyperparameters" : "", ex->tune_by);
     for (int si = 0; si < ex->nscheds; si++) {
         int n = 0;
         for (int i = 0; i < tplan->n; i++) n += tplan->cells[i].sched == &ex->scheds[si];
@@ -960,7 +973,8 @@ static void describe_tuning(const Experiment *ex, const Plan *tplan, int known) 
         }
         printf("tuning: extend = %d: a choice on the lowest or highest lr adds a round with one "
                "more lr past it (the grid's ratio), up to %d per side; extensions may add up to "
-               "%lld cells, %s\n", ex->tune_extend, ex->tune_extend, more,
+               "%lld cells, %s\n",
+               ex->tune_extend, ex->tune_extend, more,
                known ? "all complete here or in the --reuse folders"
                      : "not in the estimate until their round is known");
     }
@@ -1013,9 +1027,9 @@ static int check_round(void *ctx, const Plan *p, int round, Err *e) {
     int here = 0, there = 0, missing = 0;
     for (int i = 0; i < p->n; i++) {
         /* --phase tune --shard K/N trains its part of round 1; --phase eval no tuning cell */
-        const int train = o->phase == PHASE_ALL ||
-                          (o->phase == PHASE_TUNE && (o->shard.n == 1 || (round == 1 &&
-                                                                          shard_has(o->shard, i))));
+        const int train =
+            o->phase == PHASE_ALL ||
+            (o->phase == PHASE_TUNE && (o->shard.n == 1 || (round == 1 && shard_has(o->shard, i))));
         missing += !check_cell(k, &p->cells[i], train, &here, &there);
     }
     if (round == 1) {
@@ -1064,13 +1078,15 @@ static void check_plan(Check *k, const Experiment *ex, const Plan *plan, const P
 /* check_done: the done line. */
 static void check_done(const Check *k, const Plan *tplan) {
     printf("done: %d of %d evaluation cells of fixed learning rates complete here, %d in the "
-           "--reuse folders", k->here, k->fixed, k->there);
+           "--reuse folders",
+           k->here, k->fixed, k->there);
     if (tplan->n) {
         printf("; tuning round 1: %d of %d here, %d in the --reuse folders; %d evaluation cells "
-               "of tuned learning rates: ", k->here_t, tplan->n, k->there_t, k->tuned);
+               "of tuned learning rates: ",
+               k->here_t, tplan->n, k->there_t, k->tuned);
         if (k->tuning_known)
-            printf("%d here, %d in the --reuse folders (the completed tuning's choice)",
-                   k->here_u, k->there_u);
+            printf("%d here, %d in the --reuse folders (the completed tuning's choice)", k->here_u,
+                   k->there_u);
         else printf("known after the tuning");
     }
     printf("\n");
@@ -1081,10 +1097,12 @@ static void check_estimate(const Check *k, const Experiment *ex, const Plan *tpl
     char est[32];
     fmt_time(est, sizeof est, k->seconds / jobs);
     printf("estimate: %s for the %d cell%s still to train on this machine (10 steps of each "
-           "task and optimizer timed", est, k->todo, k->todo == 1 ? "" : "s");
+           "task and optimizer timed",
+           est, k->todo, k->todo == 1 ? "" : "s");
     if (tplan->n && !k->tuning_known && k->tuned && k->R->o->phase != PHASE_TUNE)
         printf("; the %d evaluation cells of tuned learning rates counted as still to train, "
-               "their ids known after the tuning", k->tuned);
+               "their ids known after the tuning",
+               k->tuned);
     if (tplan->n && !k->tuning_known && ex->tune_extend > 0 && k->R->o->phase != PHASE_EVAL)
         printf("; the tuning rounds after round %d (extensions) not in it", k->round);
     printf(")\n");
@@ -1115,7 +1133,8 @@ int run_main(const RunOpts *o) {
     if (plan_build(&ex, NULL, NULL, &plan, &e) != 0 || plan_build_tuning(&ex, &tplan, &e) != 0)
         goto fail;
     if (o->phase == PHASE_TUNE && !tplan.n) {
-        err_set(&e, EXIT_USAGE, "--phase tune", "experiment %s has no tuning stage (expected "
+        err_set(&e, EXIT_USAGE, "--phase tune",
+                "experiment %s has no tuning stage (expected "
                 "tune = { seed = S } and an lr grid in %s; without one, run it without --phase)",
                 ex.name, o->script);
         goto fail;
@@ -1126,8 +1145,8 @@ int run_main(const RunOpts *o) {
     nparams = xcalloc((size_t)ex.ntasks + 1, sizeof(size_t));
     if (preflight(&ex, &R.env, nparams, &e) != 0) goto fail;
     char dir[FS_DIR_MAX + 1];
-    if (fs_path(dir, sizeof dir, &e, "%s%s", o->out ? "" : "results/",
-                o->out ? o->out : ex.name) != 0)
+    if (fs_path(dir, sizeof dir, &e, "%s%s", o->out ? "" : "results/", o->out ? o->out : ex.name) !=
+        0)
         goto fail;
     R.dir = dir;
     R.jobs = o->jobs > 0 ? o->jobs : ncores();
@@ -1137,8 +1156,10 @@ int run_main(const RunOpts *o) {
         const Plan *plans[2] = {&tplan, &plan};
         for (int i = 0; i < o->nreuse; i++)
             if (same_folder(o->reuse[i], dir)) {
-                err_set(&e, EXIT_USAGE, "--reuse", "%s: the output folder itself (expected "
-                        "other folders; a folder's own cells are resumed without --reuse)", dir);
+                err_set(&e, EXIT_USAGE, "--reuse",
+                        "%s: the output folder itself (expected "
+                        "other folders; a folder's own cells are resumed without --reuse)",
+                        dir);
                 goto fail;
             }
         if (reuse_open(&R.reuse, o->reuse, o->nreuse, data.s ? data.s : "", o->quiet, &e) != 0 ||
@@ -1164,11 +1185,9 @@ int run_main(const RunOpts *o) {
             printf("tuning: %d cells on seed %lld choose each grid optimizer's lr by %s; the "
                    "cells above show the grid's first lr until then\n",
                    tplan.n, (long long)ex.tune_seed, ex.tune_by);
-        else if (tplan.n)
-            describe_tuning(&ex, &tplan, k.tuning_known);
+        else if (tplan.n) describe_tuning(&ex, &tplan, k.tuning_known);
         check_done(&k, &tplan);
-        printf("shard: %d/%d (%d cells)\nworkers: %d\n", o->shard.k, o->shard.n, in_shard,
-               R.jobs);
+        printf("shard: %d/%d (%d cells)\nworkers: %d\n", o->shard.k, o->shard.n, in_shard, R.jobs);
         check_estimate(&k, &ex, &tplan, R.jobs);
         printf("data: ok (%s)\noutput: %s (nothing written: --check)\n", R.env.datadir, dir);
         buf_free(&b);
@@ -1200,7 +1219,8 @@ int run_main(const RunOpts *o) {
         for (int i = 0; i < tplan.n; i++) total += shard_has(o->shard, i);
     }
     R.pr = (Progress){.tty = isatty(2) && !(getenv("CI") && strcmp(getenv("CI"), "true") == 0),
-                      .total = total, .t0 = clock_now()};
+                      .total = total,
+                      .t0 = clock_now()};
     R.pr.last = R.pr.t0;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
@@ -1223,8 +1243,8 @@ int run_main(const RunOpts *o) {
             if (!o->quiet) progress(&R.pr, 1);
             printf("%s: tuning round %d: shard %d/%d done (%d trained now, %d already done%s); "
                    "the round's other cells are in other shards: join them with lrlab run %s "
-                   "--phase tune --out OUT --reuse SHARD_FOLDER...\n", ex.name, R.shard_round,
-                   o->shard.k, o->shard.n, R.pr.trained, R.pr.at_start,
+                   "--phase tune --out OUT --reuse SHARD_FOLDER...\n",
+                   ex.name, R.shard_round, o->shard.k, o->shard.n, R.pr.trained, R.pr.at_start,
                    o->nreuse ? ", the rest taken from --reuse" : "", o->script);
             code = R.pr.failed ? EXIT_RUN : EXIT_OK;
             goto done_reuse;
@@ -1252,9 +1272,9 @@ int run_main(const RunOpts *o) {
         if (!o->quiet) progress(&R.pr, 1);
         printf("%s: tuning stage: %d cells (%d trained now, %d taken from --reuse, %d already "
                "done; %d failed)%s; plan.csv written: train the evaluation cells with lrlab run "
-               "%s --phase eval [--shard K/N] --reuse %s\n", ex.name, tu.cells, R.pr.trained,
-               R.pr.reused, R.pr.at_start, R.pr.failed, tplan.n ? ", tuning.csv" : "",
-               o->script, dir);
+               "%s --phase eval [--shard K/N] --reuse %s\n",
+               ex.name, tu.cells, R.pr.trained, R.pr.reused, R.pr.at_start, R.pr.failed,
+               tplan.n ? ", tuning.csv" : "", o->script, dir);
         code = R.pr.failed ? EXIT_RUN : EXIT_OK;
         goto done_reuse;
     }
@@ -1274,7 +1294,8 @@ int run_main(const RunOpts *o) {
            ex.name, R.pr.total, o->shard.n > 1 ? " in this shard" : "", R.pr.trained, reused,
            R.pr.at_start, R.pr.diverged, R.pr.failed,
            tplan.n ? (o->phase == PHASE_EVAL ? "; learning rates: the tuning stage's choice"
-                                             : "; learning rates tuned: tuning.csv") : "");
+                                             : "; learning rates tuned: tuning.csv")
+                   : "");
     if (reuse_write_log(&R.reuse, dir, &e) != 0) goto fail;
     code = run_finish(dir, &pf, o->shard, o->quiet, o->outputs, &e);
     if (code != EXIT_OK) goto fail;
@@ -1293,9 +1314,10 @@ stopped:
     if (!o->quiet) progress(&R.pr, 1);
     if (R.refused) code = EXIT_USAGE;
     if (R.fatal) goto fail;
-    fprintf(stderr, "lrlab: interrupted by %s: %d of %d cells complete; run the same command "
-                    "again to resume\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-            R.pr.done, R.pr.total);
+    fprintf(stderr,
+            "lrlab: interrupted by %s: %d of %d cells complete; run the same command "
+            "again to resume\n",
+            stop_signal == SIGINT ? "SIGINT" : "SIGTERM", R.pr.done, R.pr.total);
     code = stop_signal == SIGINT ? 130 : 143;
     goto done;
 fail:

@@ -14,9 +14,9 @@
 #define LRLAB_RUN_H
 
 #include "harness/base/blas.h"
-#include "harness/lua/config.h"
 #include "harness/base/err.h"
 #include "harness/engine/planfile.h"
+#include "harness/lua/config.h"
 
 #include <stdint.h>
 
@@ -34,23 +34,23 @@ typedef int (*RunOutputs)(const char *dir, const PlanFile *pf, Shard shard, int 
 
 typedef struct RunOpts {
     const char *script;
-    const char *out;      /* NULL: results/<experiment name> */
-    int check;            /* print the plan, train nothing */
-    int fresh;            /* ignore existing cell results */
-    int retry_failed;     /* train failed cells again */
+    const char *out;  /* NULL: results/<experiment name> */
+    int check;        /* print the plan, train nothing */
+    int fresh;        /* ignore existing cell results */
+    int retry_failed; /* train failed cells again */
     int quiet;
-    int verbose;          /* one line per finished cell */
-    int jobs;             /* worker processes; 0 = number of cores */
-    double cell_timeout;  /* seconds; 0: the default, from the plan's estimate (run.c,
-                           * cell_limit); -1: none (--cell-timeout none) */
+    int verbose;         /* one line per finished cell */
+    int jobs;            /* worker processes; 0 = number of cores */
+    double cell_timeout; /* seconds; 0: the default, from the plan's estimate (run.c,
+                          * cell_limit); -1: none (--cell-timeout none) */
     Shard shard;
     uint64_t lua_seed;
-    Defines defines;      /* --define KEY=VALUE, the script's define table */
-    BlasMode blas;        /* portable (default) or native BLAS kernel */
+    Defines defines; /* --define KEY=VALUE, the script's define table */
+    BlasMode blas;   /* portable (default) or native BLAS kernel */
     Phase phase;
     const char *reuse[RUN_REUSE_MAX]; /* --reuse DIR, in the order given */
     int nreuse;
-    RunOutputs outputs;   /* after the results: figures and comparison (main.c) */
+    RunOutputs outputs; /* after the results: figures and comparison (main.c) */
 } RunOpts;
 
 /* run_main: returns an exit code (0; 1 when a cell failed or results could not be

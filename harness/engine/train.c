@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 const char *cell_status_name(int status) {
     return status == CELL_OK ? "ok" : status == CELL_DIVERGED ? "diverged" : "failed";
 }
@@ -42,8 +41,8 @@ typedef struct Features {
     double log_ema[SCHED_FEAT_WINDOW]; /* log of the corrected EMA at step s, in slot s % W */
     double val_prev, val_last;         /* validation losses of the last two evaluations */
     int nval;
-    double lr_prev;                    /* the scheduler's group-0 lr of the previous step */
-    int clipped;                       /* the bound capped some group on the previous step */
+    double lr_prev; /* the scheduler's group-0 lr of the previous step */
+    int clipped;    /* the bound capped some group on the previous step */
 } Features;
 
 static double log_floor(double x) { return log(x > 1e-30 ? x : 1e-30); }
@@ -94,8 +93,8 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
     memset(r, 0, sizeof *r);
     r->diverged_step = -1;
     Task task;
-    if (task_create(&task, c->task->task, &c->task->p, (uint64_t)c->seed, env, c->task->where,
-                    e) != 0)
+    if (task_create(&task, c->task->task, &c->task->p, (uint64_t)c->seed, env, c->task->where, e) !=
+        0)
         return -1;
     Optim opt;
     if (optim_create(&opt, c->optim->optim, &c->optim->p, &task, e) != 0) {
@@ -125,7 +124,8 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
     float *dir = (sd->needs & SCHED_NEEDS_DIR) ? xcalloc(task.n, sizeof(float)) : NULL;
     SchedLr lr = {.group = group_lr, .elem = elem_lr, .ngroups = ng};
     const double clip_norm = params_isset(&c->optim->common, "clip_norm")
-                                 ? params_num(&c->optim->common, "clip_norm") : 0;
+                                 ? params_num(&c->optim->common, "clip_norm")
+                                 : 0;
     const double diverge = params_num(&c->task->common, "diverge_factor");
     const int64_t warmup = params_int(&c->sched->common, "warmup_steps");
     const double warm0 = params_num(&c->sched->common, "warmup_start_factor");
@@ -199,9 +199,8 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
         if (clip_norm > 0) optim_clip_grad_norm(task.g, task.n, clip_norm);
         for (int gi = 0; gi < ng; gi++) {
             const TaskGroup *grp = &task.groups[gi];
-            opt.def->step(opt.st, step + 1, grp, task.w + grp->off, task.g + grp->off,
-                          group_lr[gi], lr.elem_used ? elem_lr + grp->off : NULL,
-                          dir ? dir + grp->off : NULL);
+            opt.def->step(opt.st, step + 1, grp, task.w + grp->off, task.g + grp->off, group_lr[gi],
+                          lr.elem_used ? elem_lr + grp->off : NULL, dir ? dir + grp->off : NULL);
         }
         if (task.def->project) task.def->project(&task);
         last_lr = mean_lr(&lr, &task);
@@ -236,8 +235,12 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
         }
         for (int k = 0; k < NSTAGES; k++)
             if (stage_at[k] == done)
-                r->stages[k] = (StageRow){done, 1, metrics[METRIC_TRAIN_LOSS],
-                                          metrics[METRIC_VAL_LOSS], metrics[METRIC_TASK], last_lr};
+                r->stages[k] = (StageRow){done,
+                                          1,
+                                          metrics[METRIC_TRAIN_LOSS],
+                                          metrics[METRIC_VAL_LOSS],
+                                          metrics[METRIC_TASK],
+                                          last_lr};
         features_eval(&feat, metrics[METRIC_VAL_LOSS]);
         why = sched_observe(&sched, SIGNAL_EVAL, step, metrics[METRIC_VAL_LOSS]);
         if (why) { /* the step did not end well: its stage is not reached */
@@ -250,8 +253,7 @@ int train_cell(const Cell *c, const TaskEnv *env, CellResult *r, Err *e) {
         }
     }
     for (int k = 0; k < NSTAGES; k++)
-        if (!r->stages[k].reached)
-            r->stages[k] = (StageRow){stage_at[k], 0, NAN, NAN, NAN, NAN};
+        if (!r->stages[k].reached) r->stages[k] = (StageRow){stage_at[k], 0, NAN, NAN, NAN, NAN};
     r->loss_evals = lr.loss_evals;
     r->seconds = clock_now() - t0;
     free(group_lr);

@@ -23,8 +23,8 @@
 enum { CELL_OK = 0, CELL_DIVERGED = 1, CELL_FAILED = 2 };
 
 typedef struct StageRow {
-    int64_t step;    /* steps completed */
-    int reached;     /* 0 when the run diverged before this stage */
+    int64_t step; /* steps completed */
+    int reached;  /* 0 when the run diverged before this stage */
     double train_loss, val_loss, metric, lr;
 } StageRow;
 
@@ -48,7 +48,7 @@ typedef struct CellResult {
     EvalRow *evals;
     int nevals;
     int64_t lr_clips;
-    int64_t loss_evals;    /* extra minibatch loss evaluations made by the scheduler */
+    int64_t loss_evals; /* extra minibatch loss evaluations made by the scheduler */
     double seconds;
 } CellResult;
 

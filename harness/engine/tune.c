@@ -164,8 +164,8 @@ int tune_run(const Experiment *ex, TuneRunFn run, TuneValueFn value, void *ctx, 
             return rc < 0 ? -1 : 1;
         }
         for (int c = 0; c < p.n; c++)
-            if (value(ctx, &p.cells[c], col, &tu->val[(size_t)from * (size_t)ns + (size_t)c],
-                      e) != 0) {
+            if (value(ctx, &p.cells[c], col, &tu->val[(size_t)from * (size_t)ns + (size_t)c], e) !=
+                0) {
                 plan_free(&p);
                 return -1;
             }

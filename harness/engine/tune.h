@@ -38,26 +38,25 @@ typedef struct Tuning {
     const Experiment *ex;
     TunePoint *pts;
     int npts, cap;
-    int *round;          /* [npts] */
-    double *val;         /* [npts * ntune_seeds]: final tune_by values (+inf: diverged, failed) */
-    int ngroups;         /* ntasks * noptims * nscheds */
-    double *lr_choice;   /* [ngroups], for plan_build */
-    int *combo_choice;   /* [ngroups] */
-    int *best;           /* [ngroups]: the chosen point, -1: not tuned */
+    int *round;           /* [npts] */
+    double *val;          /* [npts * ntune_seeds]: final tune_by values (+inf: diverged, failed) */
+    int ngroups;          /* ntasks * noptims * nscheds */
+    double *lr_choice;    /* [ngroups], for plan_build */
+    int *combo_choice;    /* [ngroups] */
+    int *best;            /* [ngroups]: the chosen point, -1: not tuned */
     int *ext_lo, *ext_hi; /* [ngroups]: points added below and above the grid */
-    const char **end;    /* [ngroups]: inside, edge-limit, edge-range or fixed */
-    int rounds, cells;   /* rounds run, tuning cells in all of them */
-    char (*ids)[17];     /* [cells]: every tuning cell's id, in training order */
-    int *cell_point;     /* [cells]: its point */
-    int64_t *cell_seed;  /* [cells]: its seed */
-    int *cell_index;     /* [cells]: its index in its round (a shard K/N trains index % N == K-1) */
+    const char **end;     /* [ngroups]: inside, edge-limit, edge-range or fixed */
+    int rounds, cells;    /* rounds run, tuning cells in all of them */
+    char (*ids)[17];      /* [cells]: every tuning cell's id, in training order */
+    int *cell_point;      /* [cells]: its point */
+    int64_t *cell_seed;   /* [cells]: its seed */
+    int *cell_index; /* [cells]: its index in its round (a shard K/N trains index % N == K-1) */
 } Tuning;
 
 /* tune_run: the rounds, training through run and reading the values through value, then the
  * choice; 0, 1 when run stopped, -1 with e set (a cell file that cannot be read, a plan
  * refused). */
-int tune_run(const Experiment *ex, TuneRunFn run, TuneValueFn value, void *ctx, Tuning *tu,
-             Err *e);
+int tune_run(const Experiment *ex, TuneRunFn run, TuneValueFn value, void *ctx, Tuning *tu, Err *e);
 /* tune_write: DIR/tuning.csv and DIR/tuning-cells.csv: every tuning cell in training order,
  * cell (id), round, index (in its round: the shard that trains it), task, optimizer,
  * scheduler, lr, hyper, seed. */

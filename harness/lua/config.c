@@ -105,9 +105,9 @@ static void describe_value(lua_State *L, int idx, char *out, size_t n) {
         const char *v = lua_tolstring(L, idx, &len);
         k = (size_t)snprintf(out, n, "string ");
         if (k < n) name_show(out + k, n - k, v, len);
-    }
-    else if (lua_isinteger(L, idx)) snprintf(out, n, LUA_INTEGER_FMT, lua_tointeger(L, idx));
-    else if (t == LUA_TNUMBER && isnan(lua_tonumber(L, idx))) snprintf(out, n, "nan"); /* not -nan */
+    } else if (lua_isinteger(L, idx)) snprintf(out, n, LUA_INTEGER_FMT, lua_tointeger(L, idx));
+    else if (t == LUA_TNUMBER && isnan(lua_tonumber(L, idx)))
+        snprintf(out, n, "nan"); /* not -nan */
     else if (t == LUA_TNUMBER) { /* the shortest text that reads back as the number */
         for (int prec = 15; prec <= 17; prec++) {
             snprintf(out, n, "%.*g", prec, lua_tonumber(L, idx));
@@ -152,9 +152,8 @@ static int set_value(lua_State *L, Params *p, const ParamSpec *s, const char *su
             char ex[160];
             param_expect(s, ex, sizeof ex);
             describe_value(L, -1, got, sizeof got);
-            return err_set(e, EXIT_USAGE, subject, "%s: invalid value (expected %s%s, got %s)",
-                           key, ex, isinf(s->lo) || isinf(s->hi) ? " and at most 2^53" : "",
-                           got);
+            return err_set(e, EXIT_USAGE, subject, "%s: invalid value (expected %s%s, got %s)", key,
+                           ex, isinf(s->lo) || isinf(s->hi) ? " and at most 2^53" : "", got);
         }
         if (t == LUA_TNUMBER) return params_set_num(p, key, lua_tonumber(L, -1), subject, e);
         break;
@@ -214,20 +213,24 @@ static int set_value(lua_State *L, Params *p, const ParamSpec *s, const char *su
                         free(comps[k - 1].params);
                     }
                     free(comps);
-                    return err_set(e, EXIT_USAGE, subject, "%s: entry %lld: invalid value "
-                                   "(expected a scheduler among %s, got %s)", key, (long long)i,
-                                   s->choices, got);
+                    return err_set(e, EXIT_USAGE, subject,
+                                   "%s: entry %lld: invalid value "
+                                   "(expected a scheduler among %s, got %s)",
+                                   key, (long long)i, s->choices, got);
                 }
-                if (params_isset(&(*pc)->common, "warmup_steps") || params_isset(&(*pc)->common, "label")) {
+                if (params_isset(&(*pc)->common, "warmup_steps") ||
+                    params_isset(&(*pc)->common, "label")) {
                     lua_pop(L, 1);
                     for (lua_Integer k = 1; k < i; k++) {
                         params_free(comps[k - 1].params);
                         free(comps[k - 1].params);
                     }
                     free(comps);
-                    return err_set(e, EXIT_USAGE, subject, "%s: entry %lld: label and warmup "
+                    return err_set(e, EXIT_USAGE, subject,
+                                   "%s: entry %lld: label and warmup "
                                    "keys belong on the outer scheduler (expected none inside, "
-                                   "got one)", key, (long long)i);
+                                   "got one)",
+                                   key, (long long)i);
                 }
                 comps[i - 1].def = def;
                 snprintf(comps[i - 1].name, sizeof comps[i - 1].name, "%s", (*pc)->name);
@@ -247,8 +250,8 @@ static int set_value(lua_State *L, Params *p, const ParamSpec *s, const char *su
             lua_getinfo(L, ">S", &ar);
             lua_getfield(L, LUA_REGISTRYINDEX, "lrlab.script_sha256");
             char ident[160];
-            snprintf(ident, sizeof ident, "function@%s:%d-%d", lua_tostring(L, -1),
-                     ar.linedefined, ar.lastlinedefined);
+            snprintf(ident, sizeof ident, "function@%s:%d-%d", lua_tostring(L, -1), ar.linedefined,
+                     ar.lastlinedefined);
             lua_pop(L, 1);
             lua_pushvalue(L, -1);
             return params_set_func(p, key, luaL_ref(L, LUA_REGISTRYINDEX), ident, subject, e);
@@ -274,8 +277,10 @@ static int comp_build(lua_State *L) {
                      cfg_kind_name(kind), name, lua_gettop(L) ? got : "nothing");
     }
     if (sandbox_count_component(L) != 0)
-        return raise(L, "component limit exceeded (expected a script that builds at most %d "
-                        "components, got more)", SANDBOX_MAX_COMPONENTS);
+        return raise(L,
+                     "component limit exceeded (expected a script that builds at most %d "
+                     "components, got more)",
+                     SANDBOX_MAX_COMPONENTS);
     CompCfg **pc = lua_newuserdatauv(L, sizeof(CompCfg *), 0);
     *pc = NULL;
     luaL_setmetatable(L, COMP_MT);
@@ -285,9 +290,12 @@ static int comp_build(lua_State *L) {
     c->lua = L;
     c->name = name; /* interned in the registry below */
     const ParamSpec *spec = NULL;
-    if (kind == KIND_TASK) c->task = task_find(name), spec = c->task->params, c->name = c->task->name;
-    if (kind == KIND_OPTIM) c->optim = optim_find(name), spec = c->optim->params, c->name = c->optim->name;
-    if (kind == KIND_SCHED) c->sched = sched_find(name), spec = c->sched->params, c->name = c->sched->name;
+    if (kind == KIND_TASK)
+        c->task = task_find(name), spec = c->task->params, c->name = c->task->name;
+    if (kind == KIND_OPTIM)
+        c->optim = optim_find(name), spec = c->optim->params, c->name = c->optim->name;
+    if (kind == KIND_SCHED)
+        c->sched = sched_find(name), spec = c->sched->params, c->name = c->sched->name;
     snprintf(c->where, sizeof c->where, "%s", where);
     params_init(&c->p, spec);
     params_init(&c->common, common_spec(kind));
@@ -334,7 +342,10 @@ static int comp_ctor(lua_State *L) {
         describe_value(L, 1, got, sizeof got);
         return raise(L, "%s: invalid name (expected a string such as %s \"%s\", got %s)",
                      cfg_kind_name(kind), cfg_kind_name(kind),
-                     kind == KIND_TASK ? "nmf" : kind == KIND_OPTIM ? "sgd" : "cosine", got);
+                     kind == KIND_TASK    ? "nmf"
+                     : kind == KIND_OPTIM ? "sgd"
+                                          : "cosine",
+                     got);
     }
     const char *name = lua_tostring(L, 1);
     int found = kind == KIND_TASK    ? task_find(name) != NULL
@@ -345,9 +356,10 @@ static int comp_ctor(lua_State *L) {
         size_t off = 0;
         names[0] = '\0';
         for (int i = 0;; i++) {
-            const char *n = kind == KIND_TASK    ? (task_registry[i] ? task_registry[i]->name : NULL)
-                            : kind == KIND_OPTIM ? (optim_registry[i] ? optim_registry[i]->name : NULL)
-                                                 : (sched_registry[i] ? sched_registry[i]->name : NULL);
+            const char *n = kind == KIND_TASK ? (task_registry[i] ? task_registry[i]->name : NULL)
+                            : kind == KIND_OPTIM
+                                ? (optim_registry[i] ? optim_registry[i]->name : NULL)
+                                : (sched_registry[i] ? sched_registry[i]->name : NULL);
             if (!n) break;
             off += (size_t)snprintf(names + off, sizeof names - off, "%s%s", i ? ", " : "", n);
             if (off >= sizeof names) break;
@@ -363,13 +375,13 @@ static int comp_ctor(lua_State *L) {
 
 /* ---- experiment { ... } ---- */
 
-static const char *const experiment_keys[] = {"name", "seeds", "tasks", "optimizers",
-                                              "schedulers", "tune", "arm", NULL};
+static const char *const experiment_keys[] = {"name",       "seeds", "tasks", "optimizers",
+                                              "schedulers", "tune",  "arm",   NULL};
 
 /* take_list: the list `key` of the table at index 1 (of experiment or policy_training, named
  * ctx in messages), each entry a component of `kind`. */
-static void take_list(lua_State *L, const char *ctx, const char *key, CompKind kind,
-                      CompCfg **out, int *nout) {
+static void take_list(lua_State *L, const char *ctx, const char *key, CompKind kind, CompCfg **out,
+                      int *nout) {
     lua_getfield(L, 1, key);
     if (lua_type(L, -1) != LUA_TTABLE)
         raise(L, "%s: %s: invalid value (expected a list of %s constructors, got %s)", ctx, key,
@@ -389,9 +401,10 @@ static void take_list(lua_State *L, const char *ctx, const char *key, CompKind k
             /* a component of the wrong kind is reported where it was built */
             if (pc && *pc) snprintf(where, sizeof where, "%s", (*pc)->where);
             else where_of(L, where, sizeof where);
-            raise_at(L, where, "%s: %s: entry %lld: invalid value (expected %s \"NAME\" "
-                               "{ ... }, got %s)", ctx, key, (long long)i, cfg_kind_name(kind),
-                     got);
+            raise_at(L, where,
+                     "%s: %s: entry %lld: invalid value (expected %s \"NAME\" "
+                     "{ ... }, got %s)",
+                     ctx, key, (long long)i, cfg_kind_name(kind), got);
         }
         CompCfg *dst = &(*out)[(*nout)++];
         *dst = **pc;
@@ -409,13 +422,14 @@ static void take_list(lua_State *L, const char *ctx, const char *key, CompKind k
             snprintf(c->label, sizeof c->label, "%s-%s", c->name, params_str(&c->p, "dataset"));
         else snprintf(c->label, sizeof c->label, "%s", c->name);
         Err e;
-        if (name_check(c->label, strlen(c->label), c->where, "label", &e) != 0)
-            raise_err(L, &e);
+        if (name_check(c->label, strlen(c->label), c->where, "label", &e) != 0) raise_err(L, &e);
         for (int j = 0; j < i; j++)
             if (strcmp((*out)[j].label, c->label) == 0)
-                raise_at(L, c->where, "%s: %s: entries %d and %d are both named \"%s\" "
-                                      "(expected distinct labels, set label = \"...\" on one "
-                                      "of them)", ctx, key, j + 1, i + 1, c->label);
+                raise_at(L, c->where,
+                         "%s: %s: entries %d and %d are both named \"%s\" "
+                         "(expected distinct labels, set label = \"...\" on one "
+                         "of them)",
+                         ctx, key, j + 1, i + 1, c->label);
     }
 }
 
@@ -456,16 +470,20 @@ static void take_arm(lua_State *L, Experiment *ex) {
         const char *s = lua_tolstring(L, -1, &len);
         if (strchr(s, ';') || !arm_valid(s)) {
             name_show(got, sizeof got, s, len);
-            raise(L, "experiment: arm: invalid value (expected a name (%s) or a table of "
-                     "names, got string %s)", NAME_RULE, got);
+            raise(L,
+                  "experiment: arm: invalid value (expected a name (%s) or a table of "
+                  "names, got string %s)",
+                  NAME_RULE, got);
         }
         snprintf(ex->arm, sizeof ex->arm, "%s", s);
         return;
     }
     if (lua_type(L, -1) != LUA_TTABLE) {
         describe_value(L, -1, got, sizeof got);
-        raise(L, "experiment: arm: invalid value (expected a name or a table { key = \"value\", "
-                 "... }, got %s)", got);
+        raise(L,
+              "experiment: arm: invalid value (expected a name or a table { key = \"value\", "
+              "... }, got %s)",
+              got);
     }
     const char *keys[ARM_MAX_AXES + 1];
     int n = 0;
@@ -500,8 +518,10 @@ static void take_arm(lua_State *L, Experiment *ex) {
         lua_pop(L, 1);
     }
     if (at > ARM_MAX_LEN)
-        raise(L, "experiment: arm: too long (expected at most %d characters as key=value;..., "
-                 "got %zu)", ARM_MAX_LEN, at);
+        raise(L,
+              "experiment: arm: too long (expected at most %d characters as key=value;..., "
+              "got %zu)",
+              ARM_MAX_LEN, at);
 }
 
 /* take_name: the `name` of the table at index 1 into out[NAME_MAX_LEN + 1]: a name by the
@@ -542,8 +562,8 @@ static void take_seeds(lua_State *L, const char *ctx, int64_t **seeds, int *nsee
         if (lua_type(L, -1) != LUA_TTABLE) describe_value(L, -1, got, sizeof got);
         else if (n == 0) snprintf(got, sizeof got, "an empty list");
         else snprintf(got, sizeof got, "%lld entries", (long long)n);
-        raise(L, "%s: seeds: invalid value (expected a list of 1 to 100000 integers, got %s)",
-              ctx, got);
+        raise(L, "%s: seeds: invalid value (expected a list of 1 to 100000 integers, got %s)", ctx,
+              got);
     }
     *nseeds = (int)n;
     *seeds = xcalloc((size_t)n, sizeof(int64_t));
@@ -553,8 +573,10 @@ static void take_seeds(lua_State *L, const char *ctx, int64_t **seeds, int *nsee
         if (!lua_isnumber(L, -1) || x != floor(x) || x < 0 || x > 9007199254740991.0) {
             char got[128];
             describe_value(L, -1, got, sizeof got);
-            raise(L, "%s: seeds: entry %d: invalid value (expected an integer in [0, 2^53), got "
-                     "%s)", ctx, i + 1, got);
+            raise(L,
+                  "%s: seeds: entry %d: invalid value (expected an integer in [0, 2^53), got "
+                  "%s)",
+                  ctx, i + 1, got);
         }
         (*seeds)[i] = (int64_t)x;
         lua_pop(L, 1);
@@ -567,12 +589,13 @@ static void take_seeds(lua_State *L, const char *ctx, int64_t **seeds, int *nsee
     qsort(by, (size_t)n, sizeof *by, by_seed);
     int dup = -1;
     for (int i = 1; i < *nseeds; i++)
-        if (by[i].seed == by[i - 1].seed && (dup < 0 || by[i].at < dup))
-            dup = by[i].at;
+        if (by[i].seed == by[i - 1].seed && (dup < 0 || by[i].at < dup)) dup = by[i].at;
     free(by);
     if (dup >= 0)
-        raise(L, "%s: seeds: entry %d: duplicate seed (expected distinct seeds, got %lld "
-                 "twice)", ctx, dup + 1, (long long)(*seeds)[dup]);
+        raise(L,
+              "%s: seeds: entry %d: duplicate seed (expected distinct seeds, got %lld "
+              "twice)",
+              ctx, dup + 1, (long long)(*seeds)[dup]);
 }
 
 /* ---- tune = { ... }: the tuning stage of DeepOBS / Crowded Valley ----
@@ -595,13 +618,17 @@ static int64_t tune_seed_at(lua_State *L, const Experiment *ex, const char *what
     if (!lua_isnumber(L, -1) || x != floor(x) || x < 0 || x > 9007199254740991.0) {
         char got[128];
         describe_value(L, -1, got, sizeof got);
-        raise(L, "experiment: tune: %s: invalid value (expected an integer in [0, 2^53), "
-                 "got %s)", what, lua_isnil(L, -1) ? "nothing" : got);
+        raise(L,
+              "experiment: tune: %s: invalid value (expected an integer in [0, 2^53), "
+              "got %s)",
+              what, lua_isnil(L, -1) ? "nothing" : got);
     }
     for (int i = 0; i < ex->nseeds; i++)
         if (ex->seeds[i] == (int64_t)x)
-            raise(L, "experiment: tune: %s: also an evaluation seed (expected a seed not in "
-                     "seeds, got %lld)", what, (long long)x);
+            raise(L,
+                  "experiment: tune: %s: also an evaluation seed (expected a seed not in "
+                  "seeds, got %lld)",
+                  what, (long long)x);
     return (int64_t)x;
 }
 
@@ -626,8 +653,10 @@ static void take_tune_seeds(lua_State *L, Experiment *ex) {
         char got[128];
         if (lua_type(L, -1) != LUA_TTABLE) describe_value(L, -1, got, sizeof got);
         else snprintf(got, sizeof got, "%lld entries", (long long)n);
-        raise(L, "experiment: tune: seeds: invalid value (expected a list of 1 to %d "
-                 "integers, got %s)", TUNE_MAX_SEEDS, got);
+        raise(L,
+              "experiment: tune: seeds: invalid value (expected a list of 1 to %d "
+              "integers, got %s)",
+              TUNE_MAX_SEEDS, got);
     }
     ex->tune_seeds = xcalloc((size_t)n, sizeof(int64_t));
     for (int i = 0; i < (int)n; i++) {
@@ -638,8 +667,10 @@ static void take_tune_seeds(lua_State *L, Experiment *ex) {
         lua_pop(L, 1);
         for (int j = 0; j < i; j++)
             if (ex->tune_seeds[j] == ex->tune_seeds[i])
-                raise(L, "experiment: tune: seeds: entry %d: duplicate seed (expected distinct "
-                         "seeds, got %lld twice)", i + 1, (long long)ex->tune_seeds[i]);
+                raise(L,
+                      "experiment: tune: seeds: entry %d: duplicate seed (expected distinct "
+                      "seeds, got %lld twice)",
+                      i + 1, (long long)ex->tune_seeds[i]);
         ex->ntune_seeds = i + 1;
     }
     lua_pop(L, 1);
@@ -657,8 +688,10 @@ static void take_tune_extend(lua_State *L, Experiment *ex) {
         x > TUNE_MAX_EXTEND) {
         char got[128];
         describe_value(L, -1, got, sizeof got);
-        raise(L, "experiment: tune: extend: invalid value (expected an integer in [0, %d], got "
-                 "%s)", TUNE_MAX_EXTEND, got);
+        raise(L,
+              "experiment: tune: extend: invalid value (expected an integer in [0, %d], got "
+              "%s)",
+              TUNE_MAX_EXTEND, got);
     }
     ex->tune_extend = (int)x;
     lua_pop(L, 1);
@@ -672,9 +705,11 @@ static void take_tune_extend(lua_State *L, Experiment *ex) {
         grids++;
         const double lo = g[1] / g[0], hi = g[n - 1] / g[n - 2];
         if (!(g[0] > 0) || !isfinite(lo) || !(lo > 1) || !isfinite(hi) || !(hi > 1))
-            raise_at(L, o->where, "optimizer \"%s\": lr: no grid step to extend by (expected a "
+            raise_at(L, o->where,
+                     "optimizer \"%s\": lr: no grid step to extend by (expected a "
                      "grid of positive values whose two lowest and two highest have a finite "
-                     "ratio above 1, got ratios %g and %g)", o->name, lo, hi);
+                     "ratio above 1, got ratios %g and %g)",
+                     o->name, lo, hi);
     }
     if (grids == 0)
         raise(L, "experiment: tune: extend: no lr grid to extend (expected an optimizer with "
@@ -715,23 +750,31 @@ static void take_hyper_key(lua_State *L, const CompCfg *sc, HyperGrid *hg) {
     numeric_names(spec, names, sizeof names);
     if (lua_type(L, -2) != LUA_TSTRING) {
         describe_value(L, -2, got, sizeof got);
-        raise(L, "experiment: tune: schedulers: %s: invalid key (expected a parameter name "
-                 "among %s, got %s)", sc->label, names, got);
+        raise(L,
+              "experiment: tune: schedulers: %s: invalid key (expected a parameter name "
+              "among %s, got %s)",
+              sc->label, names, got);
     }
     const char *key = lua_tostring(L, -2);
     const ParamSpec *s = param_find(spec, key);
     if (!s)
-        raise(L, "experiment: tune: schedulers: %s: %s: unknown parameter of scheduler \"%s\" "
-                 "(expected one of %s)", sc->label, key, sc->name, names);
+        raise(L,
+              "experiment: tune: schedulers: %s: %s: unknown parameter of scheduler \"%s\" "
+              "(expected one of %s)",
+              sc->label, key, sc->name, names);
     if (s->type != PARAM_NUM && s->type != PARAM_INT)
-        raise(L, "experiment: tune: schedulers: %s: %s: not a numeric parameter (expected one "
-                 "of %s, got a %s)", sc->label, key, names, param_type_name(s->type));
+        raise(L,
+              "experiment: tune: schedulers: %s: %s: not a numeric parameter (expected one "
+              "of %s, got a %s)",
+              sc->label, key, names, param_type_name(s->type));
     lua_Integer n = lua_type(L, -1) == LUA_TTABLE ? luaL_len(L, -1) : 0;
     if (n < 1 || n > TUNE_MAX_GRID) {
         if (lua_type(L, -1) != LUA_TTABLE) describe_value(L, -1, got, sizeof got);
         else snprintf(got, sizeof got, "%lld entries", (long long)n);
-        raise(L, "experiment: tune: schedulers: %s: %s: invalid value (expected a list of 1 to "
-                 "%d numbers, got %s)", sc->label, key, TUNE_MAX_GRID, got);
+        raise(L,
+              "experiment: tune: schedulers: %s: %s: invalid value (expected a list of 1 to "
+              "%d numbers, got %s)",
+              sc->label, key, TUNE_MAX_GRID, got);
     }
     int k = hg->nkeys++;
     hg->key[k] = (int)(s - spec);
@@ -744,8 +787,10 @@ static void take_hyper_key(lua_State *L, const CompCfg *sc, HyperGrid *hg) {
         lua_rawgeti(L, -1, i + 1);
         if (lua_type(L, -1) != LUA_TNUMBER) {
             describe_value(L, -1, got, sizeof got);
-            raise(L, "experiment: tune: schedulers: %s: %s: entry %d: invalid value (expected a "
-                     "number, got %s)", sc->label, key, i + 1, got);
+            raise(L,
+                  "experiment: tune: schedulers: %s: %s: entry %d: invalid value (expected a "
+                  "number, got %s)",
+                  sc->label, key, i + 1, got);
         }
         double x = lua_tonumber(L, -1);
         lua_pop(L, 1);
@@ -756,16 +801,15 @@ static void take_hyper_key(lua_State *L, const CompCfg *sc, HyperGrid *hg) {
         params_free(&tmp);
         if (rc != 0) raise_err(L, &e);
         if (i > 0 && !(x > hg->grid[k][i - 1]))
-            raise(L, "experiment: tune: schedulers: %s: %s: entry %d: not above the one before "
-                     "(expected a strictly increasing list, got %g after %g)", sc->label, key,
-                  i + 1, x, hg->grid[k][i - 1]);
+            raise(L,
+                  "experiment: tune: schedulers: %s: %s: entry %d: not above the one before "
+                  "(expected a strictly increasing list, got %g after %g)",
+                  sc->label, key, i + 1, x, hg->grid[k][i - 1]);
         hg->grid[k][i] = x;
     }
 }
 
-static int by_key(const void *a, const void *b) {
-    return *(const int *)a - *(const int *)b;
-}
+static int by_key(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
 /* make_combos: the cross product of hg's grids, keys in the scheduler's table order, the
  * first key varying slowest. */
@@ -776,8 +820,10 @@ static void make_combos(lua_State *L, const CompCfg *sc, HyperGrid *hg, TuneHype
     double total = 1;
     for (int k = 0; k < hg->nkeys; k++) total *= hg->ngrid[k];
     if (total > TUNE_MAX_COMBOS)
-        raise(L, "experiment: tune: schedulers: %s: too many combinations (expected at most %d, "
-                 "got %.0f)", sc->label, TUNE_MAX_COMBOS, total);
+        raise(L,
+              "experiment: tune: schedulers: %s: too many combinations (expected at most %d, "
+              "got %.0f)",
+              sc->label, TUNE_MAX_COMBOS, total);
     th->combo = xcalloc((size_t)total, sizeof(Params));
     th->text = xcalloc((size_t)total, sizeof(char *));
     for (int c = 0; c < (int)total; c++) {
@@ -821,8 +867,10 @@ static void take_tune_schedulers(lua_State *L, Experiment *ex) {
     if (lua_type(L, -1) != LUA_TTABLE) {
         char got[128];
         describe_value(L, -1, got, sizeof got);
-        raise(L, "experiment: tune: schedulers: invalid value (expected a table { LABEL = { key "
-                 "= {a, b, ...} } } with LABEL among %s, got %s)", labels, got);
+        raise(L,
+              "experiment: tune: schedulers: invalid value (expected a table { LABEL = { key "
+              "= {a, b, ...} } } with LABEL among %s, got %s)",
+              labels, got);
     }
     ex->hyper = xcalloc((size_t)ex->nscheds, sizeof(TuneHyper));
     lua_pushnil(L);
@@ -832,28 +880,34 @@ static void take_tune_schedulers(lua_State *L, Experiment *ex) {
         for (int i = 0; k && i < ex->nscheds; i++)
             if (strcmp(ex->scheds[i].label, k) == 0) si = i;
         if (si < 0)
-            raise(L, "experiment: tune: schedulers: %s: unknown scheduler label (expected one of "
-                     "%s)", k ? k : "(not a string)", labels);
+            raise(L,
+                  "experiment: tune: schedulers: %s: unknown scheduler label (expected one of "
+                  "%s)",
+                  k ? k : "(not a string)", labels);
         const CompCfg *sc = &ex->scheds[si];
         if (lua_type(L, -1) != LUA_TTABLE) {
             char got[128];
             describe_value(L, -1, got, sizeof got);
-            raise(L, "experiment: tune: schedulers: %s: invalid value (expected a table { key = "
-                     "{a, b, ...} }, got %s)", k, got);
+            raise(L,
+                  "experiment: tune: schedulers: %s: invalid value (expected a table { key = "
+                  "{a, b, ...} }, got %s)",
+                  k, got);
         }
         HyperGrid *hg = lua_newuserdatauv(L, sizeof(HyperGrid), 0); /* freed by Lua on error */
         memset(hg, 0, sizeof *hg);
         lua_pushnil(L);
         while (lua_next(L, -3)) {
             if (hg->nkeys >= TUNE_MAX_GRID)
-                raise(L, "experiment: tune: schedulers: %s: too many keys (expected at most %d)",
-                      k, TUNE_MAX_GRID);
+                raise(L, "experiment: tune: schedulers: %s: too many keys (expected at most %d)", k,
+                      TUNE_MAX_GRID);
             take_hyper_key(L, sc, hg);
             lua_pop(L, 1);
         }
         if (hg->nkeys == 0)
-            raise(L, "experiment: tune: schedulers: %s: invalid value (expected a table { key = "
-                     "{a, b, ...} } of at least one key, got an empty table)", k);
+            raise(L,
+                  "experiment: tune: schedulers: %s: invalid value (expected a table { key = "
+                  "{a, b, ...} } of at least one key, got an empty table)",
+                  k);
         make_combos(L, sc, hg, &ex->hyper[si]);
         lua_pop(L, 2); /* hg, the value */
     }
@@ -865,16 +919,20 @@ static const char *const tune_keys[] = {"seed", "seeds", "by", "extend", "schedu
 /* take_tune: the table at the top of the stack. */
 static void take_tune(lua_State *L, Experiment *ex) {
     if (lua_type(L, -1) != LUA_TTABLE)
-        raise(L, "experiment: tune: invalid value (expected a table { seed = S, by = "
-                 "\"val_loss\" }, got %s)", luaL_typename(L, -1));
+        raise(L,
+              "experiment: tune: invalid value (expected a table { seed = S, by = "
+              "\"val_loss\" }, got %s)",
+              luaL_typename(L, -1));
     lua_pushnil(L);
     while (lua_next(L, -2)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "(not a string)";
         int ok = 0;
         for (int i = 0; tune_keys[i]; i++) ok |= strcmp(k, tune_keys[i]) == 0;
         if (!ok)
-            raise(L, "experiment: tune: %s: unknown key (expected one of seed, seeds, by, "
-                     "extend, schedulers)", k);
+            raise(L,
+                  "experiment: tune: %s: unknown key (expected one of seed, seeds, by, "
+                  "extend, schedulers)",
+                  k);
         ex->tune_more |= strcmp(k, "seed") != 0 && strcmp(k, "by") != 0;
         lua_pop(L, 1);
     }
@@ -886,8 +944,10 @@ static void take_tune(lua_State *L, Experiment *ex) {
         (strcmp(by, "val_loss") != 0 && strcmp(by, "train_loss") != 0)) {
         char got[128];
         describe_value(L, -1, got, sizeof got);
-        raise(L, "experiment: tune: by: invalid value (expected one of val_loss|train_loss, "
-                 "got %s)", got);
+        raise(L,
+              "experiment: tune: by: invalid value (expected one of val_loss|train_loss, "
+              "got %s)",
+              got);
     }
     snprintf(ex->tune_by, sizeof ex->tune_by, "%s", by);
     lua_pop(L, 1);
@@ -902,8 +962,10 @@ static int experiment_fn(lua_State *L) {
         return raise(L, "experiment: not expected here (expected policy_training { ... } in a "
                         "script for lrlab train-policy, got an experiment)");
     if (ex->where[0])
-        return raise(L, "experiment: defined twice (expected one experiment per script, the "
-                        "first at %s)", ex->where);
+        return raise(L,
+                     "experiment: defined twice (expected one experiment per script, the "
+                     "first at %s)",
+                     ex->where);
     if (lua_type(L, 1) != LUA_TTABLE)
         return raise(L, "experiment: invalid arguments (expected a table, got %s)",
                      luaL_typename(L, 1));
@@ -914,8 +976,10 @@ static int experiment_fn(lua_State *L) {
         int ok = 0;
         for (int i = 0; k && experiment_keys[i]; i++) ok |= strcmp(k, experiment_keys[i]) == 0;
         if (!ok)
-            return raise(L, "experiment: %s: unknown key (expected one of name, seeds, tasks, "
-                            "optimizers, schedulers, tune, arm)", k ? k : "(not a string)");
+            return raise(L,
+                         "experiment: %s: unknown key (expected one of name, seeds, tasks, "
+                         "optimizers, schedulers, tune, arm)",
+                         k ? k : "(not a string)");
         lua_pop(L, 1);
     }
     take_name(L, "experiment", ex->name);
@@ -956,8 +1020,10 @@ static int training_fn(lua_State *L) {
                         "script for lrlab run, got a policy_training; train it with lrlab "
                         "train-policy)");
     if (pt->where[0])
-        return raise(L, "policy_training: defined twice (expected one per script, the first at "
-                        "%s)", pt->where);
+        return raise(L,
+                     "policy_training: defined twice (expected one per script, the first at "
+                     "%s)",
+                     pt->where);
     if (lua_type(L, 1) != LUA_TTABLE)
         return raise(L, "policy_training: invalid arguments (expected a table, got %s)",
                      luaL_typename(L, 1));
@@ -989,8 +1055,10 @@ static int training_fn(lua_State *L) {
     if (!pc || !*pc || (*pc)->kind != KIND_OPTIM) {
         char got[128];
         describe_value(L, -1, got, sizeof got);
-        return raise(L, "policy_training: optimizer: invalid value (expected optimizer \"NAME\" "
-                        "{ ... }, got %s)", lua_isnil(L, -1) ? "nothing" : got);
+        return raise(L,
+                     "policy_training: optimizer: invalid value (expected optimizer \"NAME\" "
+                     "{ ... }, got %s)",
+                     lua_isnil(L, -1) ? "nothing" : got);
     }
     pt->optim = **pc;
     params_copy(&pt->optim.p, &(*pc)->p);
@@ -1011,8 +1079,10 @@ static int training_fn(lua_State *L) {
 
 static int define_newindex(lua_State *L) {
     const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "KEY";
-    return raise(L, "define.%s: read-only (expected values given as lrlab run --define "
-                    "KEY=VALUE, read as local x = define.%s or DEFAULT; got an assignment)", k, k);
+    return raise(L,
+                 "define.%s: read-only (expected values given as lrlab run --define "
+                 "KEY=VALUE, read as local x = define.%s or DEFAULT; got an assignment)",
+                 k, k);
 }
 
 static int define_next(lua_State *L) {
@@ -1033,9 +1103,9 @@ static int define_pairs(lua_State *L) {
 /* The global `define`: each KEY of d as define.KEY, a string; an empty table without d. A
  * proxy, so that every assignment raises at the script's line; pairs(define) lists them. */
 static void open_defines(lua_State *L, const Defines *d) {
-    lua_newtable(L);                      /* the proxy */
-    lua_newtable(L);                      /* its metatable */
-    lua_createtable(L, 0, d ? d->n : 0);  /* the values */
+    lua_newtable(L);                     /* the proxy */
+    lua_newtable(L);                     /* its metatable */
+    lua_createtable(L, 0, d ? d->n : 0); /* the values */
     for (int i = 0; d && i < d->n; i++) {
         lua_pushstring(L, d->value[i]);
         lua_setfield(L, -2, d->key[i]);
@@ -1046,7 +1116,7 @@ static void open_defines(lua_State *L, const Defines *d) {
     lua_setfield(L, -2, "__pairs");
     lua_pushcfunction(L, define_newindex);
     lua_setfield(L, -2, "__newindex");
-    lua_pushliteral(L, "lrlab.define");   /* setmetatable cannot take it off */
+    lua_pushliteral(L, "lrlab.define"); /* setmetatable cannot take it off */
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
     lua_setglobal(L, "define");
@@ -1106,8 +1176,9 @@ int cfg_load(const char *path, uint64_t lua_seed, const Defines *d, Experiment *
     }
     if (!ex->where[0]) {
         cfg_free(ex);
-        return err_set(e, EXIT_USAGE, path, "no experiment (expected a call experiment { ... }, "
-                                            "got a script that never makes it)");
+        return err_set(e, EXIT_USAGE, path,
+                       "no experiment (expected a call experiment { ... }, "
+                       "got a script that never makes it)");
     }
     return 0;
 }
@@ -1125,9 +1196,10 @@ int cfg_load_training(const char *path, const ParamSpec *spec, PolicyTraining *p
     }
     if (!pt->where[0]) {
         cfg_free_training(pt);
-        return err_set(e, EXIT_USAGE, path, "no policy_training (expected a call "
-                                            "policy_training { ... }, got a script that never "
-                                            "makes it)");
+        return err_set(e, EXIT_USAGE, path,
+                       "no policy_training (expected a call "
+                       "policy_training { ... }, got a script that never "
+                       "makes it)");
     }
     return 0;
 }

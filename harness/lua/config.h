@@ -19,10 +19,10 @@
 #ifndef LRLAB_CONFIG_H
 #define LRLAB_CONFIG_H
 
-#include "harness/engine/defines.h"
 #include "harness/base/err.h"
-#include "harness/optim/optim.h"
 #include "harness/base/param.h"
+#include "harness/engine/defines.h"
+#include "harness/optim/optim.h"
 #include "schedulers/sched.h"
 #include "tasks/task.h"
 
@@ -32,15 +32,15 @@ typedef enum CompKind { KIND_TASK, KIND_OPTIM, KIND_SCHED } CompKind;
 
 typedef struct CompCfg {
     CompKind kind;
-    const char *name;      /* registry name */
-    const TaskDef *task;   /* exactly one of the three is set, by kind */
+    const char *name;    /* registry name */
+    const TaskDef *task; /* exactly one of the three is set, by kind */
     const OptimDef *optim;
     const SchedDef *sched;
-    Params p;              /* the component's own parameters */
-    Params common;         /* keys every component of this kind has (see config.c) */
-    char label[64];        /* legend and CSV name: `label` key or derived */
-    char where[256];       /* "file:line" of the constructor call */
-    void *lua;             /* the script's lua_State, for Lua functions among the params */
+    Params p;        /* the component's own parameters */
+    Params common;   /* keys every component of this kind has (see config.c) */
+    char label[64];  /* legend and CSV name: `label` key or derived */
+    char where[256]; /* "file:line" of the constructor call */
+    void *lua;       /* the script's lua_State, for Lua functions among the params */
 } CompCfg;
 
 /* A scheduler's hyperparameter grid for the tuning stage (tune = { schedulers = { LABEL =
@@ -56,7 +56,7 @@ typedef struct TuneHyper {
 
 typedef struct Experiment {
     char name[64];
-    char arm[512];       /* arm = "NAME" or { key = "value", ... }: "" or as names.h's arm_valid */
+    char arm[512]; /* arm = "NAME" or { key = "value", ... }: "" or as names.h's arm_valid */
     char file[1024];
     char where[256];
     CompCfg *tasks, *optims, *scheds;
@@ -67,10 +67,10 @@ typedef struct Experiment {
     int64_t tune_seed;   /* the first tuning seed */
     int64_t *tune_seeds; /* `seed`, or the list `seeds`: the choice ranks the mean over them */
     int ntune_seeds;
-    int tune_extend;     /* extend = N: grid points added past a grid edge the choice sits on */
-    int tune_more;       /* extend, seeds or schedulers given: tuning.csv's added columns */
-    TuneHyper *hyper;    /* [nscheds] when a scheduler has a hyperparameter grid, else NULL */
-    char tune_by[16];    /* val_loss or train_loss, at the end of the tuning run */
+    int tune_extend;  /* extend = N: grid points added past a grid edge the choice sits on */
+    int tune_more;    /* extend, seeds or schedulers given: tuning.csv's added columns */
+    TuneHyper *hyper; /* [nscheds] when a scheduler has a hyperparameter grid, else NULL */
+    char tune_by[16]; /* val_loss or train_loss, at the end of the tuning run */
     uint64_t lua_seed;
     void *lua; /* lua_State kept alive for Lua-defined functions */
 } Experiment;
@@ -90,13 +90,13 @@ typedef struct PolicyTraining {
     char name[64];
     char file[1024];
     char where[256];
-    CompCfg *tasks;  /* the task distribution */
+    CompCfg *tasks; /* the task distribution */
     int ntasks;
-    CompCfg optim;   /* the optimizer of every episode */
+    CompCfg optim; /* the optimizer of every episode */
     int has_optim;
-    int64_t *seeds;  /* cell seeds episodes draw from */
+    int64_t *seeds; /* cell seeds episodes draw from */
     int nseeds;
-    Params p;        /* the trainer's keys */
+    Params p; /* the trainer's keys */
     void *lua;
 } PolicyTraining;
 

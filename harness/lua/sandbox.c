@@ -55,11 +55,15 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
         luaL_where(L, 0);
         if (lim->in_call)
-            lua_pushfstring(L, "instruction limit exceeded (expected a call that returns within "
-                               "%I instructions, got one still running)", (lua_Integer)lim->limit);
+            lua_pushfstring(L,
+                            "instruction limit exceeded (expected a call that returns within "
+                            "%I instructions, got one still running)",
+                            (lua_Integer)lim->limit);
         else
-            lua_pushfstring(L, "instruction limit exceeded (expected a script that ends within "
-                               "%I instructions, got one still running)", (lua_Integer)lim->limit);
+            lua_pushfstring(L,
+                            "instruction limit exceeded (expected a script that ends within "
+                            "%I instructions, got one still running)",
+                            (lua_Integer)lim->limit);
         lua_concat(L, 2);
         lua_error(L);
     }
@@ -133,17 +137,19 @@ static int sandbox_load(lua_State *L) {
 /* __index of the globals: names of the standard library the sandbox leaves out raise
  * an error that says so at the script's line, rather than a bare "attempt to call a nil
  * value"; any other absent global reads as nil, as usual. */
-static const char *const sandbox_absent[] = {"io", "os", "require", "package", "debug",
-                                             "dofile", "loadfile", "collectgarbage",
-                                             "coroutine", "utf8", NULL};
+static const char *const sandbox_absent[] = {"io",        "os",     "require",  "package",
+                                             "debug",     "dofile", "loadfile", "collectgarbage",
+                                             "coroutine", "utf8",   NULL};
 
 static int absent_global(lua_State *L) {
     const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
     for (int i = 0; k && sandbox_absent[i]; i++)
         if (strcmp(k, sandbox_absent[i]) == 0)
-            return luaL_error(L, "%s: not available in the configuration sandbox (expected "
-                                 "string, table, math or a base function without file access, "
-                                 "got %s)", k, k);
+            return luaL_error(L,
+                              "%s: not available in the configuration sandbox (expected "
+                              "string, table, math or a base function without file access, "
+                              "got %s)",
+                              k, k);
     return 0;
 }
 
@@ -223,8 +229,10 @@ int sandbox_run_file(void *lua, const char *path, const char *what, Err *e) {
     lua_State *L = lua;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return err_set(e, EXIT_USAGE, path, "cannot open %s (expected a readable .lua file, got "
-                                            "%s)", what, strerror(errno));
+        return err_set(e, EXIT_USAGE, path,
+                       "cannot open %s (expected a readable .lua file, got "
+                       "%s)",
+                       what, strerror(errno));
     fclose(f);
     lua_pushcfunction(L, msg_handler);
     int rc = luaL_loadfilex(L, path, "t");
@@ -238,19 +246,18 @@ int sandbox_run_file(void *lua, const char *path, const char *what, Err *e) {
     if (rc != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         if (rc == LUA_ERRMEM)
-            err_set(e, EXIT_USAGE, path, "memory limit exceeded (expected a script within %zu MB, "
-                                         "got one asking for more)",
+            err_set(e, EXIT_USAGE, path,
+                    "memory limit exceeded (expected a script within %zu MB, "
+                    "got one asking for more)",
                     SANDBOX_MEM_LIMIT >> 20);
         else if (rc == LUA_ERRFILE) { /* "cannot read PATH: REASON", e.g. a folder */
             const char *why = msg ? strrchr(msg, ':') : NULL;
             why = why ? why + 1 + (why[1] == ' ') : "an unreadable file";
             err_set(e, EXIT_USAGE, path, "cannot read %s (expected a readable .lua file, got %s)",
                     what, why);
-        }
-        else if (msg && strncmp(msg, path, strlen(path)) == 0)
+        } else if (msg && strncmp(msg, path, strlen(path)) == 0)
             err_set(e, EXIT_USAGE, NULL, "%s", msg);
-        else
-            err_set(e, EXIT_USAGE, path, "%s", msg ? msg : "error");
+        else err_set(e, EXIT_USAGE, path, "%s", msg ? msg : "error");
         return -1;
     }
     lua_pop(L, 1);

@@ -17,8 +17,9 @@
 #include <stdint.h>
 
 #define SANDBOX_MEM_LIMIT ((size_t)256 << 20) /* bytes a script may allocate */
-#define SANDBOX_MAX_COMPONENTS 20000          /* constructor calls a script may make: their
-                                               * memory is outside the allocator cap */
+#define SANDBOX_MAX_COMPONENTS                                                                     \
+    20000 /* constructor calls a script may make: their                                            \
+           * memory is outside the allocator cap */
 
 /* sandbox_new: a sandboxed lua_State, math.random seeded from seed; NULL when Lua cannot
  * create one. */

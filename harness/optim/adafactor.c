@@ -75,8 +75,8 @@ static const ParamSpec params[] = {
      "\"constant\" is transformers' relative_step=True"},
     {"warmup_init", PARAM_BOOL, "false", 0, 0, PARAM_ADDED, NULL,
      "rho_t = min(1e-6 * t, 1/sqrt(t)), a linear warmup of the relative step (needs "
-     "relative_step = true)", NULL,
-     "relative_step"},
+     "relative_step = true)",
+     NULL, "relative_step"},
     {0},
 };
 
@@ -207,7 +207,8 @@ static void state(void *st, StateIO *io) {
 const OptimDef optim_adafactor = {
     .name = "adafactor",
     .version = 1,
-    .summary = "Adafactor: factored second moment, update clipping, parameter-scaled and relative steps",
+    .summary =
+        "Adafactor: factored second moment, update clipping, parameter-scaled and relative steps",
     .reference = "Shazeer & Stern, ICML 2018 (arXiv:1804.04235); transformers' Adafactor",
     .params = params,
     .state_size = sizeof(State),

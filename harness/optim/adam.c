@@ -12,14 +12,14 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define ADAM_PARAMS(wd_default)                                                                   \
-    {"beta1", PARAM_NUM, "0.9", 0, 1, PARAM_HI_OPEN, NULL, "decay of the first moment"},          \
-        {"beta2", PARAM_NUM, "0.999", 0, 1, PARAM_HI_OPEN, NULL, "decay of the second moment"},   \
-        {"eps", PARAM_NUM, "1e-8", 0, INFINITY, PARAM_LO_OPEN, NULL, "added to the denominator"}, \
-        {"weight_decay", PARAM_NUM, wd_default, 0, INFINITY, 0, NULL, "weight decay"},            \
+#define ADAM_PARAMS(wd_default)                                                                    \
+    {"beta1", PARAM_NUM, "0.9", 0, 1, PARAM_HI_OPEN, NULL, "decay of the first moment"},           \
+        {"beta2", PARAM_NUM, "0.999", 0, 1, PARAM_HI_OPEN, NULL, "decay of the second moment"},    \
+        {"eps", PARAM_NUM, "1e-8", 0, INFINITY, PARAM_LO_OPEN, NULL, "added to the denominator"},  \
+        {"weight_decay", PARAM_NUM, wd_default, 0, INFINITY, 0, NULL, "weight decay"},             \
         {"amsgrad", PARAM_BOOL, "false", 0, 0, 0, NULL, "use the maximum of past second moments"}, \
-    {                                                                                             \
-        0                                                                                         \
+    {                                                                                              \
+        0                                                                                          \
     }
 
 static const ParamSpec adam_params[] = {ADAM_PARAMS("0")};

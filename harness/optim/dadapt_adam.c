@@ -67,10 +67,10 @@ typedef struct {
     int decouple, bias_correction;
     LrfreeSteps q;
     size_t n;
-    float *m, *v, *s;     /* [n] */
-    double d, nw;         /* nw: the reference's numerator_weighted */
-    int64_t k;            /* steps that moved the weights */
-    double bc, num, sk;   /* of the current step: bias correction, the sums */
+    float *m, *v, *s;   /* [n] */
+    double d, nw;       /* nw: the reference's numerator_weighted */
+    int64_t k;          /* steps that moved the weights */
+    double bc, num, sk; /* of the current step: bias correction, the sums */
 } State;
 
 static int init(void *st, const Params *p, const Task *t, Err *e) {
@@ -109,8 +109,7 @@ static void first_walk(State *s, int k) {
     for (size_t j = 0; j < n; j++) {
         const double lr = lrfree_lr(c, j);
         if (!(lr > 0)) continue;
-        dot += (c->elem_lr ? lr : 1.0) *
-               (grad(s, c, j) * (sv[j] / (sqrt((double)v[j]) + s->eps)));
+        dot += (c->elem_lr ? lr : 1.0) * (grad(s, c, j) * (sv[j] / (sqrt((double)v[j]) + s->eps)));
     }
     s->num += (c->elem_lr ? d * s->bc : d * c->lr * s->bc) * dot;
     for (size_t j = 0; j < n; j++) {
@@ -137,9 +136,9 @@ static void second_walk(State *s, int k, double d_old) {
         if (wd != 0) x = x - wd * dlr * x;
         x = x - m[j] / denom;
         if (c->dir)
-            c->dir[j] = (float)(wd * unit * w + (lr > 0 ? m[j] / denom / lr
-                                                        : unit * (1.0 - s->beta1) *
-                                                              grad(s, c, j) / denom));
+            c->dir[j] =
+                (float)(wd * unit * w + (lr > 0 ? m[j] / denom / lr
+                                                : unit * (1.0 - s->beta1) * grad(s, c, j) / denom));
         c->w[j] = (float)x;
     }
 }

@@ -11,17 +11,9 @@ extern const OptimDef optim_prodigy, optim_dadapt_adam;
 extern const OptimDef optim_sgd_sf, optim_adamw_sf; /* harness/optim/schedulefree.c */
 
 const OptimDef *const optim_registry[] = {
-    &optim_sgd,
-    &optim_adam,
-    &optim_adamw,
-    &optim_adagrad,
-    &optim_rmsprop,
-    &optim_adafactor,
-    &optim_prodigy,
-    &optim_dadapt_adam,
-    &optim_sgd_sf,
-    &optim_adamw_sf,
-    NULL,
+    &optim_sgd,     &optim_adam,      &optim_adamw,   &optim_adagrad,
+    &optim_rmsprop, &optim_adafactor, &optim_prodigy, &optim_dadapt_adam,
+    &optim_sgd_sf,  &optim_adamw_sf,  NULL,
 };
 
 const OptimDef *optim_find(const char *name) {

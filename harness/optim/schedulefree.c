@@ -71,18 +71,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SF_COMMON_PARAMS                                                                          \
-    {"weight_decay", PARAM_NUM, "0", 0, INFINITY, 0, NULL,                                        \
-     "L2 penalty weight_decay * y added to u, the gradient (AdamW: the normalised one)"},          \
-        {"warmup_steps", PARAM_INT, "0", 0, 1e9, 0, NULL,                                         \
-         "the reference's linear warmup: lr * t / warmup_steps for t <= warmup_steps, on top "    \
-         "of the scheduler's rate"},                                                              \
-        {"r", PARAM_NUM, "0", 0, INFINITY, 0, NULL,                                               \
-         "polynomial weighting of the average: step t weighs t^r lr_max^weight_lr_power"},        \
-        {"weight_lr_power", PARAM_NUM, "2", 0, INFINITY, 0, NULL,                                 \
-         "power of the largest lr so far in the weights of the average (0: no lr weighting)"},    \
-    {                                                                                             \
-        0                                                                                         \
+#define SF_COMMON_PARAMS                                                                             \
+    {"weight_decay",                                                                                 \
+     PARAM_NUM,                                                                                      \
+     "0",                                                                                            \
+     0,                                                                                              \
+     INFINITY,                                                                                       \
+     0,                                                                                              \
+     NULL,                                                                                           \
+     "L2 penalty weight_decay * y added to u, the gradient (AdamW: the normalised one)"},            \
+        {"warmup_steps",                                                                             \
+         PARAM_INT,                                                                                  \
+         "0",                                                                                        \
+         0,                                                                                          \
+         1e9,                                                                                        \
+         0,                                                                                          \
+         NULL,                                                                                       \
+         "the reference's linear warmup: lr * t / warmup_steps for t <= warmup_steps, on top "       \
+         "of the scheduler's rate"},                                                                 \
+        {"r",      PARAM_NUM,                                                                        \
+         "0",      0,                                                                                \
+         INFINITY, 0,                                                                                \
+         NULL,     "polynomial weighting of the average: step t weighs t^r lr_max^weight_lr_power"}, \
+        {"weight_lr_power",                                                                          \
+         PARAM_NUM,                                                                                  \
+         "2",                                                                                        \
+         0,                                                                                          \
+         INFINITY,                                                                                   \
+         0,                                                                                          \
+         NULL,                                                                                       \
+         "power of the largest lr so far in the weights of the average (0: no lr weighting)"},       \
+    {                                                                                                \
+        0                                                                                            \
     }
 
 static const ParamSpec sgd_params[] = {
@@ -140,8 +160,8 @@ static int init_common(State *s, const Params *p, const Task *t, int adam) {
     s->ngroups = t->ngroups;
     s->groups = xcalloc((size_t)t->ngroups, sizeof(Group));
     for (int i = 0; i < t->ngroups; i++)
-        s->groups[i] = (Group){.off = t->groups[i].off, .n = t->groups[i].n,
-                               .wt = {.lr_max = -1.0, .ratio = 0}};
+        s->groups[i] = (Group){
+            .off = t->groups[i].off, .n = t->groups[i].n, .wt = {.lr_max = -1.0, .ratio = 0}};
     s->z = xcalloc(t->n, sizeof(float));
     s->x = xcalloc(t->n, sizeof(float));
     s->y_saved = xcalloc(t->n, sizeof(float));
@@ -234,15 +254,15 @@ static void step(void *st, int64_t t, const TaskGroup *grp, float *w, const floa
     project_z(s, gs);
     for (size_t i = 0; i < n; i++) { /* the average x and the interpolation y */
         const double lr_i = elem_lr ? (double)elem_lr[i] : lr;
-        const double c = s->elem ? average_weight(s, &s->elem[off + i], lr_i * sched, q_t)
-                                 : c_group;
+        const double c =
+            s->elem ? average_weight(s, &s->elem[off + i], lr_i * sched, q_t) : c_group;
         x[i] = (float)((1.0 - c) * (double)x[i] + c * (double)z[i]);
         const float y = (float)(beta * (double)x[i] + (1.0 - beta) * (double)z[i]);
         if (dir) {
-            dir[i] = lr_i > 0 ? (float)(((double)w[i] - (double)y) / lr_i)
-                              : (float)((1.0 - beta * (1.0 - c)) * sched *
-                                        base_direction(s, off + i, (double)w[i], (double)g[i],
-                                                       bc2));
+            dir[i] = lr_i > 0
+                         ? (float)(((double)w[i] - (double)y) / lr_i)
+                         : (float)((1.0 - beta * (1.0 - c)) * sched *
+                                   base_direction(s, off + i, (double)w[i], (double)g[i], bc2));
         }
         w[i] = y;
     }

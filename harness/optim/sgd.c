@@ -13,7 +13,8 @@
 static const ParamSpec params[] = {
     {"momentum", PARAM_NUM, "0", 0, 1, PARAM_HI_OPEN, NULL, "momentum factor"},
     {"dampening", PARAM_NUM, "0", 0, 1, 0, NULL, "dampening of the momentum"},
-    {"nesterov", PARAM_BOOL, "false", 0, 0, 0, NULL, "Nesterov momentum (needs momentum > 0, dampening 0)"},
+    {"nesterov", PARAM_BOOL, "false", 0, 0, 0, NULL,
+     "Nesterov momentum (needs momentum > 0, dampening 0)"},
     {"weight_decay", PARAM_NUM, "0", 0, INFINITY, 0, NULL, "L2 penalty added to the gradient"},
     {0},
 };

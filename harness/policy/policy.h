@@ -29,9 +29,9 @@
 
 #include <stdint.h>
 
-#define POLICY_FORMAT 1        /* the `lrlab-policy N` format this build reads and writes */
+#define POLICY_FORMAT 1 /* the `lrlab-policy N` format this build reads and writes */
 #define POLICY_MAX_ACTIONS 16
-#define POLICY_MAX_LAYERS 4    /* weight layers, so at most 3 hidden */
+#define POLICY_MAX_LAYERS 4 /* weight layers, so at most 3 hidden */
 #define POLICY_MAX_WIDTH 256
 #define POLICY_INPUT_CLIP 10.0 /* normalized inputs are clipped to [-10, 10] */
 /* Where the lr may go, as multiples of the optimizer's lr0, when scheduler "rl" is not given
@@ -42,8 +42,9 @@
  * log_val list, and what inputs = "all" means. */
 #define POLICY_BASE_FEATURES 14
 /* The features of this lrlab, for messages. */
-#define POLICY_FEATURE_LIST "log_lr, progress, train_trend, val_trend, clipped, lr_bound, " \
-                            "log_grad0..7, log_val"
+#define POLICY_FEATURE_LIST                                                                        \
+    "log_lr, progress, train_trend, val_trend, clipped, lr_bound, "                                \
+    "log_grad0..7, log_val"
 /* Activations of a network of the largest size: net_forward's act[]. */
 #define POLICY_MAX_ACT ((POLICY_MAX_LAYERS + 1) * POLICY_MAX_WIDTH)
 
@@ -61,8 +62,8 @@ typedef struct Net {
  * (0.01 for a policy head starts near the uniform distribution). */
 void net_init(Net *m, int nlayers, const int *sizes, double out_gain, Rng *rng);
 void net_free(Net *m);
-/* net_forward: act[sum of sizes[0..nlayers]] receives the input and each layer's output; returns a pointer to
- * the outputs [sizes[nlayers]] inside act. */
+/* net_forward: act[sum of sizes[0..nlayers]] receives the input and each layer's output; returns a
+ * pointer to the outputs [sizes[nlayers]] inside act. */
 const double *net_forward(const Net *m, const double *x, double *act);
 /* net_backward: adds to grad[m->n] the gradient of a scalar with d scalar / d output = dout,
  * at the activations act of net_forward. */
@@ -86,7 +87,7 @@ typedef struct Policy {
      * policy_feature_names): */
     int inputs[SCHED_NFEATURES]; /* 1 where the network sees the feature, 0 where it reads 0 */
     double mean[SCHED_NFEATURES], std[SCHED_NFEATURES]; /* input normalization */
-    Net net;                /* P -> H (tanh) -> ... -> A logits */
+    Net net;                                            /* P -> H (tanh) -> ... -> A logits */
 } Policy;
 
 /* The name of each feature, by FEAT_* index, as the policy file lists them. */

@@ -48,8 +48,8 @@
  * the harness's library: CMake target bench_tasks (cmake --build build --target bench_tasks).
  */
 #include "harness/base/blas.h"
-#include "harness/optim/optim.h"
 #include "harness/base/rng.h"
+#include "harness/optim/optim.h"
 #include "tasks/batches.h"
 #include "tasks/data/text.h"
 #include "tasks/data/vision.h"
@@ -138,12 +138,8 @@ static double clock_s(clockid_t id) {
 
 /* Wall time, and the CPU time of this process: on a shared machine the second leaves out
  * the time other processes held the core (not their effect on the caches). */
-static double now(void) {
-    return clock_s(CLOCK_MONOTONIC);
-}
-static double cpu(void) {
-    return clock_s(CLOCK_PROCESS_CPUTIME_ID);
-}
+static double now(void) { return clock_s(CLOCK_MONOTONIC); }
+static double cpu(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -190,8 +186,7 @@ static void write_npy(const char *dir, const char *name, const char *descr, cons
         0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff), (unsigned char)(hl >> 8)};
     fwrite(pre, 1, sizeof pre, f);
     fwrite(header, 1, (size_t)h, f);
-    for (int i = 0; i < pad; i++)
-        fputc(' ', f);
+    for (int i = 0; i < pad; i++) fputc(' ', f);
     fputc('\n', f);
     if (fwrite(data, elsize, count, f) != count || fclose(f) != 0) {
         fprintf(stderr, "bench_tasks: %s: write failed\n", path);
@@ -333,9 +328,7 @@ static double time_blocks(Trainer *tr, int64_t warmup, int64_t steps, int64_t bl
     return med;
 }
 
-static int64_t pick(int64_t given, int64_t def) {
-    return given >= 0 ? given : def;
-}
+static int64_t pick(int64_t given, int64_t def) { return given >= 0 ? given : def; }
 
 /* ---- the benchmarks ---- */
 
@@ -359,8 +352,7 @@ static void bench_mlp(const Opts *o, const TaskDef *def, const char *kvs, const 
     const int64_t warmup = pick(o->warmup, warm_def), blocks = pick(o->blocks, blocks_def);
     LR_ASSERT(per_epoch_hint == 0 || tr.t.steps_per_epoch == per_epoch_hint);
     printf("layers");
-    for (int l = 0; l <= s->L; l++)
-        printf("%s%d", l ? "-" : " ", s->dim[l]);
+    for (int l = 0; l <= s->L; l++) printf("%s%d", l ? "-" : " ", s->dim[l]);
     printf("\nbatch %d\ntrain_samples %d\nsteps_per_epoch %lld\n", s->B, s->ntr,
            (long long)tr.t.steps_per_epoch);
     if (o->dump) {
@@ -422,8 +414,7 @@ static double time_calls(const char *key, void (*fn)(Gemms *), Gemms *m, int64_t
     LR_ASSERT(blocks <= 64);
     for (int64_t k = -1; k < blocks; k++) {
         double c0 = cpu();
-        for (int64_t r = 0; r < reps; r++)
-            fn(m);
+        for (int64_t r = 0; r < reps; r++) fn(m);
         if (k >= 0) cms[k] = 1e3 * (cpu() - c0) / (double)reps;
     }
     return print_stat(key, cms, (int)blocks);
@@ -439,8 +430,7 @@ static void bench_gemms(const Opts *o) {
     rng_seed(&rng, 7);
     for (int k = 0; k < 8; k++) {
         *bufs[k] = xmalloc(sizeof(float) * sz[k]);
-        for (size_t i = 0; i < sz[k]; i++)
-            (*bufs[k])[i] = (float)rng_uniform(&rng) - 0.5f;
+        for (size_t i = 0; i < sz[k]; i++) (*bufs[k])[i] = (float)rng_uniform(&rng) - 0.5f;
     }
     const double f1 = 2.0 * GB * GD0 * GD1,
                  f = 2.0 * GB * (2.0 * (GD0 * GD1 + GD1 * GD2) + GD1 * GD2);
@@ -452,8 +442,7 @@ static void bench_gemms(const Opts *o) {
     const double wg = time_calls("cpu_ms_fc1_weight_grad", gemm_fc1_weight_grad, &m, reps, blocks);
     printf("gflops_fc1_forward %.2f\ngflops_fc1_weight_grad %.2f\n", f1 / (fw * 1e-3) / 1e9,
            f1 / (wg * 1e-3) / 1e9);
-    for (int k = 0; k < 8; k++)
-        free(*bufs[k]);
+    for (int k = 0; k < 8; k++) free(*bufs[k]);
     report_rss();
 }
 
@@ -518,9 +507,10 @@ static void bench_cnn(const Opts *o) {
     const uint64_t seed = 1;
     const int64_t wf = pick(o->widen, 1), b = pick(o->batch, 32);
     char kvs[256];
-    snprintf(kvs, sizeof kvs, "dataset=fashion;c1=%lld;c2=%lld;hidden=%lld;batch=%lld;"
-             "val_size=500;train_eval_size=500", (long long)(4 * wf), (long long)(8 * wf),
-             (long long)(32 * wf), (long long)b);
+    snprintf(kvs, sizeof kvs,
+             "dataset=fashion;c1=%lld;c2=%lld;hidden=%lld;batch=%lld;"
+             "val_size=500;train_eval_size=500",
+             (long long)(4 * wf), (long long)(8 * wf), (long long)(32 * wf), (long long)b);
     Trainer tr;
     trainer_create(&tr, task_find("cnn"), kvs, "sgd", "", 0.02, seed, o->datadir);
     /* 105 steps: past about 150 steps at lr 0.1, rounding differences grow until the mean
@@ -530,8 +520,8 @@ static void bench_cnn(const Opts *o) {
     const int ntr = 60000 - 500; /* Fashion-MNIST's training file less val_size */
     LR_ASSERT(tr.t.steps_per_epoch == ntr / b);
     printf("model conv5x5 %lld, pool, conv5x5 %lld, pool, fc %lld, fc 10\nbatch %lld\n"
-           "parameters %zu\n", (long long)(4 * wf), (long long)(8 * wf), (long long)(32 * wf),
-           (long long)b, tr.t.n);
+           "parameters %zu\n",
+           (long long)(4 * wf), (long long)(8 * wf), (long long)(32 * wf), (long long)b, tr.t.n);
     if (o->dump) {
         char name[64];
         size_t dn = tr.t.n, dord[2] = {(size_t)(warmup + steps * blocks), (size_t)b};
@@ -573,48 +563,33 @@ int main(int argc, char **argv) {
     for (int i = 2; i < argc; i++) {
         if (i + 1 >= argc) usage();
         const char *k = argv[i], *v = argv[++i];
-        if (strcmp(k, "--data") == 0)
-            o.datadir = v;
-        else if (strcmp(k, "--digits") == 0)
-            digits_path = v;
-        else if (strcmp(k, "--dump") == 0)
-            o.dump = v;
-        else if (strcmp(k, "--warmup") == 0)
-            o.warmup = count_arg(v);
-        else if (strcmp(k, "--steps") == 0)
-            o.steps = count_arg(v);
-        else if (strcmp(k, "--blocks") == 0)
-            o.blocks = count_arg(v);
-        else if (strcmp(k, "--widen") == 0)
-            o.widen = count_arg(v);
-        else if (strcmp(k, "--batch") == 0)
-            o.batch = count_arg(v);
-        else
-            usage();
+        if (strcmp(k, "--data") == 0) o.datadir = v;
+        else if (strcmp(k, "--digits") == 0) digits_path = v;
+        else if (strcmp(k, "--dump") == 0) o.dump = v;
+        else if (strcmp(k, "--warmup") == 0) o.warmup = count_arg(v);
+        else if (strcmp(k, "--steps") == 0) o.steps = count_arg(v);
+        else if (strcmp(k, "--blocks") == 0) o.blocks = count_arg(v);
+        else if (strcmp(k, "--widen") == 0) o.widen = count_arg(v);
+        else if (strcmp(k, "--batch") == 0) o.batch = count_arg(v);
+        else usage();
     }
     if ((o.steps == 0) || (o.blocks == 0) || o.widen == 0 || o.widen > 8 || o.batch == 0 ||
         o.batch > 4096)
         usage();
     blas_single_thread();
     printf("bench %s\nside lrlab\nblas %s\n", what, blas_describe());
-    if (strcmp(what, "sgemm") == 0)
-        bench_sgemm(&o);
+    if (strcmp(what, "sgemm") == 0) bench_sgemm(&o);
     else if (strcmp(what, "mlp") == 0)
         bench_mlp(&o, task_find("mlp"), "dataset=fashion;widths=256;batch=128", "mlp", 429, 20, 3,
                   1);
-    else if (strcmp(what, "gemms") == 0)
-        bench_gemms(&o);
+    else if (strcmp(what, "gemms") == 0) bench_gemms(&o);
     else if (strcmp(what, "digits") == 0)
         bench_mlp(&o, &bench_task_mlp_digits,
                   "dataset=mnist;widths=32;batch=32;val_size=297;train_eval_size=256", "digits", 46,
                   46, 40, 0);
-    else if (strcmp(what, "charlm") == 0)
-        bench_charlm(&o);
-    else if (strcmp(what, "nmf") == 0)
-        bench_nmf(&o);
-    else if (strcmp(what, "cnn") == 0)
-        bench_cnn(&o);
-    else
-        usage();
+    else if (strcmp(what, "charlm") == 0) bench_charlm(&o);
+    else if (strcmp(what, "nmf") == 0) bench_nmf(&o);
+    else if (strcmp(what, "cnn") == 0) bench_cnn(&o);
+    else usage();
     return 0;
 }

@@ -20,8 +20,8 @@ void *xmalloc(size_t n) { return malloc(n); }
 
 enum { ROWS = 4, COLS = 3, NP = ROWS * COLS + ROWS, STEPS = 600, BATCH = 16, EVAL_EVERY = 20 };
 
-static const LrlabGroup groups[2] = {{"W", 0, ROWS * COLS, ROWS, COLS},
-                                     {"b", ROWS * COLS, ROWS, ROWS, 1}};
+static const LrlabGroup groups[2] = {{"W", 0, ROWS *COLS, ROWS, COLS},
+                                     {"b", ROWS *COLS, ROWS, ROWS, 1}};
 
 /* A minibatch of y = W* x + b* + noise from a small LCG (step -1: the validation batch); the
  * loss 1/2 mean |W x + b - y|^2 and its gradient. */
@@ -61,8 +61,12 @@ static int die(const char *what, const LrlabError *e) {
 
 static void start(Run *r, const char *sched, const char *settings) {
     LrlabError e;
-    const LrlabRun run = {.lr0 = 0.01, .total_steps = STEPS, .eval_every = EVAL_EVERY,
-                          .nparams = NP, .ngroups = 2, .groups = groups};
+    const LrlabRun run = {.lr0 = 0.01,
+                          .total_steps = STEPS,
+                          .eval_every = EVAL_EVERY,
+                          .nparams = NP,
+                          .ngroups = 2,
+                          .groups = groups};
     r->sched = lrlab_scheduler_new(sched, settings, &run, &e);
     if (!r->sched) die(sched, &e);
     r->opt = lrlab_optimizer_new("adam", "weight_decay=0", NP, 2, groups, &e);
@@ -116,8 +120,8 @@ int main(void) {
         first = loss_grad(a.w, g, -1);
         train(&a, 0, STEPS, &lo, &hi);
         const double last = loss_grad(a.w, g, -1);
-        printf("%-6s + adam: validation loss %.4g -> %.4g, lr in [%.3g, %.3g]\n", names[k], first, last, lo,
-               hi);
+        printf("%-6s + adam: validation loss %.4g -> %.4g, lr in [%.3g, %.3g]\n", names[k], first,
+               last, lo, hi);
         bad |= !(last < 0.02 * first);
         if (k == 0) bad |= !(hi > 0.01); /* GreedyLR raised the rate while the loss fell */
 
@@ -153,7 +157,8 @@ int main(void) {
     }
     LrlabError e;
     if (lrlab_scheduler_new("greedy", "patience=-1", &(LrlabRun){.lr0 = 0.01, .total_steps = 1},
-                            &e) != NULL || e.code != 2)
+                            &e) != NULL ||
+        e.code != 2)
         bad = 1;
     else printf("bad setting refused: %s\n", e.message);
     printf("%s\n", bad ? "FAILED" : "ok");

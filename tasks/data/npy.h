@@ -14,8 +14,8 @@
 typedef struct Npy {
     int ndim;
     size_t shape[8];
-    size_t count;  /* product of shape */
-    float *data;   /* [count], converted to float, owned */
+    size_t count; /* product of shape */
+    float *data;  /* [count], converted to float, owned */
 } Npy;
 
 /* npy_load: reads path into out; on failure fills e naming the file and, when given,

@@ -74,8 +74,8 @@ static void hex_of(const void *p, size_t n, char out[65]) {
 }
 
 /* read_checked: datadir/rel into a NUL-terminated buffer, if its sha256 is `want`. */
-static char *read_checked(const char *datadir, const char *rel, const char *want,
-                          const char *set, size_t *n, Err *e) {
+static char *read_checked(const char *datadir, const char *rel, const char *want, const char *set,
+                          size_t *n, Err *e) {
     char path[4096], sum[65];
     snprintf(path, sizeof path, "%.3000s/%s", datadir, rel);
     errno = 0;
@@ -162,8 +162,8 @@ static int kjv_chapters(const char *datadir, TextCorpus *c, Err *e) {
         size_t key = kjv_ref(p, eol);
         if (!key) {
             bad(e, path, "kjv",
-                "line %d: malformed verse (expected \"Book1:1 text\", got \"%.40s\")",
-                verses + 1, p);
+                "line %d: malformed verse (expected \"Book1:1 text\", got \"%.40s\")", verses + 1,
+                p);
             goto out;
         }
         if (!prev || key != prevlen || memcmp(p, prev, key) != 0) { /* a new chapter */
@@ -249,21 +249,35 @@ static size_t utf8(const unsigned char *s, size_t n, uint32_t *cp) {
 static const char *ascii(uint32_t cp) {
     /* U+00C0..U+00FF: Latin-1 letters to their base letters. */
     static const char *const latin1[64] = {
-        "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
+        "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I",  "I",
         "D", "N", "O", "O", "O", "O", "O",  "x", "O", "U", "U", "U", "U", "Y", "Th", "ss",
-        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
         "d", "n", "o", "o", "o", "o", "o",  "/", "o", "u", "u", "u", "u", "y", "th", "y"};
     if (cp >= 0xc0 && cp <= 0xff) return latin1[cp - 0xc0];
     switch (cp) {
-    case 0xa0: return " ";                             /* no-break space */
-    case 0xab: case 0xbb: return "\"";                 /* guillemets */
-    case 0xb4: return "'";                             /* acute accent */
+    case 0xa0: return " "; /* no-break space */
+    case 0xab:
+    case 0xbb: return "\""; /* guillemets */
+    case 0xb4: return "'";  /* acute accent */
     case 0x152: return "OE";
     case 0x153: return "oe";
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2212: return "-";
-    case 0x2014: case 0x2015: return "--";             /* em dash, horizontal bar */
-    case 0x2018: case 0x2019: case 0x201a: case 0x201b: case 0x2032: return "'";
-    case 0x201c: case 0x201d: case 0x201e: case 0x201f: case 0x2033: return "\"";
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2212: return "-";
+    case 0x2014:
+    case 0x2015: return "--"; /* em dash, horizontal bar */
+    case 0x2018:
+    case 0x2019:
+    case 0x201a:
+    case 0x201b:
+    case 0x2032: return "'";
+    case 0x201c:
+    case 0x201d:
+    case 0x201e:
+    case 0x201f:
+    case 0x2033: return "\"";
     case 0x2026: return "...";
     default: return "";
     }
@@ -340,8 +354,7 @@ static int spam_corpus(const char *datadir, TextCorpus *c, Err *e) {
         errno = 0;
         char **names = list_txt(path, &nf);
         if (!names)
-            return bad(e, path, "spam",
-                       "%s data folder (expected SpamAssassin e-mails, got %s)",
+            return bad(e, path, "spam", "%s data folder (expected SpamAssassin e-mails, got %s)",
                        errno == ENOENT ? "missing" : "unreadable",
                        errno ? strerror(errno) : "a read error");
         int rc = 0;
@@ -456,7 +469,7 @@ void corpus_free(TextCorpus *c) {
 /* ---- document-term matrix ---- */
 
 typedef struct Word {
-    char *s;  /* lowercase, owned */
+    char *s; /* lowercase, owned */
     size_t len;
     uint64_t hash;
     int df, last_doc, col;
@@ -524,8 +537,8 @@ static int by_df_then_word(const void *a, const void *b) {
     return strcmp(x->s, y->s);
 }
 
-int corpus_doc_term(const TextCorpus *c, int vocab, int weighting, DocTerm *dt,
-                    const char *where, Err *e) {
+int corpus_doc_term(const TextCorpus *c, int vocab, int weighting, DocTerm *dt, const char *where,
+                    Err *e) {
     memset(dt, 0, sizeof *dt);
     Vocab v = {.cap = 1024, .nslot = 4096};
     v.words = xmalloc(sizeof(Word) * (size_t)v.cap);

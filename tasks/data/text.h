@@ -10,11 +10,11 @@
 #include <stddef.h>
 
 typedef struct TextCorpus {
-    int n;          /* documents */
-    char **docs;    /* [n] NUL-terminated, owned */
-    size_t *lens;   /* [n] */
-    int *labels;    /* [n]: spam: 1 spam, 0 ham; kjv chapters: 0 Old, 1 New Testament */
-    int shared;     /* the arrays belong to the data cache (cache.h) */
+    int n;        /* documents */
+    char **docs;  /* [n] NUL-terminated, owned */
+    size_t *lens; /* [n] */
+    int *labels;  /* [n]: spam: 1 spam, 0 ham; kjv chapters: 0 Old, 1 New Testament */
+    int shared;   /* the arrays belong to the data cache (cache.h) */
 } TextCorpus;
 
 /* text_load: one ASCII string. "kjv": verses without their references, one per line;
@@ -31,10 +31,10 @@ void corpus_free(TextCorpus *c);
 
 /* A document-term matrix: one row per document, one column per vocabulary word. */
 typedef struct DocTerm {
-    int n, k;      /* documents, words */
-    float *x;      /* [n, k] weights, each row of unit L2 norm (or all zero), owned */
-    char **words;  /* [k] the vocabulary, by decreasing document frequency, owned */
-    int *df;       /* [k] documents that contain each word */
+    int n, k;     /* documents, words */
+    float *x;     /* [n, k] weights, each row of unit L2 norm (or all zero), owned */
+    char **words; /* [k] the vocabulary, by decreasing document frequency, owned */
+    int *df;      /* [k] documents that contain each word */
 } DocTerm;
 
 enum { DOCTERM_COUNTS = 0, DOCTERM_TFIDF = 1 };
@@ -44,8 +44,8 @@ enum { DOCTERM_COUNTS = 0, DOCTERM_TFIDF = 1 };
  * counts of each word in each document, times the smoothed idf ln((1+n)/(1+df)) + 1 for
  * DOCTERM_TFIDF (scikit-learn's TfidfVectorizer defaults), then each row is divided by its
  * L2 norm. More `vocab` than distinct words is an error (where: for the message). */
-int corpus_doc_term(const TextCorpus *c, int vocab, int weighting, DocTerm *dt,
-                    const char *where, Err *e);
+int corpus_doc_term(const TextCorpus *c, int vocab, int weighting, DocTerm *dt, const char *where,
+                    Err *e);
 void doc_term_free(DocTerm *dt);
 
 #endif

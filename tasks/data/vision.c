@@ -14,9 +14,9 @@
 #include "tasks/data/vision.h"
 
 #include "harness/base/fsutil.h"
+#include "harness/base/gzip.h"
 #include "harness/base/sha256.h"
 #include "tasks/data/cache.h"
-#include "harness/base/gzip.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -80,8 +80,7 @@ static uint32_t be32(const uint8_t *p) {
 
 /* ---- IDX ---- */
 
-int idx_parse(const char *path, const uint8_t *bytes, size_t n, Idx *a, const char *hint,
-              Err *e) {
+int idx_parse(const char *path, const uint8_t *bytes, size_t n, Idx *a, const char *hint, Err *e) {
     memset(a, 0, sizeof *a);
     uint8_t *plain = NULL;
     if (n >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
@@ -193,8 +192,7 @@ static int load_checked(const char *datadir, const VisionDef *d, const VisionFil
     int rc;
     if (strcmp(sum, f->sha256) != 0)
         rc = bad(e, path, hint, "sha256 mismatch (expected %s, got %s)", f->sha256, sum);
-    else
-        rc = idx_parse(path, (const uint8_t *)bytes, n, a, hint, e);
+    else rc = idx_parse(path, (const uint8_t *)bytes, n, a, hint, e);
     free(bytes);
     return rc;
 }
@@ -272,8 +270,7 @@ out:
     return rc;
 }
 
-int vision_load(const char *datadir, const char *name, VisionSet *train, VisionSet *test,
-                Err *e) {
+int vision_load(const char *datadir, const char *name, VisionSet *train, VisionSet *test, Err *e) {
     memset(test, 0, sizeof *test);
     if (vision_load_split(datadir, name, 0, train, e) != 0) return -1;
     if (vision_load_split(datadir, name, 1, test, e) != 0) {

@@ -14,10 +14,10 @@
 #include <stdint.h>
 
 typedef struct Idx {
-    int ndim;            /* 1 (labels) or 3 (images) */
+    int ndim; /* 1 (labels) or 3 (images) */
     uint32_t dims[3];
-    size_t count;        /* product of dims */
-    uint8_t *data;       /* [count], owned */
+    size_t count;  /* product of dims */
+    uint8_t *data; /* [count], owned */
 } Idx;
 
 /* idx_load: reads a raw or gzipped IDX file of unsigned bytes. On failure fills e with
@@ -30,16 +30,15 @@ int idx_parse(const char *path, const uint8_t *bytes, size_t n, Idx *out, const 
 void idx_free(Idx *a);
 
 typedef struct VisionSet {
-    int n, rows, cols;   /* n images of rows x cols */
-    uint8_t *images;     /* [n, rows*cols], owned */
-    uint8_t *labels;     /* [n], values 0..9, owned */
-    int shared;          /* images and labels belong to the data cache (cache.h) */
+    int n, rows, cols; /* n images of rows x cols */
+    uint8_t *images;   /* [n, rows*cols], owned */
+    uint8_t *labels;   /* [n], values 0..9, owned */
+    int shared;        /* images and labels belong to the data cache (cache.h) */
 } VisionSet;
 
 /* vision_load: `name` is "fashion" or "mnist"; loads the train and test splits from
  * datadir (files as scripts/fetch-data.sh places them), checking sha256 first. */
-int vision_load(const char *datadir, const char *name, VisionSet *train, VisionSet *test,
-                Err *e);
+int vision_load(const char *datadir, const char *name, VisionSet *train, VisionSet *test, Err *e);
 /* vision_load_split: one split only, the training set (test = 0) or the test set (1). */
 int vision_load_split(const char *datadir, const char *name, int test, VisionSet *s, Err *e);
 void vision_free(VisionSet *s);

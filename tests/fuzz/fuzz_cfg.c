@@ -7,8 +7,8 @@
  */
 #include "fuzz.h"
 
-#include "harness/lua/config.h"
 #include "harness/engine/plan.h"
+#include "harness/lua/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *path = fuzz_file("script.lua", data, size);

@@ -6,8 +6,8 @@
  *     gnuplot_str and, for each text that is one file name, sets it as the output through
  *     gnuplot_file and draws into it. What gnuplot prints must be the texts byte for byte,
  *     and the folder must then hold exactly the script, the printed file and those outputs.
- *  2. the code path of lrlab run's figures (plot_experiment, harness/analysis/plot.c) with the texts as
- *     experiment name, task, optimizer and scheduler labels: it must draw its one figure, and
+ *  2. the code path of lrlab run's figures (plot_experiment, harness/analysis/plot.c) with the
+ * texts as experiment name, task, optimizer and scheduler labels: it must draw its one figure, and
  *     the folder must then hold exactly the result files given to it plus figures/SLUG.gp,
  *     figures/SLUG.png, figures/SLUG.csv (the medians it draws) and figures/gnuplot.log, SLUG
  *     made by name_slug.
@@ -20,10 +20,10 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "fuzz.h"
 
+#include "harness/analysis/plot.h"
 #include "harness/base/buf.h"
 #include "harness/base/gnuplot.h"
 #include "harness/base/names.h"
-#include "harness/analysis/plot.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -87,8 +87,7 @@ static int gnuplot(const char *dir, const char *script) {
         _exit(127);
     }
     int st;
-    while (waitpid(pid, &st, 0) < 0) {
-    }
+    while (waitpid(pid, &st, 0) < 0) {}
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 

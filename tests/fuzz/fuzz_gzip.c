@@ -19,8 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (gzip_decode(data, size, LIMIT, &out, &n, "fuzz", &e) == 0) {
         if (n > LIMIT || !out) abort();
         free(out);
-    } else if (out || n || (e.code != EXIT_USAGE && e.code != EXIT_RUN) ||
-               strchr(e.msg, '\n')) {
+    } else if (out || n || (e.code != EXIT_USAGE && e.code != EXIT_RUN) || strchr(e.msg, '\n')) {
         abort();
     }
     return 0;

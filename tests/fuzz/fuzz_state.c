@@ -97,8 +97,13 @@ static void scheduler(const char *name, const char *set, const uint8_t *data, si
     Err e;
     params_init(&p, d->params);
     settings(&p, set);
-    const SchedRun run = {.lr0 = 0.1, .total_steps = 100, .steps_per_epoch = 10,
-                          .eval_every = 10, .ngroups = 2, .groups = groups, .nparams = NP};
+    const SchedRun run = {.lr0 = 0.1,
+                          .total_steps = 100,
+                          .steps_per_epoch = 10,
+                          .eval_every = 10,
+                          .ngroups = 2,
+                          .groups = groups,
+                          .nparams = NP};
     Sched s;
     if (sched_create(&s, d, &p, &run, "fuzz", &e) != 0) abort();
     Buf self = {0};
@@ -110,7 +115,11 @@ static void scheduler(const char *name, const char *set, const uint8_t *data, si
         float elem[NP], w[NP] = {1, 2, 3}, g[NP] = {1, -1, 1}, dir[NP] = {0};
         SchedLr out = {.group = lr, .elem = elem, .ngroups = 2};
         for (int64_t t = 0; t < 20; t++) {
-            SchedStep st = {.step = t, .loss = 1.0 / (t + 1), .w = w, .g = g, .dir_prev = dir,
+            SchedStep st = {.step = t,
+                            .loss = 1.0 / (t + 1),
+                            .w = w,
+                            .g = g,
+                            .dir_prev = dir,
                             .loss_at = half_sq};
             sched_lr(&s, &st, &out);
             sched_observe(&s, SIGNAL_TRAIN_STEP, t, 1.0 / (t + 1));
@@ -144,8 +153,8 @@ static void optimizer(const char *name, const char *set, const uint8_t *data, si
         for (int64_t k = 1; k <= 20; k++) {
             for (int i = 0; i < NP; i++) g[i] = w[i];
             for (int gi = 0; gi < 2; gi++)
-                d->step(o.st, steps + k, &groups[gi], w + groups[gi].off, g + groups[gi].off,
-                        0.01, k > 10 ? elem + groups[gi].off : NULL, NULL);
+                d->step(o.st, steps + k, &groups[gi], w + groups[gi].off, g + groups[gi].off, 0.01,
+                        k > 10 ? elem + groups[gi].off : NULL, NULL);
         }
         if (d->eval_point) {
             d->eval_point(o.st, w, NP, 1);
@@ -165,7 +174,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const int pick = (data[0] & 0x7f) % NCOMPS, raw = data[0] >> 7;
     if (comps[pick].kind == 'S')
         scheduler(comps[pick].name, comps[pick].settings, data + 1, size - 1, raw);
-    else
-        optimizer(comps[pick].name, comps[pick].settings, data + 1, size - 1, raw);
+    else optimizer(comps[pick].name, comps[pick].settings, data + 1, size - 1, raw);
     return 0;
 }
