@@ -89,14 +89,14 @@ Usage: python3 scripts/bench/flops.py DIR [--sgemm-gflops X | --bench BENCH_TASK
   `cmake --build build --target bench_tasks`); --optimizer and --scheduler keep the cells of
   those labels only, --kind the evaluation or the tuning cells only. Standard library only.
 """
-import csv
-import gzip
-import io
 import math
 import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from resultfiles import Refusal, read_csv, read_text  # noqa: E402
 
 # Sizes the task lines do not hold: the data sets' (tasks/nmf.c, tasks/charlm.c, tasks/textcls.c,
 # tasks/data/text.c headers). SPAM_NNZ: mean stored features per e-mail at bits = 12, n = 3
@@ -111,48 +111,7 @@ NCLASS = 10
 CNN_K = 5
 
 
-class Refusal(Exception):
-    """Bad input: the message is the one line printed."""
-
-
 # ---- reading a result folder ----
-
-def read_text(path):
-    """(the name to report, the text) of path or of its packed form; None when absent."""
-    if os.path.isfile(path):
-        with open(path, "rb") as f:
-            return path, decode(path, f.read())
-    if os.path.isfile(path + ".gz"):
-        return path + ".gz", decode(path + ".gz", gunzip(path + ".gz"))
-    folder, base = os.path.split(path)
-    pat = re.compile(re.escape(base) + r"\.([0-9]+)-([0-9]+)\.gz$")
-    parts = sorted((int(m.group(1)), int(m.group(2)), name) for name in os.listdir(folder)
-                   for m in [pat.match(name)] if m)
-    if not parts:
-        return None
-    n = parts[0][1]
-    if [(k, m) for k, m, _ in parts] != [(k, n) for k in range(1, n + 1)]:
-        raise Refusal("%s: parts %s (expected %s.1-%d.gz ... %s.%d-%d.gz, each once)"
-                      % (path, ", ".join("%d-%d" % (k, m) for k, m, _ in parts), base, n, base,
-                         n, n))
-    blob = b"".join(gunzip(os.path.join(folder, name)) for _, _, name in parts)
-    return "%s.1-%d.gz" % (path, n), decode(path, blob)
-
-
-def gunzip(path):
-    try:
-        with open(path, "rb") as f:
-            return gzip.decompress(f.read())
-    except (OSError, EOFError) as e:
-        raise Refusal("%s: not a gzip file (%s)" % (path, e))
-
-
-def decode(name, blob):
-    try:
-        return blob.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise Refusal("%s: not UTF-8 text (byte %d)" % (name, e.start))
-
 
 def need(folder, base):
     got = read_text(os.path.join(folder, base))
@@ -160,26 +119,6 @@ def need(folder, base):
         raise Refusal("%s: missing (expected %s or %s.gz in the result folder)"
                       % (os.path.join(folder, base), base, base))
     return got
-
-
-def read_csv(name, text, columns):
-    """[(line, {column: value})] of a CSV text whose header holds the columns."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise Refusal("%s: empty (expected a header with %s)" % (name, ",".join(columns)))
-    for c in columns:
-        if c not in header:
-            raise Refusal("%s: line 1: no column %s (expected a header with %s)"
-                          % (name, c, ",".join(columns)))
-    at = {c: header.index(c) for c in columns}
-    rows = []
-    for row in reader:
-        if len(row) != len(header):
-            raise Refusal("%s: line %d: %d fields (expected %d, as the header)"
-                          % (name, reader.line_num, len(row), len(header)))
-        rows.append((reader.line_num, {c: row[i] for c, i in at.items()}))
-    return rows
 
 
 def number(name, line, key, value, least=0.0, integer=False):
