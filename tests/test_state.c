@@ -11,7 +11,6 @@
  */
 #include "check.h"
 #include "harness/base/rng.h"
-#include "harness/base/sha256.h"
 #include "harness/base/state.h"
 #include "harness/optim/optim.h"
 
@@ -155,18 +154,7 @@ static void toy_state(void *st, StateIO *io) {
 static const StateId toy_id = {'S', "toy", 3, {1, 2, 3}};
 
 /* reseal: the blob with its checksum made valid again after an edit. */
-static void reseal(unsigned char *b, size_t n) {
-    Sha256 c;
-    char hex[65];
-    sha256_init(&c);
-    sha256_update(&c, b, n - 32);
-    sha256_hex(&c, hex);
-    for (int i = 0; i < 32; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        b[n - 32 + i] = (unsigned char)v;
-    }
-}
+static void reseal(unsigned char *b, size_t n) { state_digest(b, n - 32, b + n - 32); }
 
 /* refused: the edited blob is refused with a message containing `says`, and writes nothing. */
 static void refused(const unsigned char *b, size_t n, const char *says) {

@@ -177,8 +177,7 @@ void state_u64s(StateIO *io, uint64_t *x, size_t n) {
 
 void state_refuse(StateIO *io, const char *why) { fail(io, "%s", why); }
 
-/* digest: SHA-256 of data as 32 bytes. */
-static void digest(const void *data, size_t n, unsigned char out[32]) {
+void state_digest(const void *data, size_t n, unsigned char out[32]) {
     Sha256 c;
     char hex[65];
     sha256_init(&c);
@@ -192,7 +191,7 @@ static void digest(const void *data, size_t n, unsigned char out[32]) {
 }
 
 void state_fingerprint(const char *shape, unsigned char out[32]) {
-    digest(shape, strlen(shape), out);
+    state_digest(shape, strlen(shape), out);
 }
 
 static const char *kind_name(char kind) { return kind == 'S' ? "a scheduler" : "an optimizer"; }
@@ -222,7 +221,7 @@ int state_save(const StateId *id, int64_t steps, void (*visit)(void *st, StateIO
     put_u64(out, payload.len);
     if (payload.len) buf_append(out, payload.s, payload.len);
     unsigned char sum[32];
-    digest(out->s + start, out->len - start, sum);
+    state_digest(out->s + start, out->len - start, sum);
     buf_append(out, (const char *)sum, 32);
     buf_free(&payload);
     return 0;
@@ -258,7 +257,7 @@ static int open_blob(const StateId *id, const unsigned char *b, size_t n, size_t
                        "%zu, got a blob of %zu bytes): truncated or extended",
                        what, id->name, (unsigned long long)P, n - head - 32, n);
     unsigned char sum[32];
-    digest(b, n - 32, sum);
+    state_digest(b, n - 32, sum);
     if (memcmp(sum, b + n - 32, 32) != 0) {
         char want[17], got[17];
         hex16(sum, want);

@@ -85,6 +85,8 @@ typedef struct StateId {
     unsigned char fingerprint[32];
 } StateId;
 
+/* state_digest: SHA-256 of data[n] as 32 bytes (the blob's checksum). */
+void state_digest(const void *data, size_t n, unsigned char out[32]);
 /* state_fingerprint: SHA-256 of the text `shape` (the caller's canonical description). */
 void state_fingerprint(const char *shape, unsigned char out[32]);
 

@@ -13,7 +13,6 @@
  */
 #include "fuzz.h"
 
-#include "harness/base/sha256.h"
 #include "harness/optim/optim.h"
 #include "schedulers/sched.h"
 
@@ -66,16 +65,7 @@ static unsigned char *seal(const Buf *self, const uint8_t *data, size_t n, size_
     memcpy(b, self->s, head);
     put_le(b + head - 8, n, 8);
     if (n) memcpy(b + head, data, n);
-    Sha256 c;
-    char hex[65];
-    sha256_init(&c);
-    sha256_update(&c, b, head + n);
-    sha256_hex(&c, hex);
-    for (int i = 0; i < 32; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        b[head + n + i] = (unsigned char)v;
-    }
+    state_digest(b, head + n, b + head + n);
     *len = head + n + 32;
     return b;
 }
