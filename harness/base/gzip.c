@@ -27,6 +27,7 @@ typedef struct Gunzip {
     size_t cap, len; /* output buffer and bytes written */
     size_t member;   /* offset in `out` of the current member's output */
     size_t limit;
+    int one; /* stop after the first member (gzip_decode_member) */
     const char *where;
     Err *e;
 } Gunzip;
@@ -108,7 +109,7 @@ static int run(Gunzip *g) {
         if (g->len > g->limit)
             return bad(g, "output too large (expected at most %zu bytes, got more)", g->limit);
         if (rc == Z_STREAM_END) {
-            if (g->pos == g->n) return 0;
+            if (g->one || g->pos == g->n) return 0;
             if (inflateReset(&g->z) != Z_OK || member_start(g) != 0) return -1;
         } else if (rc == Z_DATA_ERROR) {
             return zlib_error(g);
@@ -130,17 +131,22 @@ static int run(Gunzip *g) {
     }
 }
 
-int gzip_decode(const uint8_t *in, size_t n, size_t limit, uint8_t **out, size_t *outn,
-                const char *where, Err *e) {
-    Gunzip g = {
-        .in = in, .n = n, .limit = limit < SIZE_MAX ? limit : SIZE_MAX - 1, .where = where, .e = e};
+static int decode(const uint8_t *in, size_t n, size_t limit, int one, uint8_t **out, size_t *outn,
+                  size_t *used, const char *where, Err *e) {
+    Gunzip g = {.in = in,
+                .n = n,
+                .limit = limit < SIZE_MAX ? limit : SIZE_MAX - 1,
+                .one = one,
+                .where = where,
+                .e = e};
     *out = NULL;
     *outn = 0;
     if (inflateInit2(&g.z, 16 + MAX_WBITS) != Z_OK)
         return err_set(e, EXIT_RUN, where, "gzip stream: out of memory in zlib");
     /* The last ISIZE sizes the buffer (+1: room to see the end without growing), never beyond
-     * what DEFLATE can expand the input to: a forged ISIZE cannot make us allocate much. */
-    if (n >= 18) {
+     * what DEFLATE can expand the input to: a forged ISIZE cannot make us allocate much. (One
+     * member of several: its ISIZE is not at the input's end; the buffer grows from 4 KiB.) */
+    if (n >= 18 && !one) {
         size_t hint = le32(in + n - 4), most = n < SIZE_MAX / 1032 ? n * 1032 : SIZE_MAX;
         g.cap = (hint < most ? hint : most) + 1;
         if (g.cap > g.limit + 1) g.cap = g.limit + 1;
@@ -152,7 +158,36 @@ int gzip_decode(const uint8_t *in, size_t n, size_t limit, uint8_t **out, size_t
         free(g.out);
         return -1;
     }
+    if (!g.out) g.out = xmalloc(1);
     *out = g.len + 1 < g.cap ? xrealloc(g.out, g.len ? g.len : 1) : g.out;
     *outn = g.len;
+    if (used) *used = g.pos;
     return 0;
+}
+
+int gzip_decode(const uint8_t *in, size_t n, size_t limit, uint8_t **out, size_t *outn,
+                const char *where, Err *e) {
+    return decode(in, n, limit, 0, out, outn, NULL, where, e);
+}
+
+int gzip_decode_member(const uint8_t *in, size_t n, size_t limit, uint8_t **out, size_t *outn,
+                       size_t *used, const char *where, Err *e) {
+    return decode(in, n, limit, 1, out, outn, used, where, e);
+}
+
+void gzip_member(Buf *out, const void *in, size_t n) {
+    LR_ASSERT(n <= UINT_MAX / 2);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    LR_ASSERT(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    uLong bound = deflateBound(&z, (uLong)n) + 32; /* + the gzip header and trailer */
+    Bytef *tmp = xmalloc(bound);
+    z.next_in = in;
+    z.avail_in = (uInt)n;
+    z.next_out = tmp;
+    z.avail_out = (uInt)bound;
+    LR_ASSERT(deflate(&z, Z_FINISH) == Z_STREAM_END); /* the bound always holds it */
+    buf_append(out, (const char *)tmp, bound - z.avail_out);
+    deflateEnd(&z);
+    free(tmp);
 }

@@ -13,6 +13,7 @@
 #ifndef LRLAB_GZIP_H
 #define LRLAB_GZIP_H
 
+#include "harness/base/buf.h"
 #include "harness/base/err.h"
 
 #include <stddef.h>
@@ -24,5 +25,16 @@
  * output) and fills e (where: the file, for the message). */
 int gzip_decode(const uint8_t *in, size_t n, size_t limit, uint8_t **out, size_t *outn,
                 const char *where, Err *e);
+
+/* gzip_decode_member: decodes the one gzip member that starts at in[0] (more bytes may follow
+ * it); *used is its length in bytes. The rest as gzip_decode. */
+int gzip_decode_member(const uint8_t *in, size_t n, size_t limit, uint8_t **out, size_t *outn,
+                       size_t *used, const char *where, Err *e);
+
+/* gzip_member: appends to out one gzip member holding in[0..n): zlib's deflate at level 9
+ * with the header zlib writes when given none (no name, mtime 0, OS 3), so the same bytes
+ * and the same zlib give the same member. Members appended one after another form a gzip
+ * file that gzip -d (and gzip_decode) decodes to their inputs joined. */
+void gzip_member(Buf *out, const void *in, size_t n);
 
 #endif

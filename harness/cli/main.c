@@ -20,6 +20,7 @@
 #include "harness/base/version.h"
 #include "harness/engine/folder.h"
 #include "harness/engine/merge.h"
+#include "harness/engine/pack.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/ppo.h"
 #include "harness/engine/run.h"
@@ -155,6 +156,7 @@ static int cmd_run(int argc, char **argv) {
         if (strcmp(a, "--check") == 0) o.check = 1;
         else if (strcmp(a, "--fresh") == 0) o.fresh = 1;
         else if (strcmp(a, "--retry-failed") == 0) o.retry_failed = 1;
+        else if (strcmp(a, "--pack") == 0) o.pack = 1;
         else if (strcmp(a, "--quiet") == 0) o.quiet = 1;
         else if (strcmp(a, "--verbose") == 0) o.verbose = 1;
         else if (strcmp(a, "--out") == 0) {
@@ -230,7 +232,7 @@ static int cmd_run(int argc, char **argv) {
         } else if (a[0] == '-') {
             return usage_error("run",
                                "%s: unknown option (expected --out, --check, --fresh, "
-                               "--retry-failed, -j, --shard, --phase, --reuse, "
+                               "--retry-failed, --pack, -j, --shard, --phase, --reuse, "
                                "--cell-timeout, --seed, --define, --blas, --quiet or "
                                "--verbose)",
                                a);
@@ -242,6 +244,11 @@ static int cmd_run(int argc, char **argv) {
     }
     if (!o.script)
         return usage_error("run", "missing script (expected FILE.lua, got %s)", "nothing");
+    if (o.pack && (o.shard.n > 1 || o.phase != PHASE_ALL))
+        return usage_error("run",
+                           "--pack: the folder of a whole run only (expected no --shard and no "
+                           "--phase, got %s; pack the joined folder with lrlab pack DIR)",
+                           o.shard.n > 1 ? "--shard" : "--phase");
     int rc = script_not_file("run", o.script);
     if (rc) return rc;
     rc = enter_blas(o.blas);
@@ -274,6 +281,34 @@ static int cmd_merge(int argc, char **argv) {
     int rc = merge_main(out, dirs, n, quiet, outputs_write);
     free(dirs);
     return rc;
+}
+
+/* ---- lrlab pack ---- */
+
+static int cmd_pack(int argc, char **argv) {
+    const char *dir = NULL;
+    int quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) return print_help(command("pack"));
+        if (strcmp(argv[i], "--quiet") == 0) quiet = 1;
+        else if (argv[i][0] == '-')
+            return usage_error("pack", "%s: unknown option (expected --quiet)", argv[i]);
+        else if (!dir) dir = argv[i];
+        else
+            return usage_error("pack", "%s: one folder at a time (expected DIR, got a second)",
+                               argv[i]);
+    }
+    if (!dir) return usage_error("pack", "missing folder (expected DIR, got %s)", "nothing");
+    Err e = {0};
+    Folder f = {-1};
+    int rc = folder_claim(dir, folder_results_subs, folder_results_files, 0, &f, &e) != 0 ||
+                     pack_folder(dir, quiet, &e) != 0
+                 ? -1
+                 : 0;
+    folder_release(&f);
+    if (rc == 0) return EXIT_OK;
+    err_print(&e);
+    return e.code ? e.code : EXIT_RUN;
 }
 
 /* ---- lrlab list ---- */
@@ -679,8 +714,8 @@ static int cmd_train_policy(int argc, char **argv) { return ppo_main(argc, argv)
 
 static const Command commands[] = {
     {"run",
-     "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [-j N] [--shard K/N] [--phase P] [--reuse "
-     "DIR]... [--define KEY=VALUE]... [...]",
+     "lrlab run FILE.lua [--out DIR] [--check] [--fresh] [--pack] [-j N] [--shard K/N] [--phase P] "
+     "[--reuse DIR]... [--define KEY=VALUE]... [...]",
      "Runs every cell of the experiment FILE.lua declares (tasks x optimizers x schedulers x\n"
      "seeds) and writes results to results/<experiment>/ (or DIR):\n"
      "  runs.csv     one row per cell and stage (10%, 50%, 100% of steps)\n"
@@ -695,6 +730,10 @@ static const Command commands[] = {
      "                       nothing\n"
      "  --fresh              retrain every cell, ignoring earlier results\n"
      "  --retry-failed       train again the cells recorded as failed (crash, time limit)\n"
+     "  --pack               when every cell is complete, pack the folder (lrlab pack: a\n"
+     "                       few compressed files instead of three per cell; every command\n"
+     "                       reads it, and a packed folder given as --out resumes from its\n"
+     "                       store and is packed again)\n"
      "  -j, --jobs N         worker processes (default: the number of cores)\n"
      "  --shard K/N          run only cells whose plan index is K-1 modulo N (join the\n"
      "                       shards' folders with lrlab merge)\n"
@@ -808,6 +847,18 @@ static const Command commands[] = {
      "from all of them. Then writes runs.csv, curves.csv, evals.csv, figures and the\n"
      "comparison table in OUT as lrlab run does.\n",
      cmd_merge},
+    {"pack", "lrlab pack DIR [--quiet]",
+     "Packs a finished result folder (every cell complete) into a few compressed files:\n"
+     "cells.csv.gz (every cell's stage rows), curves.csv.gz and evals.csv.gz (curves.csv and\n"
+     "evals.csv, one gzip member per cell: gzip -dc gives the same bytes), tuning-curves.csv.gz\n"
+     "and tuning-evals.csv.gz (the tuning cells'), tuning-timing.csv. It keeps runs.csv,\n"
+     "timing.csv, the comparison files and figures, and the first seed's curves/ID.csv (the\n"
+     "learning-rate figures of lrlab report), and removes the per-cell files and the plain\n"
+     "curves.csv and evals.csv, after checking that the packed forms decode to the same bytes.\n"
+     "Every command reads a packed folder: report, compare, verify, run --reuse DIR, and run\n"
+     "--out DIR (its cells are taken from the store, not trained again). A folder already\n"
+     "packed is left as it is. lrlab run --pack packs its folder when the run ends.\n",
+     cmd_pack},
     {"report",
      "lrlab report DIR [--paper PAPER] [--arm OTHER ...] [--size SIZE] [--with OTHER ...] [--tie "
      "RULE] [--reading R] [--interval U] [--reference L] [--measure M] [--alpha A] [--claim C]",

@@ -297,11 +297,30 @@ static void keys(Buf *b, const PlanRow *c) {
     csvio_int(b, c->seed, 0);
 }
 
-/* merge_long: streams the rows of every cell's SUB/<id>.csv (columns cols), each preceded by
- * the cell's keys, into DIR/NAME under the header head: a chunk of about 1 MiB in memory at
- * a time, so that a matrix's hundreds of megabytes of curves are never held whole. */
+const char *const results_long_curve[] = {"cell", "task", "optimizer",  "scheduler", "seed",
+                                          "step", "lr",   "train_loss", NULL};
+const char *const results_long_eval[] = {"cell",   "task", "optimizer",  "scheduler",
+                                         "seed",   "step", "train_loss", "val_loss",
+                                         "metric", "lr",   NULL};
+
+int results_long_rows(const char *dir, const char *sub, const PlanRow *c, Buf *b, Err *e) {
+    CsvTable t;
+    if (read_sub(dir, sub, c->id, strcmp(sub, "curves") == 0 ? curve_cols : eval_cols, &t, e) != 0)
+        return -1;
+    for (int r = 0; r < t.nrows; r++) {
+        keys(b, c);
+        for (int k = 0; k < t.ncols; k++) csvio_field(b, csvio_at(&t, r, k), 0);
+        csvio_end(b);
+    }
+    csvio_free(&t);
+    return 0;
+}
+
+/* merge_long: streams the rows of every cell's SUB/<id>.csv, each preceded by the cell's
+ * keys, into DIR/NAME under the header head: a chunk of about 1 MiB in memory at a time, so
+ * that a matrix's hundreds of megabytes of curves are never held whole. */
 static int merge_long(const char *dir, const PlanFile *p, Shard shard, const char *sub,
-                      const char *const *cols, const char *name, const char *const *head, Err *e) {
+                      const char *name, const char *const *head, Err *e) {
     enum { CHUNK = 1 << 20 };
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -310,16 +329,8 @@ static int merge_long(const char *dir, const PlanFile *p, Shard shard, const cha
     Buf b = {0};
     csvio_header(&b, head);
     for (int i = 0; i < p->n; i++) {
-        const PlanRow *c = &p->rows[i];
         if (!shard_has(shard, i)) continue;
-        CsvTable t;
-        if (read_sub(dir, sub, c->id, cols, &t, e) != 0) goto fail;
-        for (int r = 0; r < t.nrows; r++) {
-            keys(&b, c);
-            for (int k = 0; k < t.ncols; k++) csvio_field(&b, csvio_at(&t, r, k), 0);
-            csvio_end(&b);
-        }
-        csvio_free(&t);
+        if (results_long_rows(dir, sub, &p->rows[i], &b, e) != 0) goto fail;
         if (b.len >= CHUNK) {
             if (fs_stream_write(&out, b.s, b.len, e) != 0) goto fail_written;
             b.len = 0, b.s[0] = '\0';
@@ -338,11 +349,6 @@ fail_written: /* fs_stream_write removed the temporary file */
 int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
     Buf runs = {0}, timing = {0};
     csvio_header(&runs, runs_cols);
-    static const char *const long_curve[] = {"cell", "task", "optimizer",  "scheduler", "seed",
-                                             "step", "lr",   "train_loss", NULL};
-    static const char *const long_eval[] = {"cell",   "task", "optimizer",  "scheduler",
-                                            "seed",   "step", "train_loss", "val_loss",
-                                            "metric", "lr",   NULL};
     buf_printf(&timing, "cell,seconds\n");
     double *secs = xcalloc((size_t)p->n + 1, sizeof(double));
     results_times(dir, p, secs);
@@ -381,8 +387,8 @@ int results_merge(const char *dir, const PlanFile *p, Shard shard, Err *e) {
         csvio_free(&t);
         buf_printf(&timing, "%s,%.3f\n", c->id, secs[i]);
     }
-    if (merge_long(dir, p, shard, "curves", curve_cols, "curves.csv", long_curve, e) != 0 ||
-        merge_long(dir, p, shard, "evals", eval_cols, "evals.csv", long_eval, e) != 0)
+    if (merge_long(dir, p, shard, "curves", "curves.csv", results_long_curve, e) != 0 ||
+        merge_long(dir, p, shard, "evals", "evals.csv", results_long_eval, e) != 0)
         goto out;
     char path[4096];
     snprintf(path, sizeof path, "%s/runs.csv", dir);

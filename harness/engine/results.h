@@ -30,6 +30,14 @@ int results_cell_check(const char *dir, const char *id, Err *e);
  * shard, in plan order. */
 int results_merge(const char *dir, const PlanFile *pf, Shard shard, Err *e);
 
+/* The merged files' columns: curves.csv's and evals.csv's (the cell's keys, then its file's). */
+extern const char *const results_long_curve[];
+extern const char *const results_long_eval[];
+/* results_long_rows: appends to b the rows of the cell's SUB/<id>.csv (sub "curves" or
+ * "evals"), each preceded by the cell's keys (id, task, optimizer, scheduler, seed): its rows
+ * of curves.csv or evals.csv. */
+int results_long_rows(const char *dir, const char *sub, const PlanRow *c, Buf *b, Err *e);
+
 /* results_final_value: a complete cell's value of a measure at its last stage (col: the
  * column of results_cell_cols, 3 train_loss or 4 val_loss) when the run reached it and the
  * value is finite, else +inf (diverged, failed): what the tuning stage ranks a grid's learning

@@ -4,6 +4,7 @@
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/sha256.h"
+#include "harness/engine/curvestore.h"
 #include "harness/engine/results.h"
 #include "harness/engine/run.h"
 
@@ -34,6 +35,11 @@ struct ReuseSrc {
     CsvTable cells, evals, tevals;
     Rows *cell_rows, *eval_rows, *teval_rows;
     int ncell_rows, neval_rows, nteval_rows;
+    /* a store's curves (curves.csv.gz, tuning-curves.csv.gz: curvestore.h), opened at their
+     * first use: 0 not yet, 1 open, 2 absent, 3 damaged (curves_bad says how) */
+    CurveStore curves[2];
+    int curves_state[2];
+    Err curves_bad[2];
     /* wall seconds by id, sorted by id */
     struct Time *times;
     int nt;
@@ -322,7 +328,7 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
     if (stages_ok(&s->cells, cr->first, 3, et, er ? er->first : 0, er ? er->n : 0, 5, why,
                   sizeof why) != 0)
         return err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s: %s", s->dir, id, why), 2;
-    /* the curve: kept, or the header alone */
+    /* the curve: kept as a file, or in the store's curves, or the header alone */
     char path[FS_PATH_MAX];
     if (fs_path(path, sizeof path, e, "%s/curves/%s.csv", s->dir, id) != 0) return -1;
     const char *want_curves = csvio_at(&s->cells, cr->first, 15);
@@ -345,7 +351,28 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
                            path, want_curves),
                    2;
     } else {
-        buf_printf(&files[0], "%s", curve_header);
+        int k = tuning != 0;
+        if (s->curves_state[k] == 0) {
+            if (fs_path(path, sizeof path, e, "%s/%s", s->dir,
+                        k ? "tuning-curves.csv.gz" : "curves.csv.gz") != 0)
+                return -1;
+            int rc = curvestore_open(&s->curves[k], path, &s->curves_bad[k]);
+            s->curves_state[k] = rc == 0 ? 1 : rc == 1 ? 2 : 3;
+        }
+        if (s->curves_state[k] == 3) { /* each cell whose curve it holds is trained again */
+            *e = s->curves_bad[k];
+            return 2;
+        }
+        int rc = s->curves_state[k] == 1 ? curvestore_curve(&s->curves[k], id, &files[0], e) : 1;
+        if (rc < 0) return 2;
+        *kept = rc == 0;
+        if (*kept && !hex_is(want_curves, fnv(&files[0])))
+            return err_set(e, EXIT_USAGE, NULL,
+                           "%s: cell %s: curve changed (expected the rows whose hash %.16s its "
+                           "cell record holds)",
+                           s->curves[k].path, id, want_curves),
+                   2;
+        if (!*kept) buf_printf(&files[0], "%s", curve_header);
     }
     char curves_hex[17];
     snprintf(curves_hex, sizeof curves_hex, "%016llx", (unsigned long long)fnv(&files[0]));
@@ -470,7 +497,9 @@ static int check_columns(ReuseSrc *s, Err *e) {
 
 int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines, int quiet,
                Err *e) {
+    const int own = r->own, own_retry = r->own_retry;
     memset(r, 0, sizeof *r);
+    r->own = own, r->own_retry = own_retry;
     r->quiet = quiet;
     r->src = xcalloc((size_t)n + 1, sizeof(ReuseSrc));
     for (int i = 0; i < n; i++) {
@@ -629,7 +658,9 @@ static int find(Reuse *r, const Cell *c, int tuning, int failed_ok, Buf files[3]
         }
         char status[16];
         if (rc == 1) last_status(&files[2], status, sizeof status);
-        if (rc == 1 && (failed_ok || strcmp(status, "failed") != 0)) return i;
+        if (rc == 1 &&
+            (failed_ok || (i == 0 && r->own && !r->own_retry) || strcmp(status, "failed") != 0))
+            return i;
         /* a failed cell (a crash, a time limit: the machine's, not the configuration's) is
          * trained again, not taken; its value (+inf) is read as the run that made it did */
         if (rc == 2) {
@@ -660,6 +691,7 @@ int reuse_take(Reuse *r, const Cell *c, int tuning, const char *dir, int timing,
     }
     for (int f = 0; f < 3; f++) buf_free(&files[f]);
     if (rc != 0) return -1;
+    if (i == 0 && r->own) return 2; /* the folder's own cell, back in its files */
     csvio_field(&r->log, c->id, 1);
     csvio_field(&r->log, r->src[i].dir, 0);
     csvio_field(&r->log, kept ? "kept" : "empty", 0);
@@ -787,6 +819,8 @@ void reuse_close(Reuse *r) {
             csvio_free(&s->evals);
             csvio_free(&s->tevals);
         }
+        for (int k = 0; k < 2; k++)
+            if (s->curves_state[k] == 1) curvestore_close(&s->curves[k]);
         free(s->cell_rows);
         free(s->eval_rows);
         free(s->teval_rows);

@@ -57,6 +57,10 @@ typedef struct Reuse {
     Buf log;              /* reuse.csv rows of this invocation */
     int taken, retrained; /* cells taken; corrupt copies left (trained again) */
     int quiet;
+    /* own: the first folder is the output folder's own packed store (lrlab pack), opened by
+     * run so that a packed folder resumes like any other: its cells are taken back, failed
+     * ones too unless own_retry (--retry-failed), and not listed in reuse.csv */
+    int own, own_retry;
 } Reuse;
 
 /* reuse_open: opens the folders (NULL-free array of n paths); data_lines: this run's data
@@ -64,7 +68,8 @@ typedef struct Reuse {
  * (exit 2). */
 int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines, int quiet, Err *e);
 /* reuse_take: cell c (a tuning cell: its evaluations are in a store's tuning-evals.csv) taken into
- * dir (its files written, its seconds appended to the timing log fd): 1; 0 when no folder has it
+ * dir (its files written, its seconds appended to the timing log fd): 1, or 2 when it came from
+ * the folder's own store (Reuse.own); 0 when no folder has it
  * complete (a corrupt copy is reported and left); -1 with e (exit 2) when a folder holding it
  * cannot be taken from (other data, another format, a link). */
 int reuse_take(Reuse *r, const Cell *c, int tuning, const char *dir, int timing, Err *e);

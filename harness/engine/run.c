@@ -11,6 +11,7 @@
 #include "harness/base/sha256.h"
 #include "harness/base/watchdog.h"
 #include "harness/engine/folder.h"
+#include "harness/engine/pack.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/results.h"
 #include "harness/engine/reuse.h"
@@ -558,10 +559,11 @@ static int pending_cells(Runner *R, const Plan *plan, Shard shard, int *pending)
                 R->refused = R->e->code == EXIT_USAGE;
                 return -1;
             }
-            if (rc == 1) {
+            if (rc == 1 || rc == 2) { /* 2: from the folder's own store (lrlab pack) */
                 int st = cell_status(R->dir, id);
                 R->pr.done++;
-                R->pr.reused++;
+                if (rc == 1) R->pr.reused++;
+                else R->pr.at_start++;
                 R->pr.diverged += st == CELL_DIVERGED;
                 R->pr.failed += st == CELL_FAILED;
                 continue;
@@ -1152,9 +1154,17 @@ int run_main(const RunOpts *o) {
     R.jobs = o->jobs > 0 ? o->jobs : ncores();
     run_data_lines(&data);
     R.data = &data;
-    if (o->nreuse) {
+    /* a packed folder (lrlab pack) resumes from its store: its cells are taken back into
+     * their files, and it is packed again at the end */
+    char store[FS_PATH_MAX];
+    if (fs_path(store, sizeof store, &e, "%s/cells.csv", dir) != 0) goto fail;
+    const int had_store = fs_exists_packed(store), own = had_store && !o->fresh;
+    if (o->nreuse || own) {
         const Plan *plans[2] = {&tplan, &plan};
-        for (int i = 0; i < o->nreuse; i++)
+        const char *dirs[RUN_REUSE_MAX + 1];
+        int nd = 0;
+        if (own) dirs[nd++] = dir;
+        for (int i = 0; i < o->nreuse; i++) {
             if (same_folder(o->reuse[i], dir)) {
                 err_set(&e, EXIT_USAGE, "--reuse",
                         "%s: the output folder itself (expected "
@@ -1162,7 +1172,10 @@ int run_main(const RunOpts *o) {
                         dir);
                 goto fail;
             }
-        if (reuse_open(&R.reuse, o->reuse, o->nreuse, data.s ? data.s : "", o->quiet, &e) != 0 ||
+            dirs[nd++] = o->reuse[i];
+        }
+        R.reuse.own = own, R.reuse.own_retry = o->retry_failed;
+        if (reuse_open(&R.reuse, dirs, nd, data.s ? data.s : "", o->quiet, &e) != 0 ||
             reuse_precheck(&R.reuse, plans, 2, &e) != 0)
             goto fail;
     }
@@ -1299,6 +1312,11 @@ int run_main(const RunOpts *o) {
     if (reuse_write_log(&R.reuse, dir, &e) != 0) goto fail;
     code = run_finish(dir, &pf, o->shard, o->quiet, o->outputs, &e);
     if (code != EXIT_OK) goto fail;
+    if ((o->pack || had_store) && o->shard.n == 1 && o->phase == PHASE_ALL &&
+        pack_folder(dir, o->quiet, &e) != 0) {
+        code = e.code ? e.code : EXIT_RUN;
+        goto fail;
+    }
     if (o->verbose)
         fprintf(stderr, "timing: setup %.3f s, cells %.3f s (%d trained), results %.3f s\n",
                 t_cells - t_start, t_results - t_cells, R.pr.trained, clock_now() - t_results);

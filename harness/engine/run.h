@@ -50,6 +50,7 @@ typedef struct RunOpts {
     Phase phase;
     const char *reuse[RUN_REUSE_MAX]; /* --reuse DIR, in the order given */
     int nreuse;
+    int pack;           /* --pack: lrlab pack the folder once every cell is complete */
     RunOutputs outputs; /* after the results: figures and comparison (main.c) */
 } RunOpts;
 
