@@ -210,6 +210,50 @@ static void test_gzip_members(void) {
     free(txt);
 }
 
+/* gzip_member: members written one after another decode (as a file, and one at a time with
+ * gzip_decode_member, which says where each ends) to their inputs, an empty one included;
+ * the same input gives the same bytes; the header is zlib's own (no name, mtime 0); gzip -d's
+ * fixture text compressed here decodes to itself. */
+static void test_gzip_encode(void) {
+    size_t tn;
+    uint8_t *txt = fixture("inflate.txt", &tn);
+    const char *in[] = {(const char *)txt, "", "cell,task\n", (const char *)txt};
+    size_t len[] = {tn, 0, 10, tn / 3};
+    Buf gz = {0}, again = {0};
+    size_t at[5] = {0};
+    for (int i = 0; i < 4; i++) {
+        gzip_member(&gz, in[i], len[i]);
+        at[i + 1] = gz.len;
+    }
+    for (int i = 0; i < 4; i++) gzip_member(&again, in[i], len[i]);
+    CHECK(again.len == gz.len && memcmp(again.s, gz.s, gz.len) == 0);
+    const uint8_t *g = (const uint8_t *)gz.s;
+    CHECK(g[0] == 0x1f && g[1] == 0x8b && g[2] == 8 && g[3] == 0 && g[4] == 0 && g[5] == 0 &&
+          g[6] == 0 && g[7] == 0 && g[9] == 3);
+    CHECK(at[1] < tn / 2); /* it compresses */
+    Err e = {0};
+    uint8_t *out;
+    size_t m, used;
+    CHECK(gzip_decode(g, gz.len, 1 << 22, &out, &m, "enc", &e) == 0);
+    CHECK(m == tn + 10 + tn / 3 && memcmp(out, txt, tn) == 0 &&
+          memcmp(out + tn, "cell,task\n", 10) == 0 && memcmp(out + tn + 10, txt, tn / 3) == 0);
+    free(out);
+    for (int i = 0; i < 4; i++) { /* each member alone, the rest of the file after it */
+        CHECK(gzip_decode_member(g + at[i], gz.len - at[i], 1 << 22, &out, &m, &used, "enc", &e) ==
+              0);
+        CHECK(used == at[i + 1] - at[i] && m == len[i] && memcmp(out, in[i], m) == 0);
+        free(out);
+    }
+    /* a member's limit counts that member alone; cut short, it is truncated */
+    CHECK(gzip_decode_member(g, gz.len, tn - 1, &out, &m, &used, "enc", &e) == -1 && !out);
+    check_error(&e, "enc", "gzip stream: output too large (expected at most");
+    CHECK(gzip_decode_member(g, at[1] - 1, 1 << 22, &out, &m, &used, "enc", &e) == -1 && !out);
+    check_error(&e, "enc", "gzip stream: truncated (expected more compressed data or the 8-byte");
+    buf_free(&gz);
+    buf_free(&again);
+    free(txt);
+}
+
 /* Every prefix of a gzip file is an error; every single-bit change is an error or gives the
  * same output (CRC32 checked); a smaller output limit is an error. */
 static void test_gzip_corruption(const char *name) {
@@ -603,6 +647,7 @@ int main(int argc, char **argv) {
     test_idx_errors();
     test_gzip_fixtures();
     test_gzip_members();
+    test_gzip_encode();
     test_gzip_corruption("images.idx3.gz");
     test_gzip_corruption("inflate-dynamic.gz");
     test_gzip_corruption("inflate-header.gz");

@@ -23,6 +23,7 @@
 #include "harness/base/memlimit.h"
 #include "harness/base/rng.h"
 #include "harness/base/sha256.h"
+#include "harness/engine/curvestore.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/planfile.h"
 #include "harness/engine/results.h"
@@ -718,7 +719,19 @@ int verify_main(const VerifyOpts *o) {
     int rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_evals), 0, &e);
     int have_evals = rc == 0;
     snprintf(path, sizeof path, "%s/curves.csv", o->dir);
-    if (rc >= 0) rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_curves), 0, &e);
+    CurveStore cs; /* a packed folder's curves: only the sampled cells' members decoded */
+    int packed = 1;
+    if (rc >= 0 && !fs_exists(path)) {
+        snprintf(path, sizeof path, "%s/curves.csv.gz", o->dir);
+        packed = curvestore_open(&cs, path, &e);
+        for (int k = 0; k < nid && packed == 0 && rc >= 0; k++)
+            if (curvestore_rows(&cs, sk[k].id, &cand[sk[k].item].want_curves, &e) < 0) rc = -1;
+        if (packed == 0) curvestore_close(&cs);
+        if (packed < 0) rc = -1;
+        snprintf(path, sizeof path, "%s/curves.csv", o->dir);
+    }
+    if (rc >= 0 && packed != 0)
+        rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_curves), 0, &e);
     const int have_curves = rc == 0;
     if (rc < 0) {
         free(sk);

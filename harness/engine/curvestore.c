@@ -77,6 +77,13 @@ int curvestore_open(CurveStore *s, const char *path, Err *e) {
     for (size_t off = 0; off < s->n && rc == 0;) {
         uint8_t *text;
         size_t tn, used;
+        if (off > 0 && (s->n - off < 2 || s->gz[off] != 0x1f || s->gz[off + 1] != 0x8b)) {
+            rc = err_set(e, EXIT_USAGE, path,
+                         "%zu bytes after the last member at byte %zu (expected another "
+                         "member, starting 1f 8b, or the end)",
+                         s->n - off, off);
+            break;
+        }
         if (decode_at(s, off, s->n - off, &text, &tn, &used, e) != 0) {
             rc = -1;
             break;
@@ -87,7 +94,8 @@ int curvestore_open(CurveStore *s, const char *path, Err *e) {
                              "first member: not the header (expected the one line %.*s)",
                              (int)head.len - 1, head.s);
         } else {
-            if (s->nm == cap) s->m = xrealloc(s->m, (size_t)(cap = cap ? 2 * cap : 256) * sizeof *s->m);
+            if (s->nm == cap)
+                s->m = xrealloc(s->m, (size_t)(cap = cap ? 2 * cap : 256) * sizeof *s->m);
             CurveMember *m = &s->m[s->nm];
             rc = member_cell(s, (const char *)text, tn, off, m->id, e);
             m->off = off, m->len = used;
@@ -111,7 +119,7 @@ int curvestore_open(CurveStore *s, const char *path, Err *e) {
 }
 
 static const CurveMember *find(const CurveStore *s, const char *id) {
-    CurveMember k;
+    CurveMember k = {0};
     snprintf(k.id, sizeof k.id, "%s", id);
     return s->nm ? bsearch(&k, s->m, (size_t)s->nm, sizeof k, cmp_member) : NULL;
 }

@@ -150,8 +150,7 @@ static int write_store(const char *dir, const PlanFile *p, const PlanFile *t, Er
             if (fs_path(path, sizeof path, e, "%s/cells/%s.csv", dir, q->rows[i].id) != 0 ||
                 !(s = fs_read(path, &n))) {
                 rc = e->code ? -1
-                             : err_set(e, EXIT_USAGE, path, "cannot read (%s)",
-                                       fs_strerror(errno));
+                             : err_set(e, EXIT_USAGE, path, "cannot read (%s)", fs_strerror(errno));
                 break;
             }
             const char *line = strchr(s, '\n'); /* after the header */
@@ -240,8 +239,8 @@ static void remove_cells(const char *dir, const PlanFile *p, const PlanFile *t) 
         const PlanFile *q = k ? t : p;
         for (int i = 0; i < q->n; i++) unlink_at(dir, "cells", q->rows[i].id, ".csv");
     }
-    static const char *const gone[] = {"cells/timing.log", "curves.csv", "evals.csv",
-                                       "cells.csv",        "tuning-evals.csv"};
+    static const char *const gone[] = {"cells/timing.log", "curves.csv", "evals.csv", "cells.csv",
+                                       "tuning-evals.csv"};
     char path[FS_PATH_MAX];
     Err ignored;
     for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
@@ -277,7 +276,8 @@ int pack_folder(const char *dir, int quiet, Err *e) {
     int had[4];
     for (int i = 0; i < 4; i++)
         had[i] = fs_path(path, sizeof path, e, "%s/%s", dir, made[i]) == 0 && lstat(path, &st) == 0;
-    int rc = complete(dir, &p, "evaluation", e) != 0 || complete(dir, &t, "tuning", e) != 0 ? -1 : 0;
+    int rc =
+        complete(dir, &p, "evaluation", e) != 0 || complete(dir, &t, "tuning", e) != 0 ? -1 : 0;
     for (int i = 0; i < 4 && rc == 0; i++)
         if (i < 2 || t.n)
             rc = write_members(dir, i < 2 ? &p : &t, i % 2 ? "evals" : "curves", made[i],

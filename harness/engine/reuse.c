@@ -549,14 +549,14 @@ int reuse_open(Reuse *r, const char *const *dirs, int n, const char *data_lines,
                            "%s: no cell results (expected cells/ or "
                            "a packed store cells.csv.gz)",
                            dirs[i]);
-        static const char *const subs[] = {"cells", "curves", "evals"};
-        for (int f = 0; f < 3; f++) { /* a cell's files are never read through a link */
+        static const char *const subs[] = {"cells", "curves", "evals", "curves.csv.gz",
+                                           "tuning-curves.csv.gz"};
+        for (int f = 0; f < 5; f++) { /* a cell's files are never read through a link */
             if (fs_path(path, sizeof path, e, "%s/%s", dirs[i], subs[f]) != 0) return -1;
             if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
                 return err_set(e, EXIT_USAGE, "--reuse",
-                               "%s: a symbolic link (expected a "
-                               "folder of cell results; reuse never follows a link)",
-                               path);
+                               "%s: a symbolic link (expected %s; reuse never follows a link)",
+                               path, f < 3 ? "a folder of cell results" : "a file of lrlab pack");
         }
         load_times(s);
         if (s->packed ? load_store(s, e) != 0 : check_columns(s, e) != 0) return -1;
