@@ -23,7 +23,7 @@
 #include "harness/base/memlimit.h"
 #include "harness/base/rng.h"
 #include "harness/base/sha256.h"
-#include "harness/engine/curvestore.h"
+#include "harness/engine/members.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/planfile.h"
 #include "harness/engine/results.h"
@@ -235,11 +235,75 @@ static size_t fields_len(const char *line, size_t len, int k) {
     return len;
 }
 
+/* Collect: collect's state, line by line. */
+typedef struct Collect {
+    const char *path, *col;
+    const Key *keys;
+    int nkeys, keep, kc, lineno;
+    Item *items;
+    size_t off;
+    char *copy;
+    size_t ccap;
+} Collect;
+
+/* collect_line: one line (newline included, when it has one) */
+static int collect_line(Collect *c, const char *line, size_t len, Err *e) {
+    char *fields[MAX_FIELDS];
+    c->lineno++;
+    if (len + 1 > c->ccap) c->copy = xrealloc(c->copy, c->ccap = len + 1);
+    memcpy(c->copy, line, len);
+    c->copy[len] = '\0';
+    int nf = split(c->copy, fields, MAX_FIELDS);
+    if (c->lineno == 1) {
+        for (int i = 0; i < nf; i++)
+            if (strcmp(fields[i], c->col) == 0) c->kc = i;
+        if (c->kc < 0)
+            return err_set(e, EXIT_USAGE, "verify",
+                           "%s: line 1: no column %s (expected the header lrlab writes)", c->path,
+                           c->col);
+    } else if (c->kc < nf) {
+        Key k = {.id = fields[c->kc]},
+            *hit = bsearch(&k, c->keys, (size_t)c->nkeys, sizeof k, cmp_key);
+        Buf *b = hit ? (Buf *)((char *)&c->items[hit->item] + c->off) : NULL;
+        size_t body = len && line[len - 1] == '\n' ? len - 1 : len;
+        size_t cut = c->keep > 0 ? fields_len(line, body, c->keep) : body;
+        if (b && cut == body) buf_append(b, line, len);
+        else if (b) buf_append(b, line, cut), buf_append(b, "\n", 1);
+    }
+    return 0;
+}
+
 /* collect: every line of path whose column col names a key, appended to its item's Buf at
  * offset off; with keep > 0, only the line's first keep fields (the columns of an older
- * folder's file, which a newer lrlab extends at the end), newline kept. */
+ * folder's file, which a newer lrlab extends at the end), newline kept. A plain file is read
+ * a line at a time (a matrix's curves.csv is hundreds of MB); a packed form (scripts/pack.sh,
+ * committed folders: each part under 2 MiB) is decoded whole. */
 static int collect(const char *path, const char *col, const Key *keys, int nkeys, Item *items,
                    size_t off, int keep, Err *e) {
+    Collect c = {path, col, keys, nkeys, keep, -1, 0, items, off, NULL, 0};
+    int rc = 0;
+    int fd = fs_open_regular(path);
+    if (fd >= 0) {
+        FILE *f = fdopen(fd, "rb");
+        if (!f) {
+            close(fd);
+            return err_set(e, EXIT_USAGE, "verify", "%s: cannot read (%s)", path,
+                           fs_strerror(errno));
+        }
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t len;
+        while (rc == 0 && (len = getline(&line, &cap, f)) > 0)
+            rc = collect_line(&c, line, (size_t)len, e);
+        if (rc == 0 && ferror(f))
+            rc = err_set(e, EXIT_USAGE, "verify", "%s: cannot read (%s)", path, fs_strerror(errno));
+        free(line);
+        fclose(f);
+        free(c.copy);
+        return rc;
+    }
+    if (errno != ENOENT)
+        return err_set(e, EXIT_USAGE, "verify", "%s: cannot read (%s)", path, fs_strerror(errno));
     size_t n;
     char *text = fs_read_packed(path, &n, e);
     if (!text) {
@@ -248,41 +312,41 @@ static int collect(const char *path, const char *col, const Key *keys, int nkeys
                                : err_set(e, EXIT_USAGE, "verify", "%s: cannot read (%s)", path,
                                          fs_strerror(errno));
     }
-    char *copy = NULL;
-    size_t ccap = 0;
-    int kc = -1, lineno = 0, rc = 0;
-    char *fields[MAX_FIELDS];
-    for (const char *line = text, *end = text + n; line < end;) {
+    for (const char *line = text, *end = text + n; line < end && rc == 0;) {
         const char *nl = memchr(line, '\n', (size_t)(end - line));
         size_t len = nl ? (size_t)(nl - line) + 1 : (size_t)(end - line);
-        lineno++;
-        if (len + 1 > ccap) copy = xrealloc(copy, ccap = len + 1);
-        memcpy(copy, line, len);
-        copy[len] = '\0';
-        int nf = split(copy, fields, MAX_FIELDS);
-        if (lineno == 1) {
-            for (int i = 0; i < nf; i++)
-                if (strcmp(fields[i], col) == 0) kc = i;
-            if (kc < 0) {
-                rc = err_set(e, EXIT_USAGE, "verify",
-                             "%s: line 1: no column %s (expected the "
-                             "header lrlab writes)",
-                             path, col);
-                break;
-            }
-        } else if (kc < nf) {
-            Key k = {.id = fields[kc]}, *hit = bsearch(&k, keys, (size_t)nkeys, sizeof k, cmp_key);
-            Buf *b = hit ? (Buf *)((char *)&items[hit->item] + off) : NULL;
-            size_t body = len && line[len - 1] == '\n' ? len - 1 : len;
-            size_t cut = keep > 0 ? fields_len(line, body, keep) : body;
-            if (b && cut == body) buf_append(b, line, len);
-            else if (b) buf_append(b, line, cut), buf_append(b, "\n", 1);
-        }
+        rc = collect_line(&c, line, len, e);
         line += len;
     }
-    free(copy);
+    free(c.copy);
     free(text);
     return rc;
+}
+
+/* sampled_rows: the sampled cells' rows of DIR/NAME into the items' Buf at off: from a
+ * packed folder's gzip members (lrlab pack: only those cells' members decoded), else by
+ * collect from the file or its packed form. 0, 1 when there is no such file, -1 with e. */
+static int sampled_rows(const char *dir, const char *name, const char *const *cols, const Key *keys,
+                        int nkeys, Item *items, size_t off, Err *e) {
+    char path[FS_PATH_MAX];
+    MemberFile m;
+    Err why = {0};
+    int rc = 1;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (!fs_exists(path)) {
+        snprintf(path, sizeof path, "%s/%s.gz", dir, name);
+        rc = members_open(&m, path, cols, &why);
+    }
+    if (rc < 0) return *e = why, -1;
+    if (rc == 0) {
+        for (int k = 0; k < nkeys && rc == 0; k++)
+            if (members_rows(&m, keys[k].id, (Buf *)((char *)&items[keys[k].item] + off), e) < 0)
+                rc = -1;
+        members_close(&m);
+        return rc;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return collect(path, "cell", keys, nkeys, items, off, 0, e);
 }
 
 /* ---- differences ---- */
@@ -715,23 +779,12 @@ int verify_main(const VerifyOpts *o) {
     for (int k = 0; k < npick; k++)
         if (!cand[pick[k]].tuning) sk[nid++] = (Key){cand[pick[k]].c->id, pick[k]};
     qsort(sk, (size_t)nid, sizeof(Key), cmp_key);
-    snprintf(path, sizeof path, "%s/evals.csv", o->dir);
-    int rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_evals), 0, &e);
+    int rc = sampled_rows(o->dir, "evals.csv", results_long_eval, sk, nid, cand,
+                          offsetof(Item, want_evals), &e);
     int have_evals = rc == 0;
-    snprintf(path, sizeof path, "%s/curves.csv", o->dir);
-    CurveStore cs; /* a packed folder's curves: only the sampled cells' members decoded */
-    int packed = 1;
-    if (rc >= 0 && !fs_exists(path)) {
-        snprintf(path, sizeof path, "%s/curves.csv.gz", o->dir);
-        packed = curvestore_open(&cs, path, &e);
-        for (int k = 0; k < nid && packed == 0 && rc >= 0; k++)
-            if (curvestore_rows(&cs, sk[k].id, &cand[sk[k].item].want_curves, &e) < 0) rc = -1;
-        if (packed == 0) curvestore_close(&cs);
-        if (packed < 0) rc = -1;
-        snprintf(path, sizeof path, "%s/curves.csv", o->dir);
-    }
-    if (rc >= 0 && packed != 0)
-        rc = collect(path, "cell", sk, nid, cand, offsetof(Item, want_curves), 0, &e);
+    if (rc >= 0)
+        rc = sampled_rows(o->dir, "curves.csv", results_long_curve, sk, nid, cand,
+                          offsetof(Item, want_curves), &e);
     const int have_curves = rc == 0;
     if (rc < 0) {
         free(sk);

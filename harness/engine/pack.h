@@ -9,7 +9,7 @@
  *   cells.csv.gz          the store: every cell file's rows (eval cells in plan order, then
  *                         tuning cells in tuning-cells.csv's order) prefixed by the cell's id,
  *                         kind (eval, tune) and order, as scripts/pack.sh --store writes it
- *   curves.csv.gz         curves.csv as one gzip member per cell (harness/engine/curvestore.h):
+ *   curves.csv.gz         curves.csv as one gzip member per cell (harness/engine/members.h):
  *                         every curve point kept, at the resolution training recorded (every
  *                         step up to 1,000 steps, then 1,000 points evenly spaced)
  *   tuning-curves.csv.gz  the same for the tuning cells

@@ -4,7 +4,7 @@
 #include "harness/base/csvio.h"
 #include "harness/base/fsutil.h"
 #include "harness/base/sha256.h"
-#include "harness/engine/curvestore.h"
+#include "harness/engine/members.h"
 #include "harness/engine/results.h"
 #include "harness/engine/run.h"
 
@@ -30,14 +30,17 @@ struct ReuseSrc {
     char data_bad[1024]; /* the first data file that differs; "" when none */
     char *versions;      /* its provenance's versions line (after "versions: "); NULL: none,
                           * a folder from before versions, all of them 1 */
-    /* a store's tables, loaded at its first use */
+    /* a store's tables, loaded at its first use; its evaluations (evals.csv, tuning-evals.csv)
+     * as a table, or, written by lrlab pack, one gzip member per cell (emembers[k] open) */
     int loaded;
+    MemberFile emembers[2];
+    int emembers_open[2];
     CsvTable cells, evals, tevals;
     Rows *cell_rows, *eval_rows, *teval_rows;
     int ncell_rows, neval_rows, nteval_rows;
-    /* a store's curves (curves.csv.gz, tuning-curves.csv.gz: curvestore.h), opened at their
+    /* a store's curves (curves.csv.gz, tuning-curves.csv.gz: members.h), opened at their
      * first use: 0 not yet, 1 open, 2 absent, 3 damaged (curves_bad says how) */
-    CurveStore curves[2];
+    MemberFile curves[2];
     int curves_state[2];
     Err curves_bad[2];
     /* wall seconds by id, sorted by id */
@@ -216,6 +219,20 @@ static int load_store(ReuseSrc *s, Err *e) {
     for (int k = 0; k < 2; k++) {
         if (fs_path(path, sizeof path, e, "%s/%s", s->dir, names[k]) != 0) return -1;
         if (!fs_exists_packed(path)) continue; /* a store of no tuning cells */
+        if (!fs_exists(path)) { /* one member per cell: read a cell at a time, not held */
+            char gz[FS_PATH_MAX];
+            if (fs_path(gz, sizeof gz, e, "%s.gz", path) != 0) return -1;
+            Err why = {0};
+            int rc = members_open(&s->emembers[k], gz, evals_cols, &why);
+            if (rc < 0) {
+                *e = why;
+                return -1;
+            }
+            if (rc == 0) {
+                s->emembers_open[k] = 1;
+                continue;
+            } /* 1: parts (FILE.1-N.gz); 2: gzipped whole: read as a table */
+        }
         if (csvio_read(path, evals_cols, tabs[k], e) != 0) return -1;
         *idx[k] = index_rows(tabs[k], nidx[k]);
     }
@@ -302,10 +319,23 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
         return err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s has %d rows (expected %d)",
                        s->dir, id, cr->n, NSTAGES),
                2;
-    /* evaluations */
+    /* evaluations: from the table, or the cell's member parsed into a table of its own */
     const CsvTable *et = tuning ? &s->tevals : &s->evals;
     const Rows *er = tuning ? find_rows(s->teval_rows, s->nteval_rows, id)
                             : find_rows(s->eval_rows, s->neval_rows, id);
+    CsvTable own = {0};
+    Rows own_rows = {id, 0, 0};
+    const int k = tuning != 0;
+    if (s->emembers_open[k]) {
+        Buf rows = {0};
+        csvio_header(&rows, evals_cols);
+        int rc = members_rows(&s->emembers[k], id, &rows, e);
+        if (rc == 0 && csvio_parse(s->emembers[k].path, rows.s, rows.len, evals_cols, &own, e) != 0)
+            rc = -1;
+        buf_free(&rows);
+        if (rc < 0) return 2;
+        et = &own, own_rows.n = own.nrows, er = rc == 0 ? &own_rows : NULL;
+    }
     if (er && er->n < 0)
         return err_set(e, EXIT_USAGE, NULL,
                        "%s/%s: cell %s: rows in more than one place "
@@ -318,16 +348,18 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
         csvio_end(&files[1]);
     }
     const char *want_evals = csvio_at(&s->cells, cr->first, 16);
-    if (!hex_is(want_evals, fnv(&files[1])))
-        return err_set(e, EXIT_USAGE, NULL,
-                       "%s/%s: cell %s: evaluations missing or changed "
-                       "(expected the bytes whose hash %.16s its cell record holds)",
-                       s->dir, tuning ? "tuning-evals.csv" : "evals.csv", id, want_evals),
-               2;
     char why[256];
-    if (stages_ok(&s->cells, cr->first, 3, et, er ? er->first : 0, er ? er->n : 0, 5, why,
-                  sizeof why) != 0)
-        return err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s: %s", s->dir, id, why), 2;
+    int bad = !hex_is(want_evals, fnv(&files[1]))
+                  ? err_set(e, EXIT_USAGE, NULL,
+                            "%s/%s: cell %s: evaluations missing or changed "
+                            "(expected the bytes whose hash %.16s its cell record holds)",
+                            s->dir, tuning ? "tuning-evals.csv" : "evals.csv", id, want_evals)
+              : stages_ok(&s->cells, cr->first, 3, et, er ? er->first : 0, er ? er->n : 0, 5, why,
+                          sizeof why) != 0
+                  ? err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s: %s", s->dir, id, why)
+                  : 0;
+    csvio_free(&own);
+    if (bad) return 2;
     /* the curve: kept as a file, or in the store's curves, or the header alone */
     char path[FS_PATH_MAX];
     if (fs_path(path, sizeof path, e, "%s/curves/%s.csv", s->dir, id) != 0) return -1;
@@ -351,19 +383,18 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
                            path, want_curves),
                    2;
     } else {
-        int k = tuning != 0;
         if (s->curves_state[k] == 0) {
             if (fs_path(path, sizeof path, e, "%s/%s", s->dir,
                         k ? "tuning-curves.csv.gz" : "curves.csv.gz") != 0)
                 return -1;
-            int rc = curvestore_open(&s->curves[k], path, &s->curves_bad[k]);
+            int rc = members_open(&s->curves[k], path, results_long_curve, &s->curves_bad[k]);
             s->curves_state[k] = rc == 0 ? 1 : rc == 1 ? 2 : 3;
         }
         if (s->curves_state[k] == 3) { /* each cell whose curve it holds is trained again */
             *e = s->curves_bad[k];
             return 2;
         }
-        int rc = s->curves_state[k] == 1 ? curvestore_curve(&s->curves[k], id, &files[0], e) : 1;
+        int rc = s->curves_state[k] == 1 ? members_cell(&s->curves[k], id, &files[0], e) : 1;
         if (rc < 0) return 2;
         *kept = rc == 0;
         if (*kept && !hex_is(want_curves, fnv(&files[0])))
@@ -819,8 +850,10 @@ void reuse_close(Reuse *r) {
             csvio_free(&s->evals);
             csvio_free(&s->tevals);
         }
-        for (int k = 0; k < 2; k++)
-            if (s->curves_state[k] == 1) curvestore_close(&s->curves[k]);
+        for (int k = 0; k < 2; k++) {
+            if (s->curves_state[k] == 1) members_close(&s->curves[k]);
+            if (s->emembers_open[k]) members_close(&s->emembers[k]);
+        }
         free(s->cell_rows);
         free(s->eval_rows);
         free(s->teval_rows);

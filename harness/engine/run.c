@@ -1310,6 +1310,8 @@ int run_main(const RunOpts *o) {
                                              : "; learning rates tuned: tuning.csv")
                    : "");
     if (reuse_write_log(&R.reuse, dir, &e) != 0) goto fail;
+    reuse_close(&R.reuse); /* its stores' tables are not needed by the merge and the figures */
+    datacache_release();   /* nor are the data sets */
     code = run_finish(dir, &pf, o->shard, o->quiet, o->outputs, &e);
     if (code != EXIT_OK) goto fail;
     if ((o->pack || had_store) && o->shard.n == 1 && o->phase == PHASE_ALL &&

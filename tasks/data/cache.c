@@ -52,3 +52,14 @@ const void *datacache_keep(const char *key, const void *data, size_t size) {
     en->size = size;
     return en->data;
 }
+
+void datacache_release(void) {
+    for (int i = 0; i < nentries; i++) {
+        free(entries[i].key);
+        free(entries[i].data);
+    }
+    free(entries);
+    entries = NULL;
+    nentries = cap = 0;
+    enabled = 0;
+}

@@ -33,4 +33,9 @@ const void *datacache_find(const char *key, size_t *size);
  * then owns (VisionSet, TextCorpus: their `shared` flag keeps their free functions off them). */
 const void *datacache_keep(const char *key, const void *data, size_t size);
 
+/* datacache_release: frees every entry and turns the cache off: for the runner once training
+ * is over (the merge and the figures need no data set), so that it does not carry hundreds of
+ * MB of images into them. Pointers from datacache_find die with it. */
+void datacache_release(void);
+
 #endif
