@@ -422,8 +422,8 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
         s->rowptr[d + 1] = m.nnz;
         s->y[d] = corpus.labels[d] != 0;
     }
-    s->col = m.col;
-    s->val = m.val;
+    s->col = xrealloc(m.col, sizeof(uint32_t) * (m.nnz ? m.nnz : 1)); /* up to half was spare */
+    s->val = xrealloc(m.val, sizeof(float) * (m.nnz ? m.nnz : 1));
     free(f.cnt);
     free(f.touched);
     free(f.norm);

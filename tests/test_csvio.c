@@ -2,15 +2,20 @@
  * must write exactly what snprintf's "%.10g" writes (the result files' bytes depend on it),
  * on random doubles over the whole range, on floats widened to double, on short decimals,
  * on values at and next to rounding ties and powers of ten, and on the edges of its fast
- * range; csvio_int as "%lld". */
+ * range; csvio_int as "%lld". And csvio_read_compact reads every table as csvio_read does
+ * (quoted, empty and long fields, a banner, a final row of empty fields), refusing the same bad
+ * files with the same line. */
 #include "harness/base/csvio.h"
+#include "harness/base/fsutil.h"
 #include "harness/base/rng.h"
 
 #include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static long checked, failed;
 
@@ -42,7 +47,53 @@ static void check_int(long long x) {
     buf_free(&b);
 }
 
+/* read_both: path with text read both ways: the same verdict and message, the same table */
+static void read_both(const char *path, const char *text, const char *const *expect) {
+    Err e1 = {0}, e2 = {0};
+    CsvTable a, b;
+    fs_write_atomic(path, text, strlen(text), &e1);
+    int ra = csvio_read(path, expect, &a, &e1), rb = csvio_read_compact(path, expect, &b, &e2);
+    checked++;
+    int same = ra == rb && strcmp(e1.msg, e2.msg) == 0;
+    if (same && ra == 0) {
+        same = a.nrows == b.nrows && a.ncols == b.ncols && b.arena != NULL && a.arena == NULL;
+        for (int c = 0; same && c < a.ncols; c++) same = strcmp(a.header[c], b.header[c]) == 0;
+        for (int r = 0; same && r < a.nrows; r++)
+            for (int c = 0; same && c < a.ncols; c++)
+                same = strcmp(csvio_at(&a, r, c), csvio_at(&b, r, c)) == 0;
+    }
+    if (!same && failed++ < 10)
+        fprintf(stderr, "FAIL: csvio_read_compact of \"%.40s\": %d \"%s\", csvio_read %d \"%s\"\n",
+                text, rb, e2.msg, ra, e1.msg);
+    if (ra == 0) csvio_free(&a);
+    if (rb == 0) csvio_free(&b);
+}
+
+static void test_compact(void) {
+    char path[] = "/tmp/lrlab-test-csvio.XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return (void)(failed++, fprintf(stderr, "FAIL: mkstemp\n"));
+    close(fd);
+    static const char *const ab[] = {"a", "b", NULL};
+    read_both(path, "a,b\n1,2\n3,4\n", ab);
+    read_both(path, "a,b\n\"x, \"\"y\"\"\",\n,\n", ab);
+    read_both(path, "# generated\na,b\nlong field with spaces,0.1234567891\n", NULL);
+    read_both(path, "a,b\n", ab);
+    read_both(path, "a,b\n1,2,3\n", ab); /* wrong width */
+    read_both(path, "a,c\n1,2\n", ab);   /* other columns */
+    read_both(path, "a,b\n1,2", ab);     /* no final newline */
+    read_both(path, "a,b\n\"1,2\n", ab); /* an open quote */
+    read_both(path, "", ab);             /* empty */
+    Buf big = {0};
+    buf_printf(&big, "a,b\n");
+    for (int i = 0; i < 20000; i++) buf_printf(&big, "%d,%s\n", i, i % 7 ? "x" : "");
+    read_both(path, big.s, ab);
+    buf_free(&big);
+    unlink(path);
+}
+
 int main(void) {
+    test_compact();
     Rng rng;
     rng_seed2(&rng, 7, 0x637376 /* "csv" */);
     check(0.0);

@@ -208,7 +208,7 @@ static int load_store(ReuseSrc *s, Err *e) {
     if (s->loaded) return 0;
     char path[FS_PATH_MAX];
     if (fs_path(path, sizeof path, e, "%s/cells.csv", s->dir) != 0 ||
-        csvio_read(path, store_cols, &s->cells, e) != 0)
+        csvio_read_compact(path, store_cols, &s->cells, e) != 0)
         return -1;
     s->loaded = 1;
     s->cell_rows = index_rows(&s->cells, &s->ncell_rows);
@@ -233,7 +233,7 @@ static int load_store(ReuseSrc *s, Err *e) {
                 continue;
             } /* 1: parts (FILE.1-N.gz); 2: gzipped whole: read as a table */
         }
-        if (csvio_read(path, evals_cols, tabs[k], e) != 0) return -1;
+        if (csvio_read_compact(path, evals_cols, tabs[k], e) != 0) return -1;
         *idx[k] = index_rows(tabs[k], nidx[k]);
     }
     return 0;

@@ -1146,6 +1146,9 @@ int run_main(const RunOpts *o) {
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
     nparams = xcalloc((size_t)ex.ntasks + 1, sizeof(size_t));
     if (preflight(&ex, &R.env, nparams, &e) != 0) goto fail;
+#ifdef __GLIBC__
+    malloc_trim(0); /* what creating the tasks used beyond the shared data sets goes back */
+#endif
     char dir[FS_DIR_MAX + 1];
     if (fs_path(dir, sizeof dir, &e, "%s%s", o->out ? "" : "results/", o->out ? o->out : ex.name) !=
         0)
@@ -1154,6 +1157,14 @@ int run_main(const RunOpts *o) {
     R.jobs = o->jobs > 0 ? o->jobs : ncores();
     run_data_lines(&data);
     R.data = &data;
+    int in_shard = 0;
+    for (int i = 0; i < plan.n; i++) in_shard += shard_has(o->shard, i);
+    R.ex = &ex;
+    if (o->check || o->cell_timeout == 0) /* the estimate, the default time limits */
+        R.cost = time_tasks(&ex, &R.env);
+#ifdef __GLIBC__
+    malloc_trim(0); /* the tasks timed are gone: their memory goes back before the stores load */
+#endif
     /* a packed folder (lrlab pack) resumes from its store: its cells are taken back into
      * their files, and it is packed again at the end */
     char store[FS_PATH_MAX];
@@ -1179,11 +1190,6 @@ int run_main(const RunOpts *o) {
             reuse_precheck(&R.reuse, plans, 2, &e) != 0)
             goto fail;
     }
-    int in_shard = 0;
-    for (int i = 0; i < plan.n; i++) in_shard += shard_has(o->shard, i);
-    R.ex = &ex;
-    if (o->check || o->cell_timeout == 0) /* the estimate, the default time limits */
-        R.cost = time_tasks(&ex, &R.env);
     if (o->check) {
         Check k = {.R = &R};
         check_plan(&k, &ex, &plan, &tplan);
@@ -1312,6 +1318,9 @@ int run_main(const RunOpts *o) {
     if (reuse_write_log(&R.reuse, dir, &e) != 0) goto fail;
     reuse_close(&R.reuse); /* its stores' tables are not needed by the merge and the figures */
     datacache_release();   /* nor are the data sets */
+#ifdef __GLIBC__
+    malloc_trim(0); /* and the heap they leave free goes back to the system */
+#endif
     code = run_finish(dir, &pf, o->shard, o->quiet, o->outputs, &e);
     if (code != EXIT_OK) goto fail;
     if ((o->pack || had_store) && o->shard.n == 1 && o->phase == PHASE_ALL &&

@@ -12,6 +12,7 @@ typedef struct Entry {
     char *key;
     void *data;
     size_t size;
+    void (*drop)(void *); /* frees what an adopted structure points to; NULL: nothing */
 } Entry;
 
 static int enabled;
@@ -40,6 +41,10 @@ const void *datacache_find(const char *key, size_t *size) {
 }
 
 const void *datacache_keep(const char *key, const void *data, size_t size) {
+    return datacache_adopt(key, data, size, NULL);
+}
+
+const void *datacache_adopt(const char *key, const void *data, size_t size, void (*drop)(void *)) {
     if (!enabled || !*key || datacache_find(key, NULL)) return NULL;
     if (nentries == cap) {
         cap = cap ? 2 * cap : 8;
@@ -50,11 +55,13 @@ const void *datacache_keep(const char *key, const void *data, size_t size) {
     en->data = xmalloc(size ? size : 1);
     if (size) memcpy(en->data, data, size);
     en->size = size;
+    en->drop = drop;
     return en->data;
 }
 
 void datacache_release(void) {
     for (int i = 0; i < nentries; i++) {
+        if (entries[i].drop) entries[i].drop(entries[i].data);
         free(entries[i].key);
         free(entries[i].data);
     }

@@ -32,10 +32,13 @@ const void *datacache_find(const char *key, size_t *size);
  * returns it; otherwise NULL. A structure kept this way may point to arrays that the cache
  * then owns (VisionSet, TextCorpus: their `shared` flag keeps their free functions off them). */
 const void *datacache_keep(const char *key, const void *data, size_t size);
+/* datacache_adopt: datacache_keep of a structure that points to arrays the cache then owns;
+ * drop(entry) frees those arrays when the cache is released (datacache_release). */
+const void *datacache_adopt(const char *key, const void *data, size_t size, void (*drop)(void *));
 
-/* datacache_release: frees every entry and turns the cache off: for the runner once training
- * is over (the merge and the figures need no data set), so that it does not carry hundreds of
- * MB of images into them. Pointers from datacache_find die with it. */
+/* datacache_release: frees every entry (and what adopted ones point to) and turns the cache off:
+ * for the runner once training is over (the merge and the figures need no data set), so that it
+ * does not carry hundreds of MB of images into them. Pointers from datacache_find die with it. */
 void datacache_release(void);
 
 #endif

@@ -427,6 +427,13 @@ int text_load(const char *datadir, const char *name, char **text, size_t *n, Err
 
 static int corpus_read(const char *datadir, const char *name, TextCorpus *c, Err *e);
 
+/* drop: a cached corpus's documents, when the cache is released */
+static void drop(void *p) {
+    TextCorpus *c = p;
+    c->shared = 0;
+    corpus_free(c);
+}
+
 int corpus_load(const char *datadir, const char *name, TextCorpus *c, Err *e) {
     char key[4200];
     datacache_key(key, sizeof key, "corpus %s %s", datadir, name);
@@ -438,7 +445,7 @@ int corpus_load(const char *datadir, const char *name, TextCorpus *c, Err *e) {
     if (corpus_read(datadir, name, c, e) != 0) return -1;
     if (datacache_on() && *key) { /* the cache adopts the arrays */
         c->shared = 1;
-        datacache_keep(key, c, sizeof *c);
+        datacache_adopt(key, c, sizeof *c, drop);
     }
     return 0;
 }

@@ -199,6 +199,13 @@ static int load_checked(const char *datadir, const VisionDef *d, const VisionFil
 
 static int load_split(const char *datadir, const char *name, int test, VisionSet *s, Err *e);
 
+/* drop: a cached split's arrays, when the cache is released */
+static void drop(void *p) {
+    VisionSet *v = p;
+    v->shared = 0;
+    vision_free(v);
+}
+
 /* With the data cache on (cache.h), a split is read once per process and then shared. */
 int vision_load_split(const char *datadir, const char *name, int test, VisionSet *s, Err *e) {
     char key[4200];
@@ -211,7 +218,7 @@ int vision_load_split(const char *datadir, const char *name, int test, VisionSet
     if (load_split(datadir, name, test, s, e) != 0) return -1;
     if (datacache_on() && *key) { /* the cache adopts the arrays */
         s->shared = 1;
-        datacache_keep(key, s, sizeof *s);
+        datacache_adopt(key, s, sizeof *s, drop);
     }
     return 0;
 }
