@@ -5,7 +5,8 @@
  * holds; the merged files' packed forms are compared (SHA-256) with the plain ones; only
  * then are files removed. Killed before the removals, the folder is whole twice over (every
  * reader prefers the per-cell and plain files); killed during them, each cell is still in
- * its files or in the store, and lrlab pack finishes the job.
+ * its files or in the store: lrlab pack then refuses the folder (a cell's files are gone),
+ * and lrlab run on it takes the cells back from the store and packs it again.
  */
 #define _GNU_SOURCE
 #include "harness/engine/pack.h"
