@@ -103,11 +103,11 @@ int members_open(MemberFile *s, const char *path, const char *const *cols, Err *
     struct stat st;
     if (s->fd < 0) {
         if (errno == ENOENT) return 1;
-        return err_set(e, EXIT_USAGE, path,
-                       errno == ELOOP ? "a symbolic link (expected the gzip file lrlab pack "
-                                        "writes; a link is never followed)"
-                                      : "cannot read (%s)",
-                       fs_strerror(errno));
+        if (errno == ELOOP)
+            return err_set(e, EXIT_USAGE, path,
+                           "a symbolic link (expected the gzip file lrlab pack writes; a link "
+                           "is never followed)");
+        return err_set(e, EXIT_USAGE, path, "cannot read (%s)", fs_strerror(errno));
     }
     if (fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         members_close(s);

@@ -349,16 +349,16 @@ static int store_cell(ReuseSrc *s, const char *id, int tuning, Buf files[3], int
     }
     const char *want_evals = csvio_at(&s->cells, cr->first, 16);
     char why[256];
-    int bad = !hex_is(want_evals, fnv(&files[1]))
-                  ? err_set(e, EXIT_USAGE, NULL,
-                            "%s/%s: cell %s: evaluations missing or changed "
-                            "(expected the bytes whose hash %.16s its cell record holds)",
-                            s->dir, tuning ? "tuning-evals.csv" : "evals.csv", id, want_evals)
-              : stages_ok(&s->cells, cr->first, 3, et, er ? er->first : 0, er ? er->n : 0, 5, why,
-                          sizeof why) != 0
-                  ? err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s: %s", s->dir, id, why)
-                  : 0;
-    csvio_free(&own);
+    int bad = 0;
+    if (!hex_is(want_evals, fnv(&files[1])))
+        bad = err_set(e, EXIT_USAGE, NULL,
+                      "%s/%s: cell %s: evaluations missing or changed "
+                      "(expected the bytes whose hash %.16s its cell record holds)",
+                      s->dir, tuning ? "tuning-evals.csv" : "evals.csv", id, want_evals);
+    else if (stages_ok(&s->cells, cr->first, 3, et, er ? er->first : 0, er ? er->n : 0, 5, why,
+                       sizeof why) != 0)
+        bad = err_set(e, EXIT_USAGE, NULL, "%s/cells.csv: cell %s: %s", s->dir, id, why);
+    csvio_free(&own); /* the member's rows, when they came from one */
     if (bad) return 2;
     /* the curve: kept as a file, or in the store's curves, or the header alone */
     char path[FS_PATH_MAX];

@@ -1146,9 +1146,6 @@ int run_main(const RunOpts *o) {
     datacache_enable(); /* the preflight loads each data set once; the workers share it */
     nparams = xcalloc((size_t)ex.ntasks + 1, sizeof(size_t));
     if (preflight(&ex, &R.env, nparams, &e) != 0) goto fail;
-#ifdef __GLIBC__
-    malloc_trim(0); /* what creating the tasks used beyond the shared data sets goes back */
-#endif
     char dir[FS_DIR_MAX + 1];
     if (fs_path(dir, sizeof dir, &e, "%s%s", o->out ? "" : "results/", o->out ? o->out : ex.name) !=
         0)
