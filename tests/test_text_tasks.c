@@ -13,9 +13,13 @@
  *   evaluation data (charlm windows, textcls split) does not depend on the cell seed: the
  *   same parameters give the same metrics in cells of different seeds, and another
  *   split_seed gives another validation set;
+ *   with the data cache on (as in lrlab run), textcls builds a configuration's features once:
+ *   the cells after the first take them from the cache, train exactly as cells made without
+ *   it, and are destroyed without freeing them; another bits or n is another entry;
  *   inconsistent configurations are refused with exit code 2.
  */
 #include "check.h"
+#include "tasks/data/cache.h"
 #include "tasks/task.h"
 
 #include <stdlib.h>
@@ -184,6 +188,50 @@ static void eval_independent_of_seed(const char *name, const char *kvs, const ch
     task_destroy(&c);
 }
 
+/* The minibatch losses and final gradient of 20 SGD steps; 0 if a cell could not be made. */
+static int sgd_run(const char *kvs, double *loss, float **g, size_t *n) {
+    Task t;
+    if (make_ok("textcls", kvs, 3, &t) != 0) return 0;
+    for (int k = 0; k < 20; k++) {
+        loss[k] = t.def->train_step(&t, k);
+        for (size_t i = 0; i < t.n; i++) t.w[i] -= 0.5f * t.g[i];
+    }
+    *n = t.n;
+    *g = xmalloc(sizeof(float) * t.n);
+    memcpy(*g, t.g, sizeof(float) * t.n);
+    task_destroy(&t);
+    return 1;
+}
+
+/* Cells with the data cache on train as cells without it, the second from the first's features. */
+static void cached_features(void) {
+    const char *kvs[] = {"dataset=synthetic;docs=300;bits=10;batch=8;model=mlp;hidden=8",
+                         "dataset=synthetic;docs=300;bits=15;batch=8", /* buckets sorted */
+                         "dataset=synthetic;docs=300;bits=10;batch=8;model=mlp;hidden=8;n=2"};
+    double plain[3][20], cached[3][2][20];
+    float *gp[3] = {0}, *gc[3][2] = {{0}};
+    size_t np[3], nc[3][2];
+    for (int v = 0; v < 3; v++) CHECK(sgd_run(kvs[v], plain[v], &gp[v], &np[v]));
+    datacache_enable();
+    size_t size = 0;
+    for (int v = 0; v < 3; v++)
+        for (int r = 0; r < 2; r++) CHECK(sgd_run(kvs[v], cached[v][r], &gc[v][r], &nc[v][r]));
+    /* one entry for each of the three feature sets, of the cache's own record size */
+    CHECK(datacache_find("textcls synthetic 300 1 10 3", &size) != NULL && size > 0);
+    CHECK(datacache_find("textcls synthetic 300 1 15 3", NULL) != NULL);
+    CHECK(datacache_find("textcls synthetic 300 1 10 2", NULL) != NULL);
+    datacache_release();
+    for (int v = 0; v < 3; v++)
+        for (int r = 0; r < 2; r++) {
+            CHECK(memcmp(plain[v], cached[v][r], sizeof plain[v]) == 0);
+            CHECK(np[v] == nc[v][r] && gp[v] && gc[v][r] &&
+                  memcmp(gp[v], gc[v][r], sizeof(float) * np[v]) == 0);
+            free(gc[v][r]);
+        }
+    CHECK(plain[0][0] != plain[2][0]); /* n alone changes the features: it is in the key */
+    for (int v = 0; v < 3; v++) free(gp[v]);
+}
+
 static void refused(const char *name, const char *kvs, const char *needle) {
     Task t;
     Err e = {0};
@@ -245,6 +293,8 @@ int main(void) {
         "val_fraction=0.2");
     eval_independent_of_seed("textcls", "dataset=synthetic;docs=300;bits=10;batch=8",
                              "dataset=synthetic;docs=300;bits=10;batch=8;split_seed=2");
+
+    cached_features();
 
     /* configurations the tasks refuse */
     refused("charlm", "dataset=synthetic;d_model=10;heads=4", "heads: does not divide d_model");

@@ -1,6 +1,7 @@
 -- perf_identity.lua - a fixed experiment over the tasks and optimizer paths that
 -- scripts/bench/RESULTS.md's speed-ups touch (charlm's transformer and its mlp with tanh and
--- relu, the mlp and cnn image classifiers; plain and weight-decayed Adam, amsgrad, plain SGD
+-- relu, the mlp and cnn image classifiers, textcls on the e-mails (whose features a run builds
+-- once) and on synthetic documents with many buckets (features sorted, not scanned); plain and weight-decayed Adam, amsgrad, plain SGD
 -- and SGD with momentum; constant and sls, whose line search calls loss_at): run by the binary
 -- before and after such a change, its runs.csv, curves.csv and evals.csv must be the same
 -- bytes. About a minute with -j 2.
@@ -22,6 +23,10 @@ experiment {
                  train_eval_size = 1000, steps = 60, eval_every = 20 },
     task "cnn" { dataset = "fashion", c1 = 4, c2 = 8, hidden = 32, batch = 32, val_size = 500,
                  train_eval_size = 500, steps = 40, eval_every = 20 },
+    task "textcls" { dataset = "spam", model = "logistic", bits = 12, batch = 32, steps = 40,
+                     eval_every = 20 },
+    task "textcls" { label = "textcls-syn", dataset = "synthetic", model = "mlp", hidden = 8,
+                     bits = 14, docs = 400, batch = 16, steps = 40, eval_every = 20 },
   },
   optimizers = {
     optimizer "adam" { lr = 0.003 },
