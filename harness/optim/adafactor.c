@@ -84,8 +84,10 @@ typedef struct {
     double eps1, eps2, clip_threshold, decay_rate, beta1, weight_decay;
     int scale_parameter, relative_step, warmup_init;
     size_t n;
-    float *v; /* [n]: per group, V [n] or (factored) R [rows] then C [cols] */
-    float *m; /* [n] first moment of lr-scaled steps, NULL when beta1 == 0 */
+    float *v;  /* [n]: per group, V [n] or (factored) R [rows] then C [cols] */
+    float *m;  /* [n] first moment of lr-scaled steps, NULL when beta1 == 0 */
+    double *u; /* [largest group] the unclipped update U of the group being stepped */
+    double *q; /* [largest group's cols] column sums of the factored second moment */
 } State;
 
 static int init(void *st, const Params *p, const Task *t, Err *e) {
@@ -106,6 +108,13 @@ static int init(void *st, const Params *p, const Task *t, Err *e) {
     s->n = t->n;
     s->v = xcalloc(t->n, sizeof(float));
     if (s->beta1 > 0) s->m = xcalloc(t->n, sizeof(float));
+    size_t most = 1, cols = 1;
+    for (int gi = 0; gi < t->ngroups; gi++) {
+        if (t->groups[gi].n > most) most = t->groups[gi].n;
+        if ((size_t)t->groups[gi].cols > cols) cols = (size_t)t->groups[gi].cols;
+    }
+    s->u = xmalloc(sizeof(double) * most);
+    s->q = xmalloc(sizeof(double) * cols);
     return 0;
 }
 
@@ -118,14 +127,21 @@ static double rho(const State *s, int64_t t) {
 
 static int factored(const TaskGroup *grp) { return grp->rows > 1 && grp->cols > 1; }
 
-/* The unclipped update U_i; the same expression in every pass, so the clipping RMS is
- * taken over exactly the values that are applied. */
-static double unscaled(const State *s, const TaskGroup *grp, const float *g, double mean_r,
-                       size_t i) {
-    if (!factored(grp)) return g[i] / sqrt((double)s->v[grp->off + i]);
-    const size_t cols = (size_t)grp->cols;
-    const float *r = s->v + grp->off, *c = r + grp->rows;
-    return g[i] / sqrt((double)r[i / cols] / mean_r * (double)c[i % cols]);
+/* u [n] = g [n] / sqrt(a c [n]) in double: two at a time where SSE2 is (packed square roots
+ * and divisions are correctly rounded like the scalar ones, so the values are the same; GCC
+ * does not vectorise sqrt, which may set errno). */
+static void divide_by_root(double *u, const float *g, double a, const float *c, size_t n) {
+    size_t j = 0;
+#ifdef __SSE2__
+    typedef double V2 __attribute__((vector_size(16)));
+    const V2 va = {a, a};
+    for (; j + 2 <= n; j += 2) {
+        const V2 gj = {g[j], g[j + 1]}, cj = {c[j], c[j + 1]};
+        const V2 uj = gj / __builtin_ia32_sqrtpd(va * cj);
+        __builtin_memcpy(u + j, &uj, sizeof uj);
+    }
+#endif
+    for (; j < n; j++) u[j] = g[j] / sqrt(a * (double)c[j]);
 }
 
 static void step(void *st, int64_t t, const TaskGroup *grp, float *w, const float *g, double lr,
@@ -143,48 +159,52 @@ static void step(void *st, int64_t t, const TaskGroup *grp, float *w, const floa
     }
     scale *= rho(s, t); /* S = rho s: exactly s when relative_step is off */
 
-    double mean_r = 0;
+    /* the second moment, then the unclipped update U [n] (computed once: the clipping RMS is
+     * taken over exactly the values that are applied) */
+    double *u = s->u;
     if (factored(grp)) {
         const size_t rows = (size_t)grp->rows, cols = (size_t)grp->cols;
         LR_ASSERT(rows * cols == n);
         float *r = s->v + grp->off, *c = r + rows; /* [rows], [cols] */
-        for (size_t i = 0; i < rows; i++) {
-            double q = 0;
-            for (size_t j = 0; j < cols; j++)
-                q += (double)g[i * cols + j] * g[i * cols + j] + s->eps1;
-            r[i] = (float)(b2 * r[i] + (1.0 - b2) * (q / (double)cols));
+        double mean_r = 0, *q = s->q;
+        for (size_t j = 0; j < cols; j++) q[j] = 0;
+        for (size_t i = 0; i < rows; i++) { /* each row's and each column's sum in index order */
+            const float *gi = g + i * cols;
+            double qr = 0;
+            for (size_t j = 0; j < cols; j++) {
+                const double sq = (double)gi[j] * gi[j] + s->eps1;
+                qr += sq;
+                q[j] += sq;
+            }
+            r[i] = (float)(b2 * r[i] + (1.0 - b2) * (qr / (double)cols));
             mean_r += r[i];
         }
         mean_r /= (double)rows;
-        for (size_t j = 0; j < cols; j++) {
-            double q = 0;
-            for (size_t i = 0; i < rows; i++)
-                q += (double)g[i * cols + j] * g[i * cols + j] + s->eps1;
-            c[j] = (float)(b2 * c[j] + (1.0 - b2) * (q / (double)rows));
-        }
+        for (size_t j = 0; j < cols; j++)
+            c[j] = (float)(b2 * c[j] + (1.0 - b2) * (q[j] / (double)rows));
+        for (size_t i = 0; i < rows; i++) /* U = G / sqrt(R_r / mean(R) C_c) */
+            divide_by_root(u + i * cols, g + i * cols, (double)r[i] / mean_r, c, cols);
     } else {
         float *v = s->v + grp->off;
         for (size_t i = 0; i < n; i++)
             v[i] = (float)(b2 * v[i] + (1.0 - b2) * ((double)g[i] * g[i] + s->eps1));
+        divide_by_root(u, g, 1.0, v, n); /* U = G / sqrt(V): 1 x is x exactly */
     }
 
     double ss = 0;
-    for (size_t i = 0; i < n; i++) {
-        const double u = unscaled(s, grp, g, mean_r, i);
-        ss += u * u;
-    }
+    for (size_t i = 0; i < n; i++) ss += u[i] * u[i];
     const double clip = fmax(1.0, sqrt(ss / (double)n) / s->clip_threshold);
 
     const double b1 = s->beta1, wd = s->weight_decay;
     for (size_t i = 0; i < n; i++) {
         const double lri = elem_lr ? (double)elem_lr[i] : lr;
-        const double u = unscaled(s, grp, g, mean_r, i) / clip;
-        double d = lri * scale * u; /* the step taken, lr' U */
-        double di = scale * u;      /* dir without the decay term */
+        const double ui = u[i] / clip;
+        double d = lri * scale * ui; /* the step taken, lr' U */
+        double di = scale * ui;      /* dir without the decay term */
         if (m) {
             m[i] = (float)(b1 * m[i] + (1.0 - b1) * d);
             d = m[i];
-            di = lri != 0 ? d / lri : (1.0 - b1) * scale * u;
+            di = lri != 0 ? d / lri : (1.0 - b1) * scale * ui;
         }
         if (dir) dir[i] = (float)(di + wd * scale * w[i]);
         w[i] = (float)(w[i] - wd * lri * scale * w[i] - d);
@@ -195,6 +215,8 @@ static void destroy(void *st) {
     State *s = st;
     free(s->v);
     free(s->m);
+    free(s->u);
+    free(s->q);
 }
 
 /* The state that moves: the second-moment statistics and the first moment. */

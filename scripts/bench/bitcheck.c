@@ -2,7 +2,7 @@
  * configuration compute, so that two builds can be compared byte for byte (a change meant to
  * speed a task up must not change one bit of it; scripts/bench/RESULTS.md).
  *
- * For each configuration below (eleven): create the task (cell seed 1), then STEPS steps of
+ * For each configuration below (fourteen): create the task (cell seed 1), then STEPS steps of
  * train_step and the optimizer's update at a constant learning rate, as harness/train.c
  * makes them; after each step it prints the minibatch loss, loss_at at the new parameters
  * (what a line search calls), and an FNV-1a hash of the parameter and gradient bytes; after
@@ -41,6 +41,9 @@ static const Config configs[] = {
     {"cnn", "dataset=fashion", "sgd", "", 0.05},
     {"cnn", "dataset=fashion;batch=128", "adam", "", 1e-3},
     {"cnn", "dataset=synthetic", "adam", "weight_decay=1e-3", 1e-3},
+    {"cnn", "dataset=fashion;c1=16;c2=32;hidden=128;batch=128", "sgd", "momentum=0.9", 0.02},
+    {"cnn", "dataset=mnist;c1=3;c2=5;hidden=7;batch=9", "sgd", "", 40.0},     /* dead ReLUs */
+    {"cnn", "dataset=synthetic;c1=2;c2=3;hidden=5;batch=4", "sgd", "", 1e12}, /* inf, NaN */
 };
 
 static uint64_t fnv(const void *p, size_t n) {
