@@ -4,7 +4,7 @@
 #
 # What: runs tests/e2e/perf_identity.lua (charlm's transformer with both inits and its mlp with
 # tanh and relu, the mlp and cnn classifiers, textcls on the e-mails and on synthetic documents;
-# adam, amsgrad, adamw, sgd and sgd with momentum, two adafactors; constant and sls) in
+# adam, amsgrad, adamw, sgd and sgd with momentum, adagrad, two adafactors; constant and sls) in
 # portable BLAS mode, under an ambient OPENBLAS_CORETYPE of SkylakeX, and compares the sha256
 # of runs.csv, curves.csv and evals.csv with
 # tests/expected/perf_identity/sha256, made by the binary before the speed-ups

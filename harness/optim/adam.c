@@ -4,7 +4,7 @@
  *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  (amsgrad: vmax = max(vmax, v))
  *   w = w - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
  * Kingma & Ba, ICLR 2015.
- * Plain Adam (no weight decay, amsgrad, direction or per-element rates) runs a loop of its own,
+ * Adam and AdamW without amsgrad, direction or per-element rates run a loop of their own,
  * four elements at a time with SSE, with the same arithmetic.
  */
 #include "harness/optim/optim.h"
@@ -54,24 +54,31 @@ static int init_adamw(void *st, const Params *p, const Task *t, Err *e) {
     return init_common(st, p, t, 1);
 }
 
-/* Adam without weight decay, amsgrad, direction or per-element rates: the loop of step() with
+/* Adam and AdamW without amsgrad, direction or per-element rates: the loop of step() with
  * those branches taken out, four elements at a time where SSE is there (GCC's vector
  * extension: the same operations on each element, in the same order; GCC would not vectorise
- * sqrtf, which may set errno). */
+ * sqrtf, which may set errno). wd: the weight decay, coupled (added to the gradient) or
+ * decoupled (w scaled by keep = 1 - lr wd, the factor step() computes for each element). */
 static void step_plain(float *w, const float *g, float *m, float *v, size_t n, float b1, float b2,
-                       float c1, float c2, float inv_bc1, float fbc2, float eps, float lr) {
+                       float c1, float c2, float inv_bc1, float fbc2, float eps, float lr, float wd,
+                       int decoupled) {
+    const float keep = 1.0f - lr * wd;
+    const int coupled = wd != 0 && !decoupled, scaled = wd != 0 && decoupled;
     size_t i = 0;
 #ifdef __SSE__
     typedef float V4 __attribute__((vector_size(16)));
     const V4 vb1 = {b1, b1, b1, b1}, vb2 = {b2, b2, b2, b2}, vc1 = {c1, c1, c1, c1};
     const V4 vc2 = {c2, c2, c2, c2}, vinv = {inv_bc1, inv_bc1, inv_bc1, inv_bc1};
     const V4 vbc2 = {fbc2, fbc2, fbc2, fbc2}, veps = {eps, eps, eps, eps}, vlr = {lr, lr, lr, lr};
+    const V4 vwd = {wd, wd, wd, wd}, vkeep = {keep, keep, keep, keep};
     for (; i + 4 <= n; i += 4) {
         V4 gi, mi, vi, wi;
         __builtin_memcpy(&gi, g + i, sizeof gi);
         __builtin_memcpy(&mi, m + i, sizeof mi);
         __builtin_memcpy(&vi, v + i, sizeof vi);
         __builtin_memcpy(&wi, w + i, sizeof wi);
+        if (coupled) gi += vwd * wi;
+        if (scaled) wi *= vkeep;
         mi = vb1 * mi + vc1 * gi;
         vi = vb2 * vi + vc2 * gi * gi;
         const V4 denom = __builtin_ia32_sqrtps(vi) / vbc2 + veps;
@@ -82,8 +89,11 @@ static void step_plain(float *w, const float *g, float *m, float *v, size_t n, f
     }
 #endif
     for (; i < n; i++) {
-        m[i] = b1 * m[i] + c1 * g[i];
-        v[i] = b2 * v[i] + c2 * g[i] * g[i];
+        float gi = g[i];
+        if (coupled) gi += wd * w[i];
+        if (scaled) w[i] *= keep;
+        m[i] = b1 * m[i] + c1 * gi;
+        v[i] = b2 * v[i] + c2 * gi * gi;
         const float denom = sqrtf(v[i]) / fbc2 + eps;
         w[i] -= lr * (m[i] * inv_bc1 / denom);
     }
@@ -100,8 +110,9 @@ static void step(void *st, int64_t t, const TaskGroup *grp, float *w, const floa
     const float c1 = (float)(1.0 - s->beta1), c2 = (float)(1.0 - s->beta2);
     const float inv_bc1 = (float)(1.0 / bc1), fbc2 = (float)bc2_sqrt;
     const float wd = s->weight_decay;
-    if (!vmax && wd == 0 && !dir && !elem_lr) {
-        step_plain(w, g, m, v, grp->n, b1, b2, c1, c2, inv_bc1, fbc2, s->eps, (float)lr);
+    if (!vmax && !dir && !elem_lr) {
+        step_plain(w, g, m, v, grp->n, b1, b2, c1, c2, inv_bc1, fbc2, s->eps, (float)lr, wd,
+                   s->decoupled);
         return;
     }
     for (size_t i = 0; i < grp->n; i++) {

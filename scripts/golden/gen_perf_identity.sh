@@ -6,7 +6,7 @@
 # experiment again and compares. Made with the binary of the commit before the speed-ups
 # (661d24c) and checked equal with the binary after them; the two textcls tasks were added
 # with the binary of c032d89, before their features were cached and built faster, and so were
-# the two Adafactor optimizers, before its update was computed once per element. Regenerate
+# the two Adafactor optimizers and Adagrad, before their updates were vectorised. Regenerate
 # only when a change is meant to change results (and raise the components' versions first).
 # usage: bash scripts/golden/gen_perf_identity.sh [LRLAB_BIN]   (from the repository root)
 set -euo pipefail

@@ -2,10 +2,10 @@
 -- scripts/bench/RESULTS.md's speed-ups touch (charlm's transformer and its mlp with tanh and
 -- relu, the mlp and cnn image classifiers, textcls on the e-mails (whose features a run builds
 -- once) and on synthetic documents with many buckets (features sorted, not scanned); plain
--- and weight-decayed Adam, amsgrad, plain SGD and SGD with momentum, Adafactor plain and with
--- a first moment, weight decay, relative steps and clipping; constant and sls, whose line
--- search calls loss_at): run by the binary before and after such a change, its runs.csv,
--- curves.csv and evals.csv must be the same bytes. About a minute with -j 2.
+-- and weight-decayed Adam, amsgrad, plain SGD and SGD with momentum, Adagrad with weight decay,
+-- Adafactor plain and with a first moment, weight decay, relative steps and clipping; constant
+-- and sls, whose line search calls loss_at): run by the binary before and after such a change,
+-- its runs.csv, curves.csv and evals.csv must be the same bytes. About a minute with -j 2.
 experiment {
   name = "perf_identity",
   seeds = { 1, 2 },
@@ -35,6 +35,7 @@ experiment {
     optimizer "adamw" { lr = 0.003, weight_decay = 0.01 },
     optimizer "sgd" { lr = 0.05 },
     optimizer "sgd" { label = "sgd-momentum", lr = 0.05, momentum = 0.9 },
+    optimizer "adagrad" { lr = 0.05, weight_decay = 0.001, lr_decay = 0.01 },
     optimizer "adafactor" { lr = 0.01 },
     optimizer "adafactor" { label = "adafactor-rel", lr = 1, relative_step = true,
                             warmup_init = true, beta1 = 0.9, weight_decay = 0.01,
