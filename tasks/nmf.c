@@ -443,16 +443,19 @@ static void lr_bound(Task *t, double *bound) {
     bound[1] = lh > 0 ? s->safety / lh : INFINITY;
 }
 
-/* Half the mean squared residual norm of `rows` samples X [rows, m] against H [rows, r] W^T. */
+/* Half the mean squared residual norm of `rows` samples X [rows, m] against H [rows, r] W^T.
+ * The residual is the product minus X, P - X, which is the same float as the -X + P that a
+ * product into a copy of X with beta = -1 gives (one rounding of the same exact sum; only a
+ * zero's sign may differ, and a zero squares to +0 either way); without that copy of X. */
 static double reconstruction(Nmf *s, const float *W, const float *H, const float *X, int rows,
                              double *xnorm2) {
     const int m = s->m, r = s->r;
-    memcpy(s->R, X, sizeof(float) * (size_t)rows * m);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, m, r, 1.0f, H, r, W, r, -1.0f, s->R,
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, m, r, 1.0f, H, r, W, r, 0.0f, s->R,
                 m);
     double ss = 0, xx = 0;
     for (size_t i = 0; i < (size_t)rows * m; i++) {
-        ss += (double)s->R[i] * s->R[i];
+        const float d = s->R[i] - X[i];
+        ss += (double)d * d;
         xx += (double)X[i] * X[i];
     }
     if (xnorm2) *xnorm2 = xx;

@@ -2,7 +2,7 @@
  * configuration compute, so that two builds can be compared byte for byte (a change meant to
  * speed a task up must not change one bit of it; scripts/bench/RESULTS.md).
  *
- * For each configuration below (fourteen): create the task (cell seed 1), then STEPS steps of
+ * For each configuration below (eighteen): create the task (cell seed 1), then STEPS steps of
  * train_step and the optimizer's update at a constant learning rate, as harness/train.c
  * makes them; after each step it prints the minibatch loss, loss_at at the new parameters
  * (what a line search calls), and an FNV-1a hash of the parameter and gradient bytes; after
@@ -44,6 +44,11 @@ static const Config configs[] = {
     {"cnn", "dataset=fashion;c1=16;c2=32;hidden=128;batch=128", "sgd", "momentum=0.9", 0.02},
     {"cnn", "dataset=mnist;c1=3;c2=5;hidden=7;batch=9", "sgd", "", 40.0},     /* dead ReLUs */
     {"cnn", "dataset=synthetic;c1=2;c2=3;hidden=5;batch=4", "sgd", "", 1e12}, /* inf, NaN */
+    {"nmf", "dataset=faces;rank=16;batch=16", "sgd", "", 0.1},
+    {"nmf", "dataset=fashion;samples=2000;rank=16;batch=32", "adam", "", 1e-2},
+    {"nmf", "dataset=kjv;vocab=1024;rank=16;batch=32", "adafactor", "", 1e-2},
+    {"nmf", "dataset=synthetic;m=256;n=500;true_rank=10;rank=10;noise=0.1;batch=25", "adagrad", "",
+     0.1},
 };
 
 static uint64_t fnv(const void *p, size_t n) {
