@@ -11,7 +11,9 @@
 # and the ratio PyTorch / lrlab of each (target: lrlab at least 10x). Then the extrapolated
 # time of the first study's matrix in each (results/paper's plan.csv and tuning-cells.csv:
 # its cells of these seven tasks, 13,860 in all with NMF, times each task's mean cell
-# seconds here, on 2 cores), with NMF left out (not in the slice).
+# seconds here, on 2 cores), with NMF left out (not in the slice). Last, the ceiling: each
+# task's FLOPs a cell (scripts/bench/flops.py on lrlab's last repeat) at the single-thread SGEMM
+# rate of the Haswell kernel that lrlab's portable mode runs, and the largest ratio that allows.
 # Both sides: OPENBLAS_NUM_THREADS=1, one thread per process, LRLAB_DATA (default data).
 # usage: bash scripts/bench/matrix.sh [REPEATS (3)]
 # About 1 minute a repeat on the project's 2-core machine.
@@ -76,8 +78,15 @@ for r in $(seq 1 "$reps"); do
     "$(sed -n 's/^wall //p' "$tmp/lrlab.$r")" "$(sed -n 's/^cell //p' "$tmp/lrlab.$r")" \
     "$(sed -n 's/^wall //p' "$tmp/torch.$r")" "$(sed -n 's/^cell //p' "$tmp/torch.$r")"
 done
+# the ceiling: the FLOPs of lrlab's last repeat (scripts/bench/flops.py, counted from the
+# tasks' shapes) at the single-thread SGEMM rate of the kernel lrlab ran (portable mode:
+# OpenBLAS's Haswell kernel), which no implementation of these cells on one core would beat
+: > "$tmp/flops"
+if [ -x build/bench/bench_tasks ]; then
+  OPENBLAS_CORETYPE=Haswell $py scripts/bench/flops.py "$tmp/out" > "$tmp/flops" 2> /dev/null || : > "$tmp/flops"
+fi
 $py - "$tmp" "$reps" <<'PY'
-import csv, gzip, os, statistics as st, sys
+import csv, gzip, os, re, statistics as st, sys
 tmp, reps = sys.argv[1], int(sys.argv[2])
 def read(side, r):
     d = {"task": {}}
@@ -114,4 +123,22 @@ for t in tasks:
     print("  %-13s %5d cells: lrlab %8.2f ms/cell, PyTorch %8.2f ms/cell (%s)"
           % (t, count.get(t, 0), 1e3 * l, 1e3 * p,
              "%.1fx" % (p / l) if l > 0 else "lrlab under timing.csv's 1 ms"))
+lines = open(os.path.join(tmp, "flops")).read().splitlines()
+head = [l for l in lines if l.startswith("FLOPs of ")]
+mflop = {l.split()[0]: float(l.split()[6]) for l in lines if l.split() and l.split()[0] in tasks}
+if not head or set(mflop) != set(tasks):
+    print("ceiling: not computed (needs build/bench/bench_tasks: cmake --build build --target "
+          "bench_tasks)")
+else:
+    rate = float(re.search(r"SGEMM ([0-9.]+) GFLOP/s", head[0]).group(1))
+    peak = {t: mflop[t] / (rate * 1e3) for t in tasks}  # seconds a cell at the SGEMM rate
+    lo = 12 * sum(peak.values())  # the slice: 12 cells a task
+    tc = med([x["cell"] for x in T])
+    print("ceiling: every FLOP of lrlab's cells at the Haswell kernel's single-thread SGEMM rate "
+          "(%.1f GFLOP/s): the cells at least %.2f s, so PyTorch / lrlab at most %.1fx on the "
+          "cells" % (rate, lo, tc / lo))
+    for t in tasks:
+        p = med([x["task"][t] for x in T])
+        print("  %-13s at the SGEMM rate %8.3f ms/cell: at most %s" % (
+            t, 1e3 * peak[t], "%.1fx" % (p / peak[t]) if peak[t] > 0 else "(no FLOPs)"))
 PY
