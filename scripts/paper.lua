@@ -41,10 +41,12 @@
 --   seeds and data by scripts/eval_rl_nmf.lua and eval_rl_mlp.lua (results/eval_rl_nmf/,
 --   results/eval_rl_mlp/), and the paper reports them in their own section.
 -- * Budgets: small models and short runs, so that the matrix (11,088 cells and 2,772 tuning
---   cells) takes 28 minutes on this 2-core machine with -j 2 (measured 2026-11-28; the target was
---   under 60). The runner loads each data set once and its workers share it, so a cell's
---   time is its training; --check estimates 26.5 minutes (it times each task's steps,
---   evaluation and creation and each optimizer's update, not the schedulers' own work).
+--   cells) takes 11.5 minutes on a 2-core machine with -j 2 (an Intel Xeon with AVX-512,
+--   portable mode, measured 2026-12-07; the target was under 60). The runner loads each data
+--   set, and builds the text classifier's features, once and its workers share them, so a
+--   cell's time is its training; --check estimates 12 to 13 minutes there (it times each
+--   task's steps, evaluation and creation and each optimizer's update, not the schedulers' own
+--   work).
 local seeds = {}
 for s = 1, 12 do seeds[#seeds + 1] = s end
 
