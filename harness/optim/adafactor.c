@@ -86,8 +86,9 @@ typedef struct {
     size_t n;
     float *v;  /* [n]: per group, V [n] or (factored) R [rows] then C [cols] */
     float *m;  /* [n] first moment of lr-scaled steps, NULL when beta1 == 0 */
-    double *u; /* [largest group] the unclipped update U of the group being stepped */
-    double *q; /* [largest group's cols] column sums of the factored second moment */
+    double *u; /* [umax, the largest group] the unclipped update U of the group being stepped */
+    double *q; /* [qmax, the most columns] column sums of the factored second moment */
+    size_t umax, qmax;
 } State;
 
 static int init(void *st, const Params *p, const Task *t, Err *e) {
@@ -115,6 +116,8 @@ static int init(void *st, const Params *p, const Task *t, Err *e) {
     }
     s->u = xmalloc(sizeof(double) * most);
     s->q = xmalloc(sizeof(double) * cols);
+    s->umax = most;
+    s->qmax = cols;
     return 0;
 }
 
@@ -162,6 +165,7 @@ static void step(void *st, int64_t t, const TaskGroup *grp, float *w, const floa
     /* the second moment, then the unclipped update U [n] (computed once: the clipping RMS is
      * taken over exactly the values that are applied) */
     double *u = s->u;
+    LR_ASSERT(n <= s->umax && (size_t)grp->cols <= s->qmax); /* the task's groups, as at init */
     if (factored(grp)) {
         const size_t rows = (size_t)grp->rows, cols = (size_t)grp->cols;
         LR_ASSERT(rows * cols == n);
