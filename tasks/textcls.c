@@ -75,17 +75,21 @@ static const ParamSpec params[] = {
     {0},
 };
 
+/* Every document's features, CSR. */
 typedef struct {
-    int model;
-    int D, bits, ngram; /* features, log2 D, n-gram length */
-    int H, K, B;        /* hidden units, output units, batch */
-    /* every document's features, CSR */
     int ndocs;
     size_t *rowptr; /* [ndocs + 1] */
     uint32_t *col;  /* [nnz] bucket */
     float *val;     /* [nnz] log(1 + count), L2-normalised per document */
     uint8_t *y;     /* [ndocs] 1 spam, 0 ham */
-    int shared;     /* the four arrays above belong to the data cache (tasks/data/cache.h) */
+} Features;
+
+typedef struct {
+    int model;
+    int D, bits, ngram; /* features, log2 D, n-gram length */
+    int H, K, B;        /* hidden units, output units, batch */
+    Features f;         /* every document's features */
+    int shared;         /* f's arrays belong to the data cache (tasks/data/cache.h) */
     /* split */
     uint32_t *tr, *va; /* [ntr], [nval] document indices */
     int ntr, nval, ntr_eval;
@@ -295,8 +299,8 @@ static double forward(TextCls *s, const float *w, const uint32_t *docs, int nb) 
     if (s->model == MODEL_LOGISTIC) {
         for (int i = 0; i < nb; i++) {
             float z = W.b[0];
-            for (size_t k = s->rowptr[docs[i]]; k < s->rowptr[docs[i] + 1]; k++)
-                z += s->val[k] * W.w[s->col[k]];
+            for (size_t k = s->f.rowptr[docs[i]]; k < s->f.rowptr[docs[i] + 1]; k++)
+                z += s->f.val[k] * W.w[s->f.col[k]];
             s->z[i] = z;
         }
     } else {
@@ -304,8 +308,8 @@ static double forward(TextCls *s, const float *w, const uint32_t *docs, int nb) 
         for (int i = 0; i < nb; i++) {
             float *h = s->hid + (size_t)i * H;
             memcpy(h, W.fc1b, sizeof(float) * H);
-            for (size_t k = s->rowptr[docs[i]]; k < s->rowptr[docs[i] + 1]; k++) {
-                const float v = s->val[k], *row = W.fc1w + (size_t)s->col[k] * H;
+            for (size_t k = s->f.rowptr[docs[i]]; k < s->f.rowptr[docs[i] + 1]; k++) {
+                const float v = s->f.val[k], *row = W.fc1w + (size_t)s->f.col[k] * H;
                 for (int j = 0; j < H; j++) h[j] += v * row[j];
             }
             for (int j = 0; j < H; j++) h[j] = fmaxf(h[j], 0.0f);
@@ -317,7 +321,7 @@ static double forward(TextCls *s, const float *w, const uint32_t *docs, int nb) 
     }
     double loss = 0;
     for (int i = 0; i < nb; i++) {
-        const int y = s->y[docs[i]];
+        const int y = s->f.y[docs[i]];
         const float *z = s->z + (size_t)i * K;
         if (K == 1) {
             loss += softplus(z[0]) - y * (double)z[0];
@@ -338,7 +342,7 @@ static void backward(TextCls *s, const float *w, float *g, size_t n, const uint3
     const int H = s->H, K = s->K;
     /* dz [nb, K] = (sigmoid(z) - y) / nb, or (softmax(z) - onehot(y)) / nb */
     for (int i = 0; i < nb; i++) {
-        const int y = s->y[docs[i]];
+        const int y = s->f.y[docs[i]];
         const float *z = s->z + (size_t)i * K;
         float *dz = s->dz + (size_t)i * K;
         if (K == 1) {
@@ -353,8 +357,8 @@ static void backward(TextCls *s, const float *w, float *g, size_t n, const uint3
         for (int i = 0; i < nb; i++) {
             const float d = s->dz[i];
             G.b[0] += d;
-            for (size_t k = s->rowptr[docs[i]]; k < s->rowptr[docs[i] + 1]; k++)
-                G.w[s->col[k]] += d * s->val[k];
+            for (size_t k = s->f.rowptr[docs[i]]; k < s->f.rowptr[docs[i] + 1]; k++)
+                G.w[s->f.col[k]] += d * s->f.val[k];
         }
         return;
     }
@@ -372,9 +376,9 @@ static void backward(TextCls *s, const float *w, float *g, size_t n, const uint3
     for (int i = 0; i < nb; i++) {
         const float *dh = s->dh + (size_t)i * H;
         for (int j = 0; j < H; j++) G.fc1b[j] += dh[j];
-        for (size_t k = s->rowptr[docs[i]]; k < s->rowptr[docs[i] + 1]; k++) {
-            const float v = s->val[k];
-            float *row = G.fc1w + (size_t)s->col[k] * H;
+        for (size_t k = s->f.rowptr[docs[i]]; k < s->f.rowptr[docs[i] + 1]; k++) {
+            const float v = s->f.val[k];
+            float *row = G.fc1w + (size_t)s->f.col[k] * H;
             for (int j = 0; j < H; j++) row[j] += v * dh[j];
         }
     }
@@ -389,19 +393,7 @@ static void release(TextCorpus *c, int synthetic) {
     else corpus_free(c);
 }
 
-/* The features of every document, shared by the cells of a run: hashing the 6,046 e-mails
- * takes about 0.4 s (1 s when each e-mail's buckets were sorted and every log1p computed),
- * more than most cells' training. With the data cache on they are built once, in the runner's
- * preflight, and the workers it forks read that copy; the key holds everything the features
- * depend on. */
-typedef struct {
-    int ndocs;
-    size_t *rowptr;
-    uint32_t *col;
-    float *val;
-    uint8_t *y;
-} Features;
-
+/* Frees a Features' arrays (also the data cache's drop of an adopted one). */
 static void drop_features(void *p) {
     Features *f = p;
     free(f->rowptr);
@@ -410,6 +402,11 @@ static void drop_features(void *p) {
     free(f->y);
 }
 
+/* The features of every document, shared by the cells of a run: hashing the 6,046 e-mails
+ * takes about 0.4 s (1 s when each e-mail's buckets were sorted and every log1p computed),
+ * more than most cells' training. With the data cache on they are built once, in the runner's
+ * preflight, and the workers it forks read that copy; the key holds everything the features
+ * depend on. */
 static int features(TextCls *s, const Params *p, const TaskEnv *env, Err *e) {
     const int synthetic = strcmp(params_str(p, "dataset"), "synthetic") == 0;
     char key[4300];
@@ -420,11 +417,7 @@ static int features(TextCls *s, const Params *p, const TaskEnv *env, Err *e) {
     else datacache_key(key, sizeof key, "textcls spam %s %d %d", env->datadir, s->bits, s->ngram);
     const Features *hit = datacache_find(key, NULL);
     if (hit) {
-        s->ndocs = hit->ndocs;
-        s->rowptr = hit->rowptr;
-        s->col = hit->col;
-        s->val = hit->val;
-        s->y = hit->y;
+        s->f = *hit;
         s->shared = 1;
         return 0;
     }
@@ -432,30 +425,28 @@ static int features(TextCls *s, const Params *p, const TaskEnv *env, Err *e) {
     if (synthetic)
         make_synthetic((int)params_int(p, "docs"), (uint64_t)params_int(p, "data_seed"), &corpus);
     else if (corpus_load(env->datadir, "spam", &corpus, e) != 0) return -1;
-    Featurizer f = {.D = s->D, .bits = s->bits, .ngram = s->ngram};
-    for (int k = 0; k < LOG1P_TABLE; k++) f.log1p_of[k] = log1p((double)k);
-    f.cnt = xcalloc((size_t)s->D, sizeof(float));
-    f.touched = xmalloc(sizeof(uint32_t) * s->D);
+    Featurizer fz = {.D = s->D, .bits = s->bits, .ngram = s->ngram};
+    for (int k = 0; k < LOG1P_TABLE; k++) fz.log1p_of[k] = log1p((double)k);
+    fz.cnt = xcalloc((size_t)s->D, sizeof(float));
+    fz.touched = xmalloc(sizeof(uint32_t) * s->D);
     Csr m = {0};
-    s->ndocs = corpus.n;
-    s->rowptr = xmalloc(sizeof(size_t) * (s->ndocs + 1));
-    s->y = xmalloc((size_t)s->ndocs);
-    s->rowptr[0] = 0;
-    for (int d = 0; d < s->ndocs; d++) {
-        featurize(&f, corpus.docs[d], corpus.lens[d], &m);
-        s->rowptr[d + 1] = m.nnz;
-        s->y[d] = corpus.labels[d] != 0;
+    s->f.ndocs = corpus.n;
+    s->f.rowptr = xmalloc(sizeof(size_t) * (s->f.ndocs + 1));
+    s->f.y = xmalloc((size_t)s->f.ndocs);
+    s->f.rowptr[0] = 0;
+    for (int d = 0; d < s->f.ndocs; d++) {
+        featurize(&fz, corpus.docs[d], corpus.lens[d], &m);
+        s->f.rowptr[d + 1] = m.nnz;
+        s->f.y[d] = corpus.labels[d] != 0;
     }
-    s->col = xrealloc(m.col, sizeof(uint32_t) * (m.nnz ? m.nnz : 1)); /* up to half was spare */
-    s->val = xrealloc(m.val, sizeof(float) * (m.nnz ? m.nnz : 1));
-    free(f.cnt);
-    free(f.touched);
-    free(f.norm);
+    s->f.col = xrealloc(m.col, sizeof(uint32_t) * (m.nnz ? m.nnz : 1)); /* up to half was spare */
+    s->f.val = xrealloc(m.val, sizeof(float) * (m.nnz ? m.nnz : 1));
+    free(fz.cnt);
+    free(fz.touched);
+    free(fz.norm);
     release(&corpus, synthetic);
-    if (datacache_on() && *key) { /* the cache adopts the arrays */
-        Features kept = {s->ndocs, s->rowptr, s->col, s->val, s->y};
-        s->shared = datacache_adopt(key, &kept, sizeof kept, drop_features) != NULL;
-    }
+    if (datacache_on() && *key) /* the cache adopts the arrays */
+        s->shared = datacache_adopt(key, &s->f, sizeof s->f, drop_features) != NULL;
     return 0;
 }
 
@@ -480,9 +471,9 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
         destroy(t);
         return -1;
     }
-    s->nval = (int)lround(s->ndocs * params_num(p, "val_fraction"));
+    s->nval = (int)lround(s->f.ndocs * params_num(p, "val_fraction"));
     if (s->nval < 1) s->nval = 1;
-    s->ntr = s->ndocs - s->nval;
+    s->ntr = s->f.ndocs - s->nval;
     if (s->ntr < s->B) {
         err_set(e, EXIT_USAGE, where,
                 "task \"textcls\": batch: larger than the training documents (expected at most "
@@ -493,11 +484,11 @@ static int create(Task *t, const Params *p, uint64_t seed, const TaskEnv *env, c
     }
 
     /* split: a permutation seeded by split_seed; its first nval documents are held out */
-    uint32_t *order = xmalloc(sizeof(uint32_t) * s->ndocs);
-    for (int d = 0; d < s->ndocs; d++) order[d] = (uint32_t)d;
+    uint32_t *order = xmalloc(sizeof(uint32_t) * s->f.ndocs);
+    for (int d = 0; d < s->f.ndocs; d++) order[d] = (uint32_t)d;
     Rng rng;
     rng_seed2(&rng, (uint64_t)params_int(p, "split_seed"), 0x73706c6974ULL /* "split" */);
-    rng_shuffle(&rng, order, (size_t)s->ndocs);
+    rng_shuffle(&rng, order, (size_t)s->f.ndocs);
     s->va = xmalloc(sizeof(uint32_t) * s->nval);
     s->tr = xmalloc(sizeof(uint32_t) * s->ntr);
     memcpy(s->va, order, sizeof(uint32_t) * s->nval);
@@ -576,7 +567,7 @@ static double mean_loss(TextCls *s, const float *w, const uint32_t *docs, int n,
         for (int i = 0; i < nb; i++) {
             const float *z = s->z + (size_t)i * s->K;
             int pred = s->K == 1 ? z[0] > 0.0f : z[1] > z[0];
-            right += pred == s->y[docs[i0 + i]];
+            right += pred == s->f.y[docs[i0 + i]];
         }
     }
     if (acc) *acc = (double)right / n;
@@ -594,12 +585,7 @@ static void evaluate(Task *t, double *metrics) {
 static void destroy(Task *t) {
     TextCls *s = t->impl;
     if (s) {
-        if (!s->shared) {
-            free(s->rowptr);
-            free(s->col);
-            free(s->val);
-            free(s->y);
-        }
+        if (!s->shared) drop_features(&s->f);
         free(s->tr);
         free(s->va);
         batches_free(&s->order);

@@ -231,6 +231,24 @@ int csvio_parse(const char *path, const char *text, size_t n, const char *const 
     return parse(path, text, n, expect, t, 0, e);
 }
 
+/* What is wrong with a table that parsed: a row of another width (bad: its line), no header,
+ * or a header other than expect; 0 when nothing. */
+static int table_errors(const char *path, const CsvTable *t, int bad, const char *const *expect,
+                        Err *e) {
+    if (bad)
+        return err_set(e, EXIT_USAGE, path, "line %d: wrong number of fields (expected %d)", bad,
+                       t->ncols);
+    if (!t->header) return err_set(e, EXIT_USAGE, path, "empty CSV file (expected a header line)");
+    if (!expect) return 0;
+    int k = 0;
+    for (; expect[k]; k++)
+        if (k >= t->ncols || strcmp(expect[k], t->header[k]) != 0) break;
+    if (expect[k] || k != t->ncols)
+        return err_set(e, EXIT_USAGE, path, "line 1: unexpected columns (expected %s%s...)",
+                       expect[0], expect[1] ? "," : "");
+    return 0;
+}
+
 static int parse(const char *path, const char *text, size_t n, const char *const *expect,
                  CsvTable *t, int compact, Err *e) {
     memset(t, 0, sizeof *t);
@@ -245,15 +263,13 @@ static int parse(const char *path, const char *text, size_t n, const char *const
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
     Reader r = {.t = t, .line = banner, .compact = compact};
-    int rc = 0, parsed = 0;
+    int rc = 0;
     if (n > 0 && text[n - 1] != '\n') {
         rc = err_set(e, EXIT_USAGE, path, "truncated CSV file (expected a final newline)");
     } else if (csv_parse(&p, text + skip, n - skip, on_field, on_row, &r) != n - skip ||
                csv_fini(&p, on_field, on_row, &r) != 0) {
         rc = err_set(e, EXIT_USAGE, path, "malformed CSV near line %d (%s)", r.line + 1,
                      csv_strerror(csv_error(&p)));
-    } else {
-        parsed = 1;
     }
     if (compact) { /* offsets into the arena, now that it has stopped moving */
         if (!r.arena.s) buf_append(&r.arena, "", 0);
@@ -263,21 +279,7 @@ static int parse(const char *path, const char *text, size_t n, const char *const
         for (size_t i = 0; i < (size_t)t->nrows * t->ncols; i++)
             t->cells[i] = t->arena + ((uintptr_t)t->cells[i] - 1);
     }
-    if (!parsed) {
-        /* rc and e say why */
-    } else if (r.bad) {
-        rc = err_set(e, EXIT_USAGE, path, "line %d: wrong number of fields (expected %d)", r.bad,
-                     t->ncols);
-    } else if (!t->header) {
-        rc = err_set(e, EXIT_USAGE, path, "empty CSV file (expected a header line)");
-    } else if (expect) {
-        int k = 0;
-        for (; expect[k]; k++)
-            if (k >= t->ncols || strcmp(expect[k], t->header[k]) != 0) break;
-        if (expect[k] || k != t->ncols)
-            rc = err_set(e, EXIT_USAGE, path, "line 1: unexpected columns (expected %s%s...)",
-                         expect[0], expect[1] ? "," : "");
-    }
+    if (rc == 0) rc = table_errors(path, t, r.bad, expect, e);
     for (int i = 0; i < r.nrow && !compact; i++) free(r.row[i]);
     free(r.row);
     csv_free(&p);

@@ -29,11 +29,11 @@ void datacache_key(char *key, size_t n, const char *fmt, ...) __attribute__((for
 const void *datacache_find(const char *key, size_t *size);
 
 /* datacache_keep: when the cache is on and key is new, stores a copy of data[0..size) and
- * returns it; otherwise NULL. A structure kept this way may point to arrays that the cache
- * then owns (VisionSet, TextCorpus: their `shared` flag keeps their free functions off them). */
+ * returns it; otherwise NULL. For bytes that point nowhere (a text, a matrix). */
 const void *datacache_keep(const char *key, const void *data, size_t size);
-/* datacache_adopt: datacache_keep of a structure that points to arrays the cache then owns;
- * drop(entry) frees those arrays when the cache is released (datacache_release). */
+/* datacache_adopt: datacache_keep of a structure that points to arrays the cache then owns
+ * (VisionSet, TextCorpus, textcls's features: a `shared` flag keeps their users' free
+ * functions off them); drop(entry) frees those arrays when the cache is released. */
 const void *datacache_adopt(const char *key, const void *data, size_t size, void (*drop)(void *));
 
 /* datacache_release: frees every entry (and what adopted ones point to) and turns the cache off:
